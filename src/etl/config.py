@@ -1,0 +1,79 @@
+"""Configuration shared with docker compose, the CLI and the extension: `.env`.
+
+Precedence: process environment > `.env` > `.env.example` defaults.
+The `.env` file is located with ETL_ENV_FILE, else at the project root.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def _load_values() -> dict[str, str]:
+    values: dict[str, str] = {}
+    example = PROJECT_ROOT / ".env.example"
+    if example.exists():
+        values.update({k: v or "" for k, v in dotenv_values(example).items()})
+    env_file = Path(os.environ.get("ETL_ENV_FILE", PROJECT_ROOT / ".env"))
+    if env_file.exists():
+        values.update({k: v or "" for k, v in dotenv_values(env_file).items()})
+    values.update({k: v for k, v in os.environ.items() if k in values or k.startswith(("ETL_", "MINIO_", "SPARK_", "ES_"))})
+    return values
+
+
+def _port(values: dict[str, str], key: str) -> int:
+    raw = values.get(key, "")
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"{key}={raw!r} in .env is not a TCP port (1-65535)")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    bind_host: str
+    minio_api_port: int
+    minio_root_user: str
+    minio_root_password: str
+    minio_region: str
+    rawzone_bucket: str
+    gold_bucket: str
+    spark_master_port: int
+
+    @property
+    def minio_endpoint(self) -> str:
+        """host:port, as the minio client wants it."""
+        return f"{self.bind_host}:{self.minio_api_port}"
+
+    @property
+    def minio_url(self) -> str:
+        return f"http://{self.minio_endpoint}"
+
+    @property
+    def spark_master_url(self) -> str:
+        return f"spark://{self.bind_host}:{self.spark_master_port}"
+
+
+def load_settings() -> Settings:
+    values = _load_values()
+    missing = [k for k in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD") if not values.get(k)]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)} missing in .env (copy .env.example to .env)")
+    return Settings(
+        bind_host=values.get("ETL_BIND_HOST") or "127.0.0.1",
+        minio_api_port=_port(values, "MINIO_API_PORT"),
+        minio_root_user=values["MINIO_ROOT_USER"],
+        minio_root_password=values["MINIO_ROOT_PASSWORD"],
+        minio_region=values.get("MINIO_REGION") or "us-east-1",
+        rawzone_bucket=values.get("RAWZONE_BUCKET") or "rawzone",
+        gold_bucket=values.get("GOLD_BUCKET") or "gold",
+        spark_master_port=_port(values, "SPARK_MASTER_PORT"),
+    )
