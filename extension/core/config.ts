@@ -1,0 +1,180 @@
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+import { EtlError } from './errors';
+import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
+
+/** Optional services of the native stack, started only when asked for. */
+export const OPTIONAL_SERVICES = ['elasticsearch'] as const;
+export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
+
+export interface EtlConfig {
+  bindHost: string;
+  minio: { apiPort: number; consolePort: number; rootUser: string; rootPassword: string; region: string };
+  buckets: { rawzone: string; gold: string };
+  spark: {
+    masterPort: number;
+    masterUiPort: number;
+    workerUiPorts: [number, number];
+    workerCores: number;
+    workerMemory: string;
+    executorMemory: string;
+    driverMemory: string;
+  };
+  elasticsearch: { port: number; transportPort: number; heap: string };
+  kibanaPort: number;
+  airflowPort: number;
+  stackWith: OptionalService[];
+  paths: ProjectPaths;
+}
+
+export type RawEnv = Record<string, string | undefined>;
+
+/**
+ * Reads `.env` (copied from `.env.example` on first run) with the process
+ * environment taking precedence, and validates every value.
+ */
+export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): EtlConfig {
+  const values = readEnvFiles(root, env);
+  const cache = values.ETL_CACHE_DIR || defaultCacheDir(env);
+  return parseConfig(values, projectPaths(root, cache));
+}
+
+export function ensureEnvFile(root: string): boolean {
+  const envFile = join(root, '.env');
+  if (existsSync(envFile)) return false;
+  copyFileSync(join(root, '.env.example'), envFile);
+  return true;
+}
+
+function readEnvFiles(root: string, env: NodeJS.ProcessEnv): RawEnv {
+  ensureEnvFile(root);
+  const defaults = parse(readFileSync(join(root, '.env.example')));
+  const local = parse(readFileSync(join(root, '.env')));
+  const merged: RawEnv = { ...defaults, ...local };
+  for (const key of Object.keys(merged)) if (env[key] !== undefined) merged[key] = env[key];
+  return merged;
+}
+
+export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
+  const read = new EnvReader(values);
+  const workerUiPorts = read.portList('SPARK_WORKER_UI_PORTS');
+  if (workerUiPorts.length !== 2) {
+    throw new EtlError(`SPARK_WORKER_UI_PORTS=${values.SPARK_WORKER_UI_PORTS} in .env must list two ports`, 'for example SPARK_WORKER_UI_PORTS=8081,8082');
+  }
+  const config: EtlConfig = {
+    bindHost: read.text('ETL_BIND_HOST'),
+    minio: {
+      apiPort: read.port('MINIO_API_PORT'),
+      consolePort: read.port('MINIO_CONSOLE_PORT'),
+      rootUser: read.text('MINIO_ROOT_USER'),
+      rootPassword: read.secret('MINIO_ROOT_PASSWORD', 8),
+      region: read.text('MINIO_REGION'),
+    },
+    buckets: { rawzone: read.bucket('RAWZONE_BUCKET'), gold: read.bucket('GOLD_BUCKET') },
+    spark: {
+      masterPort: read.port('SPARK_MASTER_PORT'),
+      masterUiPort: read.port('SPARK_MASTER_UI_PORT'),
+      workerUiPorts: [workerUiPorts[0], workerUiPorts[1]],
+      workerCores: read.positiveInt('SPARK_WORKER_CORES'),
+      workerMemory: read.memory('SPARK_WORKER_MEMORY'),
+      executorMemory: read.memory('SPARK_EXECUTOR_MEMORY'),
+      driverMemory: read.memory('SPARK_DRIVER_MEMORY'),
+    },
+    elasticsearch: {
+      port: read.port('ES_PORT'),
+      transportPort: read.port('ES_TRANSPORT_PORT'),
+      heap: read.memory('ES_HEAP'),
+    },
+    kibanaPort: read.port('KIBANA_PORT'),
+    airflowPort: read.port('AIRFLOW_PORT'),
+    stackWith: read.optionalServices('ETL_STACK_WITH'),
+    paths,
+  };
+  assertDistinctPorts(config);
+  return config;
+}
+
+function assertDistinctPorts(config: EtlConfig): void {
+  const ports: Record<string, number> = {
+    MINIO_API_PORT: config.minio.apiPort,
+    MINIO_CONSOLE_PORT: config.minio.consolePort,
+    SPARK_MASTER_PORT: config.spark.masterPort,
+    SPARK_MASTER_UI_PORT: config.spark.masterUiPort,
+    'SPARK_WORKER_UI_PORTS[0]': config.spark.workerUiPorts[0],
+    'SPARK_WORKER_UI_PORTS[1]': config.spark.workerUiPorts[1],
+    ES_PORT: config.elasticsearch.port,
+    ES_TRANSPORT_PORT: config.elasticsearch.transportPort,
+  };
+  const seen = new Map<number, string>();
+  for (const [key, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other) throw new EtlError(`${key} and ${other} in .env are both ${port}`, 'give every service its own port');
+    seen.set(port, key);
+  }
+}
+
+/** Validating accessors: each error names the key, the bad value and a valid example. */
+class EnvReader {
+  constructor(private readonly values: RawEnv) {}
+
+  text(key: string): string {
+    const value = this.values[key]?.trim();
+    if (!value) throw new EtlError(`${key} is empty or missing in .env`, `set it as in .env.example`);
+    return value;
+  }
+
+  secret(key: string, minLength: number): string {
+    const value = this.text(key);
+    if (value.length < minLength) {
+      throw new EtlError(`${key} in .env is shorter than ${minLength} characters`, 'MinIO refuses shorter secrets; choose a longer one');
+    }
+    return value;
+  }
+
+  port(key: string): number {
+    return this.parsePort(key, this.text(key));
+  }
+
+  portList(key: string): number[] {
+    return this.text(key).split(',').map((part) => this.parsePort(key, part.trim()));
+  }
+
+  positiveInt(key: string): number {
+    const raw = this.text(key);
+    if (!/^[1-9]\d*$/.test(raw)) throw new EtlError(`${key}=${raw} in .env is not a positive whole number`, `for example ${key}=1`);
+    return Number(raw);
+  }
+
+  memory(key: string): string {
+    const raw = this.text(key);
+    if (!/^[1-9]\d*[mg]$/i.test(raw)) throw new EtlError(`${key}=${raw} in .env is not a memory size`, `use a number with m or g, for example ${key}=2g`);
+    return raw.toLowerCase();
+  }
+
+  bucket(key: string): string {
+    const raw = this.text(key);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw)) {
+      throw new EtlError(`${key}=${raw} in .env is not a valid S3 bucket name`, 'use 3-63 lowercase letters, digits, dots or hyphens');
+    }
+    return raw;
+  }
+
+  optionalServices(key: string): OptionalService[] {
+    const names = (this.values[key] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const name of names) {
+      if (!(OPTIONAL_SERVICES as readonly string[]).includes(name)) {
+        throw new EtlError(`${key} in .env names an unknown service "${name}"`, `known: ${OPTIONAL_SERVICES.join(', ')}`);
+      }
+    }
+    return names as OptionalService[];
+  }
+
+  private parsePort(key: string, raw: string): number {
+    const port = Number(raw);
+    if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+      throw new EtlError(`${key}=${raw} in .env is not a TCP port`, 'use a number from 1 to 65535');
+    }
+    return port;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Pinned runtimes. Why each version is what it is: README, "Pinned versions".
+ * PySpark itself is pinned in requirements.txt; the jars below must match the
+ * Hadoop it bundles (PySpark 4.0.1 ships hadoop-client 3.4.1).
+ */
+export const PINS = {
+  pyspark: '4.0.1',
+  sparkJars: [
+    // The S3A filesystem, same version as the Hadoop inside PySpark 4.0.1.
+    'org.apache.hadoop:hadoop-aws:3.4.1',
+    // The AWS SDK v2 bundle hadoop-aws 3.4.1 was built against.
+    'software.amazon.awssdk:bundle:2.24.6',
+    // The S3A committers' Spark binding (PathOutputCommitProtocol).
+    'org.apache.spark:spark-hadoop-cloud_2.13:4.0.1',
+  ],
+  mavenDependencyPlugin: 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1',
+  minio: { module: 'github.com/minio/minio', version: 'v0.0.0-20260212201848-7aac2a2c5b7c' },
+  mc: { module: 'github.com/minio/mc', version: 'v0.0.0-20250313080218-cf909e1063a9' },
+  elasticsearch: {
+    version: '8.19.21',
+    artifact: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip',
+  },
+} as const;
+
+/** The file name `mvn dependency:copy` gives an artifact `group:name:version[:type]`. */
+export function jarFileName(coordinates: string): string {
+  const [, artifact, version, type = 'jar'] = coordinates.split(':');
+  return `${artifact}-${version}.${type}`;
+}

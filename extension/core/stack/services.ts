@@ -1,0 +1,226 @@
+import { cpSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { EtlConfig } from '../config';
+import { locateRuntimes, requireRuntime } from '../runtimes';
+import { answersOk, fetchJson } from './health';
+import type { DaemonSpec } from './processes';
+
+export type ServiceName = 'minio' | 'spark-master' | 'spark-worker-1' | 'spark-worker-2' | 'elasticsearch';
+
+/** A service of the native stack: how to start it, which ports it takes, how to tell it is healthy. */
+export interface NativeService {
+  name: ServiceName;
+  title: string;
+  /** The UI (or API) a user opens. */
+  url: string;
+  /** Every port it binds, with the .env setting that chooses it. */
+  ports: { port: number; setting: string }[];
+  /** Seconds to wait for health after start. */
+  startTimeoutSeconds: number;
+  daemon(): DaemonSpec;
+  healthy(): Promise<boolean>;
+}
+
+interface SparkMasterJson {
+  status?: string;
+  aliveworkers?: number;
+  workers?: { state: string; webuiaddress: string; cores: number; memory: number }[];
+}
+
+export function sparkMasterJson(config: EtlConfig): Promise<SparkMasterJson | undefined> {
+  return fetchJson<SparkMasterJson>(`http://${config.bindHost}:${config.spark.masterUiPort}/json/`);
+}
+
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'JAVA_HOME', 'TMPDIR', 'USER'];
+  return Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
+}
+
+function logFile(config: EtlConfig, name: string): string {
+  mkdirSync(config.paths.serviceLogs, { recursive: true });
+  return join(config.paths.serviceLogs, `${name}.log`);
+}
+
+function minio(config: EtlConfig): NativeService {
+  const { bindHost: host, minio: m } = config;
+  return {
+    name: 'minio',
+    title: 'MinIO',
+    url: `http://${host}:${m.consolePort}`,
+    ports: [{ port: m.apiPort, setting: 'MINIO_API_PORT' }, { port: m.consolePort, setting: 'MINIO_CONSOLE_PORT' }],
+    startTimeoutSeconds: 60,
+    daemon() {
+      const data = join(config.paths.data, 'minio');
+      mkdirSync(data, { recursive: true });
+      return {
+        service: 'minio',
+        file: requireRuntime(locateRuntimes(config.paths.root, config.paths.cache).minio, 'The MinIO server'),
+        args: ['server', data, '--address', `${host}:${m.apiPort}`, '--console-address', `${host}:${m.consolePort}`],
+        env: {
+          ...baseEnv(),
+          MINIO_ROOT_USER: m.rootUser,
+          MINIO_ROOT_PASSWORD: m.rootPassword,
+          MINIO_REGION: m.region,
+          MINIO_UPDATE: 'off',
+        },
+        cwd: config.paths.state,
+        logFile: logFile(config, 'minio'),
+      };
+    },
+    healthy: () => answersOk(`http://${host}:${m.apiPort}/minio/health/live`),
+  };
+}
+
+function sparkEnv(config: EtlConfig, sparkHome: string, python: string): Record<string, string> {
+  const conf = join(config.paths.state, 'spark', 'conf');
+  mkdirSync(conf, { recursive: true });
+  return {
+    ...baseEnv(),
+    SPARK_HOME: sparkHome,
+    // Binds the RPC endpoints and the web UIs to loopback, not 0.0.0.0.
+    SPARK_LOCAL_IP: config.bindHost,
+    SPARK_CONF_DIR: conf,
+    SPARK_LOCAL_DIRS: join(config.paths.state, 'spark', 'local'),
+    SPARK_DAEMON_MEMORY: '512m',
+    PYSPARK_PYTHON: python,
+  };
+}
+
+function sparkMaster(config: EtlConfig): NativeService {
+  const { bindHost: host, spark } = config;
+  return {
+    name: 'spark-master',
+    title: 'Spark master',
+    url: `http://${host}:${spark.masterUiPort}`,
+    ports: [{ port: spark.masterPort, setting: 'SPARK_MASTER_PORT' }, { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' }],
+    startTimeoutSeconds: 90,
+    daemon() {
+      const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
+      const sparkClass = requireRuntime(join(runtimes.sparkHome, 'bin', 'spark-class'), 'PySpark (spark-class)');
+      return {
+        service: 'spark-master',
+        file: sparkClass,
+        args: ['org.apache.spark.deploy.master.Master', '--host', host, '--port', String(spark.masterPort), '--webui-port', String(spark.masterUiPort)],
+        env: sparkEnv(config, runtimes.sparkHome, runtimes.python),
+        cwd: config.paths.state,
+        logFile: logFile(config, 'spark-master'),
+      };
+    },
+    healthy: async () => (await sparkMasterJson(config))?.status === 'ALIVE',
+  };
+}
+
+function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
+  const { bindHost: host, spark } = config;
+  const name = `spark-worker-${index}` as const;
+  const uiPort = spark.workerUiPorts[index - 1];
+  return {
+    name,
+    title: `Spark worker ${index}`,
+    url: `http://${host}:${uiPort}`,
+    ports: [{ port: uiPort, setting: 'SPARK_WORKER_UI_PORTS' }],
+    startTimeoutSeconds: 90,
+    daemon() {
+      const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
+      const sparkClass = requireRuntime(join(runtimes.sparkHome, 'bin', 'spark-class'), 'PySpark (spark-class)');
+      const workDir = join(config.paths.state, 'spark', name);
+      mkdirSync(workDir, { recursive: true });
+      return {
+        service: name,
+        file: sparkClass,
+        args: [
+          'org.apache.spark.deploy.worker.Worker',
+          '--host', host,
+          '--webui-port', String(uiPort),
+          '--cores', String(spark.workerCores),
+          '--memory', spark.workerMemory,
+          '--work-dir', workDir,
+          `spark://${host}:${spark.masterPort}`,
+        ],
+        env: sparkEnv(config, runtimes.sparkHome, runtimes.python),
+        cwd: config.paths.state,
+        logFile: logFile(config, name),
+      };
+    },
+    // Healthy means registered with the master and ALIVE there, not merely running.
+    healthy: async () =>
+      ((await sparkMasterJson(config))?.workers ?? []).some((w) => w.state === 'ALIVE' && w.webuiaddress.endsWith(`:${uiPort}`)),
+  };
+}
+
+/** ES refuses to run as root: as root we run it as `nobody`, allowed to read our root-owned files. */
+function asUnprivilegedWhenRoot(file: string, args: string[]): { file: string; args: string[] } {
+  if (process.getuid?.() !== 0) return { file, args };
+  const caps = '+dac_override,+dac_read_search';
+  return {
+    file: 'setpriv',
+    args: ['--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`, file, ...args],
+  };
+}
+
+export function javaHome(): string {
+  if (process.env.JAVA_HOME) return process.env.JAVA_HOME;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const java = join(dir, 'java');
+    if (existsSync(java)) return dirname(dirname(realpathSync(java)));
+  }
+  return '';
+}
+
+function elasticsearch(config: EtlConfig): NativeService {
+  const { bindHost: host, elasticsearch: es } = config;
+  return {
+    name: 'elasticsearch',
+    title: 'Elasticsearch',
+    url: `http://${host}:${es.port}`,
+    ports: [{ port: es.port, setting: 'ES_PORT' }, { port: es.transportPort, setting: 'ES_TRANSPORT_PORT' }],
+    startTimeoutSeconds: 120,
+    daemon() {
+      const home = locateRuntimes(config.paths.root, config.paths.cache).elasticsearchHome;
+      const bin = requireRuntime(join(home, 'bin', 'elasticsearch'), 'Elasticsearch');
+      const state = join(config.paths.state, 'elasticsearch');
+      const confDir = join(state, 'config');
+      // ES writes its keystore into the config folder: keep a copy in our state, not in the shared cache.
+      if (!existsSync(confDir)) cpSync(join(home, 'config'), confDir, { recursive: true });
+      const settings: Record<string, string> = {
+        'cluster.name': 'etl-spark',
+        'node.name': 'etl-es',
+        'discovery.type': 'single-node',
+        'path.data': join(state, 'data'),
+        'path.logs': join(state, 'logs'),
+        'http.host': host,
+        'http.port': String(es.port),
+        'transport.host': host,
+        'transport.port': String(es.transportPort),
+        'ingest.geoip.downloader.enabled': 'false',
+      };
+      const command = asUnprivilegedWhenRoot(bin, Object.entries(settings).flatMap(([k, v]) => ['-E', `${k}=${v}`]));
+      return {
+        service: 'elasticsearch',
+        ...command,
+        env: {
+          ...baseEnv(),
+          ES_JAVA_HOME: javaHome(),
+          ES_PATH_CONF: confDir,
+          ES_JAVA_OPTS: `-Xms${es.heap} -Xmx${es.heap}`,
+        },
+        cwd: config.paths.state,
+        logFile: logFile(config, 'elasticsearch'),
+      };
+    },
+    healthy: async () => {
+      const health = await fetchJson<{ status?: string }>(`http://${host}:${es.port}/_cluster/health`);
+      return health?.status === 'green' || health?.status === 'yellow';
+    },
+  };
+}
+
+/** The services `etl up` starts, in start order. */
+export function nativeServices(config: EtlConfig, withOptional: string[] = []): NativeService[] {
+  const services = [minio(config), sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2)];
+  if (withOptional.includes('elasticsearch')) services.push(elasticsearch(config));
+  return services;
+}
+
+/** Every service the native stack knows, for status and down. */
+export const allNativeServices = (config: EtlConfig) => nativeServices(config, ['elasticsearch']);

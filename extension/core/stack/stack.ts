@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import type { EtlConfig } from '../config';
+import { EtlError } from '../errors';
+import type { Reporter } from '../reporter';
+import { ensureBuckets } from './buckets';
+import { waitUntil } from './health';
+import { isPortFree, portOwner } from './ports';
+import { isRecordAlive, liveRecord, logTail, recordedServices, startDaemon, stopDaemon, type PidRecord } from './processes';
+import { allNativeServices, nativeServices, type NativeService, type ServiceName } from './services';
+
+export type ServiceState = 'running' | 'unhealthy' | 'stopped';
+
+export interface ServiceStatus {
+  name: ServiceName;
+  title: string;
+  state: ServiceState;
+  url: string;
+  pid: number | null;
+}
+
+/** Services are started in waves: the workers need a live master. */
+const WAVES: ServiceName[][] = [['minio', 'spark-master', 'elasticsearch'], ['spark-worker-1', 'spark-worker-2']];
+
+async function assertPortsFree(config: EtlConfig, service: NativeService): Promise<void> {
+  for (const { port, setting } of service.ports) {
+    if (await isPortFree(config.bindHost, port)) continue;
+    const owner = (await portOwner(port)) ?? 'another program';
+    throw new EtlError(
+      `cannot start ${service.title}: port ${port} (${setting}) on ${config.bindHost} is already used by ${owner}`,
+      `stop that program, or choose another port with ${setting} in .env`,
+    );
+  }
+}
+
+async function waitHealthy(service: NativeService, record: PidRecord): Promise<void> {
+  const outcome = await waitUntil(service.healthy, {
+    timeoutMs: service.startTimeoutSeconds * 1000,
+    abort: () => (isRecordAlive(record) ? undefined : 'exited'),
+  });
+  if (outcome === 'ok') return;
+  const why = outcome === 'exited' ? 'exited during start-up' : `was not healthy after ${service.startTimeoutSeconds} s`;
+  throw new EtlError(`${service.title} ${why}; last lines of ${record.logFile}:\n${logTail(record.logFile)}`, 'fix the cause above, then run `etl up` again');
+}
+
+/** Starts one service unless our own copy already runs; returns whether it started it. */
+async function startService(config: EtlConfig, service: NativeService, reporter: Reporter): Promise<boolean> {
+  const running = liveRecord(config.paths.pids, service.name);
+  if (running) {
+    await waitHealthy(service, running);
+    reporter.step(`${service.title}: already running (pid ${running.pid})`);
+    return false;
+  }
+  await assertPortsFree(config, service);
+  const record = startDaemon(config.paths.pids, service.daemon());
+  reporter.detail(`${service.title}: started (pid ${record.pid}), waiting until healthy`);
+  await waitHealthy(service, record);
+  reporter.step(`${service.title}: healthy at ${service.url}`);
+  return true;
+}
+
+/**
+ * Brings the native stack up and waits until every service is healthy.
+ * On failure it stops what this call started, so no half-started stack remains.
+ */
+export async function up(config: EtlConfig, reporter: Reporter, withOptional: string[] = config.stackWith): Promise<ServiceStatus[]> {
+  mkdirSync(config.paths.state, { recursive: true });
+  const services = nativeServices(config, withOptional);
+  const started: NativeService[] = [];
+  try {
+    for (const wave of WAVES) {
+      const inWave = services.filter((s) => wave.includes(s.name));
+      const results = await Promise.allSettled(inWave.map(async (s) => ((await startService(config, s, reporter)) ? started.push(s) : 0)));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+      if (inWave.some((s) => s.name === 'minio')) {
+        const created = await ensureBuckets(config);
+        if (created.length) reporter.step(`MinIO: created bucket(s) ${created.join(', ')}`);
+      }
+    }
+  } catch (error) {
+    for (const service of started.reverse()) {
+      const record = liveRecord(config.paths.pids, service.name);
+      if (record) await stopDaemon(config.paths.pids, record);
+    }
+    throw error;
+  }
+  return status(config);
+}
+
+export async function status(config: EtlConfig): Promise<ServiceStatus[]> {
+  return Promise.all(
+    allNativeServices(config).map(async (service): Promise<ServiceStatus> => {
+      const record = liveRecord(config.paths.pids, service.name);
+      const state: ServiceState = !record ? 'stopped' : (await service.healthy()) ? 'running' : 'unhealthy';
+      return { name: service.name, title: service.title, state, url: service.url, pid: record?.pid ?? null };
+    }),
+  );
+}
+
+/** Stops every daemon `etl up` recorded, workers before the master; leaves no process behind. */
+export async function down(config: EtlConfig, reporter: Reporter): Promise<string[]> {
+  const order = allNativeServices(config).map((s) => s.name as string).reverse();
+  const recorded = recordedServices(config.paths.pids).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const stopped: string[] = [];
+  for (const name of recorded) {
+    const record = liveRecord(config.paths.pids, name);
+    if (!record) {
+      reporter.detail(`${name}: stale pid file removed`);
+      continue;
+    }
+    reporter.step(`${name}: stopping (pid ${record.pid})`);
+    await stopDaemon(config.paths.pids, record);
+    stopped.push(name);
+  }
+  return stopped;
+}
