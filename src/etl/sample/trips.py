@@ -71,7 +71,7 @@ def clean_trips(rng: np.random.Generator, month: Month, rows: int) -> dict[str, 
     return {
         "VendorID": rng.choice([1, 2, 6, 7], rows, p=[0.25, 0.72, 0.02, 0.01]),
         "tpep_pickup_datetime": pickup,
-        "tpep_dropoff_datetime": pickup + (duration_s * US_PER_SECOND).astype(np.int64),
+        "tpep_dropoff_datetime": pickup + duration_s.astype(np.int64) * US_PER_SECOND,
         "passenger_count": rng.choice([1, 2, 3, 4, 5, 6], rows, p=[0.74, 0.15, 0.04, 0.02, 0.03, 0.02]).astype(float),
         "trip_distance": distance,
         "RatecodeID": ratecode.astype(float),
