@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { OPTIONAL_SERVICES } from './core/config';
 import { describeError } from './core/errors';
 import { formatStatusTable } from './core/format';
 import { openProject } from './core/project';
 import { consoleReporter } from './core/reporter';
+import { locateRuntimes } from './core/runtimes';
 import { SETUP_COMPONENTS, runSetup } from './core/setup';
 import { down, status, up } from './core/stack/stack';
 
@@ -60,8 +61,19 @@ function buildProgram(): Command {
       process.stderr.write(stopped.length ? `stopped: ${stopped.join(', ')}\n` : 'nothing was running\n');
     });
 
+  program
+    .command('which')
+    .description('print the path of an installed runtime (for scripts)')
+    .addArgument(new Argument('<runtime>').choices(Object.keys(RUNTIME_KEYS)))
+    .action((runtime: keyof typeof RUNTIME_KEYS) => {
+      const config = openProject();
+      process.stdout.write(`${locateRuntimes(config.paths.root, config.paths.cache)[RUNTIME_KEYS[runtime]]}\n`);
+    });
+
   return program;
 }
+
+const RUNTIME_KEYS = { python: 'python', 'spark-home': 'sparkHome', minio: 'minio', mc: 'mc', elasticsearch: 'elasticsearchHome' } as const;
 
 async function main(argv: string[]): Promise<number> {
   try {

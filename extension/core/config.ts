@@ -47,10 +47,13 @@ export function ensureEnvFile(root: string): boolean {
   return true;
 }
 
+/** `.env` of the project, or the file ETL_ENV_FILE names (as the Python jobs do). */
 function readEnvFiles(root: string, env: NodeJS.ProcessEnv): RawEnv {
-  ensureEnvFile(root);
+  const envFile = env.ETL_ENV_FILE || join(root, '.env');
+  if (!env.ETL_ENV_FILE) ensureEnvFile(root);
+  if (!existsSync(envFile)) throw new EtlError(`ETL_ENV_FILE names ${envFile}, which does not exist`, 'point it at a copy of .env.example');
   const defaults = parse(readFileSync(join(root, '.env.example')));
-  const local = parse(readFileSync(join(root, '.env')));
+  const local = parse(readFileSync(envFile));
   const merged: RawEnv = { ...defaults, ...local };
   for (const key of Object.keys(merged)) if (env[key] !== undefined) merged[key] = env[key];
   return merged;
