@@ -1,0 +1,38 @@
+"""Errors of the extraction step. Each message is one line: what happened, then what to do."""
+from __future__ import annotations
+
+
+class ExtractError(RuntimeError):
+    """A runtime failure (exit code 1)."""
+
+    exit_code = 1
+
+
+class UsageError(ExtractError):
+    """Bad arguments (exit code 2)."""
+
+    exit_code = 2
+
+
+class SourceNotFound(ExtractError):
+    """The source answered 404 / the file does not exist."""
+
+
+class SourceFailed(ExtractError):
+    """The download kept failing after all retries, or failed for good (4xx)."""
+
+
+class MinioUnavailable(ExtractError):
+    """MinIO cannot be reached or refuses our credentials."""
+
+
+class LockBusy(ExtractError):
+    """Another extraction holds the lock of the same object."""
+
+
+class TransientError(Exception):
+    """A failure worth retrying (5xx, timeout, reset, short body); internal to the transfer."""
+
+
+class SameContent(Exception):
+    """Raised at end of stream when the object already holds these bytes: aborts the upload."""

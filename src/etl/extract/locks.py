@@ -1,0 +1,54 @@
+"""Per-object file locks so two extractions of the same month never interleave.
+
+fcntl locks are released by the kernel when the holder dies, so a crash never
+leaves a stale lock. They are local to this machine: two hosts writing the same
+MinIO need an external scheduler guarantee (Airflow max_active_runs=1).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from etl.config import PROJECT_ROOT
+from etl.extract.errors import LockBusy
+
+POLL_S = 0.2
+
+
+def lock_dir() -> Path:
+    return Path(os.environ.get("ETL_LOCK_DIR") or PROJECT_ROOT / ".etl" / "locks")
+
+
+def lock_path(name: str) -> Path:
+    readable = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[-80:]
+    digest = hashlib.sha1(name.encode()).hexdigest()[:10]  # two names never share a file
+    return lock_dir() / f"{readable}.{digest}.lock"
+
+
+@contextlib.contextmanager
+def file_lock(name: str, timeout_s: float, what: str) -> Iterator[Path]:
+    """Exclusive lock on `name`, waiting up to timeout_s; `what` names it in the error."""
+    path = lock_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockBusy(
+                        f"another extraction is writing {what} (lock {path} held for over {timeout_s:.0f}s); "
+                        f"wait for it to finish, then rerun"
+                    ) from None
+                time.sleep(POLL_S)
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

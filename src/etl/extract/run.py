@@ -1,0 +1,182 @@
+"""One extraction run: months (+ zone table) into rawzone, recorded in the manifest."""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from etl.config import ConfigError, Settings, load_settings
+from etl.extract.errors import ExtractError, UsageError
+from etl.extract.layout import (DEFAULT_SOURCE, MANIFEST_PREFIX, ZONES_KEY, check_template, check_url,
+                                default_zones_source, manifest_key, render, s3a_path, trip_key)
+from etl.extract.months import Month, MonthSpecError, parse_month, parse_months
+from etl.extract.progress import ProgressReporter
+from etl.extract.store import connect, put_json
+from etl.extract.transfer import FileTransfer, Job, Outcome, TransferOptions
+from etl.logger import setup_logging
+from etl.manifest import find_run, manifest_path, run_document, update_manifest, utc_now
+
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+USE_DEFAULT = "default"  # zones_source value meaning "pick the default for this source"
+
+
+@dataclass
+class ExtractResult:
+    run_id: str
+    status: str
+    manifest: str
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def bytes(self) -> int:
+        return sum(f["size"] for f in self.files)
+
+    @property
+    def paths(self) -> list[str]:
+        return [f["path"] for f in self.files if f["kind"] == "trips"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly (Airflow XCom)."""
+        return {**asdict(self), "bytes": self.bytes, "paths": self.paths}
+
+
+def new_run_id() -> str:
+    return f"extract-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _months(months: str | Sequence[Month | str]) -> list[Month]:
+    try:
+        if isinstance(months, str):
+            return parse_months(months)
+        return sorted({m if isinstance(m, Month) else parse_month(m) for m in months})
+    except MonthSpecError as exc:
+        raise UsageError(f"{exc}") from None
+
+
+def _jobs(months: list[Month], source_template: str, zones_source: str | None) -> list[Job]:
+    jobs = [Job("zones", None, zones_source, ZONES_KEY, "text/csv")] if zones_source else []
+    for month in months:
+        jobs.append(Job("trips", month, render(source_template, month), trip_key(month), "application/vnd.apache.parquet"))
+    return jobs
+
+
+def _settings(settings: Settings | None) -> Settings:
+    try:
+        return settings or load_settings()
+    except ConfigError as exc:
+        raise UsageError(f"configuration: {exc}") from None
+
+
+def extract_months(
+    months: str | Sequence[Month | str],
+    source_template: str = DEFAULT_SOURCE,
+    zones_source: str | None = USE_DEFAULT,
+    *,
+    run_id: str | None = None,
+    settings: Settings | None = None,
+    backup_dir: str | Path | None = None,
+    reporter: ProgressReporter | None = None,
+    options: TransferOptions | None = None,
+) -> ExtractResult:
+    """Extracts the months (and the zone table unless zones_source is None) into rawzone.
+
+    Raises ExtractError (UsageError for bad arguments) after recording the failed run.
+    Callable from an Airflow PythonOperator; use `.to_dict()` for XCom.
+    """
+    month_list = _months(months)
+    check_template(source_template)
+    if zones_source == USE_DEFAULT:
+        zones_source = default_zones_source(source_template)
+    if zones_source:
+        check_url(zones_source, "--zones-source")
+    run_id = run_id or new_run_id()
+    if not RUN_ID.match(run_id):
+        raise UsageError(f"run id {run_id!r} must be 1-100 letters, digits, '.', '_' or '-'")
+    settings = _settings(settings)
+    run = _Run(run_id, settings, manifest_path(backup_dir), reporter or ProgressReporter(False), options or TransferOptions())
+    return run.execute(month_list, source_template, zones_source)
+
+
+class _Run:
+    def __init__(self, run_id: str, settings: Settings, manifest: Path,
+                 reporter: ProgressReporter, options: TransferOptions) -> None:
+        self.run_id, self.settings, self.manifest = run_id, settings, manifest
+        self.reporter, self.options = reporter, options
+        self.bucket = settings.rawzone_bucket
+        self.log = setup_logging("extract", run_id)
+        self.files: list[dict[str, Any]] = []
+
+    def execute(self, months: list[Month], source_template: str, zones_source: str | None) -> ExtractResult:
+        self._record_start(months, source_template, zones_source)
+        self.reporter.emit("run_start", run_id=self.run_id, months=[str(m) for m in months],
+                           source=source_template, zones_source=zones_source, bucket=self.bucket)
+        client = None
+        try:
+            client = connect(self.settings, self.bucket)
+            transfer = FileTransfer(client, self.settings, self.bucket, self.run_id, self.reporter, self.log, self.options)
+            for job in _jobs(months, source_template, zones_source):
+                self._extract_one(transfer, job)
+        except BaseException as exc:
+            message = str(exc) if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {exc}"
+            self._finish("failed", client, message)
+            if not isinstance(exc, ExtractError):
+                self.log.exception("unexpected failure")
+            raise
+        self._finish("succeeded", client, None)
+        return ExtractResult(self.run_id, "succeeded", str(self.manifest), self.files)
+
+    def _extract_one(self, transfer: FileTransfer, job: Job) -> None:
+        try:
+            outcome = transfer.extract(job)
+        except ExtractError as exc:
+            self.reporter.emit("file_failed", **job.fields(), url=job.url, error=str(exc))
+            raise
+        entry = self._entry(job, outcome)
+        update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
+        self.files.append(entry)
+        self.reporter.emit("file_done", **job.fields(), url=job.url, path=entry["path"], size=outcome.size,
+                           sha256=outcome.sha256, status=outcome.status)
+        self.log.info("%s %s: %s (%d bytes, sha256 %s)", job.label, outcome.status, entry["path"], outcome.size, outcome.sha256)
+
+    def _entry(self, job: Job, outcome: Outcome) -> dict[str, Any]:
+        return {
+            **job.fields(), "path": s3a_path(self.bucket, job.key), "bucket": self.bucket, "key": job.key,
+            "source_url": job.url, "size": outcome.size, "sha256": outcome.sha256,
+            "extracted_at": utc_now(), "status": outcome.status,
+        }
+
+    def _record_start(self, months: list[Month], source_template: str, zones_source: str | None) -> None:
+        run = {
+            "run_id": self.run_id, "step": "extract", "status": "running", "started_at": utc_now(), "ended_at": None,
+            "months": [str(m) for m in months], "source_template": source_template, "zones_source": zones_source,
+            "bucket": self.bucket, "minio_endpoint": self.settings.minio_url, "error": None, "files": [],
+        }
+        update_manifest(self.manifest, lambda doc: doc["runs"].append(run))
+
+    def _finish(self, status: str, client: Any, error: str | None) -> None:
+        def close(doc: dict[str, Any]) -> None:
+            run = find_run(doc, self.run_id)
+            run.update(status=status, ended_at=utc_now(), error=error)
+
+        document = update_manifest(self.manifest, close)
+        if client is not None:
+            self._mirror(client, run_document(document, self.run_id))
+        total = sum(f["size"] for f in self.files)
+        self.reporter.emit("run_done", run_id=self.run_id, status=status, files=len(self.files), bytes=total,
+                           manifest=str(self.manifest), error=error)
+        level = logging.INFO if status == "succeeded" else logging.ERROR
+        self.log.log(level, "run %s %s: %d files, %d bytes%s", self.run_id, status, len(self.files), total,
+                     f" ({error})" if error else "")
+
+    def _mirror(self, client: Any, document: dict[str, Any]) -> None:
+        """Best effort: the local manifest is the reference; a failed mirror is only logged."""
+        try:
+            put_json(client, self.bucket, manifest_key(self.run_id), document)
+            put_json(client, self.bucket, f"{MANIFEST_PREFIX}latest.json", document)
+        except Exception as exc:  # noqa: BLE001 - must not hide the run's own outcome
+            self.log.warning("could not mirror the manifest to %s/%s: %s", self.bucket, MANIFEST_PREFIX, exc)

@@ -1,0 +1,91 @@
+"""The extraction manifest: which files each run put in the rawzone (schema: docs/extraction.md).
+
+Local copy: Backup_data/extracted_paths.json (or $ETL_BACKUP_DIR/extracted_paths.json),
+rewritten atomically (temp file + fsync + os.replace) under a file lock, so readers
+never see half a file and concurrent runs never lose each other's entries.
+The transform step reads it with load_manifest() / extracted_paths().
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from etl.config import PROJECT_ROOT
+
+SCHEMA_VERSION = 1
+MANIFEST_FILE = "extracted_paths.json"
+LOCK_TIMEOUT_S = 60.0
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def manifest_path(backup_dir: str | Path | None = None) -> Path:
+    folder = backup_dir or os.environ.get("ETL_BACKUP_DIR") or PROJECT_ROOT / "Backup_data"
+    return Path(folder) / MANIFEST_FILE
+
+
+def empty_manifest() -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "updated_at": None, "runs": []}
+
+
+def load_manifest(path: str | Path | None = None) -> dict[str, Any]:
+    """The manifest document; an empty one when no run has been recorded yet."""
+    target = Path(path) if path else manifest_path()
+    if not target.exists():
+        return empty_manifest()
+    with open(target, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def extracted_paths(run_id: str | None = None, *, kind: str = "trips", path: str | Path | None = None) -> list[str]:
+    """s3a:// paths of extracted files of one run, or of all runs (unique, sorted)."""
+    runs = load_manifest(path)["runs"]
+    selected = [r for r in runs if run_id is None or r["run_id"] == run_id]
+    return sorted({f["path"] for r in selected for f in r["files"] if f["kind"] == kind})
+
+
+def find_run(document: dict[str, Any], run_id: str) -> dict[str, Any]:
+    for run in document["runs"]:
+        if run["run_id"] == run_id:
+            return run
+    raise KeyError(f"run {run_id!r} not in manifest")
+
+
+def run_document(document: dict[str, Any], run_id: str) -> dict[str, Any]:
+    """The manifest restricted to one run (what is mirrored to rawzone/_manifests/)."""
+    return {"schema_version": SCHEMA_VERSION, "updated_at": document["updated_at"], "runs": [find_run(document, run_id)]}
+
+
+def atomic_write_json(path: Path, document: dict[str, Any]) -> None:
+    """Readers see the old or the new file, never a torn one, even after a power cut."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # persist the rename itself
+    finally:
+        os.close(dir_fd)
+
+
+def update_manifest(path: Path, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Read-modify-write under a lock; returns the new document."""
+    from etl.extract.locks import file_lock  # local: keeps the reader import-light
+
+    with file_lock(f"manifest-{path.resolve()}", LOCK_TIMEOUT_S, f"the manifest {path}"):
+        document = load_manifest(path)
+        change(document)
+        document["updated_at"] = utc_now()
+        atomic_write_json(path, document)
+        return document
