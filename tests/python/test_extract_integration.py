@@ -1,0 +1,182 @@
+"""Extraction against the REAL MinIO of load_settings() (the stack must be up)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from etl.config import PROJECT_ROOT
+from etl.extract import extract_months
+from etl.extract.errors import SourceFailed, SourceNotFound
+from etl.extract.layout import sample_source
+from etl.extract.transfer import TransferOptions
+from etl.manifest import extracted_paths, load_manifest
+from support_cli import assert_no_incomplete_uploads, run_cli
+from support_http import Cut, MiB, Ok, Status, Stream
+
+pytestmark = pytest.mark.integration
+
+SAMPLE = PROJECT_ROOT / "Data_extracted"
+FAST = TransferOptions(retries=2, backoff_s=0.05, lock_timeout_s=60)
+TEMPLATE = "/{YYYY}-{MM}.parquet"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _key(month: str) -> str:
+    year, mm = month.split("-")
+    return f"yellow_tripdata/year={year}/month={mm}/yellow_tripdata_{month}.parquet"
+
+
+def _events(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def _remove(minio, bucket, *keys):
+    for key in keys:
+        minio.remove_object(bucket, key)
+
+
+def test_happy_path_cli_objects_checksums_manifests(minio, settings, cli_env, isolated_state):
+    run_id = "pytest-happy-" + os.urandom(3).hex()
+    result = run_cli(["--months", "2024-01..2024-02", "--sample", "--run-id", run_id, "--progress-json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    bucket = settings.rawzone_bucket
+    events = _events(result.stdout)
+    assert events[0]["event"] == "run_start" and events[-1] == {
+        "event": "run_done", "run_id": run_id, "status": "succeeded", "files": 3,
+        "bytes": sum((SAMPLE / n).stat().st_size for n in ("yellow_tripdata_2024-01.parquet",
+                                                             "yellow_tripdata_2024-02.parquet", "taxi_zone_lookup.csv")),
+        "manifest": str(isolated_state / "backup" / "extracted_paths.json"), "error": None}
+    for month in ("2024-01", "2024-02"):
+        data = (SAMPLE / f"yellow_tripdata_{month}.parquet").read_bytes()
+        stat = minio.stat_object(bucket, _key(month))
+        assert stat.size == len(data)
+        assert stat.metadata["x-amz-meta-sha256"] == _sha(data)
+        assert minio.get_object(bucket, _key(month)).read() == data
+        done = [e for e in events if e["event"] == "file_done" and e["month"] == month]
+        assert done[0]["sha256"] == _sha(data) and done[0]["status"] in ("uploaded", "replaced", "skipped")
+    assert minio.stat_object(bucket, "reference/taxi_zone_lookup.csv").size == (SAMPLE / "taxi_zone_lookup.csv").stat().st_size
+    local = load_manifest()
+    run = local["runs"][-1]
+    assert run["run_id"] == run_id and run["status"] == "succeeded" and run["ended_at"]
+    assert {f["path"] for f in run["files"]} == {f"s3a://{bucket}/{_key('2024-01')}", f"s3a://{bucket}/{_key('2024-02')}",
+                                                 f"s3a://{bucket}/reference/taxi_zone_lookup.csv"}
+    assert extracted_paths(run_id) == [f"s3a://{bucket}/{_key('2024-01')}", f"s3a://{bucket}/{_key('2024-02')}"]
+    mirrored = json.loads(minio.get_object(bucket, f"_manifests/{run_id}.json").read())
+    assert mirrored["runs"] == [run]
+    assert json.loads(minio.get_object(bucket, "_manifests/latest.json").read())["runs"][0]["run_id"] == run_id
+
+
+def test_rerun_skips_unchanged_and_replaces_changed(minio, settings, http_server):
+    bucket, month = settings.rawzone_bucket, "2031-01"
+    url = http_server.route("/2031-01.parquet", Ok(b"first version" * 1000))
+    template = http_server.base_url + TEMPLATE
+    first = extract_months(month, template, None, settings=settings, options=FAST)
+    before = minio.stat_object(bucket, _key(month))
+    second = extract_months(month, template, None, settings=settings, options=FAST)
+    after = minio.stat_object(bucket, _key(month))
+    assert [f["status"] for f in first.files] == ["uploaded"] and [f["status"] for f in second.files] == ["skipped"]
+    assert (after.etag, after.last_modified) == (before.etag, before.last_modified)
+    http_server.route("/2031-01.parquet", Ok(b"second version" * 1000))
+    third = extract_months(month, template, None, settings=settings, options=FAST)
+    assert [f["status"] for f in third.files] == ["replaced"]
+    assert minio.stat_object(bucket, _key(month)).metadata["x-amz-meta-sha256"] == _sha(b"second version" * 1000)
+    assert third.files[0]["source_url"] == url
+    _remove(minio, bucket, _key(month))
+
+
+def test_server_error_then_success_is_retried(minio, settings, http_server):
+    data = os.urandom(300_000)
+    http_server.route("/2031-02.parquet", Status(500), Status(503), Ok(data))
+    result = extract_months("2031-02", http_server.base_url + TEMPLATE, None, settings=settings, options=FAST)
+    assert result.status == "succeeded" and result.files[0]["sha256"] == _sha(data)
+    assert http_server.hits["/2031-02.parquet"] == 3
+    assert minio.stat_object(settings.rawzone_bucket, _key("2031-02")).size == len(data)
+    _remove(minio, settings.rawzone_bucket, _key("2031-02"))
+
+
+def test_cut_mid_body_stores_nothing(minio, settings, http_server, cli_env):
+    data = os.urandom(24 * MiB)  # > one 16 MiB part: a multipart upload is open when the cut happens
+    http_server.route("/2031-03.parquet", Cut(data, at=20 * MiB))
+    result = run_cli(["--months", "2031-03", "--source", http_server.base_url + TEMPLATE, "--no-zones",
+                      "--retries", "1", "--backoff", "0", "--run-id", "pytest-cut"], cli_env)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "month 2031-03" in last and "failed after 2 attempts" in last and "rerun" in last
+    assert http_server.hits["/2031-03.parquet"] == 2
+    assert list(minio.list_objects(settings.rawzone_bucket, prefix="yellow_tripdata/year=2031/month=03/")) == []
+    assert_no_incomplete_uploads(minio, settings.rawzone_bucket, _key("2031-03"))
+    run = load_manifest()["runs"][-1]
+    assert run["run_id"] == "pytest-cut" and run["status"] == "failed" and run["files"] == []
+    assert "2031-03" in run["error"]
+
+
+def test_not_found_names_month_and_url(settings, http_server, cli_env):
+    template = http_server.base_url + "/missing/{YYYY}-{MM}.parquet"
+    result = run_cli(["--months", "2031-04", "--source", template, "--no-zones"], cli_env)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "month 2031-04" in last and "404" in last and http_server.base_url + "/missing/2031-04.parquet" in last
+    with pytest.raises(SourceNotFound):
+        extract_months("2031-04", template, None, settings=settings, options=FAST)
+    assert load_manifest()["runs"][-1]["status"] == "failed"
+
+
+def test_permanent_server_error_gives_up(settings, http_server):
+    http_server.route("/2031-05.parquet", Status(500))
+    with pytest.raises(SourceFailed, match="failed after 3 attempts"):
+        extract_months("2031-05", http_server.base_url + TEMPLATE, None, settings=settings, options=FAST)
+
+
+def test_minio_down_names_endpoint(cli_env):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    env = dict(cli_env, MINIO_API_PORT=str(closed_port))
+    result = run_cli(["--months", "2024-01", "--sample"], env, timeout=60)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"127.0.0.1:{closed_port}" in last and "etl up" in last
+
+
+def test_concurrent_extractions_of_one_month_are_safe(minio, settings, http_server, cli_env):
+    data = os.urandom(20 * MiB)
+    http_server.route("/2031-06.parquet", Ok(data, delay_per_mib_s=0.05))  # ~1 s per download: runs overlap
+    args = ["--months", "2031-06", "--source", http_server.base_url + TEMPLATE, "--no-zones", "--progress-json"]
+    procs = [subprocess.Popen([sys.executable, "-m", "etl.extract", *args], env=cli_env, cwd=PROJECT_ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in outputs]
+    statuses = sorted(e["status"] for out, _ in outputs for e in _events(out) if e["event"] == "file_done")
+    assert statuses == ["skipped", "uploaded"]
+    stat = minio.stat_object(settings.rawzone_bucket, _key("2031-06"))
+    assert stat.size == len(data) and stat.metadata["x-amz-meta-sha256"] == _sha(data)
+    assert_no_incomplete_uploads(minio, settings.rawzone_bucket, _key("2031-06"))
+    assert len(load_manifest()["runs"]) == 2  # both runs recorded, none lost
+    _remove(minio, settings.rawzone_bucket, _key("2031-06"))
+
+
+def test_memory_stays_flat_on_a_500_mb_file(minio, settings, http_server, cli_env):
+    size = 500 * MiB
+    http_server.route("/2031-07.parquet", Stream(size))
+    proc = subprocess.Popen([sys.executable, "-m", "etl.extract", "--months", "2031-07", "--no-zones",
+                             "--source", http_server.base_url + TEMPLATE], env=cli_env, cwd=PROJECT_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child only
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    peak_mb = usage.ru_maxrss / 1024
+    print(f"peak RSS of extracting 500 MiB: {peak_mb:.0f} MB")
+    assert os.waitstatus_to_exitcode(status) == 0, stderr
+    assert minio.stat_object(settings.rawzone_bucket, _key("2031-07")).size == size
+    _remove(minio, settings.rawzone_bucket, _key("2031-07"))
+    assert peak_mb < 250
