@@ -28,7 +28,7 @@ from etl.extract.store import SHA256_META, abort_incomplete_uploads, minio_error
 from etl.manifest import utc_now
 
 PART_SIZE = 16 * 1024 * 1024
-READ_CHUNK = 4 * 1024 * 1024  # several reads per part: regular progress, few copies
+READ_CHUNK = PART_SIZE + 1  # one read per part (minio asks part_size+1 to spot the end): fewest copies
 
 
 @dataclass(frozen=True)
