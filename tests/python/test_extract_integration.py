@@ -38,6 +38,16 @@ def _events(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
+def _assert_schema_keys(document: dict) -> None:
+    """The manifest has exactly the keys docs/extracted_paths.schema.json requires."""
+    schema = json.loads((PROJECT_ROOT / "docs" / "extracted_paths.schema.json").read_text())
+    assert set(document) == set(schema["required"])
+    for run in document["runs"]:
+        assert set(run) == set(schema["$defs"]["run"]["required"])
+        for entry in run["files"]:
+            assert set(entry) == set(schema["$defs"]["file"]["required"])
+
+
 def _remove(minio, bucket, *keys):
     for key in keys:
         minio.remove_object(bucket, key)
@@ -69,6 +79,7 @@ def test_happy_path_cli_objects_checksums_manifests(minio, settings, cli_env, is
     assert {f["path"] for f in run["files"]} == {f"s3a://{bucket}/{_key('2024-01')}", f"s3a://{bucket}/{_key('2024-02')}",
                                                  f"s3a://{bucket}/reference/taxi_zone_lookup.csv"}
     assert extracted_paths(run_id) == [f"s3a://{bucket}/{_key('2024-01')}", f"s3a://{bucket}/{_key('2024-02')}"]
+    _assert_schema_keys(local)
     mirrored = json.loads(minio.get_object(bucket, f"_manifests/{run_id}.json").read())
     assert mirrored["runs"] == [run]
     assert json.loads(minio.get_object(bucket, "_manifests/latest.json").read())["runs"][0]["run_id"] == run_id
