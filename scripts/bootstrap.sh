@@ -11,5 +11,5 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-npm run -s build
+npm run -s build:tests
 etl() { node dist/cli.js "$@"; }

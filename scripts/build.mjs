@@ -1,9 +1,23 @@
 // Bundles the CLI and the extension with esbuild (CommonJS for the VS Code extension host).
+// `--tests` also bundles test/**/*.test.ts into out/test, so ESM-only dependencies (execa) load under node --test.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
-await Promise.all([
+const testEntries = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testEntries(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+
+const builds = [
   build({ ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-]);
+];
+if (process.argv.includes('--tests')) {
+  builds.push(build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+}
+await Promise.all(builds);

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadConfig, type EtlConfig } from '../../extension/core/config';
+import { findProjectRoot } from '../../extension/core/paths';
 
-export const ROOT = resolve(__dirname, '..', '..');
+/** Tests run bundled from out/test: find the project from there. */
+export const ROOT = findProjectRoot(__dirname);
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** Runs the built `etl` CLI as a user would, never throwing on a non-zero exit. */

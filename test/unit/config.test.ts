@@ -31,7 +31,7 @@ const rejects = (overrides: RawEnv, mentions: RegExp) => {
 
 test('a port out of range names the key and the value', () => rejects({ MINIO_API_PORT: '99999' }, /MINIO_API_PORT=99999.*not a TCP port/));
 test('a non-numeric port is refused', () => rejects({ SPARK_MASTER_PORT: 'seven' }, /SPARK_MASTER_PORT=seven/));
-test('two services on one port are refused', () => rejects({ ES_PORT: '9000' }, /ES_PORT and MINIO_API_PORT are both 9000/));
+test('two services on one port are refused', () => rejects({ ES_PORT: '9000' }, /ES_PORT and MINIO_API_PORT in \.env are both 9000/));
 test('a worker port list must have two entries', () => rejects({ SPARK_WORKER_UI_PORTS: '8081' }, /must list two ports/));
 test('a missing credential is refused', () => rejects({ MINIO_ROOT_USER: '' }, /MINIO_ROOT_USER is empty/));
 test('a short MinIO secret is refused', () => rejects({ MINIO_ROOT_PASSWORD: 'short' }, /shorter than 8/));

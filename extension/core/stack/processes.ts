@@ -133,10 +133,11 @@ export async function stopDaemon(pidsDir: string, record: PidRecord, graceMs = 1
   rmSync(pidFile(pidsDir, record.service), { force: true });
 }
 
-/** The last lines of a service log, to explain why it did not come up. */
+/** The last lines of a service log, to explain why it did not come up (Java stack frames left out). */
 export function logTail(logFile: string, lines = 15): string {
   try {
-    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    const text = readFileSync(logFile, 'utf8').trimEnd().split('\n');
+    return text.filter((line) => !/^\s+(at |\.\.\. \d+ more)/.test(line)).slice(-lines).join('\n');
   } catch {
     return '(no log)';
   }

@@ -154,7 +154,8 @@ function asUnprivilegedWhenRoot(file: string, args: string[]): { file: string; a
   const caps = '+dac_override,+dac_read_search';
   return {
     file: 'setpriv',
-    args: ['--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`, file, ...args],
+    // no_setuid_fixup keeps the capabilities for access(2) checks, which Java makes before opening jars.
+    args: ['--reuid=65534', '--regid=65534', '--clear-groups', '--securebits=+no_setuid_fixup', `--inh-caps=${caps}`, `--ambient-caps=${caps}`, file, ...args],
   };
 }
 
@@ -192,7 +193,8 @@ function elasticsearch(config: EtlConfig): NativeService {
         'http.port': String(es.port),
         'transport.host': host,
         'transport.port': String(es.transportPort),
-        'ingest.geoip.downloader.enabled': 'false',
+        // Loopback-only development node: no TLS or users, as in the compose stack.
+        'xpack.security.enabled': 'false',
       };
       const command = asUnprivilegedWhenRoot(bin, Object.entries(settings).flatMap(([k, v]) => ['-E', `${k}=${v}`]));
       return {

@@ -42,20 +42,20 @@ async function waitHealthy(service: NativeService, record: PidRecord): Promise<v
   throw new EtlError(`${service.title} ${why}; last lines of ${record.logFile}:\n${logTail(record.logFile)}`, 'fix the cause above, then run `etl up` again');
 }
 
-/** Starts one service unless our own copy already runs; returns whether it started it. */
-async function startService(config: EtlConfig, service: NativeService, reporter: Reporter): Promise<boolean> {
+/** Starts one service unless our own copy already runs; `onStarted` hears of every process it starts. */
+async function startService(config: EtlConfig, service: NativeService, reporter: Reporter, onStarted: () => void): Promise<void> {
   const running = liveRecord(config.paths.pids, service.name);
   if (running) {
     await waitHealthy(service, running);
     reporter.step(`${service.title}: already running (pid ${running.pid})`);
-    return false;
+    return;
   }
   await assertPortsFree(config, service);
   const record = startDaemon(config.paths.pids, service.daemon());
+  onStarted();
   reporter.detail(`${service.title}: started (pid ${record.pid}), waiting until healthy`);
   await waitHealthy(service, record);
   reporter.step(`${service.title}: healthy at ${service.url}`);
-  return true;
 }
 
 /**
@@ -69,7 +69,7 @@ export async function up(config: EtlConfig, reporter: Reporter, withOptional: st
   try {
     for (const wave of WAVES) {
       const inWave = services.filter((s) => wave.includes(s.name));
-      const results = await Promise.allSettled(inWave.map(async (s) => ((await startService(config, s, reporter)) ? started.push(s) : 0)));
+      const results = await Promise.allSettled(inWave.map((s) => startService(config, s, reporter, () => started.push(s))));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
       if (inWave.some((s) => s.name === 'minio')) {
