@@ -15,7 +15,6 @@ from etl.config import PROJECT_ROOT, load_settings
 from etl.extract.store import make_client
 from support_http import ScriptedServer
 
-SAMPLE_DIR = PROJECT_ROOT / "Data_extracted"
 
 
 @pytest.fixture(autouse=True)

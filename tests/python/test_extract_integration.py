@@ -12,7 +12,6 @@ import pytest
 from etl.config import PROJECT_ROOT
 from etl.extract import extract_months
 from etl.extract.errors import SourceFailed, SourceNotFound
-from etl.extract.layout import sample_source
 from etl.extract.transfer import TransferOptions
 from etl.manifest import extracted_paths, load_manifest
 from support_cli import assert_no_incomplete_uploads, run_cli
