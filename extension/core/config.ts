@@ -37,7 +37,7 @@ export type RawEnv = Record<string, string | undefined>;
 export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): EtlConfig {
   const values = readEnvFiles(root, env);
   const cache = values.ETL_CACHE_DIR || defaultCacheDir(env);
-  return parseConfig(values, projectPaths(root, cache));
+  return parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined));
 }
 
 export function ensureEnvFile(root: string): boolean {

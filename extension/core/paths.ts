@@ -32,8 +32,8 @@ export interface ProjectPaths {
   cache: string;
 }
 
-export function projectPaths(root: string, cacheDir: string): ProjectPaths {
-  const state = join(root, '.etl');
+export function projectPaths(root: string, cacheDir: string, stateDir?: string): ProjectPaths {
+  const state = stateDir ? resolve(root, stateDir) : join(root, '.etl');
   return {
     root,
     state,
