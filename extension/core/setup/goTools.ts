@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PINS } from '../pins';
 import { runTool } from '../run';
@@ -9,8 +9,8 @@ type GoTool = 'minio' | 'mc';
 
 /**
  * MinIO's community edition ships as source only; its documented install is
- * `go install github.com/minio/minio@<release>`. Module and build caches stay
- * in our cache so a re-pin rebuilds incrementally.
+ * `go install github.com/minio/minio@<release>`. Module and build caches live
+ * in our cache while building (mc reuses what MinIO compiled).
  */
 function goInstall(tool: GoTool, describe: string): SetupComponent {
   const pin = PINS[tool];
@@ -40,6 +40,15 @@ function goInstall(tool: GoTool, describe: string): SetupComponent {
       rmSync(staging, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Once both binaries are built, the Go module and build caches (about 2.5 GB)
+ * only serve a re-pin: drop them.
+ */
+export function pruneGoCaches(cache: string): void {
+  const tools: GoTool[] = ['minio', 'mc'];
+  if (tools.every((tool) => existsSync(goBinary(cache, tool)))) rmSync(join(cache, 'go'), { recursive: true, force: true });
 }
 
 export const minioServer = goInstall('minio', `MinIO server, go install ${PINS.minio.module}@${PINS.minio.version}`);
