@@ -4,11 +4,12 @@ import { EtlError } from '../errors';
 import type { Reporter } from '../reporter';
 import { isInstalled, markInstalled, type SetupComponent, type SetupContext } from './component';
 import { elasticsearch } from './elasticsearch';
-import { minioClient, minioServer } from './goTools';
+import { minioClient, minioServer, pruneGoCaches } from './goTools';
 import { pythonVenv } from './pythonVenv';
 import { sparkJars } from './sparkJars';
+import { vscodeTools } from './vscodeTools';
 
-export const SETUP_COMPONENTS: SetupComponent[] = [pythonVenv, sparkJars, minioServer, minioClient, elasticsearch];
+export const SETUP_COMPONENTS: SetupComponent[] = [pythonVenv, sparkJars, minioServer, minioClient, elasticsearch, vscodeTools];
 
 export interface SetupResult {
   name: string;
@@ -43,5 +44,6 @@ export async function runSetup(root: string, cache: string, reporter: Reporter, 
     reporter.step(`${component.name}: done in ${seconds.toFixed(1)} s`);
     results.push({ name: component.name, action: 'installed', seconds });
   }
+  pruneGoCaches(cache);
   return results;
 }
