@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Every test: type check, unit tests, then integration tests against the real native stack.
+# Every test: type check, unit tests, the stack lifecycle test, then the integration
+# tests (TypeScript and Python) against the real native stack.
 source "$(dirname "$0")/bootstrap.sh"
 
 etl setup
 npm run -s typecheck
 npm run -s test:unit
-# The stack test brings the stack up and down itself (lifecycle, errors, no leftovers).
-npm run -s test:integration
+# Brings the stack up and down itself: lifecycle, error cases, no leftovers.
+npm run -s test:lifecycle
 
-python=$(etl which python)
 trap 'etl down' EXIT
 etl up --with elasticsearch
-"$python" -m pytest -q
+npm run -s test:integration
+"$(etl which python)" -m pytest -q

@@ -4,6 +4,7 @@ import { EtlError } from '../errors';
 import type { Reporter } from '../reporter';
 import { ensureBuckets } from './buckets';
 import { waitUntil } from './health';
+import { LOG_INDEX_PATTERN, LOG_TEMPLATE_NAME, installLogIndexTemplate } from './logIndexTemplate';
 import { isPortFree, portOwner } from './ports';
 import { isRecordAlive, liveRecord, logTail, recordedServices, startDaemon, stopDaemon, type PidRecord } from './processes';
 import { allNativeServices, nativeServices, type NativeService, type ServiceName } from './services';
@@ -58,6 +59,19 @@ async function startService(config: EtlConfig, service: NativeService, reporter:
   reporter.step(`${service.title}: healthy at ${service.url}`);
 }
 
+/** What the stack needs once a service answers: buckets in MinIO, the log template in Elasticsearch. */
+async function afterHealthy(config: EtlConfig, services: NativeService[], reporter: Reporter): Promise<void> {
+  const names = services.map((s) => s.name);
+  if (names.includes('minio')) {
+    const created = await ensureBuckets(config);
+    if (created.length) reporter.step(`MinIO: created bucket(s) ${created.join(', ')}`);
+  }
+  if (names.includes('elasticsearch')) {
+    await installLogIndexTemplate(config);
+    reporter.detail(`Elasticsearch: index template ${LOG_TEMPLATE_NAME} for ${LOG_INDEX_PATTERN} installed`);
+  }
+}
+
 /**
  * Brings the native stack up and waits until every service is healthy.
  * On failure it stops what this call started, so no half-started stack remains.
@@ -72,10 +86,7 @@ export async function up(config: EtlConfig, reporter: Reporter, withOptional: st
       const results = await Promise.allSettled(inWave.map((s) => startService(config, s, reporter, () => started.push(s))));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
-      if (inWave.some((s) => s.name === 'minio')) {
-        const created = await ensureBuckets(config);
-        if (created.length) reporter.step(`MinIO: created bucket(s) ${created.join(', ')}`);
-      }
+      await afterHealthy(config, inWave, reporter);
     }
   } catch (error) {
     for (const service of started.reverse()) {

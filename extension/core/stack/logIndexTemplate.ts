@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@elastic/elasticsearch';
+import type { EtlConfig } from '../config';
+
+/** The index the log pipeline writes to (Logstash: etl-logs-%{+YYYY.MM.dd}). */
+export const LOG_INDEX_PATTERN = 'etl-logs-*';
+export const LOG_TEMPLATE_NAME = 'etl-logs';
+
+export const logIndexFor = (timestamp: string) => `etl-logs-${timestamp.slice(0, 10).replaceAll('-', '.')}`;
+
+/**
+ * Installs the ECS index template the compose stack's Logstash installs, so the
+ * native Elasticsearch maps ETL log documents the same way.
+ */
+export async function installLogIndexTemplate(config: EtlConfig): Promise<void> {
+  const template = JSON.parse(readFileSync(join(config.paths.root, 'elk', 'elasticsearch', 'etl-logs-template.json'), 'utf8'));
+  const client = new Client({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
+  try {
+    await client.indices.putIndexTemplate({ name: LOG_TEMPLATE_NAME, ...template });
+  } finally {
+    await client.close();
+  }
+}
