@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import type { EtlConfig } from '../config';
+import { EtlError } from '../errors';
+import { locateRuntimes, requireRuntime } from '../runtimes';
+import { parseEventLine, type ExtractEvent } from './events';
+
+export interface ExtractRequest {
+  /** `2024-01..2024-03`, `2024-01`, or a comma list (validated by the extractor). */
+  months: string;
+  /** `sample` = the committed Data_extracted files; else a URL template with {YYYY} {MM}. */
+  source?: { sample: true } | { template: string };
+  runId?: string;
+  noZones?: boolean;
+  /** Extra environment (ETL_BACKUP_DIR, ETL_LOG_DIR in tests). */
+  env?: Record<string, string>;
+}
+
+export interface ExtractResult {
+  runId: string;
+  files: number;
+  bytes: number;
+  manifest: string;
+}
+
+export class ExtractCancelled extends EtlError {
+  constructor() {
+    super('extraction cancelled; the extractor was stopped (files finished before stay stored and recorded)');
+  }
+}
+
+export function extractArgs(request: ExtractRequest): string[] {
+  const args = ['-m', 'etl.extract', '--months', request.months, '--progress-json'];
+  if (request.source && 'sample' in request.source) args.push('--sample');
+  else if (request.source && 'template' in request.source) args.push('--source', request.source.template);
+  if (request.runId) args.push('--run-id', request.runId);
+  if (request.noZones) args.push('--no-zones');
+  return args;
+}
+
+/** Kills the extractor and anything it started: it runs as its own process group. */
+function killTree(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 3000).unref();
+}
+
+/**
+ * Runs `python -m etl.extract … --progress-json` (argument array, PYTHONPATH=<root>/src),
+ * hands each progress event to `onEvent`, and resolves with the run's totals.
+ * Rejects with the extractor's own one-line error, or ExtractCancelled when `signal` aborts.
+ */
+export async function runExtract(config: EtlConfig, request: ExtractRequest, onEvent: (event: ExtractEvent) => void = () => {}, signal?: AbortSignal): Promise<ExtractResult> {
+  const root = config.paths.root;
+  const python = requireRuntime(locateRuntimes(root, config.paths.cache).python, 'The project Python venv');
+  const child = execa(python, extractArgs(request), {
+    cwd: root,
+    env: { ...process.env, ...request.env, PYTHONPATH: join(root, 'src'), PYTHONUNBUFFERED: '1' },
+    reject: false,
+    stdin: 'ignore',
+    detached: true, // own process group, so cancel reaches grandchildren too
+    buffer: { stdout: false, stderr: true },
+  });
+  const onAbort = () => killTree(child.pid);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let done: Extract<ExtractEvent, { event: 'run_done' }> | undefined;
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    const event = parseEventLine(line);
+    if (!event) return;
+    if (event.event === 'run_done') done = event;
+    onEvent(event);
+  });
+  try {
+    const result = await child;
+    if (signal?.aborted) throw new ExtractCancelled();
+    if (result.exitCode === 0 && done?.status === 'succeeded') return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
+    throw new EtlError(extractorError(String(result.stderr ?? ''), done?.error ?? null, result.exitCode));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The extractor's own `etl extract: error: …` line when there is one. */
+export function extractorError(stderr: string, eventError: string | null, exitCode: number | undefined): string {
+  const line = stderr.split('\n').reverse().find((l) => l.startsWith('etl extract:'));
+  if (line) return line;
+  if (eventError) return `etl extract: error: ${eventError}`;
+  const tail = stderr.trim().split('\n').slice(-5).join('\n');
+  return `etl extract failed (exit ${exitCode ?? '?'})${tail ? `:\n${tail}` : ''}`;
+}

@@ -1,0 +1,70 @@
+/** One ETL log line, whatever its source (ECS JSON file line or Elasticsearch document). */
+export interface LogRecord {
+  timestamp: string;
+  level: string;
+  step: string;
+  runId: string;
+  message: string;
+  /** Identity for de-duplication (ES: index/_id; file: file:offset). */
+  id: string;
+}
+
+export interface LogFilter {
+  runId?: string;
+  step?: string;
+  /** Lower-case level names to keep (e.g. ["error", "warning"]). */
+  levels?: string[];
+}
+
+type Doc = Record<string, unknown>;
+
+/** Reads `a.b.c` from either nested objects (ecs-logging output) or flat dotted keys. */
+function pick(doc: Doc, path: string): unknown {
+  if (path in doc) return doc[path];
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Doc)[part];
+  }
+  return value;
+}
+
+const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+
+export function recordFromEcs(doc: Doc, id: string): LogRecord {
+  return {
+    timestamp: text(pick(doc, '@timestamp')),
+    level: text(pick(doc, 'log.level')).toLowerCase() || 'info',
+    step: text(pick(doc, 'etl.step')),
+    runId: text(pick(doc, 'etl.run_id') ?? pick(doc, 'labels.run_id')),
+    message: text(pick(doc, 'message')),
+    id,
+  };
+}
+
+/** A line of a file log; a line that is not JSON is kept as a message (a traceback, a console print). */
+export function parseEcsLine(line: string, id: string, fallbackStep: string): LogRecord {
+  try {
+    const doc = JSON.parse(line) as Doc;
+    if (doc && typeof doc === 'object') {
+      const record = recordFromEcs(doc, id);
+      return { ...record, step: record.step || fallbackStep };
+    }
+  } catch {
+    /* not JSON: below */
+  }
+  return { timestamp: '', level: 'info', step: fallbackStep, runId: '', message: line, id };
+}
+
+export function matchesFilter(record: LogRecord, filter: LogFilter = {}): boolean {
+  if (filter.runId && record.runId !== filter.runId) return false;
+  if (filter.step && record.step !== filter.step) return false;
+  if (filter.levels?.length && !filter.levels.includes(record.level)) return false;
+  return true;
+}
+
+/** `2024-..Z [extract] INFO run-id message`: step and level on every line. */
+export function formatRecord(record: LogRecord): string {
+  const run = record.runId ? ` ${record.runId}` : '';
+  return `${record.timestamp || '-'} [${record.step || '?'}] ${record.level.toUpperCase()}${run} ${record.message}`;
+}

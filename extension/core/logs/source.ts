@@ -1,0 +1,33 @@
+import { describeError } from '../errors';
+import { EsLogTail, type EsTailOptions } from './esTail';
+import { FileLogTail, type LogSource, type RecordSink } from './fileTail';
+import type { LogFilter } from './record';
+
+export type LogSourceSetting = 'files' | 'elasticsearch';
+
+export interface OpenLogSourceOptions {
+  setting: LogSourceSetting;
+  logDir: string;
+  es: Omit<EsTailOptions, 'filter'>;
+  filter?: LogFilter;
+  fromStart?: boolean;
+  /** Told when Elasticsearch was asked for but does not answer. */
+  onFallback?: (why: string) => void;
+}
+
+/** The chosen log source, started; Elasticsearch falls back to the files with a warning. */
+export async function openLogSource(sink: RecordSink, options: OpenLogSourceOptions): Promise<LogSource> {
+  if (options.setting === 'elasticsearch') {
+    const es = new EsLogTail({ ...options.es, filter: options.filter, lookbackMs: options.es.lookbackMs ?? (options.fromStart ? 24 * 3600_000 : 0) }, sink);
+    try {
+      await es.start();
+      return es;
+    } catch (error) {
+      es.stop();
+      options.onFallback?.(`Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ETL_logs/*.log instead`);
+    }
+  }
+  const files = new FileLogTail(options.logDir, sink, { filter: options.filter, fromStart: options.fromStart });
+  await files.start();
+  return files;
+}
