@@ -1,11 +1,38 @@
 import * as vscode from 'vscode';
-import { registerStackCommands } from './stack/registerStack';
+import { registerBackup } from './backup/registerBackup';
+import { registerBuckets } from './buckets/registerBuckets';
+import { EtlServices } from './common/services';
+import { EtlStatusBar } from './common/statusBar';
+import { registerLogs } from './logs/registerLogs';
+import { registerStack } from './stack/registerStack';
+import { registerSteps } from './steps/registerSteps';
 
-/** Only wiring: each area registers its own commands and views. */
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('ETL', { log: true });
-  context.subscriptions.push(output);
-  registerStackCommands(context, output);
+/** Only wiring: each area registers its own views and commands. Returns handles the extension-host tests inspect. */
+export function activate(context: vscode.ExtensionContext) {
+  const started = performance.now();
+  const services = new EtlServices(context);
+  const stack = registerStack(context, services);
+  const buckets = registerBuckets(context, services);
+  const backup = registerBackup(context, services, buckets);
+  const logs = registerLogs(context, services);
+  registerSteps(context, services);
+  const statusBar = new EtlStatusBar(services);
+  context.subscriptions.push(
+    statusBar,
+    stack.onStatus((s) => statusBar.updateStack(s)),
+    vscode.commands.registerCommand('etl.refresh', () => {
+      stack.refresh();
+      buckets.refresh();
+      backup.refresh();
+    }),
+    vscode.commands.registerCommand('etl.showStatus', () => stack.refresh()),
+  );
+  void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
+  const activationMs = performance.now() - started;
+  services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return { services, stack, buckets, backup, logs, statusBar, activationMs };
 }
+
+export type EtlExtensionApi = ReturnType<typeof activate>;
 
 export function deactivate(): void {}

@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/extract/events';
+import type { ManifestFile, RunSummary } from '../../core/manifest/model';
+
+const STATUS_ICONS: Record<RunSummary['status'], [string, string]> = {
+  succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  running: ['sync~spin', 'charts.blue'],
+};
+
+/** One extraction run: status, time, file count. */
+export class RunNode extends vscode.TreeItem {
+  readonly kind = 'run';
+  constructor(readonly run: RunSummary) {
+    super(run.runId, vscode.TreeItemCollapsibleState.Collapsed);
+    const [icon, color] = STATUS_ICONS[run.status];
+    this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    this.description = `${run.status} · ${run.startedAt.replace('T', ' ').replace('Z', '')} · ${run.fileCount} file(s) · ${formatBytes(run.bytes)}`;
+    this.tooltip = [`${run.runId}: ${run.status}`, `months ${run.months.join(', ')}`, `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`, run.error ? `error: ${run.error}` : ''].filter(Boolean).join('\n');
+    this.contextValue = 'etl.backup.run';
+    this.id = `run:${run.runId}`;
+  }
+}
+
+/** An extracted file: clicking reveals and previews its object. */
+export class PathNode extends vscode.TreeItem {
+  readonly kind = 'path';
+  constructor(readonly runId: string, readonly file: ManifestFile) {
+    super(file.key, vscode.TreeItemCollapsibleState.None);
+    this.iconPath = new vscode.ThemeIcon(file.kind === 'zones' ? 'table' : 'file-binary');
+    this.description = `${file.status} · ${formatBytes(file.size)}`;
+    this.tooltip = `${file.path}\nsha256 ${file.sha256}\nfrom ${file.source_url}`;
+    this.contextValue = 'etl.backup.path';
+    this.id = `path:${runId}:${file.path}`;
+    this.command = { command: 'etl.backup.reveal', title: 'Reveal and preview', arguments: [this] };
+  }
+}
+
+export type BackupItem = RunNode | PathNode | vscode.TreeItem;

@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import type { Client } from 'minio';
+import type { EtlError } from '../../core/errors';
+import { classifyS3Error, explainS3Error, type S3Problem } from '../../core/s3/errors';
+import { endpointOf, s3Client } from '../../core/s3/client';
+import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
+import type { EtlServices } from '../common/services';
+import { BucketNode, LoadMoreNode, ObjectNode, PrefixNode, S3ErrorNode, type BucketItem, type Container } from './nodes';
+
+interface Loaded {
+  items: BucketItem[];
+  nextToken?: string;
+}
+
+/**
+ * rawzone and gold → prefixes → objects, listed lazily one page at a time.
+ * Pages already loaded are kept per container; "Load more…" appends the next one.
+ */
+export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> {
+  private readonly changed = new vscode.EventEmitter<BucketItem | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly filters = new Map<string, string>();
+  /** The last problem (for tests and welcome views). */
+  problem: { kind: S3Problem; error: EtlError } | undefined;
+  pageSize = DEFAULT_PAGE_SIZE;
+
+  constructor(private readonly services: EtlServices) {}
+
+  async client(): Promise<{ client: Client; endpoint: string }> {
+    const config = this.services.project();
+    return { client: s3Client(config, await this.services.credentials()), endpoint: endpointOf(config) };
+  }
+
+  refresh(container?: Container): void {
+    if (container) this.loaded.delete(container.id ?? '');
+    else this.loaded.clear();
+    this.changed.fire(container);
+  }
+
+  setFilter(container: Container, filter: string): void {
+    if (filter) this.filters.set(container.id ?? '', filter);
+    else this.filters.delete(container.id ?? '');
+    this.refresh(container);
+  }
+
+  getTreeItem(item: BucketItem): vscode.TreeItem {
+    if (item instanceof PrefixNode || item instanceof BucketNode) {
+      const filter = this.filters.get(item.id ?? '');
+      item.description = filter ? `filter: ${filter}*` : undefined;
+    }
+    return item;
+  }
+
+  getParent(item: BucketItem): BucketItem | undefined {
+    return item instanceof LoadMoreNode ? item.parent : undefined;
+  }
+
+  async getChildren(item?: BucketItem): Promise<BucketItem[]> {
+    if (!this.services.hasProject()) return [];
+    if (!item) return this.roots();
+    if (!(item instanceof BucketNode || item instanceof PrefixNode)) return [];
+    const cached = this.loaded.get(item.id ?? '');
+    if (cached) return this.withMore(item, cached);
+    const first = await this.loadPage(item);
+    return first ? this.withMore(item, first) : [this.errorNode(item)];
+  }
+
+  /** Appends the next page of a container (the "Load more…" action). */
+  async loadMore(node: LoadMoreNode): Promise<void> {
+    await this.loadPage(node.parent);
+    this.changed.fire(node.parent);
+  }
+
+  private async roots(): Promise<BucketItem[]> {
+    const config = this.services.project();
+    const probe = await this.tryList(async (client) => listPage(client, config.buckets.rawzone, '', { pageSize: 1 }));
+    if (!probe) {
+      // Wrong credentials: an empty view, so the "Set Credentials" welcome shows; unreachable: an error node with Retry.
+      if (this.problem?.kind === 'credentials') return [];
+      return [this.errorNode()];
+    }
+    return [new BucketNode(config.buckets.rawzone), new BucketNode(config.buckets.gold)];
+  }
+
+  private errorNode(parent?: Container): S3ErrorNode {
+    const error = this.problem?.error;
+    return new S3ErrorNode(error?.message ?? 'MinIO listing failed', error?.hint, parent);
+  }
+
+  private async loadPage(container: Container): Promise<Loaded | undefined> {
+    const key = container.id ?? '';
+    const previous = this.loaded.get(key);
+    if (previous && !previous.nextToken) return previous;
+    const page = await this.tryList((client) => listPage(client, container.bucket, container.prefix, { token: previous?.nextToken, pageSize: this.pageSize, filter: this.filters.get(key) }));
+    if (!page) return undefined;
+    const items: BucketItem[] = [...page.prefixes.map((p) => new PrefixNode(container.bucket, p)), ...page.objects.map((o) => new ObjectNode(container.bucket, o))];
+    const loaded = { items: [...(previous?.items ?? []), ...items], nextToken: page.nextToken };
+    this.loaded.set(key, loaded);
+    return loaded;
+  }
+
+  private withMore(container: Container, loaded: Loaded): BucketItem[] {
+    return loaded.nextToken ? [...loaded.items, new LoadMoreNode(container, loaded.items.length)] : loaded.items;
+  }
+
+  private async tryList<T>(list: (client: Client) => Promise<T>): Promise<T | undefined> {
+    const { client, endpoint } = await this.client();
+    try {
+      const result = await list(client);
+      await this.setProblem(undefined);
+      return result;
+    } catch (error) {
+      const explained = explainS3Error(error, endpoint);
+      this.services.diagnostics.warn(explained.describe());
+      await this.setProblem({ kind: classifyS3Error(explained), error: explained });
+      return undefined;
+    }
+  }
+
+  private async setProblem(problem: BucketsTreeProvider['problem']): Promise<void> {
+    this.problem = problem;
+    await vscode.commands.executeCommand('setContext', 'etl.s3.problem', problem?.kind ?? '');
+  }
+}

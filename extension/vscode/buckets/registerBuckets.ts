@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { guarded } from '../common/notify';
+import type { EtlServices } from '../common/services';
+import { BucketsTreeProvider } from './bucketsTree';
+import { copyPathCommand } from './copyPath';
+import { deleteCommand } from './deleteObject';
+import { downloadCommand } from './downloadObject';
+import { filterCommand } from './filterPrefix';
+import { previewObjectCommand } from './previewObject';
+import { S3_SCHEME, S3PreviewFileSystem } from './s3FileSystem';
+import type { LoadMoreNode, S3ErrorNode } from './nodes';
+
+export function registerBuckets(context: vscode.ExtensionContext, services: EtlServices): BucketsTreeProvider {
+  const tree = new BucketsTreeProvider(services);
+  const view = vscode.window.createTreeView('etl.buckets', { treeDataProvider: tree, showCollapseAll: true });
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => guarded(services, fn);
+  context.subscriptions.push(
+    view,
+    vscode.workspace.registerFileSystemProvider(S3_SCHEME, new S3PreviewFileSystem(tree), { isReadonly: true, isCaseSensitive: true }),
+    vscode.commands.registerCommand('etl.buckets.preview', run(previewObjectCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etl.buckets.download', run(downloadCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etl.buckets.copyPath', run(copyPathCommand)),
+    vscode.commands.registerCommand('etl.buckets.delete', run(deleteCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etl.buckets.filter', run(filterCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etl.buckets.loadMore', run((node: LoadMoreNode) => tree.loadMore(node))),
+    vscode.commands.registerCommand('etl.buckets.retry', (node?: S3ErrorNode) => tree.refresh(node?.parent)),
+    services.onCredentialsChanged(() => tree.refresh()),
+  );
+  return tree;
+}

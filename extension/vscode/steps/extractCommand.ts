@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { ExtractProgress } from '../../core/extract/events';
+import { ExtractCancelled, runExtract, type ExtractRequest, type ExtractResult } from '../../core/extract/run';
+import { requireTrust, type EtlServices } from '../common/services';
+
+/** The committed sample months: a first run works offline. */
+export const DEFAULT_MONTHS = '2024-01..2024-02';
+
+async function askRequest(): Promise<ExtractRequest | undefined> {
+  const months = await vscode.window.showInputBox({
+    title: 'ETL: Extract',
+    prompt: 'Months to extract: 2024-01, 2024-01..2024-03, or a comma list',
+    value: DEFAULT_MONTHS,
+    validateInput: (v) => (/^\s*\d{4}-\d\d(\.\.\d{4}-\d\d)?(\s*,\s*\d{4}-\d\d(\.\.\d{4}-\d\d)?)*\s*$/.test(v) ? undefined : 'write YYYY-MM or YYYY-MM..YYYY-MM, comma separated'),
+  });
+  if (!months) return undefined;
+  const source = await vscode.window.showQuickPick(
+    [
+      { label: 'Sample', description: 'the committed files in Data_extracted/ (offline)', value: 'sample' },
+      { label: 'NYC TLC', description: 'download from the TLC CloudFront site', value: 'tlc' },
+    ],
+    { title: 'Source' },
+  );
+  if (!source) return undefined;
+  return { months: months.trim(), source: source.value === 'sample' ? { sample: true } : undefined };
+}
+
+/**
+ * ETL: Extract — runs the extractor in a cancellable notification showing files and bytes.
+ * `request` lets tasks and tests skip the prompts.
+ */
+export async function extractCommand(services: EtlServices, request?: ExtractRequest): Promise<ExtractResult | undefined> {
+  if (!requireTrust('Extract')) return undefined;
+  const chosen = request ?? (await askRequest());
+  if (!chosen) return undefined;
+  const config = services.project();
+  void vscode.commands.executeCommand('etl.showLogs');
+  const result = await services.runStep('extract', () =>
+    Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: extracting ${chosen.months}`, cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const totals = new ExtractProgress();
+        return runExtract(config, chosen, (event) => {
+          totals.apply(event);
+          progress.report({ message: totals.describe() });
+          if (event.event === 'file_done') services.diagnostics.info(`${event.status} ${event.path} (${event.size} bytes)`);
+        }, controller.signal);
+      }),
+    ),
+  ).catch((error: unknown) => {
+    if (error instanceof ExtractCancelled) {
+      void vscode.window.showWarningMessage(`ETL: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  });
+  if (result) {
+    void vscode.window.showInformationMessage(`ETL: extracted ${result.files} file(s) in run ${result.runId}`);
+    await vscode.commands.executeCommand('etl.refresh');
+  }
+  return result;
+}

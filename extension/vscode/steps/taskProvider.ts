@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+
+/** tasks.json: { "type": "etl", "step": "extract", "months": "2024-01..2024-02", "sample": true } */
+interface EtlTaskDefinition extends vscode.TaskDefinition {
+  step: 'startStack' | 'stopStack' | 'extract' | 'transform' | 'pipeline';
+  months?: string;
+  sample?: boolean;
+}
+
+const COMMANDS: Record<EtlTaskDefinition['step'], string> = {
+  startStack: 'etl.startStack',
+  stopStack: 'etl.stopStack',
+  extract: 'etl.extract',
+  transform: 'etl.transform',
+  pipeline: 'etl.runPipeline',
+};
+
+/** A task whose "terminal" runs the extension command, so tasks chain (dependsOn) and bind to keys. */
+function taskFor(definition: EtlTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope): vscode.Task {
+  const execution = new vscode.CustomExecution(async () => {
+    const written = new vscode.EventEmitter<string>();
+    const closed = new vscode.EventEmitter<number>();
+    return {
+      onDidWrite: written.event,
+      onDidClose: closed.event,
+      open: async () => {
+        written.fire(`ETL: ${definition.step}\r\n`);
+        const args = definition.step === 'extract' && definition.months ? [{ months: definition.months, source: definition.sample === false ? undefined : { sample: true } }] : [];
+        const result = await vscode.commands.executeCommand(COMMANDS[definition.step], ...args).then((r) => r, (e: unknown) => e);
+        const failed = result === false || result === undefined || result instanceof Error;
+        written.fire(failed && definition.step !== 'stopStack' ? 'failed or cancelled\r\n' : 'done\r\n');
+        closed.fire(failed && definition.step !== 'stopStack' ? 1 : 0);
+      },
+      close: () => undefined,
+    };
+  });
+  return new vscode.Task(definition, scope, definition.step, 'etl', execution);
+}
+
+export function registerTaskProvider(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.tasks.registerTaskProvider('etl', {
+      provideTasks: () => {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        if (!folder) return [];
+        const steps: EtlTaskDefinition[] = [{ type: 'etl', step: 'startStack' }, { type: 'etl', step: 'extract', months: '2024-01..2024-02', sample: true }, { type: 'etl', step: 'transform' }, { type: 'etl', step: 'pipeline' }, { type: 'etl', step: 'stopStack' }];
+        return steps.map((d) => taskFor(d, folder));
+      },
+      resolveTask: (task) => taskFor(task.definition as EtlTaskDefinition, task.scope ?? vscode.TaskScope.Workspace),
+    }),
+  );
+}
