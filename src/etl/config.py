@@ -11,7 +11,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# ETL_PROJECT_ROOT: set by etl.submit, whose driver imports etl from a zip outside the checkout.
+PROJECT_ROOT = Path(os.environ.get("ETL_PROJECT_ROOT") or Path(__file__).resolve().parents[2])
 
 
 class ConfigError(ValueError):
@@ -47,6 +48,10 @@ class Settings:
     rawzone_bucket: str
     gold_bucket: str
     spark_master_port: int
+    # Additive (etl.submit): memory of the spark-submit driver/executors, the runtime cache.
+    spark_driver_memory: str = "2g"
+    spark_executor_memory: str = "2g"
+    cache_dir: str = ""
 
     @property
     def minio_endpoint(self) -> str:
@@ -76,4 +81,13 @@ def load_settings() -> Settings:
         rawzone_bucket=values.get("RAWZONE_BUCKET") or "rawzone",
         gold_bucket=values.get("GOLD_BUCKET") or "gold",
         spark_master_port=_port(values, "SPARK_MASTER_PORT"),
+        spark_driver_memory=values.get("SPARK_DRIVER_MEMORY") or "2g",
+        spark_executor_memory=values.get("SPARK_EXECUTOR_MEMORY") or "2g",
+        cache_dir=values.get("ETL_CACHE_DIR") or _default_cache_dir(),
     )
+
+
+def _default_cache_dir() -> str:
+    """Where `etl setup` installs runtimes when ETL_CACHE_DIR is empty (as extension/core/paths.ts)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "etl-spark")

@@ -1,0 +1,196 @@
+"""spark-submit the clean_and_transform job to the standalone cluster (`submit_task_to_spark`).
+
+    python -m etl.submit [--run RUN_ID] [--run-id ID] [--print-command]
+
+Client mode against spark://<ETL_BIND_HOST>:<SPARK_MASTER_PORT>: the driver runs here, the
+tasks on the workers (executor cores 1, cores.max 2: one executor per worker). The s3a jars
+come from the `etl setup` cache (never --packages); the `etl` package reaches the executors
+as a zip built now (--py-files), which also works on remote workers. The MinIO credentials
+are not on the command line: the driver adds them from etl.config (etl.transform.session).
+stdout carries the driver's JSON progress events unchanged (docs/data-model.md); Spark's
+own logs go to stderr. Used by the CLI, the VS Code extension and Airflow.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from etl.config import PROJECT_ROOT, Settings, load_settings
+
+JARS = ["hadoop-aws-3.4.1.jar", "bundle-2.24.6.jar", "spark-hadoop-cloud_2.13-4.0.1.jar"]
+PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
+ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
+SHUFFLE_PARTITIONS = 4  # small data on 2 single-core executors
+
+
+class SubmitError(RuntimeError):
+    """spark-submit could not be built or the job failed."""
+
+
+@dataclass
+class SubmitResult:
+    returncode: int
+    run_id: str | None = None
+    app_id: str | None = None
+    report: dict[str, Any] | None = None
+    error: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def spark_submit_path() -> Path:
+    import pyspark
+
+    return Path(pyspark.__file__).parent / "bin" / "spark-submit"
+
+
+def jar_paths(settings: Settings) -> list[Path]:
+    jars = [Path(settings.cache_dir) / "jars" / name for name in JARS]
+    missing = [str(j) for j in jars if not j.is_file()]
+    if missing:
+        raise SubmitError(f"missing s3a jar(s): {', '.join(missing)}; run `etl setup` (jars are never downloaded at run time)")
+    return jars
+
+
+def s3a_conf(settings: Settings) -> dict[str, str]:
+    """Where MinIO is and how to commit to it; credentials are added by the driver."""
+    return {
+        "spark.hadoop.fs.s3a.endpoint": settings.minio_url,
+        "spark.hadoop.fs.s3a.endpoint.region": settings.minio_region,
+        "spark.hadoop.fs.s3a.path.style.access": "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
+        "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        # Magic committer: task output invisible until job commit; _SUCCESS is its JSON summary.
+        "spark.hadoop.fs.s3a.committer.name": "magic",
+        "spark.hadoop.fs.s3a.committer.magic.enabled": "true",
+        "spark.sql.sources.commitProtocolClass": "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol",
+        "spark.sql.parquet.output.committer.class": "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter",
+    }
+
+
+def spark_conf(settings: Settings, python: str) -> dict[str, str]:
+    host = settings.bind_host
+    return {
+        "spark.driver.host": host,
+        "spark.driver.bindAddress": host,
+        "spark.executor.cores": "1",
+        "spark.cores.max": "2",
+        "spark.pyspark.python": python,
+        "spark.pyspark.driver.python": python,
+        "spark.sql.shuffle.partitions": str(SHUFFLE_PARTITIONS),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.legacy.parquet.nanosAsLong": "true",  # ns timestamps of old files, converted in schema.py
+        "spark.log.level": "WARN",
+        **s3a_conf(settings),
+    }
+
+
+def build_py_files(target_dir: Path) -> Path:
+    """A zip of the etl package (sources only) for the executors."""
+    archive = target_dir / "etl.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(PACKAGE_DIR.rglob("*.py")):
+            zf.write(path, path.relative_to(PACKAGE_DIR.parent).as_posix())
+    return archive
+
+
+def build_command(settings: Settings, py_files: Path, job_args: list[str], python: str = sys.executable) -> list[str]:
+    command = [str(spark_submit_path()), "--master", settings.spark_master_url, "--deploy-mode", "client",
+               "--name", "etl-transform", "--jars", ",".join(str(j) for j in jar_paths(settings)),
+               "--driver-memory", settings.spark_driver_memory, "--executor-memory", settings.spark_executor_memory,
+               "--py-files", str(py_files)]
+    for key, value in spark_conf(settings, python).items():
+        command += ["--conf", f"{key}={value}"]
+    return [*command, str(ENTRY), *job_args]
+
+
+def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(SPARK_LOCAL_IP=settings.bind_host, PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
+               PYTHONUNBUFFERED="1", ETL_PROJECT_ROOT=str(PROJECT_ROOT))
+    env.pop("SPARK_HOME", None)  # the venv's pyspark, not another install
+    return env
+
+
+def job_args(run: str | None, run_id: str | None) -> list[str]:
+    args = []
+    if run:
+        args += ["--run", run]
+    if run_id:
+        args += ["--run-id", run_id]
+    return args
+
+
+def _parse_event(line: str) -> dict[str, Any] | None:
+    if not line.startswith("{"):
+        return None
+    try:
+        event = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return event if isinstance(event, dict) and "event" in event else None
+
+
+def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, settings: Settings | None = None,
+                         echo: IO[str] | None = sys.stdout, env: dict[str, str] | None = None,
+                         check: bool = True) -> SubmitResult:
+    """Runs the job to completion. stdout lines are echoed to `echo`; raises SubmitError when it fails (check)."""
+    settings = settings or load_settings()
+    with tempfile.TemporaryDirectory(prefix="etl-submit-") as tmp:
+        command = build_command(settings, build_py_files(Path(tmp)), job_args(run, run_id))
+        child_env = {**submit_env(settings), **(env or {})}
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT)
+        result = SubmitResult(returncode=-1)
+        assert process.stdout is not None
+        for line in process.stdout:
+            if echo is not None:
+                echo.write(line)
+                echo.flush()
+            event = _parse_event(line.strip())
+            if event:
+                _record(result, event)
+        result.returncode = process.wait()
+    if result.returncode != 0 and result.error is None:
+        result.error = f"spark-submit exited with {result.returncode} before the job reported; see its stderr"
+    if check and result.returncode != 0:
+        raise SubmitError(result.error)
+    return result
+
+
+def _record(result: SubmitResult, event: dict[str, Any]) -> None:
+    result.events.append(event)
+    if event["event"] == "run_start":
+        result.run_id, result.app_id = event.get("run_id"), event.get("app_id")
+    elif event["event"] == "run_done":
+        result.report, result.error = event.get("report"), event.get("error")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl.submit", description="spark-submit the clean_and_transform job")
+    parser.add_argument("--run", help="extraction run id to transform (default: every run in the manifest)")
+    parser.add_argument("--run-id", help="id of this transform run")
+    parser.add_argument("--print-command", action="store_true", help="print the spark-submit command and exit")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.print_command:
+            print(json.dumps(build_command(settings, Path("<etl.zip>"), job_args(args.run, args.run_id))))
+            return 0
+        result = submit_task_to_spark(args.run, args.run_id, settings=settings, check=False)
+    except (SubmitError, ValueError) as error:
+        print(f"etl transform: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0 if result.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

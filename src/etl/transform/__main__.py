@@ -1,0 +1,74 @@
+"""Driver entry of the clean_and_transform job (spark-submit runs this file; see etl.submit).
+
+    python -m etl.submit [--run RUN_ID] [--run-id ID]     # what people and tools call
+    spark-submit ... etl/transform/__main__.py [--run RUN_ID] [--run-id ID]
+
+Only absolute imports: spark-submit runs this file as a script, with the etl package
+on the path from the --py-files zip.
+"""
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from datetime import datetime, timezone
+
+from etl.config import ConfigError, load_settings
+from etl.extract.store import make_client
+from etl.logger import setup_logging
+from etl.transform.errors import TransformError
+from etl.transform.events import emit
+from etl.transform.job import run_transform
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def default_run_id() -> str:
+    return f"transform-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="etl transform", description="clean rawzone trips into the gold star schema")
+    parser.add_argument("--run", dest="manifest_run", help="extraction run id to transform (default: every run)")
+    parser.add_argument("--run-id", default=None, help="id of this transform run (report, logs)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    run_id = args.run_id or default_run_id()
+    log = setup_logging("transform", run_id)
+    spark = None
+    try:
+        settings = load_settings()
+        from etl.transform.session import driver_session  # pyspark import only where needed
+
+        spark = driver_session(settings, f"etl-transform {run_id}")
+        sc = spark.sparkContext
+        emit("run_start", run_id=run_id, app_id=sc.applicationId, ui_url=sc.uiWebUrl, master=sc.master,
+             manifest_run=args.manifest_run)
+        report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
+                               emit=emit, log=log)
+    except (TransformError, ConfigError) as error:
+        return _failed(run_id, str(error), log)
+    except Exception as error:  # Spark/py4j: keep the first line, the log has the trace
+        log.exception("transform failed")
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
+        return _failed(run_id, f"Spark job failed: {first}; see ETL_logs/transform.log and the Spark UI", log)
+    finally:
+        if spark is not None:
+            spark.stop()
+    emit("run_done", run_id=run_id, status="succeeded", report=report, report_path=report["report_path"], error=None)
+    log.info("transform succeeded: %s", report["report_path"])
+    return EXIT_OK
+
+
+def _failed(run_id: str, message: str, log) -> int:
+    log.error(message)
+    emit("run_done", run_id=run_id, status="failed", report=None, report_path=None, error=message)
+    print(f"etl transform: error: {message}", file=sys.stderr, flush=True)
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

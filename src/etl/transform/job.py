@@ -1,0 +1,98 @@
+"""The clean_and_transform job: read -> classify -> write gold -> quality report."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+
+from etl.config import Settings
+from etl.transform import model
+from etl.transform.report import put_report, quality_counts
+from etl.transform.rules import classify, rule_counts
+from etl.transform.sources import TripFile, read_trips, read_zones, trip_files, zones_path
+from etl.transform.writer import table_url, write_partition, write_table
+
+Emit = Callable[..., None]
+FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
+WRITE_THREADS = 4
+MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.mart_hourly_demand}
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Write:
+    """One Spark write job: a month partition (partition set) or a whole small table."""
+    table: str
+    df: DataFrame
+    month: str | None = None
+    partition: dict[str, int] | None = None
+
+    def run(self, gold: str) -> str:
+        base = table_url(gold, self.table)
+        return write_partition(self.df, base, self.partition) if self.partition else write_table(self.df, base)
+
+
+def month_writes(classified: DataFrame, fact: DataFrame, year: int, month: int) -> list[Write]:
+    """The month's fact partition, its mart partitions and its rejected rows."""
+    label, partition = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
+    writes = [Write(FACT, fact, label, partition)]
+    writes += [Write(name, build(fact), label, partition) for name, build in MARTS.items()]
+    rejected = model.rejected(classified)
+    writes.append(Write(QUARANTINE, rejected, label, {"source_year": year, "source_month": month}))
+    return writes
+
+
+def dimension_writes(spark: SparkSession, zones: DataFrame) -> list[Write]:
+    dims = {"dim_zone": model.dim_zone(zones), "dim_date": model.dim_date(spark),
+            "dim_vendor": model.dim_vendor(spark), "dim_rate_code": model.dim_rate_code(spark),
+            "dim_payment_type": model.dim_payment_type(spark)}
+    return [Write(name, df) for name, df in dims.items()]
+
+
+def run_writes(writes: list[Write], gold: str, emit: Emit) -> None:
+    """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs.
+    Each is committed on its own; the first failure is raised once the others have finished."""
+    def one(write: Write) -> None:
+        emit("table_written", table=write.table, month=write.month, path=write.run(gold))
+
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        for future in [pool.submit(one, w) for w in writes]:
+            future.result()
+
+
+def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, *, manifest_run: str | None,
+                  emit: Emit, log: logging.Logger) -> dict[str, Any]:
+    """Runs the whole job; returns the quality report (also stored in gold/_quality/)."""
+    started = utc_now()
+    files: list[TripFile] = trip_files(manifest_run)
+    gold = settings.gold_bucket
+    emit("phase", phase="read", files=[f.path for f in files])
+    conformed, extras = read_trips(spark, files)
+    for path, names in extras.items():
+        log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
+    zones = read_zones(spark, zones_path(manifest_run, settings.rawzone_bucket))
+
+    classified = classify(conformed).persist(StorageLevel.MEMORY_AND_DISK)
+    emit("phase", phase="classify")
+    counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])  # reads everything before any write
+    log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
+
+    emit("phase", phase="write")
+    fact = model.fact_trips(model.kept(classified))
+    writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month)]
+    run_writes(writes + dimension_writes(spark, zones), gold, emit)
+    classified.unpersist()
+
+    report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
+              "manifest_run": manifest_run, "started_at": started, "ended_at": utc_now(),
+              "inputs": [f.path for f in files], **counts}
+    report["report_path"] = put_report(client, gold, report)
+    return report

@@ -1,0 +1,104 @@
+"""Named cleaning rules, applied in a fixed order: the first rule a row fails is its reason.
+
+Each rule is a predicate that is TRUE for a row to reject (null-safe: a null
+comparison never rejects by accident). The duplicate rule needs a window over the
+surviving rows, so it runs last. docs/data-model.md justifies each rule.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from etl.transform.codes import KNOWN_ZONES, PAYMENT_TYPES, RATE_CODES, VENDORS
+
+REJECT_COLUMN = "reject_rule"
+MAX_SPEED_MPH = 100.0
+MAX_DURATION_S = 24 * 3600
+REQUIRED = ["vendor_id", "pickup_datetime", "dropoff_datetime", "pu_location_id", "do_location_id",
+            "trip_distance", "total_amount"]
+# Same vendor, times, places, distance and amount: the same trip recorded twice.
+NATURAL_KEY = ["vendor_id", "pickup_datetime", "dropoff_datetime", "pu_location_id", "do_location_id",
+               "trip_distance", "fare_amount", "total_amount"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    rejects: Column
+
+
+def duration_seconds() -> Column:
+    return F.unix_micros(F.col("dropoff_datetime").cast("timestamp")) / 1e6 - \
+        F.unix_micros(F.col("pickup_datetime").cast("timestamp")) / 1e6
+
+
+def _outside(column: str, low: int, high: int) -> Column:
+    return (F.col(column) < low) | (F.col(column) > high)
+
+
+def row_rules() -> list[Rule]:
+    seconds = duration_seconds()
+    speed = F.col("trip_distance") / (seconds / 3600)
+    low, high = KNOWN_ZONES
+    return [
+        Rule("missing_required", f"a null in {', '.join(REQUIRED)}",
+             F.greatest(*[F.col(c).isNull() for c in REQUIRED])),
+        Rule("pickup_outside_month", "pickup not in the month of the file it came from",
+             (F.year("pickup_datetime") != F.col("source_year")) | (F.month("pickup_datetime") != F.col("source_month"))),
+        Rule("dropoff_before_pickup", "dropoff earlier than pickup", seconds < 0),
+        Rule("zero_duration", "dropoff at the same second as pickup", seconds == 0),
+        Rule("duration_over_24h", "trip longer than 24 h (meter left running)", seconds > MAX_DURATION_S),
+        Rule("unknown_zone", f"pickup or dropoff zone outside {low}-{high} (264/265 are unknown/outside NYC)",
+             _outside("pu_location_id", low, high) | _outside("do_location_id", low, high)),
+        Rule("non_positive_distance", "trip_distance <= 0", F.col("trip_distance") <= 0),
+        Rule("absurd_speed", f"average speed above {MAX_SPEED_MPH:g} mph", speed > MAX_SPEED_MPH),
+        Rule("negative_amount", "total_amount or fare_amount below 0 (refund/void records)",
+             (F.col("total_amount") < 0) | (F.col("fare_amount") < 0)),
+        Rule("unknown_code", "vendor, payment type or rate code not in the TLC data dictionary",
+             ~F.col("vendor_id").isin(list(VENDORS)) | ~F.col("payment_type").isin(list(PAYMENT_TYPES))
+             | ~F.coalesce(F.col("rate_code_id"), F.lit(99)).isin(list(RATE_CODES))),
+    ]
+
+
+DUPLICATE_RULE = "duplicate"
+
+
+def rule_names() -> list[str]:
+    """Every rule in evaluation order (needs no SparkSession)."""
+    return [*_ROW_RULE_NAMES, DUPLICATE_RULE]
+
+
+_ROW_RULE_NAMES = ["missing_required", "pickup_outside_month", "dropoff_before_pickup", "zero_duration",
+                   "duration_over_24h", "unknown_zone", "non_positive_distance", "absurd_speed",
+                   "negative_amount", "unknown_code"]
+
+
+def _first_failing(rules: list[Rule]) -> Column:
+    verdict = F.lit(None).cast("string")
+    for rule in reversed(rules):  # build CASE WHEN r1 THEN .. WHEN r2 .. in order
+        verdict = F.when(F.coalesce(rule.rejects, F.lit(False)), F.lit(rule.name)).otherwise(verdict)
+    return verdict
+
+
+def _mark_duplicates(df: DataFrame) -> DataFrame:
+    """Among rows that passed every other rule, keep one per natural key (the first by file, then columns)."""
+    others = [c for c in df.columns if c not in NATURAL_KEY and c != REJECT_COLUMN]
+    window = Window.partitionBy(F.col(REJECT_COLUMN).isNull(), *NATURAL_KEY).orderBy(*others)
+    rank = F.row_number().over(window)
+    return df.withColumn(REJECT_COLUMN, F.when(F.col(REJECT_COLUMN).isNull() & (rank > 1), F.lit(DUPLICATE_RULE))
+                         .otherwise(F.col(REJECT_COLUMN)))
+
+
+def classify(conformed: DataFrame) -> DataFrame:
+    """Every row with `reject_rule`: null when kept, else the first rule it fails."""
+    rules = row_rules()
+    assert [r.name for r in rules] == _ROW_RULE_NAMES
+    return _mark_duplicates(conformed.withColumn(REJECT_COLUMN, _first_failing(rules)))
+
+
+def rule_counts(classified: DataFrame) -> DataFrame:
+    """(source_year, source_month, reject_rule, rows); reject_rule null = kept."""
+    return classified.groupBy("source_year", "source_month", REJECT_COLUMN).count()

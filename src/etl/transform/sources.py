@@ -1,0 +1,87 @@
+"""Inputs: the trip files and zone table the extraction manifest lists, read over s3a."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+from pyspark.sql import DataFrame, SparkSession
+
+from etl.manifest import load_manifest, manifest_path
+from etl.transform.errors import InputFileError, TransformError
+from etl.transform.schema import conform, extra_columns
+
+
+@dataclass(frozen=True, order=True)
+class TripFile:
+    year: int
+    month: int
+    path: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def _selected_runs(run_id: str | None) -> list[dict]:
+    runs = load_manifest()["runs"]
+    if run_id is None:
+        return runs
+    selected = [r for r in runs if r["run_id"] == run_id]
+    if not selected:
+        raise TransformError(f"run {run_id!r} is not in the manifest {manifest_path()}; "
+                             "list runs there or omit --run to use every extracted file")
+    return selected
+
+
+def trip_files(run_id: str | None = None) -> list[TripFile]:
+    """Trip files of one extraction run or of all runs: one per path, sorted by month."""
+    files = {f["path"]: f for r in _selected_runs(run_id) for f in r["files"] if f["kind"] == "trips"}
+    if not files:
+        raise TransformError(f"no trip file in the manifest {manifest_path()}"
+                             f"{f' for run {run_id!r}' if run_id else ''}; run `etl extract` first")
+    parsed = []
+    for path, entry in files.items():
+        year, month = (int(p) for p in entry["month"].split("-"))
+        parsed.append(TripFile(year, month, path))
+    return sorted(parsed)
+
+
+def zones_path(run_id: str | None, rawzone_bucket: str) -> str:
+    paths = sorted({f["path"] for r in _selected_runs(run_id) for f in r["files"] if f["kind"] == "zones"})
+    if not paths:  # a run with --no-zones: the table an earlier run stored
+        paths = sorted({f["path"] for r in load_manifest()["runs"] for f in r["files"] if f["kind"] == "zones"})
+    return paths[-1] if paths else f"s3a://{rawzone_bucket}/reference/taxi_zone_lookup.csv"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:400] if text else type(error).__name__
+
+
+def read_trip_file(spark: SparkSession, trip_file: TripFile) -> tuple[DataFrame, list[str]]:
+    """The file conformed to the target schema (the footer is read now: a bad file fails here)."""
+    try:
+        raw = spark.read.parquet(trip_file.path)
+    except Exception as error:  # AnalysisException or Py4JJavaError from the footer read
+        raise InputFileError(f"cannot read {trip_file.path} as Parquet ({_first_line(error)}); "
+                             "re-extract that month with `etl extract`") from error
+    return conform(raw, trip_file.path, trip_file.year, trip_file.month), extra_columns(raw)
+
+
+def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[DataFrame, dict[str, list[str]]]:
+    """All files, each conformed on its own, then unioned by name."""
+    frames, extras = [], {}
+    for trip_file in files:
+        frame, extra = read_trip_file(spark, trip_file)
+        frames.append(frame)
+        if extra:
+            extras[trip_file.path] = extra
+    return reduce(DataFrame.unionByName, frames), extras
+
+
+def read_zones(spark: SparkSession, path: str) -> DataFrame:
+    try:
+        return spark.read.option("header", True).csv(path)
+    except Exception as error:
+        raise InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
+                             "extract it with `etl extract` (without --no-zones)") from error

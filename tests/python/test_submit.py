@@ -1,0 +1,64 @@
+"""The spark-submit command etl.submit builds: cluster, jars from the cache, committer, no secrets."""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from etl.config import load_settings
+from etl.submit import JARS, SubmitError, build_command, build_py_files, submit_env
+
+
+@pytest.fixture
+def settings(tmp_path):
+    jars = tmp_path / "jars"
+    jars.mkdir()
+    for name in JARS:
+        (jars / name).write_bytes(b"jar")
+    return replace(load_settings(), cache_dir=str(tmp_path), spark_master_port=7077, minio_api_port=9000)
+
+
+def conf_of(command: list[str]) -> dict[str, str]:
+    pairs = [command[i + 1] for i, arg in enumerate(command) if arg == "--conf"]
+    return dict(p.split("=", 1) for p in pairs)
+
+
+def test_command(settings):
+    command = build_command(settings, Path("/tmp/etl.zip"), ["--run", "r1"], python="/venv/bin/python")
+    assert command[0].endswith("pyspark/bin/spark-submit")
+    assert command[command.index("--master") + 1] == "spark://127.0.0.1:7077"
+    assert command[command.index("--deploy-mode") + 1] == "client"
+    assert command[command.index("--jars") + 1].split(",") == [f"{settings.cache_dir}/jars/{j}" for j in JARS]
+    assert "--packages" not in command
+    assert command[-2:] == ["--run", "r1"] and command[-3].endswith("transform/__main__.py")
+    conf = conf_of(command)
+    assert conf["spark.hadoop.fs.s3a.endpoint"] == "http://127.0.0.1:9000"
+    assert conf["spark.hadoop.fs.s3a.path.style.access"] == "true"
+    assert conf["spark.hadoop.fs.s3a.committer.name"] == "magic"
+    assert conf["spark.sql.sources.commitProtocolClass"].endswith("PathOutputCommitProtocol")
+    assert (conf["spark.executor.cores"], conf["spark.cores.max"]) == ("1", "2")
+    assert conf["spark.driver.host"] == conf["spark.driver.bindAddress"] == "127.0.0.1"
+    assert conf["spark.pyspark.python"] == "/venv/bin/python"
+
+
+def test_no_credentials_on_the_command_line(settings):
+    text = " ".join(build_command(settings, Path("x.zip"), []))
+    assert settings.minio_root_password not in text and "secret.key" not in text
+
+
+def test_missing_jars_say_run_setup(settings, tmp_path):
+    with pytest.raises(SubmitError, match="etl setup"):
+        build_command(replace(settings, cache_dir=str(tmp_path / "nowhere")), Path("x.zip"), [])
+
+
+def test_py_files_zip_carries_the_package(tmp_path):
+    names = zipfile.ZipFile(build_py_files(tmp_path)).namelist()
+    assert {"etl/__init__.py", "etl/transform/__main__.py", "etl/transform/rules.py", "etl/config.py"} <= set(names)
+
+
+def test_env(settings):
+    env = submit_env(settings, "/venv/bin/python")
+    assert env["SPARK_LOCAL_IP"] == "127.0.0.1" and env["PYSPARK_PYTHON"] == "/venv/bin/python"
+    assert Path(env["ETL_PROJECT_ROOT"]).joinpath("src/etl").is_dir()
