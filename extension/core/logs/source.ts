@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describeError } from '../errors';
 import { EsLogTail, type EsTailOptions } from './esTail';
 import { FileLogTail, type LogSource, type RecordSink } from './fileTail';
@@ -30,4 +31,9 @@ export async function openLogSource(sink: RecordSink, options: OpenLogSourceOpti
   const files = new FileLogTail(options.logDir, sink, { filter: options.filter, fromStart: options.fromStart });
   await files.start();
   return files;
+}
+
+/** Where the ETL steps write their logs: $ETL_LOG_DIR (as src/etl/logger.py), else ETL_logs/. */
+export function etlLogDir(root: string, defaultDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.ETL_LOG_DIR ? resolve(root, env.ETL_LOG_DIR) : defaultDir;
 }

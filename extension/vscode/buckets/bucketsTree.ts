@@ -7,6 +7,9 @@ import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
 import type { EtlServices } from '../common/services';
 import { BucketNode, LoadMoreNode, ObjectNode, PrefixNode, S3ErrorNode, type BucketItem, type Container } from './nodes';
 
+/** By `kind`, not instanceof: nodes may come from another bundle (tests, other extensions' commands). */
+const isContainer = (item: BucketItem): item is Container => item.kind === 'bucket' || item.kind === 'prefix';
+
 interface Loaded {
   items: BucketItem[];
   nextToken?: string;
@@ -45,7 +48,7 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   }
 
   getTreeItem(item: BucketItem): vscode.TreeItem {
-    if (item instanceof PrefixNode || item instanceof BucketNode) {
+    if (isContainer(item)) {
       const filter = this.filters.get(item.id ?? '');
       item.description = filter ? `filter: ${filter}*` : undefined;
     }
@@ -53,13 +56,13 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   }
 
   getParent(item: BucketItem): BucketItem | undefined {
-    return item instanceof LoadMoreNode ? item.parent : undefined;
+    return item.kind === 'more' ? item.parent : undefined;
   }
 
   async getChildren(item?: BucketItem): Promise<BucketItem[]> {
     if (!this.services.hasProject()) return [];
     if (!item) return this.roots();
-    if (!(item instanceof BucketNode || item instanceof PrefixNode)) return [];
+    if (!isContainer(item)) return [];
     const cached = this.loaded.get(item.id ?? '');
     if (cached) return this.withMore(item, cached);
     const first = await this.loadPage(item);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LogSource } from '../../core/logs/fileTail';
 import { formatRecord, type LogFilter, type LogRecord } from '../../core/logs/record';
-import { openLogSource, type LogSourceSetting } from '../../core/logs/source';
+import { etlLogDir, openLogSource, type LogSourceSetting } from '../../core/logs/source';
 import type { EtlServices } from '../common/services';
 
 /** Streams ETL logs into the "ETL Logs" channel from the files or Elasticsearch (setting etl.logs.source). */
@@ -31,7 +31,7 @@ export class LogStreamer implements vscode.Disposable {
     this.lastWarning = undefined;
     this.source = await openLogSource((records) => this.append(records), {
       setting: settings.get<LogSourceSetting>('source', 'files'),
-      logDir: config.paths.etlLogs,
+      logDir: etlLogDir(config.paths.root, config.paths.etlLogs),
       es: { url: `http://${config.bindHost}:${config.elasticsearch.port}`, index: settings.get<string>('elasticsearchIndex', 'etl-logs-*'), overlapMs: 5000 },
       filter: filter ?? { runId: settings.get<string>('runId') || undefined, step: settings.get<string>('step') || undefined, levels: settings.get<string[]>('levels', []) },
       fromStart: settings.get<boolean>('showHistory', true),
@@ -41,7 +41,7 @@ export class LogStreamer implements vscode.Disposable {
         void vscode.window.showWarningMessage(`ETL Logs: ${why}`);
       },
     });
-    this.channel.appendLine(`── streaming ETL logs from ${this.source.kind === 'files' ? config.paths.etlLogs : 'Elasticsearch'} ──`);
+    this.channel.appendLine(`── streaming ETL logs from ${this.source.kind === 'files' ? etlLogDir(config.paths.root, config.paths.etlLogs) : 'Elasticsearch'} ──`);
   }
 
   stop(): void {

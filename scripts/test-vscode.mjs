@@ -1,0 +1,116 @@
+// The extension inside a real VS Code:
+//  1. the mocha suite (test/vscode/suite) in the extension host of code-server 4.100.3 (VS Code 1.100.3),
+//     loaded as a development extension;
+//  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/).
+// `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
+// Needs: `node dist/cli.js setup --only vscode-tools` and a running stack with Elasticsearch (`etl up --with elasticsearch`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+const artifacts = join(root, 'test-artifacts');
+const suiteOut = join(root, 'out', 'vscode-suite');
+const vsix = join(root, 'dist', 'etl-spark.vsix');
+const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
+const only = process.argv.includes('--suite-only') ? 'suite' : process.argv.includes('--user-only') ? 'user' : 'all';
+
+function sh(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
+}
+
+async function bundleSuite() {
+  await build({
+    entryPoints: [join(root, 'test/vscode/suite/index.ts')],
+    outfile: join(suiteOut, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+}
+
+/** Per-run folders, so the tests never touch the checkout's Backup_data/ or ETL_logs/. */
+function runEnv(tmp) {
+  const env = { ETL_BACKUP_DIR: join(tmp, 'backup'), ETL_LOG_DIR: join(tmp, 'logs'), ETL_LOCK_DIR: join(tmp, 'locks') };
+  for (const dir of Object.values(env)) mkdirSync(dir, { recursive: true });
+  return env;
+}
+
+async function runSuiteInCodeServer(driver, tmp) {
+  const results = join(tmp, 'suite-results.json');
+  const userData = join(tmp, 'suite-user');
+  driver.prepareUserData(userData);
+  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, 'suite-ext'), env: { ...runEnv(join(tmp, 'suite')), ETL_VSCODE_RESULTS: results } });
+  const browser = await driver.launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(driver.devHostUrl(server, root, root, join(suiteOut, 'index')));
+    const deadline = Date.now() + 600_000;
+    while (!existsSync(results)) {
+      if (Date.now() > deadline) throw new Error('the extension-host suite wrote no results within 10 min');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await page.screenshot({ path: join(artifacts, 'vscode-suite-end.png') });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  const { failures, results: tests } = JSON.parse(readFileSync(results, 'utf8'));
+  for (const t of tests) log(`${t.state === 'passed' ? 'ok  ' : 'FAIL'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.error ? `\n${t.error}` : ''}`);
+  if (!tests.length) throw new Error('the suite ran no test');
+  return failures;
+}
+
+async function runUserScenarioWithVsix(driver, tmp) {
+  const userData = join(tmp, 'user-user');
+  const extensions = join(tmp, 'user-ext');
+  driver.prepareUserData(userData);
+  log(await driver.installVsix(vsix, { userData, extensions }));
+  const server = await driver.startCodeServer({ workspace: root, userData, extensions, env: runEnv(join(tmp, 'user')) });
+  const browser = await driver.launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
+    const { runUserScenario } = await import('../test/vscode/driver/userScenario.mjs');
+    await runUserScenario(page, { artifacts, log });
+    return 0;
+  } catch (error) {
+    log(`user scenario failed: ${error.stack ?? error}`);
+    return 1;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function runWithElectron() {
+  const { runTests } = await import('@vscode/test-electron');
+  await runTests({ version: '1.100.3', extensionDevelopmentPath: root, extensionTestsPath: join(suiteOut, 'index'), launchArgs: [root, '--disable-extensions'] });
+}
+
+mkdirSync(artifacts, { recursive: true });
+sh('npm', ['run', '-s', 'package']);
+await bundleSuite();
+const started = Date.now();
+if (process.argv.includes('--electron')) {
+  await runWithElectron();
+} else {
+  const driver = await import('../test/vscode/driver/codeServer.mjs');
+  const tmp = mkdtempSync(join(tmpdir(), 'etl-vscode-'));
+  let failures = 0;
+  try {
+    if (only !== 'user') failures += await runSuiteInCodeServer(driver, tmp);
+    if (only !== 'suite') failures += await runUserScenarioWithVsix(driver, tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  log(`${failures ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exitCode = failures ? 1 : 0;
+}

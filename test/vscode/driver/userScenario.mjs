@@ -1,0 +1,101 @@
+// As a user, in headless Chromium on code-server with the packaged VSIX installed:
+// Start Stack and Extract from the palette, then see rawzone objects, the run, log lines, a Parquet preview.
+import { join } from 'node:path';
+
+const T = 180_000;
+
+export async function runUserScenario(page, { artifacts, log }) {
+  let shot = 0;
+  const screenshot = async (name) => {
+    shot += 1;
+    const file = join(artifacts, `vscode-user-${String(shot).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+    return file;
+  };
+  const palette = async (title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+  };
+  const notification = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
+  const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
+
+  const steps = [];
+  const step = async (name, fn) => {
+    const started = Date.now();
+    try {
+      await fn();
+      steps.push({ name, ok: true, ms: Date.now() - started });
+      log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      steps.push({ name, ok: false, ms: Date.now() - started, error: String(error?.message ?? error) });
+      log(`FAIL ${name}: ${error?.message ?? error}`);
+      await screenshot(`failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  await step('the workbench opens on the project', async () => {
+    await page.locator('.monaco-workbench').waitFor({ timeout: T });
+    await page.locator('.statusbar-item', { hasText: 'ETL:' }).first().waitFor({ timeout: T });
+    await screenshot('workbench');
+  });
+
+  await step('ETL: Start Stack from the palette', async () => {
+    await palette('ETL: Start Stack');
+    await notification('ETL stack is up.');
+    await screenshot('stack-started');
+  });
+
+  await step('the ETL sidebar shows the stack', async () => {
+    await page.locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]').first().click();
+    await row('MinIO').waitFor({ timeout: T });
+    await row('Kibana').waitFor({ timeout: T });
+    await screenshot('sidebar');
+  });
+
+  await step('ETL: Extract on the sample from the palette', async () => {
+    await palette('ETL: Extract');
+    const input = page.locator('.quick-input-widget input');
+    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02', undefined, { timeout: 30_000 });
+    await input.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await notification(/ETL: extracted \d+ file\(s\) in run extract-/);
+    await screenshot('extracted');
+  });
+
+  await step('the new objects are under rawzone', async () => {
+    await row('rawzone').click();
+    for (const name of ['yellow_tripdata/', 'year=2024/', 'month=01/']) {
+      await row(name).waitFor({ timeout: T });
+      await row(name).click();
+    }
+    await row('yellow_tripdata_2024-01.parquet').waitFor({ timeout: T });
+    await screenshot('rawzone-objects');
+  });
+
+  await step('the run is under Backup paths', async () => {
+    await row(/extract-\d{8}T\d{6}Z-[0-9a-f]{6}/).waitFor({ timeout: T });
+    await page.locator('.monaco-list-row', { hasText: /succeeded · .* · 3 file\(s\)/ }).first().waitFor({ timeout: T });
+    await screenshot('backup-paths');
+  });
+
+  await step('a Parquet object previews as schema and rows', async () => {
+    await row('yellow_tripdata_2024-01.parquet').click();
+    await page.locator('.monaco-editor .view-lines', { hasText: '# Parquet: 20000 rows' }).first().waitFor({ timeout: T });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'tpep_pickup_datetime' }).first().waitFor({ timeout: T });
+    await screenshot('parquet-preview');
+  });
+
+  await step('log lines appear in "ETL Logs"', async () => {
+    await palette('ETL: Show Logs');
+    await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
+    await screenshot('etl-logs');
+  });
+  return steps;
+}

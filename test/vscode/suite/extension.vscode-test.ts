@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { EtlExtensionApi } from '../../../extension/vscode/extension';
+import { BucketNode, PrefixNode, type BucketItem, type S3ErrorNode } from '../../../extension/vscode/buckets/nodes';
+import type { RunNode } from '../../../extension/vscode/backup/nodes';
+import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
+
+// Classes of the suite's bundle are not the extension's: compare by kind/contextValue, never instanceof.
+
+// Inside the real extension host: the real VS Code API, the real MinIO/ES of the environment's stack.
+let api: EtlExtensionApi;
+const labels = (items: vscode.TreeItem[]) => items.map((i) => String(typeof i.label === 'object' ? i.label.label : i.label));
+const until = async (check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+};
+
+describe('ETL Spark extension in a real VS Code', () => {
+  before(async () => {
+    const extension = vscode.extensions.all.find((e) => e.packageJSON.name === 'etl-spark');
+    assert.ok(extension, 'the extension is installed');
+    api = (await extension.activate()) as EtlExtensionApi;
+  });
+
+  it('runs in a real VS Code extension host', () => {
+    assert.match(vscode.version, /^1\.\d+\.\d+/);
+    assert.equal(vscode.env.appHost === 'desktop' || vscode.env.uiKind === vscode.UIKind.Web, true);
+  });
+
+  it('registers every palette command with a stable id', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.showLogs', 'etl.refresh', 'etl.openMinioConsole', 'etl.openSparkUi', 'etl.openKibana', 'etl.openAirflow', 'etl.setCredentials']) {
+      assert.ok(all.includes(id), id);
+    }
+  });
+
+  it('Stack view: each service with its state; Kibana and Airflow not configured', async () => {
+    const nodes = await api.stack.getChildren();
+    const minio = nodes.find((n): n is ServiceNode => 'service' in n && (n as ServiceNode).service.name === 'minio');
+    assert.equal(minio?.service.state, 'running');
+    assert.match(String(minio?.description), /^running · pid \d+/);
+    const unconfigured = nodes.filter((n) => n.contextValue === 'etl.service.unconfigured');
+    assert.deepEqual(labels(unconfigured), ['Kibana', 'Airflow']);
+    assert.match(String(unconfigured[0].tooltip), /not part of the native stack yet/);
+  });
+
+  it('Buckets view: rawzone and gold; a large prefix page by page with Load more, and a prefix filter', async () => {
+    const roots = await api.buckets.getChildren();
+    assert.deepEqual(labels(roots), ['rawzone', 'gold']);
+    const { client } = await api.buckets.client();
+    const prefix = `vscode-test-${randomBytes(3).toString('hex')}/`;
+    const keys = Array.from({ length: 1050 }, (_, i) => `${prefix}o-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => client.putObject('rawzone', k, Buffer.from('x'))));
+    try {
+      const folder = new PrefixNode('rawzone', prefix);
+      let children: BucketItem[] = await api.buckets.getChildren(folder);
+      assert.equal(children.length, 501);
+      const more = children.at(-1);
+      assert.equal(more?.kind, 'more');
+      await vscode.commands.executeCommand('etl.buckets.loadMore', more);
+      children = await api.buckets.getChildren(folder);
+      assert.equal(children.length, 1001);
+      assert.equal(children[999].kind, 'object');
+      await vscode.commands.executeCommand('etl.buckets.filter', folder, 'o-104');
+      children = await api.buckets.getChildren(folder);
+      assert.deepEqual(labels(children), Array.from({ length: 10 }, (_, i) => `o-104${i}`));
+      assert.match(String(children[0].description), /^1 B · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    } finally {
+      for (let i = 0; i < keys.length; i += 1000) await client.removeObjects('rawzone', keys.slice(i, i + 1000));
+    }
+  });
+
+  it('Extract from a command: the run appears under Backup paths and its objects under rawzone', async () => {
+    const result = (await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } })) as { runId: string; files: number } | undefined;
+    assert.ok(result, 'extract returned a result');
+    assert.equal(result.files, 2);
+    const runs = await api.backup.getChildren();
+    const run = runs.find((r): r is RunNode => 'run' in r && (r as RunNode).run.runId === result.runId);
+    assert.ok(run, 'the run is listed');
+    assert.match(String(run.description), /^succeeded · .* · 2 file\(s\)/);
+    const top = await api.buckets.getChildren(new BucketNode('rawzone'));
+    assert.ok(labels(top).includes('yellow_tripdata/'), labels(top).join(','));
+  });
+
+  it('previews a Parquet object through the read-only etl-s3 file system', async () => {
+    const uri = vscode.Uri.from({ scheme: 'etl-s3', path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet' });
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.match(document.getText(), /^# Parquet: 20000 rows/);
+    assert.match(document.getText(), /tpep_pickup_datetime: INT64/);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array([1]))));
+  });
+
+  it('ETL Logs streams new lines of ETL_logs/*.log with step and level', async () => {
+    await vscode.commands.executeCommand('etl.showLogs');
+    const before = api.logs.lines;
+    const dir = process.env.ETL_LOG_DIR ?? join(api.services.project().paths.etlLogs);
+    mkdirSync(dir, { recursive: true });
+    const seen: string[] = [];
+    const sub = api.logs.onAppended((records) => seen.push(...records.map((r) => `${r.step}/${r.level}/${r.message}`)));
+    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'warning', message: 'from the vscode suite', etl: { step: 'extract', run_id: 'suite' } })}\n`);
+    assert.ok(await until(() => seen.includes('extract/warning/from the vscode suite')), `seen: ${seen.join(' | ')}`);
+    sub.dispose();
+    assert.ok(api.logs.lines > before);
+  });
+
+  it('Transform says plainly that it is not available yet', async () => {
+    assert.equal(await vscode.commands.executeCommand('etl.transform'), false);
+  });
+
+  it('offers etl tasks', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'etl' });
+    assert.deepEqual(tasks.map((t) => t.name).sort(), ['extract', 'pipeline', 'startStack', 'stopStack', 'transform']);
+  });
+
+  it('failure: wrong credentials give an empty view with the credentials problem, no exception', async () => {
+    await vscode.commands.executeCommand('etl.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
+    try {
+      const roots = await api.buckets.getChildren();
+      assert.deepEqual(roots, []);
+      assert.equal(api.buckets.problem?.kind, 'credentials');
+      assert.match(api.buckets.problem?.error.describe() ?? '', /refused the credentials/);
+    } finally {
+      await vscode.commands.executeCommand('etl.setCredentials', null);
+    }
+    assert.deepEqual(labels(await api.buckets.getChildren()), ['rawzone', 'gold']);
+  });
+
+  it('failure: MinIO down shows an error node with Retry and the endpoint', async () => {
+    const port = process.env.MINIO_API_PORT;
+    process.env.MINIO_API_PORT = '1';
+    try {
+      const roots = await api.buckets.getChildren();
+      assert.equal(roots.length, 1);
+      assert.equal((roots[0] as S3ErrorNode).kind, 'error');
+      assert.match(labels(roots)[0], /^cannot reach MinIO at http:\/\/127\.0\.0\.1:1 /);
+      assert.equal(roots[0].command?.command, 'etl.buckets.retry');
+    } finally {
+      if (port === undefined) delete process.env.MINIO_API_PORT;
+      else process.env.MINIO_API_PORT = port;
+    }
+  });
+
+  it('failure: Elasticsearch down falls back to the files with a warning', async () => {
+    const config = vscode.workspace.getConfiguration('etl.logs');
+    const port = process.env.ES_PORT;
+    await config.update('source', 'elasticsearch', vscode.ConfigurationTarget.Global);
+    process.env.ES_PORT = '1';
+    try {
+      await api.logs.start();
+      assert.equal(api.logs.sourceKind, 'files');
+      assert.match(api.logs.lastWarning ?? '', /Elasticsearch at http:\/\/127\.0\.0\.1:1 does not answer/);
+    } finally {
+      if (port === undefined) delete process.env.ES_PORT;
+      else process.env.ES_PORT = port;
+      await config.update('source', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

@@ -1,0 +1,25 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+// Mocha is loaded from the project's node_modules at run time (not bundled: it requires its own files dynamically).
+import Mocha from 'mocha';
+
+/**
+ * Entry point VS Code calls inside the extension host (code-server's `extensionTestsPath`
+ * payload, or @vscode/test-electron). Writes the results to $ETL_VSCODE_RESULTS so the
+ * driver, which sees only the browser, can read them.
+ */
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'extension.vscode-test', mocha);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./extension.vscode-test');
+  const results: { title: string; state: string; error?: string; ms?: number }[] = [];
+  const failures = await new Promise<number>((resolve) => {
+    const runner = mocha.run(resolve);
+    runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
+    runner.on('fail', (t, err: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? String(err) }));
+  });
+  const file = process.env.ETL_VSCODE_RESULTS ?? join(__dirname, 'results.json');
+  writeFileSync(file, JSON.stringify({ failures, results }, null, 2));
+  if (failures) throw new Error(`${failures} extension-host test(s) failed`);
+}
