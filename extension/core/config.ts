@@ -5,7 +5,7 @@ import { EtlError } from './errors';
 import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
 
 /** Optional services of the native stack, started only when asked for. */
-export const OPTIONAL_SERVICES = ['elasticsearch'] as const;
+export const OPTIONAL_SERVICES = ['elasticsearch', 'airflow'] as const;
 export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 
 export interface EtlConfig {

@@ -16,6 +16,8 @@ export const PINS = {
   mavenDependencyPlugin: 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1',
   minio: { module: 'github.com/minio/minio', version: 'v0.0.0-20260212201848-7aac2a2c5b7c' },
   mc: { module: 'github.com/minio/mc', version: 'v0.0.0-20250313080218-cf909e1063a9' },
+  // Airflow lives in its own venv: its dependency pins never meet the ETL's.
+  airflow: '3.1.3',
   elasticsearch: {
     version: '8.19.21',
     artifact: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip',

@@ -21,6 +21,7 @@ export const venvPython = (venv: string) => join(venv, 'bin', 'python');
 export const jarsDir = (cache: string) => join(cache, 'jars');
 export const sparkJarPaths = (cache: string) => PINS.sparkJars.map((c) => join(jarsDir(cache), jarFileName(c)));
 export const goBinary = (cache: string, name: 'minio' | 'mc') => join(cache, 'bin', name);
+export const airflowVenv = (cache: string) => join(cache, `airflow-${PINS.airflow}`);
 export const elasticsearchHome = (cache: string) => join(cache, `elasticsearch-${PINS.elasticsearch.version}`);
 
 /** SPARK_HOME is the pyspark package inside the venv (it carries bin/ and jars/). */
@@ -37,6 +38,7 @@ export interface Runtimes {
   minio: string;
   mc: string;
   elasticsearchHome: string;
+  airflow: string;
 }
 
 export function locateRuntimes(root: string, cache: string): Runtimes {
@@ -48,6 +50,7 @@ export function locateRuntimes(root: string, cache: string): Runtimes {
     minio: goBinary(cache, 'minio'),
     mc: goBinary(cache, 'mc'),
     elasticsearchHome: elasticsearchHome(cache),
+    airflow: join(airflowVenv(cache), 'bin', 'airflow'),
   };
 }
 

@@ -1,11 +1,11 @@
 import { cpSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { EtlConfig } from '../config';
+import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
 
-export type ServiceName = 'minio' | 'spark-master' | 'spark-worker-1' | 'spark-worker-2' | 'elasticsearch';
+export type ServiceName = 'minio' | 'spark-master' | 'spark-worker-1' | 'spark-worker-2' | 'elasticsearch' | 'airflow';
 
 /** A service of the native stack: how to start it, which ports it takes, how to tell it is healthy. */
 export interface NativeService {
@@ -217,12 +217,60 @@ function elasticsearch(config: EtlConfig): NativeService {
   };
 }
 
+interface AirflowHealth {
+  metadatabase?: { status?: string };
+  scheduler?: { status?: string };
+}
+
+/** Airflow (DAG processor, scheduler, API server) on the project's dags/, see scripts/airflow-native.sh. */
+function airflow(config: EtlConfig): NativeService {
+  const { bindHost: host, airflowPort: port } = config;
+  return {
+    name: 'airflow',
+    title: 'Airflow',
+    url: `http://${host}:${port}`,
+    ports: [{ port, setting: 'AIRFLOW_PORT' }],
+    startTimeoutSeconds: 180,
+    daemon() {
+      const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
+      const home = join(config.paths.state, 'airflow');
+      mkdirSync(home, { recursive: true });
+      return {
+        service: 'airflow',
+        file: join(config.paths.root, 'scripts', 'airflow-native.sh'),
+        args: [],
+        env: {
+          ...baseEnv(),
+          PATH: `${dirname(requireRuntime(runtimes.airflow, 'Apache Airflow'))}:${process.env.PATH ?? ''}`,
+          AIRFLOW_HOME: home,
+          AIRFLOW__CORE__DAGS_FOLDER: join(config.paths.root, 'dags'),
+          AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
+          AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
+          AIRFLOW__API__HOST: host,
+          AIRFLOW__API__PORT: String(port),
+          // A loopback-only development instance: every visitor is admin, no generated password to find.
+          AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS: 'True',
+          ETL_PROJECT_ROOT: config.paths.root,
+          ETL_PYTHON: runtimes.python,
+        },
+        cwd: config.paths.state,
+        logFile: logFile(config, 'airflow'),
+      };
+    },
+    healthy: async () => {
+      const health = await fetchJson<AirflowHealth>(`http://${host}:${port}/api/v2/monitor/health`);
+      return health?.metadatabase?.status === 'healthy' && health?.scheduler?.status === 'healthy';
+    },
+  };
+}
+
 /** The services `etl up` starts, in start order. */
 export function nativeServices(config: EtlConfig, withOptional: string[] = []): NativeService[] {
   const services = [minio(config), sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2)];
   if (withOptional.includes('elasticsearch')) services.push(elasticsearch(config));
+  if (withOptional.includes('airflow')) services.push(airflow(config));
   return services;
 }
 
 /** Every service the native stack knows, for status and down. */
-export const allNativeServices = (config: EtlConfig) => nativeServices(config, ['elasticsearch']);
+export const allNativeServices = (config: EtlConfig) => nativeServices(config, [...OPTIONAL_SERVICES]);

@@ -20,7 +20,7 @@ export interface ServiceStatus {
 }
 
 /** Services are started in waves: the workers need a live master. */
-const WAVES: ServiceName[][] = [['minio', 'spark-master', 'elasticsearch'], ['spark-worker-1', 'spark-worker-2']];
+const WAVES: ServiceName[][] = [['minio', 'spark-master', 'elasticsearch'], ['spark-worker-1', 'spark-worker-2', 'airflow']];
 
 async function assertPortsFree(config: EtlConfig, service: NativeService): Promise<void> {
   for (const { port, setting } of service.ports) {

@@ -1,0 +1,48 @@
+"""The etl_pipeline DAG as Airflow parses it (no services needed)."""
+from pathlib import Path
+
+import pytest
+from airflow.models.dagbag import DagBag
+from airflow.providers.standard.operators.bash import BashOperator
+
+DAGS = Path(__file__).resolve().parents[2] / "dags"
+
+
+@pytest.fixture(scope="module")
+def dag():
+    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    assert bag.import_errors == {}
+    return bag.get_dag("etl_pipeline")
+
+
+def test_extract_then_clean_and_transform(dag):
+    assert set(dag.task_ids) == {"choose_month", "extract", "clean_and_transform"}
+    assert dag.get_task("extract").upstream_task_ids == {"choose_month"}
+    assert dag.get_task("clean_and_transform").upstream_task_ids == {"extract"}
+
+
+def test_monthly_without_catch_up_storm(dag):
+    assert dag.schedule == "@monthly" or str(dag.timetable.summary) == "@monthly"
+    assert dag.catchup is False
+    assert dag.max_active_runs == 1
+    assert all(task.retries == 2 for task in dag.tasks)
+
+
+def test_extract_is_a_python_task_in_the_etl_venv(dag):
+    extract = dag.get_task("extract")
+    assert type(extract).__name__ == "_PythonExternalDecoratedOperator"
+    assert str(extract.python).endswith("python")
+
+
+def test_the_transform_is_a_constant_bash_command_fed_by_environment(dag):
+    transform = dag.get_task("clean_and_transform")
+    assert isinstance(transform, BashOperator)
+    # No template or parameter is spliced into the shell text: values come in as variables.
+    assert "{{" not in transform.bash_command
+    assert transform.bash_command == '"$ETL_PYTHON" -m etl.submit --run "$ETL_RUN_ID"'
+    assert "xcom_pull(task_ids='extract')" in transform.env["ETL_RUN_ID"]
+
+
+def test_month_and_source_are_parameters(dag):
+    assert set(dag.params.keys()) >= {"month", "source"}
+    assert dag.params["month"] is None
