@@ -68,7 +68,14 @@ async function runSuiteInCodeServer(driver, tmp) {
   return failures;
 }
 
+async function resetSampleObjects() {
+  const out = join(suiteOut, 'resetSample.js');
+  await build({ entryPoints: [join(root, 'test/vscode/driver/resetSample.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  sh(process.execPath, [out]);
+}
+
 async function runUserScenarioWithVsix(driver, tmp) {
+  await resetSampleObjects();
   const userData = join(tmp, 'user-user');
   const extensions = join(tmp, 'user-ext');
   driver.prepareUserData(userData);

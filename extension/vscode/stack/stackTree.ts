@@ -4,6 +4,12 @@ import { status, type ServiceStatus } from '../../core/stack/stack';
 import type { EtlServices } from '../common/services';
 import { ServiceNode, UnconfiguredServiceNode } from './serviceNode';
 
+const PLANNED_SERVICES = [
+  { name: 'kibana', title: 'Kibana', port: 'KIBANA_PORT' },
+  { name: 'airflow', title: 'Airflow', port: 'AIRFLOW_PORT' },
+];
+const notConfigured = (title: string, port: string) => `${title} is not part of the native stack yet (it comes with the compose stack); ${port} in .env says where it will listen.`;
+
 type StackItem = ServiceNode | UnconfiguredServiceNode | vscode.TreeItem;
 
 export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
@@ -34,10 +40,9 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
     }
     this.stateChanged.fire(this.lastStatus);
     await vscode.commands.executeCommand('setContext', 'etl.stackDown', this.lastStatus.every((s) => s.state === 'stopped'));
-    return [
-      ...this.lastStatus.map((s) => new ServiceNode(s)),
-      new UnconfiguredServiceNode('Kibana', 'Kibana is not part of the native stack yet (it comes with the compose stack); KIBANA_PORT in .env says where it will listen.'),
-      new UnconfiguredServiceNode('Airflow', 'Airflow is not part of the native stack yet (it comes with the compose stack); AIRFLOW_PORT in .env says where it will listen.'),
-    ];
+    // Kibana and Airflow are part of the issue's stack; the native stack may not have them (yet).
+    const known = new Set(this.lastStatus.map((s) => s.name as string));
+    const missing = PLANNED_SERVICES.filter((p) => !known.has(p.name)).map((p) => new UnconfiguredServiceNode(p.title, notConfigured(p.title, p.port)));
+    return [...this.lastStatus.map((s) => new ServiceNode(s)), ...missing];
   }
 }

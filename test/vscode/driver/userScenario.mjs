@@ -76,6 +76,9 @@ export async function runUserScenario(page, { artifacts, log }) {
       await row(name).click();
     }
     await row('yellow_tripdata_2024-01.parquet').waitFor({ timeout: T });
+    // The driver removed these objects before the run: a date from this run shows they are new.
+    const today = new Date().toISOString().slice(0, 10);
+    await page.locator('.monaco-list-row', { hasText: 'yellow_tripdata_2024-01.parquet' }).filter({ hasText: today }).first().waitFor({ timeout: T });
     await screenshot('rawzone-objects');
   });
 
@@ -95,6 +98,7 @@ export async function runUserScenario(page, { artifacts, log }) {
   await step('log lines appear in "ETL Logs"', async () => {
     await palette('ETL: Show Logs');
     await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
+    await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
     await screenshot('etl-logs');
   });
   return steps;
