@@ -13,3 +13,5 @@ trap 'etl down' EXIT
 etl up --with elasticsearch
 npm run -s test:integration
 "$(etl which python)" -m pytest -q
+# The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
+ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow

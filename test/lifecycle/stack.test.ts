@@ -27,10 +27,10 @@ async function statusJson(): Promise<StatusJson> {
 // Every daemon of ours names the state folder on its command line (data, work or conf dir).
 const stackProcesses = () => processesMentioning(config.paths.state);
 
-describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elasticsearch)', { timeout: 900_000 }, () => {
+describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elasticsearch, Airflow)', { timeout: 900_000 }, () => {
   before(async () => {
     await etl(['down']);
-    const result = await etl(['up', '--with', 'elasticsearch']);
+    const result = await etl(['up', '--with', 'elasticsearch,airflow']);
     assert.equal(result.exitCode, 0, `etl up failed:\n${result.all}`);
   });
 
@@ -45,7 +45,7 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
       assert.ok(service.pid && service.pid > 0);
       assert.match(service.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     }
-    assert.deepEqual(services.map((s) => s.name).sort(), ['elasticsearch', 'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2']);
+    assert.deepEqual(services.map((s) => s.name).sort(), ['airflow', 'elasticsearch', 'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2']);
   });
 
   test('the master sees two ALIVE workers', async () => {
@@ -56,7 +56,7 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
 
   test('a second `etl up` is a no-op that keeps the same processes', async () => {
     const before = (await statusJson()).services.map((s) => s.pid);
-    const result = await etl(['up', '--with', 'elasticsearch']);
+    const result = await etl(['up', '--with', 'elasticsearch,airflow']);
     assert.equal(result.exitCode, 0, result.all);
     assert.match(result.stderr, /already running/);
     assert.deepEqual((await statusJson()).services.map((s) => s.pid), before);
@@ -96,6 +96,12 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
     assert.equal(completed?.cores, 2);
   });
 
+  test('Airflow answers on loopback with a healthy metadata DB and scheduler', async () => {
+    const health = (await (await fetch(`http://${config.bindHost}:${config.airflowPort}/api/v2/monitor/health`)).json()) as Record<string, { status: string }>;
+    assert.equal(health.metadatabase.status, 'healthy');
+    assert.equal(health.scheduler.status, 'healthy');
+  });
+
   test('a document is indexed and found in Elasticsearch', async () => {
     const es = new ElasticClient({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
     const index = `etl-stack-test-${process.pid}`;
@@ -122,7 +128,7 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
   });
 
   test('`etl down` stops every process and frees every port', async () => {
-    const up = await etl(['up', '--with', 'elasticsearch']);
+    const up = await etl(['up', '--with', 'elasticsearch,airflow']);
     assert.equal(up.exitCode, 0, up.all);
     assert.notDeepEqual(stackProcesses(), []);
     const result = await etl(['down']);
