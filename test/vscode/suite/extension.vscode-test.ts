@@ -32,6 +32,9 @@ describe('ETL Spark extension in a real VS Code', () => {
   it('runs in a real VS Code extension host', () => {
     assert.match(vscode.version, /^1\.\d+\.\d+/);
     assert.equal(vscode.env.appHost === 'desktop' || vscode.env.uiKind === vscode.UIKind.Web, true);
+    // activate() itself only registers things: no I/O before a view is shown.
+    assert.ok(api.activationMs < 1000, `activate() took ${api.activationMs} ms`);
+    console.log(`activate() took ${api.activationMs.toFixed(1)} ms in VS Code ${vscode.version}`);
   });
 
   it('registers every palette command with a stable id', async () => {
