@@ -52,11 +52,14 @@ class Settings:
     spark_driver_memory: str = "2g"
     spark_executor_memory: str = "2g"
     cache_dir: str = ""
+    # Where other services are, when not on this host (docker compose: the service names).
+    minio_host: str = ""
+    spark_master_host: str = ""
 
     @property
     def minio_endpoint(self) -> str:
         """host:port, as the minio client wants it."""
-        return f"{self.bind_host}:{self.minio_api_port}"
+        return f"{self.minio_host or self.bind_host}:{self.minio_api_port}"
 
     @property
     def minio_url(self) -> str:
@@ -64,7 +67,7 @@ class Settings:
 
     @property
     def spark_master_url(self) -> str:
-        return f"spark://{self.bind_host}:{self.spark_master_port}"
+        return f"spark://{self.spark_master_host or self.bind_host}:{self.spark_master_port}"
 
 
 def load_settings() -> Settings:
@@ -84,6 +87,8 @@ def load_settings() -> Settings:
         spark_driver_memory=values.get("SPARK_DRIVER_MEMORY") or "2g",
         spark_executor_memory=values.get("SPARK_EXECUTOR_MEMORY") or "2g",
         cache_dir=values.get("ETL_CACHE_DIR") or _default_cache_dir(),
+        minio_host=values.get("MINIO_HOST", ""),
+        spark_master_host=values.get("SPARK_MASTER_HOST", ""),
     )
 
 
