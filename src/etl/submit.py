@@ -101,14 +101,15 @@ def build_py_files(target_dir: Path) -> Path:
     return archive
 
 
-def build_command(settings: Settings, py_files: Path, job_args: list[str], python: str = sys.executable) -> list[str]:
+def build_command(settings: Settings, py_files: Path, job_args: list[str], python: str = sys.executable,
+                  entry: Path = ENTRY) -> list[str]:
     command = [str(spark_submit_path()), "--master", settings.spark_master_url, "--deploy-mode", "client",
                "--name", "etl-transform", "--jars", ",".join(str(j) for j in jar_paths(settings)),
                "--driver-memory", settings.spark_driver_memory, "--executor-memory", settings.spark_executor_memory,
                "--py-files", str(py_files)]
     for key, value in spark_conf(settings, python).items():
         command += ["--conf", f"{key}={value}"]
-    return [*command, str(ENTRY), *job_args]
+    return [*command, str(entry), *job_args]
 
 
 def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, str]:
@@ -140,11 +141,13 @@ def _parse_event(line: str) -> dict[str, Any] | None:
 
 def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, settings: Settings | None = None,
                          echo: IO[str] | None = sys.stdout, env: dict[str, str] | None = None,
-                         check: bool = True) -> SubmitResult:
+                         check: bool = True, entry: Path = ENTRY, extra_args: list[str] | None = None) -> SubmitResult:
     """Runs the job to completion. stdout lines are echoed to `echo`; raises SubmitError when it fails (check)."""
     settings = settings or load_settings()
+    _check_inputs(run, env)
     with tempfile.TemporaryDirectory(prefix="etl-submit-") as tmp:
-        command = build_command(settings, build_py_files(Path(tmp)), job_args(run, run_id))
+        args = job_args(run, run_id) + (extra_args or [])
+        command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry)
         child_env = {**submit_env(settings), **(env or {})}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT)
         result = SubmitResult(returncode=-1)
@@ -162,6 +165,18 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
     if check and result.returncode != 0:
         raise SubmitError(result.error)
     return result
+
+
+def _check_inputs(run: str | None, env: dict[str, str] | None) -> None:
+    """Fail in a second, not after the Spark start-up, when the manifest has nothing to transform."""
+    from etl.manifest import manifest_path
+    from etl.transform.errors import TransformError
+    from etl.transform.sources import trip_files
+
+    try:
+        trip_files(run, manifest=manifest_path((env or {}).get("ETL_BACKUP_DIR")))
+    except TransformError as error:
+        raise SubmitError(str(error)) from None
 
 
 def _record(result: SubmitResult, event: dict[str, Any]) -> None:
@@ -184,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(build_command(settings, Path("<etl.zip>"), job_args(args.run, args.run_id))))
             return 0
         result = submit_task_to_spark(args.run, args.run_id, settings=settings, check=False)
+        if result.returncode != 0:
+            # The driver's own stderr is merged into spark-submit's stdout (PythonRunner): repeat it here.
+            print(f"etl transform: error: {result.error}", file=sys.stderr)
     except (SubmitError, ValueError) as error:
         print(f"etl transform: error: {error}", file=sys.stderr)
         return 1

@@ -62,3 +62,10 @@ def test_env(settings):
     env = submit_env(settings, "/venv/bin/python")
     assert env["SPARK_LOCAL_IP"] == "127.0.0.1" and env["PYSPARK_PYTHON"] == "/venv/bin/python"
     assert Path(env["ETL_PROJECT_ROOT"]).joinpath("src/etl").is_dir()
+
+
+def test_unknown_run_fails_before_spark_starts(capsys):
+    from etl.submit import main
+
+    assert main(["--run", "no-such-run"]) == 1
+    assert "etl transform: error: run 'no-such-run' is not in the manifest" in capsys.readouterr().err

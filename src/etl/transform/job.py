@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ from etl.config import Settings
 from etl.transform import model
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import classify, rule_counts
-from etl.transform.sources import TripFile, read_trips, read_zones, trip_files, zones_path
+from etl.transform.sources import TripFile, check_parquet_object, read_trips, read_zones, trip_files, zones_path
 from etl.transform.writer import table_url, write_partition, write_table
 
 Emit = Callable[..., None]
@@ -71,10 +72,12 @@ def run_writes(writes: list[Write], gold: str, emit: Emit) -> None:
 def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, *, manifest_run: str | None,
                   emit: Emit, log: logging.Logger) -> dict[str, Any]:
     """Runs the whole job; returns the quality report (also stored in gold/_quality/)."""
-    started = utc_now()
+    started, clock = utc_now(), time.monotonic()
     files: list[TripFile] = trip_files(manifest_run)
     gold = settings.gold_bucket
     emit("phase", phase="read", files=[f.path for f in files])
+    for trip_file in files:
+        check_parquet_object(client, trip_file.path)
     conformed, extras = read_trips(spark, files)
     for path, names in extras.items():
         log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
@@ -93,6 +96,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
 
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
               "manifest_run": manifest_run, "started_at": started, "ended_at": utc_now(),
+              "duration_s": round(time.monotonic() - clock, 2),
               "inputs": [f.path for f in files], **counts}
     report["report_path"] = put_report(client, gold, report)
     return report

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import reduce
+from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -22,22 +23,22 @@ class TripFile:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-def _selected_runs(run_id: str | None) -> list[dict]:
-    runs = load_manifest()["runs"]
+def _selected_runs(run_id: str | None, manifest: Path | None = None) -> list[dict]:
+    runs = load_manifest(manifest)["runs"]
     if run_id is None:
         return runs
     selected = [r for r in runs if r["run_id"] == run_id]
     if not selected:
-        raise TransformError(f"run {run_id!r} is not in the manifest {manifest_path()}; "
+        raise TransformError(f"run {run_id!r} is not in the manifest {manifest or manifest_path()}; "
                              "list runs there or omit --run to use every extracted file")
     return selected
 
 
-def trip_files(run_id: str | None = None) -> list[TripFile]:
+def trip_files(run_id: str | None = None, *, manifest: Path | None = None) -> list[TripFile]:
     """Trip files of one extraction run or of all runs: one per path, sorted by month."""
-    files = {f["path"]: f for r in _selected_runs(run_id) for f in r["files"] if f["kind"] == "trips"}
+    files = {f["path"]: f for r in _selected_runs(run_id, manifest) for f in r["files"] if f["kind"] == "trips"}
     if not files:
-        raise TransformError(f"no trip file in the manifest {manifest_path()}"
+        raise TransformError(f"no trip file in the manifest {manifest or manifest_path()}"
                              f"{f' for run {run_id!r}' if run_id else ''}; run `etl extract` first")
     parsed = []
     for path, entry in files.items():
@@ -56,6 +57,44 @@ def zones_path(run_id: str | None, rawzone_bucket: str) -> str:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0][:400] if text else type(error).__name__
+
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def _bucket_key(path: str) -> tuple[str, str]:
+    bucket, _, key = path.removeprefix("s3a://").partition("/")
+    return bucket, key
+
+
+def check_parquet_object(client, path: str) -> None:
+    """Cheap driver-side check of a rawzone object (size, magic at both ends, footer length), so a
+    truncated or non-Parquet file fails at once with its name instead of after Spark's task retries."""
+    bucket, key = _bucket_key(path)
+    try:
+        size = client.stat_object(bucket, key).size
+        if size < 12:
+            raise InputFileError(f"cannot read {path} as Parquet (only {size} bytes); re-extract that month with `etl extract`")
+        tail = _read_range(client, bucket, key, size - 8, 8)
+        head = _read_range(client, bucket, key, 0, 4)
+    except InputFileError:
+        raise
+    except Exception as error:  # S3Error (NoSuchKey, AccessDenied), connection errors
+        raise InputFileError(f"cannot read {path} ({_first_line(error)}); check that the object exists, "
+                             "or re-extract that month with `etl extract`") from error
+    footer_length = int.from_bytes(tail[:4], "little")
+    if head != PARQUET_MAGIC or tail[4:] != PARQUET_MAGIC or footer_length + 12 > size:
+        raise InputFileError(f"cannot read {path} as Parquet (truncated or not a Parquet file: no valid footer "
+                             f"in its {size} bytes); re-extract that month with `etl extract`")
+
+
+def _read_range(client, bucket: str, key: str, offset: int, length: int) -> bytes:
+    response = client.get_object(bucket, key, offset=offset, length=length)
+    try:
+        return response.read()
+    finally:
+        response.close()
+        response.release_conn()
 
 
 def read_trip_file(spark: SparkSession, trip_file: TripFile) -> tuple[DataFrame, list[str]]:

@@ -1,0 +1,197 @@
+"""clean_and_transform on the real stack: sample extracted into a test rawzone bucket,
+spark-submitted to the standalone master (2 workers), gold written to a test bucket.
+Checks rule counts, star-schema integrity, committer markers, idempotent reruns,
+a worker killed mid-job, and a corrupt input file. Buckets are removed at the end."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pytest
+
+from etl.config import PROJECT_ROOT
+from etl.extract.layout import sample_source
+from etl.extract.run import extract_months
+from etl.manifest import manifest_path, update_manifest, utc_now
+from support_spark_stack import (download, finish, read_table, run_submit, snapshot, start_submit, state_dir,
+                                 wait_until)
+
+pytestmark = pytest.mark.integration
+EXPECTED_REJECTS = {"pickup_outside_month": 80, "dropoff_before_pickup": 120, "unknown_zone": 320,
+                    "non_positive_distance": 400, "negative_amount": 200}
+TABLES = ["fact_trips", "mart_daily_zone", "mart_hourly_demand", "quarantine/rejected_trips",
+          "dim_zone", "dim_date", "dim_vendor", "dim_rate_code", "dim_payment_type"]
+PARTITIONED = {"fact_trips": "pickup", "mart_daily_zone": "pickup", "mart_hourly_demand": "pickup",
+               "quarantine/rejected_trips": "source"}
+
+
+@pytest.fixture(scope="module")
+def gold_bucket(minio):
+    name = f"gold-pytest-{secrets.token_hex(4)}"
+    minio.make_bucket(name)
+    yield name
+    for obj in minio.list_objects(name, recursive=True):
+        minio.remove_object(name, obj.object_name)
+    minio.remove_bucket(name)
+
+
+@pytest.fixture(scope="module")
+def job_env(tmp_path_factory, base_settings, test_bucket, gold_bucket):
+    """Environment of etl.submit: test buckets, a private manifest/log/lock folder."""
+    state = tmp_path_factory.mktemp("transform-state")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "src"), "RAWZONE_BUCKET": test_bucket,
+           "GOLD_BUCKET": gold_bucket, "ETL_BACKUP_DIR": str(state / "backup"), "ETL_LOG_DIR": str(state / "logs"),
+           "ETL_LOCK_DIR": str(state / "locks")}
+    with pytest.MonkeyPatch.context() as patch:
+        for key in ("ETL_BACKUP_DIR", "ETL_LOCK_DIR", "ETL_LOG_DIR"):
+            patch.setenv(key, env[key])
+        from dataclasses import replace
+
+        run_id = f"transform-it-{secrets.token_hex(3)}"
+        extract_months("2024-01..2024-02", sample_source(), run_id=run_id,
+                       settings=replace(base_settings, rawzone_bucket=test_bucket))
+    env["EXTRACT_RUN"] = run_id
+    env["STDERR_DIR"] = str(state)
+    return env
+
+
+def submit(env, name: str, *args: str):
+    return run_submit(env, Path(env["STDERR_DIR"]) / f"{name}.err", *args)
+
+
+def gold_copy(minio, bucket: str, tmp_path_factory, name: str) -> Path:
+    return download(minio, bucket, tmp_path_factory.mktemp(name))
+
+
+@pytest.fixture(scope="module")
+def first_run(job_env, minio, gold_bucket, tmp_path_factory):
+    run = submit(job_env, "first", "--run", job_env["EXTRACT_RUN"], "--run-id", f"first-{secrets.token_hex(3)}")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run, gold_copy(minio, gold_bucket, tmp_path_factory, "gold-first")
+
+
+def sorted_fact(root: Path):
+    fact = read_table(root, "fact_trips").drop_columns(["source_path"])
+    return fact.sort_by([("trip_key", "ascending")])
+
+
+def test_rule_counts_add_up_to_rows_read(first_run):
+    report = first_run[0].report
+    assert report["rows_read"] == 40_000
+    assert report["rows_read"] == report["rows_kept"] + sum(report["rejected_by_rule"].values())
+    assert {k: v for k, v in report["rejected_by_rule"].items() if v} == EXPECTED_REJECTS
+    for month in ("2024-01", "2024-02"):
+        m = report["months"][month]
+        assert m["rows_read"] == 20_000 == m["rows_kept"] + m["rows_rejected"]
+
+
+def test_gold_tables_partitions_and_report(first_run, minio, gold_bucket):
+    run, root = first_run
+    for table in TABLES:
+        if table not in PARTITIONED:
+            assert (root / table / "_SUCCESS").exists(), table
+    for table, prefix in PARTITIONED.items():  # one committed write per month partition
+        months = sorted(p.name for p in (root / table / f"{prefix}_year=2024").iterdir())
+        assert months == [f"{prefix}_month=1", f"{prefix}_month=2"], table
+        assert len(list((root / table).glob("*/*/_SUCCESS"))) == 2, table
+    stored = json.loads((root / "_quality" / f"{run.report['run_id']}.json").read_text())
+    assert stored["rows_kept"] == run.report["rows_kept"] and stored["months"] == run.report["months"]
+    assert not [k for k in snapshot(minio, gold_bucket) if "__magic" in k]  # no committer leftovers
+    assert read_table(root, "quarantine/rejected_trips").num_rows == run.report["rows_rejected"]
+
+
+def test_success_markers_are_the_s3a_committer_json(first_run):
+    root = first_run[1]
+    markers = [root / t / "_SUCCESS" for t in TABLES if t not in PARTITIONED]
+    markers += list((root / "fact_trips").glob("pickup_year=*/pickup_month=*/_SUCCESS"))
+    assert len(markers) == 7
+    for marker in markers:
+        data = json.loads(marker.read_text())  # a 0-byte file would fail here
+        assert data["committer"] == "magic", marker
+        assert data["filenames"], marker
+        for name in data["filenames"]:  # bucket-relative paths of the committed files
+            assert (root / name.lstrip("/")).exists(), name
+
+
+def test_fact_keys_resolve_and_no_duplicates(first_run):
+    run, root = first_run
+    fact = read_table(root, "fact_trips")
+    assert fact.num_rows == run.report["rows_kept"]
+    assert pc.count_distinct(fact["trip_key"]).as_py() == fact.num_rows
+    dims = {"vendor_id": ("dim_vendor", "vendor_id"), "rate_code_id": ("dim_rate_code", "rate_code_id"),
+            "payment_type_id": ("dim_payment_type", "payment_type_id"), "pickup_date_key": ("dim_date", "date_key"),
+            "pickup_location_id": ("dim_zone", "location_id"), "dropoff_location_id": ("dim_zone", "location_id")}
+    for column, (dim, key) in dims.items():
+        missing = set(pc.unique(fact[column]).to_pylist()) - set(read_table(root, dim)[key].to_pylist())
+        assert not missing, f"{column} values not in {dim}: {sorted(missing)[:5]}"
+
+
+def test_rerun_replaces_exactly_those_partitions(first_run, job_env, minio, gold_bucket, tmp_path_factory):
+    run = submit(job_env, "rerun", "--run", job_env["EXTRACT_RUN"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.report["rejected_by_rule"] == first_run[0].report["rejected_by_rule"]
+    root = gold_copy(minio, gold_bucket, tmp_path_factory, "gold-rerun")
+    assert sorted_fact(root).equals(sorted_fact(first_run[1]))
+    for part in (root / "fact_trips" / "pickup_year=2024").iterdir():  # the old files are gone
+        listed = {Path(n).name for n in json.loads((part / "_SUCCESS").read_text())["filenames"]}
+        assert {p.name for p in part.glob("*.parquet")} == listed
+
+
+def worker_pid(index: int) -> int:
+    return json.loads((state_dir() / "pids" / f"spark-worker-{index}.json").read_text())["pid"]
+
+
+def restore_stack() -> None:
+    up = subprocess.run(["node", str(PROJECT_ROOT / "dist" / "cli.js"), "up"], cwd=PROJECT_ROOT,
+                        capture_output=True, text=True, timeout=240)
+    assert up.returncode == 0, up.stderr[-2000:]
+    status = subprocess.run(["node", str(PROJECT_ROOT / "dist" / "cli.js"), "status", "--json"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60)
+    states = {s["name"]: s for s in json.loads(status.stdout)["services"]}
+    assert "running" in json.dumps(states["spark-worker-1"]), states["spark-worker-1"]
+
+
+def test_worker_killed_mid_job_still_finishes_with_the_same_gold(first_run, job_env, minio, gold_bucket, tmp_path_factory):
+    err = Path(job_env["STDERR_DIR"]) / "fault.err"
+    process = start_submit(job_env, err, "--run", job_env["EXTRACT_RUN"])
+    head = []
+    try:
+        for line in process.stdout:  # kill once the cluster is reading and classifying rows
+            head.append(line)
+            if '"phase":"classify"' in line:
+                os.killpg(worker_pid(1), signal.SIGKILL)
+                break
+        run = finish(process, err, "".join(head))
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert any('"phase":"classify"' in line for line in head)
+        assert run.report["rejected_by_rule"] == first_run[0].report["rejected_by_rule"]
+        root = gold_copy(minio, gold_bucket, tmp_path_factory, "gold-fault")
+        assert sorted_fact(root).equals(sorted_fact(first_run[1]))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        restore_stack()
+
+
+def test_corrupt_input_names_the_object_and_leaves_gold_untouched(first_run, job_env, minio, test_bucket, gold_bucket):
+    key = "yellow_tripdata/year=2024/month=03/yellow_tripdata_2024-03.parquet"
+    data = (PROJECT_ROOT / "Data_extracted" / "yellow_tripdata_2024-01.parquet").read_bytes()[:100_000]  # truncated
+    import io
+
+    minio.put_object(test_bucket, key, io.BytesIO(data), len(data))
+    run_id, path = f"corrupt-{secrets.token_hex(3)}", f"s3a://{test_bucket}/{key}"
+    entry = {"kind": "trips", "month": "2024-03", "path": path, "bucket": test_bucket, "key": key}
+    run = {"run_id": run_id, "step": "extract", "status": "succeeded", "started_at": utc_now(), "ended_at": utc_now(),
+           "months": ["2024-03"], "files": [entry]}
+    update_manifest(manifest_path(job_env["ETL_BACKUP_DIR"]), lambda doc: doc["runs"].append(run))
+    before = snapshot(minio, gold_bucket)
+    failed = submit(job_env, "corrupt", "--run", run_id)
+    assert failed.returncode == 1
+    assert path in failed.done["error"] and failed.done["status"] == "failed"
+    assert f"etl transform: error: cannot read {path}" in failed.stderr
+    assert snapshot(minio, gold_bucket) == before

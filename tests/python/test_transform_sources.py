@@ -1,0 +1,66 @@
+"""Inputs of the transform: trip files from the manifest, cheap Parquet checks naming the object."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from etl.manifest import atomic_write_json, manifest_path
+from etl.transform.errors import InputFileError, TransformError
+from etl.transform.sources import TripFile, check_parquet_object, trip_files, zones_path
+
+
+class FakeObjects:
+    """The two minio calls check_parquet_object makes, over in-memory objects."""
+
+    def __init__(self, objects: dict[str, bytes]):
+        self.objects = objects
+
+    def stat_object(self, bucket, key):
+        if f"{bucket}/{key}" not in self.objects:
+            raise FileNotFoundError("NoSuchKey")
+        return type("Stat", (), {"size": len(self.objects[f"{bucket}/{key}"])})
+
+    def get_object(self, bucket, key, offset, length):
+        data = io.BytesIO(self.objects[f"{bucket}/{key}"][offset:offset + length])
+        data.release_conn = lambda: None
+        return data
+
+
+def parquet_like(body: bytes = b"x" * 50, footer: bytes = b"f" * 20) -> bytes:
+    return b"PAR1" + body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
+def test_parquet_check_names_the_object():
+    good = parquet_like()
+    client = FakeObjects({"raw/ok.parquet": good, "raw/cut.parquet": good[:40], "raw/tiny.parquet": b"PAR1"})
+    check_parquet_object(client, "s3a://raw/ok.parquet")
+    for key in ("cut", "tiny", "missing"):
+        with pytest.raises(InputFileError, match=f"s3a://raw/{key}.parquet"):
+            check_parquet_object(client, f"s3a://raw/{key}.parquet")
+
+
+def write_manifest(runs):
+    atomic_write_json(manifest_path(), {"schema_version": 1, "updated_at": None, "runs": runs})
+
+
+def entry(kind, month, path):
+    return {"kind": kind, "month": month, "path": path}
+
+
+def test_trip_files_per_run_or_all():
+    write_manifest([
+        {"run_id": "a", "files": [entry("zones", None, "s3a://r/reference/z.csv"), entry("trips", "2024-02", "s3a://r/feb"),
+                                  entry("trips", "2024-01", "s3a://r/jan")]},
+        {"run_id": "b", "files": [entry("trips", "2024-01", "s3a://r/jan")]},
+    ])
+    assert trip_files() == [TripFile(2024, 1, "s3a://r/jan"), TripFile(2024, 2, "s3a://r/feb")]
+    assert trip_files("b") == [TripFile(2024, 1, "s3a://r/jan")]
+    assert zones_path("b", "r") == "s3a://r/reference/z.csv"  # from an earlier run
+    with pytest.raises(TransformError, match="'zz' is not in the manifest"):
+        trip_files("zz")
+
+
+def test_empty_manifest_says_extract_first():
+    with pytest.raises(TransformError, match="etl extract"):
+        trip_files()
