@@ -31,6 +31,11 @@ export function sparkMasterJson(config: EtlConfig): Promise<SparkMasterJson | un
   return fetchJson<SparkMasterJson>(`http://${config.bindHost}:${config.spark.masterUiPort}/json/`);
 }
 
+function ensureDir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
 function baseEnv(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'JAVA_HOME', 'TMPDIR', 'USER'];
   return Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
@@ -204,6 +209,8 @@ function elasticsearch(config: EtlConfig): NativeService {
           ...baseEnv(),
           ES_JAVA_HOME: javaHome(),
           ES_PATH_CONF: confDir,
+          // ES unpacks native libraries into a temp folder: keep it in our state, not /tmp.
+          ES_TMPDIR: ensureDir(join(state, 'tmp')),
           ES_JAVA_OPTS: `-Xms${es.heap} -Xmx${es.heap}`,
         },
         cwd: config.paths.state,
