@@ -38,6 +38,8 @@ class Write:
 
     def run(self, gold: str) -> str:
         base = table_url(gold, self.table)
+        # Names the stages in the Spark UI / REST API (thread-local, each write runs in its own thread).
+        self.df.sparkSession.sparkContext.setJobDescription(f"write {self.table} {self.month or ''}".strip())
         return write_partition(self.df, base, self.partition) if self.partition else write_table(self.df, base)
 
 
@@ -85,6 +87,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
 
     classified = classify(conformed).persist(StorageLevel.MEMORY_AND_DISK)
     emit("phase", phase="classify")
+    spark.sparkContext.setJobDescription("classify rows")
     counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])  # reads everything before any write
     log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
 

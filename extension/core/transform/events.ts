@@ -1,0 +1,53 @@
+/** Events of `python -m etl.submit` on stdout (the driver's JSON lines; docs/data-model.md). */
+export interface QualityCounts {
+  rows_read: number;
+  rows_kept: number;
+  rows_rejected: number;
+  rejected_by_rule: Record<string, number>;
+}
+
+export interface QualityReport extends QualityCounts {
+  run_id: string;
+  status: 'succeeded';
+  app_id: string;
+  manifest_run: string | null;
+  started_at: string;
+  ended_at: string;
+  inputs: string[];
+  months: Record<string, QualityCounts>;
+  report_path?: string;
+}
+
+export type TransformEvent =
+  | { event: 'run_start'; run_id: string; app_id: string; ui_url: string | null; master: string; manifest_run: string | null }
+  | { event: 'phase'; phase: 'read' | 'classify' | 'write'; files?: string[] }
+  | { event: 'table_written'; table: string; month: string | null; path: string }
+  | { event: 'run_done'; run_id: string; status: 'succeeded' | 'failed'; report: QualityReport | null; report_path: string | null; error: string | null };
+
+export function parseTransformLine(line: string): TransformEvent | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(trimmed) as { event?: unknown };
+    return typeof value.event === 'string' ? (value as TransformEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+const num = (value: number) => value.toLocaleString('en-US');
+
+/** The quality report as a small text table: totals, then rules (non-zero), per month. */
+export function formatQualityReport(report: QualityReport): string {
+  const months = Object.keys(report.months);
+  const header = [pad('', 24), pad('total', 12), ...months.map((m) => pad(m, 12))].join('');
+  const row = (label: string, pick: (c: QualityCounts) => number) =>
+    [pad(label, 24), pad(num(pick(report)), 12), ...months.map((m) => pad(num(pick(report.months[m])), 12))].join('').trimEnd();
+  const lines = [`quality report ${report.run_id} (${report.report_path ?? 'gold/_quality'})`, header.trimEnd(),
+    row('rows read', (c) => c.rows_read), row('rows kept', (c) => c.rows_kept), row('rows rejected', (c) => c.rows_rejected)];
+  for (const rule of Object.keys(report.rejected_by_rule)) {
+    if (report.rejected_by_rule[rule]) lines.push(row(`  ${rule}`, (c) => c.rejected_by_rule[rule] ?? 0));
+  }
+  return lines.join('\n');
+}

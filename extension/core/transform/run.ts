@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import type { EtlConfig } from '../config';
+import { EtlError } from '../errors';
+import { locateRuntimes, requireRuntime } from '../runtimes';
+import { describeProgress, fetchStages, findDriverUi, summarizeStages, type SparkProgress } from '../spark/restApi';
+import { parseTransformLine, type QualityReport, type TransformEvent } from './events';
+
+export interface TransformRequest {
+  /** Extraction run id to transform (`--run`); all runs when absent. */
+  run?: string;
+  /** Id of this transform run (`--run-id`). */
+  runId?: string;
+  /** Extra environment (test buckets, ETL_BACKUP_DIR, …). */
+  env?: Record<string, string>;
+}
+
+export interface TransformCallbacks {
+  onEvent?: (event: TransformEvent) => void;
+  /** Stage/task progress from the driver's REST API, about once a second while the job runs. */
+  onProgress?: (progress: SparkProgress, text: string) => void;
+  /** Spark's own log lines (stderr). */
+  onLog?: (line: string) => void;
+}
+
+export class TransformCancelled extends EtlError {
+  constructor() {
+    super('transform cancelled; spark-submit was stopped (gold partitions already committed stay, the rest is untouched)');
+  }
+}
+
+export function transformArgs(request: TransformRequest): string[] {
+  const args = ['-m', 'etl.submit'];
+  if (request.run) args.push('--run', request.run);
+  if (request.runId) args.push('--run-id', request.runId);
+  return args;
+}
+
+function killTree(pid: number | undefined): void {
+  if (!pid) return;
+  for (const [signal, delay] of [['SIGTERM', 0], ['SIGKILL', 5000]] as const) {
+    setTimeout(() => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        /* gone */
+      }
+    }, delay).unref();
+  }
+}
+
+/** Polls the driver UI of the running application until stopped. */
+function pollProgress(host: string, start: { app_id: string; ui_url: string | null }, onProgress: TransformCallbacks['onProgress']): () => void {
+  let stopped = false;
+  let uiUrl: string | undefined;
+  let last = '';
+  const tick = async () => {
+    while (!stopped) {
+      uiUrl ??= await findDriverUi(host, start.app_id, start.ui_url ?? undefined);
+      const stages = uiUrl ? await fetchStages(uiUrl, start.app_id) : undefined;
+      if (stages && !stopped) {
+        const progress = summarizeStages(stages);
+        const text = describeProgress(progress);
+        if (text !== last) onProgress?.(progress, text);
+        last = text;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    }
+  };
+  void tick();
+  return () => {
+    stopped = true;
+  };
+}
+
+/**
+ * Runs `python -m etl.submit` (argument array, PYTHONPATH=<root>/src) in its own process group,
+ * forwards its events, streams stage/task progress from the Spark REST API, and resolves with
+ * the quality report. Rejects with the job's own error line, or TransformCancelled on abort.
+ */
+export async function runTransform(config: EtlConfig, request: TransformRequest, callbacks: TransformCallbacks = {}, signal?: AbortSignal): Promise<QualityReport> {
+  const root = config.paths.root;
+  const python = requireRuntime(locateRuntimes(root, config.paths.cache).python, 'The project Python venv');
+  const child = execa(python, transformArgs(request), {
+    cwd: root,
+    env: { ...process.env, ...request.env, PYTHONPATH: join(root, 'src'), PYTHONUNBUFFERED: '1' },
+    reject: false,
+    stdin: 'ignore',
+    detached: true,
+    buffer: { stdout: false, stderr: false },
+  });
+  const onAbort = () => killTree(child.pid);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let done: Extract<TransformEvent, { event: 'run_done' }> | undefined;
+  let stopPolling = () => {};
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 40) stderrTail.shift();
+    callbacks.onLog?.(line);
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const event = parseTransformLine(line);
+    if (!event) return;
+    if (event.event === 'run_start') stopPolling = pollProgress(config.bindHost, event, callbacks.onProgress);
+    if (event.event === 'run_done') {
+      done = event;
+      stopPolling();
+    }
+    callbacks.onEvent?.(event);
+  });
+  try {
+    const result = await child;
+    if (signal?.aborted) throw new TransformCancelled();
+    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report) return { ...done.report, report_path: done.report_path ?? undefined };
+    throw new EtlError(transformError(stderrTail, done?.error ?? null, result.exitCode));
+  } finally {
+    stopPolling();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The job's own `etl transform: error: …` line when there is one, else the end of stderr. */
+export function transformError(stderr: string[], eventError: string | null, exitCode: number | undefined): string {
+  const line = [...stderr].reverse().find((l) => l.startsWith('etl transform:'));
+  if (line) return line;
+  if (eventError) return `etl transform: error: ${eventError}`;
+  return `etl transform failed (exit ${exitCode ?? '?'})${stderr.length ? `:\n${stderr.slice(-8).join('\n')}` : ''}`;
+}
