@@ -5,7 +5,7 @@
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
 // Needs: `node dist/cli.js setup --only vscode-tools` and a running stack with Elasticsearch (`etl up --with elasticsearch`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -103,6 +103,8 @@ async function runWithElectron() {
 }
 
 mkdirSync(artifacts, { recursive: true });
+// Screenshots of this run only (a failure screenshot of an earlier run would mislead).
+for (const name of readdirSync(artifacts)) if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
 sh('npm', ['run', '-s', 'package']);
 await bundleSuite();
 const started = Date.now();
