@@ -13,6 +13,8 @@ export class EtlServices {
   private readonly credentialsEmitter = new vscode.EventEmitter<void>();
   readonly onCredentialsChanged = this.credentialsEmitter.event;
   runningStep: string | undefined;
+  /** The last error a step reported (tests read it; users see the notification). */
+  lastError: string | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.diagnostics = vscode.window.createOutputChannel('ETL', { log: true });

@@ -4,7 +4,7 @@ import type { EtlServices } from '../common/services';
 import { LogStreamer } from './logStreamer';
 
 /** Python debug sessions of these modules start the log stream by themselves. */
-const ETL_MODULES = /^etl\.(extract|transform)/;
+const ETL_MODULES = /^etl\.(extract|transform|submit)/;
 
 export function registerLogs(context: vscode.ExtensionContext, services: EtlServices): LogStreamer {
   const streamer = new LogStreamer(services);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExtractRequest } from '../../core/extract/run';
 import type { S3Credentials } from '../../core/s3/client';
+import type { TransformRequest } from '../../core/transform/run';
 import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { extractCommand } from './extractCommand';
@@ -21,7 +22,7 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('etl.extract', returning((request?: ExtractRequest) => extractCommand(services, request))),
-    vscode.commands.registerCommand('etl.transform', returning(() => transformCommand(services))),
+    vscode.commands.registerCommand('etl.transform', returning((request?: TransformRequest) => transformCommand(services, request))),
     vscode.commands.registerCommand('etl.runPipeline', returning((months?: string) => runPipelineCommand(services, months))),
     vscode.commands.registerCommand('etl.setCredentials', returning((given?: S3Credentials | null) => setCredentialsCommand(services, given))),
   );

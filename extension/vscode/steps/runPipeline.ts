@@ -9,7 +9,7 @@ export async function runPipelineCommand(services: EtlServices, months = DEFAULT
   if (!(await startStack(services))) return false;
   const extracted = await extractCommand(services, { months, source: { sample: true } });
   if (!extracted) return false;
-  const transformed = await transformCommand(services);
+  const transformed = await transformCommand(services, { run: extracted.runId });
   if (transformed) void vscode.window.showInformationMessage('ETL: pipeline finished');
   return transformed;
 }

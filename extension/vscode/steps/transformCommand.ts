@@ -1,14 +1,43 @@
 import * as vscode from 'vscode';
-import type { EtlServices } from '../common/services';
+import { describeError } from '../../core/errors';
+import { formatQualityReport } from '../../core/transform/events';
+import { runTransform, TransformCancelled, type TransformRequest } from '../../core/transform/run';
+import { requireTrust, type EtlServices } from '../common/services';
 
 /**
- * ETL: Transform. The transform runner (extension/core/transform) belongs to the
- * Spark work and does not exist yet; the command is registered so key bindings,
- * tasks and the pipeline already point at it, and says so plainly.
+ * ETL: Transform — spark-submits the cleaning job (extension/core/transform) in a cancellable
+ * notification showing Spark's stage/task progress; the quality report goes to the "ETL" channel.
+ * `request` lets tasks, the pipeline and tests choose the extraction run.
  */
-export async function transformCommand(services: EtlServices): Promise<boolean> {
-  const message = 'ETL: Transform is not available yet — the Spark transform runner (extension/core/transform) has not landed. Run the extraction now; the transform command will start the Spark job once it exists.';
-  services.diagnostics.warn(message);
-  void vscode.window.showWarningMessage(message);
-  return false;
+export async function transformCommand(services: EtlServices, request: TransformRequest = {}): Promise<boolean> {
+  if (!requireTrust('Transform')) return false;
+  const config = services.project();
+  void vscode.commands.executeCommand('etl.showLogs');
+  try {
+    const report = await services.runStep('transform', async () =>
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ETL: transforming into gold', cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return runTransform(config, request, {
+          onEvent: (event) => {
+            if (event.event === 'phase') progress.report({ message: event.phase });
+            services.diagnostics.info(`transform: ${JSON.stringify(event)}`);
+          },
+          onProgress: (_progress, text) => progress.report({ message: text }),
+          onLog: (line) => services.diagnostics.trace(line),
+        }, controller.signal);
+      }),
+    );
+    services.diagnostics.info(`\n${formatQualityReport(report)}`);
+    void vscode.window.showInformationMessage(`ETL: transform ${report.run_id} done: ${report.rows_kept} rows kept, ${report.rows_rejected} rejected (report in the "ETL" output)`);
+    await vscode.commands.executeCommand('etl.refresh');
+    return true;
+  } catch (error) {
+    const text = describeError(error);
+    services.lastError = text;
+    services.diagnostics.error(text);
+    if (error instanceof TransformCancelled) void vscode.window.showWarningMessage(`ETL: ${text}`);
+    else void vscode.window.showErrorMessage(`ETL: ${text}`);
+    return false;
+  }
 }

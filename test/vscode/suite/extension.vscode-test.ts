@@ -115,8 +115,10 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(api.logs.lines > before);
   });
 
-  it('Transform says plainly that it is not available yet', async () => {
-    assert.equal(await vscode.commands.executeCommand('etl.transform'), false);
+  it('Transform of an unknown extraction run fails with a clear message, no exception', async () => {
+    api.services.lastError = undefined;
+    assert.equal(await vscode.commands.executeCommand('etl.transform', { run: 'no-such-run-h3' }), false);
+    assert.match(api.services.lastError ?? '', /etl transform: error: run 'no-such-run-h3' is not in the manifest/);
   });
 
   it('offers etl tasks', async () => {
