@@ -1,0 +1,167 @@
+"""Benchmark of clean_and_transform (not a test).
+
+For each size (--rows, default 1M and 10M) it generates one month with the sample generator,
+extracts it into a throw-away rawzone bucket, then measures on the SAME running cluster:
+  transform  - the real job (etl.submit -> etl.transform), rows/s over the driver's job time
+  floor      - read the raw file and write it back unchanged (etl/transform/floor.py), same committer
+  duckdb     - the same cleaning rules as SQL in DuckDB on the same file, one machine, local disk
+and prints rows/s and the ratios transform/floor and transform/duckdb. Job times exclude the
+~10 s of Spark application start-up (reported separately as wall time).
+
+    PYTHONPATH=src python scripts/bench_transform.py --rows 200000          # quick
+    PYTHONPATH=src python scripts/bench_transform.py                        # 1M and 10M
+Needs the native stack up (etl up) and duckdb importable (pip install duckdb==1.5.6; it is not in
+requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from etl.config import PROJECT_ROOT, load_settings
+from etl.extract.months import Month
+from etl.extract.run import extract_months
+from etl.extract.store import make_client
+from etl.sample.generator import write_month
+from etl.submit import submit_task_to_spark
+from etl.transform import floor
+from etl.transform.rules import MAX_DURATION_S, MAX_SPEED_MPH, NATURAL_KEY
+from etl.transform.schema import TARGET_COLUMNS
+
+SQL_TYPES = {"IntegerType()": "INTEGER", "DoubleType()": "DOUBLE", "TimestampNTZType()": "TIMESTAMP", "StringType()": "VARCHAR"}
+
+
+def conform_sql(con, path: str, year: int, month: int) -> str:
+    present = {name.lower(): name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
+    columns = []
+    for target, (source, dtype) in TARGET_COLUMNS.items():
+        sql_type = SQL_TYPES[repr(dtype)]
+        found = present.get(source.lower())
+        columns.append(f'CAST("{found}" AS {sql_type}) AS {target}' if found else f"CAST(NULL AS {sql_type}) AS {target}")
+    return f"SELECT {', '.join(columns)}, {year} AS source_year, {month} AS source_month FROM read_parquet('{path}')"
+
+
+def classify_sql(conformed: str) -> str:
+    seconds = "(epoch(dropoff_datetime) - epoch(pickup_datetime))"
+    required = " OR ".join(f"{c} IS NULL" for c in ["vendor_id", "pickup_datetime", "dropoff_datetime", "pu_location_id",
+                                                    "do_location_id", "trip_distance", "total_amount"])
+    rule = f"""CASE
+      WHEN {required} THEN 'missing_required'
+      WHEN year(pickup_datetime) <> source_year OR month(pickup_datetime) <> source_month THEN 'pickup_outside_month'
+      WHEN {seconds} < 0 THEN 'dropoff_before_pickup'
+      WHEN {seconds} = 0 THEN 'zero_duration'
+      WHEN {seconds} > {MAX_DURATION_S} THEN 'duration_over_24h'
+      WHEN pu_location_id NOT BETWEEN 1 AND 263 OR do_location_id NOT BETWEEN 1 AND 263 THEN 'unknown_zone'
+      WHEN trip_distance <= 0 THEN 'non_positive_distance'
+      WHEN trip_distance / ({seconds} / 3600) > {MAX_SPEED_MPH} THEN 'absurd_speed'
+      WHEN total_amount < 0 OR fare_amount < 0 THEN 'negative_amount'
+      WHEN vendor_id NOT IN (1, 2, 6, 7) OR payment_type NOT IN (0, 1, 2, 3, 4, 5, 6)
+           OR coalesce(rate_code_id, 99) NOT IN (1, 2, 3, 4, 5, 6, 99) THEN 'unknown_code' END"""
+    key = ", ".join(NATURAL_KEY)
+    return f"""WITH ruled AS (SELECT *, {rule} AS reject_rule FROM ({conformed}))
+      SELECT * REPLACE (CASE WHEN reject_rule IS NULL AND row_number() OVER (
+          PARTITION BY reject_rule IS NULL, {key} ORDER BY passenger_count, payment_type, tip_amount) > 1
+        THEN 'duplicate' ELSE reject_rule END AS reject_rule) FROM ruled"""
+
+
+def fact_sql() -> str:
+    seconds = "(epoch(dropoff_datetime) - epoch(pickup_datetime))"
+    return f"""SELECT hash({', '.join(NATURAL_KEY)}) AS trip_key, vendor_id, coalesce(rate_code_id, 99) AS rate_code_id,
+      payment_type AS payment_type_id, CAST(strftime(pickup_datetime, '%Y%m%d') AS INTEGER) AS pickup_date_key,
+      pu_location_id AS pickup_location_id, do_location_id AS dropoff_location_id, pickup_datetime, dropoff_datetime,
+      hour(pickup_datetime) AS pickup_hour, passenger_count, store_and_fwd_flag, trip_distance AS trip_distance_mi,
+      round({seconds} / 60, 2) AS duration_min, round(trip_distance / ({seconds} / 3600), 2) AS speed_mph,
+      fare_amount, coalesce(tip_amount, 0) AS tip_amount, coalesce(airport_fee, 0) AS airport_fee, total_amount,
+      CASE WHEN total_amount - tip_amount > 0 THEN round(tip_amount / (total_amount - tip_amount), 4) END AS tip_share,
+      source_year AS pickup_year, source_month AS pickup_month FROM classified WHERE reject_rule IS NULL"""
+
+
+def run_duckdb(path: Path, month: Month, out: Path) -> dict:
+    import duckdb
+
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    clock = time.monotonic()
+    con.execute(f"CREATE TEMP TABLE classified AS {classify_sql(conform_sql(con, str(path), month.year, month.month))}")
+    con.execute(f"COPY ({fact_sql()}) TO '{out}/fact_trips.parquet' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT * FROM classified WHERE reject_rule IS NOT NULL) TO '{out}/rejected.parquet' (FORMAT parquet)")
+    con.execute(f"""COPY (SELECT pickup_date_key, pickup_location_id, count(*) trips, sum(total_amount) revenue
+                        FROM ({fact_sql()}) GROUP BY ALL) TO '{out}/mart_daily_zone.parquet' (FORMAT parquet)""")
+    con.execute(f"""COPY (SELECT pickup_hour, count(*) trips FROM ({fact_sql()}) GROUP BY ALL)
+                    TO '{out}/mart_hourly_demand.parquet' (FORMAT parquet)""")
+    seconds = time.monotonic() - clock
+    counts = dict(con.execute("SELECT coalesce(reject_rule, 'kept'), count(*) FROM classified GROUP BY ALL").fetchall())
+    return {"rows_read": sum(counts.values()), "rows_kept": counts.get("kept", 0), "duration_s": seconds}
+
+
+def timed_submit(run_id: str, **kwargs) -> tuple[dict, float]:
+    clock = time.monotonic()
+    result = submit_task_to_spark(run=run_id, echo=None, **kwargs)
+    return result.report, time.monotonic() - clock
+
+
+def bench_size(rows: int, month: Month, work: Path, settings, seed: int) -> dict:
+    source_dir = work / f"src-{rows}"
+    print(f"[{rows:,} rows] generating {month} ...", file=sys.stderr, flush=True)
+    local = write_month(source_dir, month, rows, seed)
+    template = source_dir.resolve().as_uri() + "/yellow_tripdata_{YYYY}-{MM}.parquet"
+    zones = (PROJECT_ROOT / "Data_extracted" / "taxi_zone_lookup.csv").resolve().as_uri()
+    run_id = f"bench-{rows}-{secrets.token_hex(3)}"
+    extract_months(str(month), template, zones, run_id=run_id, settings=settings)
+    print(f"[{rows:,} rows] transform on the cluster ...", file=sys.stderr, flush=True)
+    transform, transform_wall = timed_submit(run_id)
+    print(f"[{rows:,} rows] read-and-write floor ...", file=sys.stderr, flush=True)
+    floor_report, floor_wall = timed_submit(run_id, entry=Path(floor.__file__))
+    print(f"[{rows:,} rows] duckdb ...", file=sys.stderr, flush=True)
+    duck = run_duckdb(local, month, work / f"duckdb-{rows}")
+    assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
+    return {"rows": rows, "file_mb": local.stat().st_size / 1e6, "transform": transform["duration_s"],
+            "transform_wall": transform_wall, "floor": floor_report["duration_s"], "floor_wall": floor_wall,
+            "duckdb": duck["duration_s"], "kept": transform["rows_kept"]}
+
+
+def print_results(results: list[dict]) -> None:
+    print(f"{'rows':>12} {'MB':>7} {'transform r/s':>14} {'floor r/s':>12} {'duckdb r/s':>12} "
+          f"{'transform/floor':>16} {'transform/duckdb':>17}   (job s: transform, floor, duckdb; wall s)")
+    for r in results:
+        t, f, d = (r["rows"] / r[k] for k in ("transform", "floor", "duckdb"))
+        print(f"{r['rows']:>12,} {r['file_mb']:>7.1f} {t:>14,.0f} {f:>12,.0f} {d:>12,.0f} {t / f:>16.2f} {t / d:>17.2f}"
+              f"   ({r['transform']:.1f}, {r['floor']:.1f}, {r['duckdb']:.1f}; {r['transform_wall']:.1f}, {r['floor_wall']:.1f})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", default="1000000,10000000", help="comma list of month sizes (rows)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.rows.split(",")]
+    tag = secrets.token_hex(3)
+    raw, gold = f"rawzone-bench-{tag}", f"gold-bench-{tag}"
+    with tempfile.TemporaryDirectory(prefix="etl-bench-") as tmp:
+        work = Path(tmp)
+        os.environ.update(RAWZONE_BUCKET=raw, GOLD_BUCKET=gold, ETL_BACKUP_DIR=str(work / "backup"),
+                          ETL_LOCK_DIR=str(work / "locks"), ETL_LOG_DIR=str(work / "logs"))
+        settings = load_settings()
+        client = make_client(settings)
+        for bucket in (raw, gold):
+            client.make_bucket(bucket)
+        try:
+            results = [bench_size(n, Month(2024, 1 + i), work, settings, args.seed) for i, n in enumerate(sizes)]
+        finally:
+            for bucket in (raw, gold):
+                for obj in client.list_objects(bucket, recursive=True):
+                    client.remove_object(bucket, obj.object_name)
+                client.remove_bucket(bucket)
+    print_results(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
