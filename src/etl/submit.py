@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -145,6 +146,7 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
     """Runs the job to completion. stdout lines are echoed to `echo`; raises SubmitError when it fails (check)."""
     settings = settings or load_settings()
     _check_inputs(run, env)
+    check_reachable(settings)
     with tempfile.TemporaryDirectory(prefix="etl-submit-") as tmp:
         args = job_args(run, run_id) + (extra_args or [])
         command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry)
@@ -165,6 +167,19 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
     if check and result.returncode != 0:
         raise SubmitError(result.error)
     return result
+
+
+def check_reachable(settings: Settings, timeout_s: float = 3.0) -> None:
+    """A stopped master or MinIO is reported at once, not after Spark's registration retries."""
+    host = settings.spark_master_host or settings.bind_host
+    targets = [("the Spark master", settings.spark_master_url, host, settings.spark_master_port),
+               ("MinIO", settings.minio_url, settings.minio_host or settings.bind_host, settings.minio_api_port)]
+    for name, url, target_host, port in targets:
+        try:
+            socket.create_connection((target_host, port), timeout=timeout_s).close()
+        except OSError as error:
+            raise SubmitError(f"cannot reach {name} at {url} ({error.strerror or error}); start the stack with "
+                              "`etl up` or fix the ports in .env") from None
 
 
 def _check_inputs(run: str | None, env: dict[str, str] | None) -> None:

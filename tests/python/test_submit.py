@@ -69,3 +69,15 @@ def test_unknown_run_fails_before_spark_starts(capsys):
 
     assert main(["--run", "no-such-run"]) == 1
     assert "etl transform: error: run 'no-such-run' is not in the manifest" in capsys.readouterr().err
+
+
+def test_unreachable_master_is_reported_at_once(settings):
+    import socket
+
+    from etl.submit import check_reachable
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    with pytest.raises(SubmitError, match=rf"cannot reach the Spark master at spark://127.0.0.1:{free}.*etl up"):
+        check_reachable(replace(settings, spark_master_port=free))
