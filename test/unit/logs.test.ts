@@ -62,6 +62,29 @@ describe('file log tail (real files in a temp folder)', () => {
     tail.stop();
   });
 
+  test('several rotations between two polls: the files never seen are read from the backups, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    const log = join(dir, 'extract.log');
+    writeFileSync(log, ecs('a'));
+    const { tail, messages } = tailOf(dir);
+    await tail.start();
+    appendFileSync(log, ecs('b'));
+    // Three rotations before the next poll: a,b → .3; c → .2; d → .1; e is current.
+    for (const line of ['c', 'd', 'e']) {
+      for (let n = 3; n >= 1; n -= 1) {
+        try {
+          renameSync(n === 1 ? log : `${log}.${n - 1}`, `${log}.${n}`);
+        } catch {
+          /* not there yet */
+        }
+      }
+      writeFileSync(log, ecs(line));
+    }
+    tail.poll();
+    assert.deepEqual(messages(), ['a', 'b', 'c', 'd', 'e']);
+    tail.stop();
+  });
+
   test('truncation restarts from the beginning; new files are picked up; filter applies', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tail-'));
     writeFileSync(join(dir, 'extract.log'), ecs('old old old old old old'));

@@ -20,6 +20,8 @@ interface FollowedFile {
 }
 
 const CHUNK = 1024 * 1024;
+/** RotatingFileHandler keeps x.log.1 … x.log.N; etl.logger uses 5, other handlers more. */
+const MAX_BACKUPS = 20;
 
 /**
  * Follows `<dir>/*.log` (ECS JSON lines from src/etl/logger.py):
@@ -94,11 +96,41 @@ export class FileLogTail implements LogSource {
       this.flushPartial(file);
       closeSync(file.fd);
       this.files.delete(file.path);
+      this.readSkippedBackups(file);
       this.open(file.path, false);
     } else if (current && current.size < file.offset) {
       file.offset = 0; // truncated in place
       file.partial = Buffer.alloc(0);
       this.readNew(file);
+    }
+  }
+
+  /**
+   * Several rotations between two polls (a busy machine, small files): the files we never saw are
+   * now the backups newer than our old one (`x.log.1` is the newest). Read them, oldest first.
+   */
+  private readSkippedBackups(old: FollowedFile): void {
+    const backups: { path: string; ino: number }[] = [];
+    for (let n = 1; n <= MAX_BACKUPS; n += 1) {
+      try {
+        const ino = statSync(`${old.path}.${n}`).ino;
+        if (ino === old.ino) break; // everything older than this we have read
+        backups.push({ path: `${old.path}.${n}`, ino });
+      } catch {
+        break;
+      }
+    }
+    for (const backup of backups.reverse()) {
+      let fd: number;
+      try {
+        fd = openSync(backup.path, 'r');
+      } catch {
+        continue;
+      }
+      const skipped: FollowedFile = { path: old.path, fd, ino: backup.ino, offset: 0, partial: Buffer.alloc(0) };
+      this.readNew(skipped);
+      this.flushPartial(skipped);
+      closeSync(fd);
     }
   }
 
