@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerExtractCommand } from './cli/extract';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
+import { registerTransformCommand } from './cli/transform';
 import { registerWhichCommand } from './cli/which';
 import { describeError } from './core/errors';
 
@@ -13,6 +15,8 @@ function buildProgram(): Command {
     .showHelpAfterError();
   registerSetupCommand(program);
   registerStackCommands(program);
+  registerExtractCommand(program);
+  registerTransformCommand(program);
   registerWhichCommand(program);
   return program;
 }

@@ -12,6 +12,8 @@ npm run -s test:lifecycle
 trap 'etl down' EXIT
 etl up --with elasticsearch
 npm run -s test:integration
+# The extension inside a real VS Code (code-server) and as a user through headless Chromium.
+npm run -s test:vscode
 "$(etl which python)" -m pytest -q
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow

@@ -9,7 +9,7 @@ import { commaList, usageError } from './args';
 export function registerStackCommands(program: Command): void {
   program
     .command('up')
-    .description('start the native stack (MinIO, Spark master + 2 workers[, Elasticsearch]) and wait until healthy')
+    .description('start the native stack (MinIO, Spark master + 2 workers[, Elasticsearch, Airflow]) and wait until healthy')
     .addOption(new Option('--with <services>', `optional services: ${OPTIONAL_SERVICES.join(', ')}`).argParser(commaList))
     .action(async (options: { with?: string[] }) => {
       const config = openProject();
