@@ -61,10 +61,6 @@ function readEnvFiles(root: string, env: NodeJS.ProcessEnv): RawEnv {
 
 export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
   const read = new EnvReader(values);
-  const workerUiPorts = read.portList('SPARK_WORKER_UI_PORTS');
-  if (workerUiPorts.length !== 2) {
-    throw new EtlError(`SPARK_WORKER_UI_PORTS=${values.SPARK_WORKER_UI_PORTS} in .env must list two ports`, 'for example SPARK_WORKER_UI_PORTS=8081,8082');
-  }
   const config: EtlConfig = {
     bindHost: read.text('ETL_BIND_HOST'),
     minio: {
@@ -78,7 +74,7 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
     spark: {
       masterPort: read.port('SPARK_MASTER_PORT'),
       masterUiPort: read.port('SPARK_MASTER_UI_PORT'),
-      workerUiPorts: [workerUiPorts[0], workerUiPorts[1]],
+      workerUiPorts: [read.port('SPARK_WORKER_1_UI_PORT'), read.port('SPARK_WORKER_2_UI_PORT')],
       workerCores: read.positiveInt('SPARK_WORKER_CORES'),
       workerMemory: read.memory('SPARK_WORKER_MEMORY'),
       executorMemory: read.memory('SPARK_EXECUTOR_MEMORY'),
@@ -104,8 +100,8 @@ function assertDistinctPorts(config: EtlConfig): void {
     MINIO_CONSOLE_PORT: config.minio.consolePort,
     SPARK_MASTER_PORT: config.spark.masterPort,
     SPARK_MASTER_UI_PORT: config.spark.masterUiPort,
-    'SPARK_WORKER_UI_PORTS[0]': config.spark.workerUiPorts[0],
-    'SPARK_WORKER_UI_PORTS[1]': config.spark.workerUiPorts[1],
+    SPARK_WORKER_1_UI_PORT: config.spark.workerUiPorts[0],
+    SPARK_WORKER_2_UI_PORT: config.spark.workerUiPorts[1],
     ES_PORT: config.elasticsearch.port,
     ES_TRANSPORT_PORT: config.elasticsearch.transportPort,
   };
@@ -137,10 +133,6 @@ class EnvReader {
 
   port(key: string): number {
     return this.parsePort(key, this.text(key));
-  }
-
-  portList(key: string): number[] {
-    return this.text(key).split(',').map((part) => this.parsePort(key, part.trim()));
   }
 
   positiveInt(key: string): number {

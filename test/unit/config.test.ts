@@ -32,7 +32,7 @@ const rejects = (overrides: RawEnv, mentions: RegExp) => {
 test('a port out of range names the key and the value', () => rejects({ MINIO_API_PORT: '99999' }, /MINIO_API_PORT=99999.*not a TCP port/));
 test('a non-numeric port is refused', () => rejects({ SPARK_MASTER_PORT: 'seven' }, /SPARK_MASTER_PORT=seven/));
 test('two services on one port are refused', () => rejects({ ES_PORT: '9000' }, /ES_PORT and MINIO_API_PORT in \.env are both 9000/));
-test('a worker port list must have two entries', () => rejects({ SPARK_WORKER_UI_PORTS: '8081' }, /must list two ports/));
+test('each worker has its own UI port', () => rejects({ SPARK_WORKER_2_UI_PORT: '8081' }, /SPARK_WORKER_2_UI_PORT and SPARK_WORKER_1_UI_PORT in \.env are both 8081/));
 test('a missing credential is refused', () => rejects({ MINIO_ROOT_USER: '' }, /MINIO_ROOT_USER is empty/));
 test('a short MinIO secret is refused', () => rejects({ MINIO_ROOT_PASSWORD: 'short' }, /shorter than 8/));
 test('an invalid bucket name is refused', () => rejects({ GOLD_BUCKET: 'Gold_Bucket' }, /GOLD_BUCKET=Gold_Bucket.*bucket name/));

@@ -123,7 +123,7 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
     name,
     title: `Spark worker ${index}`,
     url: `http://${host}:${uiPort}`,
-    ports: [{ port: uiPort, setting: 'SPARK_WORKER_UI_PORTS' }],
+    ports: [{ port: uiPort, setting: `SPARK_WORKER_${index}_UI_PORT` }],
     startTimeoutSeconds: 90,
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
