@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
-import { locateRuntimes, requireRuntime } from '../runtimes';
+import { runEtlModule } from '../pythonModule';
 import { parseEventLine, type ExtractEvent } from './events';
 
 export interface ExtractRequest {
@@ -39,22 +37,6 @@ export function extractArgs(request: ExtractRequest): string[] {
   return args;
 }
 
-/** Kills the extractor and anything it started: it runs as its own process group. */
-function killTree(pid: number | undefined): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-  setTimeout(() => {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, 3000).unref();
-}
 
 /**
  * Runs `python -m etl.extract … --progress-json` (argument array, PYTHONPATH=<root>/src),
@@ -62,19 +44,9 @@ function killTree(pid: number | undefined): void {
  * Rejects with the extractor's own one-line error, or ExtractCancelled when `signal` aborts.
  */
 export async function runExtract(config: EtlConfig, request: ExtractRequest, onEvent: (event: ExtractEvent) => void = () => {}, signal?: AbortSignal): Promise<ExtractResult> {
-  const root = config.paths.root;
-  const python = requireRuntime(locateRuntimes(root, config.paths.cache).python, 'The project Python venv');
-  const child = execa(python, extractArgs(request), {
-    cwd: root,
-    env: { ...process.env, ...request.env, PYTHONPATH: join(root, 'src'), PYTHONUNBUFFERED: '1' },
-    reject: false,
-    stdin: 'ignore',
-    detached: true, // own process group, so cancel reaches grandchildren too
-    buffer: { stdout: false, stderr: true },
-  });
-  const onAbort = () => killTree(child.pid);
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const child = runEtlModule(config, extractArgs(request), request.env, signal);
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   let done: Extract<ExtractEvent, { event: 'run_done' }> | undefined;
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
@@ -83,14 +55,10 @@ export async function runExtract(config: EtlConfig, request: ExtractRequest, onE
     if (event.event === 'run_done') done = event;
     onEvent(event);
   });
-  try {
-    const result = await child;
-    if (signal?.aborted) throw new ExtractCancelled();
-    if (result.exitCode === 0 && done?.status === 'succeeded') return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
-    throw new EtlError(extractorError(String(result.stderr ?? ''), done?.error ?? null, result.exitCode));
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+  const result = await child;
+  if (signal?.aborted) throw new ExtractCancelled();
+  if (result.exitCode === 0 && done?.status === 'succeeded') return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
+  throw new EtlError(extractorError(stderr.join('\n'), done?.error ?? null, result.exitCode));
 }
 
 /** The extractor's own `etl extract: error: …` line when there is one. */

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
-import { locateRuntimes, requireRuntime } from '../runtimes';
+import { runEtlModule } from '../pythonModule';
 import { describeProgress, fetchStages, findDriverUi, summarizeStages, type SparkProgress } from '../spark/restApi';
 import { parseTransformLine, type QualityReport, type TransformEvent } from './events';
 
@@ -37,19 +35,6 @@ export function transformArgs(request: TransformRequest): string[] {
   return args;
 }
 
-function killTree(pid: number | undefined): void {
-  if (!pid) return;
-  for (const [signal, delay] of [['SIGTERM', 0], ['SIGKILL', 5000]] as const) {
-    setTimeout(() => {
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        /* gone */
-      }
-    }, delay).unref();
-  }
-}
-
 /** Polls the driver UI of the running application until stopped. */
 function pollProgress(host: string, start: { app_id: string; ui_url: string | null }, onProgress: TransformCallbacks['onProgress']): () => void {
   let stopped = false;
@@ -80,19 +65,7 @@ function pollProgress(host: string, start: { app_id: string; ui_url: string | nu
  * the quality report. Rejects with the job's own error line, or TransformCancelled on abort.
  */
 export async function runTransform(config: EtlConfig, request: TransformRequest, callbacks: TransformCallbacks = {}, signal?: AbortSignal): Promise<QualityReport> {
-  const root = config.paths.root;
-  const python = requireRuntime(locateRuntimes(root, config.paths.cache).python, 'The project Python venv');
-  const child = execa(python, transformArgs(request), {
-    cwd: root,
-    env: { ...process.env, ...request.env, PYTHONPATH: join(root, 'src'), PYTHONUNBUFFERED: '1' },
-    reject: false,
-    stdin: 'ignore',
-    detached: true,
-    buffer: { stdout: false, stderr: false },
-  });
-  const onAbort = () => killTree(child.pid);
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const child = runEtlModule(config, transformArgs(request), request.env, signal);
   let done: Extract<TransformEvent, { event: 'run_done' }> | undefined;
   let stopPolling = () => {};
   const stderrTail: string[] = [];
@@ -118,7 +91,6 @@ export async function runTransform(config: EtlConfig, request: TransformRequest,
     throw new EtlError(transformError(stderrTail, done?.error ?? null, result.exitCode));
   } finally {
     stopPolling();
-    signal?.removeEventListener('abort', onAbort);
   }
 }
 

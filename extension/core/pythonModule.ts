@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { EtlConfig } from './config';
+import { locateRuntimes, requireRuntime } from './runtimes';
+
+/**
+ * Runs `python -m <module> …` of the ETL in the project venv (argument array,
+ * PYTHONPATH=<root>/src) as its own process group, so that `signal` stops it
+ * and everything it started (spark-submit, the driver JVM). Output is streamed, not buffered.
+ */
+export function runEtlModule(
+  config: EtlConfig,
+  args: string[],
+  env: Record<string, string> = {},
+  signal?: AbortSignal,
+): ResultPromise<{ reject: false; stdin: 'ignore'; detached: true; buffer: false }> {
+  const root = config.paths.root;
+  const python = requireRuntime(locateRuntimes(root, config.paths.cache).python, 'The project Python venv');
+  const child = execa(python, args, {
+    cwd: root,
+    env: { ...process.env, ...env, PYTHONPATH: join(root, 'src'), PYTHONUNBUFFERED: '1' },
+    reject: false,
+    stdin: 'ignore',
+    detached: true,
+    buffer: false,
+  });
+  const onAbort = () => killProcessGroup(child.pid);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  void child.then(() => signal?.removeEventListener('abort', onAbort));
+  return child;
+}
+
+/** SIGTERM to the group, SIGKILL 5 s later for whatever ignored it. */
+export function killProcessGroup(pid: number | undefined): void {
+  if (!pid) return;
+  for (const [name, delay] of [['SIGTERM', 0], ['SIGKILL', 5000]] as const) {
+    setTimeout(() => {
+      try {
+        process.kill(-pid, name);
+      } catch {
+        /* already gone */
+      }
+    }, delay).unref();
+  }
+}
