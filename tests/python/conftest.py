@@ -4,7 +4,6 @@ removed at the end, with manifest, logs and locks in a temporary folder."""
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from etl.config import PROJECT_ROOT, load_settings
 from etl.extract.store import make_client
+from support_buckets import temporary_bucket
 from support_http import ScriptedServer
 
 
@@ -43,12 +43,7 @@ def minio(base_settings):
 @pytest.fixture(scope="session")
 def test_bucket(minio):
     """A bucket only this session uses; emptied and removed afterwards."""
-    name = f"rawzone-pytest-{secrets.token_hex(4)}"
-    minio.make_bucket(name)
-    yield name
-    for obj in minio.list_objects(name, recursive=True):
-        minio.remove_object(name, obj.object_name)
-    minio.remove_bucket(name)
+    yield from temporary_bucket(minio, "rawzone-pytest")
 
 
 @pytest.fixture

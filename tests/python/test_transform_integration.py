@@ -18,6 +18,7 @@ from etl.config import PROJECT_ROOT
 from etl.extract.layout import sample_source
 from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
+from support_buckets import temporary_bucket
 from support_spark_stack import (download, finish, read_table, run_submit, snapshot, start_submit, state_dir,
                                  wait_until)
 
@@ -32,12 +33,7 @@ PARTITIONED = {"fact_trips": "pickup", "mart_daily_zone": "pickup", "mart_hourly
 
 @pytest.fixture(scope="module")
 def gold_bucket(minio):
-    name = f"gold-pytest-{secrets.token_hex(4)}"
-    minio.make_bucket(name)
-    yield name
-    for obj in minio.list_objects(name, recursive=True):
-        minio.remove_object(name, obj.object_name)
-    minio.remove_bucket(name)
+    yield from temporary_bucket(minio, "gold-pytest")
 
 
 @pytest.fixture(scope="module")
