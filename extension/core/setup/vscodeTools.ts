@@ -29,7 +29,10 @@ async function ensureAptPackages(ctx: SetupContext): Promise<void> {
   if (!missing.length) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) throw new EtlError(`missing Debian packages: ${missing.join(', ')}`, `run as root: ${command}`);
-  await runTool('apt-get', ['install', '-y', ...missing], { purpose: `installing ${missing.join(', ')}`, reporter: ctx.reporter, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // A new machine has no package lists yet: without them apt cannot find the packages.
+  await runTool('apt-get', ['update'], { purpose: 'reading the Debian package lists', reporter: ctx.reporter, env });
+  await runTool('apt-get', ['install', '-y', ...missing], { purpose: `installing ${missing.join(', ')}`, reporter: ctx.reporter, env });
 }
 
 const npm = (ctx: SetupContext, cwd: string, args: string[], purpose: string) =>
