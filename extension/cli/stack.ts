@@ -1,9 +1,10 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { OPTIONAL_SERVICES } from '../core/config';
 import { formatStatusTable } from '../core/format';
 import { openProject } from '../core/project';
 import { consoleReporter } from '../core/reporter';
-import { down, status, up } from '../core/stack/stack';
+import { SERVICE_NAMES, type ServiceName } from '../core/stack/services';
+import { down, startOne, status, stopOne, up } from '../core/stack/stack';
 import { commaList, usageError } from './args';
 
 export function registerStackCommands(program: Command): void {
@@ -28,6 +29,24 @@ export function registerStackCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const services = await status(openProject());
       process.stdout.write(options.json ? `${JSON.stringify({ services }, null, 2)}\n` : `${formatStatusTable(services)}\n`);
+    });
+
+  program
+    .command('start')
+    .description('start one service of the native stack')
+    .addArgument(new Argument('<service>').choices(SERVICE_NAMES))
+    .action(async (name: ServiceName) => {
+      const services = await startOne(openProject(), name, consoleReporter());
+      process.stdout.write(`${formatStatusTable(services)}\n`);
+    });
+
+  program
+    .command('stop')
+    .description('stop one service of the native stack')
+    .addArgument(new Argument('<service>').choices(SERVICE_NAMES))
+    .action(async (name: ServiceName) => {
+      const stopped = await stopOne(openProject(), name, consoleReporter());
+      process.stderr.write(stopped ? `stopped: ${name}\n` : `${name} was not running\n`);
     });
 
   program

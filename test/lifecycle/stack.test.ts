@@ -113,6 +113,22 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
     await es.close();
   });
 
+  test('one service stops and starts alone, the others keep running', async () => {
+    const before = await statusJson();
+    const stop = await etl(['stop', 'spark-worker-2']);
+    assert.equal(stop.exitCode, 0, stop.all);
+    const stopped = await statusJson();
+    assert.equal(stopped.services.find((s) => s.name === 'spark-worker-2')?.state, 'stopped');
+    for (const name of ['minio', 'spark-master', 'spark-worker-1']) {
+      const pid = (list: StatusJson) => list.services.find((s) => s.name === name)?.pid;
+      assert.equal(pid(stopped), pid(before), `${name} untouched`);
+    }
+    const start = await etl(['start', 'spark-worker-2']);
+    assert.equal(start.exitCode, 0, start.all);
+    const master = await sparkMasterJson(config);
+    assert.equal(master?.workers?.filter((w) => w.state === 'ALIVE').length, 2);
+  });
+
   test('a port held by another program is a clear error naming the port and the program', async () => {
     await etl(['down']);
     const blocker: Server = createServer();
@@ -163,6 +179,14 @@ describe('stack errors without services', () => {
     const result = await etl(['up'], { ETL_ENV_FILE: envFile });
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /SPARK_MASTER_PORT=70770 in \.env is not a TCP port/);
+  });
+
+  test('a worker cannot start without its master', async () => {
+    await etl(['down']);
+    const result = await etl(['start', 'spark-worker-1']);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /Spark worker 1 needs the Spark master, which is not running/);
+    assert.deepEqual(stackProcesses(), []);
   });
 
   test('an unknown --with service is a usage error', async () => {

@@ -5,7 +5,8 @@ import { locateRuntimes, requireRuntime } from '../runtimes';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
 
-export type ServiceName = 'minio' | 'spark-master' | 'spark-worker-1' | 'spark-worker-2' | 'elasticsearch' | 'airflow';
+export const SERVICE_NAMES = ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'elasticsearch', 'airflow'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A service of the native stack: how to start it, which ports it takes, how to tell it is healthy. */
 export interface NativeService {

@@ -77,8 +77,32 @@ async function afterHealthy(config: EtlConfig, services: NativeService[], report
  * On failure it stops what this call started, so no half-started stack remains.
  */
 export async function up(config: EtlConfig, reporter: Reporter, withOptional: string[] = config.stackWith): Promise<ServiceStatus[]> {
+  await startInWaves(config, reporter, nativeServices(config, withOptional));
+  return status(config);
+}
+
+/** Starts one service of the native stack (a Spark worker needs the master running). */
+export async function startOne(config: EtlConfig, name: ServiceName, reporter: Reporter): Promise<ServiceStatus[]> {
+  const service = allNativeServices(config).find((s) => s.name === name);
+  if (!service) throw new EtlError(`unknown service "${name}"`, `known: ${allNativeServices(config).map((s) => s.name).join(', ')}`);
+  if (name.startsWith('spark-worker') && !liveRecord(config.paths.pids, 'spark-master')) {
+    throw new EtlError(`${service.title} needs the Spark master, which is not running`, 'start the stack (`etl up`) or the master first (`etl start spark-master`)');
+  }
+  await startInWaves(config, reporter, [service]);
+  return status(config);
+}
+
+/** Stops one service `etl up` started; returns whether it was running. */
+export async function stopOne(config: EtlConfig, name: ServiceName, reporter: Reporter): Promise<boolean> {
+  const record = liveRecord(config.paths.pids, name);
+  if (!record) return false;
+  reporter.step(`${name}: stopping (pid ${record.pid})`);
+  await stopDaemon(config.paths.pids, record);
+  return true;
+}
+
+async function startInWaves(config: EtlConfig, reporter: Reporter, services: NativeService[]): Promise<void> {
   mkdirSync(config.paths.state, { recursive: true });
-  const services = nativeServices(config, withOptional);
   const started: NativeService[] = [];
   try {
     for (const wave of WAVES) {
@@ -95,7 +119,6 @@ export async function up(config: EtlConfig, reporter: Reporter, withOptional: st
     }
     throw error;
   }
-  return status(config);
 }
 
 export async function status(config: EtlConfig): Promise<ServiceStatus[]> {
