@@ -31,6 +31,18 @@ export function runEtlModule(
   return child;
 }
 
+/** A stdout line of an ETL module as its JSON event, or undefined for anything else (never throws on noise). */
+export function parseJsonEvent<T extends { event: string }>(line: string): T | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(trimmed) as { event?: unknown };
+    return typeof value.event === 'string' ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** SIGTERM to the group, SIGKILL 5 s later for whatever ignored it. */
 export function killProcessGroup(pid: number | undefined): void {
   if (!pid) return;

@@ -1,3 +1,5 @@
+import { parseJsonEvent } from '../pythonModule';
+
 /** Progress events of `python -m etl.extract --progress-json` (docs/extraction.md). */
 export type ExtractEvent =
   | { event: 'run_start'; run_id: string; months: string[]; source: string; zones_source: string | null; bucket: string }
@@ -9,16 +11,7 @@ export type ExtractEvent =
   | { event: 'run_done'; run_id: string; status: 'succeeded' | 'failed'; files: number; bytes: number; manifest: string; error: string | null };
 
 /** A stdout line as an event, or undefined for anything else (never throws on noise). */
-export function parseEventLine(line: string): ExtractEvent | undefined {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  try {
-    const value = JSON.parse(trimmed) as { event?: unknown };
-    return typeof value.event === 'string' ? (value as ExtractEvent) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const parseEventLine = (line: string) => parseJsonEvent<ExtractEvent>(line);
 
 /** Running totals for a progress display: files done of planned, bytes of the finished files plus the current one. */
 export class ExtractProgress {

@@ -1,3 +1,5 @@
+import { parseJsonEvent } from '../pythonModule';
+
 /** Events of `python -m etl.submit` on stdout (the driver's JSON lines; docs/data-model.md). */
 export interface QualityCounts {
   rows_read: number;
@@ -24,16 +26,7 @@ export type TransformEvent =
   | { event: 'table_written'; table: string; month: string | null; path: string }
   | { event: 'run_done'; run_id: string; status: 'succeeded' | 'failed'; report: QualityReport | null; report_path: string | null; error: string | null };
 
-export function parseTransformLine(line: string): TransformEvent | undefined {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  try {
-    const value = JSON.parse(trimmed) as { event?: unknown };
-    return typeof value.event === 'string' ? (value as TransformEvent) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const parseTransformLine = (line: string) => parseJsonEvent<TransformEvent>(line);
 
 const pad = (text: string, width: number) => text.padEnd(width);
 const num = (value: number) => value.toLocaleString('en-US');
