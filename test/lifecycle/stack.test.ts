@@ -96,10 +96,21 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
     assert.equal(completed?.cores, 2);
   });
 
-  test('Airflow answers on loopback with a healthy metadata DB and scheduler', async () => {
-    const health = (await (await fetch(`http://${config.bindHost}:${config.airflowPort}/api/v2/monitor/health`)).json()) as Record<string, { status: string }>;
+  test('Airflow answers on loopback with a healthy scheduler and the etl_pipeline DAG in its REST API', async () => {
+    const airflow = `http://${config.bindHost}:${config.airflowPort}`;
+    const health = (await (await fetch(`${airflow}/api/v2/monitor/health`)).json()) as Record<string, { status: string }>;
     assert.equal(health.metadatabase.status, 'healthy');
     assert.equal(health.scheduler.status, 'healthy');
+    const token = (await fetch(`${airflow}/auth/token`));
+    assert.equal(token.status, 201, 'a local all-admins token for the REST API');
+    const { access_token } = (await token.json()) as { access_token: string };
+    let dagIds: string[] = [];
+    for (let attempt = 0; attempt < 60 && !dagIds.includes('etl_pipeline'); attempt++) {
+      const dags = (await (await fetch(`${airflow}/api/v2/dags`, { headers: { Authorization: `Bearer ${access_token}` } })).json()) as { dags: { dag_id: string }[] };
+      dagIds = dags.dags.map((d) => d.dag_id);
+      if (!dagIds.includes('etl_pipeline')) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.ok(dagIds.includes('etl_pipeline'), `DAGs seen: ${dagIds.join(', ')}`);
   });
 
   test('a document is indexed and found in Elasticsearch', async () => {

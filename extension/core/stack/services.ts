@@ -258,6 +258,8 @@ function airflow(config: EtlConfig): NativeService {
           AIRFLOW__API__PORT: String(port),
           // A loopback-only development instance: every visitor is admin, no generated password to find.
           AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS: 'True',
+          // Tokens for the REST API (/auth/token) need an issuer: Airflow 3.1.3 leaves it unset.
+          AIRFLOW__API_AUTH__JWT_ISSUER: 'etl-spark',
           ETL_PROJECT_ROOT: config.paths.root,
           ETL_PYTHON: runtimes.python,
         },
