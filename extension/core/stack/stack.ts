@@ -137,14 +137,8 @@ export async function down(config: EtlConfig, reporter: Reporter): Promise<strin
   const recorded = recordedServices(config.paths.pids).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const stopped: string[] = [];
   for (const name of recorded) {
-    const record = liveRecord(config.paths.pids, name);
-    if (!record) {
-      reporter.detail(`${name}: stale pid file removed`);
-      continue;
-    }
-    reporter.step(`${name}: stopping (pid ${record.pid})`);
-    await stopDaemon(config.paths.pids, record);
-    stopped.push(name);
+    if (await stopOne(config, name as ServiceName, reporter)) stopped.push(name);
+    else reporter.detail(`${name}: stale pid file removed`);
   }
   return stopped;
 }
