@@ -1,6 +1,6 @@
 // Bundles the CLI and the extension with esbuild (CommonJS for the VS Code extension host).
 // `--tests` also bundles test/**/*.test.ts into out/test, so ESM-only dependencies (execa) load under node --test.
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -18,6 +18,8 @@ const builds = [
   build({ ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
 ];
 if (process.argv.includes('--tests')) {
+  // A test file deleted or moved must not live on as a stale bundle.
+  rmSync('out/test', { recursive: true, force: true });
   builds.push(build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
 }
 await Promise.all(builds);
