@@ -80,7 +80,7 @@ def run_extract(base_url: str, count: int, bucket: str, state: Path) -> float:
 
 def run_mc(mc: Path, base_url: str, names: list[str], bucket: str, settings) -> float:
     # MC_HOST_<alias> avoids writing an alias into the user's ~/.mc config
-    host = f"http://{settings.minio_root_user}:{settings.minio_root_password}@{settings.minio_endpoint}"
+    host = f"http://{settings.minio_access_key}:{settings.minio_secret_key}@{settings.minio_endpoint}"
     env = dict(os.environ, MC_HOST_bench=host)
     started = time.perf_counter()
     for name in names:

@@ -10,7 +10,17 @@ export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 
 export interface EtlConfig {
   bindHost: string;
-  minio: { apiPort: number; consolePort: number; rootUser: string; rootPassword: string; region: string };
+  minio: {
+    apiPort: number;
+    consolePort: number;
+    /** Administers MinIO: creates the buckets and the ETL's user. */
+    rootUser: string;
+    rootPassword: string;
+    /** The ETL's own key, limited to the two buckets: extract, transform, the extension. */
+    accessKey: string;
+    secretKey: string;
+    region: string;
+  };
   buckets: { rawzone: string; gold: string };
   spark: {
     masterPort: number;
@@ -26,6 +36,8 @@ export interface EtlConfig {
   airflowPort: number;
   stackWith: OptionalService[];
   paths: ProjectPaths;
+  /** Settings given in the process environment (they win over .env); passed on to the services' jobs. */
+  overrides: Record<string, string>;
 }
 
 export type RawEnv = Record<string, string | undefined>;
@@ -35,9 +47,9 @@ export type RawEnv = Record<string, string | undefined>;
  * environment taking precedence, and validates every value.
  */
 export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): EtlConfig {
-  const values = readEnvFiles(root, env);
+  const { values, overrides } = readEnvFiles(root, env);
   const cache = values.ETL_CACHE_DIR || defaultCacheDir(env);
-  return parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined));
+  return { ...parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined)), overrides };
 }
 
 export function ensureEnvFile(root: string): boolean {
@@ -47,16 +59,24 @@ export function ensureEnvFile(root: string): boolean {
   return true;
 }
 
+/** Environment variables the Python jobs read besides .env keys (etl/config.py): ETL_BACKUP_DIR, ETL_LOG_DIR ... */
+const OVERRIDE_PREFIXES = ['ETL_', 'MINIO_', 'SPARK_', 'ES_'];
+
 /** `.env` of the project, or the file ETL_ENV_FILE names (as the Python jobs do). */
-function readEnvFiles(root: string, env: NodeJS.ProcessEnv): RawEnv {
+function readEnvFiles(root: string, env: NodeJS.ProcessEnv): { values: RawEnv; overrides: Record<string, string> } {
   const envFile = env.ETL_ENV_FILE || join(root, '.env');
   if (!env.ETL_ENV_FILE) ensureEnvFile(root);
   if (!existsSync(envFile)) throw new EtlError(`ETL_ENV_FILE names ${envFile}, which does not exist`, 'point it at a copy of .env.example');
   const defaults = parse(readFileSync(join(root, '.env.example')));
   const local = parse(readFileSync(envFile));
   const merged: RawEnv = { ...defaults, ...local };
-  for (const key of Object.keys(merged)) if (env[key] !== undefined) merged[key] = env[key];
-  return merged;
+  const overrides: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || !(key in merged || OVERRIDE_PREFIXES.some((p) => key.startsWith(p)))) continue;
+    if (key in merged) merged[key] = value;
+    overrides[key] = value;
+  }
+  return { values: merged, overrides };
 }
 
 export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
@@ -68,6 +88,8 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
       consolePort: read.port('MINIO_CONSOLE_PORT'),
       rootUser: read.text('MINIO_ROOT_USER'),
       rootPassword: read.secret('MINIO_ROOT_PASSWORD', 8),
+      accessKey: read.text('MINIO_ACCESS_KEY'),
+      secretKey: read.secret('MINIO_SECRET_KEY', 8),
       region: read.text('MINIO_REGION'),
     },
     buckets: { rawzone: read.bucket('RAWZONE_BUCKET'), gold: read.bucket('GOLD_BUCKET') },
@@ -89,8 +111,12 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
     airflowPort: read.port('AIRFLOW_PORT'),
     stackWith: read.optionalServices('ETL_STACK_WITH'),
     paths,
+    overrides: {},
   };
   assertDistinctPorts(config);
+  if (config.minio.accessKey === config.minio.rootUser) {
+    throw new EtlError('MINIO_ACCESS_KEY in .env is the same as MINIO_ROOT_USER', 'give the ETL its own key: MinIO keeps the root user apart');
+  }
   return config;
 }
 
@@ -104,6 +130,8 @@ function assertDistinctPorts(config: EtlConfig): void {
     SPARK_WORKER_2_UI_PORT: config.spark.workerUiPorts[1],
     ES_PORT: config.elasticsearch.port,
     ES_TRANSPORT_PORT: config.elasticsearch.transportPort,
+    KIBANA_PORT: config.kibanaPort,
+    AIRFLOW_PORT: config.airflowPort,
   };
   const seen = new Map<number, string>();
   for (const [key, port] of Object.entries(ports)) {

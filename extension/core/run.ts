@@ -6,6 +6,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   reporter?: Reporter;
+  /** Written to the tool's stdin (a secret stays out of the argument list, which `ps` shows). */
+  input?: string;
   /** What the command is for, used in the error message ("building MinIO"). */
   purpose: string;
 }
@@ -20,7 +22,7 @@ export async function runTool(file: string, args: string[], options: RunOptions)
     env: options.env,
     all: true,
     reject: false,
-    stdin: 'ignore',
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   };
   const child = execa(file, args, execaOptions);
   const tail: string[] = [];

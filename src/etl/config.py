@@ -19,7 +19,8 @@ class ConfigError(ValueError):
     """A configuration value is missing or malformed."""
 
 
-def _load_values() -> dict[str, str]:
+def config_values() -> dict[str, str]:
+    """Every setting, merged by the precedence above (load_settings validates the ETL's)."""
     values: dict[str, str] = {}
     example = PROJECT_ROOT / ".env.example"
     if example.exists():
@@ -42,8 +43,9 @@ def _port(values: dict[str, str], key: str) -> int:
 class Settings:
     bind_host: str
     minio_api_port: int
-    minio_root_user: str
-    minio_root_password: str
+    # The ETL's own MinIO key (limited to its buckets), never the root user.
+    minio_access_key: str
+    minio_secret_key: str
     minio_region: str
     rawzone_bucket: str
     gold_bucket: str
@@ -71,15 +73,15 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    values = _load_values()
-    missing = [k for k in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD") if not values.get(k)]
+    values = config_values()
+    missing = [k for k in ("MINIO_ACCESS_KEY", "MINIO_SECRET_KEY") if not values.get(k)]
     if missing:
         raise ConfigError(f"{', '.join(missing)} missing in .env (copy .env.example to .env)")
     return Settings(
         bind_host=values.get("ETL_BIND_HOST") or "127.0.0.1",
         minio_api_port=_port(values, "MINIO_API_PORT"),
-        minio_root_user=values["MINIO_ROOT_USER"],
-        minio_root_password=values["MINIO_ROOT_PASSWORD"],
+        minio_access_key=values["MINIO_ACCESS_KEY"],
+        minio_secret_key=values["MINIO_SECRET_KEY"],
         minio_region=values.get("MINIO_REGION") or "us-east-1",
         rawzone_bucket=values.get("RAWZONE_BUCKET") or "rawzone",
         gold_bucket=values.get("GOLD_BUCKET") or "gold",

@@ -29,7 +29,7 @@ async function emptyBucket(client: Client, bucket: string): Promise<void> {
 
 const config = projectConfig();
 const client = s3Client(config);
-const bucket = `h3-s3test-${randomBytes(4).toString('hex')}`;
+const bucket = `${config.buckets.rawzone}-s3test-${randomBytes(4).toString('hex')}`;
 
 describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
   before(async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'dotenv';
-import { parseConfig, type RawEnv } from '../../extension/core/config';
+import { loadConfig, parseConfig, type RawEnv } from '../../extension/core/config';
 import { EtlError } from '../../extension/core/errors';
 import { projectPaths } from '../../extension/core/paths';
 import { ROOT } from '../helpers/cli';
@@ -41,4 +42,16 @@ test('an unknown optional service is refused', () => rejects({ ETL_STACK_WITH: '
 
 test('optional services parse from a comma list', () => {
   assert.deepEqual(parseConfig({ ...example(), ETL_STACK_WITH: ' elasticsearch ' }, paths).stackWith, ['elasticsearch']);
+});
+
+test("the ETL's MinIO key must not be the root user", () => rejects({ MINIO_ACCESS_KEY: 'etl-admin' }, /MINIO_ACCESS_KEY .* same as MINIO_ROOT_USER/));
+test("a short secret for the ETL's key is refused", () => rejects({ MINIO_SECRET_KEY: 'short' }, /MINIO_SECRET_KEY .*shorter than 8/));
+test('Airflow needs a port of its own too', () => rejects({ AIRFLOW_PORT: '8080' }, /AIRFLOW_PORT and SPARK_MASTER_UI_PORT in \.env are both 8080/));
+
+test('settings given in the environment win over .env and are kept as overrides for the services', () => {
+  const root = mkdtempSync(join(tmpdir(), 'etl-config-'));
+  copyFileSync(join(ROOT, '.env.example'), join(root, '.env.example'));
+  const config = loadConfig(root, { HOME: root, MINIO_API_PORT: '19000', ETL_BACKUP_DIR: '/scratch/backup', UNRELATED: 'x' });
+  assert.equal(config.minio.apiPort, 19000);
+  assert.deepEqual(config.overrides, { MINIO_API_PORT: '19000', ETL_BACKUP_DIR: '/scratch/backup' });
 });

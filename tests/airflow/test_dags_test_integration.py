@@ -18,7 +18,7 @@ import json, sys
 from minio import Minio
 from etl.config import load_settings
 s = load_settings()
-client = Minio(s.minio_endpoint, s.minio_root_user, s.minio_root_password, secure=False)
+client = Minio(s.minio_endpoint, s.minio_access_key, s.minio_secret_key, secure=False)
 prefix = sys.argv[1]
 names = [o.object_name for o in client.list_objects(s.gold_bucket, prefix=prefix, recursive=True)]
 print(json.dumps(names))

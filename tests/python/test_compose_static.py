@@ -100,7 +100,7 @@ def test_ports_bind_to_loopback_with_the_native_stacks_keys(compose, raw_compose
 def test_credentials_come_only_from_env(raw_compose):
     for name, service in raw_compose["services"].items():
         for key, value in (service.get("environment") or {}).items():
-            if re.search(r"PASSWORD|SECRET|ROOT_USER", key):
+            if re.search(r"PASSWORD|SECRET|ROOT_USER|ACCESS_KEY", key):
                 assert VARIABLE.fullmatch(str(value)), f"{name}: {key} must come from .env, not be written here"
 
 

@@ -45,7 +45,7 @@ def test_command(settings):
 
 def test_no_credentials_on_the_command_line(settings):
     text = " ".join(build_command(settings, Path("x.zip"), []))
-    assert settings.minio_root_password not in text and "secret.key" not in text
+    assert settings.minio_secret_key not in text and "secret.key" not in text
 
 
 def test_missing_jars_say_run_setup(settings, tmp_path):

@@ -14,8 +14,8 @@ export function s3Client(config: EtlConfig, credentials?: S3Credentials): Client
     endPoint: config.bindHost,
     port: config.minio.apiPort,
     useSSL: false,
-    accessKey: credentials?.accessKey ?? config.minio.rootUser,
-    secretKey: credentials?.secretKey ?? config.minio.rootPassword,
+    accessKey: credentials?.accessKey ?? config.minio.accessKey,
+    secretKey: credentials?.secretKey ?? config.minio.secretKey,
     region: config.minio.region,
   });
 }

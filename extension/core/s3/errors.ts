@@ -9,7 +9,7 @@ export function explainS3Error(error: unknown, endpoint: string): EtlError {
     return new EtlError(`cannot reach MinIO at ${endpoint} (${code})`, 'start the stack (ETL: Start Stack / `etl up`) or fix MINIO_API_PORT in .env');
   }
   if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'].includes(code)) {
-    return new EtlError(`MinIO at ${endpoint} refused the credentials (${code})`, 'set the right access key and secret (ETL: Set Credentials, or MINIO_ROOT_USER/MINIO_ROOT_PASSWORD in .env)');
+    return new EtlError(`MinIO at ${endpoint} refused the credentials (${code})`, 'set the right access key and secret (ETL: Set Credentials, or MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env; `etl up` creates that user)');
   }
   return new EtlError(`MinIO at ${endpoint}: ${e.message ?? String(error)}`);
 }

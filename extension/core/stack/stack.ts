@@ -3,6 +3,7 @@ import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
 import type { Reporter } from '../reporter';
 import { ensureBuckets } from './buckets';
+import { ensureEtlUser } from './minioUser';
 import { waitUntil } from './health';
 import { LOG_INDEX_PATTERN, LOG_TEMPLATE_NAME, installLogIndexTemplate } from './logIndexTemplate';
 import { isPortFree, portOwner } from './ports';
@@ -65,6 +66,8 @@ async function afterHealthy(config: EtlConfig, services: NativeService[], report
   if (names.includes('minio')) {
     const created = await ensureBuckets(config);
     if (created.length) reporter.step(`MinIO: created bucket(s) ${created.join(', ')}`);
+    await ensureEtlUser(config);
+    reporter.detail(`MinIO: user ${config.minio.accessKey} (MINIO_ACCESS_KEY) may use ${config.buckets.rawzone} and ${config.buckets.gold}`);
   }
   if (names.includes('elasticsearch')) {
     await installLogIndexTemplate(config);

@@ -26,8 +26,8 @@ def make_client(settings: Settings) -> Minio:
     http = urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES, maxsize=4)
     return Minio(
         settings.minio_endpoint,
-        access_key=settings.minio_root_user,
-        secret_key=settings.minio_root_password,
+        access_key=settings.minio_access_key,
+        secret_key=settings.minio_secret_key,
         region=settings.minio_region,
         secure=False,
         http_client=http,
@@ -62,7 +62,7 @@ def connect(settings: Settings, bucket: str) -> Minio:
     except S3Error as exc:
         raise MinioUnavailable(
             f"MinIO at {settings.minio_url} refused access to bucket {bucket!r} ({exc.code}); "
-            f"check MINIO_ROOT_USER/MINIO_ROOT_PASSWORD in .env"
+            f"check MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env (`etl up` creates that user)"
         ) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise unreachable(settings, exc) from None

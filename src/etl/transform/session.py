@@ -9,8 +9,8 @@ from etl.config import Settings
 
 def s3a_credentials(settings: Settings) -> dict[str, str]:
     return {
-        "spark.hadoop.fs.s3a.access.key": settings.minio_root_user,
-        "spark.hadoop.fs.s3a.secret.key": settings.minio_root_password,
+        "spark.hadoop.fs.s3a.access.key": settings.minio_access_key,
+        "spark.hadoop.fs.s3a.secret.key": settings.minio_secret_key,
     }
 
 
