@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Param, get_current_context, task
+from airflow.timetables.trigger import CronTriggerTimetable
 
 ETL_ROOT = Path(os.environ.get("ETL_PROJECT_ROOT", Path(__file__).resolve().parents[1]))
 ETL_PYTHON = os.environ.get("ETL_PYTHON", sys.executable)
@@ -27,9 +28,9 @@ DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(minutes=2), "retry_expone
 
 @task
 def choose_month() -> str:
-    """The month param when given, else the run's data interval (see etl.schedule)."""
+    """The month param when given, else the latest the TLC has published (see etl.schedule)."""
     context = get_current_context()
-    return target_month(context["params"].get("month"), context.get("data_interval_start"))
+    return target_month(context["params"].get("month"), context.get("logical_date"))
 
 
 @task.external_python(task_id="extract", python=ETL_PYTHON, expect_airflow=False)
@@ -38,22 +39,25 @@ def extract(month: str, source: str | None, etl_root: str) -> dict:
     import sys
 
     sys.path.insert(0, f"{etl_root}/src")
-    from etl.extract import DEFAULT_SOURCE, extract_months
+    from etl.extract import DEFAULT_SOURCE, extract_months, sample_source
 
-    return extract_months(month, source or DEFAULT_SOURCE).to_dict()
+    # "sample": the bundled files, resolved where the task runs (checkout or container).
+    template = sample_source() if source == "sample" else source or DEFAULT_SOURCE
+    return extract_months(month, template).to_dict()
 
 
 with DAG(
     dag_id="etl_pipeline",
     description="NYC TLC yellow taxi: extract to MinIO rawzone, then Spark clean_and_transform to gold",
-    schedule="@monthly",
-    start_date=datetime(2024, 1, 1),
-    catchup=False,  # no backfill storm when the DAG is first enabled
+    # At 00:00 UTC on the 1st. No start date: enabling the DAG waits for the next 1st
+    # instead of firing at once, and catchup=False never backfills past months.
+    schedule=CronTriggerTimetable("0 0 1 * *", timezone="UTC"),
+    catchup=False,
     max_active_runs=1,  # one extraction per month at a time (the extractor also locks per object)
     default_args=DEFAULT_ARGS,
     params={
-        "month": Param(None, type=["null", "string"], pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; empty: the run's month"),
-        "source": Param(None, type=["null", "string"], description="URL template with {YYYY} and {MM}; empty: the TLC's"),
+        "month": Param(None, type=["null", "string"], pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; empty: the latest month the TLC has published"),
+        "source": Param(None, type=["null", "string"], description="sample (the bundled files) or a URL template with {YYYY} and {MM}; empty: the TLC's"),
     },
     tags=["etl", "spark"],
 ) as dag:

@@ -10,7 +10,9 @@ npm run -s test:unit
 npm run -s test:lifecycle
 
 trap 'etl down' EXIT
-etl up --with elasticsearch
+# Airflow's tasks write their manifest and logs to a scratch folder, not the checkout's.
+scratch="$(mktemp -d)"
+ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" etl up --with elasticsearch,airflow
 npm run -s test:integration
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 npm run -s test:vscode

@@ -6,24 +6,25 @@ from datetime import datetime, timezone
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
-
-def previous_month(moment: datetime) -> str:
-    year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
+# The TLC publishes a month's trip records about two months after it ends.
+PUBLICATION_LAG_MONTHS = 2
 
 
-def target_month(requested: str | None, data_interval_start: datetime | None, now: datetime | None = None) -> str:
+def months_before(moment: datetime, count: int) -> str:
+    """The YYYY-MM `count` months before the month of `moment`."""
+    index = moment.year * 12 + (moment.month - 1) - count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def target_month(requested: str | None, scheduled_for: datetime | None, now: datetime | None = None) -> str:
     """The month a run processes.
 
-    An explicit `month` parameter wins. A scheduled monthly run processes its data
-    interval's month (the interval of the run at 2024-02-01 starts 2024-01-01).
-    A manual run with neither (Airflow 3 runs may have no logical date) takes the
-    last complete month.
+    An explicit `month` parameter wins. Otherwise the latest month the TLC has
+    published: for a scheduled run (at the start of 2024-03) the month two before
+    it (2024-01); for a manual run without a logical date, two before today.
     """
     if requested:
         if not MONTH.match(requested):
             raise ValueError(f"month {requested!r} is not YYYY-MM")
         return requested
-    if data_interval_start is not None:
-        return f"{data_interval_start.year:04d}-{data_interval_start.month:02d}"
-    return previous_month(now or datetime.now(timezone.utc))
+    return months_before(scheduled_for or now or datetime.now(timezone.utc), PUBLICATION_LAG_MONTHS)

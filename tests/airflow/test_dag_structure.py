@@ -22,7 +22,10 @@ def test_extract_then_clean_and_transform(dag):
 
 
 def test_monthly_without_catch_up_storm(dag):
-    assert dag.schedule == "@monthly" or str(dag.timetable.summary) == "@monthly"
+    assert dag.timetable.summary == "0 0 1 * *"  # monthly, 00:00 UTC on the 1st
+    # A cron trigger without start date: enabling the DAG runs nothing until the next 1st.
+    assert type(dag.timetable).__name__ == "CronTriggerTimetable"
+    assert dag.start_date is None
     assert dag.catchup is False
     assert dag.max_active_runs == 1
     assert all(task.retries == 2 for task in dag.tasks)

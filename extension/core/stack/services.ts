@@ -249,6 +249,8 @@ function airflow(config: EtlConfig): NativeService {
         args: [],
         env: {
           ...baseEnv(),
+          // Settings given to `etl up` in the environment reach the tasks (the ETL reads .env itself).
+          ...config.overrides,
           PATH: `${dirname(requireRuntime(runtimes.airflow, 'Apache Airflow'))}:${process.env.PATH ?? ''}`,
           AIRFLOW_HOME: home,
           AIRFLOW__CORE__DAGS_FOLDER: join(config.paths.root, 'dags'),
@@ -256,6 +258,8 @@ function airflow(config: EtlConfig): NativeService {
           AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
           AIRFLOW__API__HOST: host,
           AIRFLOW__API__PORT: String(port),
+          // Task runners report to the execution API under this URL (default: localhost:8080, the Spark UI here).
+          AIRFLOW__API__BASE_URL: `http://${host}:${port}`,
           // A loopback-only development instance: every visitor is admin, no generated password to find.
           AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS: 'True',
           // Tokens for the REST API (/auth/token) need an issuer: Airflow 3.1.3 leaves it unset.
