@@ -4,6 +4,7 @@ import { registerExtractCommand } from './cli/extract';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
 import { registerTransformCommand } from './cli/transform';
+import { registerTriggerCommand } from './cli/trigger';
 import { registerWhichCommand } from './cli/which';
 import { describeError } from './core/errors';
 
@@ -17,6 +18,7 @@ function buildProgram(): Command {
   registerStackCommands(program);
   registerExtractCommand(program);
   registerTransformCommand(program);
+  registerTriggerCommand(program);
   registerWhichCommand(program);
   return program;
 }

@@ -1,0 +1,89 @@
+import { EtlError } from '../errors';
+import type { AirflowClient, DagRun, TaskInstance } from './client';
+import { FINISHED_RUN_STATES, PIPELINE_DAG, failedTasks, pipelineConf, taskChanges, type TaskChange, type TriggerRequest } from './pipelineRun';
+
+export type TriggerEvent =
+  | { kind: 'unpaused'; dagId: string }
+  | { kind: 'triggered'; runId: string; url: string; conf: Record<string, string> }
+  | { kind: 'task'; change: TaskChange };
+
+export interface TriggerOptions {
+  onEvent?: (event: TriggerEvent) => void;
+  /** Aborting stops the watching only: the run goes on in Airflow. */
+  signal?: AbortSignal;
+  pollMs?: number;
+  /** Give up watching after this long (default one hour). */
+  timeoutMs?: number;
+  /** Return right after the trigger, without watching. */
+  noWait?: boolean;
+}
+
+export interface TriggerResult {
+  runId: string;
+  url: string;
+  /** success | failed, or the state when not watched to the end. */
+  state: string;
+  tasks: TaskInstance[];
+}
+
+export class WatchStopped extends EtlError {
+  constructor(runId: string, url: string, why: string) {
+    super(`${why}; stopped watching run ${runId}, which goes on in Airflow`, `follow it at ${url}`);
+  }
+}
+
+/**
+ * Triggers etl_pipeline through Airflow's REST API and follows it to the end,
+ * reporting each task's state change. A paused DAG is unpaused first: a paused
+ * DAG's runs stay queued (its schedule has no start date, so this starts no other run).
+ */
+export async function triggerPipeline(client: AirflowClient, request: TriggerRequest, options: TriggerOptions = {}): Promise<TriggerResult> {
+  const conf = pipelineConf(request);
+  const dag = await client.getDag(PIPELINE_DAG);
+  if (dag.is_paused) {
+    await client.setPaused(PIPELINE_DAG, false);
+    options.onEvent?.({ kind: 'unpaused', dagId: PIPELINE_DAG });
+  }
+  const run = await client.triggerRun(PIPELINE_DAG, conf);
+  const url = client.runUrl(PIPELINE_DAG, run.dag_run_id);
+  options.onEvent?.({ kind: 'triggered', runId: run.dag_run_id, url, conf });
+  if (options.noWait) return { runId: run.dag_run_id, url, state: run.state, tasks: [] };
+  return watchRun(client, run, url, options);
+}
+
+async function watchRun(client: AirflowClient, run: DagRun, url: string, options: TriggerOptions): Promise<TriggerResult> {
+  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  const seen = new Map<string, TaskChange>();
+  for (;;) {
+    const tasks = await client.taskInstances(PIPELINE_DAG, run.dag_run_id);
+    for (const change of taskChanges(seen, tasks)) options.onEvent?.({ kind: 'task', change });
+    const { state } = await client.getRun(PIPELINE_DAG, run.dag_run_id);
+    if (FINISHED_RUN_STATES.has(state)) return { runId: run.dag_run_id, url, state, tasks };
+    if (Date.now() > deadline) throw new WatchStopped(run.dag_run_id, url, `still ${state} after ${Math.round((options.timeoutMs ?? 3_600_000) / 1000)} s`);
+    await sleep(options.pollMs ?? 2000, options.signal);
+    if (options.signal?.aborted) throw new WatchStopped(run.dag_run_id, url, 'cancelled');
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The end of a failed task's log, for the error message (Airflow 3 serves it as JSON lines). */
+export async function failureSummary(client: AirflowClient, result: TriggerResult, lines = 12): Promise<string> {
+  const parts: string[] = [];
+  for (const task of failedTasks(result.tasks)) {
+    if (task.state !== 'failed') continue;
+    const log = await client.taskLog(PIPELINE_DAG, result.runId, task.task_id, task.try_number).catch(() => []);
+    parts.push(`${task.task_id} failed (try ${task.try_number}); last log lines:`, ...log.slice(-lines).map((l) => `  ${l}`));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AirflowClient } from '../../extension/core/airflow/client';
+import { PIPELINE_DAG } from '../../extension/core/airflow/pipelineRun';
+import { failureSummary, triggerPipeline, type TriggerEvent } from '../../extension/core/airflow/trigger';
+import { EtlError } from '../../extension/core/errors';
+import { s3Client } from '../../extension/core/s3/client';
+import { etl, projectConfig } from '../helpers/cli';
+
+// The real Airflow of the native stack (`etl up --with airflow`): its scheduler runs the
+// tasks with the LocalExecutor against the real MinIO and Spark cluster.
+const config = projectConfig();
+const client = AirflowClient.of(config);
+
+async function goldSuccessMarker(month: string): Promise<Date | undefined> {
+  const [year, mm] = month.split('-');
+  const key = `fact_trips/pickup_year=${year}/pickup_month=${Number(mm)}/_SUCCESS`;
+  return s3Client(config).statObject(config.buckets.gold, key).then((s) => s.lastModified, () => undefined);
+}
+
+describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () => {
+  test('a paused etl_pipeline is unpaused, runs extract then clean_and_transform on the sample, and gold holds the month', async () => {
+    await client.setPaused(PIPELINE_DAG, true);
+    const started = new Date(Date.now() - 1000);
+    const events: TriggerEvent[] = [];
+    const result = await triggerPipeline(client, { month: '2024-02', source: 'sample' }, { onEvent: (e) => events.push(e), pollMs: 1000 });
+
+    assert.equal(result.state, 'success', await failureSummary(client, result));
+    assert.equal(events[0].kind, 'unpaused');
+    const triggered = events.find((e) => e.kind === 'triggered');
+    assert.deepEqual(triggered && triggered.kind === 'triggered' && triggered.conf, { month: '2024-02', source: 'sample' });
+    assert.deepEqual(Object.fromEntries(result.tasks.map((t) => [t.task_id, t.state])), { choose_month: 'success', extract: 'success', clean_and_transform: 'success' });
+    // Streamed in order: extract finished before the transform started.
+    const changes = events.flatMap((e) => (e.kind === 'task' ? [`${e.change.taskId} ${e.change.state}`] : []));
+    const extractDone = changes.indexOf('extract success');
+    assert.ok(extractDone >= 0 && changes.indexOf('clean_and_transform success') > extractDone, changes.join(', '));
+
+    const marker = await goldSuccessMarker('2024-02');
+    assert.ok(marker && marker >= started, `gold has no fresh 2024-02 partition (marker ${marker?.toISOString()})`);
+  });
+
+  test('unpausing started no scheduled run: the schedule waits for the next 1st', async () => {
+    const runs = await client.listRuns(PIPELINE_DAG);
+    assert.ok(runs.length > 0);
+    assert.deepEqual([...new Set(runs.map((r) => r.run_type))], ['manual']);
+  });
+
+  test('`etl trigger` with a bad month exits before reaching Airflow', async () => {
+    const result = await etl(['trigger', '--month', '2024-1', '--no-wait']);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.all, /month "2024-1" is not YYYY-MM/);
+  });
+
+  test('Airflow down: a clear error with the way out', async () => {
+    const down = new AirflowClient('http://127.0.0.1:1');
+    await assert.rejects(triggerPipeline(down, { month: '2024-01' }), (error: unknown) => {
+      assert.ok(error instanceof EtlError);
+      assert.match(error.message, /cannot reach Airflow at http:\/\/127\.0\.0\.1:1/);
+      assert.match(error.hint ?? '', /etl up --with airflow/);
+      return true;
+    });
+  });
+
+  test('an unknown DAG is a 404 with a hint about the DAG processor', async () => {
+    await assert.rejects(client.getDag('no_such_dag'), (error: unknown) => error instanceof EtlError && /HTTP 404/.test(error.message) && /import errors/.test(error.hint ?? ''));
+  });
+});
