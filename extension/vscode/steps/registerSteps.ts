@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ExtractRequest } from '../../core/extract/run';
 import type { S3Credentials } from '../../core/s3/client';
 import type { TransformRequest } from '../../core/transform/run';
+import type { TriggerRequest } from '../../core/airflow/pipelineRun';
 import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { extractCommand } from './extractCommand';
@@ -9,6 +10,7 @@ import { runPipelineCommand } from './runPipeline';
 import { setCredentialsCommand } from './setCredentials';
 import { registerTaskProvider } from './taskProvider';
 import { transformCommand } from './transformCommand';
+import { triggerDagCommand } from './triggerDagCommand';
 
 export function registerSteps(context: vscode.ExtensionContext, services: EtlServices): void {
   // These return their result (tasks and tests use it) and report errors themselves.
@@ -23,6 +25,7 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
   context.subscriptions.push(
     vscode.commands.registerCommand('etl.extract', returning((request?: ExtractRequest) => extractCommand(services, request))),
     vscode.commands.registerCommand('etl.transform', returning((request?: TransformRequest) => transformCommand(services, request))),
+    vscode.commands.registerCommand('etl.triggerDag', returning((request?: TriggerRequest) => triggerDagCommand(services, request))),
     vscode.commands.registerCommand('etl.runPipeline', returning((months?: string) => runPipelineCommand(services, months))),
     vscode.commands.registerCommand('etl.setCredentials', returning((given?: S3Credentials | null) => setCredentialsCommand(services, given))),
   );

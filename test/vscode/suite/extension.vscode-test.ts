@@ -39,7 +39,7 @@ describe('ETL Spark extension in a real VS Code', () => {
 
   it('registers every palette command with a stable id', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.showLogs', 'etl.refresh', 'etl.openMinioConsole', 'etl.openSparkUi', 'etl.openKibana', 'etl.openAirflow', 'etl.setCredentials']) {
+    for (const id of ['etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.triggerDag', 'etl.showLogs', 'etl.refresh', 'etl.openMinioConsole', 'etl.openSparkUi', 'etl.openKibana', 'etl.openAirflow', 'etl.setCredentials']) {
       assert.ok(all.includes(id), id);
     }
   });
@@ -119,6 +119,16 @@ describe('ETL Spark extension in a real VS Code', () => {
     api.services.lastError = undefined;
     assert.equal(await vscode.commands.executeCommand('etl.transform', { run: 'no-such-run-h3' }), false);
     assert.match(api.services.lastError ?? '', /etl transform: error: run 'no-such-run-h3' is not in the manifest/);
+  });
+
+  it('Trigger DAG: etl_pipeline runs in the real Airflow and the command follows its tasks to the end', async () => {
+    const result = (await vscode.commands.executeCommand('etl.triggerDag', { month: '2024-01', source: 'sample' })) as
+      | { state: string; url: string; tasks: { task_id: string; state: string }[] }
+      | undefined;
+    assert.ok(result, `no result: ${api.services.lastError}`);
+    assert.equal(result.state, 'success');
+    assert.deepEqual(result.tasks.map((t) => `${t.task_id} ${t.state}`).sort(), ['choose_month success', 'clean_and_transform success', 'extract success']);
+    assert.match(result.url, /\/dags\/etl_pipeline\/runs\//);
   });
 
   it('offers etl tasks', async () => {
