@@ -5,6 +5,7 @@ import type { EtlServices } from './services';
 /** Every command's error ends here: one notification, one diagnostics line, never an unhandled rejection. */
 export function reportError(services: EtlServices, error: unknown, prefix = 'ETL'): void {
   const text = describeError(error);
+  services.lastError = text;
   services.diagnostics.error(text);
   void vscode.window.showErrorMessage(`${prefix}: ${text.replace(/\n\s*→ /, ' — ')}`);
 }

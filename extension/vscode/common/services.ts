@@ -35,7 +35,7 @@ export class EtlServices {
     }
   }
 
-  /** SecretStorage credentials, which override .env for the extension's own MinIO client. */
+  /** SecretStorage credentials, which override .env for everything the extension does with MinIO. */
   async credentials(): Promise<S3Credentials | undefined> {
     const raw = await this.context.secrets.get(SECRET_KEY);
     return raw ? (JSON.parse(raw) as S3Credentials) : undefined;
@@ -45,6 +45,12 @@ export class EtlServices {
     if (credentials) await this.context.secrets.store(SECRET_KEY, JSON.stringify(credentials));
     else await this.context.secrets.delete(SECRET_KEY);
     this.credentialsEmitter.fire();
+  }
+
+  /** Environment of the ETL's Python steps: stored credentials, when there are, win over .env there too. */
+  async stepEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    const stored = await this.credentials();
+    return stored ? { ...extra, MINIO_ACCESS_KEY: stored.accessKey, MINIO_SECRET_KEY: stored.secretKey } : extra;
   }
 
   /** Runs one step (extract, transform, stack) with the status bar showing it; one at a time. */

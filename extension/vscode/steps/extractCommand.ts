@@ -34,6 +34,7 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
   const chosen = request ?? (await askRequest());
   if (!chosen) return undefined;
   const config = services.project();
+  const withCredentials: ExtractRequest = { ...chosen, env: await services.stepEnv(chosen.env) };
   void vscode.commands.executeCommand('etl.showLogs');
   const result = await services.runStep('extract', () =>
     Promise.resolve(
@@ -41,7 +42,7 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         const totals = new ExtractProgress();
-        return runExtract(config, chosen, (event) => {
+        return runExtract(config, withCredentials, (event) => {
           totals.apply(event);
           progress.report({ message: totals.describe() });
           if (event.event === 'file_done') services.diagnostics.info(`${event.status} ${event.path} (${event.size} bytes)`);

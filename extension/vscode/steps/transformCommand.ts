@@ -12,13 +12,14 @@ import { requireTrust, type EtlServices } from '../common/services';
 export async function transformCommand(services: EtlServices, request: TransformRequest = {}): Promise<boolean> {
   if (!requireTrust('Transform')) return false;
   const config = services.project();
+  const withCredentials: TransformRequest = { ...request, env: await services.stepEnv(request.env) };
   void vscode.commands.executeCommand('etl.showLogs');
   try {
     const report = await services.runStep('transform', async () =>
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ETL: transforming into gold', cancellable: true }, (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return runTransform(config, request, {
+        return runTransform(config, withCredentials, {
           onEvent: (event) => {
             if (event.event === 'phase') progress.report({ message: event.phase });
             services.diagnostics.info(`transform: ${JSON.stringify(event)}`);

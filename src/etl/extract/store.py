@@ -62,7 +62,8 @@ def connect(settings: Settings, bucket: str) -> Minio:
     except S3Error as exc:
         raise MinioUnavailable(
             f"MinIO at {settings.minio_url} refused access to bucket {bucket!r} ({exc.code}); "
-            f"check MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env (`etl up` creates that user)"
+            f"check MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env (`etl up` creates that user) "
+            f"or the credentials stored with ETL: Set Credentials"
         ) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise unreachable(settings, exc) from None

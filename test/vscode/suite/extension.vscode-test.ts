@@ -149,6 +149,18 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.deepEqual(labels(await api.buckets.getChildren()), ['rawzone', 'gold']);
   });
 
+  it('failure: stored credentials reach Extract too, so wrong ones stop it with the reason', async () => {
+    await vscode.commands.executeCommand('etl.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
+    api.services.lastError = undefined;
+    try {
+      const result = await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } });
+      assert.equal(result, undefined);
+      assert.match(api.services.lastError ?? '', /refused access to bucket 'rawzone' \((AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)\)/);
+    } finally {
+      await vscode.commands.executeCommand('etl.setCredentials', null);
+    }
+  });
+
   it('failure: MinIO down shows an error node with Retry and the endpoint', async () => {
     const port = process.env.MINIO_API_PORT;
     process.env.MINIO_API_PORT = '1';
