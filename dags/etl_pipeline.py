@@ -5,6 +5,7 @@ Paths come from the environment `etl up --with airflow` (or docker compose) give
   ETL_PROJECT_ROOT  the checkout (its src/ holds the `etl` package)
   ETL_PYTHON        the ETL's venv python (PySpark, minio, ecs-logging ...), kept apart
                     from Airflow's own environment so their pins never clash
+  ETL_DAG_RETRIES   retries per task (default 2)
 """
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ sys.path.insert(0, str(ETL_ROOT / "src"))
 
 from etl.schedule import target_month  # noqa: E402  (needs the path above)
 
-DEFAULT_ARGS = {"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True}
+# ETL_DAG_RETRIES: the test stack sets 0 so a failing run fails at once.
+RETRIES = int(os.environ.get("ETL_DAG_RETRIES") or 2)
+DEFAULT_ARGS = {"retries": RETRIES, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True}
 
 
 @task

@@ -45,6 +45,17 @@ describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () =
     assert.deepEqual([...new Set(runs.map((r) => r.run_type))], ['manual']);
   });
 
+  test('a run whose extract fails ends failed, with the task\'s own error and the run\'s URL', async () => {
+    // npm test starts Airflow with ETL_DAG_RETRIES=0, so the failure is final at once.
+    const result = await etl(['trigger', '--month', '2024-03', '--source', 'file:///nonexistent/yellow_{YYYY}-{MM}.parquet'], {}, 600_000);
+    assert.equal(result.exitCode, 1, result.all);
+    assert.match(result.all, /extract failed/);
+    assert.match(result.all, /clean_and_transform upstream_failed/);
+    assert.match(result.all, /error: run manual__\S+ failed\nextract failed \(try 1\); last log lines:/);
+    assert.match(result.all, /nonexistent/);
+    assert.match(result.all, /→ see http:\/\/127\.0\.0\.1:\d+\/dags\/etl_pipeline\/runs\//);
+  });
+
   test('`etl trigger` with a bad month exits before reaching Airflow', async () => {
     const result = await etl(['trigger', '--month', '2024-1', '--no-wait']);
     assert.equal(result.exitCode, 1);
