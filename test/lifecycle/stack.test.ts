@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { execa } from 'execa';
-import { minioClient } from '../../extension/core/stack/buckets';
+import { adminClient } from '../../extension/core/stack/buckets';
 import { sparkMasterJson } from '../../extension/core/stack/services';
 import { locateRuntimes } from '../../extension/core/runtimes';
 import { ROOT, etl, processesMentioning, projectConfig } from '../helpers/cli';
@@ -63,7 +63,7 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
   });
 
   test('buckets exist and an object round-trips through the minio client', async () => {
-    const client = minioClient(config);
+    const client = adminClient(config);
     assert.ok(await client.bucketExists(config.buckets.rawzone));
     assert.ok(await client.bucketExists(config.buckets.gold));
     const key = `_tests/stack-${process.pid}.txt`;

@@ -42,35 +42,35 @@ export class AirflowClient {
   }
 
   getDag(dagId: string): Promise<DagInfo> {
-    return this.call('GET', `/api/v2/dags/${encodeURIComponent(dagId)}`);
+    return this.call('GET', dagPath(dagId));
   }
 
   setPaused(dagId: string, paused: boolean): Promise<DagInfo> {
-    return this.call('PATCH', `/api/v2/dags/${encodeURIComponent(dagId)}`, { is_paused: paused });
+    return this.call('PATCH', dagPath(dagId), { is_paused: paused });
   }
 
   /** A manual run without logical date (Airflow 3), its parameters in `conf`. */
   triggerRun(dagId: string, conf: Record<string, unknown>): Promise<DagRun> {
-    return this.call('POST', `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns`, { logical_date: null, conf });
+    return this.call('POST', dagPath(dagId, 'dagRuns'), { logical_date: null, conf });
   }
 
   async listRuns(dagId: string): Promise<(DagRun & { run_type: string })[]> {
-    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>('GET', `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns?order_by=-run_after`);
+    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>('GET', `${dagPath(dagId, 'dagRuns')}?order_by=-run_after`);
     return page.dag_runs;
   }
 
   getRun(dagId: string, runId: string): Promise<DagRun> {
-    return this.call('GET', `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}`);
+    return this.call('GET', dagPath(dagId, 'dagRuns', runId));
   }
 
   async taskInstances(dagId: string, runId: string): Promise<TaskInstance[]> {
-    const page = await this.call<{ task_instances: TaskInstance[] }>('GET', `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances`);
+    const page = await this.call<{ task_instances: TaskInstance[] }>('GET', dagPath(dagId, 'dagRuns', runId, 'taskInstances'));
     return page.task_instances;
   }
 
   /** A task try's log as lines ("timestamp level message"). */
   async taskLog(dagId: string, runId: string, taskId: string, tryNumber: number): Promise<string[]> {
-    const path = `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances/${encodeURIComponent(taskId)}/logs/${tryNumber}`;
+    const path = dagPath(dagId, 'dagRuns', runId, 'taskInstances', taskId, 'logs', String(tryNumber));
     const { content } = await this.call<{ content: { timestamp?: string; level?: string; event?: string }[] }>('GET', path);
     return content.filter((e) => e.timestamp && e.event).map((e) => `${e.timestamp} ${e.level ?? ''} ${e.event}`);
   }
@@ -110,6 +110,9 @@ export class AirflowClient {
     throw new EtlError(`Airflow refused ${method} ${path} (HTTP ${response.status}): ${await detailOf(response)}`, hintFor(response.status));
   }
 }
+
+/** `/api/v2/dags/<dag>/<segment>/…`, each segment URL-encoded (run ids hold `:` and `+`). */
+const dagPath = (dagId: string, ...segments: string[]) => ['/api/v2/dags', ...[dagId, ...segments].map(encodeURIComponent)].join('/');
 
 async function detailOf(response: Response): Promise<string> {
   const text = await response.text();

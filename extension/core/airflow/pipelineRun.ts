@@ -12,7 +12,8 @@ export interface TriggerRequest {
   source?: string;
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** YYYY-MM, as the DAG's `month` parameter accepts it. */
+export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const TEMPLATE = /^(file|https?):\/\/.*\{YYYY\}.*\{MM\}/;
 
 /** The run's `conf`, refused with a clear error before anything reaches Airflow. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EtlError } from '../errors';
 import type { AirflowClient, DagRun, TaskInstance } from './client';
 import { FINISHED_RUN_STATES, PIPELINE_DAG, failedTasks, pipelineConf, taskChanges, type TaskChange, type TriggerRequest } from './pipelineRun';
@@ -52,29 +53,19 @@ export async function triggerPipeline(client: AirflowClient, request: TriggerReq
 }
 
 async function watchRun(client: AirflowClient, run: DagRun, url: string, options: TriggerOptions): Promise<TriggerResult> {
-  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, TaskChange>();
   for (;;) {
     const tasks = await client.taskInstances(PIPELINE_DAG, run.dag_run_id);
     for (const change of taskChanges(seen, tasks)) options.onEvent?.({ kind: 'task', change });
     const { state } = await client.getRun(PIPELINE_DAG, run.dag_run_id);
     if (FINISHED_RUN_STATES.has(state)) return { runId: run.dag_run_id, url, state, tasks };
-    if (Date.now() > deadline) throw new WatchStopped(run.dag_run_id, url, `still ${state} after ${Math.round((options.timeoutMs ?? 3_600_000) / 1000)} s`);
-    await sleep(options.pollMs ?? 2000, options.signal);
+    if (Date.now() > deadline) throw new WatchStopped(run.dag_run_id, url, `still ${state} after ${Math.round(timeoutMs / 1000)} s`);
+    // An abort ends the wait early (the rejection) and the watch just below.
+    await sleep(options.pollMs ?? 2000, undefined, { signal: options.signal }).catch(() => undefined);
     if (options.signal?.aborted) throw new WatchStopped(run.dag_run_id, url, 'cancelled');
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The end of a failed task's log, for the error message (Airflow 3 serves it as JSON lines). */

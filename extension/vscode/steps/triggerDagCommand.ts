@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { AirflowClient } from '../../core/airflow/client';
-import { describeChange, PIPELINE_DAG, type TriggerRequest } from '../../core/airflow/pipelineRun';
+import { describeChange, MONTH, PIPELINE_DAG, type TriggerRequest } from '../../core/airflow/pipelineRun';
 import { failureSummary, triggerPipeline, WatchStopped, type TriggerResult } from '../../core/airflow/trigger';
 import { requireTrust, type EtlServices } from '../common/services';
 
@@ -9,7 +9,7 @@ async function askRequest(): Promise<TriggerRequest | undefined> {
     title: `ETL: Trigger DAG ${PIPELINE_DAG}`,
     prompt: 'Month to process (YYYY-MM); empty: the latest month the TLC has published',
     value: '2024-01',
-    validateInput: (v) => (!v.trim() || /^\d{4}-(0[1-9]|1[0-2])$/.test(v.trim()) ? undefined : 'write YYYY-MM, e.g. 2024-01'),
+    validateInput: (v) => (!v.trim() || MONTH.test(v.trim()) ? undefined : 'write YYYY-MM, e.g. 2024-01'),
   });
   if (month === undefined) return undefined;
   const source = await vscode.window.showQuickPick(
