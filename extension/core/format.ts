@@ -1,6 +1,6 @@
-import type { ServiceStatus } from './stack/stack';
+import type { ServiceStatus } from './stack/backend';
 
-const ICON: Record<ServiceStatus['state'], string> = { running: '●', unhealthy: '◐', stopped: '○' };
+const ICON: Record<ServiceStatus['state'], string> = { running: '●', starting: '◌', unhealthy: '◐', stopped: '○' };
 
 /** A fixed-width table of the stack for terminals. */
 export function formatStatusTable(services: ServiceStatus[]): string {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
 import type { Reporter } from '../reporter';
+import type { ServiceState, ServiceStatus } from './backend';
 import { ensureBuckets } from './buckets';
 import { ensureEtlUser } from './minioUser';
 import { waitUntil } from './health';
@@ -10,15 +11,7 @@ import { isPortFree, portOwner } from './ports';
 import { isRecordAlive, liveRecord, logTail, recordedServices, startDaemon, stopDaemon, type PidRecord } from './processes';
 import { allNativeServices, nativeServices, type NativeService, type ServiceName } from './services';
 
-export type ServiceState = 'running' | 'unhealthy' | 'stopped';
-
-export interface ServiceStatus {
-  name: ServiceName;
-  title: string;
-  state: ServiceState;
-  url: string;
-  pid: number | null;
-}
+export type { ServiceState, ServiceStatus } from './backend';
 
 /** Services are started in waves: the workers need a live master. */
 const WAVES: ServiceName[][] = [['minio', 'spark-master', 'elasticsearch'], ['spark-worker-1', 'spark-worker-2', 'airflow']];
