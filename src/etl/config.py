@@ -6,6 +6,7 @@ The `.env` file is located with ETL_ENV_FILE, else at the project root.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +99,31 @@ def _default_cache_dir() -> str:
     """Where `etl setup` installs runtimes when ETL_CACHE_DIR is empty (as extension/core/paths.ts)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return str(Path(base) / "etl-spark")
+
+
+def state_dir() -> Path:
+    """The native stack's state folder, as extension/core/paths.ts resolves it: ETL_STATE_DIR, else .etl/."""
+    raw = config_values().get("ETL_STATE_DIR", "")
+    return PROJECT_ROOT / raw if raw else PROJECT_ROOT / ".etl"  # an absolute raw wins over the root
+
+
+def usable_dir(setting: str, folder: str | Path) -> Path:
+    """`folder`, created if missing, after proving a file can be written there.
+
+    Raises ConfigError naming the setting and the path, so an unusable folder
+    (read-only, under /proc, a file in the way) fails at once instead of as an errno
+    or a traceback half-way through a run.
+    """
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".write-probe-", dir=path)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"{setting}: {path} is not a usable folder ({reason}); "
+            f"set {setting} to a folder this user can write to"
+        ) from None
+    return path

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ecs_logging
 
-from etl.config import PROJECT_ROOT
+from etl.config import PROJECT_ROOT, usable_dir
 
 LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUP_COUNT = 5
@@ -24,6 +24,11 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)-7s [%(etl_step)s %(etl_run_id)s] %(me
 
 def log_dir() -> Path:
     return Path(os.environ.get("ETL_LOG_DIR") or PROJECT_ROOT / "ETL_logs")
+
+
+def log_file(step: str) -> Path:
+    """Where a step's log is: name this in messages, never a fixed `ETL_logs/...`."""
+    return log_dir() / f"{step}.log"
 
 
 class _RunContext(logging.Filter):
@@ -44,7 +49,11 @@ class _RunContext(logging.Filter):
 
 
 def setup_logging(step: str, run_id: str, *, console_level: int = logging.INFO) -> logging.Logger:
-    """Configure logger `etl.<step>`; safe to call again (e.g. several Airflow tasks in one worker)."""
+    """Configure logger `etl.<step>`; safe to call again (e.g. several Airflow tasks in one worker).
+
+    Raises etl.config.ConfigError when ETL_LOG_DIR cannot be written.
+    """
+    folder = usable_dir("ETL_LOG_DIR", log_dir())  # fails before the logger is touched
     logger = logging.getLogger(f"etl.{step}")
     for handler in list(logger.handlers):
         if getattr(handler, "_etl_owned", False):
@@ -55,8 +64,6 @@ def setup_logging(step: str, run_id: str, *, console_level: int = logging.INFO) 
     logger.setLevel(logging.DEBUG)
     logger.propagate = False  # our handlers are complete; avoid duplicates via root
 
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     file_handler = RotatingFileHandler(
         folder / f"{step}.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
     )

@@ -3,6 +3,8 @@
 fcntl locks are released by the kernel when the holder dies, so a crash never
 leaves a stale lock. They are local to this machine: two hosts writing the same
 MinIO need an external scheduler guarantee (Airflow max_active_runs=1).
+They live in <ETL_STATE_DIR>/locks (ETL_LOCK_DIR moves only them), beside the
+stack's own state, so two stacks with their own state folders never share them.
 """
 from __future__ import annotations
 
@@ -14,14 +16,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from etl.config import PROJECT_ROOT
+from etl.config import state_dir, usable_dir
 from etl.extract.errors import LockBusy
 
 POLL_S = 0.2
 
 
 def lock_dir() -> Path:
-    return Path(os.environ.get("ETL_LOCK_DIR") or PROJECT_ROOT / ".etl" / "locks")
+    return Path(os.environ.get("ETL_LOCK_DIR") or state_dir() / "locks")
+
+
+def lock_setting() -> str:
+    """The setting that decides lock_dir(), for error messages."""
+    return "ETL_LOCK_DIR" if os.environ.get("ETL_LOCK_DIR") else "ETL_STATE_DIR"
 
 
 def lock_path(name: str) -> Path:
@@ -34,7 +41,7 @@ def lock_path(name: str) -> Path:
 def file_lock(name: str, timeout_s: float, what: str) -> Iterator[Path]:
     """Exclusive lock on `name`, waiting up to timeout_s; `what` names it in the error."""
     path = lock_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    usable_dir(lock_setting(), path.parent)
     with open(path, "a+") as handle:
         deadline = time.monotonic() + timeout_s
         while True:
