@@ -4,11 +4,16 @@ Local copy: Backup_data/extracted_paths.json (or $ETL_BACKUP_DIR/extracted_paths
 rewritten atomically (temp file + fsync + os.replace) under a file lock, so readers
 never see half a file and concurrent runs never lose each other's entries.
 The transform step reads it with load_manifest() / extracted_paths().
+
+A run that is still `running` carries its `owner` (host, pid, the pid's start time).
+A later run on the same host whose owner process is gone closes it as `failed`
+(abandoned_runs / close_abandoned_runs), so a killed extractor never stays `running`.
 """
 from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -89,3 +94,62 @@ def update_manifest(path: Path, change: Callable[[dict[str, Any]], None]) -> dic
         document["updated_at"] = utc_now()
         atomic_write_json(path, document)
         return document
+
+
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of `pid` (clock ticks after boot): tells a reused pid apart. None off Linux."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+    return None if fields[0] == "Z" else fields[19]  # a zombie has finished running
+
+
+def run_owner() -> dict[str, Any]:
+    """Who is writing a `running` run: enough to tell, later, whether it is still alive."""
+    pid = os.getpid()
+    return {"host": socket.gethostname(), "pid": pid, "pid_started": _process_start(pid)}
+
+
+def owner_alive(owner: dict[str, Any] | None) -> bool | None:
+    """False when the owner process is gone, True when it runs, None when this host cannot tell."""
+    if not owner or owner.get("host") != socket.gethostname():
+        return None  # another host or container (or a manifest written before owners were recorded)
+    pid = int(owner["pid"])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, belongs to another user
+    started = _process_start(pid)
+    if Path("/proc/self/stat").exists() and started is None:
+        return False  # gone between the two checks, or a zombie
+    recorded = owner.get("pid_started")
+    return not (recorded and started and started != recorded)  # a different process now has that pid
+
+
+def abandoned_runs(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in document["runs"] if r["status"] == "running" and owner_alive(r.get("owner")) is False]
+
+
+def close_abandoned_runs(path: Path) -> list[str]:
+    """Marks `running` runs whose process died (SIGKILL, power cut) as failed; their ids.
+
+    Reads without writing when there is none, so a run that stores nothing leaves the file as it was.
+    """
+    if not abandoned_runs(load_manifest(path)):
+        return []
+    closed: list[str] = []
+
+    def close(document: dict[str, Any]) -> None:
+        for run in abandoned_runs(document):  # again, under the lock
+            owner = run.pop("owner")
+            run.update(status="failed", ended_at=utc_now(), error=(
+                f"the extraction process (pid {owner['pid']} on {owner['host']}) ended without finishing "
+                f"(killed?); the files listed were stored before it stopped; rerun the months to finish"))
+            closed.append(run["run_id"])
+
+    update_manifest(path, close)
+    return closed

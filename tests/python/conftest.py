@@ -1,6 +1,9 @@
 """Shared fixtures. Integration tests use the REAL MinIO named by load_settings()
 (.env + environment, e.g. MINIO_API_PORT=19000), in a bucket of their own that is
-removed at the end, with manifest, logs and locks in a temporary folder."""
+removed at the end, with manifest, logs and locks in a temporary folder.
+
+`minio` signs in with the ETL's key (what the code under test uses); buckets are made
+and removed with `admin` (MINIO_ROOT_USER), since the ETL's key may not."""
 from __future__ import annotations
 
 import os
@@ -12,7 +15,7 @@ import pytest
 
 from etl.config import PROJECT_ROOT, load_settings
 from etl.extract.store import make_client
-from support_buckets import temporary_bucket
+from support_buckets import admin_client, temporary_bucket
 from support_http import ScriptedServer
 
 
@@ -31,19 +34,24 @@ def base_settings():
 
 
 @pytest.fixture(scope="session")
-def minio(base_settings):
-    """A client of the real MinIO; also makes sure the stack's rawzone/gold buckets exist."""
-    client = make_client(base_settings)
-    for bucket in (base_settings.rawzone_bucket, base_settings.gold_bucket):
-        if not client.bucket_exists(bucket):
-            client.make_bucket(bucket)
-    return client
+def admin(base_settings):
+    """A client signed in as MinIO's root user: only for making and removing buckets."""
+    return admin_client(base_settings)
 
 
 @pytest.fixture(scope="session")
-def test_bucket(minio):
+def minio(base_settings, admin):
+    """A client of the real MinIO with the ETL's key; the stack's rawzone/gold buckets exist."""
+    for bucket in (base_settings.rawzone_bucket, base_settings.gold_bucket):
+        if not admin.bucket_exists(bucket):
+            admin.make_bucket(bucket)
+    return make_client(base_settings)
+
+
+@pytest.fixture(scope="session")
+def test_bucket(admin):
     """A bucket only this session uses; emptied and removed afterwards."""
-    yield from temporary_bucket(minio, "rawzone-pytest")
+    yield from temporary_bucket(admin, "rawzone-pytest")
 
 
 @pytest.fixture

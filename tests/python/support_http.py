@@ -4,7 +4,7 @@ Each path gets a list of behaviours, one per request; the last one repeats:
     server.route("/a.parquet", Ok(data))
     server.route("/b.parquet", Status(500), Ok(data))     # 500 then success
     server.route("/c.parquet", Cut(data, at=1000))          # body cut after 1000 bytes
-    server.route("/d.parquet", Stream(500 * MiB))           # generated lazily, never in memory
+    server.route("/d.parquet", FileBody(path))              # a file on disk, streamed, never in memory
 Unknown paths answer 404.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 MiB = 1024 * 1024
 
@@ -35,8 +36,8 @@ class Cut:
 
 
 @dataclass
-class Stream:
-    size: int
+class FileBody:
+    path: Path
 
 
 class ScriptedServer(ThreadingHTTPServer):
@@ -87,9 +88,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(behaviour.body[:behaviour.at])
             self.wfile.flush()
             self.close_connection = True  # the client sees a short body
-        elif isinstance(behaviour, Stream):
-            self._headers(behaviour.size)
-            self._stream(behaviour.size)
+        elif isinstance(behaviour, FileBody):
+            self._headers(behaviour.path.stat().st_size)
+            self._stream(behaviour.path)
 
     def _status(self, code: int) -> None:
         self.send_response(code)
@@ -108,10 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
             if delay_per_mib_s:
                 time.sleep(delay_per_mib_s)
 
-    def _stream(self, size: int) -> None:
-        block = bytes(range(256)) * (MiB // 256)
-        sent = 0
-        while sent < size:
-            chunk = block[: min(MiB, size - sent)]
-            self.wfile.write(chunk)
-            sent += len(chunk)
+    def _stream(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(MiB):
+                self.wfile.write(chunk)

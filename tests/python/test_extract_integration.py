@@ -15,7 +15,8 @@ from etl.extract.errors import SourceFailed, SourceNotFound
 from etl.extract.transfer import TransferOptions
 from etl.manifest import extracted_paths, load_manifest
 from support_cli import assert_no_incomplete_uploads, run_cli
-from support_http import Cut, MiB, Ok, Status, Stream
+from support_http import Cut, FileBody, MiB, Ok, Status
+from support_parquet import trip_parquet, write_big_trip_parquet
 
 pytestmark = pytest.mark.integration
 
@@ -86,7 +87,7 @@ def test_happy_path_cli_objects_checksums_manifests(minio, settings, cli_env, is
 
 def test_rerun_skips_unchanged_and_replaces_changed(minio, settings, http_server):
     bucket, month = settings.rawzone_bucket, "2031-01"
-    url = http_server.route("/2031-01.parquet", Ok(b"first version" * 1000))
+    url = http_server.route("/2031-01.parquet", Ok(trip_parquet(tag=1)))
     template = http_server.base_url + TEMPLATE
     first = extract_months(month, template, None, settings=settings, options=FAST)
     before = minio.stat_object(bucket, _key(month))
@@ -94,16 +95,17 @@ def test_rerun_skips_unchanged_and_replaces_changed(minio, settings, http_server
     after = minio.stat_object(bucket, _key(month))
     assert [f["status"] for f in first.files] == ["uploaded"] and [f["status"] for f in second.files] == ["skipped"]
     assert (after.etag, after.last_modified) == (before.etag, before.last_modified)
-    http_server.route("/2031-01.parquet", Ok(b"second version" * 1000))
+    second_version = trip_parquet(tag=2)
+    http_server.route("/2031-01.parquet", Ok(second_version))
     third = extract_months(month, template, None, settings=settings, options=FAST)
     assert [f["status"] for f in third.files] == ["replaced"]
-    assert minio.stat_object(bucket, _key(month)).metadata["x-amz-meta-sha256"] == _sha(b"second version" * 1000)
+    assert minio.stat_object(bucket, _key(month)).metadata["x-amz-meta-sha256"] == _sha(second_version)
     assert third.files[0]["source_url"] == url
     _remove(minio, bucket, _key(month))
 
 
 def test_server_error_then_success_is_retried(minio, settings, http_server):
-    data = os.urandom(300_000)
+    data = trip_parquet(size=300_000)
     http_server.route("/2031-02.parquet", Status(500), Status(503), Ok(data))
     result = extract_months("2031-02", http_server.base_url + TEMPLATE, None, settings=settings, options=FAST)
     assert result.status == "succeeded" and result.files[0]["sha256"] == _sha(data)
@@ -112,8 +114,8 @@ def test_server_error_then_success_is_retried(minio, settings, http_server):
     _remove(minio, settings.rawzone_bucket, _key("2031-02"))
 
 
-def test_cut_mid_body_stores_nothing(minio, settings, http_server, cli_env):
-    data = os.urandom(24 * MiB)  # > one 16 MiB part: a multipart upload is open when the cut happens
+def test_cut_mid_body_stores_nothing(minio, settings, http_server, cli_env, isolated_state):
+    data = trip_parquet(size=24 * MiB)  # > one 16 MiB part
     http_server.route("/2031-03.parquet", Cut(data, at=20 * MiB))
     result = run_cli(["--months", "2031-03", "--source", http_server.base_url + TEMPLATE, "--no-zones",
                       "--retries", "1", "--backoff", "0", "--run-id", "pytest-cut"], cli_env)
@@ -123,12 +125,12 @@ def test_cut_mid_body_stores_nothing(minio, settings, http_server, cli_env):
     assert http_server.hits["/2031-03.parquet"] == 2
     assert list(minio.list_objects(settings.rawzone_bucket, prefix="yellow_tripdata/year=2031/month=03/")) == []
     assert_no_incomplete_uploads(minio, settings.rawzone_bucket, _key("2031-03"))
-    run = load_manifest()["runs"][-1]
-    assert run["run_id"] == "pytest-cut" and run["status"] == "failed" and run["files"] == []
-    assert "2031-03" in run["error"]
+    # Nothing was stored, so nothing is recorded: the manifest was never written.
+    assert not (isolated_state / "backup" / "extracted_paths.json").exists()
+    assert not list((isolated_state / "locks").glob("*.part"))  # the staging file went too
 
 
-def test_not_found_names_month_and_url(settings, http_server, cli_env):
+def test_not_found_names_month_and_url(settings, http_server, cli_env, isolated_state):
     template = http_server.base_url + "/missing/{YYYY}-{MM}.parquet"
     result = run_cli(["--months", "2031-04", "--source", template, "--no-zones"], cli_env)
     assert result.returncode == 1
@@ -136,7 +138,7 @@ def test_not_found_names_month_and_url(settings, http_server, cli_env):
     assert "month 2031-04" in last and "404" in last and http_server.base_url + "/missing/2031-04.parquet" in last
     with pytest.raises(SourceNotFound):
         extract_months("2031-04", template, None, settings=settings, options=FAST)
-    assert load_manifest()["runs"][-1]["status"] == "failed"
+    assert not (isolated_state / "backup" / "extracted_paths.json").exists()  # nothing stored, nothing recorded
 
 
 def test_permanent_server_error_gives_up(settings, http_server):
@@ -159,7 +161,7 @@ def test_minio_down_names_endpoint(cli_env):
 
 
 def test_concurrent_extractions_of_one_month_are_safe(minio, settings, http_server, cli_env):
-    data = os.urandom(20 * MiB)
+    data = trip_parquet(size=20 * MiB)
     http_server.route("/2031-06.parquet", Ok(data, delay_per_mib_s=0.05))  # ~1 s per download: runs overlap
     args = ["--months", "2031-06", "--source", http_server.base_url + TEMPLATE, "--no-zones", "--progress-json"]
     procs = [subprocess.Popen([sys.executable, "-m", "etl.extract", *args], env=cli_env, cwd=PROJECT_ROOT,
@@ -175,18 +177,22 @@ def test_concurrent_extractions_of_one_month_are_safe(minio, settings, http_serv
     _remove(minio, settings.rawzone_bucket, _key("2031-06"))
 
 
-def test_memory_stays_flat_on_a_500_mb_file(minio, settings, http_server, cli_env):
-    size = 500 * MiB
-    http_server.route("/2031-07.parquet", Stream(size))
-    proc = subprocess.Popen([sys.executable, "-m", "etl.extract", "--months", "2031-07", "--no-zones",
-                             "--source", http_server.base_url + TEMPLATE], env=cli_env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child only
-    stderr = proc.stderr.read().decode()
-    proc.stderr.close()
-    peak_mb = usage.ru_maxrss / 1024
+# Runs a command and prints its peak RSS (KiB). The command is forked from this small
+# process, not from pytest: a forked child starts with its parent's resident pages and
+# ru_maxrss survives exec, so forking from pytest would count pytest's memory too.
+PEAK_RSS = ("import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:]); _, st, ru = os.wait4(p.pid, 0); "
+            "print(ru.ru_maxrss); sys.exit(os.waitstatus_to_exitcode(st))")
+
+
+def test_memory_stays_flat_on_a_500_mb_file(minio, settings, http_server, cli_env, tmp_path):
+    size = write_big_trip_parquet(tmp_path / "big.parquet", 500 * MiB)
+    http_server.route("/2031-07.parquet", FileBody(tmp_path / "big.parquet"))
+    proc = subprocess.run([sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "etl.extract", "--months", "2031-07",
+                           "--no-zones", "--source", http_server.base_url + TEMPLATE], env=cli_env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    peak_mb = int(proc.stdout.split()[-1]) / 1024
     print(f"peak RSS of extracting 500 MiB: {peak_mb:.0f} MB")
-    assert os.waitstatus_to_exitcode(status) == 0, stderr
     assert minio.stat_object(settings.rawzone_bucket, _key("2031-07")).size == size
     _remove(minio, settings.rawzone_bucket, _key("2031-07"))
     assert peak_mb < 250

@@ -32,8 +32,8 @@ PARTITIONED = {"fact_trips": "pickup", "mart_daily_zone": "pickup", "mart_hourly
 
 
 @pytest.fixture(scope="module")
-def gold_bucket(minio):
-    yield from temporary_bucket(minio, "gold-pytest")
+def gold_bucket(admin):
+    yield from temporary_bucket(admin, "gold-pytest")
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,8 @@ export interface ManifestRun {
   minio_endpoint: string;
   error: string | null;
   files: ManifestFile[];
+  /** Only while running: the extractor's process; the next extraction closes the run if it died. */
+  owner?: { host: string; pid: number; pid_started: string | null };
 }
 
 export interface Manifest {

@@ -22,6 +22,13 @@ class SourceFailed(ExtractError):
     """The download kept failing after all retries, or failed for good (4xx)."""
 
 
+class InvalidSource(ExtractError):
+    """The downloaded file is not what the month's object must be (not Parquet, cut short, empty...).
+
+    Raised with what is wrong; the transfer adds the month, the source and what was kept.
+    """
+
+
 class MinioUnavailable(ExtractError):
     """MinIO cannot be reached or refuses our credentials."""
 
@@ -32,7 +39,3 @@ class LockBusy(ExtractError):
 
 class TransientError(Exception):
     """A failure worth retrying (5xx, timeout, reset, short body); internal to the transfer."""
-
-
-class SameContent(Exception):
-    """Raised at end of stream when the object already holds these bytes: aborts the upload."""

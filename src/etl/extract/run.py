@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from etl.config import ConfigError, Settings, load_settings
+from etl.config import ConfigError, Settings, load_settings, usable_dir
 from etl.extract.errors import ExtractError, UsageError
 from etl.extract.layout import (DEFAULT_SOURCE, MANIFEST_PREFIX, ZONES_KEY, check_template, check_url,
                                 default_zones_source, manifest_key, render, s3a_path, trip_key)
@@ -18,8 +18,9 @@ from etl.extract.months import Month, MonthSpecError, parse_month, parse_months
 from etl.extract.progress import ProgressReporter
 from etl.extract.store import connect, put_json
 from etl.extract.transfer import FileTransfer, Job, Outcome, TransferOptions
-from etl.logger import setup_logging
-from etl.manifest import find_run, manifest_path, run_document, update_manifest, utc_now
+from etl.extract.locks import lock_dir, lock_setting
+from etl.logger import log_dir, setup_logging
+from etl.manifest import close_abandoned_runs, find_run, manifest_path, run_document, run_owner, update_manifest, utc_now
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 USE_DEFAULT = "default"  # zones_source value meaning "pick the default for this source"
@@ -85,7 +86,8 @@ def extract_months(
 ) -> ExtractResult:
     """Extracts the months (and the zone table unless zones_source is None) into rawzone.
 
-    Raises ExtractError (UsageError for bad arguments) after recording the failed run.
+    Raises ExtractError (UsageError for bad arguments or settings); a failed run is recorded
+    in the manifest only if it had changed rawzone.
     Callable from an Airflow PythonOperator; use `.to_dict()` for XCom.
     """
     month_list = _months(months)
@@ -98,11 +100,32 @@ def extract_months(
     if not RUN_ID.match(run_id):
         raise UsageError(f"run id {run_id!r} must be 1-100 letters, digits, '.', '_' or '-'")
     settings = _settings(settings)
-    run = _Run(run_id, settings, manifest_path(backup_dir), reporter or ProgressReporter(False), options or TransferOptions())
+    manifest = manifest_path(backup_dir)
+    _check_folders(manifest, "--backup-dir" if backup_dir else "ETL_BACKUP_DIR")
+    run = _Run(run_id, settings, manifest, reporter or ProgressReporter(False), options or TransferOptions())
     return run.execute(month_list, source_template, zones_source)
 
 
+def _check_folders(manifest: Path, backup_setting: str) -> None:
+    """Every folder the run writes, before it starts: a bad setting fails at once, naming itself."""
+    try:
+        usable_dir(backup_setting, manifest.parent)
+        usable_dir(lock_setting(), lock_dir())
+        usable_dir("ETL_LOG_DIR", log_dir())
+    except ConfigError as exc:
+        raise UsageError(f"configuration: {exc}") from None
+
+
 class _Run:
+    """One run. The manifest changes only when rawzone does, or when the run succeeds.
+
+    The run is written as `running` (with its owner) right before its first upload, and
+    each file entry once stored; a run that fails before changing rawzone (a bad source,
+    MinIO down) leaves the manifest byte for byte as it was: its error is on stderr, in
+    the run_done event and in the log. A succeeded run is always recorded, even if
+    every file was skipped, since the transform selects files by run id.
+    """
+
     def __init__(self, run_id: str, settings: Settings, manifest: Path,
                  reporter: ProgressReporter, options: TransferOptions) -> None:
         self.run_id, self.settings, self.manifest = run_id, settings, manifest
@@ -110,15 +133,19 @@ class _Run:
         self.bucket = settings.rawzone_bucket
         self.log = setup_logging("extract", run_id)
         self.files: list[dict[str, Any]] = []
+        self.record: dict[str, Any] = {}
+        self.recorded = False
 
     def execute(self, months: list[Month], source_template: str, zones_source: str | None) -> ExtractResult:
-        self._record_start(months, source_template, zones_source)
+        self._close_abandoned()
+        self.record = self._new_record(months, source_template, zones_source)
         self.reporter.emit("run_start", run_id=self.run_id, months=[str(m) for m in months],
                            source=source_template, zones_source=zones_source, bucket=self.bucket)
         client = None
         try:
             client = connect(self.settings, self.bucket)
-            transfer = FileTransfer(client, self.settings, self.bucket, self.run_id, self.reporter, self.log, self.options)
+            transfer = FileTransfer(client, self.settings, self.bucket, self.run_id, self.reporter, self.log,
+                                    self.options, before_change=self._record_running)
             for job in _jobs(months, source_template, zones_source):
                 self._extract_one(transfer, job)
         except BaseException as exc:
@@ -130,6 +157,11 @@ class _Run:
         self._finish("succeeded", client, None)
         return ExtractResult(self.run_id, "succeeded", str(self.manifest), self.files)
 
+    def _close_abandoned(self) -> None:
+        for run_id in close_abandoned_runs(self.manifest):
+            self.log.warning("run %s was left running by a process that no longer exists: marked failed in %s",
+                             run_id, self.manifest)
+
     def _extract_one(self, transfer: FileTransfer, job: Job) -> None:
         try:
             outcome = transfer.extract(job)
@@ -137,8 +169,9 @@ class _Run:
             self.reporter.emit("file_failed", **job.fields(), url=job.url, error=str(exc))
             raise
         entry = self._entry(job, outcome)
-        update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
         self.files.append(entry)
+        if self.recorded:
+            update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
         self.reporter.emit("file_done", **job.fields(), url=job.url, path=entry["path"], size=outcome.size,
                            sha256=outcome.sha256, status=outcome.status)
         self.log.info("%s %s: %s (%d bytes, sha256 %s)", job.label, outcome.status, entry["path"], outcome.size, outcome.sha256)
@@ -150,28 +183,40 @@ class _Run:
             "extracted_at": utc_now(), "status": outcome.status,
         }
 
-    def _record_start(self, months: list[Month], source_template: str, zones_source: str | None) -> None:
-        run = {
+    def _new_record(self, months: list[Month], source_template: str, zones_source: str | None) -> dict[str, Any]:
+        return {
             "run_id": self.run_id, "step": "extract", "status": "running", "started_at": utc_now(), "ended_at": None,
             "months": [str(m) for m in months], "source_template": source_template, "zones_source": zones_source,
             "bucket": self.bucket, "minio_endpoint": self.settings.minio_url, "error": None, "files": [],
         }
+
+    def _record_running(self) -> None:
+        """Before the first change to rawzone: the run, its owner and the files done so far."""
+        if self.recorded:
+            return
+        run = {**self.record, "owner": run_owner(), "files": list(self.files)}
         update_manifest(self.manifest, lambda doc: doc["runs"].append(run))
+        self.recorded = True
 
     def _finish(self, status: str, client: Any, error: str | None) -> None:
-        def close(doc: dict[str, Any]) -> None:
-            run = find_run(doc, self.run_id)
-            run.update(status=status, ended_at=utc_now(), error=error)
-
-        document = update_manifest(self.manifest, close)
-        if client is not None:
-            self._mirror(client, run_document(document, self.run_id))
+        if self.recorded or status == "succeeded":
+            document = update_manifest(self.manifest, lambda doc: self._close(doc, status, error))
+            if client is not None:
+                self._mirror(client, run_document(document, self.run_id))
         total = sum(f["size"] for f in self.files)
         self.reporter.emit("run_done", run_id=self.run_id, status=status, files=len(self.files), bytes=total,
                            manifest=str(self.manifest), error=error)
         level = logging.INFO if status == "succeeded" else logging.ERROR
-        self.log.log(level, "run %s %s: %d files, %d bytes%s", self.run_id, status, len(self.files), total,
-                     f" ({error})" if error else "")
+        unchanged = "" if self.recorded or status == "succeeded" else "; rawzone and the manifest were not changed"
+        self.log.log(level, "run %s %s: %d files, %d bytes%s%s", self.run_id, status, len(self.files), total,
+                     f" ({error})" if error else "", unchanged)
+
+    def _close(self, document: dict[str, Any], status: str, error: str | None) -> None:
+        if not self.recorded:  # a run that only skipped files: recorded now, whole
+            document["runs"].append({**self.record, "files": list(self.files)})
+        run = find_run(document, self.run_id)
+        run.pop("owner", None)
+        run.update(status=status, ended_at=utc_now(), error=error)
 
     def _mirror(self, client: Any, document: dict[str, Any]) -> None:
         """Best effort: the local manifest is the reference; a failed mirror is only logged."""

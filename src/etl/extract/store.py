@@ -6,11 +6,9 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import urllib3
 from minio import Minio
-from minio.commonconfig import REPLACE, CopySource
 from minio.error import S3Error
 
 from etl.config import Settings
@@ -54,11 +52,14 @@ def unreachable(settings: Settings, exc: BaseException) -> MinioUnavailable:
 
 
 def connect(settings: Settings, bucket: str) -> Minio:
-    """A client whose server answers and whose bucket exists (created when missing)."""
+    """A client whose server answers and whose bucket exists.
+
+    The ETL's key may not create buckets (config/minio-etl-policy.json): `etl up` or the
+    compose minio-init create them with the admin key.
+    """
     client = make_client(settings)
     try:
-        if not client.bucket_exists(bucket):
-            client.make_bucket(bucket)
+        exists = client.bucket_exists(bucket)
     except S3Error as exc:
         raise MinioUnavailable(
             f"MinIO at {settings.minio_url} refused access to bucket {bucket!r} ({exc.code}); "
@@ -67,6 +68,11 @@ def connect(settings: Settings, bucket: str) -> Minio:
         ) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise unreachable(settings, exc) from None
+    if not exists:
+        raise MinioUnavailable(
+            f"bucket {bucket!r} does not exist at MinIO {settings.minio_url}; `etl up` (or the compose "
+            f"minio-init) creates it with the admin key, or fix RAWZONE_BUCKET in .env"
+        )
     return client
 
 
@@ -79,12 +85,6 @@ def stored_sha256(client: Minio, bucket: str, key: str) -> str | None:
             return None
         raise
     return (stat.metadata or {}).get(f"x-amz-meta-{SHA256_META}", "")
-
-
-def set_metadata(client: Minio, bucket: str, key: str, content_type: str, meta: dict[str, str]) -> None:
-    """Replaces user metadata by copying the object onto itself (metadata-only in MinIO)."""
-    headers = {"Content-Type": content_type, **{k: quote(v, safe=":/@=+,.-_") for k, v in meta.items()}}
-    client.copy_object(bucket, key, CopySource(bucket, key), metadata=headers, metadata_directive=REPLACE)
 
 
 def incomplete_uploads(client: Minio, bucket: str, prefix: str) -> list[tuple[str, str]]:

@@ -1,11 +1,12 @@
-"""One file from source URL to MinIO: streamed, hashed, size-checked, retried, all-or-nothing.
+"""One file from source URL to MinIO: downloaded, checked, then uploaded; all-or-nothing.
 
-The body is read in chunks and handed to minio's multipart upload (16 MiB parts), so
-memory stays flat whatever the file size. Any failure before the upload completes
-makes the minio client abort the multipart upload: no partial object can appear.
-The sha256 is only known at the end, so it is written afterwards as user metadata
-(a metadata-only self-copy); an object without it is treated as unverified and is
-replaced on the next run.
+The body is streamed in 1 MiB chunks to a staging file beside the object's lock,
+hashed (sha256) and counted on the way, so memory stays flat whatever the file size.
+Only a complete, size-checked file that passes etl.extract.validate goes to the final
+key, as a multipart upload from the staging file (16 MiB parts) that carries the
+sha256 as user metadata. Until that upload completes the stored object is untouched;
+a failed upload is aborted by the minio client, so no partial object appears. A file
+whose sha256 equals the stored one is not uploaded at all (skipped).
 """
 from __future__ import annotations
 
@@ -13,22 +14,25 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 from minio import Minio
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from etl.config import Settings
-from etl.extract.errors import SameContent, SourceFailed, TransientError
+from etl.extract.errors import InvalidSource, SourceFailed, TransientError
 from etl.extract.layout import s3a_path
 from etl.extract.locks import file_lock
 from etl.extract.months import Month
 from etl.extract.progress import ProgressReporter
 from etl.extract.source import DEFAULT_TIMEOUT, Source, open_source
-from etl.extract.store import SHA256_META, abort_incomplete_uploads, minio_errors, set_metadata, stored_sha256
+from etl.extract.store import SHA256_META, abort_incomplete_uploads, minio_errors, stored_sha256
+from etl.extract.validate import check_trip_file, check_zones_file
 from etl.manifest import utc_now
 
 PART_SIZE = 16 * 1024 * 1024
-READ_CHUNK = PART_SIZE + 1  # one read per part (minio asks part_size+1 to spot the end): fewest copies
+READ_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,15 @@ class Job:
     def label(self) -> str:
         return f"month {self.month}" if self.month else "zone lookup"
 
+    @property
+    def expected(self) -> str:
+        """What the file must be, in error messages."""
+        return "trip file (Parquet)" if self.kind == "trips" else "zone table (CSV)"
+
+    def check(self, path: Path, size: int) -> None:
+        """Raises InvalidSource when the downloaded file cannot be this job's object."""
+        (check_trip_file if self.kind == "trips" else check_zones_file)(path, size)
+
     def fields(self) -> dict:
         """Identifies the file in progress events."""
         return {"kind": self.kind, "month": str(self.month) if self.month else None}
@@ -63,54 +76,59 @@ class Outcome:
     sha256: str
 
 
-class VerifyingReader:
-    """File-like view of a source that hashes and counts; checks the size at end of stream."""
+def download_to(source: Source, target: Path, on_bytes: Callable[[int], None]) -> tuple[int, str]:
+    """Streams the source into `target`; (size, sha256). A body shorter than announced is transient."""
+    hasher = hashlib.sha256()
+    count = 0
+    with open(target, "wb") as out:
+        while chunk := source.read(READ_CHUNK):
+            out.write(chunk)
+            hasher.update(chunk)
+            count += len(chunk)
+            on_bytes(count)
+    if source.size is not None and count != source.size:
+        raise TransientError(f"received {count} of {source.size} bytes from {source.url}")
+    return count, hasher.hexdigest()
 
-    def __init__(self, source: Source, existing_sha: str | None, on_bytes: Callable[[int], None]) -> None:
-        self.source = source
-        self.existing_sha = existing_sha
-        self.on_bytes = on_bytes
-        self.hasher = hashlib.sha256()
-        self.count = 0
 
-    def read(self, amount: int = -1) -> bytes:
-        chunk = self.source.read(READ_CHUNK if amount < 0 else min(amount, READ_CHUNK))
-        if chunk:
-            self.hasher.update(chunk)
-            self.count += len(chunk)
-            self.on_bytes(self.count)
-            return chunk
-        self._check_end()
-        return b""
-
-    def _check_end(self) -> None:
-        expected = self.source.size
-        if expected is not None and self.count != expected:
-            raise TransientError(f"received {self.count} of {expected} bytes from {self.source.url}")
-        if self.existing_sha and self.existing_sha == self.hasher.hexdigest():
-            raise SameContent  # the stored object already holds these bytes
+def _ascii_meta(value: str) -> str:
+    """User metadata travels in HTTP headers: ASCII only (URLs are percent-encoded)."""
+    return quote(value, safe=":/@=+,.-_")
 
 
 class FileTransfer:
-    """Extracts jobs into one bucket with the given options, reporting progress."""
+    """Extracts jobs into one bucket with the given options, reporting progress.
+
+    `before_change` runs right before an upload that changes the bucket (not for a
+    skipped or rejected file): the run records itself in the manifest there, so a run
+    killed after changing rawzone is always in the manifest.
+    """
 
     def __init__(self, client: Minio, settings: Settings, bucket: str, run_id: str,
-                 reporter: ProgressReporter, log: logging.Logger, options: TransferOptions) -> None:
+                 reporter: ProgressReporter, log: logging.Logger, options: TransferOptions,
+                 before_change: Callable[[], None] = lambda: None) -> None:
         self.client, self.settings, self.bucket = client, settings, bucket
         self.run_id, self.reporter, self.log, self.options = run_id, reporter, log, options
+        self.before_change = before_change
 
     def extract(self, job: Job) -> Outcome:
         name = f"{self.settings.minio_endpoint}/{self.bucket}/{job.key}"
-        with file_lock(name, self.options.lock_timeout_s, f"{self.bucket}/{job.key}"):
+        with file_lock(name, self.options.lock_timeout_s, f"{self.bucket}/{job.key}") as lock:
             with minio_errors(self.settings, f"{self.bucket}/{job.key}"):
                 if abort_incomplete_uploads(self.client, self.bucket, job.key):
                     self.log.warning("aborted an unfinished upload of %s left by an interrupted run", job.key)
                 existing = stored_sha256(self.client, self.bucket, job.key)
             self.reporter.emit("file_start", **job.fields(), url=job.url, path=s3a_path(self.bucket, job.key))
             self.log.info("extracting %s from %s", job.label, job.url)
-            return self._with_retries(job, existing)
+            staging = lock.with_suffix(".part")  # only the lock's holder uses it; a killed run's leftover is overwritten
+            try:
+                size, sha256 = self._with_retries(job, staging)
+                self._check(job, staging, size, existing)
+                return self._store(job, staging, size, sha256, existing)
+            finally:
+                staging.unlink(missing_ok=True)
 
-    def _with_retries(self, job: Job, existing: str | None) -> Outcome:
+    def _with_retries(self, job: Job, staging: Path) -> tuple[int, str]:
         attempts = self.options.retries + 1
         retrying = Retrying(
             stop=stop_after_attempt(attempts),
@@ -120,7 +138,7 @@ class FileTransfer:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, job, existing)
+            return retrying(self._download, job, staging)
         except TransientError as exc:
             raise SourceFailed(
                 f"{job.label}: download from {job.url} failed after {attempts} attempts ({exc}); "
@@ -133,23 +151,34 @@ class FileTransfer:
         self.log.warning("%s: attempt %d failed (%s); retrying in %.1fs", job.label, state.attempt_number, error, delay)
         self.reporter.emit("retry", **job.fields(), attempt=state.attempt_number, delay_s=round(delay, 2), error=error)
 
-    def _attempt(self, job: Job, existing: str | None) -> Outcome:
+    def _download(self, job: Job, staging: Path) -> tuple[int, str]:
         with open_source(job.url, job.label, self.options.timeout) as source:
             progress = lambda done: self.reporter.bytes(done, source.size, **job.fields())  # noqa: E731
-            reader = VerifyingReader(source, existing, progress)
-            try:
-                with minio_errors(self.settings, f"{self.bucket}/{job.key}"):
-                    self.client.put_object(self.bucket, job.key, reader, length=-1, part_size=PART_SIZE,
-                                           content_type=job.content_type)
-            except SameContent:
-                status = "skipped"
-            else:
-                status = "uploaded" if existing is None else "replaced"
-                self._stamp(job, reader.hasher.hexdigest())
-            self.reporter.bytes(reader.count, source.size, final=True, **job.fields())
-            return Outcome(status, reader.count, reader.hasher.hexdigest())
+            size, sha256 = download_to(source, staging, progress)
+            self.reporter.bytes(size, source.size, final=True, **job.fields())
+            return size, sha256
 
-    def _stamp(self, job: Job, sha256: str) -> None:
+    def _check(self, job: Job, staging: Path, size: int, existing: str | None) -> None:
+        """Validation happens on the complete download, before anything in the bucket changes."""
+        try:
+            job.check(staging, size)
+        except InvalidSource as exc:
+            kept = f"{self.bucket}/{job.key} was left as it was" if existing is not None else "nothing was stored for it"
+            raise InvalidSource(
+                f"{job.label}: the source {job.url} is not a usable {job.expected}: {exc}; {kept}; "
+                f"check the source (--source) and rerun"
+            ) from None
+
+    def _store(self, job: Job, staging: Path, size: int, sha256: str, existing: str | None) -> Outcome:
+        if existing == sha256:
+            return Outcome("skipped", size, sha256)  # the stored object already holds these bytes
+        self.before_change()
         meta = {SHA256_META: sha256, "source-url": job.url, "run-id": self.run_id, "extracted-at": utc_now()}
-        with minio_errors(self.settings, f"{self.bucket}/{job.key}"):
-            set_metadata(self.client, self.bucket, job.key, job.content_type, meta)
+        with open(staging, "rb") as body, minio_errors(self.settings, f"{self.bucket}/{job.key}"):
+            # The object and its sha256 appear together when the (multipart) upload completes.
+            # One part at a time: minio queues parts read ahead for its thread pool without a bound,
+            # and a local file is read far faster than it uploads (memory would grow with the file).
+            self.client.put_object(self.bucket, job.key, body, length=size, part_size=PART_SIZE,
+                                   content_type=job.content_type, num_parallel_uploads=1,
+                                   metadata={k: _ascii_meta(v) for k, v in meta.items()})
+        return Outcome("uploaded" if existing is None else "replaced", size, sha256)
