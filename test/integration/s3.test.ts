@@ -29,11 +29,13 @@ async function emptyBucket(client: Client, bucket: string): Promise<void> {
 
 const config = projectConfig();
 const client = s3Client(config);
+/** The ETL's key may not make or remove buckets: the root user does that for the test. */
+const admin = s3Client(config, { accessKey: config.minio.rootUser, secretKey: config.minio.rootPassword });
 const bucket = `${config.buckets.rawzone}-s3test-${randomBytes(4).toString('hex')}`;
 
 describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
   before(async () => {
-    await client.makeBucket(bucket, config.minio.region);
+    await admin.makeBucket(bucket, config.minio.region);
     // 1,203 objects directly under big/, plus sub-folders and a file at the root.
     await putMany(client, bucket, Array.from({ length: 1203 }, (_, i) => `big/obj-${String(i).padStart(5, '0')}.txt`));
     await putMany(client, bucket, ['big/sub-a/x.txt', 'big/sub-b/y.txt']);
@@ -42,7 +44,7 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
 
   after(async () => {
     await emptyBucket(client, bucket);
-    await client.removeBucket(bucket);
+    await admin.removeBucket(bucket);
   });
 
   test('a large prefix comes page by page: every entry once, folders and objects apart', async () => {

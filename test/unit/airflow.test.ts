@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { TaskInstance } from '../../extension/core/airflow/client';
 import { describeChange, failedTasks, pipelineConf, taskChanges, type TaskChange } from '../../extension/core/airflow/pipelineRun';
 import { EtlError } from '../../extension/core/errors';
-import { etlPolicy } from '../../extension/core/stack/minioUser';
+import { etlPolicy, etlPolicyText } from '../../extension/core/stack/minioUser';
+import { ROOT } from '../helpers/cli';
 
 const task = (task_id: string, state: string | null, try_number = 1): TaskInstance => ({ task_id, state, try_number });
 
@@ -33,10 +34,19 @@ test('failed and upstream-failed tasks are the failures', () => {
   assert.deepEqual(failedTasks(tasks).map((t) => t.task_id), ['extract', 'clean_and_transform']);
 });
 
-test("the ETL's MinIO policy covers its buckets and their scratch siblings only", () => {
-  const policy = etlPolicy({ rawzone: 'rawzone', gold: 'gold' }) as { Statement: { Resource: string[] }[] };
-  assert.deepEqual(policy.Statement[0].Resource, [
-    'arn:aws:s3:::rawzone', 'arn:aws:s3:::rawzone/*', 'arn:aws:s3:::rawzone-*', 'arn:aws:s3:::rawzone-*/*',
-    'arn:aws:s3:::gold', 'arn:aws:s3:::gold/*', 'arn:aws:s3:::gold-*', 'arn:aws:s3:::gold-*/*',
+test("the ETL's MinIO policy comes from config/minio-etl-policy.json: objects in its buckets, no administration", () => {
+  const policy = etlPolicy(ROOT, { rawzone: 'raw', gold: 'golden' }) as { Statement: { Action: string[]; Resource: string[] }[] };
+  const resources = policy.Statement.flatMap((s) => s.Resource);
+  assert.deepEqual([...new Set(resources.map((r) => r.replace(/\/\*$/, '')))].sort(), [
+    'arn:aws:s3:::golden', 'arn:aws:s3:::golden-*', 'arn:aws:s3:::raw', 'arn:aws:s3:::raw-*',
   ]);
+  const actions = policy.Statement.flatMap((s) => s.Action);
+  for (const forbidden of ['s3:*', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:CreateBucket', 's3:DeleteBucket']) {
+    assert.ok(!actions.includes(forbidden), `${forbidden} must not be granted`);
+  }
+  assert.ok(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'].every((a) => actions.includes(a)));
+});
+
+test('a placeholder the code does not fill is an error naming the file', () => {
+  assert.throws(() => etlPolicyText('{"x": "${OTHER_BUCKET}"}', { rawzone: 'r', gold: 'g' }), /minio-etl-policy\.json has a placeholder .*\$\{OTHER_BUCKET\}/);
 });

@@ -1,35 +1,45 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
+import { EtlError } from '../errors';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { runTool } from '../run';
 
 /** The MinIO policy (and its name) that limits the ETL's key to its two buckets. */
 export const ETL_POLICY_NAME = 'etl-pipeline';
 
+/** The one policy file, shared with the compose minio-init: placeholders for the bucket names. */
+export const ETL_POLICY_FILE = join('config', 'minio-etl-policy.json');
+
 /**
- * Everything in rawzone and gold, and in their scratch siblings `rawzone-*` / `gold-*`
- * (the tests' throw-away buckets); no other bucket, no administration.
+ * The policy text for these buckets: objects in rawzone and gold (and their scratch
+ * siblings `rawzone-*` / `gold-*`, the tests' throw-away buckets) may be listed, read,
+ * written and deleted; nothing else: no bucket policy, no bucket creation or deletion.
  */
-export function etlPolicy(buckets: EtlConfig['buckets']): object {
-  const names = [buckets.rawzone, `${buckets.rawzone}-*`, buckets.gold, `${buckets.gold}-*`];
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: names.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]) }],
-  };
+export function etlPolicyText(template: string, buckets: EtlConfig['buckets']): string {
+  const text = template.replaceAll('${RAWZONE_BUCKET}', buckets.rawzone).replaceAll('${GOLD_BUCKET}', buckets.gold);
+  const left = /\$\{[A-Z_]+\}/.exec(text);
+  if (left) throw new EtlError(`${ETL_POLICY_FILE} has a placeholder this code does not fill: ${left[0]}`, 'use ${RAWZONE_BUCKET} or ${GOLD_BUCKET}');
+  JSON.parse(text); // a broken file fails here, not inside mc
+  return text;
+}
+
+export function etlPolicy(root: string, buckets: EtlConfig['buckets']): object {
+  return JSON.parse(etlPolicyText(readFileSync(join(root, ETL_POLICY_FILE), 'utf8'), buckets)) as object;
 }
 
 /**
  * Creates (or updates) the ETL's MinIO user from MINIO_ACCESS_KEY/MINIO_SECRET_KEY
  * with the bucket-limited policy, through `mc admin` as root: MinIO's admin API
- * has no JavaScript client. Idempotent, so `etl up` runs it every time.
+ * has no JavaScript client. Idempotent, so `etl up` runs it every time; `policy create`
+ * replaces a policy of the same name, so an existing user gets the current file's policy.
  */
 export async function ensureEtlUser(config: EtlConfig): Promise<void> {
   const mc = requireRuntime(locateRuntimes(config.paths.root, config.paths.cache).mc, 'MinIO client mc');
   const dir = join(config.paths.state, 'mc');
   mkdirSync(dir, { recursive: true });
   const policyFile = join(dir, `${ETL_POLICY_NAME}.json`);
-  writeFileSync(policyFile, JSON.stringify(etlPolicy(config.buckets), null, 2));
+  writeFileSync(policyFile, JSON.stringify(etlPolicy(config.paths.root, config.buckets), null, 2));
   const { rootUser, rootPassword, accessKey, secretKey, apiPort } = config.minio;
   // Credentials travel in the environment and on stdin, never in the argument list.
   const admin = `http://${encodeURIComponent(rootUser)}:${encodeURIComponent(rootPassword)}@${config.bindHost}:${apiPort}`;
