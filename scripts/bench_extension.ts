@@ -24,7 +24,9 @@ const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const root = findProjectRoot(__dirname);
 const config = loadConfig(root);
 const client = s3Client(config);
-const BUCKET = 'etl-bench-100k';
+/** The ETL's key may not make or remove buckets: MinIO's root user does, for the benchmark. */
+const admin = s3Client(config, { accessKey: config.minio.rootUser, secretKey: config.minio.rootPassword });
+const BUCKET = `${config.buckets.rawzone}-bench-100k`;
 const PREFIX = 'big/';
 
 function row(what: string, value: string, peer: string) {
@@ -48,7 +50,7 @@ function activationLoad(): void {
 }
 
 async function fillBucket(): Promise<void> {
-  if (!(await client.bucketExists(BUCKET))) await client.makeBucket(BUCKET, config.minio.region);
+  if (!(await admin.bucketExists(BUCKET))) await admin.makeBucket(BUCKET, config.minio.region);
   const have = (await listPage(client, BUCKET, PREFIX, { pageSize: 1, filter: `o-${String(OBJECTS - 1).padStart(6, '0')}` })).objects.length;
   if (have) return;
   const started = performance.now();
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--keep')) {
     const keys = (await listAllKeys(client, BUCKET, '')).map((e) => e.key);
     for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(BUCKET, keys.slice(i, i + 1000));
-    await client.removeBucket(BUCKET);
+    await admin.removeBucket(BUCKET);
   }
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Throughput of `python -m etl.extract` against `curl URL | mc pipe` on the same files.
 
-Serves N random files of ~100 MB from a local HTTP server, extracts them into a
-temporary bucket of the MinIO named by .env (MINIO_API_PORT etc. may be overridden
+Serves N trip files (Parquet, random padding so nothing compresses) of ~100 MB from a
+local HTTP server, extracts them into a temporary bucket `rawzone-bench-*` (made and
+removed with the admin key, MINIO_ROOT_USER) of the MinIO named by .env (MINIO_API_PORT etc. may be overridden
 in the environment), then pipes the same files with curl + mc, and prints both
 MB/s and their ratio. Everything it creates (files, bucket) is removed at the end.
 
@@ -19,13 +20,18 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from etl.config import load_settings  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from etl.config import config_values, load_settings  # noqa: E402
+from etl.extract.validate import TRIP_COLUMNS  # noqa: E402
 from etl.extract.store import make_client  # noqa: E402
 
 MB = 1_000_000
@@ -55,16 +61,31 @@ def serve(folder: Path) -> ThreadingHTTPServer:
     return server
 
 
+def _row_group(rows: int, padding: int) -> pa.Table:
+    """The trip columns the extractor checks for, plus random bytes nothing can compress."""
+    columns = {name: pa.array([1] * rows, pa.int64()) for name in TRIP_COLUMNS}
+    columns["padding"] = pa.array([os.urandom(padding) for _ in range(rows)], pa.binary())
+    return pa.table(columns)
+
+
 def make_files(folder: Path, count: int, size: int) -> list[str]:
-    """bench_2099-01.bin ... : random bytes, so nothing can compress them."""
+    """bench_2099-01.parquet ... : trip files the extractor accepts, of about `size` bytes."""
     names = []
     for index in range(count):
-        name = f"bench_2099-{index + 1:02d}.bin"
-        with open(folder / name, "wb") as handle:
+        name = f"bench_2099-{index + 1:02d}.parquet"
+        group = _row_group(10, MB // 10)
+        with pq.ParquetWriter(folder / name, group.schema, compression="none") as writer:
             for _ in range(size // MB):
-                handle.write(os.urandom(MB))
+                writer.write_table(_row_group(10, MB // 10))
         names.append(name)
     return names
+
+
+def admin_client(settings):
+    """Buckets are made and removed by MinIO's root user: the ETL's key may not."""
+    values = config_values()
+    return make_client(replace(settings, minio_access_key=values["MINIO_ROOT_USER"],
+                               minio_secret_key=values["MINIO_ROOT_PASSWORD"]))
 
 
 def run_extract(base_url: str, count: int, bucket: str, state: Path) -> float:
@@ -73,7 +94,7 @@ def run_extract(base_url: str, count: int, bucket: str, state: Path) -> float:
     months = f"2099-01..2099-{count:02d}"
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "etl.extract", "--months", months, "--no-zones",
-                    "--source", base_url + "/bench_{YYYY}-{MM}.bin"], env=env, check=True,
+                    "--source", base_url + "/bench_{YYYY}-{MM}.parquet"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
@@ -105,8 +126,8 @@ def main() -> int:
         print(f"bench: mc not found at {args.mc}; run `etl setup` or pass --mc PATH", file=sys.stderr)
         return 1
     settings = load_settings()
-    client = make_client(settings)
-    bucket = f"bench-{secrets.token_hex(4)}"
+    client = admin_client(settings)
+    bucket = f"{settings.rawzone_bucket}-bench-{secrets.token_hex(4)}"
     client.make_bucket(bucket)
     total_mb = args.files * args.size_mb
     with tempfile.TemporaryDirectory(prefix="etl-bench-") as tmp:

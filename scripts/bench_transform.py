@@ -24,7 +24,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from etl.config import PROJECT_ROOT, load_settings
+from etl.config import PROJECT_ROOT, config_values, load_settings
 from etl.extract.months import Month
 from etl.extract.run import extract_months
 from etl.extract.store import make_client
@@ -149,7 +149,9 @@ def main() -> int:
         os.environ.update(RAWZONE_BUCKET=raw, GOLD_BUCKET=gold, ETL_BACKUP_DIR=str(work / "backup"),
                           ETL_LOCK_DIR=str(work / "locks"), ETL_LOG_DIR=str(work / "logs"))
         settings = load_settings()
-        client = make_client(settings)
+        values = config_values()  # buckets are made and removed by MinIO's root user: the ETL's key may not
+        client = make_client(replace(settings, minio_access_key=values["MINIO_ROOT_USER"],
+                                     minio_secret_key=values["MINIO_ROOT_PASSWORD"]))
         for bucket in (raw, gold):
             client.make_bucket(bucket)
         try:
