@@ -6,7 +6,7 @@ import { registerStackCommands } from './cli/stack';
 import { registerTransformCommand } from './cli/transform';
 import { registerTriggerCommand } from './cli/trigger';
 import { registerWhichCommand } from './cli/which';
-import { describeError } from './core/errors';
+import { UsageError, describeError } from './core/errors';
 
 /** The `etl` CLI: only wiring; each area registers its commands (extension/cli/*). */
 function buildProgram(): Command {
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`error: ${describeError(error)}\n`);
-    return 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { openProject } from '../core/project';
 import { consoleReporter } from '../core/reporter';
-import { SETUP_COMPONENTS, runSetup } from '../core/setup';
+import { SETUP_COMPONENTS, runSetup, selectComponents } from '../core/setup';
 import { commaList } from './args';
 
 export function registerSetupCommand(program: Command): void {
@@ -10,6 +10,7 @@ export function registerSetupCommand(program: Command): void {
     .description('install every pinned runtime into the cache (idempotent)')
     .addOption(new Option('--only <components>', `comma-separated subset of: ${SETUP_COMPONENTS.map((c) => c.name).join(', ')}`).argParser(commaList))
     .action(async (options: { only?: string[] }) => {
+      selectComponents(options.only); // a usage error before anything is printed
       const config = openProject();
       const reporter = consoleReporter();
       reporter.step(`cache: ${config.paths.cache}`);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { EtlError } from './errors';
@@ -49,14 +49,38 @@ export type RawEnv = Record<string, string | undefined>;
 export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): EtlConfig {
   const { values, overrides } = readEnvFiles(root, env);
   const cache = values.ETL_CACHE_DIR || defaultCacheDir(env);
-  return { ...parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined)), overrides };
+  return { ...parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined, env)), overrides };
 }
 
+/** `.env` holds MinIO's root password: only its owner may read it. */
+export const ENV_FILE_MODE = 0o600;
+
+/**
+ * Creates `.env` from `.env.example` with mode 600 when missing. An existing `.env` that
+ * group or others may read is fixed (chmod 600) rather than only warned about: it holds the
+ * root password, and its owner keeps read and write. Returns whether the file was created.
+ */
 export function ensureEnvFile(root: string): boolean {
   const envFile = join(root, '.env');
-  if (existsSync(envFile)) return false;
-  copyFileSync(join(root, '.env.example'), envFile);
+  if (existsSync(envFile)) {
+    tightenEnvFile(envFile);
+    return false;
+  }
+  try {
+    // 'wx': created here with the mode from the start (no window with a readable file), never overwritten.
+    writeFileSync(envFile, readFileSync(join(root, '.env.example')), { mode: ENV_FILE_MODE, flag: 'wx' });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    return false; // another process created it meanwhile
+  }
+  chmodSync(envFile, ENV_FILE_MODE); // the umask may have removed bits, never added: this is exact
   return true;
+}
+
+function tightenEnvFile(envFile: string): void {
+  const info = statSync(envFile);
+  const isOwner = typeof process.getuid !== 'function' || info.uid === process.getuid();
+  if ((info.mode & 0o077) !== 0 && isOwner) chmodSync(envFile, ENV_FILE_MODE);
 }
 
 /** Environment variables the Python jobs read besides .env keys (etl/config.py): ETL_BACKUP_DIR, ETL_LOG_DIR ... */

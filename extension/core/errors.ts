@@ -14,6 +14,14 @@ export class EtlError extends Error {
   }
 }
 
+/** Bad arguments or settings given by the user: the CLI exits with 2 (README: exit codes). */
+export class UsageError extends EtlError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'UsageError';
+  }
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof EtlError) return error.describe();
   return error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { EtlError } from './errors';
 
 /** The project root is the nearest folder above `start` that holds `.env.example`. */
 export function findProjectRoot(start: string = process.cwd()): string {
@@ -28,11 +29,15 @@ export interface ProjectPaths {
   pids: string;
   data: string;
   serviceLogs: string;
+  /** The ETL steps' logs: $ETL_LOG_DIR, else ETL_logs/ (as src/etl/logger.py). */
   etlLogs: string;
+  /** The extraction manifest's folder: $ETL_BACKUP_DIR, else Backup_data/ (as src/etl/manifest.py). */
+  backup: string;
   cache: string;
 }
 
-export function projectPaths(root: string, cacheDir: string, stateDir?: string): ProjectPaths {
+/** ETL_LOG_DIR and ETL_BACKUP_DIR come from the process environment only, as on the Python side. */
+export function projectPaths(root: string, cacheDir: string, stateDir?: string, env: NodeJS.ProcessEnv = {}): ProjectPaths {
   const state = stateDir ? resolve(root, stateDir) : join(root, '.etl');
   return {
     root,
@@ -40,7 +45,56 @@ export function projectPaths(root: string, cacheDir: string, stateDir?: string):
     pids: join(state, 'pids'),
     data: join(state, 'data'),
     serviceLogs: join(state, 'logs'),
-    etlLogs: join(root, 'ETL_logs'),
+    etlLogs: env.ETL_LOG_DIR ? resolve(root, env.ETL_LOG_DIR) : join(root, 'ETL_logs'),
+    backup: env.ETL_BACKUP_DIR ? resolve(root, env.ETL_BACKUP_DIR) : join(root, 'Backup_data'),
     cache: cacheDir,
   };
+}
+
+/**
+ * Every folder the stack and the jobs write, proven writable (created when missing), so a bad
+ * setting fails at once with its name and path, not as a hang, an errno or a Python traceback.
+ */
+export function assertUsableFolders(paths: ProjectPaths): void {
+  assertUsableDir('ETL_STATE_DIR', paths.state);
+  assertUsableDir('ETL_BACKUP_DIR', paths.backup);
+  assertUsableDir('ETL_LOG_DIR', paths.etlLogs);
+}
+
+export function assertUsableDir(setting: string, dir: string): void {
+  try {
+    makeFolders(dir);
+    const probe = join(dir, `.write-probe-${process.pid}-${Date.now()}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new EtlError(`${setting}: ${dir} is not a usable folder (${folderProblem(error)})`, `set ${setting} to a folder this user can write to`);
+  }
+}
+
+/** mkdir one level at a time: Node's recursive mkdir never returns for a path under /proc. */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let current = resolve(dir);
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (existsSync(current) && !statSync(current).isDirectory()) throw Object.assign(new Error(current), { code: 'ENOTDIR' });
+  for (const folder of missing) mkdirSync(folder);
+}
+
+function folderProblem(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const known: Record<string, string> = {
+    ENOENT: 'it cannot be created there',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a file is in the way',
+    ENOSPC: 'no space left on the device',
+  };
+  return (code && known[code]) ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,7 +1,9 @@
 import { loadConfig, type EtlConfig } from './config';
-import { findProjectRoot } from './paths';
+import { assertUsableFolders, findProjectRoot } from './paths';
 
-/** The configuration of the project at or above the working directory. */
+/** The configuration of the project at or above the working directory, its folders proven writable. */
 export function openProject(cwd: string = process.cwd()): EtlConfig {
-  return loadConfig(process.env.ETL_PROJECT_ROOT || findProjectRoot(cwd));
+  const config = loadConfig(process.env.ETL_PROJECT_ROOT || findProjectRoot(cwd));
+  assertUsableFolders(config.paths);
+  return config;
 }

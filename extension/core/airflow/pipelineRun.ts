@@ -1,4 +1,4 @@
-import { EtlError } from '../errors';
+import { UsageError } from '../errors';
 import type { TaskInstance } from './client';
 
 /** The DAG dags/etl_pipeline.py defines. */
@@ -20,12 +20,12 @@ const TEMPLATE = /^(file|https?):\/\/.*\{YYYY\}.*\{MM\}/;
 export function pipelineConf(request: TriggerRequest): Record<string, string> {
   const conf: Record<string, string> = {};
   if (request.month) {
-    if (!MONTH.test(request.month)) throw new EtlError(`month "${request.month}" is not YYYY-MM`, 'for example --month 2024-01');
+    if (!MONTH.test(request.month)) throw new UsageError(`month "${request.month}" is not YYYY-MM`, 'for example --month 2024-01');
     conf.month = request.month;
   }
   if (request.source) {
     if (request.source !== 'sample' && !TEMPLATE.test(request.source)) {
-      throw new EtlError(`source "${request.source}" is neither "sample" nor a URL template`, 'use a file://, http:// or https:// URL containing {YYYY} and {MM}');
+      throw new UsageError(`source "${request.source}" is neither "sample" nor a URL template`, 'use a file://, http:// or https:// URL containing {YYYY} and {MM}');
     }
     conf.source = request.source;
   }

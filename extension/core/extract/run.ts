@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
-import { EtlError } from '../errors';
+import { EtlError, UsageError } from '../errors';
 import { runEtlModule } from '../pythonModule';
 import { parseEventLine, type ExtractEvent } from './events';
 
@@ -58,7 +58,8 @@ export async function runExtract(config: EtlConfig, request: ExtractRequest, onE
   const result = await child;
   if (signal?.aborted) throw new ExtractCancelled();
   if (result.exitCode === 0 && done?.status === 'succeeded') return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
-  throw new EtlError(extractorError(stderr.join('\n'), done?.error ?? null, result.exitCode));
+  const message = extractorError(stderr.join('\n'), done?.error ?? null, result.exitCode);
+  throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: the extractor's usage error
 }
 
 /** The extractor's own `etl extract: error: …` line when there is one. */

@@ -25,7 +25,7 @@ export async function openLogSource(sink: RecordSink, options: OpenLogSourceOpti
       return es;
     } catch (error) {
       es.stop();
-      options.onFallback?.(`Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ETL_logs/*.log instead`);
+      options.onFallback?.(`Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ${options.logDir}/*.log instead`);
     }
   }
   const files = new FileLogTail(options.logDir, sink, { filter: options.filter, fromStart: options.fromStart });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EtlError } from '../errors';
+import { UsageError } from '../errors';
 import type { Reporter } from '../reporter';
 import { isInstalled, markInstalled, type SetupComponent, type SetupContext } from './component';
 import { airflow } from './airflow';
@@ -22,7 +22,7 @@ export function selectComponents(only?: string[]): SetupComponent[] {
   if (!only?.length) return SETUP_COMPONENTS;
   const known = SETUP_COMPONENTS.map((c) => c.name);
   const unknown = only.filter((name) => !known.includes(name));
-  if (unknown.length) throw new EtlError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
+  if (unknown.length) throw new UsageError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
   return SETUP_COMPONENTS.filter((c) => only.includes(c.name));
 }
 

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
-import { EtlError } from '../errors';
+import { EtlError, UsageError } from '../errors';
 import { runEtlModule } from '../pythonModule';
 import { describeProgress, fetchStages, findDriverUi, summarizeStages, type SparkProgress } from '../spark/restApi';
 import { parseTransformLine, type QualityReport, type TransformEvent } from './events';
@@ -88,7 +88,8 @@ export async function runTransform(config: EtlConfig, request: TransformRequest,
     const result = await child;
     if (signal?.aborted) throw new TransformCancelled();
     if (result.exitCode === 0 && done?.status === 'succeeded' && done.report) return { ...done.report, report_path: done.report_path ?? undefined };
-    throw new EtlError(transformError(stderrTail, done?.error ?? null, result.exitCode));
+    const message = transformError(stderrTail, done?.error ?? null, result.exitCode);
+    throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: argparse's usage error
   } finally {
     stopPolling();
   }
