@@ -172,6 +172,7 @@ def test_concurrent_extractions_of_one_month_are_safe(minio, settings, http_serv
     assert statuses == ["skipped", "uploaded"]
     stat = minio.stat_object(settings.rawzone_bucket, _key("2031-06"))
     assert stat.size == len(data) and stat.metadata["x-amz-meta-sha256"] == _sha(data)
+    assert _sha(minio.get_object(settings.rawzone_bucket, _key("2031-06")).read()) == _sha(data)  # 2 parts, in order
     assert_no_incomplete_uploads(minio, settings.rawzone_bucket, _key("2031-06"))
     assert len(load_manifest()["runs"]) == 2  # both runs recorded, none lost
     _remove(minio, settings.rawzone_bucket, _key("2031-06"))

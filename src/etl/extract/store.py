@@ -5,13 +5,18 @@ import contextlib
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import urllib3
 from minio import Minio
+from minio.datatypes import Part
 from minio.error import S3Error
+from minio.helpers import genheaders
 
-from etl.config import Settings
+from etl.config import Settings, state_dir
 from etl.extract.errors import ExtractError, MinioUnavailable
 
 SHA256_META = "sha256"
@@ -104,6 +109,56 @@ def abort_incomplete_uploads(client: Minio, bucket: str, key: str) -> int:
     return len(stale)
 
 
+def upload_file(client: Minio, bucket: str, key: str, path: Path, size: int, *, part_size: int, parallel: int,
+                content_type: str, metadata: dict[str, str]) -> None:
+    """A local file to `key`, `parallel` parts in flight and in memory at most.
+
+    minio's put_object reads a file's parts ahead for its thread pool without any bound
+    (a 500 MB file would sit in memory); this keeps its parallelism with a bound. The
+    object appears only when the upload completes; any failure aborts it. The multipart
+    calls are minio's private ones, pinned with the package (as incomplete_uploads above).
+    """
+    if size <= part_size:
+        with open(path, "rb") as body:
+            client.put_object(bucket, key, body, size, content_type=content_type, metadata=metadata)
+        return
+    headers = genheaders(metadata, None, None, None, False)
+    headers["Content-Type"] = content_type
+    upload_id = client._create_multipart_upload(bucket, key, headers)  # noqa: SLF001
+    try:
+        parts = _upload_parts(client, bucket, key, upload_id, path, part_size, parallel)
+        client._complete_multipart_upload(bucket, key, upload_id, parts)  # noqa: SLF001
+    except BaseException:
+        client._abort_multipart_upload(bucket, key, upload_id)  # noqa: SLF001
+        raise
+
+
+def _upload_parts(client: Minio, bucket: str, key: str, upload_id: str, path: Path, part_size: int,
+                  parallel: int) -> list[Part]:
+    slots = threading.BoundedSemaphore(parallel)  # a part is read only when one is free
+
+    def send(number: int, data: bytes) -> Part:
+        try:
+            return Part(number, client._upload_part(bucket, key, data, None, upload_id, number))  # noqa: SLF001
+        finally:
+            slots.release()
+
+    futures = []
+    with ThreadPoolExecutor(max_workers=parallel) as pool, open(path, "rb") as body:
+        number = 0
+        while True:
+            slots.acquire()
+            data = body.read(part_size)
+            if not data:
+                slots.release()
+                break
+            number += 1
+            futures.append(pool.submit(send, number, data))
+            if any(f.done() and f.exception() for f in futures):
+                break  # a part failed: stop reading, report it below
+    return [f.result() for f in futures]
+
+
 def put_json(client: Minio, bucket: str, key: str, document: dict) -> None:
     data = json.dumps(document, indent=2).encode()
     client.put_object(bucket, key, io.BytesIO(data), len(data), content_type="application/json")
@@ -117,7 +172,7 @@ def minio_errors(settings: Settings, what: str) -> Iterator[None]:
     except S3Error as exc:
         raise ExtractError(
             f"MinIO at {settings.minio_url} failed on {what}: {exc.code} {exc.message}; "
-            f"check the server log (.etl/) and rerun"
+            f"check MinIO's log ({state_dir() / 'logs' / 'minio.log'} on the native stack) and rerun"
         ) from None
     except urllib3.exceptions.HTTPError as exc:
         raise unreachable(settings, exc) from None

@@ -3,8 +3,8 @@
 The body is streamed in 1 MiB chunks to a staging file beside the object's lock,
 hashed (sha256) and counted on the way, so memory stays flat whatever the file size.
 Only a complete, size-checked file that passes etl.extract.validate goes to the final
-key, as a multipart upload from the staging file (16 MiB parts) that carries the
-sha256 as user metadata. Until that upload completes the stored object is untouched;
+key, as a multipart upload from the staging file (16 MiB parts, 3 in flight) that
+carries the sha256 as user metadata. Until that upload completes the stored object is untouched;
 a failed upload is aborted by the minio client, so no partial object appears. A file
 whose sha256 equals the stored one is not uploaded at all (skipped).
 """
@@ -27,11 +27,12 @@ from etl.extract.locks import file_lock
 from etl.extract.months import Month
 from etl.extract.progress import ProgressReporter
 from etl.extract.source import DEFAULT_TIMEOUT, Source, open_source
-from etl.extract.store import SHA256_META, abort_incomplete_uploads, minio_errors, stored_sha256
+from etl.extract.store import SHA256_META, abort_incomplete_uploads, minio_errors, stored_sha256, upload_file
 from etl.extract.validate import check_trip_file, check_zones_file
 from etl.manifest import utc_now
 
 PART_SIZE = 16 * 1024 * 1024
+PARALLEL_PARTS = 3  # parts in flight (and in memory) at once
 READ_CHUNK = 1024 * 1024
 
 
@@ -174,11 +175,9 @@ class FileTransfer:
             return Outcome("skipped", size, sha256)  # the stored object already holds these bytes
         self.before_change()
         meta = {SHA256_META: sha256, "source-url": job.url, "run-id": self.run_id, "extracted-at": utc_now()}
-        with open(staging, "rb") as body, minio_errors(self.settings, f"{self.bucket}/{job.key}"):
+        with minio_errors(self.settings, f"{self.bucket}/{job.key}"):
             # The object and its sha256 appear together when the (multipart) upload completes.
-            # One part at a time: minio queues parts read ahead for its thread pool without a bound,
-            # and a local file is read far faster than it uploads (memory would grow with the file).
-            self.client.put_object(self.bucket, job.key, body, length=size, part_size=PART_SIZE,
-                                   content_type=job.content_type, num_parallel_uploads=1,
-                                   metadata={k: _ascii_meta(v) for k, v in meta.items()})
+            upload_file(self.client, self.bucket, job.key, staging, size, part_size=PART_SIZE,
+                        parallel=PARALLEL_PARTS, content_type=job.content_type,
+                        metadata={k: _ascii_meta(v) for k, v in meta.items()})
         return Outcome("uploaded" if existing is None else "replaced", size, sha256)
