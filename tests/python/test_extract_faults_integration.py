@@ -173,3 +173,13 @@ def test_a_running_extractor_is_not_marked_by_a_concurrent_run(minio, settings, 
     assert {r["run_id"]: r["status"] for r in load_manifest()["runs"]}["pytest-alive"] == "succeeded"
     for month in ("2031/month=12/yellow_tripdata_2031-12", "2032/month=01/yellow_tripdata_2032-01"):
         minio.remove_object(settings.rawzone_bucket, f"yellow_tripdata/year={month}.parquet")
+
+
+def test_a_missing_bucket_is_named_and_not_created_with_the_etl_key(admin, cli_env, isolated_state):
+    missing = f"rawzone-missing-{os.urandom(4).hex()}"
+    result = run_cli(["--months", "2024-01", "--sample", "--no-zones"], {**cli_env, "RAWZONE_BUCKET": missing})
+    assert result.returncode == 1, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"bucket '{missing}' does not exist" in last and "`etl up`" in last, last
+    assert not admin.bucket_exists(missing)
+    assert not (isolated_state / "backup" / "extracted_paths.json").exists()
