@@ -13,6 +13,7 @@ import { parseEcsLine, type LogRecord } from '../extension/core/logs/record';
 import { listAllKeys, listPage } from '../extension/core/s3/listing';
 import { findProjectRoot } from '../extension/core/paths';
 import { s3Client } from '../extension/core/s3/client';
+import { adminClient } from '../extension/core/stack/buckets';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +26,7 @@ const root = findProjectRoot(__dirname);
 const config = loadConfig(root);
 const client = s3Client(config);
 /** The ETL's key may not make or remove buckets: MinIO's root user does, for the benchmark. */
-const admin = s3Client(config, { accessKey: config.minio.rootUser, secretKey: config.minio.rootPassword });
+const admin = adminClient(config);
 const BUCKET = `${config.buckets.rawzone}-bench-100k`;
 const PREFIX = 'big/';
 

@@ -9,6 +9,7 @@ import type { Client } from 'minio';
 import { endpointOf, s3Client } from '../../extension/core/s3/client';
 import { listAllKeys } from '../../extension/core/s3/listing';
 import { locateRuntimes } from '../../extension/core/runtimes';
+import { adminClient } from '../../extension/core/stack/buckets';
 import { ETL_POLICY_NAME, etlPolicy } from '../../extension/core/stack/minioUser';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
 
@@ -18,7 +19,7 @@ import { ROOT, etl, projectConfig } from '../helpers/cli';
  */
 const config = projectConfig();
 const etlKey = s3Client(config);
-const admin = s3Client(config, { accessKey: config.minio.rootUser, secretKey: config.minio.rootPassword });
+const admin = adminClient(config);
 const scratch = `${config.buckets.rawzone}-policy-${randomBytes(4).toString('hex')}`;
 const mcDir = mkdtempSync(join(tmpdir(), 'mc-policy-'));
 

@@ -12,6 +12,7 @@ import type { Client } from 'minio';
 import { endpointOf, s3Client } from '../../extension/core/s3/client';
 import { previewObject, PreviewTooLarge } from '../../extension/core/s3/preview';
 import { readRange } from '../../extension/core/s3/read';
+import { adminClient } from '../../extension/core/stack/buckets';
 import { locateRuntimes } from '../../extension/core/runtimes';
 import { ROOT, projectConfig } from '../helpers/cli';
 
@@ -30,7 +31,7 @@ async function emptyBucket(client: Client, bucket: string): Promise<void> {
 const config = projectConfig();
 const client = s3Client(config);
 /** The ETL's key may not make or remove buckets: the root user does that for the test. */
-const admin = s3Client(config, { accessKey: config.minio.rootUser, secretKey: config.minio.rootPassword });
+const admin = adminClient(config);
 const bucket = `${config.buckets.rawzone}-s3test-${randomBytes(4).toString('hex')}`;
 
 describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
