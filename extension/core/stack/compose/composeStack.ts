@@ -26,6 +26,7 @@ async function requireEngine(): Promise<void> {
 
 /** The build settings without provisioning: the base image already here. */
 async function presentBuild(): Promise<BuildSettings> {
+  if (process.env.ETL_DEBIAN_BASE) return { debianBase: process.env.ETL_DEBIAN_BASE };
   const base = await presentDebianBase();
   return { debianBase: base?.local ? base.base : undefined };
 }
@@ -139,9 +140,11 @@ export function composeStack(config: EtlConfig): Stack {
     mode: 'compose',
     serviceNames: () => services.map((s) => s.name),
 
-    up: (reporter, withOptional, onProgress) =>
-      lock('up', reporter, async () => {
-        const project = composeProject(config, await provision(config, reporter));
+    up: async (reporter, withOptional, onProgress) => {
+      // Before the lock: an engine that does not answer fails at once, whoever holds the stack.
+      const build = await provision(config, reporter);
+      return lock('up', reporter, async () => {
+        const project = composeProject(config, build);
         const profiles = withOptional.includes('elk') ? ['elk'] : [];
         const before = await psRows(project);
         await assertPortsFree(config, services.filter((s) => !s.profile || profiles.includes(s.profile)), before);
@@ -162,7 +165,8 @@ export function composeStack(config: EtlConfig): Stack {
         const result = await status(project);
         onProgress?.(result);
         return result;
-      }),
+      });
+    },
 
     // Named volumes (MinIO's data, Elasticsearch's, Airflow's home) stay unless asked.
     down: (reporter, downOptions = {}) =>

@@ -200,6 +200,8 @@ function readSafe(file: string): string {
  * Returns the ETL_DEBIAN_BASE to build with (undefined: the Dockerfile's default).
  */
 export async function ensureDebianBase(reporter: Reporter): Promise<string | undefined> {
+  // The user's choice wins (a mirror of the official image, a registry of their own).
+  if (process.env.ETL_DEBIAN_BASE) return process.env.ETL_DEBIAN_BASE;
   const present = await presentDebianBase();
   if (present) return present.local ? present.base : undefined;
   reporter.step(`Docker: pulling the base image ${OFFICIAL_DEBIAN_BASE}`);
