@@ -91,6 +91,9 @@ async function runUp(project: ComposeProject, args: string[], profiles: string[]
     if (tail.length > 80) tail.shift();
     const event = /(Container|Image) (\S+)\s+(Built|Started|Healthy|Error)/.exec(line);
     if (event) reporter.detail(`${event[2]}: ${event[3].toLowerCase()}`);
+    // BuildKit's plain output names each step once ("#12 [minio-build 3/5] RUN …"): enough to see a cold build move.
+    const step = /^#\d+ \[([\w-]+ \d+\/\d+)\] (.*)/.exec(line);
+    if (step) reporter.detail(`build [${step[1]}] ${step[2].replace(/\s+/g, ' ').slice(0, 100)}`);
   });
   const result = await child;
   return { ok: result.exitCode === 0, tail };
