@@ -99,6 +99,15 @@ async function runUp(project: ComposeProject, args: string[], profiles: string[]
   return { ok: result.exitCode === 0, tail };
 }
 
+/** A container compose names unhealthy or exited: its last log lines go into the error, before `up` removes it. */
+async function withContainerLog(error: EtlError, tail: string[]): Promise<EtlError> {
+  const container = /container (\S+) (?:is unhealthy|exited)/.exec(tail.join('\n'))?.[1];
+  if (!container) return error;
+  const logs = await execa('docker', ['logs', '--tail', '15', container], { reject: false, all: true, stdin: 'ignore' });
+  const lines = String(logs.all ?? '').trim().split('\n').map((l) => `    ${l.slice(0, 300)}`).join('\n');
+  return new EtlError(`${error.message}\nlast lines of ${container}'s log:\n${lines}`, error.hint);
+}
+
 /** Removes what a failed `up` added: everything when nothing ran before, else the services it started. */
 async function undoUp(project: ComposeProject, before: PsRow[], reporter: Reporter): Promise<void> {
   const runningBefore = new Set(before.filter((r) => stateOf(r) !== 'stopped').map((r) => r.Service));
@@ -160,7 +169,7 @@ export function composeStack(config: EtlConfig): Stack {
           stopWatching();
         }
         if (!outcome.ok) {
-          const error = explainUpFailure(outcome.tail, services);
+          const error = await withContainerLog(explainUpFailure(outcome.tail, services), outcome.tail);
           await undoUp(project, before, reporter);
           throw error;
         }
@@ -194,7 +203,7 @@ export function composeStack(config: EtlConfig): Stack {
         await assertPortsFree(config, [service], await psRows(project));
         reporter.step(`${service.title}: starting (docker compose up --wait ${name})`);
         const outcome = await runUp(project, ['up', '-d', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name], service.profile ? [service.profile] : [], reporter);
-        if (!outcome.ok) throw explainUpFailure(outcome.tail, services);
+        if (!outcome.ok) throw await withContainerLog(explainUpFailure(outcome.tail, services), outcome.tail);
         return status(project);
       }),
 
