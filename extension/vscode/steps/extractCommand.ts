@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ExtractProgress } from '../../core/extract/events';
 import { ExtractCancelled, runExtract, type ExtractRequest, type ExtractResult } from '../../core/extract/run';
-import { requireTrust, type EtlServices } from '../common/services';
+import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 
 /** The committed sample months: a first run works offline. */
 export const DEFAULT_MONTHS = '2024-01..2024-02';
@@ -38,9 +38,10 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
   void vscode.commands.executeCommand('etl.showLogs');
   const result = await services.runStep('extract', () =>
     Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: extracting ${chosen.months}`, cancellable: true }, (progress, token) => {
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: extracting ${chosen.months}`, cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
+        await services.waitForStackStart('Extract', progress, controller.signal);
         const totals = new ExtractProgress();
         return runExtract(config, withCredentials, (event) => {
           totals.apply(event);
@@ -50,7 +51,7 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
       }),
     ),
   ).catch((error: unknown) => {
-    if (error instanceof ExtractCancelled) {
+    if (error instanceof ExtractCancelled || error instanceof WaitCancelled) {
       void vscode.window.showWarningMessage(`ETL: ${error.message}`);
       return undefined;
     }
