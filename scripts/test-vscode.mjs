@@ -16,6 +16,11 @@ const suiteOut = join(root, 'out', 'vscode-suite');
 const vsix = join(root, 'dist', 'etl-spark.vsix');
 const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
 const only = process.argv.includes('--suite-only') ? 'suite' : process.argv.includes('--user-only') ? 'user' : 'all';
+// The stack the extension drives (etl.stack.mode in the user settings): native unless `--mode compose`.
+const modeArg = process.argv.indexOf('--mode');
+const mode = modeArg > 0 ? process.argv[modeArg + 1] : 'native';
+if (!['native', 'compose'].includes(mode)) throw new Error(`--mode ${mode}: use native or compose`);
+const settings = { 'etl.stack.mode': mode };
 
 function sh(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -46,8 +51,8 @@ function runEnv(tmp) {
 async function runSuiteInCodeServer(driver, tmp) {
   const results = join(tmp, 'suite-results.json');
   const userData = join(tmp, 'suite-user');
-  driver.prepareUserData(userData);
-  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, 'suite-ext'), env: { ...runEnv(join(tmp, 'suite')), ETL_VSCODE_RESULTS: results } });
+  driver.prepareUserData(userData, settings);
+  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, 'suite-ext'), env: { ...runEnv(join(tmp, 'suite')), ETL_VSCODE_RESULTS: results, ETL_VSCODE_MODE: mode } });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -78,7 +83,7 @@ async function runUserScenarioWithVsix(driver, tmp) {
   await resetSampleObjects();
   const userData = join(tmp, 'user-user');
   const extensions = join(tmp, 'user-ext');
-  driver.prepareUserData(userData);
+  driver.prepareUserData(userData, settings);
   log(await driver.installVsix(vsix, { userData, extensions }));
   const server = await driver.startCodeServer({ workspace: root, userData, extensions, env: runEnv(join(tmp, 'user')) });
   const browser = await driver.launchBrowser();
