@@ -4,6 +4,7 @@ import type { EtlError } from '../../core/errors';
 import { classifyS3Error, explainS3Error, type S3Problem } from '../../core/s3/errors';
 import { endpointOf, s3Client } from '../../core/s3/client';
 import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
+import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
 import { BucketNode, LoadMoreNode, ObjectNode, PrefixNode, S3ErrorNode, type BucketItem, type Container } from './nodes';
 
@@ -89,11 +90,19 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     if (!probe) {
       // Wrong credentials or the stack down/starting: an empty view, so the welcome with its buttons shows.
       if (this.problem?.kind === 'unreachable') await this.explainUnreachable();
+      // While the stack starts, MinIO may answer before the ETL's key exists: not a credentials problem yet.
+      else if (this.problem?.kind === 'credentials' && this.services.stackStarting) await this.setProblem({ kind: 'stackStarting', error: this.problem.error });
       if (this.problem && WELCOMED.includes(this.problem.kind)) return [];
       // Any other failure (MinIO runs but does not answer, a wrong port, …): an error node with Retry.
       return [this.errorNode()];
     }
     return [new BucketNode(config.buckets.rawzone), new BucketNode(config.buckets.gold)];
+  }
+
+  /** The Stack view read the stack: a welcome that waits for MinIO gives way to the buckets once it runs. */
+  stackChanged(statuses: ServiceStatus[]): void {
+    const waiting = this.problem?.kind === 'stackDown' || this.problem?.kind === 'stackStarting';
+    if (waiting && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
   }
 
   /** MinIO does not answer: asks the stack whether its MinIO is stopped, or starting. */

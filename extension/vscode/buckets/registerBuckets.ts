@@ -26,9 +26,8 @@ export function registerBuckets(context: vscode.ExtensionContext, services: EtlS
     vscode.commands.registerCommand('etl.buckets.loadMore', run((node: LoadMoreNode) => tree.loadMore(node))),
     vscode.commands.registerCommand('etl.buckets.retry', (node?: S3ErrorNode) => tree.refresh(node?.parent)),
     services.onCredentialsChanged(() => tree.refresh()),
-    // The "stack down" welcome turns into "starting" and then into the buckets as Start Stack goes.
+    // The "stack down" welcome turns into "starting" as Start Stack begins (and into the buckets as MinIO runs: stackChanged).
     services.onStepChanged(() => waitsForStack() && tree.refresh()),
-    services.onStackProgress((statuses) => waitsForStack() && statuses?.some((s) => s.name === 'minio' && s.state === 'running') && tree.refresh()),
   );
   return tree;
 }
