@@ -74,6 +74,8 @@ export async function runUserScenario(page, { artifacts, log }) {
     startingTitle = (await starting.locator('.label-name').first().textContent())?.trim();
     if (!startingTitle) throw new Error('a starting row without a title');
     log(`"${startingTitle}" shows starting`);
+    await page.locator('.statusbar-item', { hasText: 'ETL: stack starting' }).first().waitFor({ timeout: T });
+    await pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is starting' }).waitFor({ timeout: T });
     await screenshot('stack-starting');
   });
 
@@ -124,6 +126,8 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
     await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
     await screenshot('etl-logs');
+    await page.locator('.panel .action-item a', { hasText: /^Problems/i }).first().click().catch(() => undefined);
+    await screenshot('problems-debug');
   });
   return steps;
 }
