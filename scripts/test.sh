@@ -20,3 +20,12 @@ npm run -s test:vscode
 "$(etl which python)" -m pytest -q
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow
+
+# The compose stack on a real Docker engine, after the native stack is down (its ports free).
+# `etl up --mode compose` provisions what is missing first: as root on Debian with no engine
+# answering, it installs docker.io and starts dockerd, builds compose v2 from the Go module
+# proxy, and makes the Debian base image with debootstrap. Image layers stay cached between runs.
+# The tests use their own project (etl-spark-test) and ports (29xxx), and take it down themselves.
+etl down
+trap - EXIT
+npm run -s test:compose

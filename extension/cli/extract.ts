@@ -2,7 +2,10 @@ import { Command } from 'commander';
 import { ExtractProgress, formatBytes } from '../core/extract/events';
 import { runExtract, type ExtractRequest } from '../core/extract/run';
 import { openProject } from '../core/project';
+import type { StackModeSetting } from '../core/stack/backend';
+import { resolveStackMode } from '../core/stack/index';
 import { usageError } from './args';
+import { modeOption } from './stack';
 
 interface ExtractOptions {
   months: string;
@@ -10,6 +13,7 @@ interface ExtractOptions {
   sample?: boolean;
   runId?: string;
   zones?: boolean;
+  mode?: string;
 }
 
 function requestFrom(options: ExtractOptions): ExtractRequest {
@@ -28,14 +32,16 @@ export function registerExtractCommand(program: Command): void {
     .option('--sample', 'use the committed sample in Data_extracted/')
     .option('--run-id <id>', 'id recorded in the manifest and logs')
     .option('--no-zones', 'do not extract the zone table')
+    .addOption(modeOption())
     .action(async (options: ExtractOptions) => {
-      const request = requestFrom(options);
+      const config = openProject();
+      const request = { ...requestFrom(options), mode: await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config) };
       const progress = new ExtractProgress();
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       try {
-        const result = await runExtract(openProject(), request, (event) => {
+        const result = await runExtract(config, request, (event) => {
           progress.apply(event);
           if (event.event === 'file_done') process.stderr.write(`  ${event.status} ${event.path} (${formatBytes(event.size)})\n`);
           else if (event.event === 'retry') process.stderr.write(`  retry ${event.month ?? 'zones'} attempt ${event.attempt}: ${event.error}\n`);

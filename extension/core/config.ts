@@ -2,10 +2,14 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { EtlError } from './errors';
+import { STACK_MODE_SETTINGS, type StackModeSetting } from './stack/backend';
 import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
 
-/** Optional services of the native stack, started only when asked for. */
-export const OPTIONAL_SERVICES = ['elasticsearch', 'airflow'] as const;
+/**
+ * Optional services, started only when asked for: natively Elasticsearch and Airflow (compose
+ * always runs both); `elk` (Logstash, Kibana, Filebeat) exists only in the compose stack.
+ */
+export const OPTIONAL_SERVICES = ['elasticsearch', 'airflow', 'elk'] as const;
 export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 
 export interface EtlConfig {
@@ -35,6 +39,8 @@ export interface EtlConfig {
   kibanaPort: number;
   airflowPort: number;
   stackWith: OptionalService[];
+  /** ETL_STACK_MODE: which stack `etl up|down|status|start|stop` (and the ETL steps) use unless told. */
+  stackMode: StackModeSetting;
   paths: ProjectPaths;
   /** Settings given in the process environment (they win over .env); passed on to the services' jobs. */
   overrides: Record<string, string>;
@@ -110,6 +116,7 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
     kibanaPort: read.port('KIBANA_PORT'),
     airflowPort: read.port('AIRFLOW_PORT'),
     stackWith: read.optionalServices('ETL_STACK_WITH'),
+    stackMode: read.choice('ETL_STACK_MODE', STACK_MODE_SETTINGS, 'native'),
     paths,
     overrides: {},
   };
@@ -181,6 +188,14 @@ class EnvReader {
       throw new EtlError(`${key}=${raw} in .env is not a valid S3 bucket name`, 'use 3-63 lowercase letters, digits, dots or hyphens');
     }
     return raw;
+  }
+
+  /** One of `choices`; `fallback` when the key is empty or absent. */
+  choice<T extends string>(key: string, choices: readonly T[], fallback: T): T {
+    const raw = (this.values[key] ?? '').trim();
+    if (!raw) return fallback;
+    if (!(choices as readonly string[]).includes(raw)) throw new EtlError(`${key}=${raw} in .env is not one of ${choices.join(', ')}`, `for example ${key}=${fallback}`);
+    return raw as T;
   }
 
   optionalServices(key: string): OptionalService[] {

@@ -2,6 +2,15 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { EtlConfig } from './config';
 import { locateRuntimes, requireRuntime } from './runtimes';
+import type { StackMode } from './stack/backend';
+import { runEtlModuleInCompose } from './stack/compose/runner';
+
+type ModuleChild = ResultPromise<{ reject: false; stdin: 'ignore'; buffer: false }>;
+
+/** An ETL module run where the stack runs: the project venv natively, the compose `etl` runner otherwise. */
+export function runEtlModuleIn(mode: StackMode, config: EtlConfig, args: string[], env: Record<string, string> = {}, signal?: AbortSignal): ModuleChild {
+  return mode === 'compose' ? runEtlModuleInCompose(config, args, env, signal) : runEtlModule(config, args, env, signal);
+}
 
 /**
  * Runs `python -m <module> …` of the ETL in the project venv (argument array,

@@ -57,6 +57,13 @@ class Settings:
     # Where other services are, when not on this host (docker compose: the service names).
     minio_host: str = ""
     spark_master_host: str = ""
+    # The address the Spark driver binds and gives the executors (docker compose: the runner
+    # container's own address); empty: bind_host.
+    driver_host: str = ""
+
+    @property
+    def spark_driver_host(self) -> str:
+        return self.driver_host or self.bind_host
 
     @property
     def minio_endpoint(self) -> str:
@@ -91,6 +98,7 @@ def load_settings() -> Settings:
         cache_dir=values.get("ETL_CACHE_DIR") or _default_cache_dir(),
         minio_host=values.get("MINIO_HOST", ""),
         spark_master_host=values.get("SPARK_MASTER_HOST", ""),
+        driver_host=values.get("ETL_DRIVER_HOST", ""),
     )
 
 

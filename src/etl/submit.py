@@ -2,10 +2,12 @@
 
     python -m etl.submit [--run RUN_ID] [--run-id ID] [--print-command]
 
-Client mode against spark://<ETL_BIND_HOST>:<SPARK_MASTER_PORT>: the driver runs here, the
-tasks on the workers (executor cores 1, cores.max 2: one executor per worker). The s3a jars
-come from the `etl setup` cache (never --packages); the `etl` package reaches the executors
-as a zip built now (--py-files), which also works on remote workers. The MinIO credentials
+Client mode against spark://<ETL_BIND_HOST>:<SPARK_MASTER_PORT>: the driver runs here, on
+ETL_DRIVER_HOST when set (docker compose: the runner container's address, which the executors
+in the worker containers connect back to), else ETL_BIND_HOST; the tasks run on the workers
+(executor cores 1, cores.max 2: one executor per worker). The s3a jars come from the
+`etl setup` cache (never --packages); the `etl` package reaches the executors as a zip built
+now (--py-files), which also works on remote workers. The MinIO credentials
 are not on the command line: the driver adds them from etl.config (etl.transform.session).
 stdout carries the driver's JSON progress events unchanged (docs/data-model.md); Spark's
 own logs go to stderr. Used by the CLI, the VS Code extension and Airflow.
@@ -77,7 +79,7 @@ def s3a_conf(settings: Settings) -> dict[str, str]:
 
 
 def spark_conf(settings: Settings, python: str) -> dict[str, str]:
-    host = settings.bind_host
+    host = settings.spark_driver_host
     return {
         "spark.driver.host": host,
         "spark.driver.bindAddress": host,
@@ -115,7 +117,7 @@ def build_command(settings: Settings, py_files: Path, job_args: list[str], pytho
 
 def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(SPARK_LOCAL_IP=settings.bind_host, PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
+    env.update(SPARK_LOCAL_IP=settings.spark_driver_host, PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
                PYTHONUNBUFFERED="1", ETL_PROJECT_ROOT=str(PROJECT_ROOT))
     env.pop("SPARK_HOME", None)  # the venv's pyspark, not another install
     return env

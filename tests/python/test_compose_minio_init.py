@@ -1,5 +1,6 @@
 """The compose file's one-shot minio-init script, run for real: the same shell text, with
-the MinIO host pointed at the native MinIO and the same pinned `mc` that `etl setup` built.
+the MinIO host pointed at the native MinIO, the policy file at config/minio-etl-policy.json
+(mounted at /etc/etl in the container) and the same pinned `mc` that `etl setup` built.
 It must create the ETL's key from the environment, limited to the ETL's buckets."""
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def test_minio_init_creates_the_etl_key_limited_to_its_buckets(init_env):
     compose = yaml.safe_load(interpolate((ROOT / "docker-compose.yml").read_text(), ENV))
     script = compose["services"]["minio-init"]["command"][0]
     assert "http://minio:9000" in script
+    assert "/etc/etl/minio-etl-policy.json" in script
     script = script.replace("http://minio:9000", settings.minio_url)
+    script = script.replace("/etc/etl/minio-etl-policy.json", str(ROOT / "config" / "minio-etl-policy.json"))
 
     result = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,3 +61,7 @@ def test_minio_init_creates_the_etl_key_limited_to_its_buckets(init_env):
     assert probe.bucket_exists(settings.rawzone_bucket) and probe.bucket_exists(settings.gold_bucket)
     with pytest.raises(S3Error, match="AccessDenied|Access Denied"):
         probe.make_bucket(f"outside-{secrets.token_hex(3)}")
+
+    # Idempotent, as `docker compose up` runs it on every start.
+    again = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr

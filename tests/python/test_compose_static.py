@@ -1,7 +1,10 @@
-"""docker-compose.yml checked without a Docker engine: it validates against the
-compose-spec JSON schema (vendored in check-jsonschema), every service has a healthcheck
-and a pinned image, host ports bind to ETL_BIND_HOST and use the same .env keys as the
-native stack, and credentials come only from .env."""
+"""docker-compose.yml and docker/Dockerfile checked without a Docker engine: the compose file
+validates against the compose-spec JSON schema (vendored in check-jsonschema), every service
+has a healthcheck and a pinned image, host ports bind to ETL_BIND_HOST and use the same .env
+keys as the native stack, and credentials come only from .env. The default services are built
+from our Dockerfile on the Debian base with the pins `etl setup` uses (extension/core/pins.ts,
+requirements.txt); only the ELK images are pulled, behind the `elk` profile. The build's CA
+bundle is a BuildKit secret, never part of an image."""
 from __future__ import annotations
 
 import json
@@ -33,6 +36,13 @@ PORT_KEYS = {
     ("airflow", 8080): "AIRFLOW_PORT",
 }
 ONE_SHOT = {"minio-init", "kibana-init"}
+# `docker compose up --wait` starts these; all of them from docker/Dockerfile.
+DEFAULT_SERVICES = {"minio", "minio-init", "spark-master", "spark-worker-1", "spark-worker-2", "elasticsearch", "airflow"}
+PROFILES = {"elk": {"logstash", "kibana", "kibana-init", "filebeat"}, "tools": {"etl"}}
+# Run as the caller (ETL_UID/ETL_GID), so the files they write to the mounts are the caller's.
+AS_CALLER = {"etl", "airflow"}
+DOCKERFILE = ROOT / "docker" / "Dockerfile"
+PINS_TS = (ROOT / "extension" / "core" / "pins.ts").read_text()
 
 
 def interpolate(text: str, env: dict[str, str]) -> str:
@@ -125,3 +135,138 @@ def test_volumes_are_named_and_declared(compose):
 def test_interpolation_fails_without_credentials(raw):
     with pytest.raises(KeyError, match="MINIO_ROOT_USER"):
         interpolate(raw, {k: v for k, v in ENV.items() if k != "MINIO_ROOT_USER"})
+
+
+# --- What is built, from which pins ---------------------------------------------------------
+
+def pin(pattern: str) -> str:
+    """A value of extension/core/pins.ts, found by a regular expression with one group."""
+    match = re.search(pattern, PINS_TS, re.S)
+    assert match, f"pins.ts: {pattern} not found"
+    return match.group(1)
+
+
+def dockerfile_args() -> dict[str, str]:
+    return dict(re.findall(r"^ARG (\w+)=(\S*)$", DOCKERFILE.read_text(), re.M))
+
+
+def stages() -> dict[str, str]:
+    """Each stage's name and what it is built FROM."""
+    return {name: base for base, name in re.findall(r"^FROM (\S+) AS (\S+)$", DOCKERFILE.read_text(), re.M)}
+
+
+def test_default_services_are_built_here_and_only_elk_is_pulled(compose):
+    services = compose["services"]
+    by_profile = {}
+    for name, service in services.items():
+        for profile in service.get("profiles", []):
+            by_profile.setdefault(profile, set()).add(name)
+    assert by_profile == PROFILES
+    assert {n for n, s in services.items() if not s.get("profiles")} == DEFAULT_SERVICES
+    for name in DEFAULT_SERVICES | PROFILES["tools"]:
+        assert services[name]["image"].startswith("etl-spark/"), f"{name} must run an image built from docker/Dockerfile"
+    for name in PROFILES["elk"]:
+        assert services[name]["image"].startswith("docker.elastic.co/"), name
+
+
+def test_images_build_from_our_dockerfile_on_the_debian_base(raw_compose, compose):
+    targets = {}
+    for name, service in raw_compose["services"].items():
+        build = service.get("build")
+        if not build:
+            continue
+        assert build["context"] == "." and build["dockerfile"] == "docker/Dockerfile", name
+        assert build["args"] == {"DEBIAN_BASE": "${ETL_DEBIAN_BASE:-debian:bookworm-slim}"}, name
+        assert build["secrets"] == ["build_ca"], name
+        targets[build["target"]] = service["image"]
+    assert set(targets) == {"runtime", "airflow", "elasticsearch", "minio"}
+    # Every service that runs one of our images has the build that makes it.
+    for name, service in raw_compose["services"].items():
+        if service["image"].startswith("etl-spark/"):
+            assert service["image"] in targets.values(), f"{name}: nothing builds {service['image']}"
+    assert dockerfile_args()["DEBIAN_BASE"] == "debian:bookworm-slim"
+    known = {"${DEBIAN_BASE}"}
+    for name, base in stages().items():
+        assert base in known, f"stage {name} is FROM {base}: only the Debian base or an earlier stage (no registry image)"
+        known.add(name)
+    assert set(targets) <= set(stages())
+
+
+def test_image_tags_and_build_pins_are_those_of_etl_setup(raw_compose):
+    args = dockerfile_args()
+    pyspark = re.search(r"^pyspark==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M).group(1)
+    assert pyspark == pin(r"pyspark: '([^']+)'")
+    assert args["AIRFLOW_VERSION"] == pin(r"airflow: '([^']+)'")
+    assert args["ELASTICSEARCH_VERSION"] == pin(r"elasticsearch: \{\s*version: '([^']+)'")
+    assert f"integ-test-zip:elasticsearch:{args['ELASTICSEARCH_VERSION']}:zip" in pin(r"artifact: '([^']+)'")
+    for tool, prefix in (("minio", "MINIO"), ("mc", "MC")):
+        assert args[f"{prefix}_MODULE"] == pin(rf"\b{tool}: \{{ module: '([^']+)'")
+        assert args[f"{prefix}_VERSION"] == pin(rf"\b{tool}: \{{ module: '[^']+', version: '([^']+)'")
+    images = {s["build"]["target"]: s["image"] for s in raw_compose["services"].values() if s.get("build")}
+    assert images["runtime"].endswith(f":{pyspark}")
+    assert images["airflow"].endswith(f":{args['AIRFLOW_VERSION']}")
+    assert images["elasticsearch"].endswith(f":{args['ELASTICSEARCH_VERSION']}")
+    minio_date = re.search(r"-(\d{4})(\d{2})(\d{2})\d{6}-", args["MINIO_VERSION"]).groups()
+    assert images["minio"].endswith(":" + "-".join(minio_date))
+
+
+def test_the_runtime_image_bakes_the_spark_jars_etl_setup_fetches():
+    listed = [line for line in (ROOT / "docker" / "spark-jars.txt").read_text().splitlines() if line and not line.startswith("#")]
+    pinned = re.findall(r"'([\w.-]+:[\w.-]+:[\w.-]+)'", pin(r"sparkJars: \[(.*?)\]"))
+    assert pinned and listed == pinned, "docker/spark-jars.txt must equal PINS.sparkJars"
+
+
+def test_the_build_ca_is_a_secret_of_the_download_steps_only(raw_compose):
+    secret = raw_compose["secrets"]["build_ca"]
+    assert secret == {"file": "${ETL_BUILD_CA_FILE:-./docker/no-extra-ca.pem}"}
+    assert (ROOT / "docker" / "no-extra-ca.pem").read_text() == "", "users' default adds no CA"
+    text = DOCKERFILE.read_text()
+    for line in text.splitlines():
+        if "build_ca" in line and not line.lstrip().startswith("#"):
+            assert "--mount=type=secret,id=build_ca" in line, line
+    assert "ca-certificates.crt" not in text and "/run/secrets" not in text
+
+
+def test_long_running_containers_forward_signals():
+    """tini as PID 1 in every image we build, so `down` does not wait 10 s per container."""
+    entrypoints = re.findall(r"^ENTRYPOINT \[\"([^\"]+)\"", DOCKERFILE.read_text(), re.M)
+    assert entrypoints and set(entrypoints) == {"/usr/bin/tini"}
+
+
+def test_the_runner_and_airflow_run_as_the_caller_with_the_project_mounted(compose, raw_compose):
+    for name in AS_CALLER:
+        assert raw_compose["services"][name]["user"] == "${ETL_UID:-1000}:${ETL_GID:-1000}", name
+        volumes = compose["services"][name]["volumes"]
+        for mount in ("./src:/opt/etl/src:ro", "./Data_extracted:/opt/etl/Data_extracted:ro",
+                      "./Backup_data:/opt/etl/Backup_data", "./ETL_logs:/opt/etl/ETL_logs"):
+            assert mount in volumes, f"{name}: {mount}"
+        env = compose["services"][name]["environment"]
+        assert env["MINIO_HOST"] == "minio" and env["SPARK_MASTER_HOST"] == "spark-master", name
+    for name, service in raw_compose["services"].items():
+        if name not in AS_CALLER:
+            assert "ETL_UID" not in str(service.get("user", "")), name
+    assert (ROOT / "ETL_logs" / ".gitkeep").exists() and (ROOT / "Backup_data" / ".gitkeep").exists(), \
+        "bind-mount sources must exist, or Docker creates them owned by root"
+
+
+def test_workers_take_their_size_from_env(raw_compose):
+    for name in ("spark-worker-1", "spark-worker-2"):
+        command = raw_compose["services"][name]["command"]
+        assert command[command.index("--memory") + 1] == "${SPARK_WORKER_MEMORY:-4g}"
+        assert command[command.index("--cores") + 1] == "${SPARK_WORKER_CORES:-1}"
+        assert command[command.index("--host") + 1] == name, "executors must be reachable by the service name"
+
+
+def test_minio_init_uses_the_shared_policy_file(compose):
+    service = compose["services"]["minio-init"]
+    assert "./config/minio-etl-policy.json:/etc/etl/minio-etl-policy.json:ro" in service["volumes"]
+    script = service["command"][0]
+    assert "/etc/etl/minio-etl-policy.json" in script and "MINIO_SECRET_KEY" in script
+    assert "arn:aws:s3" not in script, "the policy lives in config/minio-etl-policy.json only"
+
+
+def test_old_dockerfiles_are_gone_and_unreferenced():
+    assert not (ROOT / "Dockerfile-spark").exists() and not (ROOT / "Dockerfile-airflow").exists()
+    for path in [ROOT / "README.md", ROOT / "docker-compose.yml", *(ROOT / "extension").rglob("*.ts")]:
+        text = path.read_text()
+        assert "Dockerfile-spark" not in text and "Dockerfile-airflow" not in text, path

@@ -43,6 +43,14 @@ def test_command(settings):
     assert conf["spark.pyspark.python"] == "/venv/bin/python"
 
 
+def test_driver_host_when_the_executors_are_elsewhere(settings):
+    """docker compose: the driver binds and advertises the runner container's own address."""
+    settings = replace(settings, driver_host="172.18.0.9")
+    conf = conf_of(build_command(settings, Path("/tmp/etl.zip"), []))
+    assert conf["spark.driver.host"] == conf["spark.driver.bindAddress"] == "172.18.0.9"
+    assert submit_env(settings)["SPARK_LOCAL_IP"] == "172.18.0.9"
+
+
 def test_no_credentials_on_the_command_line(settings):
     text = " ".join(build_command(settings, Path("x.zip"), []))
     assert settings.minio_secret_key not in text and "secret.key" not in text

@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
-import { runEtlModule } from '../pythonModule';
+import { runEtlModuleIn } from '../pythonModule';
+import type { StackMode } from '../stack/backend';
 import { parseEventLine, type ExtractEvent } from './events';
 
 export interface ExtractRequest {
@@ -11,6 +12,8 @@ export interface ExtractRequest {
   source?: { sample: true } | { template: string };
   runId?: string;
   noZones?: boolean;
+  /** Where it runs: the native venv (default) or the compose `etl` runner container. */
+  mode?: StackMode;
   /** Extra environment (ETL_BACKUP_DIR, ETL_LOG_DIR in tests). */
   env?: Record<string, string>;
 }
@@ -44,7 +47,7 @@ export function extractArgs(request: ExtractRequest): string[] {
  * Rejects with the extractor's own one-line error, or ExtractCancelled when `signal` aborts.
  */
 export async function runExtract(config: EtlConfig, request: ExtractRequest, onEvent: (event: ExtractEvent) => void = () => {}, signal?: AbortSignal): Promise<ExtractResult> {
-  const child = runEtlModule(config, extractArgs(request), request.env, signal);
+  const child = runEtlModuleIn(request.mode ?? 'native', config, extractArgs(request), request.env, signal);
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   let done: Extract<ExtractEvent, { event: 'run_done' }> | undefined;

@@ -8,7 +8,7 @@ export function nativeStack(config: EtlConfig): Stack {
   return {
     mode: 'native',
     serviceNames: () => SERVICE_NAMES,
-    up: (reporter, withOptional) => up(config, reporter, withOptional),
+    up: (reporter, withOptional, onProgress) => up(config, reporter, withOptional, onProgress),
     down: (reporter) => down(config, reporter),
     status: () => status(config),
     start: (name, reporter) => startOne(config, name as ServiceName, reporter),

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
@@ -25,6 +25,13 @@ export interface DaemonSpec {
 }
 
 const pidFile = (pidsDir: string, service: string) => join(pidsDir, `${service}.json`);
+
+/**
+ * Every daemon `etl up` starts carries this variable (value: the state folder) in its
+ * environment, and so do the children it forks (Spark executors, Airflow's tasks): `etl down`
+ * finds through /proc what a crashed `up` left running without a pid file.
+ */
+export const STACK_MARKER = 'ETL_STACK_STATE_DIR';
 
 /** Field 22 of /proc/<pid>/stat (after the parenthesised command name). */
 export function processStartTicks(pid: number): string | undefined {
@@ -69,12 +76,13 @@ export function recordedServices(pidsDir: string): string[] {
  * Starts a daemon in its own process group (so stopping it also stops the
  * children it forks, such as Spark executors), output appended to its log.
  */
-export function startDaemon(pidsDir: string, spec: DaemonSpec): PidRecord {
+export function startDaemon(pidsDir: string, stateDir: string, spec: DaemonSpec): PidRecord {
   mkdirSync(pidsDir, { recursive: true });
   const out = openSync(spec.logFile, 'a');
   try {
     // Node's own detached spawn: the daemon outlives this process and writes straight to its log fd.
-    const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', out, out] });
+    const env = { ...spec.env, [STACK_MARKER]: stateDir };
+    const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env, detached: true, stdio: ['ignore', out, out] });
     child.on('error', () => {});
     child.unref();
     if (!child.pid) throw new EtlError(`could not start ${spec.service}: ${spec.file} did not run`, 'run `etl setup` to (re)install it');
@@ -88,11 +96,70 @@ export function startDaemon(pidsDir: string, spec: DaemonSpec): PidRecord {
       logFile: spec.logFile,
       startedAt: new Date().toISOString(),
     };
-    writeFileSync(pidFile(pidsDir, spec.service), JSON.stringify(record, null, 2));
+    writeRecordOrKill(pidsDir, record);
     return record;
   } finally {
     closeSync(out);
   }
+}
+
+/** A daemon whose pid file cannot be written is killed at once: none runs unrecorded. */
+function writeRecordOrKill(pidsDir: string, record: PidRecord): void {
+  const file = pidFile(pidsDir, record.service);
+  try {
+    // Written whole under a temporary name, then renamed: a reader never sees half a record.
+    writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2));
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    try {
+      process.kill(-record.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    throw new EtlError(`could not record ${record.service} in ${file}: ${(error as Error).message}; stopped it`, 'make the state folder (ETL_STATE_DIR) writable');
+  }
+}
+
+/** Reads a /proc file of a process, undefined when it is gone or not ours to read. */
+function procText(pid: number, name: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live processes that carry our marker for `stateDir` (whether recorded or not), this process excluded. */
+export function markedProcesses(stateDir: string): number[] {
+  const needle = `${STACK_MARKER}=${stateDir}`;
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const pid = Number(entry);
+    if (!processStartTicks(pid)) continue;
+    if (procText(pid, 'environ')?.split('\0').includes(needle)) found.push(pid);
+  }
+  return found;
+}
+
+/** SIGTERM to each, SIGKILL after the grace period to those still alive. */
+export async function stopProcesses(pids: number[], graceMs = 15_000): Promise<void> {
+  const ticks = new Map(pids.map((pid) => [pid, processStartTicks(pid)]));
+  const alive = () => pids.filter((pid) => ticks.get(pid) !== undefined && processStartTicks(pid) === ticks.get(pid));
+  const signal = (name: NodeJS.Signals) => {
+    for (const pid of alive()) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive().length && Date.now() < deadline) await sleep(100);
+  signal('SIGKILL');
+  while (alive().length && Date.now() < deadline + 5_000) await sleep(100);
 }
 
 function groupExists(pgid: number): boolean {

@@ -88,6 +88,9 @@ function sparkEnv(config: EtlConfig, sparkHome: string, python: string): Record<
     SPARK_CONF_DIR: conf,
     SPARK_LOCAL_DIRS: join(config.paths.state, 'spark', 'local'),
     SPARK_DAEMON_MEMORY: '512m',
+    // A taken port fails the daemon instead of Spark quietly moving to the next one (a second
+    // master on 7078/8081 that no pid file, status or down knows about).
+    SPARK_DAEMON_JAVA_OPTS: '-Dspark.port.maxRetries=0',
     PYSPARK_PYTHON: python,
   };
 }

@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
 import type { Reporter } from '../reporter';
-import type { ServiceState, ServiceStatus } from './backend';
+import type { ServiceState, ServiceStatus, StackProgress } from './backend';
 import { ensureBuckets } from './buckets';
 import { ensureEtlUser } from './minioUser';
 import { waitUntil } from './health';
 import { LOG_INDEX_PATTERN, LOG_TEMPLATE_NAME, installLogIndexTemplate } from './logIndexTemplate';
 import { isPortFree, portOwner } from './ports';
-import { isRecordAlive, liveRecord, logTail, recordedServices, startDaemon, stopDaemon, type PidRecord } from './processes';
+import { withStackLock } from './lock';
+import { isRecordAlive, liveRecord, logTail, markedProcesses, recordedServices, startDaemon, stopDaemon, stopProcesses, type PidRecord } from './processes';
 import { allNativeServices, nativeServices, type NativeService, type ServiceName } from './services';
 
 export type { ServiceState, ServiceStatus } from './backend';
@@ -20,9 +21,12 @@ async function assertPortsFree(config: EtlConfig, service: NativeService): Promi
   for (const { port, setting } of service.ports) {
     if (await isPortFree(config.bindHost, port)) continue;
     const owner = (await portOwner(port)) ?? 'another program';
+    const leftover = markedProcesses(config.paths.state).some((pid) => owner.endsWith(`(pid ${pid})`));
     throw new EtlError(
       `cannot start ${service.title}: port ${port} (${setting}) on ${config.bindHost} is already used by ${owner}`,
-      `stop that program, or choose another port with ${setting} in .env`,
+      leftover
+        ? 'that process was left by an earlier `etl up` that did not finish: `etl down` stops it'
+        : `stop that program, or choose another port with ${setting} in .env`,
     );
   }
 }
@@ -37,20 +41,28 @@ async function waitHealthy(service: NativeService, record: PidRecord): Promise<v
   throw new EtlError(`${service.title} ${why}; last lines of ${record.logFile}:\n${logTail(record.logFile)}`, 'fix the cause above, then run `etl up` again');
 }
 
-/** Starts one service unless our own copy already runs; `onStarted` hears of every process it starts. */
-async function startService(config: EtlConfig, service: NativeService, reporter: Reporter, onStarted: () => void): Promise<void> {
+/** What one `up` / `start` call hears: every process it starts, every service that turns healthy. */
+interface StartEvents {
+  started(service: NativeService): void;
+  healthy(service: NativeService): void;
+}
+
+/** Starts one service unless our own copy already runs. */
+async function startService(config: EtlConfig, service: NativeService, reporter: Reporter, events: StartEvents): Promise<void> {
   const running = liveRecord(config.paths.pids, service.name);
   if (running) {
     await waitHealthy(service, running);
     reporter.step(`${service.title}: already running (pid ${running.pid})`);
+    events.healthy(service);
     return;
   }
   await assertPortsFree(config, service);
-  const record = startDaemon(config.paths.pids, service.daemon());
-  onStarted();
+  const record = startDaemon(config.paths.pids, config.paths.state, service.daemon());
+  events.started(service);
   reporter.detail(`${service.title}: started (pid ${record.pid}), waiting until healthy`);
   await waitHealthy(service, record);
   reporter.step(`${service.title}: healthy at ${service.url}`);
+  events.healthy(service);
 }
 
 /** What the stack needs once a service answers: buckets in MinIO, the log template in Elasticsearch. */
@@ -71,25 +83,62 @@ async function afterHealthy(config: EtlConfig, services: NativeService[], report
 /**
  * Brings the native stack up and waits until every service is healthy.
  * On failure it stops what this call started, so no half-started stack remains.
+ * Holds the state folder's stack lock: a concurrent `up` waits, then finds everything running.
  */
-export async function up(config: EtlConfig, reporter: Reporter, withOptional: string[] = config.stackWith): Promise<ServiceStatus[]> {
-  await startInWaves(config, reporter, nativeServices(config, withOptional));
-  return status(config);
+export async function up(
+  config: EtlConfig,
+  reporter: Reporter,
+  withOptional: string[] = config.stackWith,
+  onProgress?: StackProgress,
+): Promise<ServiceStatus[]> {
+  return withStackLock(config.paths.state, 'up', reporter, async () => {
+    await startInWaves(config, reporter, nativeServices(config, withOptional), progressEvents(config, onProgress));
+    return status(config);
+  });
 }
+
+/** Tells `onProgress` the whole status each time a service starts or turns healthy. */
+function progressEvents(config: EtlConfig, onProgress?: StackProgress): StartEvents {
+  const starting = new Set<string>();
+  const report = async () => {
+    if (!onProgress) return;
+    // A started service is "unhealthy" to status() until it answers: while `up` waits, it is starting.
+    const rows = await status(config);
+    onProgress(rows.map((row) => (starting.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)));
+  };
+  return {
+    started: (service) => {
+      starting.add(service.name);
+      void report();
+    },
+    healthy: (service) => {
+      starting.delete(service.name);
+      void report();
+    },
+  };
+}
+
+const quietEvents: StartEvents = { started: () => {}, healthy: () => {} };
 
 /** Starts one service of the native stack (a Spark worker needs the master running). */
 export async function startOne(config: EtlConfig, name: ServiceName, reporter: Reporter): Promise<ServiceStatus[]> {
   const service = allNativeServices(config).find((s) => s.name === name);
   if (!service) throw new EtlError(`unknown service "${name}"`, `known: ${allNativeServices(config).map((s) => s.name).join(', ')}`);
-  if (name.startsWith('spark-worker') && !liveRecord(config.paths.pids, 'spark-master')) {
-    throw new EtlError(`${service.title} needs the Spark master, which is not running`, 'start the stack (`etl up`) or the master first (`etl start spark-master`)');
-  }
-  await startInWaves(config, reporter, [service]);
-  return status(config);
+  return withStackLock(config.paths.state, `start ${name}`, reporter, async () => {
+    if (name.startsWith('spark-worker') && !liveRecord(config.paths.pids, 'spark-master')) {
+      throw new EtlError(`${service.title} needs the Spark master, which is not running`, 'start the stack (`etl up`) or the master first (`etl start spark-master`)');
+    }
+    await startInWaves(config, reporter, [service], quietEvents);
+    return status(config);
+  });
 }
 
 /** Stops one service `etl up` started; returns whether it was running. */
 export async function stopOne(config: EtlConfig, name: ServiceName, reporter: Reporter): Promise<boolean> {
+  return withStackLock(config.paths.state, `stop ${name}`, reporter, () => stopRecorded(config, name, reporter));
+}
+
+async function stopRecorded(config: EtlConfig, name: string, reporter: Reporter): Promise<boolean> {
   const record = liveRecord(config.paths.pids, name);
   if (!record) return false;
   reporter.step(`${name}: stopping (pid ${record.pid})`);
@@ -97,13 +146,20 @@ export async function stopOne(config: EtlConfig, name: ServiceName, reporter: Re
   return true;
 }
 
-async function startInWaves(config: EtlConfig, reporter: Reporter, services: NativeService[]): Promise<void> {
+async function startInWaves(config: EtlConfig, reporter: Reporter, services: NativeService[], events: StartEvents): Promise<void> {
   mkdirSync(config.paths.state, { recursive: true });
   const started: NativeService[] = [];
+  const track: StartEvents = {
+    started: (service) => {
+      started.push(service);
+      events.started(service);
+    },
+    healthy: events.healthy,
+  };
   try {
     for (const wave of WAVES) {
       const inWave = services.filter((s) => wave.includes(s.name));
-      const results = await Promise.allSettled(inWave.map((s) => startService(config, s, reporter, () => started.push(s))));
+      const results = await Promise.allSettled(inWave.map((s) => startService(config, s, reporter, track)));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
       await afterHealthy(config, inWave, reporter);
@@ -127,14 +183,25 @@ export async function status(config: EtlConfig): Promise<ServiceStatus[]> {
   );
 }
 
-/** Stops every daemon `etl up` recorded, workers before the master; leaves no process behind. */
+/**
+ * Stops every daemon `etl up` recorded, workers before the master, then whatever still
+ * carries the stack's marker (left by a crashed `up`, or forked by a daemon): no process stays.
+ */
 export async function down(config: EtlConfig, reporter: Reporter): Promise<string[]> {
-  const order = allNativeServices(config).map((s) => s.name as string).reverse();
-  const recorded = recordedServices(config.paths.pids).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  const stopped: string[] = [];
-  for (const name of recorded) {
-    if (await stopOne(config, name as ServiceName, reporter)) stopped.push(name);
-    else reporter.detail(`${name}: stale pid file removed`);
-  }
-  return stopped;
+  return withStackLock(config.paths.state, 'down', reporter, async () => {
+    const order = allNativeServices(config).map((s) => s.name as string).reverse();
+    const recorded = recordedServices(config.paths.pids).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const stopped: string[] = [];
+    for (const name of recorded) {
+      if (await stopRecorded(config, name, reporter)) stopped.push(name);
+      else reporter.detail(`${name}: stale pid file removed`);
+    }
+    const leftovers = markedProcesses(config.paths.state);
+    if (leftovers.length) {
+      reporter.step(`stopping ${leftovers.length} process(es) of this stack without a pid file (pids ${leftovers.join(', ')}), left by an \`etl up\` that did not finish`);
+      await stopProcesses(leftovers);
+      stopped.push(`${leftovers.length} unrecorded process(es)`);
+    }
+    return stopped;
+  });
 }

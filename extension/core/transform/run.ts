@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
-import { runEtlModule } from '../pythonModule';
+import { runEtlModuleIn } from '../pythonModule';
+import type { StackMode } from '../stack/backend';
 import { describeProgress, fetchStages, findDriverUi, summarizeStages, type SparkProgress } from '../spark/restApi';
 import { parseTransformLine, type QualityReport, type TransformEvent } from './events';
 
@@ -10,6 +11,8 @@ export interface TransformRequest {
   run?: string;
   /** Id of this transform run (`--run-id`). */
   runId?: string;
+  /** Where it runs: the native venv (default) or the compose `etl` runner container. */
+  mode?: StackMode;
   /** Extra environment (test buckets, ETL_BACKUP_DIR, …). */
   env?: Record<string, string>;
 }
@@ -65,7 +68,7 @@ function pollProgress(host: string, start: { app_id: string; ui_url: string | nu
  * the quality report. Rejects with the job's own error line, or TransformCancelled on abort.
  */
 export async function runTransform(config: EtlConfig, request: TransformRequest, callbacks: TransformCallbacks = {}, signal?: AbortSignal): Promise<QualityReport> {
-  const child = runEtlModule(config, transformArgs(request), request.env, signal);
+  const child = runEtlModuleIn(request.mode ?? 'native', config, transformArgs(request), request.env, signal);
   let done: Extract<TransformEvent, { event: 'run_done' }> | undefined;
   let stopPolling = () => {};
   const stderrTail: string[] = [];

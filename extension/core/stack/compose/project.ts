@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EtlConfig } from '../../config';
+
+/** The profiles of docker-compose.yml beside the default services: `elk` (Logstash, Kibana, Filebeat), `tools` (the `etl` runner). */
+export const COMPOSE_PROFILES = ['elk', 'tools'] as const;
+export const DEFAULT_PROJECT_NAME = 'etl-spark';
+
+/** What every `docker compose` call of ours needs: project name, file, environment. */
+export interface ComposeProject {
+  name: string;
+  file: string;
+  root: string;
+  /** ETL_UID/ETL_GID, ETL_DEBIAN_BASE, ETL_BUILD_CA_FILE on top of the caller's environment. */
+  env: Record<string, string>;
+}
+
+/** Settings for the build (decided by provisioning; the defaults when it did not run). */
+export interface BuildSettings {
+  /** Image the Dockerfile starts FROM when `debian:bookworm-slim` cannot be had. */
+  debianBase?: string;
+  /** The host's CA bundle, trusted by the build's downloads only. */
+  caFile?: string;
+}
+
+export const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+export function composeProject(config: EtlConfig, build: BuildSettings = {}): ComposeProject {
+  const env: Record<string, string> = {
+    // The runner and Airflow write to the mounts as the caller, so the files are theirs.
+    ETL_UID: String(process.getuid?.() ?? 1000),
+    ETL_GID: String(process.getgid?.() ?? 1000),
+  };
+  if (build.debianBase) env.ETL_DEBIAN_BASE = build.debianBase;
+  const caFile = build.caFile ?? (existsSync(HOST_CA_BUNDLE) ? HOST_CA_BUNDLE : undefined);
+  if (caFile) env.ETL_BUILD_CA_FILE = caFile;
+  return {
+    name: process.env.COMPOSE_PROJECT_NAME || DEFAULT_PROJECT_NAME,
+    file: join(config.paths.root, 'docker-compose.yml'),
+    root: config.paths.root,
+    env,
+  };
+}
+
+/** `docker compose -p NAME -f FILE [--env-file] [--profile …] <args>` as an argument array. */
+export function composeArgs(project: ComposeProject, args: string[], profiles: readonly string[] = []): string[] {
+  const envFile = process.env.ETL_ENV_FILE ? ['--env-file', process.env.ETL_ENV_FILE] : [];
+  return ['compose', '-p', project.name, '-f', project.file, '--project-directory', project.root, ...envFile, ...profiles.flatMap((p) => ['--profile', p]), ...args];
+}
+
+/** The environment of a `docker compose` call: the caller's (ports, overrides) plus ours. */
+export const composeEnv = (project: ComposeProject, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...project.env, ...extra });
