@@ -32,6 +32,10 @@ export async function openUi(services: EtlServices, target: UiName | ServiceNode
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'etl.stack.mode');
     return;
   }
+  if (!service.url) {
+    void vscode.window.showInformationMessage(`ETL: ${service.title} has no web page; its output is in the ETL Logs (ETL: Show Logs).`);
+    return;
+  }
   if (service.state === 'stopped') return openStopped(services, service);
   await open(services, service);
 }

@@ -16,7 +16,7 @@ function where(service: ServiceStatus): string | undefined {
 
 /**
  * One service of the stack (a native process or a compose container): its state as icon and
- * description, inline start/stop and "open UI". contextValue is `etl.service.<state>`.
+ * description, inline start/stop and "open UI". contextValue is `etl.service.<state>[.noui]`.
  */
 export class ServiceNode extends vscode.TreeItem {
   constructor(readonly service: ServiceStatus) {
@@ -27,7 +27,8 @@ export class ServiceNode extends vscode.TreeItem {
     this.description = place ? `${service.state} · ${place}` : service.state;
     const kind = service.container ? `container ${service.container}` : service.pid ? `process ${service.pid}` : 'not running';
     this.tooltip = `${service.title}: ${service.state} (${kind})\n${service.url}`;
-    this.contextValue = `etl.service.${service.state}`;
+    // `.noui`: Logstash and Filebeat have no page to open.
+    this.contextValue = `etl.service.${service.state}${service.url ? '' : '.noui'}`;
     this.id = `service:${service.name}`;
   }
 }

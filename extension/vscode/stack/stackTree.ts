@@ -4,17 +4,14 @@ import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
 import { ServiceNode } from './serviceNode';
 
-/** How often the view asks for the status while Start Stack runs and its stack sends no progress. */
-const POLL_WHILE_STARTING_MS = 1000;
-
 type StackItem = ServiceNode | vscode.TreeItem;
 
-/** While the stack starts, a service that runs but does not answer yet is starting, not unhealthy. */
+/** While the stack starts (before its first progress report), a service that runs but does not answer yet is starting. */
 const asStarting = (s: ServiceStatus): ServiceStatus => (s.state === 'unhealthy' ? { ...s, state: 'starting' } : s);
 
 /**
  * The Stack view: each service of the stack in force (`stack.status()`), native process or
- * compose container. While Start Stack runs it shows the states `up()` reports as they change.
+ * compose container. While Start Stack runs it shows the states `up()` reports (onProgress) as they change.
  */
 export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -24,14 +21,14 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   readonly onStatus = this.stateChanged.event;
   /** The latest statuses Start Stack reported through onProgress (undefined outside a start). */
   private reported: ServiceStatus[] | undefined;
-  private poll: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: EtlServices) {
     services.onStackProgress((statuses) => {
       this.reported = statuses;
       this.refresh();
     });
-    services.onStepChanged(() => this.followStart());
+    // Start Stack beginning or ending changes how the rows read (and ends the reported statuses).
+    services.onStepChanged(() => this.refresh());
   }
 
   refresh(): void {
@@ -58,22 +55,8 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
     return this.lastStatus.map((s) => new ServiceNode(s));
   }
 
-  /**
-   * A stack whose `up()` reports no progress still shows each service starting: the view
-   * re-reads the status every second until the first report or the end of the start.
-   */
-  private followStart(): void {
-    if (this.services.stackStarting && !this.poll) {
-      this.poll = setInterval(() => this.reported === undefined && this.refresh(), POLL_WHILE_STARTING_MS);
-      this.refresh();
-    } else if (!this.services.stackStarting && this.poll) {
-      clearInterval(this.poll);
-      this.poll = undefined;
-      this.refresh();
-    }
-  }
-
   dispose(): void {
-    if (this.poll) clearInterval(this.poll);
+    this.changed.dispose();
+    this.stateChanged.dispose();
   }
 }

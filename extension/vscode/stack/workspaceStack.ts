@@ -18,9 +18,9 @@ function explicitSetting(): StackModeSetting | undefined {
   return value as StackModeSetting;
 }
 
-/** The mode setting in force: the VS Code setting when set, else .env's ETL_STACK_MODE (core config), else auto. */
+/** The mode setting in force: the VS Code setting when set, else .env's ETL_STACK_MODE (core config, default native). */
 export function stackModeSetting(config: EtlConfig): StackModeSetting {
-  return explicitSetting() ?? (config as EtlConfig & { stackMode?: StackModeSetting }).stackMode ?? 'auto';
+  return explicitSetting() ?? config.stackMode;
 }
 
 /**
@@ -35,7 +35,7 @@ export class WorkspaceStack {
     const setting = stackModeSetting(config);
     const known = this.resolved;
     const reuse = !fresh && known?.setting === setting && Date.now() - known.at < AUTO_ANSWER_MS;
-    const mode = reuse ? known.mode : await resolveStackMode(setting);
+    const mode = reuse ? known.mode : await resolveStackMode(setting, config);
     this.resolved = { setting, mode, at: reuse ? known.at : Date.now() };
     return openStack(config, mode);
   }

@@ -42,8 +42,10 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         await services.waitForStackStart('Extract', progress, controller.signal);
+        // Where the stack runs decides where the extractor runs: the venv, or the compose `etl` runner.
+        const { mode } = await services.stack();
         const totals = new ExtractProgress();
-        return runExtract(config, withCredentials, (event) => {
+        return runExtract(config, { ...withCredentials, mode }, (event) => {
           totals.apply(event);
           progress.report({ message: totals.describe() });
           if (event.event === 'file_done') services.diagnostics.info(`${event.status} ${event.path} (${event.size} bytes)`);

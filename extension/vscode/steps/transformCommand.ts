@@ -20,7 +20,9 @@ export async function transformCommand(services: EtlServices, request: Transform
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         await services.waitForStackStart('Transform', progress, controller.signal);
-        return runTransform(config, withCredentials, {
+        // Natively spark-submit runs on the host; in compose mode in the `etl` runner, where the workers reach the driver.
+        const { mode } = await services.stack();
+        return runTransform(config, { ...withCredentials, mode }, {
           onEvent: (event) => {
             if (event.event === 'phase') progress.report({ message: event.phase });
             services.diagnostics.info(`transform: ${JSON.stringify(event)}`);
