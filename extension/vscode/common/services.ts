@@ -88,9 +88,14 @@ export class EtlServices {
     return stored ? { ...extra, MINIO_ACCESS_KEY: stored.accessKey, MINIO_SECRET_KEY: stored.secretKey } : extra;
   }
 
-  /** What runs now, for the status bar: "starting the stack · extract". */
+  /** What runs now: "starting the stack", "extract". */
+  get runningSteps(): string[] {
+    return [...this.running.values()];
+  }
+
+  /** The same in one line: "starting the stack · extract". */
   get runningStep(): string | undefined {
-    return this.running.size ? [...this.running.values()].join(' · ') : undefined;
+    return this.running.size ? this.runningSteps.join(' · ') : undefined;
   }
 
   get stackStarting(): boolean {
