@@ -126,8 +126,6 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
     await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
     await screenshot('etl-logs');
-    await page.locator('.panel .action-item a', { hasText: /^Problems/i }).first().click().catch(() => undefined);
-    await screenshot('problems-debug');
   });
   return steps;
 }
