@@ -3,7 +3,9 @@
 //     loaded as a development extension;
 //  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/).
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
-// Needs: `node dist/cli.js setup --only vscode-tools` and a running stack with Elasticsearch (`etl up --with elasticsearch`).
+// `--mode compose`: the compose suite only (etl.stack.mode compose; it starts and removes the compose stack).
+// Needs: `node dist/cli.js setup --only vscode-tools` and, natively, a running stack with Elasticsearch and Airflow
+// (`etl up --with elasticsearch,airflow`); in compose mode a Docker engine and no native stack on the same ports.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,13 @@ const artifacts = join(root, 'test-artifacts');
 const suiteOut = join(root, 'out', 'vscode-suite');
 const vsix = join(root, 'dist', 'etl-spark.vsix');
 const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
-const only = process.argv.includes('--suite-only') ? 'suite' : process.argv.includes('--user-only') ? 'user' : 'all';
+// The stack the extension drives (etl.stack.mode in the user settings): native unless `--mode compose`,
+// which runs test/vscode/suite/compose.vscode-test.ts only (it starts and removes the compose stack itself).
+const modeArg = process.argv.indexOf('--mode');
+const mode = modeArg > 0 ? process.argv[modeArg + 1] : 'native';
+if (!['native', 'compose'].includes(mode)) throw new Error(`--mode ${mode}: use native or compose`);
+const only = process.argv.includes('--suite-only') || mode === 'compose' ? 'suite' : process.argv.includes('--user-only') ? 'user' : 'all';
+const settings = { 'etl.stack.mode': mode };
 
 function sh(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -46,18 +54,20 @@ function runEnv(tmp) {
 async function runSuiteInCodeServer(driver, tmp) {
   const results = join(tmp, 'suite-results.json');
   const userData = join(tmp, 'suite-user');
-  driver.prepareUserData(userData);
-  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, 'suite-ext'), env: { ...runEnv(join(tmp, 'suite')), ETL_VSCODE_RESULTS: results } });
+  driver.prepareUserData(userData, settings);
+  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, 'suite-ext'), env: { ...runEnv(join(tmp, 'suite')), ETL_VSCODE_RESULTS: results, ETL_VSCODE_MODE: mode } });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(driver.devHostUrl(server, root, root, join(suiteOut, 'index')));
-    const deadline = Date.now() + 600_000;
+    // Compose mode builds the images (cached layers reused) before its stack is up.
+    const minutes = mode === 'compose' ? 30 : 10;
+    const deadline = Date.now() + minutes * 60_000;
     while (!existsSync(results)) {
-      if (Date.now() > deadline) throw new Error('the extension-host suite wrote no results within 10 min');
+      if (Date.now() > deadline) throw new Error(`the extension-host suite wrote no results within ${minutes} min`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    await page.screenshot({ path: join(artifacts, 'vscode-suite-end.png') });
+    await page.screenshot({ path: join(artifacts, `vscode-suite-${mode}-end.png`) });
   } finally {
     await browser.close();
     await server.stop();
@@ -78,7 +88,7 @@ async function runUserScenarioWithVsix(driver, tmp) {
   await resetSampleObjects();
   const userData = join(tmp, 'user-user');
   const extensions = join(tmp, 'user-ext');
-  driver.prepareUserData(userData);
+  driver.prepareUserData(userData, settings);
   log(await driver.installVsix(vsix, { userData, extensions }));
   const server = await driver.startCodeServer({ workspace: root, userData, extensions, env: runEnv(join(tmp, 'user')) });
   const browser = await driver.launchBrowser();

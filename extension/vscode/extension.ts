@@ -20,6 +20,7 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(
     statusBar,
     stack.onStatus((s) => statusBar.updateStack(s)),
+    stack.onStatus((s) => buckets.stackChanged(s)),
     vscode.commands.registerCommand('etl.refresh', () => {
       stack.refresh();
       buckets.refresh();

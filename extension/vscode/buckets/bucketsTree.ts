@@ -4,11 +4,20 @@ import type { EtlError } from '../../core/errors';
 import { classifyS3Error, explainS3Error, type S3Problem } from '../../core/s3/errors';
 import { endpointOf, s3Client } from '../../core/s3/client';
 import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
+import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
 import { BucketNode, LoadMoreNode, ObjectNode, PrefixNode, S3ErrorNode, type BucketItem, type Container } from './nodes';
 
+/**
+ * Why the view cannot list: S3's own answer, or, when MinIO does not answer, whether that is
+ * because the stack is down (the Start Stack welcome shows) or still starting.
+ */
+export type BucketsProblem = S3Problem | 'stackDown' | 'stackStarting';
+
 /** By `kind`, not instanceof: nodes may come from another bundle (tests, other extensions' commands). */
 const isContainer = (item: BucketItem): item is Container => item.kind === 'bucket' || item.kind === 'prefix';
+
+const WELCOMED: BucketsProblem[] = ['credentials', 'stackDown', 'stackStarting'];
 
 interface Loaded {
   items: BucketItem[];
@@ -24,8 +33,8 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   readonly onDidChangeTreeData = this.changed.event;
   private readonly loaded = new Map<string, Loaded>();
   private readonly filters = new Map<string, string>();
-  /** The last problem (for tests and welcome views). */
-  problem: { kind: S3Problem; error: EtlError } | undefined;
+  /** The last problem (for tests and welcome views; the context key etl.s3.problem holds its kind). */
+  problem: { kind: BucketsProblem; error: EtlError } | undefined;
   pageSize = DEFAULT_PAGE_SIZE;
 
   constructor(private readonly services: EtlServices) {}
@@ -79,11 +88,36 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     const config = this.services.project();
     const probe = await this.tryList(async (client) => listPage(client, config.buckets.rawzone, '', { pageSize: 1 }));
     if (!probe) {
-      // Wrong credentials: an empty view, so the "Set Credentials" welcome shows; unreachable: an error node with Retry.
-      if (this.problem?.kind === 'credentials') return [];
+      // Wrong credentials or the stack down/starting: an empty view, so the welcome with its buttons shows.
+      if (this.problem?.kind === 'unreachable') await this.explainUnreachable();
+      // While the stack starts, MinIO may answer before the ETL's key exists: not a credentials problem yet.
+      else if (this.problem?.kind === 'credentials' && this.services.stackStarting) await this.setProblem({ kind: 'stackStarting', error: this.problem.error });
+      if (this.problem && WELCOMED.includes(this.problem.kind)) return [];
+      // Any other failure (MinIO runs but does not answer, a wrong port, …): an error node with Retry.
       return [this.errorNode()];
     }
     return [new BucketNode(config.buckets.rawzone), new BucketNode(config.buckets.gold)];
+  }
+
+  /** The Stack view read the stack: a welcome that waits for MinIO gives way to the buckets once it runs. */
+  stackChanged(statuses: ServiceStatus[]): void {
+    const waiting = this.problem?.kind === 'stackDown' || this.problem?.kind === 'stackStarting';
+    if (waiting && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
+  }
+
+  /** MinIO does not answer: asks the stack whether its MinIO is stopped, or starting. */
+  private async explainUnreachable(): Promise<void> {
+    const problem = this.problem;
+    if (!problem) return;
+    let state: string | undefined;
+    try {
+      state = (await (await this.services.stack()).status()).find((s) => s.name === 'minio')?.state;
+    } catch (error) {
+      this.services.diagnostics.warn(`Buckets: cannot read the stack status: ${String(error)}`);
+      return;
+    }
+    if (this.services.stackStarting && state !== 'running') await this.setProblem({ kind: 'stackStarting', error: problem.error });
+    else if (state === 'stopped' || state === undefined) await this.setProblem({ kind: 'stackDown', error: problem.error });
   }
 
   private errorNode(parent?: Container): S3ErrorNode {

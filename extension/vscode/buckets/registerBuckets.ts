@@ -13,6 +13,7 @@ import type { LoadMoreNode, S3ErrorNode } from './nodes';
 export function registerBuckets(context: vscode.ExtensionContext, services: EtlServices): BucketsTreeProvider {
   const tree = new BucketsTreeProvider(services);
   const view = vscode.window.createTreeView('etl.buckets', { treeDataProvider: tree, showCollapseAll: true });
+  const waitsForStack = () => tree.problem?.kind === 'stackDown' || tree.problem?.kind === 'stackStarting';
   const run = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => guarded(services, fn);
   context.subscriptions.push(
     view,
@@ -25,6 +26,8 @@ export function registerBuckets(context: vscode.ExtensionContext, services: EtlS
     vscode.commands.registerCommand('etl.buckets.loadMore', run((node: LoadMoreNode) => tree.loadMore(node))),
     vscode.commands.registerCommand('etl.buckets.retry', (node?: S3ErrorNode) => tree.refresh(node?.parent)),
     services.onCredentialsChanged(() => tree.refresh()),
+    // The "stack down" welcome turns into "starting" as Start Stack begins (and into the buckets as MinIO runs: stackChanged).
+    services.onStepChanged(() => waitsForStack() && tree.refresh()),
   );
   return tree;
 }

@@ -1,24 +1,54 @@
 import * as vscode from 'vscode';
 import type { EtlConfig } from '../../core/config';
+import { EtlError } from '../../core/errors';
 import type { S3Credentials } from '../../core/s3/client';
+import type { ServiceStatus, Stack } from '../../core/stack/backend';
 import { workspaceProject } from '../stack/project';
+import { WorkspaceStack } from '../stack/workspaceStack';
 
 const SECRET_KEY = 'etl.minio.credentials';
 
-/** What every area shares: the diagnostics channel, the project, the stored credentials, the running step. */
+/**
+ * Two lanes, each one thing at a time: stack operations (start/stop the stack or a service)
+ * and ETL steps (extract, transform). An ETL step started while the stack starts waits for it.
+ */
+type Lane = 'stack' | 'steps';
+
+/** Why a second command cannot run now, and what the user can do about it. */
+function busy(running: string, wanted: string, lane: Lane): EtlError {
+  return lane === 'steps'
+    ? new EtlError(`${wanted} cannot start: ${running} is still running`, `run ${wanted} again when ${running} ends, or cancel ${running} from its notification`)
+    : new EtlError(`${wanted} cannot start: ${running} is still running`, `run it again when ${running} ends (the Stack view shows its progress)`);
+}
+
+/** A step cancelled while it waited for Start Stack: nothing of it ran. */
+export class WaitCancelled extends EtlError {
+  constructor(step: string) {
+    super(`${step} cancelled while it waited for the stack to start; nothing of it ran`);
+  }
+}
+
+/** What every area shares: the diagnostics channel, the project, its stack, the stored credentials, the running steps. */
 export class EtlServices {
   readonly diagnostics: vscode.LogOutputChannel;
   private readonly stepEmitter = new vscode.EventEmitter<string | undefined>();
   readonly onStepChanged = this.stepEmitter.event;
   private readonly credentialsEmitter = new vscode.EventEmitter<void>();
   readonly onCredentialsChanged = this.credentialsEmitter.event;
-  runningStep: string | undefined;
+  /** Each service's status as Start Stack reports it (`onProgress`); undefined when the start ends. */
+  private readonly stackProgressEmitter = new vscode.EventEmitter<ServiceStatus[] | undefined>();
+  readonly onStackProgress = this.stackProgressEmitter.event;
+  private readonly running = new Map<Lane, string>();
+  /** The Start Stack in progress: steps that need the stack wait for it; a second Start Stack joins it. */
+  private starting: Promise<unknown> | undefined;
+  private readonly workspaceStack = new WorkspaceStack();
   /** The last error a step reported (tests read it; users see the notification). */
   lastError: string | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.diagnostics = vscode.window.createOutputChannel('ETL', { log: true });
-    context.subscriptions.push(this.diagnostics, this.stepEmitter, this.credentialsEmitter);
+    context.subscriptions.push(this.diagnostics, this.stepEmitter, this.credentialsEmitter, this.stackProgressEmitter);
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('etl.stack.mode') && this.workspaceStack.forget()));
   }
 
   /** Re-read every time: .env and the process environment may change while VS Code runs. */
@@ -33,6 +63,11 @@ export class EtlServices {
     } catch {
       return false;
     }
+  }
+
+  /** The project's stack (native or compose, per etl.stack.mode); `fresh` asks Docker again in auto mode. */
+  stack(fresh = false): Promise<Stack> {
+    return this.workspaceStack.open(this.project(), fresh);
   }
 
   /** SecretStorage credentials, which override .env for everything the extension does with MinIO. */
@@ -53,15 +88,81 @@ export class EtlServices {
     return stored ? { ...extra, MINIO_ACCESS_KEY: stored.accessKey, MINIO_SECRET_KEY: stored.secretKey } : extra;
   }
 
-  /** Runs one step (extract, transform, stack) with the status bar showing it; one at a time. */
-  async runStep<T>(name: string, work: () => Promise<T>): Promise<T> {
-    if (this.runningStep) throw new Error(`${this.runningStep} is still running; wait for it or cancel it`);
-    this.runningStep = name;
+  /** What runs now: "starting the stack", "extract". */
+  get runningSteps(): string[] {
+    return [...this.running.values()];
+  }
+
+  /** The same in one line: "starting the stack · extract". */
+  get runningStep(): string | undefined {
+    return this.running.size ? this.runningSteps.join(' · ') : undefined;
+  }
+
+  get stackStarting(): boolean {
+    return this.starting !== undefined;
+  }
+
+  /** Runs one ETL step (extract, transform) with the status bar showing it; one at a time. */
+  runStep<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.inLane('steps', name, work);
+  }
+
+  /** Stops the stack or one service: never under a running ETL step, which needs the stack. */
+  runStackStop<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const step = this.running.get('steps');
+    if (step) return Promise.reject(new EtlError(`${name} would pull the stack from under ${step}`, `cancel ${step} from its notification or wait for it to end, then try again`));
+    return this.inLane('stack', name, work);
+  }
+
+  /** Starts one service: a stack operation like any other. */
+  runStackOperation<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.inLane('stack', name, work);
+  }
+
+  /**
+   * Starts the stack; `work` gets the progress callback that feeds the Stack view.
+   * A second Start Stack while one runs joins it instead of failing.
+   */
+  startStack<T>(work: (onProgress: (services: ServiceStatus[]) => void) => Promise<T>): Promise<T> {
+    if (this.starting) return this.starting as Promise<T>;
+    const started = this.inLane('stack', 'starting the stack', () => work((services) => this.stackProgressEmitter.fire(services)));
+    this.starting = started;
+    // inLane announced the step before `starting` was set, and ends it before it is cleared: say it again.
+    this.stepEmitter.fire('starting the stack');
+    const done = () => {
+      this.starting = undefined;
+      this.stackProgressEmitter.fire(undefined);
+      this.stepEmitter.fire(undefined);
+    };
+    started.then(done, done);
+    return started;
+  }
+
+  /**
+   * For a step that needs the stack: when Start Stack is running, says so in the step's
+   * notification and waits for it. A failed start stops the step with the reason.
+   */
+  async waitForStackStart(step: string, progress: vscode.Progress<{ message?: string }>, signal?: AbortSignal): Promise<void> {
+    const starting = this.starting;
+    if (!starting) return;
+    progress.report({ message: 'waiting for the stack to start…' });
+    this.diagnostics.info(`${step}: waiting for the stack to start`);
+    const aborted = new Promise<'aborted'>((resolve) => signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
+    const outcome = await Promise.race([starting.then(() => 'up' as const, () => 'failed' as const), aborted]);
+    if (outcome === 'aborted') throw new WaitCancelled(step);
+    if (outcome === 'failed') throw new EtlError(`${step} did not run: the stack did not start`, `see the Start Stack error, fix its cause, then run ${step} again`);
+    progress.report({ message: 'the stack is up' });
+  }
+
+  private async inLane<T>(lane: Lane, name: string, work: () => Promise<T>): Promise<T> {
+    const running = this.running.get(lane);
+    if (running) throw busy(running, name, lane);
+    this.running.set(lane, name);
     this.stepEmitter.fire(name);
     try {
       return await work();
     } finally {
-      this.runningStep = undefined;
+      this.running.delete(lane);
       this.stepEmitter.fire(undefined);
     }
   }

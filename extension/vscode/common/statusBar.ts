@@ -15,14 +15,23 @@ export class EtlStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /**
+   * Optional services a user did not ask for stay stopped in a healthy stack, so "up" counts what
+   * runs; a service starting or unhealthy is named, since that is what the user waits for or fixes.
+   */
   updateStack(statuses: ServiceStatus[]): void {
-    const running = statuses.filter((s) => s.state === 'running').length;
-    this.stack = running === 0 ? 'stack down' : running === statuses.length ? 'stack up' : `stack ${running}/${statuses.length}`;
+    const count = (state: ServiceStatus['state']) => statuses.filter((s) => s.state === state).length;
+    const [running, starting, unhealthy] = [count('running'), count('starting'), count('unhealthy')];
+    if (starting) this.stack = `stack starting (${running}/${running + starting} up)`;
+    else if (unhealthy) this.stack = `stack: ${unhealthy} unhealthy`;
+    else this.stack = running ? `stack up (${running} services)` : 'stack down';
     this.render();
   }
 
   private render(): void {
-    const step = this.services.runningStep;
+    // "stack starting" already says what the Start Stack step would.
+    const steps = this.services.runningSteps.filter((s) => !(s === 'starting the stack' && this.stack.startsWith('stack starting')));
+    const step = steps.length ? steps.join(' · ') : undefined;
     this.item.text = step ? `$(sync~spin) ETL: ${this.stack} · ${step}…` : `$(server-process) ETL: ${this.stack}`;
     this.item.tooltip = step ? `Running: ${step}. Click for the ETL logs.` : 'ETL stack state. Click for the ETL logs.';
   }

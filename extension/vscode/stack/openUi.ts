@@ -1,19 +1,41 @@
 import * as vscode from 'vscode';
-import type { EtlConfig } from '../../core/config';
+import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
 import type { ServiceNode } from './serviceNode';
 
-export type UiName = 'minio' | 'spark' | 'kibana' | 'airflow';
+/** The palette's "Open …" commands and the stack service each opens. */
+export const UI_SERVICES = { minio: 'minio', spark: 'spark-master', kibana: 'kibana', airflow: 'airflow' } as const;
+export type UiName = keyof typeof UI_SERVICES;
 
-export function uiUrl(config: EtlConfig, name: UiName): string {
-  const host = config.bindHost;
-  const port = { minio: config.minio.consolePort, spark: config.spark.masterUiPort, kibana: config.kibanaPort, airflow: config.airflowPort }[name];
-  return `http://${host}:${port}`;
+async function open(services: EtlServices, service: ServiceStatus): Promise<void> {
+  services.diagnostics.info(`opening ${service.url}`);
+  await vscode.env.openExternal(vscode.Uri.parse(service.url));
 }
 
-/** Opens a service UI in the browser (a node's own URL, or one of the named UIs). */
+/** A stopped service's UI does not answer: say so, and offer to start the stack first. */
+async function openStopped(services: EtlServices, service: ServiceStatus): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(`ETL: ${service.title} is not running, so ${service.url} will not answer.`, 'Start Stack', 'Open Anyway');
+  if (choice === 'Start Stack') await vscode.commands.executeCommand('etl.startStack');
+  else if (choice === 'Open Anyway') await open(services, service);
+}
+
+/** Opens a service's UI from the stack's own status (its URL, whether it runs); a row or one of the named UIs. */
 export async function openUi(services: EtlServices, target: UiName | ServiceNode): Promise<void> {
-  const url = typeof target === 'string' ? uiUrl(services.project(), target) : target.service.url;
-  services.diagnostics.info(`opening ${url}`);
-  await vscode.env.openExternal(vscode.Uri.parse(url));
+  const stack = await services.stack();
+  const name = typeof target === 'string' ? UI_SERVICES[target] : target.service.name;
+  const service = (await stack.status()).find((s) => s.name === name);
+  if (!service) {
+    const choice = await vscode.window.showWarningMessage(
+      `ETL: the ${stack.mode} stack has no ${name} service.${stack.mode === 'native' ? ' It runs with the compose stack: set "etl.stack.mode" to "compose".' : ''}`,
+      'Open Settings',
+    );
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'etl.stack.mode');
+    return;
+  }
+  if (!service.url) {
+    void vscode.window.showInformationMessage(`ETL: ${service.title} has no web page; its output is in the ETL Logs (ETL: Show Logs).`);
+    return;
+  }
+  if (service.state === 'stopped') return openStopped(services, service);
+  await open(services, service);
 }

@@ -12,6 +12,7 @@ import { stopStack } from './stopStack';
 export function registerStack(context: vscode.ExtensionContext, services: EtlServices): StackTreeProvider {
   const tree = new StackTreeProvider(services);
   context.subscriptions.push(
+    tree,
     vscode.window.registerTreeDataProvider('etl.stack', tree),
     vscode.commands.registerCommand('etl.startStack', () => startStack(services)),
     vscode.commands.registerCommand('etl.stopStack', () => stopStack(services)),

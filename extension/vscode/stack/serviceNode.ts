@@ -1,33 +1,34 @@
 import * as vscode from 'vscode';
-import type { ServiceStatus } from '../../core/stack/stack';
+import type { ServiceState, ServiceStatus } from '../../core/stack/backend';
 
-const ICONS: Record<string, [string, string]> = {
+const ICONS: Record<ServiceState, [string, string | undefined]> = {
   running: ['pass-filled', 'testing.iconPassed'],
+  starting: ['loading~spin', undefined],
   unhealthy: ['warning', 'list.warningForeground'],
   stopped: ['circle-large-outline', 'disabledForeground'],
 };
 
-/** One service of the stack: state as icon + description, inline start/stop and "open UI". */
+/** Where the service runs: the native process's pid or the compose container's name. */
+function where(service: ServiceStatus): string | undefined {
+  if (service.container) return service.container;
+  return service.pid ? `pid ${service.pid}` : undefined;
+}
+
+/**
+ * One service of the stack (a native process or a compose container): its state as icon and
+ * description, inline start/stop and "open UI". contextValue is `etl.service.<state>[.noui]`.
+ */
 export class ServiceNode extends vscode.TreeItem {
   constructor(readonly service: ServiceStatus) {
     super(service.title, vscode.TreeItemCollapsibleState.None);
     const [icon, color] = ICONS[service.state];
-    this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    this.description = service.pid ? `${service.state} · pid ${service.pid}` : service.state;
-    this.tooltip = `${service.title}: ${service.state}\n${service.url}`;
-    this.contextValue = `etl.service.${service.state === 'stopped' ? 'stopped' : 'running'}`;
+    this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    const place = where(service);
+    this.description = place ? `${service.state} · ${place}` : service.state;
+    const kind = service.container ? `container ${service.container}` : service.pid ? `process ${service.pid}` : 'not running';
+    this.tooltip = `${service.title}: ${service.state} (${kind})\n${service.url}`;
+    // `.noui`: Logstash and Filebeat have no page to open.
+    this.contextValue = `etl.service.${service.state}${service.url ? '' : '.noui'}`;
     this.id = `service:${service.name}`;
-  }
-}
-
-/** Kibana and Airflow: part of the issue's stack, not of the native stack yet. */
-export class UnconfiguredServiceNode extends vscode.TreeItem {
-  constructor(title: string, why: string) {
-    super(title, vscode.TreeItemCollapsibleState.None);
-    this.iconPath = new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
-    this.description = 'not configured';
-    this.tooltip = why;
-    this.contextValue = 'etl.service.unconfigured';
-    this.id = `service:${title}`;
   }
 }

@@ -1,25 +1,35 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { status, type ServiceStatus } from '../../core/stack/stack';
+import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
-import { ServiceNode, UnconfiguredServiceNode } from './serviceNode';
+import { ServiceNode } from './serviceNode';
 
-const PLANNED_SERVICES = [
-  { name: 'kibana', title: 'Kibana', port: 'KIBANA_PORT' },
-  { name: 'airflow', title: 'Airflow', port: 'AIRFLOW_PORT' },
-];
-const notConfigured = (title: string, port: string) => `${title} is not part of the native stack yet (it comes with the compose stack); ${port} in .env says where it will listen.`;
+type StackItem = ServiceNode | vscode.TreeItem;
 
-type StackItem = ServiceNode | UnconfiguredServiceNode | vscode.TreeItem;
+/** While the stack starts (before its first progress report), a service that runs but does not answer yet is starting. */
+const asStarting = (s: ServiceStatus): ServiceStatus => (s.state === 'unhealthy' ? { ...s, state: 'starting' } : s);
 
+/**
+ * The Stack view: each service of the stack in force (`stack.status()`), native process or
+ * compose container. While Start Stack runs it shows the states `up()` reports (onProgress) as they change.
+ */
 export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   lastStatus: ServiceStatus[] = [];
   private readonly stateChanged = new vscode.EventEmitter<ServiceStatus[]>();
   readonly onStatus = this.stateChanged.event;
+  /** The latest statuses Start Stack reported through onProgress (undefined outside a start). */
+  private reported: ServiceStatus[] | undefined;
 
-  constructor(private readonly services: EtlServices) {}
+  constructor(private readonly services: EtlServices) {
+    services.onStackProgress((statuses) => {
+      this.reported = statuses;
+      this.refresh();
+    });
+    // Start Stack beginning or ending changes how the rows read (and ends the reported statuses).
+    services.onStepChanged(() => this.refresh());
+  }
 
   refresh(): void {
     this.changed.fire();
@@ -32,17 +42,21 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   async getChildren(): Promise<StackItem[]> {
     if (!this.services.hasProject()) return [];
     try {
-      this.lastStatus = await status(this.services.project());
+      const statuses = this.reported ?? (await (await this.services.stack()).status());
+      this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
     } catch (error) {
-      const node = new vscode.TreeItem(`Cannot read the stack status: ${describeError(error)}`);
-      node.iconPath = new vscode.ThemeIcon('error');
+      const node = new vscode.TreeItem(`Cannot read the stack status: ${describeError(error).replace(/\n\s*→ /, ' — ')}`);
+      node.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      node.tooltip = describeError(error);
       return [node];
     }
     this.stateChanged.fire(this.lastStatus);
     await vscode.commands.executeCommand('setContext', 'etl.stackDown', this.lastStatus.every((s) => s.state === 'stopped'));
-    // Kibana and Airflow are part of the issue's stack; the native stack may not have them (yet).
-    const known = new Set(this.lastStatus.map((s) => s.name as string));
-    const missing = PLANNED_SERVICES.filter((p) => !known.has(p.name)).map((p) => new UnconfiguredServiceNode(p.title, notConfigured(p.title, p.port)));
-    return [...this.lastStatus.map((s) => new ServiceNode(s)), ...missing];
+    return this.lastStatus.map((s) => new ServiceNode(s));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.stateChanged.dispose();
   }
 }

@@ -1,28 +1,38 @@
 import * as vscode from 'vscode';
-import { up } from '../../core/stack/stack';
 import { reportError } from '../common/notify';
 import { requireTrust, type EtlServices } from '../common/services';
 import { outputReporter } from './project';
-import { composeStack, resolveStackMode } from './stackMode';
 
-/** ETL: Start Stack — native `up()` (or docker compose), in a notification with progress. */
+/** The optional services Start Stack brings too: .env's ETL_STACK_WITH and the etl.stack.with setting. */
+function optionalServices(services: EtlServices, given?: string[]): string[] {
+  const chosen = given ?? vscode.workspace.getConfiguration('etl').get<string[]>('stack.with', ['elasticsearch']);
+  return [...new Set([...services.project().stackWith, ...chosen])];
+}
+
+/**
+ * ETL: Start Stack — `up()` of the stack etl.stack.mode picks (native or compose), in a
+ * notification; the Stack view follows each service as it starts. A second call joins the first.
+ */
 export async function startStack(services: EtlServices, withOptional?: string[]): Promise<boolean> {
   if (!requireTrust('Starting the stack')) return false;
   try {
-    const config = services.project();
-    const mode = await resolveStackMode();
-    await services.runStep('starting the stack', async () =>
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: starting the stack (${mode})` }, async (progress) => {
-        if (mode === 'compose') return composeStack(config.paths.root, 'up');
-        const optional = withOptional ?? vscode.workspace.getConfiguration('etl').get<string[]>('stack.with', ['elasticsearch']);
-        return up(config, outputReporter(services.diagnostics, progress), [...new Set([...config.stackWith, ...optional])]);
-      }),
+    // Claimed at once, before asking Docker which mode: a step started now waits for this start.
+    const started = await services.startStack((onProgress) =>
+      Promise.resolve(
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ETL: starting the stack' }, async (progress) => {
+          const stack = await services.stack(true);
+          progress.report({ message: `${stack.mode} mode` });
+          return stack.up(outputReporter(services.diagnostics, progress), optionalServices(services, withOptional), onProgress);
+        }),
+      ),
     );
-    void vscode.window.showInformationMessage('ETL stack is up.');
+    const healthy = started.filter((s) => s.state === 'running').length;
+    void vscode.window.showInformationMessage(`ETL stack is up: ${healthy} service(s) healthy.`);
     await vscode.commands.executeCommand('etl.refresh');
     return true;
   } catch (error) {
     reportError(services, error);
+    await vscode.commands.executeCommand('etl.refresh');
     return false;
   }
 }

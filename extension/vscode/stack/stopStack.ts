@@ -1,21 +1,19 @@
 import * as vscode from 'vscode';
-import { down } from '../../core/stack/stack';
 import { reportError } from '../common/notify';
 import { requireTrust, type EtlServices } from '../common/services';
 import { outputReporter } from './project';
-import { composeStack, resolveStackMode } from './stackMode';
 
+/** ETL: Stop Stack — `down()` of the stack etl.stack.mode picks. */
 export async function stopStack(services: EtlServices): Promise<void> {
   if (!requireTrust('Stopping the stack')) return;
   try {
-    const config = services.project();
-    const mode = await resolveStackMode();
-    const stopped = await services.runStep('stopping the stack', async () =>
-      mode === 'compose' ? (await composeStack(config.paths.root, 'down'), ['compose services']) : down(config, outputReporter(services.diagnostics)),
+    const stack = await services.stack(true);
+    const stopped = await services.runStackStop('stopping the stack', () =>
+      Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: stopping the stack (${stack.mode})` }, (progress) => stack.down(outputReporter(services.diagnostics, progress)))),
     );
     void vscode.window.showInformationMessage(stopped.length ? `ETL: stopped ${stopped.join(', ')}` : 'ETL: nothing was running');
-    await vscode.commands.executeCommand('etl.refresh');
   } catch (error) {
     reportError(services, error);
   }
+  await vscode.commands.executeCommand('etl.refresh');
 }

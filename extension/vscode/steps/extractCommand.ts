@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ExtractProgress } from '../../core/extract/events';
 import { ExtractCancelled, runExtract, type ExtractRequest, type ExtractResult } from '../../core/extract/run';
-import { requireTrust, type EtlServices } from '../common/services';
+import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 
 /** The committed sample months: a first run works offline. */
 export const DEFAULT_MONTHS = '2024-01..2024-02';
@@ -38,11 +38,14 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
   void vscode.commands.executeCommand('etl.showLogs');
   const result = await services.runStep('extract', () =>
     Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: extracting ${chosen.months}`, cancellable: true }, (progress, token) => {
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: extracting ${chosen.months}`, cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
+        await services.waitForStackStart('Extract', progress, controller.signal);
+        // Where the stack runs decides where the extractor runs: the venv, or the compose `etl` runner.
+        const { mode } = await services.stack();
         const totals = new ExtractProgress();
-        return runExtract(config, withCredentials, (event) => {
+        return runExtract(config, { ...withCredentials, mode }, (event) => {
           totals.apply(event);
           progress.report({ message: totals.describe() });
           if (event.event === 'file_done') services.diagnostics.info(`${event.status} ${event.path} (${event.size} bytes)`);
@@ -50,7 +53,7 @@ export async function extractCommand(services: EtlServices, request?: ExtractReq
       }),
     ),
   ).catch((error: unknown) => {
-    if (error instanceof ExtractCancelled) {
+    if (error instanceof ExtractCancelled || error instanceof WaitCancelled) {
       void vscode.window.showWarningMessage(`ETL: ${error.message}`);
       return undefined;
     }

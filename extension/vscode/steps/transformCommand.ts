@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { formatQualityReport } from '../../core/transform/events';
 import { runTransform, TransformCancelled, type TransformRequest } from '../../core/transform/run';
-import { requireTrust, type EtlServices } from '../common/services';
+import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 
 /**
  * ETL: Transform — spark-submits the cleaning job (extension/core/transform) in a cancellable
@@ -16,10 +16,13 @@ export async function transformCommand(services: EtlServices, request: Transform
   void vscode.commands.executeCommand('etl.showLogs');
   try {
     const report = await services.runStep('transform', async () =>
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ETL: transforming into gold', cancellable: true }, (progress, token) => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ETL: transforming into gold', cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return runTransform(config, withCredentials, {
+        await services.waitForStackStart('Transform', progress, controller.signal);
+        // Natively spark-submit runs on the host; in compose mode in the `etl` runner, where the workers reach the driver.
+        const { mode } = await services.stack();
+        return runTransform(config, { ...withCredentials, mode }, {
           onEvent: (event) => {
             if (event.event === 'phase') progress.report({ message: event.phase });
             services.diagnostics.info(`transform: ${JSON.stringify(event)}`);
@@ -37,7 +40,7 @@ export async function transformCommand(services: EtlServices, request: Transform
     const text = describeError(error);
     services.lastError = text;
     services.diagnostics.error(text);
-    if (error instanceof TransformCancelled) void vscode.window.showWarningMessage(`ETL: ${text}`);
+    if (error instanceof TransformCancelled || error instanceof WaitCancelled) void vscode.window.showWarningMessage(`ETL: ${text}`);
     else void vscode.window.showErrorMessage(`ETL: ${text}`);
     return false;
   }

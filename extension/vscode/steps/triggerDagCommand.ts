@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { AirflowClient } from '../../core/airflow/client';
 import { describeChange, MONTH, PIPELINE_DAG, type TriggerRequest } from '../../core/airflow/pipelineRun';
 import { failureSummary, triggerPipeline, WatchStopped, type TriggerResult } from '../../core/airflow/trigger';
-import { requireTrust, type EtlServices } from '../common/services';
+import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 
 async function askRequest(): Promise<TriggerRequest | undefined> {
   const month = await vscode.window.showInputBox({
@@ -35,9 +35,10 @@ export async function triggerDagCommand(services: EtlServices, request?: Trigger
   const client = AirflowClient.of(services.project());
   services.diagnostics.show(true);
   const result = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: ${PIPELINE_DAG}`, cancellable: true }, (progress, token) => {
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: ${PIPELINE_DAG}`, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
+      await services.waitForStackStart('Trigger DAG', progress, controller.signal);
       return triggerPipeline(client, chosen, {
         signal: controller.signal,
         onEvent: (event) => {
@@ -51,7 +52,7 @@ export async function triggerDagCommand(services: EtlServices, request?: Trigger
       });
     })
     .then(undefined, (error: unknown) => {
-      if (!(error instanceof WatchStopped)) throw error;
+      if (!(error instanceof WatchStopped || error instanceof WaitCancelled)) throw error;
       void vscode.window.showWarningMessage(`ETL: ${error.message}`);
       return undefined;
     });

@@ -1,5 +1,6 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed:
-// Start Stack and Extract from the palette, then see rawzone objects, the run, log lines, a Parquet preview.
+// Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
+// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview.
 import { join } from 'node:path';
 
 const T = 180_000;
@@ -23,6 +24,8 @@ export async function runUserScenario(page, { artifacts, log }) {
   };
   const notification = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
   const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
+  const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+  const stackRow = (text) => pane('Stack').locator('.monaco-list-row', { hasText: text }).first();
 
   const steps = [];
   const step = async (name, fn) => {
@@ -45,27 +48,50 @@ export async function runUserScenario(page, { artifacts, log }) {
     await screenshot('workbench');
   });
 
-  await step('ETL: Start Stack from the palette', async () => {
-    await palette('ETL: Start Stack');
-    await notification('ETL stack is up.');
-    await screenshot('stack-started');
-  });
-
-  await step('the ETL sidebar shows the stack', async () => {
+  await step('the ETL sidebar shows the stack, each service with its state', async () => {
     await page.locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]').first().click();
-    await row('MinIO').waitFor({ timeout: T });
-    await row('Kibana').waitFor({ timeout: T });
+    for (const title of ['MinIO', 'Spark master', 'Elasticsearch']) await stackRow(title).waitFor({ timeout: T });
+    await stackRow(/MinIO.*running · pid \d+/).waitFor({ timeout: T });
     await screenshot('sidebar');
   });
 
-  await step('ETL: Extract on the sample from the palette', async () => {
+  await step('ETL: Stop Stack; Buckets shows the "Start Stack" welcome, not an error', async () => {
+    await palette('ETL: Stop Stack');
+    await notification(/ETL: stopped .*minio/);
+    await stackRow(/MinIO.*stopped/).waitFor({ timeout: T });
+    const welcome = pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is down, so MinIO cannot be browsed.' });
+    await welcome.waitFor({ timeout: T });
+    await welcome.locator('.monaco-button', { hasText: 'Start Stack' }).waitFor({ timeout: T });
+    if (await pane('Buckets').locator('.monaco-list-row', { hasText: 'cannot reach MinIO' }).count()) throw new Error('Buckets shows a "cannot reach MinIO" row with the stack down');
+    await screenshot('stack-down-buckets-welcome');
+  });
+
+  let startingTitle;
+  await step('Start Stack from the Buckets welcome: the Stack view shows services starting', async () => {
+    await pane('Buckets').locator('.welcome-view-content .monaco-button', { hasText: 'Start Stack' }).click();
+    const starting = stackRow(/starting/);
+    await starting.waitFor({ timeout: T });
+    startingTitle = (await starting.locator('.label-name').first().textContent())?.trim();
+    if (!startingTitle) throw new Error('a starting row without a title');
+    log(`"${startingTitle}" shows starting`);
+    await page.locator('.statusbar-item', { hasText: 'ETL: stack starting' }).first().waitFor({ timeout: T });
+    await pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is starting' }).waitFor({ timeout: T });
+    await screenshot('stack-starting');
+  });
+
+  await step('ETL: Extract right after Start Stack waits for the stack, then extracts the sample', async () => {
     await palette('ETL: Extract');
     const input = page.locator('.quick-input-widget input');
     await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02', undefined, { timeout: 30_000 });
     await input.press('Enter');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
+    await notification('waiting for the stack to start');
+    await screenshot('extract-waits-for-stack');
+    await notification('ETL stack is up');
+    await stackRow(new RegExp(`${startingTitle}.*running`)).waitFor({ timeout: T });
     await notification(/ETL: extracted \d+ file\(s\) in run extract-/);
+    if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'still running' }).count()) throw new Error('a "still running" refusal is on screen');
     await screenshot('extracted');
   });
 

@@ -11,8 +11,11 @@ import Mocha from 'mocha';
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'extension.vscode-test', mocha);
+  // The native suite, or the compose one (scripts/test-vscode.mjs --mode compose).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('./extension.vscode-test');
+  if (process.env.ETL_VSCODE_MODE === 'compose') require('./compose.vscode-test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  else require('./extension.vscode-test');
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
