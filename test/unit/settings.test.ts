@@ -72,7 +72,7 @@ for (const setting of ['ETL_STATE_DIR', 'ETL_BACKUP_DIR', 'ETL_LOG_DIR']) {
 const USAGE_ERRORS: [string[], RegExp][] = [
   [['bogus'], /unknown command 'bogus'/],
   [['up', '--with', 'kafka'], /unknown service for --with: kafka/],
-  [['start', 'nosuch'], /invalid for argument 'service'/],
+  [['start', 'nosuch'], /unknown service "nosuch" for the native stack \(known: minio, /],
   [['extract'], /required option '--months <spec>'/],
   [['extract', '--months', '2024-13', '--sample'], /usage error: month '2024-13' is out of range/],
   [['extract', '--months', '2024-01', '--source', 'ftp://x/{YYYY}-{MM}'], /must start with file:\/\/, http:\/\/ or https:\/\//],
