@@ -242,6 +242,8 @@ def test_the_runner_and_airflow_run_as_the_caller_with_the_project_mounted(compo
             assert mount in volumes, f"{name}: {mount}"
         env = compose["services"][name]["environment"]
         assert env["MINIO_HOST"] == "minio" and env["SPARK_MASTER_HOST"] == "spark-master", name
+        raw_env = raw_compose["services"][name]["environment"]
+        assert raw_env["ETL_LOCK_DIR"] == "/opt/etl-locks/${ETL_UID:-1000}", f"{name}: lock files of one uid per folder"
     for name, service in raw_compose["services"].items():
         if name not in AS_CALLER:
             assert "ETL_UID" not in str(service.get("user", "")), name

@@ -91,9 +91,21 @@ async function runUp(project: ComposeProject, args: string[], profiles: string[]
     if (tail.length > 80) tail.shift();
     const event = /(Container|Image) (\S+)\s+(Built|Started|Healthy|Error)/.exec(line);
     if (event) reporter.detail(`${event[2]}: ${event[3].toLowerCase()}`);
+    // BuildKit's plain output names each step once ("#12 [minio-build 3/5] RUN …"): enough to see a cold build move.
+    const step = /^#\d+ \[([\w-]+ \d+\/\d+)\] (.*)/.exec(line);
+    if (step) reporter.detail(`build [${step[1]}] ${step[2].replace(/\s+/g, ' ').slice(0, 100)}`);
   });
   const result = await child;
   return { ok: result.exitCode === 0, tail };
+}
+
+/** A container compose names unhealthy or exited: its last log lines go into the error, before `up` removes it. */
+async function withContainerLog(error: EtlError, tail: string[]): Promise<EtlError> {
+  const container = /container (\S+) (?:is unhealthy|exited)/.exec(tail.join('\n'))?.[1];
+  if (!container) return error;
+  const logs = await execa('docker', ['logs', '--tail', '15', container], { reject: false, all: true, stdin: 'ignore' });
+  const lines = String(logs.all ?? '').trim().split('\n').map((l) => `    ${l.slice(0, 300)}`).join('\n');
+  return new EtlError(`${error.message}\nlast lines of ${container}'s log:\n${lines}`, error.hint);
 }
 
 /** Removes what a failed `up` added: everything when nothing ran before, else the services it started. */
@@ -157,7 +169,7 @@ export function composeStack(config: EtlConfig): Stack {
           stopWatching();
         }
         if (!outcome.ok) {
-          const error = explainUpFailure(outcome.tail, services);
+          const error = await withContainerLog(explainUpFailure(outcome.tail, services), outcome.tail);
           await undoUp(project, before, reporter);
           throw error;
         }
@@ -190,8 +202,9 @@ export function composeStack(config: EtlConfig): Stack {
         const project = composeProject(config, await presentBuild());
         await assertPortsFree(config, [service], await psRows(project));
         reporter.step(`${service.title}: starting (docker compose up --wait ${name})`);
-        const outcome = await runUp(project, ['up', '-d', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name], service.profile ? [service.profile] : [], reporter);
-        if (!outcome.ok) throw explainUpFailure(outcome.tail, services);
+        // --no-recreate: starting one service never replaces a running one it depends on (the master of a worker).
+        const outcome = await runUp(project, ['up', '-d', '--no-recreate', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name], service.profile ? [service.profile] : [], reporter);
+        if (!outcome.ok) throw await withContainerLog(explainUpFailure(outcome.tail, services), outcome.tail);
         return status(project);
       }),
 
