@@ -29,3 +29,6 @@ ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m p
 etl down
 trap - EXIT
 npm run -s test:compose
+# The extension in compose mode (its own suite): Start Stack shows the containers healthy, Extract and
+# Transform run in the etl runner, Stop Stack leaves no container.
+npm run -s test:vscode -- --mode compose

@@ -202,7 +202,8 @@ export function composeStack(config: EtlConfig): Stack {
         const project = composeProject(config, await presentBuild());
         await assertPortsFree(config, [service], await psRows(project));
         reporter.step(`${service.title}: starting (docker compose up --wait ${name})`);
-        const outcome = await runUp(project, ['up', '-d', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name], service.profile ? [service.profile] : [], reporter);
+        // --no-recreate: starting one service never replaces a running one it depends on (the master of a worker).
+        const outcome = await runUp(project, ['up', '-d', '--no-recreate', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name], service.profile ? [service.profile] : [], reporter);
         if (!outcome.ok) throw await withContainerLog(explainUpFailure(outcome.tail, services), outcome.tail);
         return status(project);
       }),
