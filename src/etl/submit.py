@@ -74,16 +74,16 @@ def s3a_conf(settings: Settings) -> dict[str, str]:
     }
 
 
-# A local MinIO either answers in milliseconds or is gone: give up on one S3 call after ~10 s
-# (1 SDK attempt, 3 s-capped connect, 3 s-spaced retries), not after Hadoop's minutes of
-# defaults. The driver's watchdog (etl.transform.watchdog) bounds the whole job; see
-# docs/data-model.md "Failing fast".
+# A local MinIO either answers in milliseconds or is gone: one S3 call gives up after 1 SDK attempt
+# and 2 retries 1 s apart (a refused connection fails at once; a silent one after the 15 s connect
+# timeout, the minimum Hadoop 3.4 accepts), not after Hadoop's minutes of defaults. The driver's
+# watchdog (etl.transform.watchdog) bounds the whole job; see docs/data-model.md "Failing fast".
 S3A_FAIL_FAST = {
     "spark.hadoop.fs.s3a.attempts.maximum": "1",
     "spark.hadoop.fs.s3a.retry.limit": "2",
     "spark.hadoop.fs.s3a.retry.interval": "1s",
     "spark.hadoop.fs.s3a.retry.throttle.limit": "3",
-    "spark.hadoop.fs.s3a.connection.establish.timeout": "5s",
+    "spark.hadoop.fs.s3a.connection.establish.timeout": "15s",
     "spark.hadoop.fs.s3a.connection.timeout": "30s",
     "spark.hadoop.fs.s3a.connection.request.timeout": "60s",
 }

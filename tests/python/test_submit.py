@@ -49,7 +49,7 @@ def test_s3a_gives_up_on_a_dead_endpoint_within_seconds(settings):
     conf = conf_of(build_command(settings, Path("x.zip"), []))
     assert conf["spark.hadoop.fs.s3a.attempts.maximum"] == "1"
     assert int(conf["spark.hadoop.fs.s3a.retry.limit"]) <= 3
-    assert conf["spark.hadoop.fs.s3a.connection.establish.timeout"] == "5s"
+    assert conf["spark.hadoop.fs.s3a.connection.establish.timeout"] == "15s"
     assert conf["spark.task.maxFailures"] == "2"
 
 
