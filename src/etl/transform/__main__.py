@@ -9,6 +9,8 @@ on the path from the --py-files zip.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import secrets
 import sys
 from datetime import datetime, timezone
@@ -56,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
                                emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure)
     except (TransformError, ConfigError) as error:
-        return _failed(run_id, (watchdog and watchdog.diagnose()) or str(error), log)
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        return _failed(run_id, (watchdog and watchdog.diagnose()) or explain(error, LOG_HINT), log)
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, LOG_HINT), log, watchdog)
     finally:
         if watchdog is not None:
             watchdog.stop()
@@ -82,6 +84,17 @@ def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
     watchdog = Watchdog(services, sc.cancelAllJobs, activity)
     watchdog.start()
     return watchdog
+
+
+def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None) -> int:
+    """With MinIO or the master gone, writer threads may sit in Delta's and s3a's retries and
+    spark.stop() would wait for them: report, then end the driver now (its JVM and executors go
+    with it; a Delta commit is one PUT, so a table those threads had not committed stays as it was)."""
+    code = _failed(run_id, message, log)
+    if watchdog is not None and watchdog.failure:
+        logging.shutdown()
+        os._exit(code)
+    return code
 
 
 def _failed(run_id: str, message: str, log) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -89,12 +89,18 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             activity.written(write.label)
             emit("table_written", table=write.table, month=write.month, path=path)
 
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
-        errors = [f.exception() for f in futures]
-    first = next((e for e in errors if e is not None), None)
-    if first is not None:
-        raise first
+    pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-write")
+    futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
+    try:
+        while wait(futures, timeout=1.0).not_done:
+            reason = aborted()
+            if reason:  # a dead MinIO can hold a writer inside Delta's own log retries: do not wait for it
+                raise TransformError(reason)
+        first = next((f.exception() for f in futures if f.exception() is not None), None)
+        if first is not None:
+            raise first
+    finally:
+        pool.shutdown(wait=aborted() is None, cancel_futures=True)
 
 
 def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, *, manifest_run: str | None,
