@@ -3,7 +3,7 @@
 For each size (--rows, default 1M and 10M) it generates one month with the sample generator,
 extracts it into a throw-away rawzone bucket, then measures on the SAME running cluster:
   transform  - the real job (etl.submit -> etl.transform), rows/s over the driver's job time
-  floor      - read the raw file and write it back unchanged (etl/transform/floor.py), same committer
+  floor      - read the raw file and write it back unchanged as a Delta table (etl/transform/floor.py), like gold
   duckdb     - the same cleaning rules as SQL in DuckDB on the same file, one machine, local disk
 and prints rows/s and the ratios transform/floor and transform/duckdb. Job times exclude the
 ~10 s of Spark application start-up (reported separately as wall time).

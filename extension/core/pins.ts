@@ -10,8 +10,9 @@ export const PINS = {
     'org.apache.hadoop:hadoop-aws:3.4.1',
     // The AWS SDK v2 bundle hadoop-aws 3.4.1 was built against.
     'software.amazon.awssdk:bundle:2.24.6',
-    // The S3A committers' Spark binding (PathOutputCommitProtocol).
-    'org.apache.spark:spark-hadoop-cloud_2.13:4.0.1',
+    // Delta Lake for Spark 4.0 (gold tables) and its log-store module; no S3A committer needed.
+    'io.delta:delta-spark_2.13:4.0.0',
+    'io.delta:delta-storage:4.0.0',
   ],
   mavenDependencyPlugin: 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1',
   minio: { module: 'github.com/minio/minio', version: 'v0.0.0-20260212201848-7aac2a2c5b7c' },

@@ -28,7 +28,8 @@ from typing import IO, Any
 
 from etl.config import PROJECT_ROOT, Settings, load_settings
 
-JARS = ["hadoop-aws-3.4.1.jar", "bundle-2.24.6.jar", "spark-hadoop-cloud_2.13-4.0.1.jar"]
+# s3a (hadoop-aws + its AWS SDK) and Delta Lake (gold tables); same pins as extension/core/pins.ts.
+JARS = ["hadoop-aws-3.4.1.jar", "bundle-2.24.6.jar", "delta-spark_2.13-4.0.0.jar", "delta-storage-4.0.0.jar"]
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
 ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
 SHUFFLE_PARTITIONS = 4  # small data on 2 single-core executors
@@ -63,19 +64,38 @@ def jar_paths(settings: Settings) -> list[Path]:
 
 
 def s3a_conf(settings: Settings) -> dict[str, str]:
-    """Where MinIO is and how to commit to it; credentials are added by the driver."""
+    """Where MinIO is; credentials are added by the driver. No committer settings: gold is Delta Lake,
+    whose commit is one log entry (docs/data-model.md), so task output needs no S3A committer."""
     return {
         "spark.hadoop.fs.s3a.endpoint": settings.minio_url,
         "spark.hadoop.fs.s3a.endpoint.region": settings.minio_region,
         "spark.hadoop.fs.s3a.path.style.access": "true",
         "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
         "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
-        # Magic committer: task output invisible until job commit; _SUCCESS is its JSON summary.
-        "spark.hadoop.fs.s3a.committer.name": "magic",
-        "spark.hadoop.fs.s3a.committer.magic.enabled": "true",
-        "spark.sql.sources.commitProtocolClass": "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol",
-        "spark.sql.parquet.output.committer.class": "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter",
+        **S3A_FAIL_FAST,
     }
+
+
+# A local MinIO either answers in milliseconds or is gone: one S3 call gives up after 1 SDK attempt
+# and 2 retries 1 s apart (a refused connection fails at once; a silent one after the 15 s connect
+# timeout, the minimum Hadoop 3.4 accepts), not after Hadoop's minutes of defaults. The driver's
+# watchdog (etl.transform.watchdog) bounds the whole job; see docs/data-model.md "Failing fast".
+S3A_FAIL_FAST = {
+    "spark.hadoop.fs.s3a.attempts.maximum": "1",
+    "spark.hadoop.fs.s3a.retry.limit": "2",
+    "spark.hadoop.fs.s3a.retry.interval": "1s",
+    "spark.hadoop.fs.s3a.retry.throttle.limit": "3",
+    "spark.hadoop.fs.s3a.connection.establish.timeout": "15s",
+    "spark.hadoop.fs.s3a.connection.timeout": "30s",
+    "spark.hadoop.fs.s3a.connection.request.timeout": "60s",
+}
+DELTA_CONF = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+    # Rebuilding a table's state from its log is a Spark job with 50 partitions by default: on gold's
+    # small logs (tens of files) and 2 single-core executors that is most of a commit's time.
+    "spark.databricks.delta.snapshotPartitions": "2",
+}
 
 
 def spark_conf(settings: Settings, python: str) -> dict[str, str]:
@@ -91,7 +111,11 @@ def spark_conf(settings: Settings, python: str) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.legacy.parquet.nanosAsLong": "true",  # ns timestamps of old files, converted in schema.py
         "spark.log.level": "WARN",
+        # A task fails the job on its 2nd failure (default 4): a dead MinIO or a corrupt page
+        # is not worth 4 tries; executors lost with a worker do not count (they are rescheduled).
+        "spark.task.maxFailures": "2",
         **s3a_conf(settings),
+        **DELTA_CONF,
     }
 
 

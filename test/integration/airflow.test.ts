@@ -5,6 +5,7 @@ import { PIPELINE_DAG } from '../../extension/core/airflow/pipelineRun';
 import { failureSummary, triggerPipeline, type TriggerEvent } from '../../extension/core/airflow/trigger';
 import { EtlError } from '../../extension/core/errors';
 import { s3Client } from '../../extension/core/s3/client';
+import { deltaTableOf } from '../../extension/core/s3/delta';
 import { etl, projectConfig } from '../helpers/cli';
 
 // The real Airflow of the native stack (`etl up --with airflow`): its scheduler runs the
@@ -12,10 +13,15 @@ import { etl, projectConfig } from '../helpers/cli';
 const config = projectConfig();
 const client = AirflowClient.of(config);
 
-async function goldSuccessMarker(month: string): Promise<Date | undefined> {
+/** When the month was last committed to gold's fact_trips Delta table (its newest log entry), if it is in the snapshot. */
+async function goldMonthCommit(month: string): Promise<Date | undefined> {
   const [year, mm] = month.split('-');
-  const key = `fact_trips/pickup_year=${year}/pickup_month=${Number(mm)}/_SUCCESS`;
-  return s3Client(config).statObject(config.buckets.gold, key).then((s) => s.lastModified, () => undefined);
+  const s3 = s3Client(config);
+  const snapshot = await deltaTableOf(s3, config.buckets.gold, 'fact_trips/').catch(() => undefined);
+  const inSnapshot = [...(snapshot?.current ?? [])].some((k) => k.startsWith(`fact_trips/pickup_year=${year}/pickup_month=${Number(mm)}/`));
+  if (!snapshot || !inSnapshot) return undefined;
+  const commit = `fact_trips/_delta_log/${String(snapshot.version).padStart(20, '0')}.json`;
+  return s3.statObject(config.buckets.gold, commit).then((s) => s.lastModified, () => undefined);
 }
 
 describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () => {
@@ -35,8 +41,8 @@ describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () =
     const extractDone = changes.indexOf('extract success');
     assert.ok(extractDone >= 0 && changes.indexOf('clean_and_transform success') > extractDone, changes.join(', '));
 
-    const marker = await goldSuccessMarker('2024-02');
-    assert.ok(marker && marker >= started, `gold has no fresh 2024-02 partition (marker ${marker?.toISOString()})`);
+    const committed = await goldMonthCommit('2024-02');
+    assert.ok(committed && committed >= started, `gold's fact_trips has no fresh 2024-02 commit (last ${committed?.toISOString()})`);
   });
 
   test('unpausing started no scheduled run: the schedule waits for the next 1st', async () => {

@@ -14,7 +14,11 @@ test('jar file names follow Maven layout', () => {
 test('the PySpark pin in requirements.txt is the one the jars were chosen for', () => {
   const requirements = readFileSync(join(ROOT, 'requirements.txt'), 'utf8');
   assert.match(requirements, new RegExp(`^pyspark==${PINS.pyspark.replaceAll('.', '\\.')}$`, 'm'));
-  assert.ok(PINS.sparkJars.some((jar) => jar === `org.apache.spark:spark-hadoop-cloud_2.13:${PINS.pyspark}`));
+  // Delta 4.0.x is the line built for Spark 4.0; the jars and submit.py's JARS list agree.
+  assert.match(PINS.pyspark, /^4\.0\./);
+  const submit = readFileSync(join(ROOT, 'src', 'etl', 'submit.py'), 'utf8');
+  for (const jar of PINS.sparkJars) assert.ok(submit.includes(`"${jarFileName(jar)}"`), `${jar} missing from submit.py JARS`);
+  assert.ok(PINS.sparkJars.includes('io.delta:delta-spark_2.13:4.0.0'));
 });
 
 test('setup refuses an unknown component and names the known ones', () => {

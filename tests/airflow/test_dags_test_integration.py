@@ -17,11 +17,11 @@ GOLD_PROBE = """
 import json, sys
 from minio import Minio
 from etl.config import load_settings
+from etl.delta_snapshot import s3_snapshot
 s = load_settings()
 client = Minio(s.minio_endpoint, s.minio_access_key, s.minio_secret_key, secure=False)
-prefix = sys.argv[1]
-names = [o.object_name for o in client.list_objects(s.gold_bucket, prefix=prefix, recursive=True)]
-print(json.dumps(names))
+snapshot = s3_snapshot(client, s.gold_bucket, sys.argv[1])
+print(json.dumps({"version": snapshot.version, "files": snapshot.files}))
 """
 
 
@@ -31,8 +31,9 @@ def etl_python() -> str:
     return python
 
 
-def gold_objects(prefix: str) -> list[str]:
-    out = subprocess.run([etl_python(), "-c", GOLD_PROBE, prefix], check=True, capture_output=True, text=True,
+def gold_snapshot(table: str) -> dict:
+    """The table's current Delta snapshot (version, data file -> partition values)."""
+    out = subprocess.run([etl_python(), "-c", GOLD_PROBE, table], check=True, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     return json.loads(out.stdout)
 
@@ -61,6 +62,7 @@ def test_dags_test_runs_extract_then_transform_and_gold_holds_the_month(tmp_path
     manifest = json.loads((tmp_path / "backup" / "extracted_paths.json").read_text())
     assert [(r["status"], r["months"]) for r in manifest["runs"]] == [("succeeded", ["2024-01"])]
 
-    partition = gold_objects("fact_trips/pickup_year=2024/pickup_month=1/")
-    assert any(name.endswith(".parquet") for name in partition), partition
-    assert "fact_trips/pickup_year=2024/pickup_month=1/_SUCCESS" in partition
+    snapshot = gold_snapshot("fact_trips")  # what a Delta reader sees now, not every file in the folder
+    january = [path for path, part in snapshot["files"].items()
+               if (part["pickup_year"], part["pickup_month"]) == ("2024", "1")]
+    assert january and all(p.startswith("pickup_year=2024/pickup_month=1/") for p in january), snapshot

@@ -1,5 +1,6 @@
 """Helpers of the transform integration tests: run etl.submit against the real cluster,
-snapshot and read the gold bucket (downloaded, read with pyarrow: no Spark needed)."""
+snapshot and read the gold bucket (downloaded; the Delta log says which Parquet files are the
+current snapshot, read with pyarrow: no Spark needed)."""
 from __future__ import annotations
 
 import json
@@ -10,9 +11,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.dataset as ds
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from etl.config import PROJECT_ROOT
+from etl.delta_snapshot import local_snapshot
 
 
 @dataclass
@@ -34,11 +37,12 @@ def parse_events(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.startswith('{"event"')]
 
 
-def start_submit(env: dict[str, str], stderr_file: Path, *args: str) -> subprocess.Popen:
-    """stderr to a file, so a chatty Spark never blocks us while we read stdout line by line."""
+def start_submit(env: dict[str, str], stderr_file: Path, *args: str, own_group: bool = False) -> subprocess.Popen:
+    """stderr to a file, so a chatty Spark never blocks us while we read stdout line by line.
+    own_group: etl.submit, spark-submit and the driver in a process group of their own (to kill them all)."""
     with open(stderr_file, "w") as err:
         return subprocess.Popen([sys.executable, "-m", "etl.submit", *args], env=env, cwd=PROJECT_ROOT,
-                                stdout=subprocess.PIPE, stderr=err, text=True)
+                                stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=own_group)
 
 
 def finish(process: subprocess.Popen, stderr_file: Path, stdout_head: str = "", timeout: float = 300) -> JobRun:
@@ -64,9 +68,15 @@ def download(client, bucket: str, target: Path, prefix: str = "") -> Path:
 
 
 def read_table(root: Path, table: str):
-    """A gold table as an Arrow table (hive partitions become columns)."""
-    return ds.dataset(root / table, format="parquet", partitioning="hive",
-                      exclude_invalid_files=True, ignore_prefixes=["_", "."]).to_table()
+    """A gold Delta table's current snapshot as an Arrow table (partition values become int columns)."""
+    snapshot = local_snapshot(root / table)
+    parts = []
+    for path, partition in sorted(snapshot.files.items()):
+        part = pq.read_table(root / table / path)
+        for name, value in partition.items():
+            part = part.append_column(name, pa.array([int(value)] * part.num_rows, pa.int32()))
+        parts.append(part)
+    return pa.concat_tables(parts) if parts else pa.table({})
 
 
 def wait_until(predicate, timeout: float, what: str, every: float = 0.5):

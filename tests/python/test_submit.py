@@ -1,4 +1,4 @@
-"""The spark-submit command etl.submit builds: cluster, jars from the cache, committer, no secrets."""
+"""The spark-submit command etl.submit builds: cluster, jars from the cache, Delta Lake, fail-fast s3a, no secrets."""
 from __future__ import annotations
 
 import zipfile
@@ -36,8 +36,10 @@ def test_command(settings):
     conf = conf_of(command)
     assert conf["spark.hadoop.fs.s3a.endpoint"] == "http://127.0.0.1:9000"
     assert conf["spark.hadoop.fs.s3a.path.style.access"] == "true"
-    assert conf["spark.hadoop.fs.s3a.committer.name"] == "magic"
-    assert conf["spark.sql.sources.commitProtocolClass"].endswith("PathOutputCommitProtocol")
+    assert conf["spark.sql.extensions"] == "io.delta.sql.DeltaSparkSessionExtension"
+    assert conf["spark.sql.catalog.spark_catalog"] == "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+    assert not [k for k in conf if "committer" in k or "commitProtocol" in k]  # Delta commits, not S3A committers
+    assert any(j.startswith("delta-spark_2.13-4.0.0") for j in JARS) and "delta-storage-4.0.0.jar" in JARS
     assert (conf["spark.executor.cores"], conf["spark.cores.max"]) == ("1", "2")
     assert conf["spark.driver.host"] == conf["spark.driver.bindAddress"] == "127.0.0.1"
     assert conf["spark.pyspark.python"] == "/venv/bin/python"
@@ -49,6 +51,14 @@ def test_driver_host_when_the_executors_are_elsewhere(settings):
     conf = conf_of(build_command(settings, Path("/tmp/etl.zip"), []))
     assert conf["spark.driver.host"] == conf["spark.driver.bindAddress"] == "172.18.0.9"
     assert submit_env(settings)["SPARK_LOCAL_IP"] == "172.18.0.9"
+
+
+def test_s3a_gives_up_on_a_dead_endpoint_within_seconds(settings):
+    conf = conf_of(build_command(settings, Path("x.zip"), []))
+    assert conf["spark.hadoop.fs.s3a.attempts.maximum"] == "1"
+    assert int(conf["spark.hadoop.fs.s3a.retry.limit"]) <= 3
+    assert conf["spark.hadoop.fs.s3a.connection.establish.timeout"] == "15s"
+    assert conf["spark.task.maxFailures"] == "2"
 
 
 def test_no_credentials_on_the_command_line(settings):

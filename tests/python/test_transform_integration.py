@@ -1,7 +1,8 @@
 """clean_and_transform on the real stack: sample extracted into a test rawzone bucket,
 spark-submitted to the standalone master (2 workers), gold written to a test bucket.
-Checks rule counts, star-schema integrity, committer markers, idempotent reruns,
-a worker killed mid-job, and a corrupt input file. Buckets are removed at the end."""
+Checks rule counts, star-schema integrity, every table a Delta table, idempotent reruns,
+a worker killed mid-job, and a corrupt input file. Buckets are removed at the end.
+(Faults during the write - driver killed, MinIO stopped - are in test_gold_faults_integration.)"""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ import pyarrow.compute as pc
 import pytest
 
 from etl.config import PROJECT_ROOT
+from etl.delta_snapshot import local_snapshot
 from etl.extract.layout import sample_source
 from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
@@ -89,29 +91,33 @@ def test_rule_counts_add_up_to_rows_read(first_run):
 def test_gold_tables_partitions_and_report(first_run, minio, gold_bucket):
     run, root = first_run
     for table in TABLES:
-        if table not in PARTITIONED:
-            assert (root / table / "_SUCCESS").exists(), table
-    for table, prefix in PARTITIONED.items():  # one committed write per month partition
-        months = sorted(p.name for p in (root / table / f"{prefix}_year=2024").iterdir())
-        assert months == [f"{prefix}_month=1", f"{prefix}_month=2"], table
-        assert len(list((root / table).glob("*/*/_SUCCESS"))) == 2, table
+        assert (root / table / "_delta_log" / f"{0:020d}.json").exists(), table
+    for table, prefix in PARTITIONED.items():  # one replaceWhere commit per month partition
+        table_snapshot = local_snapshot(root / table)
+        months = sorted({int(p[f"{prefix}_month"]) for p in table_snapshot.files.values()})
+        assert months == [1, 2], table
+        assert table_snapshot.version == 1, table
     stored = json.loads((root / "_quality" / f"{run.report['run_id']}.json").read_text())
     assert stored["rows_kept"] == run.report["rows_kept"] and stored["months"] == run.report["months"]
-    assert not [k for k in snapshot(minio, gold_bucket) if "__magic" in k]  # no committer leftovers
+    assert not [k for k in snapshot(minio, gold_bucket) if "__magic" in k or k.endswith("_SUCCESS")]
     assert read_table(root, "quarantine/rejected_trips").num_rows == run.report["rows_rejected"]
 
 
-def test_success_markers_are_the_s3a_committer_json(first_run):
+def commits(table_dir: Path) -> list[list[dict]]:
+    return [[json.loads(line) for line in p.read_text().splitlines()]
+            for p in sorted((table_dir / "_delta_log").glob("*.json"))]
+
+
+def test_every_gold_table_is_a_delta_table_whose_commits_name_existing_files(first_run):
     root = first_run[1]
-    markers = [root / t / "_SUCCESS" for t in TABLES if t not in PARTITIONED]
-    markers += list((root / "fact_trips").glob("pickup_year=*/pickup_month=*/_SUCCESS"))
-    assert len(markers) == 7
-    for marker in markers:
-        data = json.loads(marker.read_text())  # a 0-byte file would fail here
-        assert data["committer"] == "magic", marker
-        assert data["filenames"], marker
-        for name in data["filenames"]:  # bucket-relative paths of the committed files
-            assert (root / name.lstrip("/")).exists(), name
+    for table in TABLES:
+        for actions in commits(root / table):
+            info = next(a["commitInfo"] for a in actions if "commitInfo" in a)
+            assert info["operation"] == "WRITE" and info["operationParameters"]["mode"] == "Overwrite", table
+            if table in PARTITIONED:  # a month is replaced, never the table
+                assert "_month = " in info["operationParameters"]["predicate"], info
+        for path in local_snapshot(root / table).paths:
+            assert (root / table / path).is_file(), (table, path)
 
 
 def test_fact_keys_resolve_and_no_duplicates(first_run):
@@ -133,9 +139,11 @@ def test_rerun_replaces_exactly_those_partitions(first_run, job_env, minio, gold
     assert run.report["rejected_by_rule"] == first_run[0].report["rejected_by_rule"]
     root = gold_copy(minio, gold_bucket, tmp_path_factory, "gold-rerun")
     assert sorted_fact(root).equals(sorted_fact(first_run[1]))
-    for part in (root / "fact_trips" / "pickup_year=2024").iterdir():  # the old files are gone
-        listed = {Path(n).name for n in json.loads((part / "_SUCCESS").read_text())["filenames"]}
-        assert {p.name for p in part.glob("*.parquet")} == listed
+    before, after = local_snapshot(first_run[1] / "fact_trips"), local_snapshot(root / "fact_trips")
+    assert not set(before.paths) & set(after.paths)  # every month replaced whole, by new files only
+    assert after.version == before.version + 2  # one commit per month
+    for path in before.paths:  # the superseded files wait for VACUUM, outside the snapshot
+        assert (root / "fact_trips" / path).is_file()
 
 
 def worker_pid(index: int) -> int:

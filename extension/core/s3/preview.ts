@@ -3,6 +3,7 @@ import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparqu
 import type { AsyncBuffer, SchemaTree } from 'hyparquet';
 // ZSTD, Snappy, gzip, brotli, LZ4: pyarrow writes ZSTD, hyparquet alone reads only Snappy/uncompressed.
 import { compressors } from 'hyparquet-compressors';
+import { deltaNote, deltaTableOf } from './delta';
 import { objectSize, readObject, readRange } from './read';
 
 /** Above this an explicit "preview anyway" is needed (text is read whole; Parquet reads the footer + its first row group). */
@@ -79,7 +80,7 @@ export async function previewObject(client: Client, bucket: string, key: string,
   const size = await objectSize(client, bucket, key);
   const kind = previewKind(key);
   if (size > PREVIEW_LIMIT_BYTES && !options.force) throw new PreviewTooLarge(size);
-  if (kind === 'parquet') return previewParquet(objectAsyncBuffer(client, bucket, key, size));
+  if (kind === 'parquet') return (await deltaHeader(client, bucket, key)) + (await previewParquet(objectAsyncBuffer(client, bucket, key, size)));
   const text = (await readObject(client, bucket, key)).toString('utf8');
   if (kind !== 'json') return text;
   try {
@@ -87,4 +88,11 @@ export async function previewObject(client: Client, bucket: string, key: string,
   } catch {
     return text;
   }
+}
+
+/** A data file of a Delta table (gold) says whether it is part of the table's current snapshot. */
+async function deltaHeader(client: Client, bucket: string, key: string): Promise<string> {
+  const folder = key.slice(0, key.lastIndexOf('/') + 1);
+  const snapshot = folder ? await deltaTableOf(client, bucket, folder).catch(() => undefined) : undefined;
+  return snapshot ? `${deltaNote(snapshot, key)}\n\n` : '';
 }

@@ -5,10 +5,10 @@ import { jarsDir, sparkJarPaths } from '../runtimes';
 import type { SetupComponent } from './component';
 import { mavenCopy } from './maven';
 
-/** hadoop-aws, the AWS SDK bundle and spark-hadoop-cloud, fetched once so jobs never download at run time. */
+/** hadoop-aws, the AWS SDK bundle and Delta Lake (delta-spark, delta-storage), fetched once so jobs never download at run time. */
 export const sparkJars: SetupComponent = {
   name: 'spark-jars',
-  describe: `s3a jars: ${PINS.sparkJars.join(', ')}`,
+  describe: `s3a and Delta Lake jars: ${PINS.sparkJars.join(', ')}`,
   stamp: () => PINS.sparkJars.join('\n'),
   artifacts: (ctx) => sparkJarPaths(ctx.cache),
   async install(ctx) {

@@ -27,7 +27,7 @@ export interface TransformCallbacks {
 
 export class TransformCancelled extends EtlError {
   constructor() {
-    super('transform cancelled; spark-submit was stopped (gold partitions already committed stay, the rest is untouched)');
+    super('transform cancelled; spark-submit was stopped (Delta commits it had made stay; every other gold table keeps its previous snapshot)');
   }
 }
 

@@ -3,6 +3,7 @@ import type { Client } from 'minio';
 import type { EtlError } from '../../core/errors';
 import { classifyS3Error, explainS3Error, type S3Problem } from '../../core/s3/errors';
 import { endpointOf, s3Client } from '../../core/s3/client';
+import { deltaTableOf, fileStatus, type DeltaSnapshot } from '../../core/s3/delta';
 import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
@@ -131,7 +132,9 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     if (previous && !previous.nextToken) return previous;
     const page = await this.tryList((client) => listPage(client, container.bucket, container.prefix, { token: previous?.nextToken, pageSize: this.pageSize, filter: this.filters.get(key) }));
     if (!page) return undefined;
-    const items: BucketItem[] = [...page.prefixes.map((p) => new PrefixNode(container.bucket, p)), ...page.objects.map((o) => new ObjectNode(container.bucket, o))];
+    const delta = page.objects.length && container.prefix ? await this.tryList((client) => deltaTableOf(client, container.bucket, container.prefix)) : undefined;
+    const superseded = (key: string) => isSuperseded(delta, key);
+    const items: BucketItem[] = [...page.prefixes.map((p) => new PrefixNode(container.bucket, p)), ...page.objects.map((o) => new ObjectNode(container.bucket, o, superseded(o.key)))];
     const loaded = { items: [...(previous?.items ?? []), ...items], nextToken: page.nextToken };
     this.loaded.set(key, loaded);
     return loaded;
@@ -159,4 +162,9 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     this.problem = problem;
     await vscode.commands.executeCommand('setContext', 'etl.s3.problem', problem?.kind ?? '');
   }
+}
+
+/** Files of a Delta table folder that its current snapshot does not include are marked, not hidden. */
+function isSuperseded(snapshot: DeltaSnapshot | undefined, key: string): boolean {
+  return snapshot !== undefined && fileStatus(snapshot, key) === 'superseded';
 }

@@ -31,10 +31,11 @@ export class PrefixNode extends vscode.TreeItem {
 export class ObjectNode extends vscode.TreeItem {
   readonly kind = 'object';
   readonly key: string;
-  constructor(readonly bucket: string, entry: ObjectEntry) {
+  /** superseded: a data file of a Delta table that its current snapshot no longer (or never) includes. */
+  constructor(readonly bucket: string, entry: ObjectEntry, readonly superseded = false) {
     super(baseName(entry.key), vscode.TreeItemCollapsibleState.None);
     this.key = entry.key;
-    this.description = `${formatBytes(entry.size)} · ${entry.lastModified.toISOString().replace('T', ' ').slice(0, 16)}`;
+    this.description = `${formatBytes(entry.size)} · ${entry.lastModified.toISOString().replace('T', ' ').slice(0, 16)}${superseded ? ' · not in the Delta snapshot' : ''}`;
     this.tooltip = `${s3aPath({ bucket, key: entry.key })}\n${entry.size} bytes, modified ${entry.lastModified.toISOString()}`;
     this.resourceUri = vscode.Uri.from({ scheme: 'etl-s3', path: `/${bucket}/${entry.key}` });
     this.contextValue = 'etl.s3.object';

@@ -9,6 +9,8 @@ on the path from the --py-files zip.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import secrets
 import sys
 from datetime import datetime, timezone
@@ -18,7 +20,10 @@ from etl.extract.store import make_client
 from etl.logger import setup_logging
 from etl.transform.errors import TransformError
 from etl.transform.events import emit
+from etl.transform.failure import explain
 from etl.transform.job import run_transform
+from etl.transform.lock import acquire_transform_lock
+from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -38,29 +43,58 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     run_id = args.run_id or default_run_id()
     log = setup_logging("transform", run_id)
-    spark = None
+    spark = watchdog = None
     try:
         settings = load_settings()
+        lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
         from etl.transform.session import driver_session  # pyspark import only where needed
 
         spark = driver_session(settings, f"etl-transform {run_id}")
         sc = spark.sparkContext
+        activity = Activity()
+        watchdog = start_watchdog(settings, sc, activity)
         emit("run_start", run_id=run_id, app_id=sc.applicationId, ui_url=sc.uiWebUrl, master=sc.master,
              manifest_run=args.manifest_run)
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
-                               emit=emit, log=log)
+                               emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure)
     except (TransformError, ConfigError) as error:
-        return _failed(run_id, str(error), log)
-    except Exception as error:  # Spark/py4j: keep the first line, the log has the trace
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
+    except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
-        return _failed(run_id, f"Spark job failed: {first}; see ETL_logs/transform.log and the Spark UI", log)
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, LOG_HINT), log, watchdog)
     finally:
+        if watchdog is not None:
+            watchdog.stop()
         if spark is not None:
             spark.stop()
     emit("run_done", run_id=run_id, status="succeeded", report=report, report_path=report["report_path"], error=None)
     log.info("transform succeeded: %s", report["report_path"])
     return EXIT_OK
+
+
+LOG_HINT = "see ETL_logs/transform.log and the Spark UI"
+
+
+def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
+    """MinIO and the Spark master are probed for the whole job (etl.transform.watchdog)."""
+    master_host = settings.spark_master_host or settings.bind_host
+    services = [minio_service(settings.minio_url),
+                tcp_service("the Spark master", settings.spark_master_url, master_host, settings.spark_master_port,
+                            "start it (`etl up`) and run again")]
+    watchdog = Watchdog(services, sc.cancelAllJobs, activity)
+    watchdog.start()
+    return watchdog
+
+
+def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None) -> int:
+    """With MinIO or the master gone, writer threads may sit in Delta's and s3a's retries and
+    spark.stop() would wait for them: report, then end the driver now (its JVM and executors go
+    with it; a Delta commit is one PUT, so a table those threads had not committed stays as it was)."""
+    code = _failed(run_id, message, log)
+    if watchdog is not None and watchdog.failure:
+        logging.shutdown()
+        os._exit(code)
+    return code
 
 
 def _failed(run_id: str, message: str, log) -> int:

@@ -1,5 +1,5 @@
 """Benchmark floor (scripts/bench_transform.py): read the raw files and write them back unchanged,
-on the same cluster with the same committer. spark-submitted by etl.submit with entry=this file."""
+on the same cluster, as a Delta table like gold's. spark-submitted by etl.submit with entry=this file."""
 from __future__ import annotations
 
 import argparse
@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     for trip_file in trip_files(args.manifest_run):
         df = spark.read.parquet(trip_file.path)
         rows += df.count()  # from the Parquet footers: no data pass
-        df.write.mode("overwrite").parquet(f"s3a://{settings.gold_bucket}/_bench/floor/{trip_file.label}")
+        df.write.format("delta").mode("overwrite").save(f"s3a://{settings.gold_bucket}/_bench/floor/{trip_file.label}")
     report = {"run_id": args.run_id, "rows_read": rows, "duration_s": round(time.monotonic() - clock, 2)}
     emit("run_done", run_id=args.run_id, status="succeeded", report=report, report_path=None, error=None)
     spark.stop()

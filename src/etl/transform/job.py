@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -15,7 +16,9 @@ from etl.config import Settings
 from etl.transform import model
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import classify, rule_counts
+from etl.transform.errors import TransformError
 from etl.transform.sources import TripFile, check_parquet_object, read_trips, read_zones, trip_files, zones_path
+from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
 
 Emit = Callable[..., None]
@@ -35,6 +38,10 @@ class Write:
     df: DataFrame
     month: str | None = None
     partition: dict[str, int] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.table} {self.month}" if self.month else self.table
 
     def run(self, gold: str) -> str:
         base = table_url(gold, self.table)
@@ -60,23 +67,51 @@ def dimension_writes(spark: SparkSession, zones: DataFrame) -> list[Write]:
     return [Write(name, df) for name, df in dims.items()]
 
 
-def run_writes(writes: list[Write], gold: str, emit: Emit) -> None:
-    """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs.
-    Each is committed on its own; the first failure is raised once the others have finished."""
-    def one(write: Write) -> None:
-        emit("table_written", table=write.table, month=write.month, path=write.run(gold))
+def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | None = None,
+               aborted: Callable[[], str | None] = lambda: None) -> None:
+    """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs:
+    one thread per table, that table's writes in order. Delta commits of one table are serialised
+    by the writer anyway (one log version after the other), and concurrent creation of a new
+    table by two writers would conflict. Each write is its own commit; the first failure is raised
+    once the others have finished; once `aborted` says why, no further write starts."""
+    activity = activity or Activity()
+    by_table: dict[str, list[Write]] = defaultdict(list)
+    for write in writes:
+        by_table[write.table].append(write)
 
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        for future in [pool.submit(one, w) for w in writes]:
-            future.result()
+    def chain(table_writes: list[Write]) -> None:
+        for write in table_writes:
+            reason = aborted()
+            if reason:
+                raise TransformError(reason)
+            activity.writing(write.label)
+            path = write.run(gold)
+            activity.written(write.label)
+            emit("table_written", table=write.table, month=write.month, path=path)
+
+    pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-write")
+    futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
+    try:
+        while wait(futures, timeout=1.0).not_done:
+            reason = aborted()
+            if reason:  # a dead MinIO can hold a writer inside Delta's own log retries: do not wait for it
+                raise TransformError(reason)
+        first = next((f.exception() for f in futures if f.exception() is not None), None)
+        if first is not None:
+            raise first
+    finally:
+        pool.shutdown(wait=aborted() is None, cancel_futures=True)
 
 
 def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, *, manifest_run: str | None,
-                  emit: Emit, log: logging.Logger) -> dict[str, Any]:
+                  emit: Emit, log: logging.Logger, activity: Activity | None = None,
+                  aborted: Callable[[], str | None] = lambda: None) -> dict[str, Any]:
     """Runs the whole job; returns the quality report (also stored in gold/_quality/)."""
     started, clock = utc_now(), time.monotonic()
     files: list[TripFile] = trip_files(manifest_run)
     gold = settings.gold_bucket
+    activity = activity or Activity()
+    activity.phase("the read of the trip files")
     emit("phase", phase="read", files=[f.path for f in files])
     for trip_file in files:
         check_parquet_object(client, trip_file.path)
@@ -86,15 +121,17 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     zones = read_zones(spark, zones_path(manifest_run, settings.rawzone_bucket))
 
     classified = classify(conformed).persist(StorageLevel.MEMORY_AND_DISK)
+    activity.phase("the classification of the rows (before any write)")
     emit("phase", phase="classify")
     spark.sparkContext.setJobDescription("classify rows")
     counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])  # reads everything before any write
     log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
 
+    activity.phase("the write phase")
     emit("phase", phase="write")
     fact = model.fact_trips(model.kept(classified))
     writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month)]
-    run_writes(writes + dimension_writes(spark, zones), gold, emit)
+    run_writes(writes + dimension_writes(spark, zones), gold, emit, activity, aborted)
     classified.unpersist()
 
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,

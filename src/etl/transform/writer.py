@@ -1,33 +1,40 @@
-"""Writes to gold. Every write goes through the S3A magic committer (set by etl.submit):
-task output stays invisible until the job commits, so a failed or killed job never
-publishes part of a write. S3A committers cannot do dynamic partition overwrite, so each
-month partition is its own write to its own path with mode overwrite: rerunning a month
-replaces exactly that partition and leaves the others alone (docs/data-model.md)."""
+"""Writes to gold: every table is a Delta Lake table (docs/data-model.md "Publishing to gold").
+
+A Delta write uploads new data files, then publishes them with ONE new JSON entry in the table's
+`_delta_log/` (the commit). Until that PUT, readers see the previous snapshot; a run killed before
+it leaves only unreferenced files (VACUUM removes them). A month is written with `replaceWhere`
+on its partition columns: the commit removes that month's old files and adds the new ones in one
+step, other months untouched. Dimensions are overwritten whole (also one commit)."""
 from __future__ import annotations
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+
+DELTA = "delta"
 
 
 def table_url(bucket: str, table: str) -> str:
     return f"s3a://{bucket}/{table}"
 
 
-def partition_url(base: str, partition: dict[str, int]) -> str:
-    return "/".join([base, *(f"{k}={v}" for k, v in partition.items())])
+def partition_predicate(partition: dict[str, int]) -> str:
+    """`pickup_year = 2024 AND pickup_month = 3` (ints only: nothing from input reaches the SQL)."""
+    return " AND ".join(f"{name} = {int(value)}" for name, value in partition.items())
 
 
 def write_partition(df: DataFrame, base: str, partition: dict[str, int]) -> str:
-    """The rows of one partition (filtered here), written over that partition's path only."""
+    """The rows of one partition (filtered here) replace that partition, and only it, in one commit."""
     condition = F.lit(True)
     for name, value in partition.items():
         condition = condition & (F.col(name) == value)
-    url = partition_url(base, partition)
-    df.filter(condition).drop(*partition).write.mode("overwrite").parquet(url)
-    return url
+    (df.filter(condition).write.format(DELTA).mode("overwrite")
+       .option("replaceWhere", partition_predicate(partition))
+       .partitionBy(*partition).save(base))
+    return base
 
 
 def write_table(df: DataFrame, base: str, files: int = 1) -> str:
-    """A small table written whole (dimensions)."""
-    df.coalesce(files).write.mode("overwrite").parquet(base)
+    """A small table replaced whole (dimensions): a new snapshot, the old one stays until then."""
+    df.coalesce(files).write.format(DELTA).mode("overwrite").option("overwriteSchema", "true").save(base)
     return base
+

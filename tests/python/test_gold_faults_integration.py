@@ -1,0 +1,173 @@
+"""Gold survives a failed transform, on the real stack (MinIO, Spark master, 2 workers), as a user
+meets the faults: the driver killed mid-write, MinIO stopped mid-write, a corrupt page inside a
+valid Parquet. Each time the previous gold month reads back identical through Delta Lake (row
+count, a checksum of every value, the table version). And a successful rerun of a month with
+new input replaces it whole. Own rawzone/gold buckets, removed at the end."""
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import signal
+import subprocess
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from etl.config import PROJECT_ROOT
+from etl.extract.layout import sample_source
+from etl.extract.months import Month
+from etl.extract.run import extract_months
+from etl.manifest import manifest_path, update_manifest, utc_now
+from etl.sample.generator import write_month
+from support_buckets import temporary_bucket
+from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
+from support_spark_stack import finish, run_submit, snapshot, start_submit
+
+pytestmark = pytest.mark.integration
+FAIL_BOUND_S = 60  # MinIO stopped -> the job has exited (documented: ~30 s, docs/data-model.md)
+JANUARY = "pickup_year = 2024 AND pickup_month = 1"
+FEBRUARY = "pickup_year = 2024 AND pickup_month = 2"
+REJECTED_JANUARY = "source_year = 2024 AND source_month = 1"
+CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
+
+
+@pytest.fixture(scope="module")
+def buckets(minio):
+    raw, gold = temporary_bucket(minio, "rawzone-pytest"), temporary_bucket(minio, "gold-pytest")
+    yield next(raw), next(gold)
+    for generator in (raw, gold):
+        next(generator, None)  # empties and removes the bucket
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory, base_settings, buckets):
+    """The sample (2024-01, 2024-02) transformed once: that gold is what every fault must keep.
+    Then a NEW 2024-01 (30 000 generated rows) is extracted as run `new_run`, for the faulted runs."""
+    raw, gold = buckets
+    state = tmp_path_factory.mktemp("faults-state")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "src"), "RAWZONE_BUCKET": raw, "GOLD_BUCKET": gold,
+           "ETL_BACKUP_DIR": str(state / "backup"), "ETL_LOG_DIR": str(state / "logs"),
+           "ETL_LOCK_DIR": str(state / "locks"), "STDERR_DIR": str(state)}
+    settings = replace(base_settings, rawzone_bucket=raw)
+    with pytest.MonkeyPatch.context() as patch:
+        for key in ("ETL_BACKUP_DIR", "ETL_LOCK_DIR", "ETL_LOG_DIR"):
+            patch.setenv(key, env[key])
+        env["FIRST_RUN"] = f"faults-sample-{secrets.token_hex(3)}"
+        extract_months("2024-01..2024-02", sample_source(), run_id=env["FIRST_RUN"], settings=settings)
+        first = submit(env, "baseline", "--run", env["FIRST_RUN"])
+        assert first.returncode == 0, first.stderr[-3000:]
+        new_dir = state / "new-january"
+        write_month(new_dir, Month(2024, 1), 30_000, seed=7)
+        env["NEW_RUN"] = f"faults-new-{secrets.token_hex(3)}"
+        zones = (PROJECT_ROOT / "Data_extracted" / "taxi_zone_lookup.csv").resolve().as_uri()
+        extract_months("2024-01", new_dir.resolve().as_uri() + "/yellow_tripdata_{YYYY}-{MM}.parquet", zones,
+                       run_id=env["NEW_RUN"], settings=settings)
+    return env
+
+
+def submit(env, name: str, *args: str):
+    return run_submit(env, Path(env["STDERR_DIR"]) / f"{name}.err", *args)
+
+
+def january(spark, env):
+    """Fingerprints of the month the faulted runs write: fact, a mart, the quarantine."""
+    gold = env["GOLD_BUCKET"]
+    return (fingerprint(spark, gold, "fact_trips", JANUARY), fingerprint(spark, gold, "mart_daily_zone", JANUARY),
+            fingerprint(spark, gold, "quarantine/rejected_trips", REJECTED_JANUARY))
+
+
+def start_until_write(env, name: str, own_group: bool = False):
+    """etl.submit of the new January, stopped reading stdout when the write phase begins."""
+    process = start_submit(env, Path(env["STDERR_DIR"]) / f"{name}.err", "--run", env["NEW_RUN"], own_group=own_group)
+    head = []
+    for line in process.stdout:
+        head.append(line)
+        if '"phase":"write"' in line:
+            return process, head
+    raise AssertionError(f"the job never reached its write phase: {''.join(head)[-2000:]}")
+
+
+def test_driver_killed_mid_write_leaves_the_previous_month_identical(env, delta_spark):
+    before = january(delta_spark, env)
+    assert before[0].rows > 0
+    process, head = start_until_write(env, "killed", own_group=True)
+    try:
+        time.sleep(1.0)  # tasks are writing data files now
+        os.killpg(process.pid, signal.SIGKILL)  # etl.submit, spark-submit and the Python driver
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == -signal.SIGKILL
+    written = [line for line in head + rest.splitlines() if '"table_written"' in line and "fact_trips" in line]
+    assert not written, "the kill came after the fact commit: the test did not kill mid-write"
+    assert january(delta_spark, env) == before  # rows, checksum and version
+    assert fingerprint(delta_spark, env["GOLD_BUCKET"], "fact_trips", FEBRUARY).rows > 0
+
+
+def test_minio_stopped_mid_write_fails_fast_naming_minio_and_keeps_the_month(env, delta_spark, base_settings):
+    before = january(delta_spark, env)
+    process, head = start_until_write(env, "minio-stopped", own_group=True)
+    stopped_at = None
+    try:
+        stop = subprocess.run([*CLI, "stop", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+        stopped_at = time.monotonic()
+        assert stop.returncode == 0, stop.stderr
+        run = finish(process, Path(env["STDERR_DIR"]) / "minio-stopped.err", "".join(head), timeout=FAIL_BOUND_S + 60)
+        took = time.monotonic() - stopped_at
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        up = subprocess.run([*CLI, "start", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+        assert up.returncode == 0, up.stderr[-2000:]
+    assert run.returncode == 1
+    assert took < FAIL_BOUND_S, f"the job took {took:.0f} s to fail after MinIO stopped"
+    print(f"MinIO stopped -> the job exited in {took:.1f} s")
+    error = run.done["error"]
+    assert f"MinIO at {base_settings.minio_url} stopped answering during" in error, error
+    assert "start MinIO" in error and "o1" not in error.split(";")[0]
+    assert f"etl transform: error: MinIO at {base_settings.minio_url}" in run.stderr
+    assert january(delta_spark, env) == before
+
+
+def corrupt_page(data: bytes) -> bytes:
+    """The sample file with garbage over its first data page header: footer and magic stay valid."""
+    offset = pq.ParquetFile(io.BytesIO(data)).metadata.row_group(0).column(1).data_page_offset
+    return data[:offset] + b"\xff" * 64 + data[offset + 64:]
+
+
+def test_corrupt_page_names_the_object_and_keeps_gold(env, minio):
+    raw, gold = env["RAWZONE_BUCKET"], env["GOLD_BUCKET"]
+    key = "yellow_tripdata/year=2024/month=04/yellow_tripdata_2024-04.parquet"
+    data = corrupt_page((PROJECT_ROOT / "Data_extracted" / "yellow_tripdata_2024-01.parquet").read_bytes())
+    minio.put_object(raw, key, io.BytesIO(data), len(data))
+    run_id, path = f"corrupt-page-{secrets.token_hex(3)}", f"s3a://{raw}/{key}"
+    entry = {"kind": "trips", "month": "2024-04", "path": path, "bucket": raw, "key": key}
+    manifest_run = {"run_id": run_id, "step": "extract", "status": "succeeded", "started_at": utc_now(),
+                    "ended_at": utc_now(), "months": ["2024-04"], "files": [entry]}
+    update_manifest(manifest_path(env["ETL_BACKUP_DIR"]), lambda doc: doc["runs"].append(manifest_run))
+    before = snapshot(minio, gold)
+    failed = submit(env, "corrupt-page", "--run", run_id)
+    assert failed.returncode == 1
+    assert failed.done["error"].startswith(f"cannot read {path}"), failed.done["error"]
+    assert "An error occurred while calling" not in failed.done["error"]
+    assert snapshot(minio, gold) == before
+
+
+def test_rerun_of_a_month_with_new_input_replaces_it_whole(env, delta_spark):
+    gold = env["GOLD_BUCKET"]
+    february = fingerprint(delta_spark, gold, "fact_trips", FEBRUARY)
+    run = submit(env, "new-january", "--run", env["NEW_RUN"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    new = run.report["months"]["2024-01"]
+    assert new["rows_read"] == 30_000
+    fact = fingerprint(delta_spark, gold, "fact_trips", JANUARY)
+    assert fact.rows == new["rows_kept"]  # the old month's rows are gone, not added to
+    assert distinct_keys(delta_spark, gold, "fact_trips", "trip_key", JANUARY) == fact.rows
+    assert fingerprint(delta_spark, gold, "quarantine/rejected_trips", REJECTED_JANUARY).rows == new["rows_rejected"]
+    after_february = fingerprint(delta_spark, gold, "fact_trips", FEBRUARY)
+    assert (after_february.rows, after_february.checksum) == (february.rows, february.checksum)

@@ -1,0 +1,103 @@
+"""Fail fast and say why, without a cluster: the watchdog against a real dead port and a real
+HTTP server, the explanation of a corrupt-page failure, the transform lock."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from etl.transform.failure import explain, unreadable_object
+from etl.transform.lock import TransformBusy, acquire_transform_lock
+from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
+
+
+def dead_port() -> int:
+    with socket.socket() as probe:  # bound then closed: nobody listens there
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Live(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802  (http.server's name)
+        self.send_response(200 if self.path == "/minio/health/live" else 404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def live_minio():
+    server = HTTPServer(("127.0.0.1", 0), Live)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_dead_minio_trips_the_watchdog_within_its_bound_and_is_named(live_minio):
+    port = dead_port()
+    url = f"http://127.0.0.1:{port}"
+    cancelled = threading.Event()
+    activity = Activity()
+    activity.writing("fact_trips 2024-03")
+    watchdog = Watchdog([minio_service(live_minio), minio_service(url)], cancelled.set, activity,
+                        down_after_s=1.0, every_s=0.2)
+    started = time.monotonic()
+    watchdog.start()
+    assert cancelled.wait(10), "the watchdog never cancelled the jobs"
+    assert time.monotonic() - started < 5
+    assert watchdog.failure.startswith(f"MinIO at {url} stopped answering during the write of fact_trips 2024-03")
+    assert "the previous gold snapshot is intact" in watchdog.failure and "etl up" in watchdog.failure
+
+
+def test_a_live_service_never_trips(live_minio):
+    cancelled = threading.Event()
+    watchdog = Watchdog([minio_service(live_minio)], cancelled.set, Activity(), down_after_s=0.5, every_s=0.1)
+    watchdog.start()
+    time.sleep(1.5)
+    watchdog.stop()
+    assert not cancelled.is_set() and watchdog.diagnose() is None
+
+
+def test_diagnose_after_a_failure_names_the_master_and_what_was_committed():
+    port = dead_port()
+    activity = Activity()
+    activity.writing("dim_zone")
+    activity.written("dim_zone")
+    master = tcp_service("the Spark master", f"spark://127.0.0.1:{port}", "127.0.0.1", port, "start it (`etl up`)")
+    message = Watchdog([master], lambda: None, activity).diagnose()
+    assert message.startswith(f"the Spark master at spark://127.0.0.1:{port} stopped answering")
+    assert "this run had committed dim_zone" in message
+
+
+SPARK_READ_FAILURE = """An error occurred while calling o1045.collectToPython.
+: org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 3.0 failed 2 times, most recent failure: Lost task 0.1 in stage 3.0 (TID 7) (127.0.0.1 executor 1): org.apache.spark.SparkException: [FAILED_READ_FILE.NO_HINT] Encountered error while reading file s3a://rawzone/yellow_tripdata/year=2024/month=04/yellow_tripdata_2024-04.parquet.  SQLSTATE: KD001
+Caused by: org.apache.parquet.io.ParquetDecodingException: Can not read value at 0 in block -1
+Caused by: java.io.IOException: can not read class org.apache.parquet.format.PageHeader: Required field 'uncompressed_page_size' was not found"""
+
+
+def test_a_corrupt_page_names_the_object_not_a_py4j_call():
+    path = "s3a://rawzone/yellow_tripdata/year=2024/month=04/yellow_tripdata_2024-04.parquet"
+    assert unreadable_object(SPARK_READ_FAILURE) == path
+    message = explain(RuntimeError(SPARK_READ_FAILURE), "see the log")
+    assert message.startswith(f"cannot read {path}: it is not valid Parquet inside")
+    assert "PageHeader" in message and "o1045" not in message
+
+
+def test_other_failures_keep_their_first_line():
+    assert explain(RuntimeError("boom\nmore"), "see the log") == "Spark job failed: boom; see the log"
+
+
+def test_a_second_transform_on_the_same_gold_is_refused_at_once(isolated_state):
+    held = acquire_transform_lock("gold-x")
+    try:
+        with pytest.raises(TransformBusy, match="another transform is writing the gold bucket 'gold-x'"):
+            acquire_transform_lock("gold-x")
+        acquire_transform_lock("gold-y").close()  # another bucket is another lock
+    finally:
+        held.close()
+    acquire_transform_lock("gold-x").close()  # released with its holder
