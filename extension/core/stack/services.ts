@@ -86,7 +86,8 @@ function sparkEnv(config: EtlConfig, sparkHome: string, python: string): Record<
     // Binds the RPC endpoints and the web UIs to loopback, not 0.0.0.0.
     SPARK_LOCAL_IP: config.bindHost,
     SPARK_CONF_DIR: conf,
-    SPARK_LOCAL_DIRS: join(config.paths.state, 'spark', 'local'),
+    // Made here: a worker whose first executor finds it missing fails "No subfolder can be created in .".
+    SPARK_LOCAL_DIRS: ensureDir(join(config.paths.state, 'spark', 'local')),
     SPARK_DAEMON_MEMORY: '512m',
     // A taken port fails the daemon instead of Spark quietly moving to the next one (a second
     // master on 7078/8081 that no pid file, status or down knows about).
