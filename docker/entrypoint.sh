@@ -13,6 +13,9 @@ if ! whoami >/dev/null 2>&1; then
   echo "etl-user:x:$(id -u):$(id -g):ETL user:${HOME:-/tmp}:/bin/sh" >> "$nss_dir/passwd"
   getent group "$(id -g)" >/dev/null 2>&1 || echo "etl-group:x:$(id -g):" >> "$nss_dir/group"
   export NSS_WRAPPER_PASSWD="$nss_dir/passwd" NSS_WRAPPER_GROUP="$nss_dir/group" LD_PRELOAD=libnss_wrapper.so
+  # Python's getpass.getuser() reads these first: Airflow's LocalExecutor workers rename
+  # their process (setproctitle), which leaves nss_wrapper without its settings there.
+  export USER=etl-user LOGNAME=etl-user
 fi
 # A Spark driver started here (etl.submit) must be reachable from the executors in the
 # worker containers: unless told otherwise it advertises this container's own address.
