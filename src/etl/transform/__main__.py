@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
-from etl.logger import setup_logging
+from etl.logger import log_file, setup_logging
 from etl.transform.errors import TransformError
 from etl.transform.events import emit
 from etl.transform.failure import explain
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, LOG_HINT), log, watchdog)
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, log_hint()), log, watchdog)
     finally:
         if watchdog is not None:
             watchdog.stop()
@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-LOG_HINT = "see ETL_logs/transform.log and the Spark UI"
+def log_hint() -> str:
+    """Where to look next: the transform's log where ETL_LOG_DIR puts it."""
+    return f"see {log_file('transform')} and the Spark UI"
 
 
 def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
