@@ -11,7 +11,7 @@ export const pythonVenv: SetupComponent = {
   stamp: (ctx) => venvDir(ctx.root, ctx.cache),
   artifacts: (ctx) => [venvPython(venvDir(ctx.root, ctx.cache)), join(sparkHome(venvDir(ctx.root, ctx.cache)), 'bin', 'spark-submit')],
   async install(ctx: SetupContext) {
-    await runTool(systemPython(), ['-c', 'import sys; assert sys.version_info >= (3, 10), sys.version'], { purpose: 'checking the Python version (3.10+ is required)' });
+    await runTool(systemPython(), ['-c', 'import sys; assert sys.version_info >= (3, 11), sys.version'], { purpose: 'checking the Python version (3.11+ is required: the pinned numpy and pyarrow need it)' });
     await freshVenv(venvDir(ctx.root, ctx.cache), ['-r', join(ctx.root, REQUIREMENT_FILES[1])], 'Python', ctx.reporter, ctx.root);
   },
 };
