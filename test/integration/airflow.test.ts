@@ -64,7 +64,7 @@ describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () =
 
   test('`etl trigger` with a bad month exits before reaching Airflow', async () => {
     const result = await etl(['trigger', '--month', '2024-1', '--no-wait']);
-    assert.equal(result.exitCode, 1);
+    assert.equal(result.exitCode, 2); // a usage error
     assert.match(result.all, /month "2024-1" is not YYYY-MM/);
   });
 

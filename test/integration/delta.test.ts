@@ -7,6 +7,7 @@ import { s3Client } from '../../extension/core/s3/client';
 import { deltaTableOf, fileStatus } from '../../extension/core/s3/delta';
 import { listAllKeys } from '../../extension/core/s3/listing';
 import { previewObject } from '../../extension/core/s3/preview';
+import { adminClient } from '../../extension/core/stack/buckets';
 import { ROOT, projectConfig } from '../helpers/cli';
 
 // A real Delta table written by delta-spark 4.0.0 (test/fixtures/delta-table): January written,
@@ -14,6 +15,8 @@ import { ROOT, projectConfig } from '../helpers/cli';
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'delta-table');
 const config = projectConfig();
 const client = s3Client(config);
+// The ETL key may not create or delete buckets: scratch buckets are the admin's.
+const admin = adminClient(config);
 const bucket = `${config.buckets.gold}-deltatest-${randomBytes(4).toString('hex')}`;
 const TABLE = 'fact_trips/';
 
@@ -23,14 +26,14 @@ function files(dir: string): string[] {
 
 describe('Delta tables in the bucket view and preview, against the real MinIO', { timeout: 120_000 }, () => {
   before(async () => {
-    await client.makeBucket(bucket, config.minio.region);
+    await admin.makeBucket(bucket, config.minio.region);
     for (const file of files(FIXTURE)) await client.fPutObject(bucket, TABLE + relative(FIXTURE, file), file);
   });
 
   after(async () => {
     const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
     if (keys.length) await client.removeObjects(bucket, keys);
-    await client.removeBucket(bucket);
+    await admin.removeBucket(bucket);
   });
 
   test('the snapshot holds the last January and the February only; older Januaries are superseded', async () => {
