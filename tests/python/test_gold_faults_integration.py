@@ -36,8 +36,8 @@ CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 
 
 @pytest.fixture(scope="module")
-def buckets(minio):
-    raw, gold = temporary_bucket(minio, "rawzone-pytest"), temporary_bucket(minio, "gold-pytest")
+def buckets(admin):
+    raw, gold = temporary_bucket(admin, "rawzone-pytest"), temporary_bucket(admin, "gold-pytest")
     yield next(raw), next(gold)
     for generator in (raw, gold):
         next(generator, None)  # empties and removes the bucket
