@@ -20,6 +20,7 @@ def _assert_names(result, setting: str, path) -> None:
     assert f"set {setting} to a folder" in last
 
 
+@pytest.mark.integration  # cli_env makes a scratch bucket in the real MinIO
 @pytest.mark.parametrize("setting", ["ETL_BACKUP_DIR", "ETL_LOG_DIR", "ETL_LOCK_DIR"])
 def test_a_read_only_folder_is_named(setting, cli_env, tmp_path):
     with read_only_folder(tmp_path / "read-only") as folder:
@@ -27,6 +28,7 @@ def test_a_read_only_folder_is_named(setting, cli_env, tmp_path):
     _assert_names(result, setting, folder)
 
 
+@pytest.mark.integration
 def test_a_state_dir_under_proc_is_named(cli_env, tmp_path):
     env = {k: v for k, v in cli_env.items() if k != "ETL_LOCK_DIR"}  # the locks follow ETL_STATE_DIR
     result = run_cli(ARGS, {**env, "ETL_STATE_DIR": "/proc/x"})
