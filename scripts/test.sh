@@ -32,3 +32,5 @@ npm run -s test:compose
 # The extension in compose mode (its own suite): Start Stack shows the containers healthy, Extract and
 # Transform run in the etl runner, Stop Stack leaves no container.
 npm run -s test:vscode -- --mode compose
+# Stop Stack keeps the named volumes, as a user expects; the tests leave none behind.
+etl down --mode compose --volumes
