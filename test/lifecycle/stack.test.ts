@@ -116,12 +116,16 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
   test('a document is indexed and found in Elasticsearch', async () => {
     const es = new ElasticClient({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
     const index = `etl-stack-test-${process.pid}`;
-    await es.index({ index, document: { message: 'spark worker registered', step: 'stack-test' }, refresh: 'wait_for' });
-    const found = await es.search<{ message: string }>({ index, query: { match: { message: 'registered' } } });
-    assert.equal(found.hits.hits.length, 1);
-    assert.equal(found.hits.hits[0]._source?.message, 'spark worker registered');
-    await es.indices.delete({ index });
-    await es.close();
+    try {
+      await es.index({ index, document: { message: 'spark worker registered', step: 'stack-test' }, refresh: 'wait_for' });
+      const found = await es.search<{ message: string }>({ index, query: { match: { message: 'registered' } } });
+      assert.equal(found.hits.hits.length, 1);
+      assert.equal(found.hits.hits[0]._source?.message, 'spark worker registered');
+    } finally {
+      // A test index left unassigned would keep the cluster red for the next `etl up`.
+      await es.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      await es.close();
+    }
   });
 
   test('one service stops and starts alone, the others keep running', async () => {

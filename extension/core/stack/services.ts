@@ -205,6 +205,9 @@ function elasticsearch(config: EtlConfig): NativeService {
         'transport.port': String(es.transportPort),
         // Loopback-only development node: no TLS or users, as in the compose stack.
         'xpack.security.enabled': 'false',
+        // A laptop disk is often over ES's 90% watermark: then no new index gets a shard and
+        // every write hangs. One dev node has nowhere to move shards anyway.
+        'cluster.routing.allocation.disk.threshold_enabled': 'false',
       };
       const command = asUnprivilegedWhenRoot(bin, Object.entries(settings).flatMap(([k, v]) => ['-E', `${k}=${v}`]));
       return {
