@@ -57,7 +57,7 @@ def classify_sql(conformed: str) -> str:
       WHEN {seconds} < 0 THEN 'dropoff_before_pickup'
       WHEN {seconds} = 0 THEN 'zero_duration'
       WHEN {seconds} > {MAX_DURATION_S} THEN 'duration_over_24h'
-      WHEN pu_location_id NOT BETWEEN 1 AND 263 OR do_location_id NOT BETWEEN 1 AND 263 THEN 'unknown_zone'
+      WHEN pu_location_id NOT BETWEEN 1 AND 265 OR do_location_id NOT BETWEEN 1 AND 265 THEN 'unknown_zone'
       WHEN trip_distance <= 0 THEN 'non_positive_distance'
       WHEN trip_distance / ({seconds} / 3600) > {MAX_SPEED_MPH} THEN 'absurd_speed'
       WHEN total_amount < 0 OR fare_amount < 0 THEN 'negative_amount'

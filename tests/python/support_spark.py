@@ -8,6 +8,14 @@ import pytest
 from etl.transform.schema import TARGET_COLUMNS
 
 
+def bundled_zone_ids() -> list[int]:
+    """The LocationIDs of the committed zone table (1-265: 264 "Unknown" and 265 "Outside of NYC" included)."""
+    from etl.config import PROJECT_ROOT
+
+    lines = (PROJECT_ROOT / "Data_extracted" / "taxi_zone_lookup.csv").read_text().splitlines()[1:]
+    return [int(line.split(",", 1)[0]) for line in lines if line]
+
+
 @pytest.fixture(scope="session")
 def spark():
     from pyspark.sql import SparkSession

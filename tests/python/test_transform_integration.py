@@ -25,7 +25,7 @@ from support_spark_stack import (download, finish, read_table, run_submit, snaps
                                  wait_until)
 
 pytestmark = pytest.mark.integration
-EXPECTED_REJECTS = {"pickup_outside_month": 80, "dropoff_before_pickup": 120, "unknown_zone": 320,
+EXPECTED_REJECTS = {"pickup_outside_month": 80, "dropoff_before_pickup": 120,
                     "non_positive_distance": 400, "negative_amount": 200}
 TABLES = ["fact_trips", "mart_daily_zone", "mart_hourly_demand", "quarantine/rejected_trips",
           "dim_zone", "dim_date", "dim_vendor", "dim_rate_code", "dim_payment_type"]

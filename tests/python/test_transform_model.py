@@ -7,11 +7,11 @@ from etl.transform import model
 from etl.transform.codes import PAYMENT_TYPES, RATE_CODES, VENDORS
 from etl.transform.report import quality_counts
 from etl.transform.rules import classify, rule_names
-from support_spark import good_trip, spark, trips_frame  # noqa: F401
+from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
 
 
 def fact_of(spark, rows):  # noqa: F811
-    return model.fact_trips(model.kept(classify(trips_frame(spark, rows))))
+    return model.fact_trips(model.kept(classify(trips_frame(spark, rows), bundled_zone_ids())))
 
 
 def test_fact_derived_columns(spark):  # noqa: F811

@@ -6,10 +6,13 @@ from datetime import datetime
 import pytest
 
 from etl.config import PROJECT_ROOT
+from etl.transform import model
 from etl.transform.report import quality_counts
 from etl.transform.rules import classify, rule_counts, rule_names
 from etl.transform.schema import conform
-from support_spark import good_trip, spark, trips_frame  # noqa: F401
+from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
+
+ZONE_IDS = bundled_zone_ids()
 
 T0 = datetime(2024, 1, 10, 8, 0)
 CASES = {
@@ -18,7 +21,7 @@ CASES = {
     "dropoff_before_pickup": good_trip(dropoff_datetime=datetime(2024, 1, 10, 7, 0)),
     "zero_duration": good_trip(dropoff_datetime=T0),
     "duration_over_24h": good_trip(dropoff_datetime=datetime(2024, 1, 11, 9, 0), trip_distance=30.0),
-    "unknown_zone": good_trip(do_location_id=265),
+    "unknown_zone": good_trip(do_location_id=266),  # not a row of the zone table
     "non_positive_distance": good_trip(trip_distance=0.0),
     "absurd_speed": good_trip(trip_distance=50.0),  # 50 mi in 20 min = 150 mph
     "negative_amount": good_trip(total_amount=-26.0, fare_amount=-18.0, payment_type=4),
@@ -27,12 +30,12 @@ CASES = {
 
 
 def verdicts(spark, rows):  # noqa: F811
-    return [r["reject_rule"] for r in classify(trips_frame(spark, rows)).orderBy("trip_distance", "pickup_datetime").collect()]
+    return [r["reject_rule"] for r in classify(trips_frame(spark, rows), ZONE_IDS).orderBy("trip_distance", "pickup_datetime").collect()]
 
 
 @pytest.mark.parametrize("rule", list(CASES))
 def test_each_rule_rejects_its_case(spark, rule):  # noqa: F811
-    assert [r["reject_rule"] for r in classify(trips_frame(spark, [CASES[rule]])).collect()] == [rule]
+    assert [r["reject_rule"] for r in classify(trips_frame(spark, [CASES[rule]]), ZONE_IDS).collect()] == [rule]
 
 
 def test_good_trip_and_legitimate_quirks_are_kept(spark):  # noqa: F811
@@ -43,9 +46,26 @@ def test_good_trip_and_legitimate_quirks_are_kept(spark):  # noqa: F811
 
 
 def test_first_failing_rule_wins(spark):  # noqa: F811
-    both = good_trip(dropoff_datetime=datetime(2024, 1, 10, 7, 0), do_location_id=264, trip_distance=0.0)
+    both = good_trip(dropoff_datetime=datetime(2024, 1, 10, 7, 0), do_location_id=0, trip_distance=0.0)
     assert verdicts(spark, [both]) == ["dropoff_before_pickup"]
     assert rule_names().index("dropoff_before_pickup") < rule_names().index("unknown_zone")
+
+
+def test_zones_264_and_265_are_kept_as_facts(spark):  # noqa: F811
+    """264 "Unknown" and 265 "Outside of NYC" are rows of the zone table (real paid trips): not rejected."""
+    rows = [good_trip(pu_location_id=264, trip_distance=3.4), good_trip(do_location_id=265, trip_distance=3.5),
+            good_trip(pu_location_id=265, do_location_id=264, trip_distance=3.6)]
+    assert verdicts(spark, rows) == [None, None, None]
+    fact = model.fact_trips(model.kept(classify(trips_frame(spark, rows), ZONE_IDS)))
+    assert sorted((r.pickup_location_id, r.dropoff_location_id) for r in fact.collect()) == [
+        (161, 265), (264, 236), (265, 264)]
+
+
+def test_unknown_zone_rejects_only_ids_the_zone_table_lacks(spark):  # noqa: F811
+    rows = [good_trip(pu_location_id=0, trip_distance=3.7), good_trip(do_location_id=266, trip_distance=3.8),
+            good_trip(pu_location_id=263, do_location_id=1, trip_distance=3.9)]
+    assert verdicts(spark, rows) == ["unknown_zone", "unknown_zone", None]
+    assert verdicts(spark, [good_trip(do_location_id=999)]) == ["unknown_zone"]
 
 
 def test_duplicates_keep_one_and_ignore_rejected_copies(spark):  # noqa: F811
@@ -58,10 +78,11 @@ def test_counts_on_the_committed_sample(spark):  # noqa: F811
     """The sample generator's dirty rows (docs/extraction.md) land in the expected rules."""
     frames = [conform(spark.read.parquet(str(PROJECT_ROOT / f"Data_extracted/yellow_tripdata_2024-0{m}.parquet")), f"m{m}", 2024, m)
               for m in (1, 2)]
-    counts = quality_counts([tuple(r) for r in rule_counts(classify(frames[0].unionByName(frames[1]))).collect()])
+    counts = quality_counts([tuple(r) for r in rule_counts(classify(frames[0].unionByName(frames[1]), ZONE_IDS)).collect()])
     assert counts["rows_read"] == 40_000
+    assert (counts["rows_kept"], counts["rows_rejected"]) == (39_200, 800)  # 264/265 trips kept (docs/data-model.md)
     assert counts["rows_read"] == counts["rows_kept"] + sum(counts["rejected_by_rule"].values())
-    expected = {"pickup_outside_month": 80, "dropoff_before_pickup": 120, "unknown_zone": 320,
+    expected = {"pickup_outside_month": 80, "dropoff_before_pickup": 120,
                 "non_positive_distance": 400, "negative_amount": 200}
     assert {k: v for k, v in counts["rejected_by_rule"].items() if v} == expected
     assert counts["months"]["2024-01"]["rows_read"] == 20_000

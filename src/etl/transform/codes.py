@@ -26,4 +26,3 @@ PAYMENT_TYPES = {
     5: "Unknown",
     6: "Voided trip",
 }
-KNOWN_ZONES = (1, 263)  # 264 "Unknown" and 265 "Outside of NYC" carry no place

@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 from etl.config import Settings
 from etl.transform import model
 from etl.transform.report import put_report, quality_counts
-from etl.transform.rules import classify, rule_counts
+from etl.transform.rules import classify, known_zone_ids, rule_counts
 from etl.transform.errors import TransformError
 from etl.transform.sources import TripFile, check_parquet_object, read_trips, read_zones, trip_files, zones_path
 from etl.transform.watchdog import Activity
@@ -120,7 +120,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
         log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
     zones = read_zones(spark, zones_path(manifest_run, settings.rawzone_bucket))
 
-    classified = classify(conformed).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = classify(conformed, known_zone_ids(zones)).persist(StorageLevel.MEMORY_AND_DISK)
     activity.phase("the classification of the rows (before any write)")
     emit("phase", phase="classify")
     spark.sparkContext.setJobDescription("classify rows")

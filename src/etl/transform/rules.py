@@ -6,12 +6,13 @@ surviving rows, so it runs last. docs/data-model.md justifies each rule.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from etl.transform.codes import KNOWN_ZONES, PAYMENT_TYPES, RATE_CODES, VENDORS
+from etl.transform.codes import PAYMENT_TYPES, RATE_CODES, VENDORS
 
 REJECT_COLUMN = "reject_rule"
 MAX_SPEED_MPH = 100.0
@@ -35,14 +36,16 @@ def duration_seconds() -> Column:
         F.unix_micros(F.col("pickup_datetime").cast("timestamp")) / 1e6
 
 
-def _outside(column: str, low: int, high: int) -> Column:
-    return (F.col(column) < low) | (F.col(column) > high)
+def known_zone_ids(zones_csv: DataFrame) -> list[int]:
+    """The LocationIDs of the zone table (taxi_zone_lookup.csv, a few hundred rows), collected on the driver."""
+    ids = zones_csv.select(F.col("LocationID").cast("int").alias("id")).where(F.col("id").isNotNull()).distinct()
+    return sorted(row["id"] for row in ids.collect())
 
 
-def row_rules() -> list[Rule]:
+def row_rules(zone_ids: Iterable[int]) -> list[Rule]:
     seconds = duration_seconds()
     speed = F.col("trip_distance") / (seconds / 3600)
-    low, high = KNOWN_ZONES
+    zones = list(zone_ids)
     return [
         Rule("missing_required", f"a null in {', '.join(REQUIRED)}",
              F.greatest(*[F.col(c).isNull() for c in REQUIRED])),
@@ -51,8 +54,9 @@ def row_rules() -> list[Rule]:
         Rule("dropoff_before_pickup", "dropoff earlier than pickup", seconds < 0),
         Rule("zero_duration", "dropoff at the same second as pickup", seconds == 0),
         Rule("duration_over_24h", "trip longer than 24 h (meter left running)", seconds > MAX_DURATION_S),
-        Rule("unknown_zone", f"pickup or dropoff zone outside {low}-{high} (264/265 are unknown/outside NYC)",
-             _outside("pu_location_id", low, high) | _outside("do_location_id", low, high)),
+        # 264 "Unknown" and 265 "Outside of NYC" are rows of the zone table: real trips, kept.
+        Rule("unknown_zone", "pickup or dropoff zone not in the zone table (taxi_zone_lookup.csv)",
+             ~F.col("pu_location_id").isin(zones) | ~F.col("do_location_id").isin(zones)),
         Rule("non_positive_distance", "trip_distance <= 0", F.col("trip_distance") <= 0),
         Rule("absurd_speed", f"average speed above {MAX_SPEED_MPH:g} mph", speed > MAX_SPEED_MPH),
         Rule("negative_amount", "total_amount or fare_amount below 0 (refund/void records)",
@@ -92,9 +96,9 @@ def _mark_duplicates(df: DataFrame) -> DataFrame:
                          .otherwise(F.col(REJECT_COLUMN)))
 
 
-def classify(conformed: DataFrame) -> DataFrame:
-    """Every row with `reject_rule`: null when kept, else the first rule it fails."""
-    rules = row_rules()
+def classify(conformed: DataFrame, zone_ids: Iterable[int]) -> DataFrame:
+    """Every row with `reject_rule`: null when kept, else the first rule it fails (`zone_ids`: known_zone_ids)."""
+    rules = row_rules(zone_ids)
     assert [r.name for r in rules] == _ROW_RULE_NAMES
     return _mark_duplicates(conformed.withColumn(REJECT_COLUMN, _first_failing(rules)))
 
