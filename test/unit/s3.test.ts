@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { S3Error } from 'minio';
+import { EtlError } from '../../extension/core/errors';
 import { safeLocalPath } from '../../extension/core/s3/download';
+import { classifyS3Error, explainS3Error, S3ProblemError } from '../../extension/core/s3/errors';
 import { baseName, parseS3aPath, s3aPath } from '../../extension/core/s3/paths';
 import { previewKind } from '../../extension/core/s3/preview';
 
@@ -26,5 +29,31 @@ describe('S3 paths and safe download targets', () => {
 
   test('preview kind follows the extension', () => {
     assert.deepEqual(['a.PARQUET', 'm.json', 'z.csv', 'r.txt'].map(previewKind), ['parquet', 'json', 'csv', 'text']);
+  });
+});
+
+describe('S3 error kinds come from the error class and codes, not the message text', () => {
+  const endpoint = '127.0.0.1:9000';
+  test('an S3Error with a credential code is a credentials problem', () => {
+    const error = Object.assign(new S3Error('whatever the server said'), { code: 'InvalidAccessKeyId' });
+    const explained = explainS3Error(error, endpoint);
+    assert.ok(explained instanceof S3ProblemError);
+    assert.equal(classifyS3Error(explained), 'credentials');
+    assert.match(explained.message, /refused the credentials \(InvalidAccessKeyId\)/);
+  });
+
+  test('a socket errno, on the error, its cause or an AggregateError, is unreachable', () => {
+    const direct = Object.assign(new Error('connect'), { code: 'ECONNREFUSED' });
+    const caused = new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'EHOSTUNREACH' }) });
+    const aggregate = new AggregateError([Object.assign(new Error('y'), { code: 'ECONNREFUSED' })], '');
+    for (const error of [direct, caused, aggregate]) {
+      assert.equal(classifyS3Error(explainS3Error(error, endpoint)), 'unreachable');
+    }
+  });
+
+  test('a message that merely reads like one is not classified by its words', () => {
+    const lookalike = new Error('cannot reach MinIO: refused the credentials');
+    assert.equal(classifyS3Error(explainS3Error(lookalike, endpoint)), 'other');
+    assert.equal(classifyS3Error(new EtlError('cannot reach MinIO at x')), 'other');
   });
 });

@@ -1,23 +1,63 @@
+import { S3Error } from 'minio';
 import { EtlError } from '../errors';
+
+export type S3Problem = 'unreachable' | 'credentials' | 'other';
+
+/** Node's errno codes of a MinIO that is down, not listening or not resolvable. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN',
+]);
+/** S3 error codes of a key MinIO does not know or does not accept. */
+const CREDENTIAL_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied']);
+
+/** An S3 failure with its kind, so views branch on `problem`, never on the message text. */
+export class S3ProblemError extends EtlError {
+  constructor(
+    message: string,
+    hint: string | undefined,
+    readonly problem: S3Problem,
+  ) {
+    super(message, hint);
+    this.name = 'S3ProblemError';
+  }
+}
 
 /** Turns the minio client's errors into what a user can act on: unreachable, refused credentials, or as is. */
 export function explainS3Error(error: unknown, endpoint: string): EtlError {
   if (error instanceof EtlError) return error;
-  const e = error as { code?: string; message?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND'].includes(code)) {
-    return new EtlError(`cannot reach MinIO at ${endpoint} (${code})`, 'start the stack (ETL: Start Stack / `etl up`) or fix MINIO_API_PORT in .env');
+  const kind = s3Problem(error);
+  if (kind.problem === 'unreachable') {
+    return new S3ProblemError(`cannot reach MinIO at ${endpoint} (${kind.code})`,
+      'start the stack (ETL: Start Stack / `etl up`) or fix MINIO_API_PORT in .env', 'unreachable');
   }
-  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'].includes(code)) {
-    return new EtlError(`MinIO at ${endpoint} refused the credentials (${code})`, 'set the right access key and secret (ETL: Set Credentials, or MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env; `etl up` creates that user)');
+  if (kind.problem === 'credentials') {
+    return new S3ProblemError(`MinIO at ${endpoint} refused the credentials (${kind.code})`,
+      'set the right access key and secret (ETL: Set Credentials, or MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env; '
+        + '`etl up` creates that user)', 'credentials');
   }
-  return new EtlError(`MinIO at ${endpoint}: ${e.message ?? String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  return new S3ProblemError(`MinIO at ${endpoint}: ${message}`, undefined, 'other');
 }
 
-export type S3Problem = 'unreachable' | 'credentials' | 'other';
+export function classifyS3Error(error: unknown): S3Problem {
+  return error instanceof S3ProblemError ? error.problem : 'other';
+}
 
-export function classifyS3Error(error: EtlError): S3Problem {
-  if (error.message.startsWith('cannot reach MinIO')) return 'unreachable';
-  if (error.message.includes('refused the credentials')) return 'credentials';
-  return 'other';
+/** The kind of a raw client error, from the S3 error code (S3Error) or Node's errno code (a socket error). */
+function s3Problem(error: unknown): { problem: S3Problem; code: string } {
+  if (error instanceof S3Error && error.code && CREDENTIAL_CODES.has(error.code)) {
+    return { problem: 'credentials', code: error.code };
+  }
+  const code = errnoCode(error);
+  if (code && UNREACHABLE_CODES.has(code)) return { problem: 'unreachable', code };
+  return { problem: 'other', code: code ?? '' };
+}
+
+/** Node puts the errno on the error, on its `cause`, or (several addresses tried) on AggregateError's errors. */
+function errnoCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  if (typeof e?.code === 'string') return e.code;
+  if (e?.cause !== undefined) return errnoCode(e.cause);
+  if (Array.isArray(e?.errors) && e.errors.length > 0) return errnoCode(e.errors[0]);
+  return undefined;
 }
