@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ExtractProgress, formatBytes } from '../core/extract/events';
 import { runExtract, type ExtractRequest } from '../core/extract/run';
@@ -12,14 +13,21 @@ interface ExtractOptions {
   source?: string;
   sample?: boolean;
   runId?: string;
-  zones?: boolean;
+  /** --zones <url-or-path> gives a string; --no-zones gives false. */
+  zones?: string | boolean;
   mode?: string;
 }
 
 function requestFrom(options: ExtractOptions): ExtractRequest {
   if (options.source && options.sample) throw usageError('give either --source or --sample, not both');
   const source = options.sample ? { sample: true as const } : options.source ? { template: options.source } : undefined;
-  return { months: options.months, source, runId: options.runId, noZones: options.zones === false };
+  const zones = typeof options.zones === 'string' ? zonesLocation(options.zones) : undefined;
+  return { months: options.months, source, runId: options.runId, noZones: options.zones === false, zones };
+}
+
+/** A URL as given; a local path is the caller's, resolved here since the extractor runs in the project root. */
+function zonesLocation(location: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolve(location);
 }
 
 /** `etl extract`: runs the extractor with --progress-json and prints one progress line per event (files, bytes). */
@@ -31,6 +39,8 @@ export function registerExtractCommand(program: Command): void {
     .option('--source <template>', 'trip file URL template with {YYYY} and {MM} (file://, http://, https://)')
     .option('--sample', 'use the committed sample in Data_extracted/')
     .option('--run-id <id>', 'id recorded in the manifest and logs')
+    .option('--zones <url-or-path>',
+      'taxi zone lookup CSV, a URL or a local path (default: TLC\'s, or the one beside file:// trip files)')
     .option('--no-zones', 'do not extract the zone table')
     .addOption(modeOption())
     .action(async (options: ExtractOptions) => {

@@ -11,6 +11,8 @@ export interface ExtractRequest {
   /** `sample` = the committed Data_extracted files; else a URL template with {YYYY} {MM}. */
   source?: { sample: true } | { template: string };
   runId?: string;
+  /** The taxi zone lookup CSV: a URL or a local path (default: the extractor's). */
+  zones?: string;
   noZones?: boolean;
   /** Where it runs: the native venv (default) or the compose `etl` runner container. */
   mode?: StackMode;
@@ -37,6 +39,7 @@ export function extractArgs(request: ExtractRequest): string[] {
   else if (request.source && 'template' in request.source) args.push('--source', request.source.template);
   if (request.runId) args.push('--run-id', request.runId);
   if (request.noZones) args.push('--no-zones');
+  else if (request.zones) args.push('--zones', request.zones);
   return args;
 }
 

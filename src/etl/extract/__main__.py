@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--source", help=f"trip file URL template with {{YYYY}} and {{MM}} (default {DEFAULT_SOURCE})")
     source.add_argument("--sample", action="store_true", help="use the committed sample in Data_extracted/")
     zones = parser.add_mutually_exclusive_group()
-    zones.add_argument("--zones-source", help="zone lookup CSV URL (default: TLC's, or the one beside file:// trip files)")
+    zones.add_argument("--zones", "--zones-source", dest="zones_source", metavar="URL_OR_PATH",
+                       help="taxi zone lookup CSV: a file://, http(s):// URL or a local path "
+                            "(default: TLC's, or taxi_zone_lookup.csv beside file:// trip files)")
     zones.add_argument("--no-zones", action="store_true", help="do not extract the zone lookup table")
     parser.add_argument("--run-id", help="run id recorded in the manifest (default extract-<UTC time>-<random>)")
     parser.add_argument("--backup-dir", help="folder of extracted_paths.json (default $ETL_BACKUP_DIR or Backup_data/)")

@@ -65,6 +65,13 @@ def render(template: str, month: Month) -> str:
     return template.replace("{YYYY}", f"{month.year:04d}").replace("{MM}", f"{month.month:02d}")
 
 
+def zones_url(location: str) -> str:
+    """`--zones` as a URL: a URL as given, a local path (no scheme) as an absolute file:// URL."""
+    if urlparse(location).scheme:
+        return location
+    return Path(location).expanduser().resolve().as_uri()
+
+
 def default_zones_source(source_template: str) -> str:
     """The TLC zone table, or the one beside the trip files when they are local."""
     parsed = urlparse(source_template)

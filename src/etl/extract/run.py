@@ -13,7 +13,7 @@ from typing import Any
 from etl.config import ConfigError, Settings, load_settings, usable_dir
 from etl.extract.errors import ExtractError, UsageError
 from etl.extract.layout import (DEFAULT_SOURCE, MANIFEST_PREFIX, ZONES_KEY, check_template, check_url,
-                                default_zones_source, manifest_key, render, s3a_path, trip_key)
+                                default_zones_source, manifest_key, render, s3a_path, trip_key, zones_url)
 from etl.extract.months import Month, MonthSpecError, parse_month, parse_months
 from etl.extract.progress import ProgressReporter
 from etl.extract.store import connect, put_json
@@ -95,7 +95,8 @@ def extract_months(
     if zones_source == USE_DEFAULT:
         zones_source = default_zones_source(source_template)
     if zones_source:
-        check_url(zones_source, "--zones-source")
+        zones_source = zones_url(zones_source)
+        check_url(zones_source, "--zones")
     run_id = run_id or new_run_id()
     if not RUN_ID.match(run_id):
         raise UsageError(f"run id {run_id!r} must be 1-100 letters, digits, '.', '_' or '-'")

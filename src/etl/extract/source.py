@@ -38,23 +38,26 @@ def _reason(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def open_source(url: str, what: str, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> Iterator[Source]:
-    """Yields the open source; `what` names it in errors (e.g. "month 2024-01")."""
+def open_source(url: str, what: str, timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+                missing_hint: str | None = None) -> Iterator[Source]:
+    """Yields the open source; `what` names it in errors (e.g. "month 2024-01"), `missing_hint`
+    says what to do when it does not exist (default: the trip files' hints)."""
     if urlparse(url).scheme == "file":
-        with _open_file(url, what) as source:
+        with _open_file(url, what, missing_hint) as source:
             yield source
     else:
-        with _open_http(url, what, timeout) as source:
+        with _open_http(url, what, timeout, missing_hint) as source:
             yield source
 
 
 @contextlib.contextmanager
-def _open_file(url: str, what: str) -> Iterator[Source]:
+def _open_file(url: str, what: str, missing_hint: str | None = None) -> Iterator[Source]:
     path = url2pathname(urlparse(url).path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        raise SourceNotFound(f"{what}: source file not found: {url}; check --source or generate the sample (python -m etl.sample)") from None
+        hint = missing_hint or "check --source or generate the sample (python -m etl.sample)"
+        raise SourceNotFound(f"{what}: source file not found: {url}; {hint}") from None
     except OSError as exc:
         raise SourceFailed(f"{what}: cannot read {url}: {exc.strerror}; check the path and its permissions") from None
     with handle:
@@ -66,22 +69,23 @@ def _file_size(handle: BinaryIO) -> int:
 
 
 @contextlib.contextmanager
-def _open_http(url: str, what: str, timeout: tuple[float, float]) -> Iterator[Source]:
+def _open_http(url: str, what: str, timeout: tuple[float, float], missing_hint: str | None = None) -> Iterator[Source]:
     try:
         # identity: Content-Length must be the size of the bytes we store
         response = requests.get(url, stream=True, timeout=timeout, headers={"Accept-Encoding": "identity"})
     except (requests.ConnectionError, requests.Timeout) as exc:
         raise TransientError(f"cannot connect to {url}: {_reason(exc)}") from exc
     with response:
-        _check_status(response, url, what)
+        _check_status(response, url, what, missing_hint)
         length = response.headers.get("Content-Length")
         yield Source(url, response.raw, int(length) if length and length.isdigit() else None)
 
 
-def _check_status(response: requests.Response, url: str, what: str) -> None:
+def _check_status(response: requests.Response, url: str, what: str, missing_hint: str | None = None) -> None:
     status = response.status_code
     if status == 404:
-        raise SourceNotFound(f"{what}: not found (HTTP 404) at {url}; the TLC may not have published it yet, check --months/--source")
+        hint = missing_hint or "the TLC may not have published it yet, check --months/--source"
+        raise SourceNotFound(f"{what}: not found (HTTP 404) at {url}; {hint}")
     if status >= 500 or status in (408, 429):
         raise TransientError(f"{url} answered HTTP {status} {response.reason}")
     if status >= 400:

@@ -44,6 +44,9 @@ class TransferOptions:
     lock_timeout_s: float = 600.0
 
 
+ZONES_MISSING_HINT = "give the zone table with --zones <url-or-path>, or extract without it with --no-zones"
+
+
 @dataclass(frozen=True)
 class Job:
     kind: str  # "trips" or "zones"
@@ -55,6 +58,11 @@ class Job:
     @property
     def label(self) -> str:
         return f"month {self.month}" if self.month else "zone lookup"
+
+    @property
+    def missing_hint(self) -> str | None:
+        """What to do when the source does not exist (None: the trip files' own hints)."""
+        return None if self.kind == "trips" else ZONES_MISSING_HINT
 
     @property
     def expected(self) -> str:
@@ -153,7 +161,7 @@ class FileTransfer:
         self.reporter.emit("retry", **job.fields(), attempt=state.attempt_number, delay_s=round(delay, 2), error=error)
 
     def _download(self, job: Job, staging: Path) -> tuple[int, str]:
-        with open_source(job.url, job.label, self.options.timeout) as source:
+        with open_source(job.url, job.label, self.options.timeout, job.missing_hint) as source:
             progress = lambda done: self.reporter.bytes(done, source.size, **job.fields())  # noqa: E731
             size, sha256 = download_to(source, staging, progress)
             self.reporter.bytes(size, source.size, final=True, **job.fields())
