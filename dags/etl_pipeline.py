@@ -22,7 +22,8 @@ ETL_ROOT = Path(os.environ.get("ETL_PROJECT_ROOT", Path(__file__).resolve().pare
 ETL_PYTHON = os.environ.get("ETL_PYTHON", sys.executable)
 sys.path.insert(0, str(ETL_ROOT / "src"))
 
-from etl.schedule import target_month  # noqa: E402  (needs the path above)
+from etl.contract import contract  # noqa: E402  (needs the path above)
+from etl.schedule import target_month  # noqa: E402
 
 # ETL_DAG_RETRIES: the test stack sets 0 so a failing run fails at once.
 RETRIES = int(os.environ.get("ETL_DAG_RETRIES") or 2)
@@ -59,8 +60,11 @@ with DAG(
     max_active_runs=1,  # one extraction per month at a time (the extractor also locks per object)
     default_args=DEFAULT_ARGS,
     params={
-        "month": Param(None, type=["null", "string"], pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; empty: the latest month the TLC has published"),
-        "source": Param(None, type=["null", "string"], description="sample (the bundled files) or a URL template with {YYYY} and {MM}; empty: the TLC's"),
+        "month": Param(None, type=["null", "string"], pattern=contract()["month"]["pattern"],
+                       description="YYYY-MM; empty: the latest month the TLC has published"),
+        "source": Param(None, type=["null", "string"],
+                        description="sample (the bundled files) or a URL template with {YYYY} and {MM}; "
+                                    "empty: the TLC's"),
     },
     tags=["etl", "spark"],
 ) as dag:

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
+import { ENV_CONTRACT } from './contract';
 import { EtlError } from './errors';
 import { STACK_MODE_SETTINGS, type StackModeSetting } from './stack/backend';
 import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
@@ -67,14 +68,14 @@ export const ENV_FILE_MODE = 0o600;
  * root password, and its owner keeps read and write. Returns whether the file was created.
  */
 export function ensureEnvFile(root: string): boolean {
-  const envFile = join(root, '.env');
+  const envFile = join(root, ENV_CONTRACT.file);
   if (existsSync(envFile)) {
     tightenEnvFile(envFile);
     return false;
   }
   try {
     // 'wx': created here with the mode from the start (no window with a readable file), never overwritten.
-    writeFileSync(envFile, readFileSync(join(root, '.env.example')), { mode: ENV_FILE_MODE, flag: 'wx' });
+    writeFileSync(envFile, readFileSync(join(root, ENV_CONTRACT.example)), { mode: ENV_FILE_MODE, flag: 'wx' });
   } catch (error) {
     if ((error as { code?: string }).code !== 'EEXIST') throw error;
     return false; // another process created it meanwhile
@@ -90,14 +91,21 @@ function tightenEnvFile(envFile: string): void {
 }
 
 /** Environment variables the Python jobs read besides .env keys (etl/config.py): ETL_BACKUP_DIR, ETL_LOG_DIR ... */
-const OVERRIDE_PREFIXES = ['ETL_', 'MINIO_', 'SPARK_', 'ES_'];
+const OVERRIDE_PREFIXES: readonly string[] = ENV_CONTRACT.overridePrefixes;
 
-/** `.env` of the project, or the file ETL_ENV_FILE names (as the Python jobs do). */
+/**
+ * `.env` of the project, or the file ETL_ENV_FILE names, over `.env.example`, under the process
+ * environment: the precedence of config/contract.json "env", which src/etl/config.py follows too.
+ */
 function readEnvFiles(root: string, env: NodeJS.ProcessEnv): { values: RawEnv; overrides: Record<string, string> } {
-  const envFile = env.ETL_ENV_FILE || join(root, '.env');
-  if (!env.ETL_ENV_FILE) ensureEnvFile(root);
-  if (!existsSync(envFile)) throw new EtlError(`ETL_ENV_FILE names ${envFile}, which does not exist`, 'point it at a copy of .env.example');
-  const defaults = parse(readFileSync(join(root, '.env.example')));
+  const named = env[ENV_CONTRACT.fileVariable];
+  const envFile = named || join(root, ENV_CONTRACT.file);
+  if (!named) ensureEnvFile(root);
+  if (!existsSync(envFile)) {
+    throw new EtlError(`${ENV_CONTRACT.fileVariable} names ${envFile}, which does not exist`,
+      `point it at a copy of ${ENV_CONTRACT.example}`);
+  }
+  const defaults = parse(readFileSync(join(root, ENV_CONTRACT.example)));
   const local = parse(readFileSync(envFile));
   const merged: RawEnv = { ...defaults, ...local };
   const overrides: Record<string, string> = {};

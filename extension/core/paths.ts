@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_PATHS, ENV_CONTRACT } from './contract';
 import { EtlError } from './errors';
 
 /** The project root is the nearest folder above `start` that holds `.env.example`. */
 export function findProjectRoot(start: string = process.cwd()): string {
   let dir = resolve(start);
   for (;;) {
-    if (existsSync(join(dir, '.env.example')) && existsSync(join(dir, 'package.json'))) return dir;
+    if (existsSync(join(dir, ENV_CONTRACT.example)) && existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
       throw new Error(`no ETL Spark project (a folder with .env.example) at or above ${start}`);
@@ -19,7 +20,7 @@ export function findProjectRoot(start: string = process.cwd()): string {
 /** Where `etl setup` installs runtimes: outside the repository, shared by clones. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'etl-spark');
+  return join(base, DEFAULT_PATHS.cacheName);
 }
 
 export interface ProjectPaths {
@@ -38,15 +39,15 @@ export interface ProjectPaths {
 
 /** ETL_LOG_DIR and ETL_BACKUP_DIR come from the process environment only, as on the Python side. */
 export function projectPaths(root: string, cacheDir: string, stateDir?: string, env: NodeJS.ProcessEnv = {}): ProjectPaths {
-  const state = stateDir ? resolve(root, stateDir) : join(root, '.etl');
+  const state = resolve(root, stateDir || DEFAULT_PATHS.stateDir);
   return {
     root,
     state,
     pids: join(state, 'pids'),
     data: join(state, 'data'),
     serviceLogs: join(state, 'logs'),
-    etlLogs: env.ETL_LOG_DIR ? resolve(root, env.ETL_LOG_DIR) : join(root, 'ETL_logs'),
-    backup: env.ETL_BACKUP_DIR ? resolve(root, env.ETL_BACKUP_DIR) : join(root, 'Backup_data'),
+    etlLogs: resolve(root, env.ETL_LOG_DIR || DEFAULT_PATHS.logDir),
+    backup: resolve(root, env.ETL_BACKUP_DIR || DEFAULT_PATHS.backupDir),
     cache: cacheDir,
   };
 }

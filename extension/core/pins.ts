@@ -1,3 +1,5 @@
+import { SPARK_JARS } from './contract';
+
 /**
  * Pinned runtimes. Why each version is what it is: README, "Pinned versions".
  * PySpark itself is pinned in requirements.txt; the jars below must match the
@@ -5,15 +7,8 @@
  */
 export const PINS = {
   pyspark: '4.0.1',
-  sparkJars: [
-    // The S3A filesystem, same version as the Hadoop inside PySpark 4.0.1.
-    'org.apache.hadoop:hadoop-aws:3.4.1',
-    // The AWS SDK v2 bundle hadoop-aws 3.4.1 was built against.
-    'software.amazon.awssdk:bundle:2.24.6',
-    // Delta Lake for Spark 4.0 (gold tables) and its log-store module; no S3A committer needed.
-    'io.delta:delta-spark_2.13:4.0.0',
-    'io.delta:delta-storage:4.0.0',
-  ],
+  // The s3a and Delta Lake jars (config/contract.json, shared with etl.submit and docker/spark-jars.txt).
+  sparkJars: SPARK_JARS,
   mavenDependencyPlugin: 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1',
   minio: { module: 'github.com/minio/minio', version: 'v0.0.0-20260212201848-7aac2a2c5b7c' },
   mc: { module: 'github.com/minio/mc', version: 'v0.0.0-20250313080218-cf909e1063a9' },

@@ -1,7 +1,8 @@
 """Configuration shared with docker compose, the CLI and the extension: `.env`.
 
-Precedence: process environment > `.env` > `.env.example` defaults.
-The `.env` file is located with ETL_ENV_FILE, else at the project root.
+Precedence (config/contract.json "env", as extension/core/config.ts): process environment >
+`.env` > `.env.example`, whose values are the defaults. The `.env` file is located with
+ETL_ENV_FILE, else at the project root.
 """
 from __future__ import annotations
 
@@ -12,24 +13,30 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-# ETL_PROJECT_ROOT: set by etl.submit, whose driver imports etl from a zip outside the checkout.
-PROJECT_ROOT = Path(os.environ.get("ETL_PROJECT_ROOT") or Path(__file__).resolve().parents[2])
+from etl.contract import PROJECT_ROOT, default_path, env_contract
+
+__all__ = ["PROJECT_ROOT", "ConfigError", "Settings", "config_values", "load_settings", "state_dir", "usable_dir"]
 
 
 class ConfigError(ValueError):
     """A configuration value is missing or malformed."""
 
 
+def example_values() -> dict[str, str]:
+    """The defaults: `.env.example`."""
+    example = PROJECT_ROOT / env_contract()["example"]
+    return {k: v or "" for k, v in dotenv_values(example).items()} if example.exists() else {}
+
+
 def config_values() -> dict[str, str]:
     """Every setting, merged by the precedence above (load_settings validates the ETL's)."""
-    values: dict[str, str] = {}
-    example = PROJECT_ROOT / ".env.example"
-    if example.exists():
-        values.update({k: v or "" for k, v in dotenv_values(example).items()})
-    env_file = Path(os.environ.get("ETL_ENV_FILE", PROJECT_ROOT / ".env"))
+    contract = env_contract()
+    values = example_values()
+    env_file = Path(os.environ.get(contract["fileVariable"]) or PROJECT_ROOT / contract["file"])
     if env_file.exists():
         values.update({k: v or "" for k, v in dotenv_values(env_file).items()})
-    values.update({k: v for k, v in os.environ.items() if k in values or k.startswith(("ETL_", "MINIO_", "SPARK_", "ES_"))})
+    prefixes = tuple(contract["overridePrefixes"])
+    values.update({k: v for k, v in os.environ.items() if k in values or k.startswith(prefixes)})
     return values
 
 
@@ -85,34 +92,39 @@ def load_settings() -> Settings:
     missing = [k for k in ("MINIO_ACCESS_KEY", "MINIO_SECRET_KEY") if not values.get(k)]
     if missing:
         raise ConfigError(f"{', '.join(missing)} missing in .env (copy .env.example to .env)")
+    defaults = example_values()
+
+    def value(key: str) -> str:  # an empty value falls back to .env.example's
+        return values.get(key) or defaults.get(key, "")
+
     return Settings(
-        bind_host=values.get("ETL_BIND_HOST") or "127.0.0.1",
+        bind_host=value("ETL_BIND_HOST"),
         minio_api_port=_port(values, "MINIO_API_PORT"),
         minio_access_key=values["MINIO_ACCESS_KEY"],
         minio_secret_key=values["MINIO_SECRET_KEY"],
-        minio_region=values.get("MINIO_REGION") or "us-east-1",
-        rawzone_bucket=values.get("RAWZONE_BUCKET") or "rawzone",
-        gold_bucket=values.get("GOLD_BUCKET") or "gold",
+        minio_region=value("MINIO_REGION"),
+        rawzone_bucket=value("RAWZONE_BUCKET"),
+        gold_bucket=value("GOLD_BUCKET"),
         spark_master_port=_port(values, "SPARK_MASTER_PORT"),
-        spark_driver_memory=values.get("SPARK_DRIVER_MEMORY") or "2g",
-        spark_executor_memory=values.get("SPARK_EXECUTOR_MEMORY") or "2g",
-        cache_dir=values.get("ETL_CACHE_DIR") or _default_cache_dir(),
-        minio_host=values.get("MINIO_HOST", ""),
-        spark_master_host=values.get("SPARK_MASTER_HOST", ""),
-        driver_host=values.get("ETL_DRIVER_HOST", ""),
+        spark_driver_memory=value("SPARK_DRIVER_MEMORY"),
+        spark_executor_memory=value("SPARK_EXECUTOR_MEMORY"),
+        cache_dir=value("ETL_CACHE_DIR") or default_cache_dir(),
+        minio_host=value("MINIO_HOST"),
+        spark_master_host=value("SPARK_MASTER_HOST"),
+        driver_host=value("ETL_DRIVER_HOST"),
     )
 
 
-def _default_cache_dir() -> str:
+def default_cache_dir() -> str:
     """Where `etl setup` installs runtimes when ETL_CACHE_DIR is empty (as extension/core/paths.ts)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return str(Path(base) / "etl-spark")
+    return str(Path(base) / default_path("cacheName"))
 
 
 def state_dir() -> Path:
     """The native stack's state folder, as extension/core/paths.ts resolves it: ETL_STATE_DIR, else .etl/."""
     raw = config_values().get("ETL_STATE_DIR", "")
-    return PROJECT_ROOT / raw if raw else PROJECT_ROOT / ".etl"  # an absolute raw wins over the root
+    return PROJECT_ROOT / (raw or default_path("stateDir"))  # an absolute raw wins over the root
 
 
 def usable_dir(setting: str, folder: str | Path) -> Path:

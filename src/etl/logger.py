@@ -16,6 +16,7 @@ from pathlib import Path
 import ecs_logging
 
 from etl.config import PROJECT_ROOT, usable_dir
+from etl.contract import default_path
 
 LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUP_COUNT = 5
@@ -23,7 +24,7 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)-7s [%(etl_step)s %(etl_run_id)s] %(me
 
 
 def log_dir() -> Path:
-    return Path(os.environ.get("ETL_LOG_DIR") or PROJECT_ROOT / "ETL_logs")
+    return Path(os.environ.get("ETL_LOG_DIR") or PROJECT_ROOT / default_path("logDir"))
 
 
 def log_file(step: str) -> Path:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from etl.config import PROJECT_ROOT
+from etl.contract import default_path
 
 SCHEMA_VERSION = 1
-MANIFEST_FILE = "extracted_paths.json"
 LOCK_TIMEOUT_S = 60.0
 
 
@@ -31,8 +31,8 @@ def utc_now() -> str:
 
 
 def manifest_path(backup_dir: str | Path | None = None) -> Path:
-    folder = backup_dir or os.environ.get("ETL_BACKUP_DIR") or PROJECT_ROOT / "Backup_data"
-    return Path(folder) / MANIFEST_FILE
+    folder = backup_dir or os.environ.get("ETL_BACKUP_DIR") or PROJECT_ROOT / default_path("backupDir")
+    return Path(folder) / default_path("manifestFile")
 
 
 def empty_manifest() -> dict[str, Any]:

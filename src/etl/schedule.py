@@ -1,10 +1,9 @@
 """Which month a scheduled or manual pipeline run processes (pure, shared by the DAG and tests)."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+from etl.contract import month_pattern
 
 # The TLC publishes a month's trip records about two months after it ends.
 PUBLICATION_LAG_MONTHS = 2
@@ -24,7 +23,7 @@ def target_month(requested: str | None, scheduled_for: datetime | None, now: dat
     it (2024-01); for a manual run without a logical date, two before today.
     """
     if requested:
-        if not MONTH.match(requested):
+        if not month_pattern().match(requested):
             raise ValueError(f"month {requested!r} is not YYYY-MM")
         return requested
     return months_before(scheduled_for or now or datetime.now(timezone.utc), PUBLICATION_LAG_MONTHS)

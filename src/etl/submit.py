@@ -27,9 +27,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from etl.config import PROJECT_ROOT, Settings, load_settings
+from etl.contract import jar_file_name, spark_jar_coordinates
 
-# s3a (hadoop-aws + its AWS SDK) and Delta Lake (gold tables); same pins as extension/core/pins.ts.
-JARS = ["hadoop-aws-3.4.1.jar", "bundle-2.24.6.jar", "delta-spark_2.13-4.0.0.jar", "delta-storage-4.0.0.jar"]
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
 ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
 SHUFFLE_PARTITIONS = 4  # small data on 2 single-core executors
@@ -55,11 +54,17 @@ def spark_submit_path() -> Path:
     return Path(pyspark.__file__).parent / "bin" / "spark-submit"
 
 
+def jar_names() -> list[str]:
+    """s3a (hadoop-aws + its AWS SDK) and Delta Lake (gold tables): config/contract.json sparkJars."""
+    return [jar_file_name(coordinates) for coordinates in spark_jar_coordinates()]
+
+
 def jar_paths(settings: Settings) -> list[Path]:
-    jars = [Path(settings.cache_dir) / "jars" / name for name in JARS]
+    jars = [Path(settings.cache_dir) / "jars" / name for name in jar_names()]
     missing = [str(j) for j in jars if not j.is_file()]
     if missing:
-        raise SubmitError(f"missing s3a jar(s): {', '.join(missing)}; run `etl setup` (jars are never downloaded at run time)")
+        raise SubmitError(f"missing s3a jar(s): {', '.join(missing)}; "
+                          "run `etl setup` (jars are never downloaded at run time)")
     return jars
 
 

@@ -14,11 +14,9 @@ test('jar file names follow Maven layout', () => {
 test('the PySpark pin in requirements.txt is the one the jars were chosen for', () => {
   const requirements = readFileSync(join(ROOT, 'requirements.txt'), 'utf8');
   assert.match(requirements, new RegExp(`^pyspark==${PINS.pyspark.replaceAll('.', '\\.')}$`, 'm'));
-  // Delta 4.0.x is the line built for Spark 4.0; the jars and submit.py's JARS list agree.
+  // Delta 4.0.x is the line built for Spark 4.0 (submit.py reads the same list: test/unit/contract.test.ts).
   assert.match(PINS.pyspark, /^4\.0\./);
-  const submit = readFileSync(join(ROOT, 'src', 'etl', 'submit.py'), 'utf8');
-  for (const jar of PINS.sparkJars) assert.ok(submit.includes(`"${jarFileName(jar)}"`), `${jar} missing from submit.py JARS`);
-  assert.ok(PINS.sparkJars.includes('io.delta:delta-spark_2.13:4.0.0'));
+  assert.ok(PINS.sparkJars.some((jar) => /^io\.delta:delta-spark_2\.13:4\.0\.\d+$/.test(jar)));
 });
 
 test('setup refuses an unknown component and names the known ones', () => {

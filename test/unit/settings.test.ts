@@ -74,7 +74,7 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['up', '--with', 'kafka'], /unknown service for --with: kafka/],
   [['start', 'nosuch'], /unknown service "nosuch" for the native stack \(known: minio, /],
   [['extract'], /required option '--months <spec>'/],
-  [['extract', '--months', '2024-13', '--sample'], /usage error: month '2024-13' is out of range/],
+  [['extract', '--months', '2024-13', '--sample'], /usage error: month '2024-13' is not YYYY-MM with a month 01-12/],
   [['extract', '--months', '2024-01', '--source', 'ftp://x/{YYYY}-{MM}'], /must start with file:\/\/, http:\/\/ or https:\/\//],
   [['trigger', '--month', '13'], /month "13" is not YYYY-MM/],
   [['trigger', '--timeout', 'soon'], /--timeout soon is not a whole number/],

@@ -17,6 +17,8 @@ import pytest
 import yaml
 from dotenv import dotenv_values
 
+from etl.contract import spark_jar_coordinates
+
 ROOT = Path(__file__).resolve().parents[2]
 VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 PORT_MAPPING = re.compile(r"(\$\{[^}]+\}):(\$\{[^}]+\}):(\d+)")
@@ -211,9 +213,11 @@ def test_image_tags_and_build_pins_are_those_of_etl_setup(raw_compose):
 
 
 def test_the_runtime_image_bakes_the_spark_jars_etl_setup_fetches():
-    listed = [line for line in (ROOT / "docker" / "spark-jars.txt").read_text().splitlines() if line and not line.startswith("#")]
-    pinned = re.findall(r"'([\w.-]+:[\w.-]+:[\w.-]+)'", pin(r"sparkJars: \[(.*?)\]"))
-    assert pinned and listed == pinned, "docker/spark-jars.txt must equal PINS.sparkJars"
+    listed = [line for line in (ROOT / "docker" / "spark-jars.txt").read_text().splitlines()
+              if line and not line.startswith("#")]
+    pinned = spark_jar_coordinates()
+    assert pinned and listed == pinned, "docker/spark-jars.txt must equal config/contract.json sparkJars " \
+                                        "(regenerate it: node scripts/sync-contract.mjs)"
 
 
 def test_the_build_ca_is_a_secret_of_the_download_steps_only(raw_compose):
@@ -238,7 +242,8 @@ def test_the_runner_and_airflow_run_as_the_caller_with_the_project_mounted(compo
         assert raw_compose["services"][name]["user"] == "${ETL_UID:-1000}:${ETL_GID:-1000}", name
         volumes = compose["services"][name]["volumes"]
         for mount in ("./src:/opt/etl/src:ro", "./Data_extracted:/opt/etl/Data_extracted:ro",
-                      "./Backup_data:/opt/etl/Backup_data", "./ETL_logs:/opt/etl/ETL_logs"):
+                      "./Backup_data:/opt/etl/Backup_data", "./ETL_logs:/opt/etl/ETL_logs",
+                      "./config:/opt/etl/config:ro"):
             assert mount in volumes, f"{name}: {mount}"
         env = compose["services"][name]["environment"]
         assert env["MINIO_HOST"] == "minio" and env["SPARK_MASTER_HOST"] == "spark-master", name

@@ -1,3 +1,4 @@
+import { MONTH } from '../contract';
 import { UsageError } from '../errors';
 import type { TaskInstance } from './client';
 
@@ -12,8 +13,8 @@ export interface TriggerRequest {
   source?: string;
 }
 
-/** YYYY-MM, as the DAG's `month` parameter accepts it. */
-export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** YYYY-MM, as the DAG's `month` parameter accepts it (config/contract.json). */
+export { MONTH };
 const TEMPLATE = /^(file|https?):\/\/.*\{YYYY\}.*\{MM\}/;
 
 /** The run's `conf`, refused with a clear error before anything reaches Airflow. */

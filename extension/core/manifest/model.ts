@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_PATHS } from '../contract';
 import { EtlError } from '../errors';
 
 /** Backup_data/extracted_paths.json as written by src/etl/manifest.py (docs/extraction.md). */
@@ -39,11 +40,11 @@ export interface Manifest {
   runs: ManifestRun[];
 }
 
-export const MANIFEST_FILE = 'extracted_paths.json';
+export const MANIFEST_FILE = DEFAULT_PATHS.manifestFile;
 
 /** Same rule as the Python side: $ETL_BACKUP_DIR, else <root>/Backup_data. */
 export function manifestPath(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.ETL_BACKUP_DIR ? resolve(root, env.ETL_BACKUP_DIR) : join(root, 'Backup_data'), MANIFEST_FILE);
+  return join(resolve(root, env.ETL_BACKUP_DIR || DEFAULT_PATHS.backupDir), MANIFEST_FILE);
 }
 
 export const emptyManifest = (): Manifest => ({ schema_version: 1, updated_at: null, runs: [] });

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
+import { MINIO_POLICY_FILE } from '../contract';
 import { EtlError } from '../errors';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { runTool } from '../run';
@@ -9,7 +10,7 @@ import { runTool } from '../run';
 export const ETL_POLICY_NAME = 'etl-pipeline';
 
 /** The one policy file, shared with the compose minio-init: placeholders for the bucket names. */
-export const ETL_POLICY_FILE = join('config', 'minio-etl-policy.json');
+export const ETL_POLICY_FILE = MINIO_POLICY_FILE;
 
 /**
  * The policy text for these buckets: objects in rawzone and gold (and their scratch

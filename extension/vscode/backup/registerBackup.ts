@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BucketsTreeProvider } from '../buckets/bucketsTree';
+import { MANIFEST_FILE } from '../../core/manifest/model';
 import { guarded } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { BackupTreeProvider } from './backupTree';
@@ -15,7 +16,8 @@ export function registerBackup(context: vscode.ExtensionContext, services: EtlSe
   if (services.hasProject()) {
     // Watches the manifest's folder: the extractor replaces the file atomically (rename), which a file watcher alone can miss.
     const file = vscode.Uri.file(tree.manifestFile());
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), 'extracted_paths.json'));
+    const folder = vscode.Uri.joinPath(file, '..');
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, MANIFEST_FILE));
     const refresh = () => {
       tree.refresh();
       buckets.refresh();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isMonthSpec } from '../../core/contract';
 import { ExtractProgress } from '../../core/extract/events';
 import { ExtractCancelled, runExtract, type ExtractRequest, type ExtractResult } from '../../core/extract/run';
 import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
@@ -11,7 +12,7 @@ async function askRequest(): Promise<ExtractRequest | undefined> {
     title: 'ETL: Extract',
     prompt: 'Months to extract: 2024-01, 2024-01..2024-03, or a comma list',
     value: DEFAULT_MONTHS,
-    validateInput: (v) => (/^\s*\d{4}-\d\d(\.\.\d{4}-\d\d)?(\s*,\s*\d{4}-\d\d(\.\.\d{4}-\d\d)?)*\s*$/.test(v) ? undefined : 'write YYYY-MM or YYYY-MM..YYYY-MM, comma separated'),
+    validateInput: (v) => (isMonthSpec(v) ? undefined : 'write YYYY-MM or YYYY-MM..YYYY-MM, comma separated'),
   });
   if (!months) return undefined;
   const source = await vscode.window.showQuickPick(

@@ -1,10 +1,9 @@
 """Month specs: `2024-01`, `2024-01..2024-03`, or a comma list of both."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+from etl.contract import first_year, month_pattern
 
 
 class MonthSpecError(ValueError):
@@ -24,13 +23,12 @@ class Month:
 
 
 def parse_month(text: str) -> Month:
-    match = _MONTH.match(text.strip())
+    match = month_pattern().match(text.strip())
     if not match:
-        raise MonthSpecError(f"month {text!r} is not YYYY-MM (e.g. 2024-01)")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or year < 2009:
-        raise MonthSpecError(f"month {text!r} is out of range (TLC yellow-taxi data starts 2009-01)")
-    return Month(year, month)
+        raise MonthSpecError(f"month {text!r} is not YYYY-MM with a month 01-12 (e.g. 2024-01)")
+    if int(match.group(1)) < first_year():
+        raise MonthSpecError(f"month {text!r} is out of range (TLC yellow-taxi data starts {first_year()}-01)")
+    return Month(int(match.group(1)), int(match.group(2)))
 
 
 def parse_months(spec: str) -> list[Month]:
