@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
+import { deleteTarget, keysToDelete } from '../../extension/core/s3/delete';
 import { downloadObject, downloadPrefix } from '../../extension/core/s3/download';
 import { classifyS3Error, explainS3Error } from '../../extension/core/s3/errors';
 import { listAllKeys, listPage } from '../../extension/core/s3/listing';
@@ -115,6 +116,18 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
     assert.deepEqual(files.sort(), [join(dir, 'p', 'sub-a', 'x.txt'), join(dir, 'p', 'sub-b', 'y.txt')]);
     assert.equal(readFileSync(files.sort()[1], 'utf8'), 'big/sub-b/y.txt');
     assert.ok(!existsSync(join(dir, 'p', 'big')));
+  });
+
+  test('delete of a prefix removes every object below it, in batches of 1000, and nothing beside it', async () => {
+    const keys = [...Array.from({ length: 1005 }, (_, i) => `gone/a-${String(i).padStart(5, '0')}.txt`), 'gone/deep/er/z.txt'];
+    await putMany(client, bucket, [...keys, 'gone-sibling.txt', 'keep/gone/x.txt']);
+    assert.deepEqual((await keysToDelete(client, { bucket, prefix: 'gone/' })).sort(), keys.sort());
+    assert.equal(await deleteTarget(client, { bucket, prefix: 'gone/' }), keys.length);
+    assert.deepEqual(await listAllKeys(client, bucket, 'gone/'), []);
+    const left = (await listAllKeys(client, bucket, '')).map((e) => e.key);
+    assert.ok(left.includes('gone-sibling.txt') && left.includes('keep/gone/x.txt') && left.includes('top.json'));
+    assert.equal(await deleteTarget(client, { bucket, key: 'gone-sibling.txt' }), 1);
+    assert.ok(!(await listAllKeys(client, bucket, 'gone-sibling')).length);
   });
 
   test('wrong credentials give a clear message, not a stack trace', async () => {

@@ -1,17 +1,21 @@
 import * as vscode from 'vscode';
-import { listAllKeys } from '../../core/s3/listing';
+import { deleteKeys, keysToDelete, type DeleteTarget } from '../../core/s3/delete';
 import { s3aPath } from '../../core/s3/paths';
 import type { BucketsTreeProvider } from './bucketsTree';
 import type { ObjectNode, PrefixNode } from './nodes';
 
-/** Deletes an object or a whole prefix after a modal confirmation naming what goes. */
+/** Deletes an object or a whole prefix (extension/core/s3/delete) after a modal confirmation naming what goes. */
 export async function deleteCommand(tree: BucketsTreeProvider, node: ObjectNode | PrefixNode): Promise<number> {
   const { client } = await tree.client();
-  const keys = node.kind === 'object' ? [node.key] : (await listAllKeys(client, node.bucket, node.prefix)).map((e) => e.key);
+  const target: DeleteTarget = node.kind === 'object'
+    ? { bucket: node.bucket, key: node.key }
+    : { bucket: node.bucket, prefix: node.prefix };
+  const keys = await keysToDelete(client, target);
   const what = s3aPath({ bucket: node.bucket, key: node.kind === 'object' ? node.key : node.prefix });
-  const answer = await vscode.window.showWarningMessage(`Delete ${keys.length} object(s) at ${what}? This cannot be undone.`, { modal: true }, 'Delete');
+  const answer = await vscode.window.showWarningMessage(`Delete ${keys.length} object(s) at ${what}? This cannot be undone.`,
+    { modal: true }, 'Delete');
   if (answer !== 'Delete') return 0;
-  for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(node.bucket, keys.slice(i, i + 1000));
+  const removed = await deleteKeys(client, node.bucket, keys);
   tree.refresh();
-  return keys.length;
+  return removed;
 }
