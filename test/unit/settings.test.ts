@@ -76,6 +76,7 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['extract'], /required option '--months <spec>'/],
   [['extract', '--months', '2024-13', '--sample'], /usage error: month '2024-13' is not YYYY-MM with a month 01-12/],
   [['extract', '--months', '2024-01', '--source', 'ftp://x/{YYYY}-{MM}'], /must start with file:\/\/, http:\/\/ or https:\/\//],
+  [['extract', '--months', '2024-01', '--sample', '--zones', 'ftp://x/z.csv'], /--zones 'ftp:\/\/x\/z\.csv' must start with file:\/\//],
   [['trigger', '--month', '13'], /month "13" is not YYYY-MM/],
   [['trigger', '--timeout', 'soon'], /--timeout soon is not a whole number/],
   [['setup', '--only', 'nothing'], /^error: unknown setup component\(s\): nothing/],

@@ -197,3 +197,28 @@ def test_memory_stays_flat_on_a_500_mb_file(minio, settings, http_server, cli_en
     assert minio.stat_object(settings.rawzone_bucket, _key("2031-07")).size == size
     _remove(minio, settings.rawzone_bucket, _key("2031-07"))
     assert peak_mb < 250
+
+
+def test_local_source_without_zone_table_names_both_ways_out(tmp_path, minio, settings, cli_env, isolated_state):
+    """file:// trips with no taxi_zone_lookup.csv beside them: the error names --zones and --no-zones."""
+    (tmp_path / "yellow_tripdata_2024-01.parquet").write_bytes((SAMPLE / "yellow_tripdata_2024-01.parquet").read_bytes())
+    template = f"file://{tmp_path}/yellow_tripdata_{{YYYY}}-{{MM}}.parquet"
+    result = run_cli(["--months", "2024-01", "--source", template], cli_env)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"file://{tmp_path}/taxi_zone_lookup.csv" in last, last
+    assert "--zones <url-or-path>" in last and "--no-zones" in last, last
+    assert not (isolated_state / "backup" / "extracted_paths.json").exists()  # nothing stored, nothing recorded
+
+    # The way out --zones: a local path, resolved and recorded as a file:// URL.
+    zones_copy = tmp_path / "elsewhere" / "zones.csv"
+    zones_copy.parent.mkdir()
+    zones_copy.write_bytes((SAMPLE / "taxi_zone_lookup.csv").read_bytes())
+    run_id = "pytest-zones-" + os.urandom(3).hex()
+    result = run_cli(["--months", "2024-01", "--source", template, "--zones", str(zones_copy), "--run-id", run_id],
+                     cli_env)
+    assert result.returncode == 0, result.stderr
+    runs = load_manifest(isolated_state / "backup" / "extracted_paths.json")["runs"]
+    run = next(r for r in runs if r["run_id"] == run_id)
+    assert run["zones_source"] == zones_copy.as_uri()
+    assert [f["kind"] for f in run["files"]].count("zones") == 1
