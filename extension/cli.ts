@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerExtractCommand } from './cli/extract';
+import { registerPipelineCommand } from './cli/pipeline';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
 import { registerTransformCommand } from './cli/transform';
@@ -18,6 +19,7 @@ function buildProgram(): Command {
   registerStackCommands(program);
   registerExtractCommand(program);
   registerTransformCommand(program);
+  registerPipelineCommand(program);
   registerTriggerCommand(program);
   registerWhichCommand(program);
   return program;

@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { ExtractProgress, formatBytes } from '../core/extract/events';
-import { runExtract, type ExtractRequest } from '../core/extract/run';
+import { ExtractProgress, formatBytes, type ExtractEvent } from '../core/extract/events';
+import { runExtract, type ExtractRequest, type ExtractResult } from '../core/extract/run';
 import { openProject } from '../core/project';
 import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
 import { usageError } from './args';
 import { modeOption } from './stack';
 
-interface ExtractOptions {
+export interface ExtractOptions {
   months: string;
   source?: string;
   sample?: boolean;
@@ -18,7 +18,7 @@ interface ExtractOptions {
   mode?: string;
 }
 
-function requestFrom(options: ExtractOptions): ExtractRequest {
+export function requestFrom(options: ExtractOptions): ExtractRequest {
   if (options.source && options.sample) throw usageError('give either --source or --sample, not both');
   const source = options.sample ? { sample: true as const } : options.source ? { template: options.source } : undefined;
   const zones = typeof options.zones === 'string' ? zonesLocation(options.zones) : undefined;
@@ -45,21 +45,39 @@ export function registerExtractCommand(program: Command): void {
     .addOption(modeOption())
     .action(async (options: ExtractOptions) => {
       const config = openProject();
-      const request = { ...requestFrom(options), mode: await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config) };
-      const progress = new ExtractProgress();
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      try {
-        const result = await runExtract(config, request, (event) => {
-          progress.apply(event);
-          if (event.event === 'file_done') process.stderr.write(`  ${event.status} ${event.path} (${formatBytes(event.size)})\n`);
-          else if (event.event === 'retry') process.stderr.write(`  retry ${event.month ?? 'zones'} attempt ${event.attempt}: ${event.error}\n`);
-          else if (event.event === 'bytes' || event.event === 'run_start') process.stderr.write(`  ${progress.describe()}\n`);
-        }, controller.signal);
-        process.stdout.write(`run ${result.runId}: ${result.files} file(s), ${formatBytes(result.bytes)}; manifest ${result.manifest}\n`);
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
+      await withSigint(async (signal) => {
+        const result = await runExtract(config, { ...requestFrom(options), mode }, extractPrinter(), signal);
+        printExtracted(result);
+      });
     });
+}
+
+/** One stderr line per file done, retry and byte progress: what `etl extract` and `etl pipeline` show. */
+export function extractPrinter(): (event: ExtractEvent) => void {
+  const progress = new ExtractProgress();
+  const say = (line: string) => process.stderr.write(`  ${line}\n`);
+  return (event) => {
+    progress.apply(event);
+    if (event.event === 'file_done') say(`${event.status} ${event.path} (${formatBytes(event.size)})`);
+    else if (event.event === 'retry') say(`retry ${event.month ?? 'zones'} attempt ${event.attempt}: ${event.error}`);
+    else if (event.event === 'bytes' || event.event === 'run_start') say(progress.describe());
+  };
+}
+
+export function printExtracted(result: ExtractResult): void {
+  const totals = `${result.files} file(s), ${formatBytes(result.bytes)}`;
+  process.stdout.write(`run ${result.runId}: ${totals}; manifest ${result.manifest}\n`);
+}
+
+/** Runs `work` with a signal Ctrl-C aborts (the step then stops its child and says what stays). */
+export async function withSigint<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

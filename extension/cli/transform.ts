@@ -3,7 +3,8 @@ import { openProject } from '../core/project';
 import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
 import { formatQualityReport } from '../core/transform/events';
-import { runTransform } from '../core/transform/run';
+import { runTransform, type TransformCallbacks } from '../core/transform/run';
+import { withSigint } from './extract';
 import { modeOption } from './stack';
 
 interface TransformOptions {
@@ -25,22 +26,25 @@ export function registerTransformCommand(program: Command): void {
     .action(async (options: TransformOptions) => {
       const config = openProject();
       const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      try {
-        const report = await runTransform(config, { run: options.run, runId: options.runId, mode }, {
-          onEvent: (event) => {
-            if (event.event === 'run_start') process.stderr.write(`  application ${event.app_id} on ${event.master} (UI ${event.ui_url ?? '?'})\n`);
-            else if (event.event === 'phase') process.stderr.write(`  ${event.phase}${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
-            else if (event.event === 'table_written') process.stderr.write(`  committed ${event.path}\n`);
-          },
-          onProgress: (_progress, text) => process.stderr.write(`  ${text}\n`),
-          onLog: options.verbose ? (line) => process.stderr.write(`  | ${line}\n`) : undefined,
-        }, controller.signal);
+      await withSigint(async (signal) => {
+        const request = { run: options.run, runId: options.runId, mode };
+        const report = await runTransform(config, request, transformPrinter(options.verbose), signal);
         process.stdout.write(`${formatQualityReport(report)}\n`);
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      });
     });
+}
+
+/** The application, its phases, stage/task progress and each commit on stderr (`etl transform`, `etl pipeline`). */
+export function transformPrinter(verbose = false): TransformCallbacks {
+  return {
+    onEvent: (event) => {
+      if (event.event === 'run_start') {
+        process.stderr.write(`  application ${event.app_id} on ${event.master} (UI ${event.ui_url ?? '?'})\n`);
+      } else if (event.event === 'phase') {
+        process.stderr.write(`  ${event.phase}${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
+      } else if (event.event === 'table_written') process.stderr.write(`  committed ${event.path}\n`);
+    },
+    onProgress: (_progress, text) => process.stderr.write(`  ${text}\n`),
+    onLog: verbose ? (line) => process.stderr.write(`  | ${line}\n`) : undefined,
+  };
 }

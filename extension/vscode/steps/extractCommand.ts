@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { isMonthSpec } from '../../core/contract';
+import { SAMPLE_MONTHS } from '../../core/pipeline/run';
 import { ExtractProgress } from '../../core/extract/events';
 import { ExtractCancelled, runExtract, type ExtractRequest, type ExtractResult } from '../../core/extract/run';
 import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 
 /** The committed sample months: a first run works offline. */
-export const DEFAULT_MONTHS = '2024-01..2024-02';
+export const DEFAULT_MONTHS = SAMPLE_MONTHS;
 
 async function askRequest(): Promise<ExtractRequest | undefined> {
   const months = await vscode.window.showInputBox({

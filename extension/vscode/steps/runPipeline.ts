@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
+import { runPipeline, SAMPLE_MONTHS } from '../../core/pipeline/run';
 import type { EtlServices } from '../common/services';
 import { startStack } from '../stack/startStack';
-import { DEFAULT_MONTHS, extractCommand } from './extractCommand';
+import { extractCommand } from './extractCommand';
 import { transformCommand } from './transformCommand';
 
-/** ETL: Run Pipeline — stack up, extract (the sample months by default), then transform. */
-export async function runPipelineCommand(services: EtlServices, months = DEFAULT_MONTHS): Promise<boolean> {
-  if (!(await startStack(services))) return false;
-  const extracted = await extractCommand(services, { months, source: { sample: true } });
-  if (!extracted) return false;
-  const transformed = await transformCommand(services, { run: extracted.runId });
-  if (transformed) void vscode.window.showInformationMessage('ETL: pipeline finished');
-  return transformed;
+/**
+ * ETL: Run Pipeline — the core pipeline (extension/core/pipeline, also `etl pipeline`) with the
+ * extension's own steps: Start Stack, Extract (the sample months by default), then Transform of that run.
+ */
+export async function runPipelineCommand(services: EtlServices, months = SAMPLE_MONTHS): Promise<boolean> {
+  const result = await runPipeline({ months, source: { sample: true } }, {
+    startStack: () => startStack(services),
+    extract: (request) => extractCommand(services, request),
+    transform: async (request) => ((await transformCommand(services, request)) ? true : undefined),
+  });
+  if (result) void vscode.window.showInformationMessage('ETL: pipeline finished');
+  return result !== undefined;
 }
