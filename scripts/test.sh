@@ -3,7 +3,8 @@
 # tests (TypeScript and Python) against the real native stack.
 source "$(dirname "$0")/bootstrap.sh"
 
-etl setup
+# The runtimes, and the tools only the tests use (code-server, Chromium: the VS Code tests).
+etl setup --tests
 npm run -s typecheck
 npm run -s test:unit
 # Brings the stack up and down itself: lifecycle, error cases, no leftovers.

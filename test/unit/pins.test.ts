@@ -23,3 +23,50 @@ test('setup refuses an unknown component and names the known ones', () => {
   assert.throws(() => selectComponents(['python', 'kafka']), /unknown setup component\(s\): kafka.*\n?/);
   assert.deepEqual(selectComponents(['minio']).map((c) => c.name), ['minio']);
 });
+
+test('plain `etl setup` (npm run main) installs no test tool; --tests and --only do', () => {
+  assert.ok(!selectComponents().some((c) => c.name === 'vscode-tools'));
+  assert.ok(selectComponents(undefined, true).some((c) => c.name === 'vscode-tools'));
+  assert.deepEqual(selectComponents(['vscode-tools']).map((c) => c.name), ['vscode-tools']);
+  assert.match(readFileSync(join(ROOT, 'scripts', 'test.sh'), 'utf8'), /^etl setup --tests$/m);
+  assert.doesNotMatch(readFileSync(join(ROOT, 'scripts', 'main.sh'), 'utf8'), /--tests|vscode-tools/);
+});
+
+type Version = [number, number, number];
+const parseVersion = (text: string): Version => {
+  const [major = 0, minor = 0, patch = 0] = text.split('.').map(Number);
+  return [major, minor, patch];
+};
+const compare = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/** The `>=`, `^` and exact forms packages use in engines.node, joined by `||`. */
+function satisfies(version: Version, range: string): boolean {
+  const accepts = (part: string) => {
+    if (part.startsWith('>=')) return compare(version, parseVersion(part.slice(2))) >= 0;
+    if (part.startsWith('^')) {
+      const floor = parseVersion(part.slice(1));
+      return version[0] === floor[0] && compare(version, floor) >= 0;
+    }
+    return compare(version, parseVersion(part)) === 0;
+  };
+  const parts = (alternative: string) => alternative.replace(/(>=|\^)\s+/g, '$1').trim().split(/\s+/);
+  return range.split('||').some((alternative) => parts(alternative).every(accepts));
+}
+
+test("engines.node: the oldest Node the project accepts runs every direct dependency", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const floor = parseVersion(/^>=(\d+(\.\d+)*)$/.exec(pkg.engines.node)?.[1] ?? '0');
+  const refusing: string[] = [];
+  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+    const engines = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).engines?.node;
+    if (engines && !satisfies(floor, engines)) refusing.push(`${name} (${engines})`);
+  }
+  assert.deepEqual(refusing, [], `engines.node ${pkg.engines.node} is older than these dependencies accept`);
+});
+
+test('hyparquet runs in the extension (Parquet preview, Delta reads): a dependency, not a devDependency', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  for (const name of ['hyparquet', 'hyparquet-compressors']) {
+    assert.ok(pkg.dependencies[name] && !pkg.devDependencies[name], name);
+  }
+});

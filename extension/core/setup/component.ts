@@ -18,6 +18,8 @@ export interface SetupComponent {
   /** Files that must exist for the component to count as installed. */
   artifacts(ctx: SetupContext): string[];
   install(ctx: SetupContext): Promise<void>;
+  /** Only the tests use it (a real VS Code and a browser): `etl setup --tests` or `--only` installs it. */
+  testOnly?: boolean;
 }
 
 const stampFile = (ctx: SetupContext, component: SetupComponent) => join(ctx.cache, 'stamps', `${component.name}.stamp`);

@@ -18,8 +18,9 @@ export interface SetupResult {
   seconds: number;
 }
 
-export function selectComponents(only?: string[]): SetupComponent[] {
-  if (!only?.length) return SETUP_COMPONENTS;
+/** `only` by name; else every runtime, and the test tools too when `withTests`. */
+export function selectComponents(only?: string[], withTests = false): SetupComponent[] {
+  if (!only?.length) return SETUP_COMPONENTS.filter((c) => withTests || !c.testOnly);
   const known = SETUP_COMPONENTS.map((c) => c.name);
   const unknown = only.filter((name) => !known.includes(name));
   if (unknown.length) throw new UsageError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
@@ -27,11 +28,13 @@ export function selectComponents(only?: string[]): SetupComponent[] {
 }
 
 /** Installs every selected runtime that is missing, skipping what is already there. */
-export async function runSetup(root: string, cache: string, reporter: Reporter, only?: string[]): Promise<SetupResult[]> {
+export async function runSetup(
+  root: string, cache: string, reporter: Reporter, only?: string[], withTests = false,
+): Promise<SetupResult[]> {
   mkdirSync(join(cache, 'stamps'), { recursive: true });
   const ctx: SetupContext = { root, cache, reporter };
   const results: SetupResult[] = [];
-  for (const component of selectComponents(only)) {
+  for (const component of selectComponents(only, withTests)) {
     const started = Date.now();
     if (isInstalled(ctx, component)) {
       reporter.step(`${component.name}: already installed — ${component.describe}`);

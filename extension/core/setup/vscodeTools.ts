@@ -8,7 +8,7 @@ import type { SetupComponent, SetupContext } from './component';
  * A real VS Code for the extension tests without VS Code's download site:
  * code-server from npm carries VS Code 1.100.3 and its Node extension host.
  * 4.100.3 is the last release whose engines accept Node 20.
- * Recipe and why each step: /work/shared/notes/real-vscode-without-download.md, docs/extension.md.
+ * Recipe and why each step: docs/extension.md, "How the real VS Code is run without its download site".
  */
 export const CODE_SERVER_VERSION = '4.100.3';
 /** Debian packages: gssapi headers for kerberos, rg instead of @vscode/ripgrep's GitHub download, the browser. */
@@ -69,6 +69,7 @@ async function installCodeServer(ctx: SetupContext): Promise<void> {
 
 export const vscodeTools: SetupComponent = {
   name: 'vscode-tools',
+  testOnly: true,
   describe: `code-server ${CODE_SERVER_VERSION} (a real VS Code for the extension tests) + Debian ${VSCODE_APT_PACKAGES.join(', ')}`,
   stamp: () => `code-server@${CODE_SERVER_VERSION};apt:${VSCODE_APT_PACKAGES.join(',')}`,
   artifacts: (ctx) => [codeServerEntry(ctx.cache), CHROMIUM, '/usr/bin/rg'],
