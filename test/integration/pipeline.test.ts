@@ -15,7 +15,8 @@ const suffix = randomBytes(3).toString('hex');
 const buckets = { rawzone: `${config.buckets.rawzone}-pipe-${suffix}`, gold: `${config.buckets.gold}-pipe-${suffix}` };
 const env = {
   RAWZONE_BUCKET: buckets.rawzone, GOLD_BUCKET: buckets.gold,
-  ETL_BACKUP_DIR: mkdtempSync(join(tmpdir(), 'pipeline-backup-')), ETL_LOG_DIR: mkdtempSync(join(tmpdir(), 'pipeline-logs-')),
+  ETL_BACKUP_DIR: mkdtempSync(join(tmpdir(), 'pipeline-backup-')),
+  ETL_LOG_DIR: mkdtempSync(join(tmpdir(), 'pipeline-logs-')),
 };
 const admin = adminClient(config);
 const client = s3Client(config);
@@ -39,13 +40,15 @@ describe('etl pipeline: extract, then transform that run, on the real stack', { 
     assert.match(result.stdout, new RegExp(`^extract run ${runId}: 2 file\\(s\\)`, 'm'));
     assert.match(result.stdout, /^rows kept\s+19,600\s+19,600$/m);
     assert.match(result.stderr, new RegExp(`transform extraction run ${runId}`));
-    const latest = JSON.parse((await (await client.getObject(buckets.gold, '_quality/latest.json')).toArray()).join(''));
+    const stored = await client.getObject(buckets.gold, '_quality/latest.json');
+    const latest = JSON.parse((await stored.toArray()).join(''));
     assert.equal(latest.manifest_run, runId);
     assert.deepEqual([latest.rows_read, latest.rows_kept, latest.rows_rejected], [20_000, 19_600, 400]);
   });
 
   test('usage: --month and --months together are refused (exit 2)', async () => {
-    const result = await etl(['pipeline', '--month', '2024-01', '--months', '2024-02'], { MINIO_API_PORT: '1' }, 60_000);
+    const args = ['pipeline', '--month', '2024-01', '--months', '2024-02'];
+    const result = await etl(args, { MINIO_API_PORT: '1' }, 60_000);
     assert.equal(result.exitCode, 2, result.all);
     assert.match(result.all ?? '', /give either --month or --months, not both/);
   });
