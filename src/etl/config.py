@@ -13,9 +13,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+# PROJECT_ROOT lives in etl.contract (which finds config/contract.json) and stays importable from here.
 from etl.contract import PROJECT_ROOT, default_path, env_contract
-
-__all__ = ["PROJECT_ROOT", "ConfigError", "Settings", "config_values", "load_settings", "state_dir", "usable_dir"]
 
 
 class ConfigError(ValueError):

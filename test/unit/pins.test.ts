@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PYTHON_FLOOR } from '../../extension/core/contract';
+import { EtlError } from '../../extension/core/errors';
 import { PINS, jarFileName } from '../../extension/core/pins';
+import { checkPythonFloor } from '../../extension/core/setup/pythonVenv';
 import { selectComponents } from '../../extension/core/setup';
 import { ROOT } from '../helpers/cli';
 
@@ -69,4 +73,18 @@ test('hyparquet runs in the extension (Parquet preview, Delta reads): a dependen
   for (const name of ['hyparquet', 'hyparquet-compressors']) {
     assert.ok(pkg.dependencies[name] && !pkg.devDependencies[name], name);
   }
+});
+
+test('etl setup refuses a Python older than the floor, naming it and the way out', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'etl-old-python-'));
+  const oldPython = join(dir, 'python3');
+  writeFileSync(oldPython, '#!/bin/sh\necho 3.10.12\n', { mode: 0o755 }); // answers as an Ubuntu 22.04 python3 does
+  await assert.rejects(checkPythonFloor(oldPython), (error: unknown) => {
+    assert.ok(error instanceof EtlError);
+    const floor = PYTHON_FLOOR.replace('.', '\\.');
+    assert.match(error.message, new RegExp(`is Python 3\\.10\\.12; the ETL needs Python ${floor} or newer`));
+    assert.match(error.hint ?? '', /ETL_PYTHON/);
+    return true;
+  });
+  await checkPythonFloor('python3'); // this machine's
 });
