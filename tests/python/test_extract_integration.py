@@ -201,7 +201,8 @@ def test_memory_stays_flat_on_a_500_mb_file(minio, settings, http_server, cli_en
 
 def test_local_source_without_zone_table_names_both_ways_out(tmp_path, minio, settings, cli_env, isolated_state):
     """file:// trips with no taxi_zone_lookup.csv beside them: the error names --zones and --no-zones."""
-    (tmp_path / "yellow_tripdata_2024-01.parquet").write_bytes((SAMPLE / "yellow_tripdata_2024-01.parquet").read_bytes())
+    trips = "yellow_tripdata_2024-01.parquet"
+    (tmp_path / trips).write_bytes((SAMPLE / trips).read_bytes())
     template = f"file://{tmp_path}/yellow_tripdata_{{YYYY}}-{{MM}}.parquet"
     result = run_cli(["--months", "2024-01", "--source", template], cli_env)
     assert result.returncode == 1

@@ -30,7 +30,8 @@ CASES = {
 
 
 def verdicts(spark, rows):  # noqa: F811
-    return [r["reject_rule"] for r in classify(trips_frame(spark, rows), ZONE_IDS).orderBy("trip_distance", "pickup_datetime").collect()]
+    classified = classify(trips_frame(spark, rows), ZONE_IDS).orderBy("trip_distance", "pickup_datetime")
+    return [r["reject_rule"] for r in classified.collect()]
 
 
 @pytest.mark.parametrize("rule", list(CASES))
@@ -78,7 +79,8 @@ def test_counts_on_the_committed_sample(spark):  # noqa: F811
     """The sample generator's dirty rows (docs/extraction.md) land in the expected rules."""
     frames = [conform(spark.read.parquet(str(PROJECT_ROOT / f"Data_extracted/yellow_tripdata_2024-0{m}.parquet")), f"m{m}", 2024, m)
               for m in (1, 2)]
-    counts = quality_counts([tuple(r) for r in rule_counts(classify(frames[0].unionByName(frames[1]), ZONE_IDS)).collect()])
+    classified = classify(frames[0].unionByName(frames[1]), ZONE_IDS)
+    counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])
     assert counts["rows_read"] == 40_000
     assert (counts["rows_kept"], counts["rows_rejected"]) == (39_200, 800)  # 264/265 trips kept (docs/data-model.md)
     assert counts["rows_read"] == counts["rows_kept"] + sum(counts["rejected_by_rule"].values())

@@ -26,9 +26,9 @@ export async function deleteKeys(client: Client, bucket: string, keys: readonly 
     const results = await client.removeObjects(bucket, [...batch]);
     const failed = results.find((result) => result?.Error);
     if (failed?.Error) {
-      const key = failed.Error.Key ?? '?';
+      const { Key: key = '?', Code: code = 'error', Message: reason = '' } = failed.Error;
       throw new EtlError(
-        `MinIO refused to delete ${s3aPath({ bucket, key })} (${failed.Error.Code ?? 'error'}: ${failed.Error.Message ?? ''})`,
+        `MinIO refused to delete ${s3aPath({ bucket, key })} (${code}: ${reason})`,
         `${removed} object(s) were deleted before it; check the key's permissions, then delete again`,
       );
     }

@@ -12,8 +12,8 @@ export async function deleteCommand(tree: BucketsTreeProvider, node: ObjectNode 
     : { bucket: node.bucket, prefix: node.prefix };
   const keys = await keysToDelete(client, target);
   const what = s3aPath({ bucket: node.bucket, key: node.kind === 'object' ? node.key : node.prefix });
-  const answer = await vscode.window.showWarningMessage(`Delete ${keys.length} object(s) at ${what}? This cannot be undone.`,
-    { modal: true }, 'Delete');
+  const question = `Delete ${keys.length} object(s) at ${what}? This cannot be undone.`;
+  const answer = await vscode.window.showWarningMessage(question, { modal: true }, 'Delete');
   if (answer !== 'Delete') return 0;
   const removed = await deleteKeys(client, node.bucket, keys);
   tree.refresh();
