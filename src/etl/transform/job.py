@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -17,7 +18,8 @@ from etl.transform import model
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import classify, rule_counts
 from etl.transform.errors import TransformError
-from etl.transform.sources import TripFile, check_parquet_object, read_trips, read_zones, trip_files, zones_path
+from etl.transform.sources import (TripFile, check_parquet_object, consumed_runs, read_trips, read_zones, trip_files,
+                                   zones_path)
 from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
 
@@ -25,6 +27,17 @@ Emit = Callable[..., None]
 FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
 WRITE_THREADS = 4
 MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.mart_hourly_demand}
+
+
+def airflow_context() -> dict[str, str] | None:
+    """The DAG run this transform belongs to when Airflow's BashOperator started it (its AIRFLOW_CTX_*
+    variables reach the driver through spark-submit's environment): the Runs view joins on it."""
+    dag_run = os.environ.get("AIRFLOW_CTX_DAG_RUN_ID")
+    if not dag_run:
+        return None
+    return {"dag_id": os.environ.get("AIRFLOW_CTX_DAG_ID", ""), "dag_run_id": dag_run,
+            "task_id": os.environ.get("AIRFLOW_CTX_TASK_ID", ""),
+            "try_number": os.environ.get("AIRFLOW_CTX_TRY_NUMBER", "")}
 
 
 def utc_now() -> str:
@@ -135,7 +148,8 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     classified.unpersist()
 
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
-              "manifest_run": manifest_run, "started_at": started, "ended_at": utc_now(),
+              "manifest_run": manifest_run, "extract_runs": consumed_runs(manifest_run), "airflow": airflow_context(),
+              "started_at": started, "ended_at": utc_now(),
               "duration_s": round(time.monotonic() - clock, 2),
               "inputs": [f.path for f in files], **counts}
     report["report_path"] = put_report(client, gold, report)
