@@ -80,6 +80,14 @@ def dimension_writes(spark: SparkSession, zones: DataFrame) -> list[Write]:
     return [Write(name, df) for name, df in dims.items()]
 
 
+def tables_written(writes: list[Write]) -> dict[str, list[str]]:
+    """Each table this run wrote, with the months it replaced (empty: the whole table)."""
+    tables: dict[str, set[str]] = defaultdict(set)
+    for write in writes:
+        tables[write.table].update([write.month] if write.month else [])
+    return {table: sorted(months) for table, months in sorted(tables.items())}
+
+
 def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | None = None,
                aborted: Callable[[], str | None] = lambda: None) -> None:
     """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs:
@@ -144,13 +152,14 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     emit("phase", phase="write")
     fact = model.fact_trips(model.kept(classified))
     writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month)]
-    run_writes(writes + dimension_writes(spark, zones), gold, emit, activity, aborted)
+    all_writes = writes + dimension_writes(spark, zones)
+    run_writes(all_writes, gold, emit, activity, aborted)
     classified.unpersist()
 
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
               "manifest_run": manifest_run, "extract_runs": consumed_runs(manifest_run), "airflow": airflow_context(),
               "started_at": started, "ended_at": utc_now(),
               "duration_s": round(time.monotonic() - clock, 2),
-              "inputs": [f.path for f in files], **counts}
+              "inputs": [f.path for f in files], "tables": tables_written(all_writes), **counts}
     report["report_path"] = put_report(client, gold, report)
     return report

@@ -1,0 +1,121 @@
+import type { Client } from 'minio';
+import { AirflowClient, type DagRun } from '../airflow/client';
+import { PIPELINE_DAG } from '../airflow/pipelineRun';
+import type { EtlConfig } from '../config';
+import { EtlError } from '../errors';
+import { loadManifest, manifestPath } from '../manifest/model';
+import { listAllKeys, type ObjectEntry } from '../s3/listing';
+import { readObject } from '../s3/read';
+import { joinRuns, type DagRunRecord, type PipelineRun } from './join';
+import { isRunReportKey, parseReport, QUALITY_PREFIX, type QualityReport } from './report';
+
+/** Reports are written once per run id: a cached copy is good while the object's size and date stay. */
+export class ReportCache {
+  private readonly entries = new Map<string, { stamp: string; report: QualityReport | { error: string } }>();
+
+  get(entry: ObjectEntry): QualityReport | { error: string } | undefined {
+    const hit = this.entries.get(entry.key);
+    return hit && hit.stamp === stampOf(entry) ? hit.report : undefined;
+  }
+
+  set(entry: ObjectEntry, report: QualityReport | { error: string }): void {
+    this.entries.set(entry.key, { stamp: stampOf(entry), report });
+  }
+}
+
+const stampOf = (entry: ObjectEntry) => `${entry.size}@${entry.lastModified.getTime()}`;
+
+/** Runs `work` over `items`, at most `limit` at a time (a few hundred small GETs without a stampede). */
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export interface LoadedReports {
+  reports: QualityReport[];
+  /** Objects under _quality/ that are not readable reports, with why. */
+  problems: string[];
+}
+
+/** Every run's quality report in gold/_quality/ (latest.json, a copy, left out). */
+export async function loadReports(client: Client, bucket: string, cache = new ReportCache()): Promise<LoadedReports> {
+  const entries = (await listAllKeys(client, bucket, QUALITY_PREFIX)).filter((e) => isRunReportKey(e.key));
+  const parsed = await mapLimited(entries, 16, async (entry) => {
+    const cached = cache.get(entry);
+    if (cached) return cached;
+    const report = parseReport((await readObject(client, bucket, entry.key)).toString('utf8'), `s3://${bucket}/${entry.key}`);
+    cache.set(entry, report);
+    return report;
+  });
+  const reports: QualityReport[] = [];
+  const problems: string[] = [];
+  for (const result of parsed) {
+    if ('run_id' in result) reports.push(result);
+    else problems.push(result.error);
+  }
+  return { reports, problems };
+}
+
+const recordOf = (run: DagRun): DagRunRecord => ({
+  dagId: PIPELINE_DAG,
+  dagRunId: run.dag_run_id,
+  state: run.state,
+  startedAt: run.start_date ?? null,
+  endedAt: run.end_date ?? null,
+  conf: run.conf ?? {},
+});
+
+/**
+ * The DAG's runs when Airflow answers (undefined when it does not run: no error, it is optional).
+ * A run whose transform wrote no report is joined through its extract task's XCom (the run id).
+ */
+export async function loadDagRuns(client: AirflowClient, linked: Set<string>, limit = 50): Promise<DagRunRecord[] | undefined> {
+  let runs: DagRun[];
+  try {
+    runs = await client.listRuns(PIPELINE_DAG, limit);
+  } catch (error) {
+    if (error instanceof EtlError && error.message.startsWith('cannot reach Airflow')) return undefined;
+    throw error;
+  }
+  return mapLimited(runs, 4, async (run) => {
+    const record = recordOf(run);
+    if (!linked.has(run.dag_run_id)) {
+      const value = (await client.xcomValue(PIPELINE_DAG, run.dag_run_id, 'extract').catch(() => undefined)) as { run_id?: string } | undefined;
+      if (typeof value?.run_id === 'string') record.extractRunId = value.run_id;
+    }
+    return record;
+  });
+}
+
+export interface RunsModel {
+  runs: PipelineRun[];
+  problems: string[];
+  /** Whether Airflow answered (its DAG runs are in `runs`). */
+  airflow: boolean;
+}
+
+export interface RunsSources {
+  config: EtlConfig;
+  s3: Client;
+  airflow?: AirflowClient;
+  cache?: ReportCache;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The Runs view's model: the manifest, gold's quality reports and Airflow's DAG runs, joined. */
+export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
+  const { config } = sources;
+  const manifest = loadManifest(manifestPath(config.paths.root, sources.env ?? process.env));
+  const { reports, problems } = await loadReports(sources.s3, config.buckets.gold, sources.cache);
+  const linked = new Set(reports.map((r) => r.airflow?.dag_run_id).filter((id): id is string => !!id));
+  const dagRuns = sources.airflow ? await loadDagRuns(sources.airflow, linked) : undefined;
+  return { runs: joinRuns({ extracts: manifest.runs, reports, dagRuns: dagRuns ?? [] }), problems, airflow: !!dagRuns };
+}
