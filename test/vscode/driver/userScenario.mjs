@@ -110,7 +110,7 @@ export async function runUserScenario(page, { artifacts, log }) {
 
   await step('the run is under Backup paths', async () => {
     await row(/extract-\d{8}T\d{6}Z-[0-9a-f]{6}/).waitFor({ timeout: T });
-    await page.locator('.monaco-list-row', { hasText: /succeeded · .* · 3 file\(s\)/ }).first().waitFor({ timeout: T });
+    await page.locator('.monaco-list-row', { hasText: /today \d\d:\d\d · Extract 2024-01–2024-02 · 3 file\(s\)/ }).first().waitFor({ timeout: T });
     await screenshot('backup-paths');
   });
 
