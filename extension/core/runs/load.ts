@@ -3,7 +3,7 @@ import { AirflowClient, type DagRun } from '../airflow/client';
 import { PIPELINE_DAG } from '../airflow/pipelineRun';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
-import { loadManifest, manifestPath } from '../manifest/model';
+import { loadManifest, manifestPath, parseManifest, type ManifestRun } from '../manifest/model';
 import { listAllKeys, type ObjectEntry } from '../s3/listing';
 import { readObject } from '../s3/read';
 import { joinRuns, type DagRunRecord, type PipelineRun } from './join';
@@ -110,6 +110,23 @@ export interface RunsSources {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Extractions Airflow's tasks made that this manifest does not hold (Airflow was started with another
+ * ETL_BACKUP_DIR, or runs in compose): read from their mirror, rawzone/_manifests/<run_id>.json.
+ */
+async function mirroredRuns(client: Client, bucket: string, ids: string[]): Promise<ManifestRun[]> {
+  const runs = await mapLimited(ids, 4, async (id) => {
+    const text = await readObject(client, bucket, `_manifests/${id}.json`).then((b) => b.toString('utf8'), () => undefined);
+    if (!text) return undefined;
+    try {
+      return parseManifest(text, id).runs.find((r) => r.run_id === id);
+    } catch {
+      return undefined;
+    }
+  });
+  return runs.filter((r): r is ManifestRun => !!r);
+}
+
 /** The Runs view's model: the manifest, gold's quality reports and Airflow's DAG runs, joined. */
 export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
   const { config } = sources;
@@ -117,5 +134,11 @@ export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
   const { reports, problems } = await loadReports(sources.s3, config.buckets.gold, sources.cache);
   const linked = new Set(reports.map((r) => r.airflow?.dag_run_id).filter((id): id is string => !!id));
   const dagRuns = sources.airflow ? await loadDagRuns(sources.airflow, linked) : undefined;
-  return { runs: joinRuns({ extracts: manifest.runs, reports, dagRuns: dagRuns ?? [] }), problems, airflow: !!dagRuns };
+  const local = new Set(manifest.runs.map((r) => r.run_id));
+  const fromAirflow = [
+    ...(dagRuns ?? []).map((d) => d.extractRunId),
+    ...reports.filter((r) => r.airflow).flatMap((r) => r.extract_runs ?? []),
+  ].filter((id): id is string => !!id && !local.has(id));
+  const extracts = [...manifest.runs, ...(await mirroredRuns(sources.s3, config.buckets.rawzone, [...new Set(fromAirflow)]))];
+  return { runs: joinRuns({ extracts, reports, dagRuns: dagRuns ?? [] }), problems, airflow: !!dagRuns };
 }
