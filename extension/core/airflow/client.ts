@@ -91,7 +91,7 @@ export class AirflowClient {
   /** Clears a task (only if it failed) so the scheduler runs it again; its DAG run goes back to queued. */
   clearFailedTask(dagId: string, runId: string, taskId: string): Promise<unknown> {
     return this.call('POST', dagPath(dagId, 'clearTaskInstances'), {
-      dry_run: false, dag_run_id: runId, task_ids: [taskId], only_failed: true, reset_dag_runs: true,
+      dry_run: false, dag_run_id: runId, task_ids: [taskId], only_failed: true, reset_dag_runs: true, include_downstream: true,
     });
   }
 

@@ -36,7 +36,7 @@ export function registerRuns(context: vscode.ExtensionContext, services: EtlServ
     command('etl.runs.rerun', (node: RunNode) => rerun(node)),
     command('etl.runs.openInSparkHistory', (node: SparkAppNode | RunNode) => openInSparkHistory(services, node)),
     command('etl.runs.showTaskLog', (node: TaskNode) => showTaskLog(tree, node)),
-    command('etl.runs.clearTask', (node: TaskNode) => clearTask(tree, node)),
+    command('etl.runs.clearTask', (node: TaskNode, confirmed?: boolean) => clearTask(tree, node, confirmed === true)),
   );
   return tree;
 }

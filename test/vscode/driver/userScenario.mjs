@@ -1,6 +1,7 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed:
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
-// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview.
+// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview; the Runs view and the
+// quality report in the dark and the light theme.
 import { join } from 'node:path';
 
 const T = 180_000;
@@ -126,6 +127,45 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
     await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
     await screenshot('etl-logs');
+  });
+
+  // The Runs view and the quality report, in the dark theme (code-server's default) and then the light one.
+  const report = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const theme = async (name) => {
+    await palette('Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1500);
+  };
+
+  await step('the Runs view lists the runs for people: when, what, outcome', async () => {
+    await page.keyboard.press('Escape');
+    const header = page.locator('.pane-header', { hasText: 'Runs' }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await pane('Runs').locator('.monaco-list-row', { hasText: /(today|yesterday) \d\d:\d\d · (Pipeline|Extract|Transform|Airflow)/ })
+      .first().waitFor({ timeout: T });
+    await pane('Runs').locator('.monaco-list-row', { hasText: / kept, [\d,]+ rejected/ }).first().waitFor({ timeout: T });
+    await screenshot('runs-view-dark');
+  });
+
+  await step('ETL: Open Quality Report shows totals and rejected rows per rule, keyboard reachable', async () => {
+    await palette('ETL: Open Quality Report');
+    await report().locator('h2', { hasText: 'Rejected rows per rule' }).waitFor({ timeout: T });
+    await report().locator('svg.bars rect.bar').first().waitFor({ timeout: T });
+    await report().locator('#compare, p.muted').first().focus();
+    await screenshot('quality-report-dark');
+    if (await report().locator('#compare option').count() > 1) {
+      await report().locator('#compare').selectOption({ index: 1 });
+      await report().locator('th', { hasText: 'vs previous' }).first().waitFor({ timeout: T });
+      await screenshot('quality-report-compare-dark');
+    }
+  });
+
+  await step('light theme: the Runs view and the quality report follow it', async () => {
+    await theme('Light Modern');
+    await report().locator('h2', { hasText: 'Totals' }).waitFor({ timeout: T });
+    await screenshot('quality-report-light');
   });
   return steps;
 }
