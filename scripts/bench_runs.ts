@@ -28,18 +28,36 @@ const admin = adminClient(config);
 const BUCKET = `${config.buckets.gold}-benchruns-${RUNS}`;
 const RULES = ['missing_required', 'pickup_outside_month', 'zero_duration', 'unknown_zone', 'duplicate'];
 
-const iso = (i: number, minute = 0) => new Date(Date.UTC(2025, 0, 1) + i * 3_600_000 + minute * 60_000).toISOString().replace('.000', '');
+const iso = (i: number, minute = 0) =>
+  new Date(Date.UTC(2025, 0, 1) + i * 3_600_000 + minute * 60_000).toISOString().replace('.000', '');
 const month = (i: number) => `2024-${String((i % 12) + 1).padStart(2, '0')}`;
 
 function extraction(i: number) {
   const file = {
-    kind: 'trips', month: month(i), path: `s3a://rawzone/yellow_tripdata/${month(i)}.parquet`, bucket: 'rawzone',
-    key: `yellow_tripdata/${month(i)}.parquet`, source_url: 'file:///x', size: 500_000, sha256: 'x', extracted_at: iso(i), status: 'uploaded',
+    kind: 'trips',
+    month: month(i),
+    path: `s3a://rawzone/yellow_tripdata/${month(i)}.parquet`,
+    bucket: 'rawzone',
+    key: `yellow_tripdata/${month(i)}.parquet`,
+    source_url: 'file:///x',
+    size: 500_000,
+    sha256: 'x',
+    extracted_at: iso(i),
+    status: 'uploaded',
   };
   return {
-    run_id: `extract-${i}`, step: 'extract', status: 'succeeded', started_at: iso(i), ended_at: iso(i, 1), months: [month(i)],
-    source_template: 'file:///x/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet', zones_source: null, bucket: 'rawzone',
-    minio_endpoint: '', error: null, files: [file],
+    run_id: `extract-${i}`,
+    step: 'extract',
+    status: 'succeeded',
+    started_at: iso(i),
+    ended_at: iso(i, 1),
+    months: [month(i)],
+    source_template: 'file:///x/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet',
+    zones_source: null,
+    bucket: 'rawzone',
+    minio_endpoint: '',
+    error: null,
+    files: [file],
   };
 }
 
@@ -48,8 +66,18 @@ function report(i: number) {
   const rejected = Object.values(byRule).reduce((a, b) => a + b, 0);
   const counts = { rows_read: 20_000, rows_kept: 20_000 - rejected, rows_rejected: rejected, rejected_by_rule: byRule };
   return {
-    run_id: `transform-${i}`, status: 'succeeded', app_id: `app-${i}`, manifest_run: `extract-${i}`, extract_runs: [`extract-${i}`],
-    airflow: null, started_at: iso(i, 2), ended_at: iso(i, 5), duration_s: 180, inputs: [], ...counts, months: { [month(i)]: counts },
+    run_id: `transform-${i}`,
+    status: 'succeeded',
+    app_id: `app-${i}`,
+    manifest_run: `extract-${i}`,
+    extract_runs: [`extract-${i}`],
+    airflow: null,
+    started_at: iso(i, 2),
+    ended_at: iso(i, 5),
+    duration_s: 180,
+    inputs: [],
+    ...counts,
+    months: { [month(i)]: counts },
   };
 }
 
@@ -58,7 +86,13 @@ async function fill(): Promise<void> {
   const present = new Set((await listAllKeys(client, BUCKET, '_quality/')).map((e) => e.key));
   const missing = Array.from({ length: RUNS }, (_, i) => i).filter((i) => !present.has(`_quality/transform-${i}.json`));
   for (let i = 0; i < missing.length; i += 32) {
-    await Promise.all(missing.slice(i, i + 32).map((n) => client.putObject(BUCKET, `_quality/transform-${n}.json`, Buffer.from(JSON.stringify(report(n), null, 2)))));
+    await Promise.all(
+      missing
+        .slice(i, i + 32)
+        .map((n) =>
+          client.putObject(BUCKET, `_quality/transform-${n}.json`, Buffer.from(JSON.stringify(report(n), null, 2))),
+        ),
+    );
   }
 }
 
@@ -67,7 +101,8 @@ async function floor(manifest: string): Promise<number> {
   const started = performance.now();
   readFileSync(manifest);
   const keys = (await listAllKeys(client, BUCKET, '_quality/')).map((e) => e.key);
-  for (let i = 0; i < keys.length; i += 16) await Promise.all(keys.slice(i, i + 16).map((k) => readObject(client, BUCKET, k)));
+  for (let i = 0; i < keys.length; i += 16)
+    await Promise.all(keys.slice(i, i + 16).map((k) => readObject(client, BUCKET, k)));
   return performance.now() - started;
 }
 
@@ -84,7 +119,14 @@ async function main(): Promise<void> {
   await fill();
   const dir = mkdtempSync(join(tmpdir(), 'etl-bench-runs-'));
   const manifest = join(dir, 'extracted_paths.json');
-  writeFileSync(manifest, JSON.stringify({ schema_version: 1, updated_at: iso(RUNS), runs: Array.from({ length: RUNS }, (_, i) => extraction(i)) }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      schema_version: 1,
+      updated_at: iso(RUNS),
+      runs: Array.from({ length: RUNS }, (_, i) => extraction(i)),
+    }),
+  );
   await floor(manifest); // warm the connection pool and MinIO's caches for both
   const floors: number[] = [];
   const cold: number[] = [];
@@ -101,10 +143,17 @@ async function main(): Promise<void> {
   if (rows !== RUNS) throw new Error(`expected ${RUNS} joined rows, got ${rows}`);
   const f = median(floors);
   const c = median(cold);
-  process.stdout.write(`Runs view first paint, ${RUNS} extraction runs + ${RUNS} quality reports (median of ${ROUNDS})\n`);
+  process.stdout.write(
+    `Runs view first paint, ${RUNS} extraction runs + ${RUNS} quality reports (median of ${ROUNDS})\n`,
+  );
   process.stdout.write(`  floor: list _quality/ + GET every report + read manifest  ${f.toFixed(1)} ms\n`);
-  process.stdout.write(`  loadRuns (list, GET, parse, join, sort), cold cache        ${c.toFixed(1)} ms   ratio ${(c / f).toFixed(2)}x\n`);
-  process.stdout.write(`  loadRuns on refresh (reports cached by size+date)          ${warm.toFixed(1)} ms   ratio ${(warm / f).toFixed(2)}x\n`);
+  process.stdout.write(
+    `  loadRuns (list, GET, parse, join, sort), cold cache        ${c.toFixed(1)} ms   ratio ${(c / f).toFixed(2)}x\n`,
+  );
+  process.stdout.write(
+    `  loadRuns on refresh (reports cached by size+date)          ${warm.toFixed(1)} ms` +
+      `   ratio ${(warm / f).toFixed(2)}x\n`,
+  );
   if (!process.argv.includes('--keep')) {
     const keys = (await listAllKeys(client, BUCKET, '')).map((e) => e.key);
     for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(BUCKET, keys.slice(i, i + 1000));

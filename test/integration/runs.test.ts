@@ -22,10 +22,15 @@ const config = projectConfig();
 const client = s3Client(config);
 const airflow = AirflowClient.of(config);
 
-async function historyApp(appId: string, timeoutMs = 60_000): Promise<{ attempts: { completed: boolean }[] } | undefined> {
+async function historyApp(
+  appId: string,
+  timeoutMs = 60_000,
+): Promise<{ attempts: { completed: boolean }[] } | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const response = await fetch(`http://${config.bindHost}:${config.spark.historyUiPort}/api/v1/applications/${appId}`).catch(() => undefined);
+    const response = await fetch(
+      `http://${config.bindHost}:${config.spark.historyUiPort}/api/v1/applications/${appId}`,
+    ).catch(() => undefined);
     if (response?.ok) {
       const app = (await response.json()) as { attempts: { completed: boolean }[] };
       if (app.attempts.every((a) => a.completed)) return app;
@@ -36,7 +41,7 @@ async function historyApp(appId: string, timeoutMs = 60_000): Promise<{ attempts
 }
 
 describe('Runs view model against the real MinIO, Spark and Airflow', { timeout: 1_500_000 }, () => {
-  test('a DAG run is one row: its extraction, its transform (report) and its Airflow run; its Spark app is in the History Server', async () => {
+  test('a DAG run is one row: extraction, transform (report), Airflow run; its app in Spark History', async () => {
     const result = await triggerPipeline(airflow, { month: '2024-01', source: 'sample' }, { pollMs: 2000 });
     assert.equal(result.state, 'success', await failureSummary(airflow, result));
 
@@ -53,7 +58,11 @@ describe('Runs view model against the real MinIO, Spark and Airflow', { timeout:
     assert.deepEqual(row.months, ['2024-01']);
     assert.ok(row.rows && row.rows.read === row.rows.kept + row.rows.rejected && row.rows.read > 0);
     assert.ok(Object.keys(row.transform.tables ?? {}).includes('fact_trips'));
-    assert.equal(model.runs.indexOf(row), model.runs.findIndex((r) => r.startedAt <= row.startedAt), 'newest first');
+    assert.equal(
+      model.runs.indexOf(row),
+      model.runs.findIndex((r) => r.startedAt <= row.startedAt),
+      'newest first',
+    );
 
     const appId = String(row.transform.app_id);
     const app = await historyApp(appId);
@@ -75,12 +84,28 @@ describe('Runs view model against the real MinIO, Spark and Airflow', { timeout:
 describe('Runs view model: reports in a scratch gold bucket, Airflow down', { timeout: 120_000 }, () => {
   const admin = adminClient(config);
   const bucket = `${config.buckets.gold}-runstest-${randomBytes(4).toString('hex')}`;
-  const report = (id: string, started: string, extractRuns: string[], rejected: number) => JSON.stringify({
-    run_id: id, status: 'succeeded', app_id: `app-${id}`, extract_runs: extractRuns, started_at: started, ended_at: started,
-    rows_read: 100, rows_kept: 100 - rejected, rows_rejected: rejected, rejected_by_rule: { duplicate: rejected },
-    months: { '2024-01': { rows_read: 100, rows_kept: 100 - rejected, rows_rejected: rejected, rejected_by_rule: { duplicate: rejected } } },
-    phases: { read_s: 1.5 },
-  });
+  const report = (id: string, started: string, extractRuns: string[], rejected: number) =>
+    JSON.stringify({
+      run_id: id,
+      status: 'succeeded',
+      app_id: `app-${id}`,
+      extract_runs: extractRuns,
+      started_at: started,
+      ended_at: started,
+      rows_read: 100,
+      rows_kept: 100 - rejected,
+      rows_rejected: rejected,
+      rejected_by_rule: { duplicate: rejected },
+      months: {
+        '2024-01': {
+          rows_read: 100,
+          rows_kept: 100 - rejected,
+          rows_rejected: rejected,
+          rejected_by_rule: { duplicate: rejected },
+        },
+      },
+      phases: { read_s: 1.5 },
+    });
 
   before(async () => {
     await admin.makeBucket(bucket, config.minio.region);
@@ -97,34 +122,60 @@ describe('Runs view model: reports in a scratch gold bucket, Airflow down', { ti
     await admin.removeBucket(bucket);
   });
 
-  test('reports are read (latest.json left out), a broken one is a problem, not a failure; the cache is used', async () => {
+  test('reports are read (not latest.json), a broken one is a problem, not a failure; the cache is used', async () => {
     const cache = new ReportCache();
     const first = await loadReports(client, bucket, cache);
     assert.deepEqual(first.reports.map((r) => r.run_id).sort(), ['t1', 't2']);
     assert.equal(first.problems.length, 1);
     assert.match(first.problems[0], /broken\.json is not valid JSON/);
     const again = await loadReports(client, bucket, cache);
-    assert.equal(again.reports.find((r) => r.run_id === 't1'), first.reports.find((r) => r.run_id === 't1'), 'cached object reused');
+    assert.equal(
+      again.reports.find((r) => r.run_id === 't1'),
+      first.reports.find((r) => r.run_id === 't1'),
+      'cached object reused',
+    );
   });
 
   test('joined with a manifest; Airflow down leaves the DAG runs out without an error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'etl-runs-'));
     const run = (id: string, started: string) => ({
-      run_id: id, step: 'extract', status: 'succeeded', started_at: started, ended_at: started, months: ['2024-01'],
-      source_template: 'file:///x/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet', zones_source: null, bucket: 'rawzone',
-      minio_endpoint: '', error: null, files: [],
+      run_id: id,
+      step: 'extract',
+      status: 'succeeded',
+      started_at: started,
+      ended_at: started,
+      months: ['2024-01'],
+      source_template: 'file:///x/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet',
+      zones_source: null,
+      bucket: 'rawzone',
+      minio_endpoint: '',
+      error: null,
+      files: [],
     });
-    const manifest = { schema_version: 1, updated_at: null, runs: [run('e1', '2026-01-01T10:00:00Z'), run('e2', '2026-01-02T10:00:00Z')] };
+    const manifest = {
+      schema_version: 1,
+      updated_at: null,
+      runs: [run('e1', '2026-01-01T10:00:00Z'), run('e2', '2026-01-02T10:00:00Z')],
+    };
     writeFileSync(join(dir, 'extracted_paths.json'), JSON.stringify(manifest));
     const deadAirflow = new AirflowClient(`http://${config.bindHost}:1`, 2000);
     const scratch = { ...config, buckets: { ...config.buckets, gold: bucket } };
     const model = await loadRuns({ config: scratch, s3: client, airflow: deadAirflow, env: { ETL_BACKUP_DIR: dir } });
     assert.equal(model.airflow, false);
-    assert.deepEqual(model.runs.map((r) => [r.id, r.transform?.run_id]), [['e2', 't2'], ['e1', 't1']]);
+    assert.deepEqual(
+      model.runs.map((r) => [r.id, r.transform?.run_id]),
+      [
+        ['e2', 't2'],
+        ['e1', 't1'],
+      ],
+    );
     const [newer, older] = model.runs.map((r) => r.transform);
     assert.ok(newer && older);
     const diff = diffReports(newer, older);
-    assert.deepEqual(diff.rules.map((d) => [d.name, d.delta]), [['duplicate', 15]]);
+    assert.deepEqual(
+      diff.rules.map((d) => [d.name, d.delta]),
+      [['duplicate', 15]],
+    );
     assert.equal(await loadDagRuns(deadAirflow, new Set()), undefined);
   });
 });

@@ -6,21 +6,61 @@ import { joinRuns, previousWithReport, type DagRunRecord } from '../../extension
 import { durationLabel, monthsLabel, runLabels, whenLabel } from '../../extension/core/runs/labels';
 import { parseReport, type QualityReport } from '../../extension/core/runs/report';
 import { escapeHtml, reportPage } from '../../extension/core/runs/reportHtml';
+import { rerunPlan } from '../../extension/core/runs/rerun';
 
-const extract = (id: string, start: string, status: ManifestRun['status'] = 'succeeded', months = ['2024-01']): ManifestRun => ({
-  run_id: id, step: 'extract', status, started_at: start, ended_at: status === 'running' ? null : start.replace(':00Z', ':30Z'),
-  months, source_template: 'file:///x/{YYYY}-{MM}', zones_source: null, bucket: 'rawzone', minio_endpoint: 'http://x', error: null,
+const extract = (
+  id: string,
+  start: string,
+  status: ManifestRun['status'] = 'succeeded',
+  months = ['2024-01'],
+): ManifestRun => ({
+  run_id: id,
+  step: 'extract',
+  status,
+  started_at: start,
+  ended_at: status === 'running' ? null : start.replace(':00Z', ':30Z'),
+  months,
+  source_template: 'file:///x/{YYYY}-{MM}',
+  zones_source: null,
+  bucket: 'rawzone',
+  minio_endpoint: 'http://x',
+  error: null,
   files: [],
 });
-const report = (id: string, start: string, extractRuns: string[] | undefined, extra: Partial<QualityReport> = {}): QualityReport => ({
-  run_id: id, status: 'succeeded', app_id: `app-${id}`, manifest_run: null, extract_runs: extractRuns, started_at: start,
-  ended_at: start.replace(':00Z', ':50Z'), rows_read: 100, rows_kept: 90, rows_rejected: 10,
+const report = (
+  id: string,
+  start: string,
+  extractRuns: string[] | undefined,
+  extra: Partial<QualityReport> = {},
+): QualityReport => ({
+  run_id: id,
+  status: 'succeeded',
+  app_id: `app-${id}`,
+  manifest_run: null,
+  extract_runs: extractRuns,
+  started_at: start,
+  ended_at: start.replace(':00Z', ':50Z'),
+  rows_read: 100,
+  rows_kept: 90,
+  rows_rejected: 10,
   rejected_by_rule: { duplicate: 4, zero_duration: 6 },
-  months: { '2024-01': { rows_read: 100, rows_kept: 90, rows_rejected: 10, rejected_by_rule: { duplicate: 4, zero_duration: 6 } } },
+  months: {
+    '2024-01': {
+      rows_read: 100,
+      rows_kept: 90,
+      rows_rejected: 10,
+      rejected_by_rule: { duplicate: 4, zero_duration: 6 },
+    },
+  },
   ...extra,
 });
 const dag = (id: string, start: string, state = 'success', extra: Partial<DagRunRecord> = {}): DagRunRecord => ({
-  dagId: 'etl_pipeline', dagRunId: id, state, startedAt: start, endedAt: start.replace(':00Z', ':59Z'), conf: { month: '2024-03' },
+  dagId: 'etl_pipeline',
+  dagRunId: id,
+  state,
+  startedAt: start,
+  endedAt: start.replace(':00Z', ':59Z'),
+  conf: { month: '2024-03' },
   ...extra,
 });
 
@@ -31,7 +71,13 @@ describe('joining runs', () => {
       reports: [report('t1', '2026-01-01T10:01:00Z', ['e1'])],
       dagRuns: [],
     });
-    assert.deepEqual(runs.map((r) => [r.id, r.transform?.run_id]), [['e2', undefined], ['e1', 't1']]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.transform?.run_id]),
+      [
+        ['e2', undefined],
+        ['e1', 't1'],
+      ],
+    );
     assert.deepEqual(runs[1].rows, { read: 100, kept: 90, rejected: 10 });
     assert.equal(runs[1].endedAt, '2026-01-01T10:01:50Z');
     assert.equal(runs[1].durationMs, 110_000);
@@ -43,9 +89,14 @@ describe('joining runs', () => {
       reports: [report('t1', '2026-01-02T10:01:00Z', ['e1', 'e2']), report('t2', '2026-01-03T10:00:00Z', ['e1', 'e2'])],
       dagRuns: [],
     });
-    assert.deepEqual(runs.map((r) => [r.id, r.transform?.run_id, r.consumes]), [
-      ['t2', 't2', ['e1', 'e2']], ['e2', 't1', []], ['e1', undefined, []],
-    ]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.transform?.run_id, r.consumes]),
+      [
+        ['t2', 't2', ['e1', 'e2']],
+        ['e2', 't1', []],
+        ['e1', undefined, []],
+      ],
+    );
   });
 
   test('an old report without extract_runs joins through manifest_run', () => {
@@ -58,16 +109,23 @@ describe('joining runs', () => {
   test('a DAG run joins its transform, or its extraction through the XCom run id, else stands alone', () => {
     const runs = joinRuns({
       extracts: [extract('e1', '2026-01-01T10:00:00Z'), extract('e2', '2026-01-02T10:00:00Z', 'failed')],
-      reports: [report('t1', '2026-01-01T10:01:00Z', ['e1'], { airflow: { dag_id: 'etl_pipeline', dag_run_id: 'd1' } })],
+      reports: [
+        report('t1', '2026-01-01T10:01:00Z', ['e1'], { airflow: { dag_id: 'etl_pipeline', dag_run_id: 'd1' } }),
+      ],
       dagRuns: [
         dag('d1', '2026-01-01T09:59:00Z'),
         dag('d2', '2026-01-02T09:59:00Z', 'failed', { extractRunId: 'e2' }),
         dag('d3', '2026-01-03T09:59:00Z', 'running'),
       ],
     });
-    assert.deepEqual(runs.map((r) => [r.id, r.dagRun?.dagRunId, r.state]), [
-      ['d3', 'd3', 'running'], ['e2', 'd2', 'failed'], ['e1', 'd1', 'succeeded'],
-    ]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.dagRun?.dagRunId, r.state]),
+      [
+        ['d3', 'd3', 'running'],
+        ['e2', 'd2', 'failed'],
+        ['e1', 'd1', 'succeeded'],
+      ],
+    );
     assert.equal(runs[0].endedAt, null, 'a running run has no end');
     assert.deepEqual(runs[2].months, ['2024-01', '2024-03']);
     assert.equal(runs[2].startedAt, '2026-01-01T09:59:00Z');
@@ -75,7 +133,11 @@ describe('joining runs', () => {
 
   test('the previous run with a report is what Compare compares with', () => {
     const runs = joinRuns({
-      extracts: [extract('e1', '2026-01-01T10:00:00Z'), extract('e2', '2026-01-02T10:00:00Z'), extract('e3', '2026-01-03T10:00:00Z')],
+      extracts: [
+        extract('e1', '2026-01-01T10:00:00Z'),
+        extract('e2', '2026-01-02T10:00:00Z'),
+        extract('e3', '2026-01-03T10:00:00Z'),
+      ],
       reports: [report('t1', '2026-01-01T10:01:00Z', ['e1']), report('t3', '2026-01-03T10:01:00Z', ['e3'])],
       dagRuns: [],
     });
@@ -88,13 +150,32 @@ describe('diffing reports', () => {
   test('totals, per rule (largest change first, rules of either run) and per month', () => {
     const before = report('t1', '2026-01-01T10:00:00Z', ['e1']);
     const after = report('t2', '2026-01-02T10:00:00Z', ['e2'], {
-      rows_read: 120, rows_kept: 100, rows_rejected: 20, rejected_by_rule: { duplicate: 4, zero_duration: 6, absurd_speed: 10 },
+      rows_read: 120,
+      rows_kept: 100,
+      rows_rejected: 20,
+      rejected_by_rule: { duplicate: 4, zero_duration: 6, absurd_speed: 10 },
       months: { '2024-02': { rows_read: 120, rows_kept: 100, rows_rejected: 20, rejected_by_rule: {} } },
     });
     const diff = diffReports(after, before);
-    assert.deepEqual(diff.totals.map((d) => d.delta), [20, 10, 10]);
-    assert.deepEqual(diff.rules.map((d) => [d.name, d.delta]), [['absurd_speed', 10], ['duplicate', 0], ['zero_duration', 0]]);
-    assert.deepEqual(diff.months.map((m) => [m.month, m.read.delta]), [['2024-01', -100], ['2024-02', 120]]);
+    assert.deepEqual(
+      diff.totals.map((d) => d.delta),
+      [20, 10, 10],
+    );
+    assert.deepEqual(
+      diff.rules.map((d) => [d.name, d.delta]),
+      [
+        ['absurd_speed', 10],
+        ['duplicate', 0],
+        ['zero_duration', 0],
+      ],
+    );
+    assert.deepEqual(
+      diff.months.map((m) => [m.month, m.read.delta]),
+      [
+        ['2024-01', -100],
+        ['2024-02', 120],
+      ],
+    );
     assert.equal(previousReport([after, before], 't2')?.run_id, 't1');
   });
 
@@ -102,7 +183,10 @@ describe('diffing reports', () => {
     const text = JSON.stringify({ ...report('t1', '2026-01-01T10:00:00Z', []), phases: { read_s: 1.2 } });
     const parsed = parseReport(text, 'x');
     assert.ok('run_id' in parsed && parsed.phases);
-    assert.match((parseReport('{"run_id": 3}', 'gold/_quality/a.json') as { error: string }).error, /a\.json is not a quality report/);
+    assert.match(
+      (parseReport('{"run_id": 3}', 'gold/_quality/a.json') as { error: string }).error,
+      /a\.json is not a quality report/,
+    );
     assert.match((parseReport('{', 'b.json') as { error: string }).error, /b\.json is not valid JSON/);
   });
 });
@@ -120,7 +204,11 @@ describe('labels for people', () => {
   });
 
   test('the row says when, what and the outcome; the run id is in the description and tooltip only', () => {
-    const [run] = joinRuns({ extracts: [extract('e1', '2026-01-02T10:00:00Z')], reports: [report('t1', '2026-01-02T10:01:00Z', ['e1'])], dagRuns: [] });
+    const [run] = joinRuns({
+      extracts: [extract('e1', '2026-01-02T10:00:00Z')],
+      reports: [report('t1', '2026-01-02T10:01:00Z', ['e1'])],
+      dagRuns: [],
+    });
     const labels = runLabels(run, new Date('2026-01-02T18:00:00Z'));
     assert.match(labels.label, /^today \d\d:\d\d · Pipeline 2024-01 · 90 kept, 10 rejected$/);
     assert.doesNotMatch(labels.label, /e1|t1/);
@@ -141,11 +229,52 @@ describe('quality report page', () => {
 
   test('with a diff: deltas highlighted, the previous run as second bar and in the picker', () => {
     const before = report('t1', '2026-01-01T10:00:00Z', []);
-    const after = report('t2', '2026-01-02T10:00:00Z', [], { rejected_by_rule: { duplicate: 9, zero_duration: 6 }, rows_rejected: 15 });
-    const page = reportPage(after, { nonce: 'n', cspSource: 'c', diff: diffReports(after, before), others: [['t1', 'first run']] });
+    const after = report('t2', '2026-01-02T10:00:00Z', [], {
+      rejected_by_rule: { duplicate: 9, zero_duration: 6 },
+      rows_rejected: 15,
+    });
+    const page = reportPage(after, {
+      nonce: 'n',
+      cspSource: 'c',
+      diff: diffReports(after, before),
+      others: [['t1', 'first run']],
+    });
     assert.match(page, /class="num delta worse" aria-label="change \+5">\+5</);
     assert.match(page, /class="bar previous"/);
     assert.match(page, /<option value="t1" selected>first run<\/option>/);
     assert.match(page, /tr tabindex="0" class="rule changed"><th scope="row"><code>duplicate/);
+  });
+});
+
+describe('re-run', () => {
+  test('the same months and source, the same way', () => {
+    const sample = {
+      ...extract('e1', '2026-01-01T10:00:00Z', 'succeeded', ['2024-01', '2024-02']),
+      source_template: 'file:///home/u/etl/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet',
+    };
+    const [pipeline] = joinRuns({
+      extracts: [sample],
+      reports: [report('t1', '2026-01-01T10:01:00Z', ['e1'])],
+      dagRuns: [],
+    });
+    assert.deepEqual(rerunPlan(pipeline), {
+      kind: 'steps',
+      extract: { months: '2024-01,2024-02', source: { sample: true } },
+      transform: true,
+    });
+    const [tlc] = joinRuns({ extracts: [extract('e2', '2026-01-01T10:00:00Z')], reports: [], dagRuns: [] });
+    assert.deepEqual(rerunPlan(tlc), {
+      kind: 'steps',
+      extract: { months: '2024-01', source: { template: 'file:///x/{YYYY}-{MM}' } },
+      transform: false,
+    });
+    const [dagRow] = joinRuns({
+      extracts: [],
+      reports: [],
+      dagRuns: [dag('d1', '2026-01-01T10:00:00Z', 'failed', { conf: { month: '2024-03', source: 'sample' } })],
+    });
+    assert.deepEqual(rerunPlan(dagRow), { kind: 'dag', request: { month: '2024-03', source: 'sample' } });
+    const [alone] = joinRuns({ extracts: [], reports: [report('t9', '2026-01-01T10:01:00Z', ['gone'])], dagRuns: [] });
+    assert.deepEqual(rerunPlan(alone), { kind: 'steps', transform: true, transformRun: 'gone' });
   });
 });

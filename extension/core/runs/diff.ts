@@ -18,7 +18,12 @@ export interface ReportDiff {
   months: { month: string; read: Delta; kept: Delta; rejected: Delta }[];
 }
 
-const delta = (name: string, current: number, previous: number): Delta => ({ name, current, previous, delta: current - previous });
+const delta = (name: string, current: number, previous: number): Delta => ({
+  name,
+  current,
+  previous,
+  delta: current - previous,
+});
 
 const zero: QualityCounts = { rows_read: 0, rows_kept: 0, rows_rejected: 0, rejected_by_rule: {} };
 

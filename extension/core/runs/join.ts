@@ -41,7 +41,11 @@ export interface RunSources {
 }
 
 const AIRFLOW_STATES: Record<string, RunState> = {
-  success: 'succeeded', failed: 'failed', running: 'running', queued: 'queued', upstream_failed: 'failed',
+  success: 'succeeded',
+  failed: 'failed',
+  running: 'running',
+  queued: 'queued',
+  upstream_failed: 'failed',
 };
 
 const byStart = <T extends { startedAt: string }>(a: T, b: T) => b.startedAt.localeCompare(a.startedAt);
@@ -95,7 +99,9 @@ const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : NaN);
 
 /** Start, end, duration, months and rows from the row's parts. */
 function complete(row: PipelineRun): PipelineRun {
-  const starts = [row.extract?.started_at, row.transform?.started_at, row.dagRun?.startedAt].filter((s): s is string => !!s);
+  const starts = [row.extract?.started_at, row.transform?.started_at, row.dagRun?.startedAt].filter(
+    (s): s is string => !!s,
+  );
   const ends = [row.extract?.ended_at, row.transform?.ended_at, row.dagRun?.endedAt].filter((s): s is string => !!s);
   row.state = stateOf(row);
   row.startedAt = starts.sort()[0] ?? row.startedAt;
@@ -115,7 +121,8 @@ function complete(row: PipelineRun): PipelineRun {
 /** Every run, newest first: extractions, transforms and DAG runs joined by run id into pipeline runs. */
 export function joinRuns(sources: RunSources): PipelineRun[] {
   const byExtract = new Map<string, PipelineRun>();
-  for (const run of sources.extracts) byExtract.set(run.run_id, { ...emptyRow(run.run_id, run.started_at), extract: run });
+  for (const run of sources.extracts)
+    byExtract.set(run.run_id, { ...emptyRow(run.run_id, run.started_at), extract: run });
   const transformsAlone = attachReports(byExtract, sources.reports);
   const rows = [...byExtract.values(), ...transformsAlone];
   const dagsAlone = attachDagRuns(rows, sources.dagRuns);

@@ -60,12 +60,14 @@ export interface RunLabels {
 
 /** The Runs view's row: "today 14:05 · Pipeline 2024-01–2024-02 · 38,880 kept, 1,120 rejected". */
 export function runLabels(run: PipelineRun, now = new Date()): RunLabels {
-  const label = `${whenLabel(run.startedAt, now)} · ${whatLabel(run)} ${monthsLabel(run.months)} · ${outcomeLabel(run)}`;
+  const what = `${whatLabel(run)} ${monthsLabel(run.months)}`;
+  const label = `${whenLabel(run.startedAt, now)} · ${what} · ${outcomeLabel(run)}`;
   const description = [durationLabel(run.durationMs), run.id].filter(Boolean).join(' · ');
   const lines = [
     `${whatLabel(run)} ${run.state}, started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
     run.extract && `extraction run ${run.extract.run_id}${run.extract.error ? ` — ${run.extract.error}` : ''}`,
-    run.transform && `transform run ${run.transform.run_id}${run.transform.app_id ? ` (Spark ${run.transform.app_id})` : ''}`,
+    run.transform &&
+      `transform run ${run.transform.run_id}${run.transform.app_id ? ` (Spark ${run.transform.app_id})` : ''}`,
     run.dagRun && `Airflow ${run.dagRun.dagId} run ${run.dagRun.dagRunId} (${run.dagRun.state})`,
     run.consumes.length ? `read extraction run(s) ${run.consumes.join(', ')}` : '',
     run.rows && `rows read ${count(run.rows.read)}, kept ${count(run.rows.kept)}, rejected ${count(run.rows.rejected)}`,

@@ -51,7 +51,10 @@ export async function loadReports(client: Client, bucket: string, cache = new Re
   const parsed = await mapLimited(entries, 16, async (entry) => {
     const cached = cache.get(entry);
     if (cached) return cached;
-    const report = parseReport((await readObject(client, bucket, entry.key)).toString('utf8'), `s3://${bucket}/${entry.key}`);
+    const report = parseReport(
+      (await readObject(client, bucket, entry.key)).toString('utf8'),
+      `s3://${bucket}/${entry.key}`,
+    );
     cache.set(entry, report);
     return report;
   });
@@ -77,7 +80,11 @@ const recordOf = (run: DagRun): DagRunRecord => ({
  * The DAG's runs when Airflow answers (undefined when it does not run: no error, it is optional).
  * A run whose transform wrote no report is joined through its extract task's XCom (the run id).
  */
-export async function loadDagRuns(client: AirflowClient, linked: Set<string>, limit = 50): Promise<DagRunRecord[] | undefined> {
+export async function loadDagRuns(
+  client: AirflowClient,
+  linked: Set<string>,
+  limit = 50,
+): Promise<DagRunRecord[] | undefined> {
   let runs: DagRun[];
   try {
     runs = await client.listRuns(PIPELINE_DAG, limit);
@@ -88,7 +95,9 @@ export async function loadDagRuns(client: AirflowClient, linked: Set<string>, li
   return mapLimited(runs, 4, async (run) => {
     const record = recordOf(run);
     if (!linked.has(run.dag_run_id)) {
-      const value = (await client.xcomValue(PIPELINE_DAG, run.dag_run_id, 'extract').catch(() => undefined)) as { run_id?: string } | undefined;
+      const value = (await client.xcomValue(PIPELINE_DAG, run.dag_run_id, 'extract').catch(() => undefined)) as
+        | { run_id?: string }
+        | undefined;
       if (typeof value?.run_id === 'string') record.extractRunId = value.run_id;
     }
     return record;
@@ -116,7 +125,10 @@ export interface RunsSources {
  */
 async function mirroredRuns(client: Client, bucket: string, ids: string[]): Promise<ManifestRun[]> {
   const runs = await mapLimited(ids, 4, async (id) => {
-    const text = await readObject(client, bucket, `_manifests/${id}.json`).then((b) => b.toString('utf8'), () => undefined);
+    const text = await readObject(client, bucket, `_manifests/${id}.json`).then(
+      (b) => b.toString('utf8'),
+      () => undefined,
+    );
     if (!text) return undefined;
     try {
       return parseManifest(text, id).runs.find((r) => r.run_id === id);
@@ -139,6 +151,9 @@ export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
     ...(dagRuns ?? []).map((d) => d.extractRunId),
     ...reports.filter((r) => r.airflow).flatMap((r) => r.extract_runs ?? []),
   ].filter((id): id is string => !!id && !local.has(id));
-  const extracts = [...manifest.runs, ...(await mirroredRuns(sources.s3, config.buckets.rawzone, [...new Set(fromAirflow)]))];
+  const extracts = [
+    ...manifest.runs,
+    ...(await mirroredRuns(sources.s3, config.buckets.rawzone, [...new Set(fromAirflow)])),
+  ];
   return { runs: joinRuns({ extracts, reports, dagRuns: dagRuns ?? [] }), problems, airflow: !!dagRuns };
 }

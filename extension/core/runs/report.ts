@@ -35,7 +35,8 @@ export const LATEST_REPORT = `${QUALITY_PREFIX}latest.json`;
 export const reportKey = (runId: string) => `${QUALITY_PREFIX}${runId}.json`;
 
 /** Whether a key under _quality/ is a run's report (not latest.json, not a stray file). */
-export const isRunReportKey = (key: string) => key.startsWith(QUALITY_PREFIX) && key.endsWith('.json') && key !== LATEST_REPORT;
+export const isRunReportKey = (key: string) =>
+  key.startsWith(QUALITY_PREFIX) && key.endsWith('.json') && key !== LATEST_REPORT;
 
 const isCounts = (value: unknown): value is QualityCounts => {
   const v = value as QualityCounts | undefined;
@@ -51,7 +52,9 @@ export function parseReport(text: string, source: string): QualityReport | { err
     return { error: `${source} is not valid JSON (${(error as Error).message})` };
   }
   if (typeof value?.run_id !== 'string' || !isCounts(value) || typeof value.started_at !== 'string') {
-    return { error: `${source} is not a quality report (run_id, rows_read, rows_kept, rows_rejected, started_at expected)` };
+    return {
+      error: `${source} is not a quality report (run_id, rows_read, rows_kept, rows_rejected, started_at expected)`,
+    };
   }
   value.rejected_by_rule ??= {};
   value.months = value.months && typeof value.months === 'object' ? value.months : {};

@@ -14,7 +14,13 @@ const SAMPLE_TEMPLATE = /\/Data_extracted\/yellow_tripdata_\{YYYY\}-\{MM\}\.parq
 export function rerunPlan(run: PipelineRun): RerunPlan {
   if (run.dagRun) {
     const { month, source } = run.dagRun.conf;
-    return { kind: 'dag', request: { month: typeof month === 'string' ? month : undefined, source: typeof source === 'string' ? source : undefined } };
+    return {
+      kind: 'dag',
+      request: {
+        month: typeof month === 'string' ? month : undefined,
+        source: typeof source === 'string' ? source : undefined,
+      },
+    };
   }
   if (run.extract) {
     const template = run.extract.source_template;

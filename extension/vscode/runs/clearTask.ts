@@ -10,11 +10,18 @@ import type { TaskNode } from './taskNode';
 export async function clearTask(tree: RunsTreeProvider, node: TaskNode, confirmed = false): Promise<boolean> {
   if (!requireTrust('Retry Task')) return false;
   const { dagId, dagRunId, task } = node;
-  const choice = confirmed || (await vscode.window.showWarningMessage(
-    `ETL: clear ${task.task_id} of ${dagRunId} so Airflow runs it again?`, { modal: true }, 'Clear and Retry')) === 'Clear and Retry';
+  const choice =
+    confirmed ||
+    (await vscode.window.showWarningMessage(
+      `ETL: clear ${task.task_id} of ${dagRunId} so Airflow runs it again?`,
+      { modal: true },
+      'Clear and Retry',
+    )) === 'Clear and Retry';
   if (!choice) return false;
   await tree.airflow().clearFailedTask(dagId, dagRunId, task.task_id);
-  void vscode.window.showInformationMessage(`ETL: ${task.task_id} cleared; Airflow runs it again (refresh Runs to follow).`);
+  void vscode.window.showInformationMessage(
+    `ETL: ${task.task_id} cleared; Airflow runs it again (refresh Runs to follow).`,
+  );
   tree.refresh();
   return true;
 }

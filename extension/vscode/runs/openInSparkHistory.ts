@@ -5,8 +5,12 @@ import type { RunNode } from './runNode';
 import type { SparkAppNode } from './sparkAppNode';
 
 /** Open in Spark History: the finished transform's Spark UI, rebuilt from its event log. */
-export async function openInSparkHistory(services: EtlServices, node: SparkAppNode | RunNode): Promise<string | undefined> {
-  const appId = node instanceof vscode.TreeItem && 'appId' in node ? node.appId : (node as RunNode).run.transform?.app_id;
+export async function openInSparkHistory(
+  services: EtlServices,
+  node: SparkAppNode | RunNode,
+): Promise<string | undefined> {
+  const appId =
+    node instanceof vscode.TreeItem && 'appId' in node ? node.appId : (node as RunNode).run.transform?.app_id;
   if (!appId) {
     void vscode.window.showInformationMessage('ETL: this run has no Spark application (no transform ran in it).');
     return undefined;

@@ -8,7 +8,9 @@ export async function openQualityReport(tree: RunsTreeProvider, node?: RunNode):
   const runs = await tree.runs();
   const run = node?.run ?? runs.find((r) => r.transform);
   if (!run?.transform) {
-    void vscode.window.showInformationMessage('ETL: no quality report yet: a transform writes one to gold/_quality/ when it succeeds.');
+    void vscode.window.showInformationMessage(
+      'ETL: no quality report yet: a transform writes one to gold/_quality/ when it succeeds.',
+    );
     return undefined;
   }
   return QualityPanel.show(run.transform, () => tree.model.runs);

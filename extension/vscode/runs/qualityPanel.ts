@@ -12,11 +12,19 @@ export class QualityPanel {
   readonly panel: vscode.WebviewPanel;
   compareWith?: string;
 
-  private constructor(private report: QualityReport, private readonly runs: () => PipelineRun[]) {
-    this.panel = vscode.window.createWebviewPanel('etl.qualityReport', `Quality ${report.run_id}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [],
-    });
+  private constructor(
+    private report: QualityReport,
+    private readonly runs: () => PipelineRun[],
+  ) {
+    this.panel = vscode.window.createWebviewPanel(
+      'etl.qualityReport',
+      `Quality ${report.run_id}`,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        localResourceRoots: [],
+      },
+    );
     this.panel.onDidDispose(() => QualityPanel.open.delete(report.run_id));
     this.panel.webview.onDidReceiveMessage((message: { type?: string; runId?: string }) => {
       if (message.type === 'compare') this.show(message.runId || undefined);

@@ -19,7 +19,10 @@ export async function rerun(node: RunNode): Promise<boolean> {
     transformRun = extracted.runId;
   }
   if (!plan.transform) return true;
-  const done = await vscode.commands.executeCommand<boolean>('etl.transform', transformRun ? { run: transformRun } : {});
+  const done = await vscode.commands.executeCommand<boolean>(
+    'etl.transform',
+    transformRun ? { run: transformRun } : {},
+  );
   if (done) void vscode.window.showInformationMessage(`ETL: re-run of ${monthsLabel(node.run.months)} finished`);
   return !!done;
 }

@@ -62,7 +62,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
       return [node];
     }
     await vscode.commands.executeCommand('setContext', 'etl.runs.empty', this.model.runs.length === 0);
-    const problems = this.model.problems.map((p, i) => new DetailNode(p, 'not a quality report', 'warning', `runs:problem:${i}`));
+    const problems = this.model.problems.map(
+      (p, i) => new DetailNode(p, 'not a quality report', 'warning', `runs:problem:${i}`),
+    );
     return [...this.model.runs.map((run) => new RunNode(run)), ...problems];
   }
 
@@ -77,12 +79,21 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     }
     const tables = Object.entries(run.transform?.tables ?? {}) as [string, string[]][];
     if (tables.length) {
-      const nodes = tables.map(([table, months]) =>
-        new DetailNode(table, months.length ? months.join(', ') : 'whole table', 'table', `runs:table:${run.id}:${table}`));
+      const nodes = tables.map(
+        ([table, months]) =>
+          new DetailNode(
+            table,
+            months.length ? months.join(', ') : 'whole table',
+            'table',
+            `runs:table:${run.id}:${table}`,
+          ),
+      );
       parts.push(new DetailNode('Tables written', `${tables.length}`, 'database', `runs:tables:${run.id}`, nodes));
     }
-    if (run.consumes.length) parts.push(new DetailNode('Read extraction runs', run.consumes.join(', '), 'references', `runs:reads:${run.id}`));
-    if (run.extract?.error) parts.push(new DetailNode('Extraction failed', run.extract.error, 'error', `runs:error:${run.id}`));
+    if (run.consumes.length)
+      parts.push(new DetailNode('Read extraction runs', run.consumes.join(', '), 'references', `runs:reads:${run.id}`));
+    if (run.extract?.error)
+      parts.push(new DetailNode('Extraction failed', run.extract.error, 'error', `runs:error:${run.id}`));
     return parts;
   }
 
@@ -92,7 +103,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     try {
       const tasks = await this.airflow().taskInstances(dagRun.dagId, dagRun.dagRunId);
       const nodes = tasks.map((t) => new TaskNode(dagRun.dagId, dagRun.dagRunId, t));
-      return new DetailNode(`Airflow ${dagRun.dagId}`, `${dagRun.state} · ${tasks.length} tasks`, 'server-process', id, nodes);
+      return new DetailNode(
+        `Airflow ${dagRun.dagId}`,
+        `${dagRun.state} · ${tasks.length} tasks`,
+        'server-process',
+        id,
+        nodes,
+      );
     } catch (error) {
       return new DetailNode(`Airflow ${dagRun.dagId}`, describeError(error).split('\n')[0], 'warning', id);
     }

@@ -13,6 +13,8 @@ export async function showRunLogs(node: RunNode): Promise<string> {
   const filter = ids.length ? ids.join(',') : node.run.id;
   await vscode.workspace.getConfiguration('etl.logs').update('runId', filter, vscode.ConfigurationTarget.Workspace);
   await vscode.commands.executeCommand('etl.showLogs');
-  void vscode.window.showInformationMessage(`ETL Logs shows run ${filter} only; clear "etl.logs.runId" to see every run.`);
+  void vscode.window.showInformationMessage(
+    `ETL Logs shows run ${filter} only; clear "etl.logs.runId" to see every run.`,
+  );
   return filter;
 }

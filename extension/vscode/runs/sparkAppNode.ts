@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 /** The transform's Spark application: opens it in the Spark History Server. */
 export class SparkAppNode extends vscode.TreeItem {
   readonly kind = 'sparkApp';
-  constructor(readonly runId: string, readonly appId: string) {
+  constructor(
+    readonly runId: string,
+    readonly appId: string,
+  ) {
     super(`Spark application ${appId}`, vscode.TreeItemCollapsibleState.None);
     this.iconPath = new vscode.ThemeIcon('flame');
     this.description = 'Spark History';

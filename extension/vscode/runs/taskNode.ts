@@ -15,7 +15,11 @@ const TASK_ICONS: Record<string, [string, string]> = {
 /** An Airflow task instance of a DAG run: state, try, duration; click shows its log. */
 export class TaskNode extends vscode.TreeItem {
   readonly kind = 'task';
-  constructor(readonly dagId: string, readonly dagRunId: string, readonly task: TaskInstance) {
+  constructor(
+    readonly dagId: string,
+    readonly dagRunId: string,
+    readonly task: TaskInstance,
+  ) {
     super(task.task_id, vscode.TreeItemCollapsibleState.None);
     const state = task.state ?? 'no state';
     const [icon, color] = TASK_ICONS[state] ?? ['circle-outline', 'disabledForeground'];

@@ -18,7 +18,10 @@ const find = (items: vscode.TreeItem[], label: string | RegExp) =>
 async function pipelineRow(): Promise<RunNode> {
   const existing = (await runNodes()).find((n) => n.run.dagRun?.state === 'success' && n.run.transform);
   if (existing) return existing;
-  const result = await vscode.commands.executeCommand<{ state: string } | undefined>('etl.triggerDag', { month: '2024-01', source: 'sample' });
+  const result = await vscode.commands.executeCommand<{ state: string } | undefined>('etl.triggerDag', {
+    month: '2024-01',
+    source: 'sample',
+  });
   assert.equal(result?.state, 'success', api.services.lastError);
   const row = (await runNodes()).find((n) => n.run.dagRun?.state === 'success' && n.run.transform);
   assert.ok(row, 'the DAG run is a row with its transform');
@@ -47,12 +50,19 @@ describe('Runs view and quality report in a real VS Code', () => {
   });
 
   it('a DAG run is one row labelled for people (when, what, outcome), the run id in the description', () => {
-    assert.match(labelOf(row), /^(today|yesterday) \d\d:\d\d · Airflow extract \+ transform 2024-01 · [\d,]+ kept, [\d,]+ rejected$/);
+    assert.match(
+      labelOf(row),
+      /^(today|yesterday) \d\d:\d\d · Airflow extract \+ transform 2024-01 · [\d,]+ kept, [\d,]+ rejected$/,
+    );
     assert.ok(row.run.extract && String(row.description).endsWith(row.run.extract.run_id), String(row.description));
     assert.match(String(row.tooltip), /Airflow etl_pipeline run .* \(success\)/);
     assert.equal(row.contextValue, 'etl.runs.run.report.dag.spark');
     const runs = api.runs.model.runs;
-    assert.deepEqual(runs.map((r) => r.startedAt), [...runs.map((r) => r.startedAt)].sort().reverse(), 'newest first');
+    assert.deepEqual(
+      runs.map((r) => r.startedAt),
+      [...runs.map((r) => r.startedAt)].sort().reverse(),
+      'newest first',
+    );
   });
 
   it('its children: the Spark application, the Airflow tasks, the extracted files, the tables written', async () => {
@@ -62,7 +72,10 @@ describe('Runs view and quality report in a real VS Code', () => {
     assert.ok(airflow);
     const tasks = (await childrenOf(airflow)) as TaskNode[];
     assert.deepEqual(tasks.map((t) => labelOf(t)).sort(), ['choose_month', 'clean_and_transform', 'extract']);
-    assert.ok(tasks.every((t) => /^success · try \d+/.test(String(t.description))), tasks.map((t) => t.description).join(', '));
+    assert.ok(
+      tasks.every((t) => /^success · try \d+/.test(String(t.description))),
+      tasks.map((t) => t.description).join(', '),
+    );
     const files = find(parts, 'Files');
     assert.ok(files && (await childrenOf(files)).some((f) => /yellow_tripdata_2024-01\.parquet$/.test(labelOf(f))));
     const tables = find(parts, 'Tables written');
@@ -74,7 +87,8 @@ describe('Runs view and quality report in a real VS Code', () => {
     const panel = await vscode.commands.executeCommand<QualityPanel>('etl.runs.openReport', row);
     assert.ok(panel, api.services.lastError);
     const html = panel.panel.webview.html;
-    for (const text of ['Totals', 'Per month', 'Rejected rows per rule', row.run.transform?.run_id ?? '?', '2024-01']) assert.ok(html.includes(text), text);
+    for (const text of ['Totals', 'Per month', 'Rejected rows per rule', row.run.transform?.run_id ?? '?', '2024-01'])
+      assert.ok(html.includes(text), text);
     assert.match(html, /Content-Security-Policy" content="default-src 'none';/);
     panel.panel.dispose();
   });
@@ -88,11 +102,13 @@ describe('Runs view and quality report in a real VS Code', () => {
     panel.panel.dispose();
   });
 
-  it('Show Logs of This Run: the ETL Logs filter is the run\'s ids', async () => {
+  it("Show Logs of This Run: the ETL Logs filter is the run's ids", async () => {
     const filter = await vscode.commands.executeCommand<string>('etl.runs.showLogs', row);
     assert.equal(filter, [row.run.extract?.run_id, row.run.transform?.run_id].join(','));
     assert.equal(vscode.workspace.getConfiguration('etl.logs').get('runId'), filter);
-    await vscode.workspace.getConfiguration('etl.logs').update('runId', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('etl.logs')
+      .update('runId', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('Open in Spark History: the finished application is served by the History Server', async function () {
@@ -118,7 +134,7 @@ describe('Runs view and quality report in a real VS Code', () => {
     assert.ok(document.lineCount > 3, 'the log has lines');
   });
 
-  it('a failed DAG run: Clear and Retry its failed task; Re-run starts it again with the same month and source', async function () {
+  it('a failed DAG run: Clear and Retry its failed task; Re-run starts it again', async function () {
     this.timeout(900_000);
     const source = 'file:///no/such/folder/yellow_tripdata_{YYYY}-{MM}.parquet';
     await vscode.commands.executeCommand('etl.triggerDag', { month: '2023-05', source });
@@ -131,7 +147,8 @@ describe('Runs view and quality report in a real VS Code', () => {
     assert.equal(await vscode.commands.executeCommand('etl.runs.clearTask', extract, true), true);
     // Airflow runs the cleared task again: a new try (the source still does not exist, so it fails again).
     const dagRunId = String(failed.run.dagRun?.dagRunId);
-    const tries = async () => (await api.runs.airflow().taskInstances('etl_pipeline', dagRunId)).find((t) => t.task_id === 'extract');
+    const tries = async () =>
+      (await api.runs.airflow().taskInstances('etl_pipeline', dagRunId)).find((t) => t.task_id === 'extract');
     const end = Date.now() + 240_000;
     while (((await tries())?.try_number ?? 0) <= (extract?.task.try_number ?? 0)) {
       assert.ok(Date.now() < end, 'the cleared task ran no new try');
@@ -141,7 +158,9 @@ describe('Runs view and quality report in a real VS Code', () => {
     // Re-run triggers the DAG with the same conf and follows it (it fails again: the source does not exist).
     assert.equal(await vscode.commands.executeCommand('etl.runs.rerun', failed), true);
     await api.runs.load();
-    const after = api.runs.model.runs.filter((r) => r.dagRun?.conf.source === source && r.dagRun.conf.month === '2023-05');
+    const after = api.runs.model.runs.filter(
+      (r) => r.dagRun?.conf.source === source && r.dagRun.conf.month === '2023-05',
+    );
     assert.equal(after.length, before + 1);
   });
 
@@ -150,8 +169,14 @@ describe('Runs view and quality report in a real VS Code', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.equal(walkthrough.title, 'Get Started with ETL Spark');
     const events: string[] = walkthrough.steps.flatMap((s: { completionEvents: string[] }) => s.completionEvents);
-    assert.deepEqual(events, ['onCommand:workbench.action.terminal.new', 'onCommand:etl.startStack', 'onCommand:etl.extract',
-      'onCommand:etl.transform', 'onCommand:etl.runs.openReport', 'onCommand:etl.showLogs']);
+    assert.deepEqual(events, [
+      'onCommand:workbench.action.terminal.new',
+      'onCommand:etl.startStack',
+      'onCommand:etl.extract',
+      'onCommand:etl.transform',
+      'onCommand:etl.runs.openReport',
+      'onCommand:etl.showLogs',
+    ]);
     const all = await vscode.commands.getCommands(true);
     for (const event of events) assert.ok(all.includes(event.slice('onCommand:'.length)), event);
   });
