@@ -4,6 +4,8 @@ import { PIPELINE_DAG } from '../airflow/pipelineRun';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
 import { loadManifest, manifestPath, parseManifest, type ManifestRun } from '../manifest/model';
+import { endpointOf } from '../s3/client';
+import { explainS3Error } from '../s3/errors';
 import { listAllKeys, type ObjectEntry } from '../s3/listing';
 import { readObject } from '../s3/read';
 import { joinRuns, type DagRunRecord, type PipelineRun } from './join';
@@ -143,7 +145,11 @@ async function mirroredRuns(client: Client, bucket: string, ids: string[]): Prom
 export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
   const { config } = sources;
   const manifest = loadManifest(manifestPath(config.paths.root, sources.env ?? process.env));
-  const { reports, problems } = await loadReports(sources.s3, config.buckets.gold, sources.cache);
+  const { reports, problems } = await loadReports(sources.s3, config.buckets.gold, sources.cache).catch((error) => ({
+    // MinIO down or refusing: the extractions and DAG runs still show, with why the transforms do not.
+    reports: [] as QualityReport[],
+    problems: [`quality reports not read: ${explainS3Error(error, endpointOf(config)).describe().replace(/\n\s*/g, ' ')}`],
+  }));
   const linked = new Set(reports.map((r) => r.airflow?.dag_run_id).filter((id): id is string => !!id));
   const dagRuns = sources.airflow ? await loadDagRuns(sources.airflow, linked) : undefined;
   const local = new Set(manifest.runs.map((r) => r.run_id));

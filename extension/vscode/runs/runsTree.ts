@@ -62,9 +62,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
       return [node];
     }
     await vscode.commands.executeCommand('setContext', 'etl.runs.empty', this.model.runs.length === 0);
-    const problems = this.model.problems.map(
-      (p, i) => new DetailNode(p, 'not a quality report', 'warning', `runs:problem:${i}`),
-    );
+    const problems = this.model.problems.map((p, i) => {
+      const node = new DetailNode(p.split(' → ')[0], '', 'warning', `runs:problem:${i}`);
+      node.tooltip = p;
+      return node;
+    });
     return [...this.model.runs.map((run) => new RunNode(run)), ...problems];
   }
 
