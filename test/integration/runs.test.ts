@@ -181,6 +181,6 @@ describe('Runs view model: reports in a scratch gold bucket, Airflow down', { ti
     const deadMinio = s3Client({ ...config, minio: { ...config.minio, apiPort: 1 } });
     const offline = await loadRuns({ config: scratch, s3: deadMinio, env: { ETL_BACKUP_DIR: dir } });
     assert.deepEqual(offline.runs.map((r) => [r.id, r.transform]), [['e2', undefined], ['e1', undefined]]);
-    assert.match(offline.problems.join(), /quality reports not read: cannot reach MinIO at http:\/\/127\.0\.0\.1:1 .*start the stack/);
+    assert.match(offline.problems.join(), /quality reports not read: cannot reach MinIO at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) → start the stack/);
   });
 });

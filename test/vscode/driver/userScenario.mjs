@@ -1,7 +1,7 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed:
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
 // Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview; the Runs view and the
-// quality report in the dark and the light theme.
+// quality report in the light and the dark theme.
 import { join } from 'node:path';
 
 const T = 180_000;
@@ -129,24 +129,17 @@ export async function runUserScenario(page, { artifacts, log }) {
     await screenshot('etl-logs');
   });
 
-  // The Runs view and the quality report, in the dark theme (code-server's default) and then the light one.
+  // The Runs view and the quality report in code-server's default theme (light), then the dark one.
   const report = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-  const theme = async (name) => {
-    await palette('Preferences: Color Theme');
-    await page.locator('.quick-input-widget input').fill(name);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(1500);
-  };
 
   await step('the Runs view lists the runs for people: when, what, outcome', async () => {
     await page.keyboard.press('Escape');
     const header = page.locator('.pane-header', { hasText: 'Runs' }).first();
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    await pane('Runs').locator('.monaco-list-row', { hasText: /(today|yesterday) \d\d:\d\d · (Pipeline|Extract|Transform|Airflow)/ })
-      .first().waitFor({ timeout: T });
-    await pane('Runs').locator('.monaco-list-row', { hasText: / kept, [\d,]+ rejected/ }).first().waitFor({ timeout: T });
-    await screenshot('runs-view-dark');
+    const runsRow = (text) => pane('Runs').locator('.monaco-list-row', { hasText: text }).first();
+    await runsRow(/(today|yesterday) \d\d:\d\d · (Pipeline|Extract|Transform|Airflow)/).waitFor({ timeout: T });
+    await runsRow(/ kept, [\d,]+ rejected/).waitFor({ timeout: T });
+    await screenshot('runs-view-light');
   });
 
   await step('ETL: Open Quality Report shows totals and rejected rows per rule, keyboard reachable', async () => {
@@ -154,18 +147,22 @@ export async function runUserScenario(page, { artifacts, log }) {
     await report().locator('h2', { hasText: 'Rejected rows per rule' }).waitFor({ timeout: T });
     await report().locator('svg.bars rect.bar').first().waitFor({ timeout: T });
     await report().locator('#compare, p.muted').first().focus();
-    await screenshot('quality-report-dark');
-    if (await report().locator('#compare option').count() > 1) {
+    await screenshot('quality-report-light');
+    if ((await report().locator('#compare option').count()) > 1) {
       await report().locator('#compare').selectOption({ index: 1 });
       await report().locator('th', { hasText: 'vs previous' }).first().waitFor({ timeout: T });
-      await screenshot('quality-report-compare-dark');
+      await screenshot('quality-report-compare-light');
     }
   });
 
-  await step('light theme: the Runs view and the quality report follow it', async () => {
-    await theme('Light Modern');
+  await step('dark theme: the Runs view and the quality report follow it', async () => {
+    const light = await page.locator('.monaco-workbench').getAttribute('class');
+    await palette('Preferences: Toggle between Light/Dark Themes');
+    await page.waitForFunction((before) => document.querySelector('.monaco-workbench')?.className !== before, light,
+      { timeout: 30_000 });
     await report().locator('h2', { hasText: 'Totals' }).waitFor({ timeout: T });
-    await screenshot('quality-report-light');
+    await page.waitForTimeout(1500);
+    await screenshot('runs-and-quality-report-dark');
   });
   return steps;
 }
