@@ -16,6 +16,8 @@ trap 'etl down' EXIT
 scratch="$(mktemp -d)"
 ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 etl up --with elasticsearch,airflow
 npm run -s test:integration
+# Benchmark smoke run at a tiny size: the Runs view's first paint (core join) beside its floor.
+npm run -s bench:runs -- --runs 20
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 npm run -s test:vscode
 "$(etl which python)" -m pytest -q

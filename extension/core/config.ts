@@ -35,6 +35,8 @@ export interface EtlConfig {
     workerMemory: string;
     executorMemory: string;
     driverMemory: string;
+    /** The Spark History Server's UI (SPARK_HISTORY_UI_PORT): finished applications from their event logs. */
+    historyUiPort: number;
   };
   elasticsearch: { port: number; transportPort: number; heap: string };
   kibanaPort: number;
@@ -139,6 +141,7 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
       workerMemory: read.memory('SPARK_WORKER_MEMORY'),
       executorMemory: read.memory('SPARK_EXECUTOR_MEMORY'),
       driverMemory: read.memory('SPARK_DRIVER_MEMORY'),
+      historyUiPort: read.port('SPARK_HISTORY_UI_PORT'),
     },
     elasticsearch: {
       port: read.port('ES_PORT'),
@@ -167,6 +170,7 @@ function assertDistinctPorts(config: EtlConfig): void {
     SPARK_MASTER_UI_PORT: config.spark.masterUiPort,
     SPARK_WORKER_1_UI_PORT: config.spark.workerUiPorts[0],
     SPARK_WORKER_2_UI_PORT: config.spark.workerUiPorts[1],
+    SPARK_HISTORY_UI_PORT: config.spark.historyUiPort,
     ES_PORT: config.elasticsearch.port,
     ES_TRANSPORT_PORT: config.elasticsearch.transportPort,
     KIBANA_PORT: config.kibanaPort,

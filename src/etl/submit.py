@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from etl.config import PROJECT_ROOT, Settings, load_settings
+from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
 from etl.contract import jar_file_name, spark_jar_coordinates
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
@@ -103,6 +103,18 @@ DELTA_CONF = {
 }
 
 
+def events_dir() -> Path:
+    """Where the event log goes: ETL_SPARK_EVENTS_DIR (compose: a volume the History Server reads), else
+    <state>/spark/events, the native History Server's folder (extension/core/stack/services.ts)."""
+    raw = os.environ.get("ETL_SPARK_EVENTS_DIR")
+    return usable_dir("ETL_SPARK_EVENTS_DIR", raw or state_dir() / "spark" / "events")
+
+
+def event_log_conf() -> dict[str, str]:
+    """Every run's Spark UI stays readable in the Spark History Server after its driver has ended."""
+    return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir().resolve().as_uri()}
+
+
 def spark_conf(settings: Settings, python: str) -> dict[str, str]:
     host = settings.spark_driver_host
     return {
@@ -121,6 +133,7 @@ def spark_conf(settings: Settings, python: str) -> dict[str, str]:
         "spark.task.maxFailures": "2",
         **s3a_conf(settings),
         **DELTA_CONF,
+        **event_log_conf(),
     }
 
 

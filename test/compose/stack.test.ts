@@ -63,7 +63,7 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   test('`etl status --mode compose`: one healthy row per container, with its name', async () => {
     const status = await statusJson();
     assert.equal(status.mode, 'compose');
-    assert.deepEqual(status.services.map((s) => s.name), ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'elasticsearch', 'airflow']);
+    assert.deepEqual(status.services.map((s) => s.name), ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow']);
     for (const service of status.services) {
       assert.equal(service.state, 'running', JSON.stringify(service));
       assert.equal(service.container, `${project}-${service.name}-1`);

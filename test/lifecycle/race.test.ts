@@ -35,7 +35,7 @@ describe('a race-free native stack: one lock per state folder, no unrecorded pro
     const seen: ServiceStatus[][] = [];
     await up(config, silentReporter, [], (services) => seen.push(services));
     const states = (name: string) => seen.map((rows) => rows.find((r) => r.name === name)?.state);
-    for (const name of ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2']) {
+    for (const name of ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history']) {
       const history = states(name);
       assert.ok(history.includes('starting'), `${name} was reported starting: ${history.join(' → ')}`);
       assert.equal(history.at(-1), 'running', `${name} ends running: ${history.join(' → ')}`);
@@ -59,7 +59,7 @@ describe('a race-free native stack: one lock per state folder, no unrecorded pro
     assert.equal(master?.status, 'ALIVE');
     assert.equal(master?.workers?.filter((w) => w.state === 'ALIVE').length, 2);
     const status = JSON.parse((await etl(['status', '--json'])).stdout) as { services: ServiceStatus[] };
-    for (const name of ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2']) {
+    for (const name of ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history']) {
       assert.equal(status.services.find((s) => s.name === name)?.state, 'running', name);
     }
   });

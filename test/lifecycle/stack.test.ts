@@ -45,7 +45,7 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
       assert.ok(service.pid && service.pid > 0);
       assert.match(service.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     }
-    assert.deepEqual(services.map((s) => s.name).sort(), ['airflow', 'elasticsearch', 'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2']);
+    assert.deepEqual(services.map((s) => s.name).sort(), ['airflow', 'elasticsearch', 'minio', 'spark-history', 'spark-master', 'spark-worker-1', 'spark-worker-2']);
   });
 
   test('the master sees two ALIVE workers', async () => {

@@ -33,13 +33,15 @@ PORT_KEYS = {
     ("spark-master", 8080): "SPARK_MASTER_UI_PORT",
     ("spark-worker-1", 8081): "SPARK_WORKER_1_UI_PORT",
     ("spark-worker-2", 8082): "SPARK_WORKER_2_UI_PORT",
+    ("spark-history", 18080): "SPARK_HISTORY_UI_PORT",
     ("elasticsearch", 9200): "ES_PORT",
     ("kibana", 5601): "KIBANA_PORT",
     ("airflow", 8080): "AIRFLOW_PORT",
 }
 ONE_SHOT = {"minio-init", "kibana-init"}
 # `docker compose up --wait` starts these; all of them from docker/Dockerfile.
-DEFAULT_SERVICES = {"minio", "minio-init", "spark-master", "spark-worker-1", "spark-worker-2", "elasticsearch", "airflow"}
+DEFAULT_SERVICES = {"minio", "minio-init", "spark-master", "spark-worker-1", "spark-worker-2", "spark-history",
+                    "elasticsearch", "airflow"}
 PROFILES = {"elk": {"logstash", "kibana", "kibana-init", "filebeat"}, "tools": {"etl"}}
 # Run as the caller (ETL_UID/ETL_GID), so the files they write to the mounts are the caller's.
 AS_CALLER = {"etl", "airflow"}

@@ -100,3 +100,15 @@ def test_unreachable_master_is_reported_at_once(settings):
         free = probe.getsockname()[1]
     with pytest.raises(SubmitError, match=rf"cannot reach the Spark master at spark://127.0.0.1:{free}.*etl up"):
         check_reachable(replace(settings, spark_master_port=free))
+
+
+def test_every_submit_writes_its_event_log_where_the_history_server_reads(settings, tmp_path, monkeypatch):
+    """Native: <state>/spark/events (the History Server's spark.history.fs.logDirectory); compose: the volume."""
+    monkeypatch.delenv("ETL_SPARK_EVENTS_DIR", raising=False)
+    monkeypatch.setenv("ETL_STATE_DIR", str(tmp_path / "state"))
+    conf = conf_of(build_command(settings, Path("x.zip"), []))
+    assert conf["spark.eventLog.enabled"] == "true"
+    assert conf["spark.eventLog.dir"] == (tmp_path / "state" / "spark" / "events").as_uri()
+    assert (tmp_path / "state" / "spark" / "events").is_dir()
+    monkeypatch.setenv("ETL_SPARK_EVENTS_DIR", str(tmp_path / "volume"))
+    assert conf_of(build_command(settings, Path("x.zip"), []))["spark.eventLog.dir"] == (tmp_path / "volume").as_uri()

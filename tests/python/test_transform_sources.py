@@ -7,7 +7,7 @@ import pytest
 
 from etl.manifest import atomic_write_json, manifest_path
 from etl.transform.errors import InputFileError, TransformError
-from etl.transform.sources import TripFile, check_parquet_object, trip_files, zones_path
+from etl.transform.sources import TripFile, check_parquet_object, consumed_runs, trip_files, zones_path
 
 
 class FakeObjects:
@@ -64,3 +64,14 @@ def test_trip_files_per_run_or_all():
 def test_empty_manifest_says_extract_first():
     with pytest.raises(TransformError, match="etl extract"):
         trip_files()
+
+
+def test_consumed_runs_are_the_extractions_with_trip_files():
+    """The report's extract_runs: how the VS Code Runs view joins a transform to its extraction."""
+    write_manifest([
+        {"run_id": "zones-only", "files": [entry("zones", None, "s3a://r/reference/z.csv")]},
+        {"run_id": "a", "files": [entry("trips", "2024-01", "s3a://r/jan")]},
+        {"run_id": "b", "files": [entry("trips", "2024-02", "s3a://r/feb")]},
+    ])
+    assert consumed_runs() == ["a", "b"]
+    assert consumed_runs("b") == ["b"]

@@ -54,8 +54,9 @@ export class AirflowClient {
     return this.call('POST', dagPath(dagId, 'dagRuns'), { logical_date: null, conf });
   }
 
-  async listRuns(dagId: string): Promise<(DagRun & { run_type: string })[]> {
-    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>('GET', `${dagPath(dagId, 'dagRuns')}?order_by=-run_after`);
+  async listRuns(dagId: string, limit = 100): Promise<(DagRun & { run_type: string })[]> {
+    const query = `?order_by=-run_after&limit=${limit}`;
+    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>('GET', `${dagPath(dagId, 'dagRuns')}${query}`);
     return page.dag_runs;
   }
 
@@ -73,6 +74,25 @@ export class AirflowClient {
     const path = dagPath(dagId, 'dagRuns', runId, 'taskInstances', taskId, 'logs', String(tryNumber));
     const { content } = await this.call<{ content: { timestamp?: string; level?: string; event?: string }[] }>('GET', path);
     return content.filter((e) => e.timestamp && e.event).map((e) => `${e.timestamp} ${e.level ?? ''} ${e.event}`);
+  }
+
+  /** A task's XCom value (the extract task returns its run as a dict); undefined when it has none. */
+  async xcomValue(dagId: string, runId: string, taskId: string, key = 'return_value'): Promise<unknown> {
+    const path = dagPath(dagId, 'dagRuns', runId, 'taskInstances', taskId, 'xcomEntries', key);
+    try {
+      const { value } = await this.call<{ value?: unknown }>('GET', path);
+      return typeof value === 'string' && value.startsWith('{') ? JSON.parse(value) : value;
+    } catch (error) {
+      if (error instanceof EtlError && error.message.includes('HTTP 404')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Clears a task (only if it failed) so the scheduler runs it again; its DAG run goes back to queued. */
+  clearFailedTask(dagId: string, runId: string, taskId: string): Promise<unknown> {
+    return this.call('POST', dagPath(dagId, 'clearTaskInstances'), {
+      dry_run: false, dag_run_id: runId, task_ids: [taskId], only_failed: true, reset_dag_runs: true, include_downstream: true,
+    });
   }
 
   /** Where the run is shown in the Airflow UI. */

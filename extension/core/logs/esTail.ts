@@ -1,6 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import type { LogSource, RecordSink } from './fileTail';
-import { recordFromEcs, type LogFilter, type LogRecord } from './record';
+import { recordFromEcs, runIdsOf, type LogFilter, type LogRecord } from './record';
 
 export interface EsTailOptions {
   url: string;
@@ -30,7 +30,11 @@ class SeenIds {
 function filterClauses(filter: LogFilter = {}): object[] {
   const clauses: object[] = [];
   // match, not term: dynamic mappings make these text+keyword, match works on both.
-  if (filter.runId) clauses.push({ bool: { should: [{ match_phrase: { 'etl.run_id': filter.runId } }, { match_phrase: { 'labels.run_id': filter.runId } }], minimum_should_match: 1 } });
+  if (filter.runId) {
+    const ids = runIdsOf(filter.runId);
+    const should = ids.flatMap((id) => [{ match_phrase: { 'etl.run_id': id } }, { match_phrase: { 'labels.run_id': id } }]);
+    clauses.push({ bool: { should, minimum_should_match: 1 } });
+  }
   if (filter.step) clauses.push({ match_phrase: { 'etl.step': filter.step } });
   if (filter.levels?.length) clauses.push({ bool: { should: filter.levels.map((level) => ({ match: { 'log.level': level } })), minimum_should_match: 1 } });
   return clauses;

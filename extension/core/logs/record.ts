@@ -56,8 +56,11 @@ export function parseEcsLine(line: string, id: string, fallbackStep: string): Lo
   return { timestamp: '', level: 'info', step: fallbackStep, runId: '', message: line, id };
 }
 
+/** `runId` may name several runs, comma separated (a pipeline run's extraction and transform). */
+export const runIdsOf = (runId: string | undefined) => (runId ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
 export function matchesFilter(record: LogRecord, filter: LogFilter = {}): boolean {
-  if (filter.runId && record.runId !== filter.runId) return false;
+  if (filter.runId && !runIdsOf(filter.runId).includes(record.runId)) return false;
   if (filter.step && record.step !== filter.step) return false;
   if (filter.levels?.length && !filter.levels.includes(record.level)) return false;
   return true;

@@ -5,7 +5,9 @@ import { locateRuntimes, requireRuntime } from '../runtimes';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
 
-export const SERVICE_NAMES = ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'elasticsearch', 'airflow'] as const;
+export const SERVICE_NAMES = [
+  'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A service of the native stack: how to start it, which ports it takes, how to tell it is healthy. */
@@ -158,6 +160,49 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
   };
 }
 
+/** Where every spark-submit writes its event log (etl.submit: <state>/spark/events), read by the History Server. */
+export function sparkEventsDir(config: EtlConfig): string {
+  return join(config.paths.state, 'spark', 'events');
+}
+
+/**
+ * The Spark History Server: the UI of every finished transform (the driver's :4040 closes with it),
+ * rebuilt from the event logs. Light (one JVM at 512 MB): it always runs with Spark.
+ */
+function sparkHistory(config: EtlConfig): NativeService {
+  const { bindHost: host, spark } = config;
+  return {
+    name: 'spark-history',
+    title: 'Spark History',
+    url: `http://${host}:${spark.historyUiPort}`,
+    ports: [{ port: spark.historyUiPort, setting: 'SPARK_HISTORY_UI_PORT' }],
+    startTimeoutSeconds: 90,
+    daemon() {
+      const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
+      const sparkClass = requireRuntime(join(runtimes.sparkHome, 'bin', 'spark-class'), 'PySpark (spark-class)');
+      const events = ensureDir(sparkEventsDir(config));
+      const options = {
+        'spark.history.fs.logDirectory': `file://${events}`,
+        'spark.history.ui.port': String(spark.historyUiPort),
+        // A finished run shows within seconds, not after the default 10 s scan.
+        'spark.history.fs.update.interval': '2s',
+      };
+      return {
+        service: 'spark-history',
+        file: sparkClass,
+        args: ['org.apache.spark.deploy.history.HistoryServer'],
+        env: {
+          ...sparkEnv(config, runtimes.sparkHome, runtimes.python),
+          SPARK_HISTORY_OPTS: Object.entries(options).map(([k, v]) => `-D${k}=${v}`).join(' '),
+        },
+        cwd: config.paths.state,
+        logFile: logFile(config, 'spark-history'),
+      };
+    },
+    healthy: () => answersOk(`http://${host}:${spark.historyUiPort}/api/v1/version`),
+  };
+}
+
 /** ES refuses to run as root: as root we run it as `nobody`, allowed to read our root-owned files. */
 function asUnprivilegedWhenRoot(file: string, args: string[]): { file: string; args: string[] } {
   if (process.getuid?.() !== 0) return { file, args };
@@ -288,6 +333,7 @@ function airflow(config: EtlConfig): NativeService {
 /** The services `etl up` starts, in start order. */
 export function nativeServices(config: EtlConfig, withOptional: string[] = []): NativeService[] {
   const services = [minio(config), sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2)];
+  services.push(sparkHistory(config));
   if (withOptional.includes('elasticsearch')) services.push(elasticsearch(config));
   if (withOptional.includes('airflow')) services.push(airflow(config));
   return services;

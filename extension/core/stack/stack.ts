@@ -15,7 +15,10 @@ import { allNativeServices, nativeServices, type NativeService, type ServiceName
 export type { ServiceState, ServiceStatus } from './backend';
 
 /** Services are started in waves: the workers need a live master. */
-const WAVES: ServiceName[][] = [['minio', 'spark-master', 'elasticsearch'], ['spark-worker-1', 'spark-worker-2', 'airflow']];
+const WAVES: ServiceName[][] = [
+  ['minio', 'spark-master', 'spark-history', 'elasticsearch'],
+  ['spark-worker-1', 'spark-worker-2', 'airflow'],
+];
 
 async function assertPortsFree(config: EtlConfig, service: NativeService): Promise<void> {
   for (const { port, setting } of service.ports) {

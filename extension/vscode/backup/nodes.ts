@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/extract/events';
 import type { ManifestFile, RunSummary } from '../../core/manifest/model';
+import { monthsLabel, whenLabel } from '../../core/runs/labels';
 
 const STATUS_ICONS: Record<RunSummary['status'], [string, string]> = {
   succeeded: ['pass', 'testing.iconPassed'],
@@ -12,10 +13,12 @@ const STATUS_ICONS: Record<RunSummary['status'], [string, string]> = {
 export class RunNode extends vscode.TreeItem {
   readonly kind = 'run';
   constructor(readonly run: RunSummary) {
-    super(run.runId, vscode.TreeItemCollapsibleState.Collapsed);
+    // For people: when, what, outcome; the run id goes to the description and the tooltip.
+    const outcome = run.status === 'succeeded' ? `${run.fileCount} file(s), ${formatBytes(run.bytes)}` : run.status;
+    super(`${whenLabel(run.startedAt)} · Extract ${monthsLabel(run.months)} · ${outcome}`, vscode.TreeItemCollapsibleState.Collapsed);
     const [icon, color] = STATUS_ICONS[run.status];
     this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    this.description = `${run.status} · ${run.startedAt.replace('T', ' ').replace('Z', '')} · ${run.fileCount} file(s) · ${formatBytes(run.bytes)}`;
+    this.description = run.runId;
     this.tooltip = [`${run.runId}: ${run.status}`, `months ${run.months.join(', ')}`, `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`, run.error ? `error: ${run.error}` : ''].filter(Boolean).join('\n');
     this.contextValue = 'etl.backup.run';
     this.id = `run:${run.runId}`;

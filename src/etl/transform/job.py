@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -17,7 +18,8 @@ from etl.transform import model
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import classify, known_zone_ids, rule_counts
 from etl.transform.errors import TransformError
-from etl.transform.sources import TripFile, check_parquet_object, read_trips, read_zones, trip_files, zones_path
+from etl.transform.sources import (TripFile, check_parquet_object, consumed_runs, read_trips, read_zones, trip_files,
+                                   zones_path)
 from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
 
@@ -25,6 +27,17 @@ Emit = Callable[..., None]
 FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
 WRITE_THREADS = 4
 MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.mart_hourly_demand}
+
+
+def airflow_context() -> dict[str, str] | None:
+    """The DAG run this transform belongs to when Airflow's BashOperator started it (its AIRFLOW_CTX_*
+    variables reach the driver through spark-submit's environment): the Runs view joins on it."""
+    dag_run = os.environ.get("AIRFLOW_CTX_DAG_RUN_ID")
+    if not dag_run:
+        return None
+    return {"dag_id": os.environ.get("AIRFLOW_CTX_DAG_ID", ""), "dag_run_id": dag_run,
+            "task_id": os.environ.get("AIRFLOW_CTX_TASK_ID", ""),
+            "try_number": os.environ.get("AIRFLOW_CTX_TRY_NUMBER", "")}
 
 
 def utc_now() -> str:
@@ -65,6 +78,14 @@ def dimension_writes(spark: SparkSession, zones: DataFrame) -> list[Write]:
             "dim_vendor": model.dim_vendor(spark), "dim_rate_code": model.dim_rate_code(spark),
             "dim_payment_type": model.dim_payment_type(spark)}
     return [Write(name, df) for name, df in dims.items()]
+
+
+def tables_written(writes: list[Write]) -> dict[str, list[str]]:
+    """Each table this run wrote, with the months it replaced (empty: the whole table)."""
+    tables: dict[str, set[str]] = defaultdict(set)
+    for write in writes:
+        tables[write.table].update([write.month] if write.month else [])
+    return {table: sorted(months) for table, months in sorted(tables.items())}
 
 
 def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | None = None,
@@ -131,12 +152,14 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     emit("phase", phase="write")
     fact = model.fact_trips(model.kept(classified))
     writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month)]
-    run_writes(writes + dimension_writes(spark, zones), gold, emit, activity, aborted)
+    all_writes = writes + dimension_writes(spark, zones)
+    run_writes(all_writes, gold, emit, activity, aborted)
     classified.unpersist()
 
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
-              "manifest_run": manifest_run, "started_at": started, "ended_at": utc_now(),
+              "manifest_run": manifest_run, "extract_runs": consumed_runs(manifest_run), "airflow": airflow_context(),
+              "started_at": started, "ended_at": utc_now(),
               "duration_s": round(time.monotonic() - clock, 2),
-              "inputs": [f.path for f in files], **counts}
+              "inputs": [f.path for f in files], "tables": tables_written(all_writes), **counts}
     report["report_path"] = put_report(client, gold, report)
     return report

@@ -47,6 +47,12 @@ def trip_files(run_id: str | None = None, *, manifest: Path | None = None) -> li
     return sorted(parsed)
 
 
+def consumed_runs(run_id: str | None = None, *, manifest: Path | None = None) -> list[str]:
+    """The extraction runs whose trip files this transform reads: how the Runs view joins a transform
+    to its extraction (a transform of every run consumes several)."""
+    return [r["run_id"] for r in _selected_runs(run_id, manifest) if any(f["kind"] == "trips" for f in r["files"])]
+
+
 def zones_path(run_id: str | None, rawzone_bucket: str) -> str:
     paths = sorted({f["path"] for r in _selected_runs(run_id) for f in r["files"] if f["kind"] == "zones"})
     if not paths:  # a run with --no-zones: the table an earlier run stored

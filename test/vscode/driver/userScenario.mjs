@@ -1,6 +1,7 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed:
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
-// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview.
+// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview; the Runs view and the
+// quality report in the light and the dark theme.
 import { join } from 'node:path';
 
 const T = 180_000;
@@ -110,7 +111,7 @@ export async function runUserScenario(page, { artifacts, log }) {
 
   await step('the run is under Backup paths', async () => {
     await row(/extract-\d{8}T\d{6}Z-[0-9a-f]{6}/).waitFor({ timeout: T });
-    await page.locator('.monaco-list-row', { hasText: /succeeded · .* · 3 file\(s\)/ }).first().waitFor({ timeout: T });
+    await page.locator('.monaco-list-row', { hasText: /today \d\d:\d\d · Extract 2024-01–2024-02 · 3 file\(s\)/ }).first().waitFor({ timeout: T });
     await screenshot('backup-paths');
   });
 
@@ -126,6 +127,42 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
     await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
     await screenshot('etl-logs');
+  });
+
+  // The Runs view and the quality report in code-server's default theme (light), then the dark one.
+  const report = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+
+  await step('the Runs view lists the runs for people: when, what, outcome', async () => {
+    await page.keyboard.press('Escape');
+    const header = page.locator('.pane-header', { hasText: 'Runs' }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const runsRow = (text) => pane('Runs').locator('.monaco-list-row', { hasText: text }).first();
+    await runsRow(/(today|yesterday) \d\d:\d\d · (Pipeline|Extract|Transform|Airflow)/).waitFor({ timeout: T });
+    await runsRow(/ kept, [\d,]+ rejected/).waitFor({ timeout: T });
+    await screenshot('runs-view-light');
+  });
+
+  await step('ETL: Open Quality Report shows totals and rejected rows per rule, keyboard reachable', async () => {
+    await palette('ETL: Open Quality Report');
+    await report().locator('h2', { hasText: 'Rejected rows per rule' }).waitFor({ timeout: T });
+    await report().locator('svg.bars rect.bar').first().waitFor({ timeout: T });
+    await report().locator('#compare, p.muted').first().focus();
+    await screenshot('quality-report-light');
+    if ((await report().locator('#compare option').count()) > 1) {
+      await report().locator('#compare').selectOption({ index: 1 });
+      await report().locator('th', { hasText: 'vs previous' }).first().waitFor({ timeout: T });
+      await screenshot('quality-report-compare-light');
+    }
+  });
+
+  await step('dark theme: the Runs view and the quality report follow it', async () => {
+    const light = await page.locator('.monaco-workbench').getAttribute('class');
+    await palette('Preferences: Toggle between Light/Dark Themes');
+    await page.waitForFunction((before) => document.querySelector('.monaco-workbench')?.className !== before, light,
+      { timeout: 30_000 });
+    await report().locator('h2', { hasText: 'Totals' }).waitFor({ timeout: T });
+    await page.waitForTimeout(1500);
+    await screenshot('runs-and-quality-report-dark');
   });
   return steps;
 }

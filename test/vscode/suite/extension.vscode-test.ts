@@ -133,7 +133,9 @@ describe('ETL Spark extension in a real VS Code', () => {
     const runs = await api.backup.getChildren();
     const run = runs.find((r): r is RunNode => 'run' in r && (r as RunNode).run.runId === result.runId);
     assert.ok(run, 'the run is listed');
-    assert.match(String(run.description), /^succeeded · .* · 2 file\(s\)/);
+    // Labelled for people (when, what, outcome); the run id in the description.
+    assert.match(String(run.label), /^today \d\d:\d\d · Extract 2024-01 · 2 file\(s\), /);
+    assert.equal(run.description, result.runId);
     const top = await api.buckets.getChildren(new BucketNode('rawzone'));
     assert.ok(labels(top).includes('yellow_tripdata/'), labels(top).join(','));
   });

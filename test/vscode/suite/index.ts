@@ -9,13 +9,19 @@ import Mocha from 'mocha';
  * driver, which sees only the browser, can read them.
  */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
+  // ETL_VSCODE_GREP runs only the tests whose title matches (a developer's loop; npm test runs all).
+  const grep = process.env.ETL_VSCODE_GREP || undefined;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec', grep });
   mocha.suite.emit('pre-require', globalThis, 'extension.vscode-test', mocha);
   // The native suite, or the compose one (scripts/test-vscode.mjs --mode compose).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (process.env.ETL_VSCODE_MODE === 'compose') require('./compose.vscode-test');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  else require('./extension.vscode-test');
+  else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./extension.vscode-test');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./runs.vscode-test');
+  }
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);

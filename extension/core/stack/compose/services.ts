@@ -21,6 +21,7 @@ export function composeServices(config: EtlConfig): ComposeService[] {
     { name: 'spark-master', title: 'Spark master', url: at(spark.masterUiPort), ports: [{ port: spark.masterPort, setting: 'SPARK_MASTER_PORT' }, { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' }] },
     { name: 'spark-worker-1', title: 'Spark worker 1', url: at(spark.workerUiPorts[0]), ports: [{ port: spark.workerUiPorts[0], setting: 'SPARK_WORKER_1_UI_PORT' }] },
     { name: 'spark-worker-2', title: 'Spark worker 2', url: at(spark.workerUiPorts[1]), ports: [{ port: spark.workerUiPorts[1], setting: 'SPARK_WORKER_2_UI_PORT' }] },
+    { name: 'spark-history', title: 'Spark History', url: at(spark.historyUiPort), ports: [{ port: spark.historyUiPort, setting: 'SPARK_HISTORY_UI_PORT' }] },
     { name: 'elasticsearch', title: 'Elasticsearch', url: at(config.elasticsearch.port), ports: [{ port: config.elasticsearch.port, setting: 'ES_PORT' }] },
     { name: 'airflow', title: 'Airflow', url: at(config.airflowPort), ports: [{ port: config.airflowPort, setting: 'AIRFLOW_PORT' }] },
     { name: 'logstash', title: 'Logstash', url: '', ports: [], profile: 'elk' },

@@ -1,0 +1,76 @@
+import type { PipelineRun } from './join';
+
+/** Labels for people (when, what, outcome); run ids go to the description and tooltip. */
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "today 14:05", "yesterday 09:12", "Mar 3 17:40", "Mar 3 2025 17:40" in local time. */
+export function whenLabel(iso: string, now = new Date()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return 'unknown time';
+  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  const dayStart = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((dayStart(now) - dayStart(at)) / 86_400_000);
+  if (days === 0) return `today ${time}`;
+  if (days === 1) return `yesterday ${time}`;
+  const year = at.getFullYear() === now.getFullYear() ? '' : ` ${at.getFullYear()}`;
+  return `${MONTHS[at.getMonth()]} ${at.getDate()}${year} ${time}`;
+}
+
+/** "2024-01", "2024-01–2024-03" for consecutive months, else a comma list. */
+export function monthsLabel(months: string[]): string {
+  if (months.length <= 1) return months[0] ?? 'no month';
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+  const consecutive = months.every((m, i) => i === 0 || index(m) === index(months[i - 1]) + 1);
+  return consecutive ? `${months[0]}–${months.at(-1)}` : months.join(', ');
+}
+
+/** "1.2 s", "3 min 05 s", "1 h 02 min". */
+export function durationLabel(ms: number | null): string {
+  if (ms === null || ms < 0) return '';
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(Math.round(s % 60))} s`;
+  return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What ran: which steps, through what. */
+export function whatLabel(run: PipelineRun): string {
+  const steps = [run.extract && 'extract', run.transform && 'transform'].filter(Boolean).join(' + ');
+  if (run.dagRun) return steps ? `Airflow ${steps}` : `Airflow ${run.dagRun.dagId}`;
+  if (run.extract && run.transform) return 'Pipeline';
+  return run.extract ? 'Extract' : 'Transform';
+}
+
+export function outcomeLabel(run: PipelineRun): string {
+  if (run.state !== 'succeeded') return run.state;
+  if (run.rows) return `${count(run.rows.kept)} kept, ${count(run.rows.rejected)} rejected`;
+  const files = run.extract?.files.length;
+  return files === undefined ? 'succeeded' : `${files} file${files === 1 ? '' : 's'}`;
+}
+
+export interface RunLabels {
+  label: string;
+  description: string;
+  tooltip: string;
+}
+
+/** The Runs view's row: "today 14:05 · Pipeline 2024-01–2024-02 · 38,880 kept, 1,120 rejected". */
+export function runLabels(run: PipelineRun, now = new Date()): RunLabels {
+  const what = `${whatLabel(run)} ${monthsLabel(run.months)}`;
+  const label = `${whenLabel(run.startedAt, now)} · ${what} · ${outcomeLabel(run)}`;
+  const description = [durationLabel(run.durationMs), run.id].filter(Boolean).join(' · ');
+  const lines = [
+    `${whatLabel(run)} ${run.state}, started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
+    run.extract && `extraction run ${run.extract.run_id}${run.extract.error ? ` — ${run.extract.error}` : ''}`,
+    run.transform &&
+      `transform run ${run.transform.run_id}${run.transform.app_id ? ` (Spark ${run.transform.app_id})` : ''}`,
+    run.dagRun && `Airflow ${run.dagRun.dagId} run ${run.dagRun.dagRunId} (${run.dagRun.state})`,
+    run.consumes.length ? `read extraction run(s) ${run.consumes.join(', ')}` : '',
+    run.rows && `rows read ${count(run.rows.read)}, kept ${count(run.rows.kept)}, rejected ${count(run.rows.rejected)}`,
+  ];
+  return { label, description, tooltip: lines.filter(Boolean).join('\n') };
+}

@@ -1,0 +1,160 @@
+import type { Delta, ReportDiff } from './diff';
+import type { QualityReport } from './report';
+
+/**
+ * The quality report as a self-contained page for a webview: no CDN, nothing fetched, a CSP that
+ * allows only the nonce'd style and script. Colours are VS Code's theme variables (light, dark and
+ * high contrast follow), bars are inline SVG (style attributes would need 'unsafe-inline').
+ */
+export interface ReportPageOptions {
+  nonce: string;
+  /** webview.cspSource */
+  cspSource: string;
+  diff?: ReportDiff;
+  /** Other runs with a report, for the "compare with" picker: [run id, label]. */
+  others: [string, string][];
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+const n = (value: number) => value.toLocaleString('en-US');
+const signed = (value: number) => (value > 0 ? `+${n(value)}` : value < 0 ? `−${n(-value)}` : '±0');
+const share = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(2)} %` : '—');
+
+function deltaCell(delta: Delta | undefined, moreIsBad: boolean): string {
+  if (!delta) return '';
+  const tone = delta.delta === 0 ? 'same' : delta.delta > 0 === moreIsBad ? 'worse' : 'better';
+  return `<td class="num delta ${tone}" aria-label="change ${signed(delta.delta)}">${signed(delta.delta)}</td>`;
+}
+
+/** A column header; `num` right-aligns numbers. */
+const col = (text: string, num = false) => `<th scope="col"${num ? ' class="num"' : ''}>${text}</th>`;
+const num = (text: string) => `<td class="num">${text}</td>`;
+const section = (id: string, title: string, inner: string) =>
+  `<section aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${inner}</section>`;
+
+function totalsSection(report: QualityReport, diff?: ReportDiff): string {
+  const rows: [string, number, boolean][] = [
+    ['rows read', report.rows_read, false],
+    ['rows kept', report.rows_kept, false],
+    ['rows rejected', report.rows_rejected, true],
+  ];
+  const versus = diff ? col('vs previous', true) : '';
+  const head = `<tr>${col('total')}${col('rows', true)}${col('share', true)}${versus}</tr>`;
+  const body = rows.map(([name, value, bad]) => {
+    const change = diff ? deltaCell(diff.totals.find((d) => d.name === name), bad) : '';
+    const cells = num(n(value)) + num(share(value, report.rows_read)) + change;
+    return `<tr tabindex="0"><th scope="row">${name}</th>${cells}</tr>`;
+  });
+  return section('totals', 'Totals', `<table>${head}${body.join('')}</table>`);
+}
+
+function monthsSection(report: QualityReport, diff?: ReportDiff): string {
+  const months = diff ? diff.months.map((m) => m.month) : Object.keys(report.months).sort();
+  const deltas = diff ? col('Δ read', true) + col('Δ rejected', true) : '';
+  const head = `<tr>${col('month')}${col('read', true)}${col('kept', true)}${col('rejected', true)}${deltas}</tr>`;
+  const body = months.map((month) => {
+    const counts = report.months[month];
+    const change = diff?.months.find((m) => m.month === month);
+    const values = counts ? [counts.rows_read, counts.rows_kept, counts.rows_rejected].map(n) : ['—', '—', '—'];
+    const changes = diff ? deltaCell(change?.read, false) + deltaCell(change?.rejected, true) : '';
+    return `<tr tabindex="0"><th scope="row">${escapeHtml(month)}</th>${values.map(num).join('')}${changes}</tr>`;
+  });
+  return section('months', 'Per month', `<table>${head}${body.join('')}</table>`);
+}
+
+/** One rule's bar (and the other run's, thinner, when comparing), scaled to `max`. */
+function bars(rule: string, value: number, max: number, previous?: number): string {
+  const width = (v: number) => ((100 * v) / max).toFixed(2);
+  const before =
+    previous === undefined ? '' : `<rect class="bar previous" x="0" y="13" height="5" width="${width(previous)}%"/>`;
+  const label = `${escapeHtml(rule)}: ${n(value)} rows`;
+  return `<svg class="bars" role="img" aria-label="${label}" preserveAspectRatio="none">` +
+    `<rect class="bar" x="0" y="2" height="10" width="${width(value)}%"/>${before}</svg>`;
+}
+
+/** Rejected rows per rule: one SVG bar each, scaled to the largest; the numbers beside it for screen readers. */
+function rulesSection(report: QualityReport, diff?: ReportDiff): string {
+  const rules = Object.entries(report.rejected_by_rule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const max = Math.max(1, ...rules.map(([, v]) => v), ...(diff?.rules.map((d) => d.previous) ?? []));
+  const body = rules.map(([rule, value]) => {
+    const change = diff?.rules.find((d) => d.name === rule);
+    const changed = change && change.delta !== 0 ? ' changed' : '';
+    const cells = `<td class="chart">${bars(rule, value, max, change?.previous)}</td>` +
+      `${num(n(value))}${num(share(value, report.rows_read))}${diff ? deltaCell(change, true) : ''}`;
+    return `<tr tabindex="0" class="rule${changed}"><th scope="row"><code>${escapeHtml(rule)}</code></th>${cells}</tr>`;
+  });
+  const head = `<tr>${col('rule')}${col('rejected rows')}${col('rows', true)}${col('of read', true)}` +
+    `${diff ? col('vs previous', true) : ''}</tr>`;
+  const legend = diff
+    ? '<p class="legend"><span class="key now"></span> this run <span class="key before"></span> ' +
+      `${escapeHtml(diff.previous)}</p>`
+    : '';
+  return section('rules', 'Rejected rows per rule', `${legend}<table class="rules">${head}${body.join('')}</table>`);
+}
+
+function comparePicker(report: QualityReport, options: ReportPageOptions): string {
+  const option = ([id, label]: [string, string]) => {
+    const selected = options.diff?.previous === id ? ' selected' : '';
+    return `<option value="${escapeHtml(id)}"${selected}>${escapeHtml(label)}</option>`;
+  };
+  const choices = options.others.filter(([id]) => id !== report.run_id).map(option).join('');
+  if (!choices) return '<p class="muted">No other run has a quality report to compare with.</p>';
+  return '<label for="compare">Compare with</label> ' +
+    `<select id="compare"><option value="">(no comparison)</option>${choices}</select>`;
+}
+
+const STYLE = `
+body { color: var(--vscode-foreground); background: var(--vscode-editor-background);
+  font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1.2em 2em; }
+h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 600; margin-top: 1.6em; }
+table { border-collapse: collapse; min-width: 32em; }
+th, td { padding: 0.25em 0.8em; text-align: left;
+  border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
+th[scope=col] { color: var(--vscode-descriptionForeground); font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr:focus-visible, select:focus-visible, button:focus-visible {
+  outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+.chart { width: 40vw; min-width: 12em; } svg.bars { width: 100%; height: 20px; display: block; }
+.bar { fill: var(--vscode-charts-red); } .bar.previous { fill: var(--vscode-charts-blue); }
+.delta.worse { color: var(--vscode-errorForeground); font-weight: 600; }
+.delta.better { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
+.delta.same { color: var(--vscode-descriptionForeground); }
+tr.changed th { border-left: 3px solid var(--vscode-editorWarning-foreground, var(--vscode-charts-orange)); }
+.muted, .meta { color: var(--vscode-descriptionForeground); }
+.key { display: inline-block; width: 0.8em; height: 0.8em; } .key.now { background: var(--vscode-charts-red); }
+.key.before { background: var(--vscode-charts-blue); }
+select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground);
+  border: 1px solid var(--vscode-dropdown-border, transparent); padding: 0.2em; }
+body.vscode-high-contrast .bar, body.vscode-high-contrast-light .bar {
+  stroke: var(--vscode-contrastBorder); stroke-width: 1px; }
+`;
+
+const SCRIPT = `
+const vscode = acquireVsCodeApi();
+const picker = document.getElementById('compare');
+if (picker) picker.addEventListener('change', () => vscode.postMessage({ type: 'compare', runId: picker.value }));
+`;
+
+/** The whole page. Every value from the report is escaped. */
+export function reportPage(report: QualityReport, options: ReportPageOptions): string {
+  const nonce = `'nonce-${options.nonce}'`;
+  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src ${nonce}; script-src ${nonce};`;
+  const meta = [
+    `run <code>${escapeHtml(report.run_id)}</code> · ${escapeHtml(report.status)}`,
+    `started ${escapeHtml(report.started_at)} · ended ${escapeHtml(report.ended_at)}`,
+    report.app_id ? `Spark application <code>${escapeHtml(report.app_id)}</code>` : '',
+    options.diff ? `compared with <code>${escapeHtml(options.diff.previous)}</code>` : '',
+  ]
+    .filter(Boolean)
+    .map((line) => `<div>${line}</div>`)
+    .join('');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Quality report ${escapeHtml(report.run_id)}</title><style nonce="${options.nonce}">${STYLE}</style></head>
+<body><main><h1>Quality report</h1><div class="meta">${meta}</div><p>${comparePicker(report, options)}</p>
+${totalsSection(report, options.diff)}${rulesSection(report, options.diff)}${monthsSection(report, options.diff)}
+</main><script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
+}

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { guarded } from '../common/notify';
+import type { EtlServices } from '../common/services';
+import { clearTask } from './clearTask';
+import { compareWithPrevious } from './compareWithPrevious';
+import { openInSparkHistory } from './openInSparkHistory';
+import { openQualityReport } from './openQualityReport';
+import { rerun } from './rerun';
+import type { RunNode } from './runNode';
+import { RunsTreeProvider } from './runsTree';
+import { showRunLogs } from './showRunLogs';
+import { showTaskLog } from './showTaskLog';
+import type { SparkAppNode } from './sparkAppNode';
+import type { TaskNode } from './taskNode';
+
+/** Commands return their result (tests use it); errors end in one notification. */
+function returning<A extends unknown[], R>(services: EtlServices, fn: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R | undefined> => {
+    let result: R | undefined;
+    await guarded(services, async (...inner: A) => {
+      result = await fn(...inner);
+    })(...args);
+    return result;
+  };
+}
+
+export function registerRuns(context: vscode.ExtensionContext, services: EtlServices): RunsTreeProvider {
+  const tree = new RunsTreeProvider(services);
+  const command = <A extends unknown[], R>(id: string, fn: (...args: A) => Promise<R>) =>
+    vscode.commands.registerCommand(id, returning(services, fn));
+  context.subscriptions.push(
+    vscode.window.registerTreeDataProvider('etl.runs', tree),
+    command('etl.runs.showLogs', (node: RunNode) => showRunLogs(node)),
+    command('etl.runs.openReport', (node?: RunNode) => openQualityReport(tree, node)),
+    command('etl.runs.compare', (node: RunNode) => compareWithPrevious(tree, node)),
+    command('etl.runs.rerun', (node: RunNode) => rerun(node)),
+    command('etl.runs.openInSparkHistory', (node: SparkAppNode | RunNode) => openInSparkHistory(services, node)),
+    command('etl.runs.showTaskLog', (node: TaskNode) => showTaskLog(tree, node)),
+    command('etl.runs.clearTask', (node: TaskNode, confirmed?: boolean) => clearTask(tree, node, confirmed === true)),
+  );
+  return tree;
+}

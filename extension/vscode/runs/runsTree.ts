@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { AirflowClient, airflowUrl } from '../../core/airflow/client';
+import { describeError } from '../../core/errors';
+import type { PipelineRun } from '../../core/runs/join';
+import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
+import { s3Client } from '../../core/s3/client';
+import { PathNode } from '../backup/nodes';
+import type { EtlServices } from '../common/services';
+import { DetailNode } from './detailNode';
+import { RunNode } from './runNode';
+import { SparkAppNode } from './sparkAppNode';
+import { TaskNode } from './taskNode';
+
+/** Airflow is optional: a stopped one must not hold the view for the client's 15 s. */
+const AIRFLOW_TIMEOUT_MS = 3_000;
+
+/** The Runs view: every pipeline run, newest first (extension/core/runs joins the sources). */
+export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly cache = new ReportCache();
+  model: RunsModel = { runs: [], problems: [], airflow: false };
+
+  constructor(private readonly services: EtlServices) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
+    return item;
+  }
+
+  airflow(): AirflowClient {
+    return new AirflowClient(airflowUrl(this.services.project()), AIRFLOW_TIMEOUT_MS);
+  }
+
+  /** The model as last shown, loaded now when the view has not been opened yet. */
+  async runs(): Promise<PipelineRun[]> {
+    if (!this.model.runs.length) await this.load();
+    return this.model.runs;
+  }
+
+  async load(): Promise<RunsModel> {
+    const config = this.services.project();
+    const s3 = s3Client(config, await this.services.credentials());
+    this.model = await loadRuns({ config, s3, airflow: this.airflow(), cache: this.cache });
+    return this.model;
+  }
+
+  async getChildren(item?: vscode.TreeItem): Promise<vscode.TreeItem[]> {
+    if (item instanceof RunNode) return this.partsOf(item.run);
+    if (item instanceof DetailNode) return item.children;
+    if (item || !this.services.hasProject()) return [];
+    try {
+      await this.load();
+    } catch (error) {
+      const node = new vscode.TreeItem(describeError(error).split('\n')[0]);
+      node.tooltip = describeError(error);
+      node.iconPath = new vscode.ThemeIcon('error');
+      node.command = { command: 'etl.refresh', title: 'Retry' };
+      return [node];
+    }
+    await vscode.commands.executeCommand('setContext', 'etl.runs.empty', this.model.runs.length === 0);
+    const problems = this.model.problems.map((p, i) => {
+      const node = new DetailNode(p.split(' → ')[0], '', 'warning', `runs:problem:${i}`);
+      node.tooltip = p;
+      return node;
+    });
+    return [...this.model.runs.map((run) => new RunNode(run)), ...problems];
+  }
+
+  private async partsOf(run: PipelineRun): Promise<vscode.TreeItem[]> {
+    const parts: vscode.TreeItem[] = [];
+    if (run.transform?.app_id) parts.push(new SparkAppNode(run.id, run.transform.app_id));
+    if (run.dagRun) parts.push(await this.tasksOf(run));
+    const files = run.extract?.files ?? [];
+    if (files.length) {
+      const nodes = files.map((f) => new PathNode(run.extract?.run_id ?? run.id, f));
+      parts.push(new DetailNode('Files', `${files.length} extracted`, 'files', `runs:files:${run.id}`, nodes));
+    }
+    const tables = Object.entries(run.transform?.tables ?? {}) as [string, string[]][];
+    if (tables.length) {
+      const nodes = tables.map(
+        ([table, months]) =>
+          new DetailNode(
+            table,
+            months.length ? months.join(', ') : 'whole table',
+            'table',
+            `runs:table:${run.id}:${table}`,
+          ),
+      );
+      parts.push(new DetailNode('Tables written', `${tables.length}`, 'database', `runs:tables:${run.id}`, nodes));
+    }
+    if (run.consumes.length)
+      parts.push(new DetailNode('Read extraction runs', run.consumes.join(', '), 'references', `runs:reads:${run.id}`));
+    if (run.extract?.error)
+      parts.push(new DetailNode('Extraction failed', run.extract.error, 'error', `runs:error:${run.id}`));
+    return parts;
+  }
+
+  private async tasksOf(run: PipelineRun): Promise<vscode.TreeItem> {
+    const dagRun = run.dagRun as NonNullable<PipelineRun['dagRun']>;
+    const id = `runs:tasks:${run.id}`;
+    try {
+      const tasks = await this.airflow().taskInstances(dagRun.dagId, dagRun.dagRunId);
+      const nodes = tasks.map((t) => new TaskNode(dagRun.dagId, dagRun.dagRunId, t));
+      return new DetailNode(
+        `Airflow ${dagRun.dagId}`,
+        `${dagRun.state} · ${tasks.length} tasks`,
+        'server-process',
+        id,
+        nodes,
+      );
+    } catch (error) {
+      return new DetailNode(`Airflow ${dagRun.dagId}`, describeError(error).split('\n')[0], 'warning', id);
+    }
+  }
+}

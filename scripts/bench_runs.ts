@@ -1,0 +1,167 @@
+// Benchmark of the Runs view's first paint (not a test): the core join (extension/core/runs) over N
+// extraction runs in a manifest and N quality reports in a gold bucket, beside the floor measured in
+// the same run: a raw listing of _quality/ plus raw reads of every report and of the manifest file.
+//   npm run -s bench:runs [-- --runs 500 --keep]
+// Needs the stack's MinIO (`etl up`); uses a scratch bucket gold-benchruns-<n> (made once by the admin
+// key, removed at the end unless --keep).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../extension/core/config';
+import { findProjectRoot } from '../extension/core/paths';
+import { loadRuns, ReportCache } from '../extension/core/runs/load';
+import { s3Client } from '../extension/core/s3/client';
+import { listAllKeys } from '../extension/core/s3/listing';
+import { readObject } from '../extension/core/s3/read';
+import { adminClient } from '../extension/core/stack/buckets';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RUNS = arg('runs', 500);
+const ROUNDS = 3;
+const config = loadConfig(findProjectRoot(__dirname));
+const client = s3Client(config);
+const admin = adminClient(config);
+const BUCKET = `${config.buckets.gold}-benchruns-${RUNS}`;
+const RULES = ['missing_required', 'pickup_outside_month', 'zero_duration', 'unknown_zone', 'duplicate'];
+
+const iso = (i: number, minute = 0) =>
+  new Date(Date.UTC(2025, 0, 1) + i * 3_600_000 + minute * 60_000).toISOString().replace('.000', '');
+const month = (i: number) => `2024-${String((i % 12) + 1).padStart(2, '0')}`;
+
+function extraction(i: number) {
+  const file = {
+    kind: 'trips',
+    month: month(i),
+    path: `s3a://rawzone/yellow_tripdata/${month(i)}.parquet`,
+    bucket: 'rawzone',
+    key: `yellow_tripdata/${month(i)}.parquet`,
+    source_url: 'file:///x',
+    size: 500_000,
+    sha256: 'x',
+    extracted_at: iso(i),
+    status: 'uploaded',
+  };
+  return {
+    run_id: `extract-${i}`,
+    step: 'extract',
+    status: 'succeeded',
+    started_at: iso(i),
+    ended_at: iso(i, 1),
+    months: [month(i)],
+    source_template: 'file:///x/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet',
+    zones_source: null,
+    bucket: 'rawzone',
+    minio_endpoint: '',
+    error: null,
+    files: [file],
+  };
+}
+
+function report(i: number) {
+  const byRule = Object.fromEntries(RULES.map((r, k) => [r, (i * 7 + k * 13) % 300]));
+  const rejected = Object.values(byRule).reduce((a, b) => a + b, 0);
+  const counts = { rows_read: 20_000, rows_kept: 20_000 - rejected, rows_rejected: rejected, rejected_by_rule: byRule };
+  return {
+    run_id: `transform-${i}`,
+    status: 'succeeded',
+    app_id: `app-${i}`,
+    manifest_run: `extract-${i}`,
+    extract_runs: [`extract-${i}`],
+    airflow: null,
+    started_at: iso(i, 2),
+    ended_at: iso(i, 5),
+    duration_s: 180,
+    inputs: [],
+    ...counts,
+    months: { [month(i)]: counts },
+  };
+}
+
+async function fill(): Promise<void> {
+  if (!(await admin.bucketExists(BUCKET))) await admin.makeBucket(BUCKET, config.minio.region);
+  const present = new Set((await listAllKeys(client, BUCKET, '_quality/')).map((e) => e.key));
+  const missing = Array.from({ length: RUNS }, (_, i) => i).filter((i) => !present.has(`_quality/transform-${i}.json`));
+  for (let i = 0; i < missing.length; i += 32) {
+    await Promise.all(
+      missing
+        .slice(i, i + 32)
+        .map((n) =>
+          client.putObject(BUCKET, `_quality/transform-${n}.json`, Buffer.from(JSON.stringify(report(n), null, 2))),
+        ),
+    );
+  }
+}
+
+/** The floor: what any view must do at least: list the reports, GET each (16 at a time), read the manifest. */
+async function floor(manifest: string): Promise<number> {
+  const started = performance.now();
+  readFileSync(manifest);
+  const keys = (await listAllKeys(client, BUCKET, '_quality/')).map((e) => e.key);
+  for (let i = 0; i < keys.length; i += 16)
+    await Promise.all(keys.slice(i, i + 16).map((k) => readObject(client, BUCKET, k)));
+  return performance.now() - started;
+}
+
+async function ours(dir: string, cache = new ReportCache()): Promise<{ ms: number; rows: number }> {
+  const started = performance.now();
+  const scratch = { ...config, buckets: { ...config.buckets, gold: BUCKET } };
+  const model = await loadRuns({ config: scratch, s3: client, cache, env: { ETL_BACKUP_DIR: dir } });
+  return { ms: performance.now() - started, rows: model.runs.length };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  await fill();
+  const dir = mkdtempSync(join(tmpdir(), 'etl-bench-runs-'));
+  const manifest = join(dir, 'extracted_paths.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      schema_version: 1,
+      updated_at: iso(RUNS),
+      runs: Array.from({ length: RUNS }, (_, i) => extraction(i)),
+    }),
+  );
+  await floor(manifest); // warm the connection pool and MinIO's caches for both
+  const floors: number[] = [];
+  const cold: number[] = [];
+  let rows = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    floors.push(await floor(manifest));
+    const result = await ours(dir);
+    cold.push(result.ms);
+    rows = result.rows;
+  }
+  const cache = new ReportCache();
+  await ours(dir, cache);
+  const warm = median(await Promise.all([0, 1, 2].map(async () => (await ours(dir, cache)).ms)));
+  if (rows !== RUNS) throw new Error(`expected ${RUNS} joined rows, got ${rows}`);
+  const f = median(floors);
+  const c = median(cold);
+  process.stdout.write(
+    `Runs view first paint, ${RUNS} extraction runs + ${RUNS} quality reports (median of ${ROUNDS})\n`,
+  );
+  process.stdout.write(`  floor: list _quality/ + GET every report + read manifest  ${f.toFixed(1)} ms\n`);
+  process.stdout.write(
+    `  loadRuns (list, GET, parse, join, sort), cold cache        ${c.toFixed(1)} ms   ratio ${(c / f).toFixed(2)}x\n`,
+  );
+  process.stdout.write(
+    `  loadRuns on refresh (reports cached by size+date)          ${warm.toFixed(1)} ms` +
+      `   ratio ${(warm / f).toFixed(2)}x\n`,
+  );
+  if (!process.argv.includes('--keep')) {
+    const keys = (await listAllKeys(client, BUCKET, '')).map((e) => e.key);
+    for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(BUCKET, keys.slice(i, i + 1000));
+    await admin.removeBucket(BUCKET);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench_runs: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
