@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../extension/core/config';
+import { DEFAULT_PATHS } from '../extension/core/contract';
 import { findProjectRoot } from '../extension/core/paths';
 import { loadRuns, ReportCache } from '../extension/core/runs/load';
 import { s3Client } from '../extension/core/s3/client';
@@ -118,7 +119,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   await fill();
   const dir = mkdtempSync(join(tmpdir(), 'etl-bench-runs-'));
-  const manifest = join(dir, 'extracted_paths.json');
+  const manifest = join(dir, DEFAULT_PATHS.manifestFile);
   writeFileSync(
     manifest,
     JSON.stringify({
