@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { listAllKeys } from '../../core/s3/listing';
 import { s3aPath } from '../../core/s3/paths';
+import { requireTrust } from '../common/services';
 import type { BucketsTreeProvider } from './bucketsTree';
 import type { ObjectNode, PrefixNode } from './nodes';
 
-/** Deletes an object or a whole prefix after a modal confirmation naming what goes. */
+/** Deletes an object or a whole prefix after a modal confirmation naming what goes (trusted workspaces only). */
 export async function deleteCommand(tree: BucketsTreeProvider, node: ObjectNode | PrefixNode): Promise<number> {
+  // The menu hides Delete in an untrusted workspace; this also stops a call from a keybinding or another extension.
+  if (!requireTrust('Delete')) return 0;
   const { client } = await tree.client();
   const keys = node.kind === 'object' ? [node.key] : (await listAllKeys(client, node.bucket, node.prefix)).map((e) => e.key);
   const what = s3aPath({ bucket: node.bucket, key: node.kind === 'object' ? node.key : node.prefix });
