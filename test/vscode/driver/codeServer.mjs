@@ -10,7 +10,17 @@ import { chromium } from 'playwright-core';
 export const CODE_SERVER_VERSION = '4.100.3';
 const cacheDir = () => process.env.ETL_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'etl-spark');
 export const codeServerEntry = () => join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'package', 'out', 'node', 'entry.js');
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+// --disable-popup-blocking: the extension's Open UI commands open pages without a click in the page.
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-popup-blocking',
+];
 
 export function freePort() {
   return new Promise((resolve, reject) => {

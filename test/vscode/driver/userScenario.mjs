@@ -1,6 +1,6 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed:
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
-// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview.
+// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview, Delete… with its confirmation.
 import { join } from 'node:path';
 
 const T = 180_000;
@@ -23,6 +23,11 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.keyboard.press('Enter');
   };
   const notification = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
+  /** Right-clicks `target` and picks `title` from its context menu. */
+  const menuItem = async (title, target) => {
+    await target.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: title }).first().click();
+  };
   const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
   const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
   const stackRow = (text) => pane('Stack').locator('.monaco-list-row', { hasText: text }).first();
@@ -126,6 +131,19 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
     await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
     await screenshot('etl-logs');
+  });
+
+  await step('Delete… from an object\'s context menu asks, then removes the object', async () => {
+    const name = 'yellow_tripdata_2024-01.parquet';
+    const object = pane('Buckets').locator('.monaco-list-row', { hasText: name }).first();
+    await menuItem('Delete…', object);
+    const dialog = page.locator('.monaco-dialog-box');
+    const question = `Delete 1 object(s) at s3a://rawzone/yellow_tripdata/year=2024/month=01/${name}?`;
+    await dialog.locator('.dialog-message-text', { hasText: question }).waitFor({ timeout: T });
+    await screenshot('delete-confirmation');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await object.waitFor({ state: 'detached', timeout: T });
+    await screenshot('deleted');
   });
   return steps;
 }

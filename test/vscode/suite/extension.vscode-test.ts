@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { listAllKeys } from '../../../extension/core/s3/listing';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
-import { BucketNode, PrefixNode, type BucketItem, type S3ErrorNode } from '../../../extension/vscode/buckets/nodes';
-import type { RunNode } from '../../../extension/vscode/backup/nodes';
+import { BucketNode, PrefixNode, type BucketItem, type ObjectNode, type S3ErrorNode } from '../../../extension/vscode/buckets/nodes';
+import type { PathNode, RunNode } from '../../../extension/vscode/backup/nodes';
 import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 
 // Classes of the suite's bundle are not the extension's: compare by kind/contextValue, never instanceof.
@@ -146,6 +147,99 @@ describe('ETL Spark extension in a real VS Code', () => {
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array([1]))));
   });
 
+  it('Buckets: Preview, Copy s3a:// Path and Download… of an object, a prefix and a bucket', async () => {
+    const monthPrefix = new PrefixNode('rawzone', 'yellow_tripdata/year=2024/month=01/');
+    const object = (await api.buckets.getChildren(monthPrefix)).find((n): n is ObjectNode => n.kind === 'object');
+    assert.ok(object, 'an object under the month prefix');
+    const editor = (await vscode.commands.executeCommand('etl.buckets.preview', object)) as vscode.TextEditor | undefined;
+    assert.match(editor?.document.getText() ?? '', /^# Parquet: 20000 rows/);
+    for (const [node, path] of [
+      [object, `s3a://rawzone/${object.key}`],
+      [monthPrefix, 's3a://rawzone/yellow_tripdata/year=2024/month=01/'],
+      [new BucketNode('gold'), 's3a://gold/'],
+    ] as const) {
+      assert.equal(await vscode.commands.executeCommand('etl.buckets.copyPath', node), path);
+      assert.equal(await vscode.env.clipboard.readText(), path);
+    }
+    const { client } = await api.buckets.client();
+    const stat = await client.statObject('rawzone', object.key);
+    const target = mkdtempSync(join(tmpdir(), 'etl-download-'));
+    const one = (await vscode.commands.executeCommand('etl.buckets.download', object, target)) as string[];
+    assert.deepEqual(one, [join(target, basename(object.key))]);
+    assert.equal(statSync(one[0]).size, stat.size);
+    // A prefix keeps its layout below the prefix; every object under it arrives with its size.
+    const all = (await vscode.commands.executeCommand('etl.buckets.download', new PrefixNode('rawzone', 'yellow_tripdata/'), target)) as string[];
+    assert.ok(all.includes(join(target, 'year=2024', 'month=01', basename(object.key))), all.join(', '));
+    for (const file of all) assert.ok(statSync(file).size > 0, file);
+  });
+
+  it('Backup paths: Reveal and Preview opens the object of a manifest path', async () => {
+    const runs = (await api.backup.getChildren()).filter((n): n is RunNode => (n as RunNode).kind === 'run');
+    assert.ok(runs.length > 0, 'a run is listed');
+    const paths = (await api.backup.getChildren(runs[0])).filter((n): n is PathNode => (n as PathNode).kind === 'path');
+    const trips = paths.find((p) => p.file.key.endsWith('.parquet'));
+    assert.ok(trips, `a trip file among ${paths.map((p) => p.file.key).join(', ')}`);
+    const editor = (await vscode.commands.executeCommand('etl.backup.reveal', trips)) as vscode.TextEditor | undefined;
+    assert.equal(editor?.document.uri.scheme, 'etl-s3');
+    assert.equal(editor?.document.uri.path, `/${trips.file.bucket}/${trips.file.key}`);
+    assert.match(editor?.document.getText() ?? '', /^# Parquet: \d+ rows/);
+  });
+
+  it('Stack rows: inline Stop, then Start, of one service', async () => {
+    const row = async () => serviceNode(await api.stack.getChildren(), 'spark-worker-2');
+    await vscode.commands.executeCommand('etl.stack.stopService', await row());
+    assert.equal((await row())?.service.state, 'stopped');
+    assert.equal((await row())?.contextValue, 'etl.service.stopped');
+    api.services.lastError = undefined;
+    await vscode.commands.executeCommand('etl.stack.startService', await row());
+    assert.equal(api.services.lastError, undefined);
+    assert.equal((await row())?.service.state, 'running');
+    assert.match(String((await row())?.description), /^running · pid \d+/);
+  });
+
+  it('Refresh and Show Stack Status re-read the views', async () => {
+    const refreshes = async (run: () => Thenable<unknown>) => {
+      let changed = false;
+      const sub = api.stack.onDidChangeTreeData(() => (changed = true));
+      try {
+        await run();
+        return await until(() => changed);
+      } finally {
+        sub.dispose();
+      }
+    };
+    assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.refresh')), 'Refresh');
+    assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.showStatus')), 'Show Stack Status');
+  });
+
+  it('Open UI: a row, MinIO Console, Spark UI and Airflow open their page in the browser; Kibana is compose-only', async () => {
+    const opened = process.env.ETL_VSCODE_OPENED;
+    assert.ok(opened, 'the driver records the pages the browser opens (ETL_VSCODE_OPENED)');
+    const env = process.env;
+    const seen = () => (existsSync(opened) ? readFileSync(opened, 'utf8') : '');
+    const opens = async (run: () => Thenable<unknown>, port: string | undefined) => {
+      assert.ok(port, 'the port is set in the environment');
+      api.services.lastError = undefined;
+      await run();
+      assert.equal(api.services.lastError, undefined);
+      // code-server opens localhost ports directly or through its /proxy/<port>/ path.
+      assert.ok(await until(() => new RegExp(`(:|/proxy/)${port}\\b`).test(seen()), 30_000), `port ${port}: opened ${seen()}`);
+    };
+    const worker = serviceNode(await api.stack.getChildren(), 'spark-worker-1');
+    await opens(() => vscode.commands.executeCommand('etl.stack.openUi', worker), env.SPARK_WORKER_1_UI_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.openMinioConsole'), env.MINIO_CONSOLE_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.openSparkUi'), env.SPARK_MASTER_UI_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.openAirflow'), env.AIRFLOW_PORT);
+    // Kibana runs with the compose stack only: a warning that offers the setting, nothing opens.
+    const before = readFileSync(opened, 'utf8');
+    const kibana = Promise.resolve(vscode.commands.executeCommand('etl.openKibana'));
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await kibana;
+    assert.equal(api.services.lastError, undefined);
+    assert.equal(readFileSync(opened, 'utf8'), before);
+  });
+
   it('ETL Logs streams new lines of ETL_logs/*.log with step and level', async () => {
     await vscode.commands.executeCommand('etl.showLogs');
     const before = api.logs.lines;
@@ -163,6 +257,23 @@ describe('ETL Spark extension in a real VS Code', () => {
     api.services.lastError = undefined;
     assert.equal(await vscode.commands.executeCommand('etl.transform', { run: 'no-such-run-h3' }), false);
     assert.match(api.services.lastError ?? '', /etl transform: error: run 'no-such-run-h3' is not in the manifest/);
+  });
+
+  it('Run Pipeline: with the stack up, extracts the month, then transforms that run into gold', async function () {
+    // Extract, then spark-submit on the two workers: minutes on a loaded 2-core machine.
+    this.timeout(900_000);
+    const runIds = async () =>
+      (await api.backup.getChildren()).filter((n): n is RunNode => (n as RunNode).kind === 'run').map((n) => n.run.runId);
+    const before = new Set(await runIds());
+    const started = Date.now();
+    api.services.lastError = undefined;
+    const finished = await vscode.commands.executeCommand('etl.runPipeline', '2024-01');
+    assert.equal(finished, true, `Run Pipeline failed: ${api.services.lastError}`);
+    assert.equal((await runIds()).filter((id) => !before.has(id)).length, 1, 'one new extraction run');
+    // The transform committed a new version of the fact table's Delta log.
+    const { client } = await api.buckets.client();
+    const log = await listAllKeys(client, 'gold', 'fact_trips/_delta_log/');
+    assert.ok(log.some((e) => e.key.endsWith('.json') && e.lastModified.getTime() >= started - 5_000), 'a new fact_trips commit');
   });
 
   it('Trigger DAG: etl_pipeline runs in the real Airflow and the command follows its tasks to the end', async function () {
@@ -231,8 +342,9 @@ describe('ETL Spark extension in a real VS Code', () => {
   it('failure: MinIO not answering while the stack says it runs shows an error node with Retry and the endpoint', async () => {
     const port = process.env.MINIO_API_PORT;
     process.env.MINIO_API_PORT = '1';
+    let roots: BucketItem[];
     try {
-      const roots = await api.buckets.getChildren();
+      roots = await api.buckets.getChildren();
       assert.equal(roots.length, 1);
       assert.equal((roots[0] as S3ErrorNode).kind, 'error');
       assert.match(labels(roots)[0], /^cannot reach MinIO at http:\/\/127\.0\.0\.1:1 /);
@@ -242,6 +354,16 @@ describe('ETL Spark extension in a real VS Code', () => {
       if (port === undefined) delete process.env.MINIO_API_PORT;
       else process.env.MINIO_API_PORT = port;
     }
+    // Retry on the error row lists again: MinIO answers on its port now.
+    let changed = false;
+    const sub = api.buckets.onDidChangeTreeData(() => (changed = true));
+    try {
+      await vscode.commands.executeCommand('etl.buckets.retry', roots[0]);
+      assert.ok(await until(() => changed), 'Retry refreshed the Buckets view');
+    } finally {
+      sub.dispose();
+    }
+    assert.deepEqual(labels(await api.buckets.getChildren()), ['rawzone', 'gold']);
   });
 
   it('failure: Elasticsearch down falls back to the files with a warning', async () => {
