@@ -35,7 +35,10 @@ export function registerExtractCommand(program: Command): void {
     .addOption(modeOption())
     .action(async (options: ExtractOptions) => {
       const config = openProject();
-      const request = { ...requestFrom(options), mode: await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config) };
+      const request = {
+        ...requestFrom(options),
+        mode: await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config),
+      };
       const progress = new ExtractProgress();
       const controller = new AbortController();
       const onSigint = () => controller.abort();
@@ -43,11 +46,16 @@ export function registerExtractCommand(program: Command): void {
       try {
         const result = await runExtract(config, request, (event) => {
           progress.apply(event);
-          if (event.event === 'file_done') process.stderr.write(`  ${event.status} ${event.path} (${formatBytes(event.size)})\n`);
-          else if (event.event === 'retry') process.stderr.write(`  retry ${event.month ?? 'zones'} attempt ${event.attempt}: ${event.error}\n`);
-          else if (event.event === 'bytes' || event.event === 'run_start') process.stderr.write(`  ${progress.describe()}\n`);
+          if (event.event === 'file_done')
+            process.stderr.write(`  ${event.status} ${event.path} (${formatBytes(event.size)})\n`);
+          else if (event.event === 'retry')
+            process.stderr.write(`  retry ${event.month ?? 'zones'} attempt ${event.attempt}: ${event.error}\n`);
+          else if (event.event === 'bytes' || event.event === 'run_start')
+            process.stderr.write(`  ${progress.describe()}\n`);
         }, controller.signal);
-        process.stdout.write(`run ${result.runId}: ${result.files} file(s), ${formatBytes(result.bytes)}; manifest ${result.manifest}\n`);
+        process.stdout.write(
+          `run ${result.runId}: ${result.files} file(s), ${formatBytes(result.bytes)}; manifest ${result.manifest}\n`,
+        );
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -8,7 +8,12 @@ export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
     .description('install every pinned runtime into the cache (idempotent)')
-    .addOption(new Option('--only <components>', `comma-separated subset of: ${SETUP_COMPONENTS.map((c) => c.name).join(', ')}`).argParser(commaList))
+    .addOption(
+      new Option(
+        '--only <components>',
+        `comma-separated subset of: ${SETUP_COMPONENTS.map((c) => c.name).join(', ')}`,
+      ).argParser(commaList),
+    )
     .action(async (options: { only?: string[] }) => {
       selectComponents(options.only); // a usage error before anything is printed
       const config = openProject();

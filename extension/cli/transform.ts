@@ -31,8 +31,10 @@ export function registerTransformCommand(program: Command): void {
       try {
         const report = await runTransform(config, { run: options.run, runId: options.runId, mode }, {
           onEvent: (event) => {
-            if (event.event === 'run_start') process.stderr.write(`  application ${event.app_id} on ${event.master} (UI ${event.ui_url ?? '?'})\n`);
-            else if (event.event === 'phase') process.stderr.write(`  ${event.phase}${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
+            if (event.event === 'run_start')
+              process.stderr.write(`  application ${event.app_id} on ${event.master} (UI ${event.ui_url ?? '?'})\n`);
+            else if (event.event === 'phase')
+              process.stderr.write(`  ${event.phase}${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
             else if (event.event === 'table_written') process.stderr.write(`  committed ${event.path}\n`);
           },
           onProgress: (_progress, text) => process.stderr.write(`  ${text}\n`),

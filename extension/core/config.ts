@@ -96,7 +96,8 @@ const OVERRIDE_PREFIXES = ['ETL_', 'MINIO_', 'SPARK_', 'ES_'];
 function readEnvFiles(root: string, env: NodeJS.ProcessEnv): { values: RawEnv; overrides: Record<string, string> } {
   const envFile = env.ETL_ENV_FILE || join(root, '.env');
   if (!env.ETL_ENV_FILE) ensureEnvFile(root);
-  if (!existsSync(envFile)) throw new EtlError(`ETL_ENV_FILE names ${envFile}, which does not exist`, 'point it at a copy of .env.example');
+  if (!existsSync(envFile))
+    throw new EtlError(`ETL_ENV_FILE names ${envFile}, which does not exist`, 'point it at a copy of .env.example');
   const defaults = parse(readFileSync(join(root, '.env.example')));
   const local = parse(readFileSync(envFile));
   const merged: RawEnv = { ...defaults, ...local };
@@ -146,7 +147,10 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
   };
   assertDistinctPorts(config);
   if (config.minio.accessKey === config.minio.rootUser) {
-    throw new EtlError('MINIO_ACCESS_KEY in .env is the same as MINIO_ROOT_USER', 'give the ETL its own key: MinIO keeps the root user apart');
+    throw new EtlError(
+      'MINIO_ACCESS_KEY in .env is the same as MINIO_ROOT_USER',
+      'give the ETL its own key: MinIO keeps the root user apart',
+    );
   }
   return config;
 }
@@ -185,7 +189,10 @@ class EnvReader {
   secret(key: string, minLength: number): string {
     const value = this.text(key);
     if (value.length < minLength) {
-      throw new EtlError(`${key} in .env is shorter than ${minLength} characters`, 'MinIO refuses shorter secrets; choose a longer one');
+      throw new EtlError(
+        `${key} in .env is shorter than ${minLength} characters`,
+        'MinIO refuses shorter secrets; choose a longer one',
+      );
     }
     return value;
   }
@@ -196,20 +203,28 @@ class EnvReader {
 
   positiveInt(key: string): number {
     const raw = this.text(key);
-    if (!/^[1-9]\d*$/.test(raw)) throw new EtlError(`${key}=${raw} in .env is not a positive whole number`, `for example ${key}=1`);
+    if (!/^[1-9]\d*$/.test(raw))
+      throw new EtlError(`${key}=${raw} in .env is not a positive whole number`, `for example ${key}=1`);
     return Number(raw);
   }
 
   memory(key: string): string {
     const raw = this.text(key);
-    if (!/^[1-9]\d*[mg]$/i.test(raw)) throw new EtlError(`${key}=${raw} in .env is not a memory size`, `use a number with m or g, for example ${key}=2g`);
+    if (!/^[1-9]\d*[mg]$/i.test(raw))
+      throw new EtlError(
+        `${key}=${raw} in .env is not a memory size`,
+        `use a number with m or g, for example ${key}=2g`,
+      );
     return raw.toLowerCase();
   }
 
   bucket(key: string): string {
     const raw = this.text(key);
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw)) {
-      throw new EtlError(`${key}=${raw} in .env is not a valid S3 bucket name`, 'use 3-63 lowercase letters, digits, dots or hyphens');
+      throw new EtlError(
+        `${key}=${raw} in .env is not a valid S3 bucket name`,
+        'use 3-63 lowercase letters, digits, dots or hyphens',
+      );
     }
     return raw;
   }
@@ -218,7 +233,8 @@ class EnvReader {
   choice<T extends string>(key: string, choices: readonly T[], fallback: T): T {
     const raw = (this.values[key] ?? '').trim();
     if (!raw) return fallback;
-    if (!(choices as readonly string[]).includes(raw)) throw new EtlError(`${key}=${raw} in .env is not one of ${choices.join(', ')}`, `for example ${key}=${fallback}`);
+    if (!(choices as readonly string[]).includes(raw))
+      throw new EtlError(`${key}=${raw} in .env is not one of ${choices.join(', ')}`, `for example ${key}=${fallback}`);
     return raw as T;
   }
 
@@ -226,7 +242,10 @@ class EnvReader {
     const names = (this.values[key] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     for (const name of names) {
       if (!(OPTIONAL_SERVICES as readonly string[]).includes(name)) {
-        throw new EtlError(`${key} in .env names an unknown service "${name}"`, `known: ${OPTIONAL_SERVICES.join(', ')}`);
+        throw new EtlError(
+          `${key} in .env names an unknown service "${name}"`,
+          `known: ${OPTIONAL_SERVICES.join(', ')}`,
+        );
       }
     }
     return names as OptionalService[];

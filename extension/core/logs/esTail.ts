@@ -30,9 +30,18 @@ class SeenIds {
 function filterClauses(filter: LogFilter = {}): object[] {
   const clauses: object[] = [];
   // match, not term: dynamic mappings make these text+keyword, match works on both.
-  if (filter.runId) clauses.push({ bool: { should: [{ match_phrase: { 'etl.run_id': filter.runId } }, { match_phrase: { 'labels.run_id': filter.runId } }], minimum_should_match: 1 } });
+  if (filter.runId)
+    clauses.push({
+      bool: {
+        should: [{ match_phrase: { 'etl.run_id': filter.runId } }, { match_phrase: { 'labels.run_id': filter.runId } }],
+        minimum_should_match: 1,
+      },
+    });
   if (filter.step) clauses.push({ match_phrase: { 'etl.step': filter.step } });
-  if (filter.levels?.length) clauses.push({ bool: { should: filter.levels.map((level) => ({ match: { 'log.level': level } })), minimum_should_match: 1 } });
+  if (filter.levels?.length)
+    clauses.push({
+      bool: { should: filter.levels.map((level) => ({ match: { 'log.level': level } })), minimum_should_match: 1 },
+    });
   return clauses;
 }
 
@@ -90,7 +99,14 @@ export class EsLogTail implements LogSource {
         ignore_unavailable: true,
         allow_no_indices: true,
         size: this.options.pageSize ?? 500,
-        query: { bool: { filter: [{ range: { '@timestamp': { gte: new Date(fromMs).toISOString() } } }, ...filterClauses(this.options.filter)] } },
+        query: {
+          bool: {
+            filter: [
+              { range: { '@timestamp': { gte: new Date(fromMs).toISOString() } } },
+              ...filterClauses(this.options.filter),
+            ],
+          },
+        },
         sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { _doc: 'asc' }] as never,
         ...(searchAfter ? { search_after: searchAfter as never } : {}),
       });

@@ -6,10 +6,17 @@ export function explainS3Error(error: unknown, endpoint: string): EtlError {
   const e = error as { code?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? '';
   if (['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND'].includes(code)) {
-    return new EtlError(`cannot reach MinIO at ${endpoint} (${code})`, 'start the stack (ETL: Start Stack / `etl up`) or fix MINIO_API_PORT in .env');
+    return new EtlError(
+      `cannot reach MinIO at ${endpoint} (${code})`,
+      'start the stack (ETL: Start Stack / `etl up`) or fix MINIO_API_PORT in .env',
+    );
   }
   if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'].includes(code)) {
-    return new EtlError(`MinIO at ${endpoint} refused the credentials (${code})`, 'set the right access key and secret (ETL: Set Credentials, or MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env; `etl up` creates that user)');
+    return new EtlError(
+      `MinIO at ${endpoint} refused the credentials (${code})`,
+      'set the right access key and secret (ETL: Set Credentials, or MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env; ' +
+        '`etl up` creates that user)',
+    );
   }
   return new EtlError(`MinIO at ${endpoint}: ${e.message ?? String(error)}`);
 }

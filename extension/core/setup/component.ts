@@ -20,7 +20,8 @@ export interface SetupComponent {
   install(ctx: SetupContext): Promise<void>;
 }
 
-const stampFile = (ctx: SetupContext, component: SetupComponent) => join(ctx.cache, 'stamps', `${component.name}.stamp`);
+const stampFile = (ctx: SetupContext, component: SetupComponent) =>
+  join(ctx.cache, 'stamps', `${component.name}.stamp`);
 
 export function isInstalled(ctx: SetupContext, component: SetupComponent): boolean {
   const file = stampFile(ctx, component);

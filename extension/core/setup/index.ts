@@ -10,7 +10,15 @@ import { pythonVenv } from './pythonVenv';
 import { sparkJars } from './sparkJars';
 import { vscodeTools } from './vscodeTools';
 
-export const SETUP_COMPONENTS: SetupComponent[] = [pythonVenv, sparkJars, minioServer, minioClient, elasticsearch, airflow, vscodeTools];
+export const SETUP_COMPONENTS: SetupComponent[] = [
+  pythonVenv,
+  sparkJars,
+  minioServer,
+  minioClient,
+  elasticsearch,
+  airflow,
+  vscodeTools,
+];
 
 export interface SetupResult {
   name: string;
@@ -22,12 +30,18 @@ export function selectComponents(only?: string[]): SetupComponent[] {
   if (!only?.length) return SETUP_COMPONENTS;
   const known = SETUP_COMPONENTS.map((c) => c.name);
   const unknown = only.filter((name) => !known.includes(name));
-  if (unknown.length) throw new UsageError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
   return SETUP_COMPONENTS.filter((c) => only.includes(c.name));
 }
 
 /** Installs every selected runtime that is missing, skipping what is already there. */
-export async function runSetup(root: string, cache: string, reporter: Reporter, only?: string[]): Promise<SetupResult[]> {
+export async function runSetup(
+  root: string,
+  cache: string,
+  reporter: Reporter,
+  only?: string[],
+): Promise<SetupResult[]> {
   mkdirSync(join(cache, 'stamps'), { recursive: true });
   const ctx: SetupContext = { root, cache, reporter };
   const results: SetupResult[] = [];

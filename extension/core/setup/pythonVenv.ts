@@ -9,9 +9,20 @@ export const pythonVenv: SetupComponent = {
   name: 'python',
   describe: 'Python venv with requirements.txt (PySpark, ecs-logging, minio, pytest)',
   stamp: (ctx) => venvDir(ctx.root, ctx.cache),
-  artifacts: (ctx) => [venvPython(venvDir(ctx.root, ctx.cache)), join(sparkHome(venvDir(ctx.root, ctx.cache)), 'bin', 'spark-submit')],
+  artifacts: (ctx) => [
+    venvPython(venvDir(ctx.root, ctx.cache)),
+    join(sparkHome(venvDir(ctx.root, ctx.cache)), 'bin', 'spark-submit'),
+  ],
   async install(ctx: SetupContext) {
-    await runTool(systemPython(), ['-c', 'import sys; assert sys.version_info >= (3, 11), sys.version'], { purpose: 'checking the Python version (3.11+ is required: the pinned numpy and pyarrow need it)' });
-    await freshVenv(venvDir(ctx.root, ctx.cache), ['-r', join(ctx.root, REQUIREMENT_FILES[1])], 'Python', ctx.reporter, ctx.root);
+    await runTool(systemPython(), ['-c', 'import sys; assert sys.version_info >= (3, 11), sys.version'], {
+      purpose: 'checking the Python version (3.11+ is required: the pinned numpy and pyarrow need it)',
+    });
+    await freshVenv(
+      venvDir(ctx.root, ctx.cache),
+      ['-r', join(ctx.root, REQUIREMENT_FILES[1])],
+      'Python',
+      ctx.reporter,
+      ctx.root,
+    );
   },
 };

@@ -5,7 +5,14 @@ import { locateRuntimes, requireRuntime } from '../runtimes';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
 
-export const SERVICE_NAMES = ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'elasticsearch', 'airflow'] as const;
+export const SERVICE_NAMES = [
+  'minio',
+  'spark-master',
+  'spark-worker-1',
+  'spark-worker-2',
+  'elasticsearch',
+  'airflow',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A service of the native stack: how to start it, which ports it takes, how to tell it is healthy. */
@@ -102,7 +109,10 @@ function sparkMaster(config: EtlConfig): NativeService {
     name: 'spark-master',
     title: 'Spark master',
     url: `http://${host}:${spark.masterUiPort}`,
-    ports: [{ port: spark.masterPort, setting: 'SPARK_MASTER_PORT' }, { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' }],
+    ports: [
+      { port: spark.masterPort, setting: 'SPARK_MASTER_PORT' },
+      { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' },
+    ],
     startTimeoutSeconds: 90,
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
@@ -110,7 +120,15 @@ function sparkMaster(config: EtlConfig): NativeService {
       return {
         service: 'spark-master',
         file: sparkClass,
-        args: ['org.apache.spark.deploy.master.Master', '--host', host, '--port', String(spark.masterPort), '--webui-port', String(spark.masterUiPort)],
+        args: [
+          'org.apache.spark.deploy.master.Master',
+          '--host',
+          host,
+          '--port',
+          String(spark.masterPort),
+          '--webui-port',
+          String(spark.masterUiPort),
+        ],
         env: sparkEnv(config, runtimes.sparkHome, runtimes.python),
         cwd: config.paths.state,
         logFile: logFile(config, 'spark-master'),
@@ -140,11 +158,16 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
         file: sparkClass,
         args: [
           'org.apache.spark.deploy.worker.Worker',
-          '--host', host,
-          '--webui-port', String(uiPort),
-          '--cores', String(spark.workerCores),
-          '--memory', spark.workerMemory,
-          '--work-dir', workDir,
+          '--host',
+          host,
+          '--webui-port',
+          String(uiPort),
+          '--cores',
+          String(spark.workerCores),
+          '--memory',
+          spark.workerMemory,
+          '--work-dir',
+          workDir,
           `spark://${host}:${spark.masterPort}`,
         ],
         env: sparkEnv(config, runtimes.sparkHome, runtimes.python),
@@ -154,7 +177,9 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
     },
     // Healthy means registered with the master and ALIVE there, not merely running.
     healthy: async () =>
-      ((await sparkMasterJson(config))?.workers ?? []).some((w) => w.state === 'ALIVE' && w.webuiaddress.endsWith(`:${uiPort}`)),
+      ((await sparkMasterJson(config))?.workers ?? []).some(
+        (w) => w.state === 'ALIVE' && w.webuiaddress.endsWith(`:${uiPort}`),
+      ),
   };
 }
 
@@ -165,7 +190,16 @@ function asUnprivilegedWhenRoot(file: string, args: string[]): { file: string; a
   return {
     file: 'setpriv',
     // no_setuid_fixup keeps the capabilities for access(2) checks, which Java makes before opening jars.
-    args: ['--reuid=65534', '--regid=65534', '--clear-groups', '--securebits=+no_setuid_fixup', `--inh-caps=${caps}`, `--ambient-caps=${caps}`, file, ...args],
+    args: [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      '--securebits=+no_setuid_fixup',
+      `--inh-caps=${caps}`,
+      `--ambient-caps=${caps}`,
+      file,
+      ...args,
+    ],
   };
 }
 
