@@ -15,8 +15,16 @@ export class RunNode extends vscode.TreeItem {
     super(run.runId, vscode.TreeItemCollapsibleState.Collapsed);
     const [icon, color] = STATUS_ICONS[run.status];
     this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    this.description = `${run.status} · ${run.startedAt.replace('T', ' ').replace('Z', '')} · ${run.fileCount} file(s) · ${formatBytes(run.bytes)}`;
-    this.tooltip = [`${run.runId}: ${run.status}`, `months ${run.months.join(', ')}`, `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`, run.error ? `error: ${run.error}` : ''].filter(Boolean).join('\n');
+    this.description = `${run.status} · ${run.startedAt.replace('T', ' ').replace('Z', '')} · ${run.fileCount} ` +
+      `file(s) · ${formatBytes(run.bytes)}`;
+    this.tooltip = [
+      `${run.runId}: ${run.status}`,
+      `months ${run.months.join(', ')}`,
+      `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`,
+      run.error ? `error: ${run.error}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
     this.contextValue = 'etl.backup.run';
     this.id = `run:${run.runId}`;
   }

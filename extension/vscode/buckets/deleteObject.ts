@@ -10,9 +10,14 @@ export async function deleteCommand(tree: BucketsTreeProvider, node: ObjectNode 
   // The menu hides Delete in an untrusted workspace; this also stops a call from a keybinding or another extension.
   if (!requireTrust('Delete')) return 0;
   const { client } = await tree.client();
-  const keys = node.kind === 'object' ? [node.key] : (await listAllKeys(client, node.bucket, node.prefix)).map((e) => e.key);
+  const keys =
+    node.kind === 'object' ? [node.key] : (await listAllKeys(client, node.bucket, node.prefix)).map((e) => e.key);
   const what = s3aPath({ bucket: node.bucket, key: node.kind === 'object' ? node.key : node.prefix });
-  const answer = await vscode.window.showWarningMessage(`Delete ${keys.length} object(s) at ${what}? This cannot be undone.`, { modal: true }, 'Delete');
+  const answer = await vscode.window.showWarningMessage(
+    `Delete ${keys.length} object(s) at ${what}? This cannot be undone.`,
+    { modal: true },
+    'Delete',
+  );
   if (answer !== 'Delete') return 0;
   for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(node.bucket, keys.slice(i, i + 1000));
   tree.refresh();

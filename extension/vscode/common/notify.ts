@@ -10,7 +10,10 @@ export function reportError(services: EtlServices, error: unknown, prefix = 'ETL
   void vscode.window.showErrorMessage(`${prefix}: ${text.replace(/\n\s*→ /, ' — ')}`);
 }
 
-export function guarded<A extends unknown[]>(services: EtlServices, run: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[]>(
+  services: EtlServices,
+  run: (...args: A) => Promise<unknown>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await run(...args);
