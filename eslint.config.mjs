@@ -22,7 +22,10 @@ export default tseslint.config(
     rules: {
       'max-len': ['error', MAX_LEN],
       // `_name` marks a parameter a signature needs but the body does not use.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -34,8 +37,9 @@ export default tseslint.config(
           paths: [
             {
               name: 'vscode',
-              message: 'extension/core and extension/cli run in the etl CLI, where no VS Code exists: '
-                + 'keep VS Code code in extension/vscode/.',
+              message:
+                'extension/core and extension/cli run in the etl CLI, where no VS Code exists: ' +
+                'keep VS Code code in extension/vscode/.',
             },
           ],
         },

@@ -9,7 +9,16 @@
 // Needs: `node dist/cli.js setup --only vscode-tools` and, natively, a running stack with Elasticsearch and Airflow
 // (`etl up --with elasticsearch,airflow`); in compose mode a Docker engine and no native stack on the same ports.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -24,7 +33,12 @@ const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
 const modeArg = process.argv.indexOf('--mode');
 const mode = modeArg > 0 ? process.argv[modeArg + 1] : 'native';
 if (!['native', 'compose'].includes(mode)) throw new Error(`--mode ${mode}: use native or compose`);
-const only = process.argv.includes('--suite-only') || mode === 'compose' ? 'suite' : process.argv.includes('--user-only') ? 'user' : 'all';
+const only =
+  process.argv.includes('--suite-only') || mode === 'compose'
+    ? 'suite'
+    : process.argv.includes('--user-only')
+      ? 'user'
+      : 'all';
 const settings = { 'etl.stack.mode': mode };
 // The untrusted-workspace suite (native, after the trusted one; `--untrusted-only` alone): workspace trust on, the
 // folder never trusted, no startup prompt, so the window opens in Restricted Mode as for a user who chose so.
@@ -81,8 +95,18 @@ async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = se
   const userData = join(tmp, `${suite}-user`);
   driver.prepareUserData(userData, userSettings);
   // The untrusted window sees the manifest and logs the trusted suite left (the same per-run folders).
-  const env = { ...runEnv(join(tmp, suite === 'untrusted' ? 'native' : suite)), ETL_VSCODE_RESULTS: results, ETL_VSCODE_SUITE: suite, ETL_VSCODE_OPENED: opened };
-  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, `${suite}-ext`), env });
+  const env = {
+    ...runEnv(join(tmp, suite === 'untrusted' ? 'native' : suite)),
+    ETL_VSCODE_RESULTS: results,
+    ETL_VSCODE_SUITE: suite,
+    ETL_VSCODE_OPENED: opened,
+  };
+  const server = await driver.startCodeServer({
+    workspace: root,
+    userData,
+    extensions: join(tmp, `${suite}-ext`),
+    env,
+  });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -102,14 +126,26 @@ async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = se
     await server.stop();
   }
   const { failures, results: tests } = JSON.parse(readFileSync(results, 'utf8'));
-  for (const t of tests) log(`${t.state === 'passed' ? 'ok  ' : 'FAIL'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.error ? `\n${t.error}` : ''}`);
+  for (const t of tests)
+    log(
+      `${t.state === 'passed' ? 'ok  ' : 'FAIL'} ` +
+        `${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.error ? `\n${t.error}` : ''}`,
+    );
   if (!tests.length) throw new Error('the suite ran no test');
   return failures;
 }
 
 async function resetSampleObjects() {
   const out = join(suiteOut, 'resetSample.js');
-  await build({ entryPoints: [join(root, 'test/vscode/driver/resetSample.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(root, 'test/vscode/driver/resetSample.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   sh(process.execPath, [out]);
 }
 
@@ -119,7 +155,12 @@ async function runUserScenarioWithVsix(driver, tmp) {
   const extensions = join(tmp, 'user-ext');
   driver.prepareUserData(userData, settings);
   log(await driver.installVsix(vsix, { userData, extensions }));
-  const server = await driver.startCodeServer({ workspace: root, userData, extensions, env: runEnv(join(tmp, 'user')) });
+  const server = await driver.startCodeServer({
+    workspace: root,
+    userData,
+    extensions,
+    env: runEnv(join(tmp, 'user')),
+  });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -138,12 +179,18 @@ async function runUserScenarioWithVsix(driver, tmp) {
 
 async function runWithElectron() {
   const { runTests } = await import('@vscode/test-electron');
-  await runTests({ version: '1.100.3', extensionDevelopmentPath: root, extensionTestsPath: join(suiteOut, 'index'), launchArgs: [root, '--disable-extensions'] });
+  await runTests({
+    version: '1.100.3',
+    extensionDevelopmentPath: root,
+    extensionTestsPath: join(suiteOut, 'index'),
+    launchArgs: [root, '--disable-extensions'],
+  });
 }
 
 mkdirSync(artifacts, { recursive: true });
 // Screenshots of this run only (a failure screenshot of an earlier run would mislead).
-for (const name of readdirSync(artifacts)) if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
+for (const name of readdirSync(artifacts))
+  if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
 sh('npm', ['run', '-s', 'package']);
 await bundleSuite();
 const started = Date.now();
@@ -154,7 +201,8 @@ if (process.argv.includes('--electron')) {
   const tmp = mkdtempSync(join(tmpdir(), 'etl-vscode-'));
   let failures = 0;
   try {
-    if (only !== 'user' && !process.argv.includes('--untrusted-only')) failures += await runSuiteInCodeServer(driver, tmp);
+    if (only !== 'user' && !process.argv.includes('--untrusted-only'))
+      failures += await runSuiteInCodeServer(driver, tmp);
     if (untrusted) failures += await runSuiteInCodeServer(driver, tmp, 'untrusted', untrustedSettings);
     if (only !== 'suite') failures += await runUserScenarioWithVsix(driver, tmp);
   } finally {

@@ -14,9 +14,13 @@ interface Contributed {
   category?: string;
 }
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { commands: Contributed[] } };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  contributes: { commands: Contributed[] };
+};
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 const testSources = files(join(ROOT, 'test', 'vscode'))
   .filter((f) => /\.(ts|mjs)$/.test(f))
   .map((f) => readFileSync(f, 'utf8'))

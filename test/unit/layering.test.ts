@@ -23,13 +23,18 @@ async function check(config: string, source: string, name: string) {
   const dir = join(scratch, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'probe.ts'), source);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: relative(dir, join(ROOT, config)), include: [], files: ['probe.ts'] }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: relative(dir, join(ROOT, config)), include: [], files: ['probe.ts'] }),
+  );
   const result = await execa(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json')], { reject: false, all: true });
   return { exitCode: result.exitCode, output: result.all ?? '' };
 }
 
 const tsFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 describe('layering: no vscode import outside extension/vscode', { timeout: 120_000 }, () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -48,12 +53,21 @@ describe('layering: no vscode import outside extension/vscode', { timeout: 120_0
   });
 
   test('tsconfig.core.json checks every file of extension/core, extension/cli and cli.ts', async () => {
-    const listed = await execa(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.core.json'), '--listFilesOnly'], { cwd: ROOT });
+    const listed = await execa(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.core.json'), '--listFilesOnly'], {
+      cwd: ROOT,
+    });
     const inProgram = new Set(listed.stdout.split('\n').map((line) => line.trim()));
-    const layers = [...tsFiles(join(ROOT, 'extension', 'core')), ...tsFiles(join(ROOT, 'extension', 'cli')), join(ROOT, 'extension', 'cli.ts')];
+    const layers = [
+      ...tsFiles(join(ROOT, 'extension', 'core')),
+      ...tsFiles(join(ROOT, 'extension', 'cli')),
+      join(ROOT, 'extension', 'cli.ts'),
+    ];
     assert.ok(layers.length > 50, `only ${layers.length} files found`);
     const missing = layers.filter((file) => !inProgram.has(file));
     assert.deepEqual(missing, []);
-    assert.ok(![...inProgram].some((file) => file.includes('/extension/vscode/')), 'the CLI layers reach extension/vscode');
+    assert.ok(
+      ![...inProgram].some((file) => file.includes('/extension/vscode/')),
+      'the CLI layers reach extension/vscode',
+    );
   });
 });

@@ -17,7 +17,8 @@ test('the PySpark pin in requirements.txt is the one the jars were chosen for', 
   // Delta 4.0.x is the line built for Spark 4.0; the jars and submit.py's JARS list agree.
   assert.match(PINS.pyspark, /^4\.0\./);
   const submit = readFileSync(join(ROOT, 'src', 'etl', 'submit.py'), 'utf8');
-  for (const jar of PINS.sparkJars) assert.ok(submit.includes(`"${jarFileName(jar)}"`), `${jar} missing from submit.py JARS`);
+  for (const jar of PINS.sparkJars)
+    assert.ok(submit.includes(`"${jarFileName(jar)}"`), `${jar} missing from submit.py JARS`);
   assert.ok(PINS.sparkJars.includes('io.delta:delta-spark_2.13:4.0.0'));
 });
 

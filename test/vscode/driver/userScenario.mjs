@@ -22,7 +22,8 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
   };
-  const notification = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
+  const notification = (text) =>
+    page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
   /** Right-clicks `target` and picks `title` from its context menu. */
   const menuItem = async (title, target) => {
     await target.click({ button: 'right' });
@@ -54,7 +55,10 @@ export async function runUserScenario(page, { artifacts, log }) {
   });
 
   await step('the ETL sidebar shows the stack, each service with its state', async () => {
-    await page.locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]').first().click();
+    await page
+      .locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]')
+      .first()
+      .click();
     for (const title of ['MinIO', 'Spark master', 'Elasticsearch']) await stackRow(title).waitFor({ timeout: T });
     await stackRow(/MinIO.*running · pid \d+/).waitFor({ timeout: T });
     await screenshot('sidebar');
@@ -64,10 +68,13 @@ export async function runUserScenario(page, { artifacts, log }) {
     await palette('ETL: Stop Stack');
     await notification(/ETL: stopped .*minio/);
     await stackRow(/MinIO.*stopped/).waitFor({ timeout: T });
-    const welcome = pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is down, so MinIO cannot be browsed.' });
+    const welcome = pane('Buckets').locator('.welcome-view-content', {
+      hasText: 'The stack is down, so MinIO cannot be browsed.',
+    });
     await welcome.waitFor({ timeout: T });
     await welcome.locator('.monaco-button', { hasText: 'Start Stack' }).waitFor({ timeout: T });
-    if (await pane('Buckets').locator('.monaco-list-row', { hasText: 'cannot reach MinIO' }).count()) throw new Error('Buckets shows a "cannot reach MinIO" row with the stack down');
+    if (await pane('Buckets').locator('.monaco-list-row', { hasText: 'cannot reach MinIO' }).count())
+      throw new Error('Buckets shows a "cannot reach MinIO" row with the stack down');
     await screenshot('stack-down-buckets-welcome');
   });
 
@@ -80,23 +87,33 @@ export async function runUserScenario(page, { artifacts, log }) {
     if (!startingTitle) throw new Error('a starting row without a title');
     log(`"${startingTitle}" shows starting`);
     await page.locator('.statusbar-item', { hasText: 'ETL: stack starting' }).first().waitFor({ timeout: T });
-    await pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is starting' }).waitFor({ timeout: T });
+    await pane('Buckets')
+      .locator('.welcome-view-content', { hasText: 'The stack is starting' })
+      .waitFor({ timeout: T });
     await screenshot('stack-starting');
   });
 
   await step('ETL: Extract right after Start Stack waits for the stack, then extracts the sample', async () => {
     await palette('ETL: Extract');
     const input = page.locator('.quick-input-widget input');
-    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02', undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02',
+      undefined,
+      { timeout: 30_000 },
+    );
     await input.press('Enter');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     await notification('waiting for the stack to start');
     await screenshot('extract-waits-for-stack');
     await notification('ETL stack is up');
     await stackRow(new RegExp(`${startingTitle}.*running`)).waitFor({ timeout: T });
     await notification(/ETL: extracted \d+ file\(s\) in run extract-/);
-    if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'still running' }).count()) throw new Error('a "still running" refusal is on screen');
+    if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'still running' }).count())
+      throw new Error('a "still running" refusal is on screen');
     await screenshot('extracted');
   });
 
@@ -109,7 +126,11 @@ export async function runUserScenario(page, { artifacts, log }) {
     await row('yellow_tripdata_2024-01.parquet').waitFor({ timeout: T });
     // The driver removed these objects before the run: a date from this run shows they are new.
     const today = new Date().toISOString().slice(0, 10);
-    await page.locator('.monaco-list-row', { hasText: 'yellow_tripdata_2024-01.parquet' }).filter({ hasText: today }).first().waitFor({ timeout: T });
+    await page
+      .locator('.monaco-list-row', { hasText: 'yellow_tripdata_2024-01.parquet' })
+      .filter({ hasText: today })
+      .first()
+      .waitFor({ timeout: T });
     await screenshot('rawzone-objects');
   });
 
@@ -121,15 +142,27 @@ export async function runUserScenario(page, { artifacts, log }) {
 
   await step('a Parquet object previews as schema and rows', async () => {
     await row('yellow_tripdata_2024-01.parquet').click();
-    await page.locator('.monaco-editor .view-lines', { hasText: '# Parquet: 20000 rows' }).first().waitFor({ timeout: T });
-    await page.locator('.monaco-editor .view-lines', { hasText: 'tpep_pickup_datetime' }).first().waitFor({ timeout: T });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: '# Parquet: 20000 rows' })
+      .first()
+      .waitFor({ timeout: T });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: 'tpep_pickup_datetime' })
+      .first()
+      .waitFor({ timeout: T });
     await screenshot('parquet-preview');
   });
 
   await step('log lines appear in "ETL Logs"', async () => {
     await palette('ETL: Show Logs');
-    await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
-    await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
+    await page
+      .locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' })
+      .first()
+      .waitFor({ timeout: T });
+    await page
+      .locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' })
+      .first()
+      .waitFor({ timeout: T });
     await screenshot('etl-logs');
   });
 

@@ -6,7 +6,13 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { listAllKeys } from '../../../extension/core/s3/listing';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
-import { BucketNode, PrefixNode, type BucketItem, type ObjectNode, type S3ErrorNode } from '../../../extension/vscode/buckets/nodes';
+import {
+  BucketNode,
+  PrefixNode,
+  type BucketItem,
+  type ObjectNode,
+  type S3ErrorNode,
+} from '../../../extension/vscode/buckets/nodes';
 import type { PathNode, RunNode } from '../../../extension/vscode/backup/nodes';
 import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 
@@ -14,9 +20,11 @@ import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 
 // Inside the real extension host: the real VS Code API, the real MinIO/ES of the environment's stack.
 let api: EtlExtensionApi;
-const serviceNode = (nodes: vscode.TreeItem[], name: string) => nodes.find((n): n is ServiceNode => (n as ServiceNode).service?.name === name);
+const serviceNode = (nodes: vscode.TreeItem[], name: string) =>
+  nodes.find((n): n is ServiceNode => (n as ServiceNode).service?.name === name);
 const extensionManifest = () => vscode.extensions.all.find((e) => e.packageJSON.name === 'etl-spark')?.packageJSON;
-const labels = (items: vscode.TreeItem[]) => items.map((i) => String(typeof i.label === 'object' ? i.label.label : i.label));
+const labels = (items: vscode.TreeItem[]) =>
+  items.map((i) => String(typeof i.label === 'object' ? i.label.label : i.label));
 const until = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -43,7 +51,21 @@ describe('ETL Spark extension in a real VS Code', () => {
 
   it('registers every palette command with a stable id', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.triggerDag', 'etl.showLogs', 'etl.refresh', 'etl.openMinioConsole', 'etl.openSparkUi', 'etl.openKibana', 'etl.openAirflow', 'etl.setCredentials']) {
+    for (const id of [
+      'etl.startStack',
+      'etl.stopStack',
+      'etl.extract',
+      'etl.transform',
+      'etl.runPipeline',
+      'etl.triggerDag',
+      'etl.showLogs',
+      'etl.refresh',
+      'etl.openMinioConsole',
+      'etl.openSparkUi',
+      'etl.openKibana',
+      'etl.openAirflow',
+      'etl.setCredentials',
+    ]) {
       assert.ok(all.includes(id), id);
     }
   });
@@ -61,9 +83,11 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(!labels(nodes).includes('Kibana'), labels(nodes).join(','));
   });
 
-  it('Start Stack: the view shows a service starting, then running; Extract run right after waits for it, then succeeds', async () => {
+  it('Start Stack: the view shows a service starting, then running; Extract run right after waits for it, then ' +
+    'succeeds', async () => {
     // Stop two services through their rows' inline Stop, so Start Stack has something to start.
-    for (const name of ['minio', 'spark-worker-2']) await vscode.commands.executeCommand('etl.stack.stopService', serviceNode(await api.stack.getChildren(), name));
+    for (const name of ['minio', 'spark-worker-2'])
+      await vscode.commands.executeCommand('etl.stack.stopService', serviceNode(await api.stack.getChildren(), name));
     const stopped = await api.stack.getChildren();
     assert.equal(serviceNode(stopped, 'minio')?.service.state, 'stopped');
     assert.equal(serviceNode(stopped, 'spark-worker-2')?.contextValue, 'etl.service.stopped');
@@ -82,11 +106,22 @@ describe('ETL Spark extension in a real VS Code', () => {
       const started = Promise.resolve(vscode.commands.executeCommand('etl.startStack'));
       assert.ok(await until(() => api.services.stackStarting), 'Start Stack is running');
       api.services.lastError = undefined;
-      const extracted = Promise.resolve(vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }));
-      assert.ok(await until(() => api.services.runningStep?.includes('extract') === true), 'Extract is running (waiting)');
+      const extracted = Promise.resolve(
+        vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }),
+      );
+      assert.ok(
+        await until(() => api.services.runningStep?.includes('extract') === true),
+        'Extract is running (waiting)',
+      );
       // A second Extract meanwhile is refused with what to do; the first one goes on.
-      assert.equal(await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }), undefined);
-      assert.match(api.services.lastError ?? '', /extract cannot start: extract is still running\n\s*→ run extract again when extract ends, or cancel extract from its notification/);
+      assert.equal(
+        await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }),
+        undefined,
+      );
+      assert.match(
+        api.services.lastError ?? '',
+        /extract cannot start: extract is still running\n\s*→ run extract again when extract ends, or cancel extract from its notification/,
+      );
       assert.equal(api.services.stackStarting, true, 'the stack is still starting while Extract waits');
       assert.equal(await started, true, `Start Stack failed: ${api.services.lastError}`);
       const result = (await extracted) as { files: number } | undefined;
@@ -107,7 +142,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     const { client } = await api.buckets.client();
     const prefix = `vscode-test-${randomBytes(3).toString('hex')}/`;
     const keys = Array.from({ length: 1050 }, (_, i) => `${prefix}o-${String(i).padStart(4, '0')}`);
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => client.putObject('rawzone', k, Buffer.from('x'))));
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((k) => client.putObject('rawzone', k, Buffer.from('x'))));
     try {
       const folder = new PrefixNode('rawzone', prefix);
       let children: BucketItem[] = await api.buckets.getChildren(folder);
@@ -128,7 +164,10 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('Extract from a command: the run appears under Backup paths and its objects under rawzone', async () => {
-    const result = (await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } })) as { runId: string; files: number } | undefined;
+    const result = (await vscode.commands.executeCommand('etl.extract', {
+      months: '2024-01',
+      source: { sample: true },
+    })) as { runId: string; files: number } | undefined;
     assert.ok(result, 'extract returned a result');
     assert.equal(result.files, 2);
     const runs = await api.backup.getChildren();
@@ -140,7 +179,10 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('previews a Parquet object through the read-only etl-s3 file system', async () => {
-    const uri = vscode.Uri.from({ scheme: 'etl-s3', path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet' });
+    const uri = vscode.Uri.from({
+      scheme: 'etl-s3',
+      path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet',
+    });
     const document = await vscode.workspace.openTextDocument(uri);
     assert.match(document.getText(), /^# Parquet: 20000 rows/);
     assert.match(document.getText(), /tpep_pickup_datetime: INT64/);
@@ -151,7 +193,9 @@ describe('ETL Spark extension in a real VS Code', () => {
     const monthPrefix = new PrefixNode('rawzone', 'yellow_tripdata/year=2024/month=01/');
     const object = (await api.buckets.getChildren(monthPrefix)).find((n): n is ObjectNode => n.kind === 'object');
     assert.ok(object, 'an object under the month prefix');
-    const editor = (await vscode.commands.executeCommand('etl.buckets.preview', object)) as vscode.TextEditor | undefined;
+    const editor = (await vscode.commands.executeCommand('etl.buckets.preview', object)) as
+      | vscode.TextEditor
+      | undefined;
     assert.match(editor?.document.getText() ?? '', /^# Parquet: 20000 rows/);
     for (const [node, path] of [
       [object, `s3a://rawzone/${object.key}`],
@@ -168,7 +212,11 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.deepEqual(one, [join(target, basename(object.key))]);
     assert.equal(statSync(one[0]).size, stat.size);
     // A prefix keeps its layout below the prefix; every object under it arrives with its size.
-    const all = (await vscode.commands.executeCommand('etl.buckets.download', new PrefixNode('rawzone', 'yellow_tripdata/'), target)) as string[];
+    const all = (await vscode.commands.executeCommand(
+      'etl.buckets.download',
+      new PrefixNode('rawzone', 'yellow_tripdata/'),
+      target,
+    )) as string[];
     assert.ok(all.includes(join(target, 'year=2024', 'month=01', basename(object.key))), all.join(', '));
     for (const file of all) assert.ok(statSync(file).size > 0, file);
   });
@@ -212,7 +260,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.showStatus')), 'Show Stack Status');
   });
 
-  it('Open UI: a row, MinIO Console, Spark UI and Airflow open their page in the browser; Kibana is compose-only', async () => {
+  it('Open UI: a row, MinIO Console, Spark UI and Airflow open their page in the browser; Kibana is ' +
+    'compose-only', async () => {
     const opened = process.env.ETL_VSCODE_OPENED;
     assert.ok(opened, 'the driver records the pages the browser opens (ETL_VSCODE_OPENED)');
     const env = process.env;
@@ -223,7 +272,10 @@ describe('ETL Spark extension in a real VS Code', () => {
       await run();
       assert.equal(api.services.lastError, undefined);
       // code-server opens localhost ports directly or through its /proxy/<port>/ path.
-      assert.ok(await until(() => new RegExp(`(:|/proxy/)${port}\\b`).test(seen()), 30_000), `port ${port}: opened ${seen()}`);
+      assert.ok(
+        await until(() => new RegExp(`(:|/proxy/)${port}\\b`).test(seen()), 30_000),
+        `port ${port}: opened ${seen()}`,
+      );
     };
     const worker = serviceNode(await api.stack.getChildren(), 'spark-worker-1');
     await opens(() => vscode.commands.executeCommand('etl.stack.openUi', worker), env.SPARK_WORKER_1_UI_PORT);
@@ -247,7 +299,10 @@ describe('ETL Spark extension in a real VS Code', () => {
     mkdirSync(dir, { recursive: true });
     const seen: string[] = [];
     const sub = api.logs.onAppended((records) => seen.push(...records.map((r) => `${r.step}/${r.level}/${r.message}`)));
-    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'warning', message: 'from the vscode suite', etl: { step: 'extract', run_id: 'suite' } })}\n`);
+    const etl = { step: 'extract', run_id: 'suite' };
+    const at = new Date().toISOString();
+    const record = { '@timestamp': at, 'log.level': 'warning', message: 'from the vscode suite', etl };
+    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify(record)}\n`);
     assert.ok(await until(() => seen.includes('extract/warning/from the vscode suite')), `seen: ${seen.join(' | ')}`);
     sub.dispose();
     assert.ok(api.logs.lines > before);
@@ -263,7 +318,9 @@ describe('ETL Spark extension in a real VS Code', () => {
     // Extract, then spark-submit on the two workers: minutes on a loaded 2-core machine.
     this.timeout(900_000);
     const runIds = async () =>
-      (await api.backup.getChildren()).filter((n): n is RunNode => (n as RunNode).kind === 'run').map((n) => n.run.runId);
+      (await api.backup.getChildren())
+        .filter((n): n is RunNode => (n as RunNode).kind === 'run')
+        .map((n) => n.run.runId);
     const before = new Set(await runIds());
     const started = Date.now();
     api.services.lastError = undefined;
@@ -273,10 +330,14 @@ describe('ETL Spark extension in a real VS Code', () => {
     // The transform committed a new version of the fact table's Delta log.
     const { client } = await api.buckets.client();
     const log = await listAllKeys(client, 'gold', 'fact_trips/_delta_log/');
-    assert.ok(log.some((e) => e.key.endsWith('.json') && e.lastModified.getTime() >= started - 5_000), 'a new fact_trips commit');
+    assert.ok(
+      log.some((e) => e.key.endsWith('.json') && e.lastModified.getTime() >= started - 5_000),
+      'a new fact_trips commit',
+    );
   });
 
-  it('Trigger DAG: etl_pipeline runs in the real Airflow and the command follows its tasks to the end', async function () {
+  it('Trigger DAG: etl_pipeline runs in the real Airflow and the command follows its tasks to the ' +
+    'end', async function () {
     // The run spark-submits the transform: over 3 min on a loaded 2-core machine (seen: 3 min 22 s).
     this.timeout(600_000);
     const result = (await vscode.commands.executeCommand('etl.triggerDag', { month: '2024-01', source: 'sample' })) as
@@ -284,7 +345,11 @@ describe('ETL Spark extension in a real VS Code', () => {
       | undefined;
     assert.ok(result, `no result: ${api.services.lastError}`);
     assert.equal(result.state, 'success');
-    assert.deepEqual(result.tasks.map((t) => `${t.task_id} ${t.state}`).sort(), ['choose_month success', 'clean_and_transform success', 'extract success']);
+    assert.deepEqual(result.tasks.map((t) => `${t.task_id} ${t.state}`).sort(), [
+      'choose_month success',
+      'clean_and_transform success',
+      'extract success',
+    ]);
     assert.match(result.url, /\/dags\/etl_pipeline\/runs\//);
   });
 
@@ -310,15 +375,22 @@ describe('ETL Spark extension in a real VS Code', () => {
     await vscode.commands.executeCommand('etl.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
     api.services.lastError = undefined;
     try {
-      const result = await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } });
+      const result = await vscode.commands.executeCommand('etl.extract', {
+        months: '2024-01',
+        source: { sample: true },
+      });
       assert.equal(result, undefined);
-      assert.match(api.services.lastError ?? '', /refused access to bucket 'rawzone' \((AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)\)/);
+      assert.match(
+        api.services.lastError ?? '',
+        /refused access to bucket 'rawzone' \((AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)\)/,
+      );
     } finally {
       await vscode.commands.executeCommand('etl.setCredentials', null);
     }
   });
 
-  it('Buckets with the stack down: no error row but the "Start Stack" welcome (etl.s3.problem = stackDown)', async () => {
+  it('Buckets with the stack down: no error row but the "Start Stack" welcome (etl.s3.problem = ' +
+    'stackDown)', async () => {
     // A project state folder where nothing runs, and a MinIO port nothing listens on: a stack that is down.
     const saved = { ETL_STATE_DIR: process.env.ETL_STATE_DIR, MINIO_API_PORT: process.env.MINIO_API_PORT };
     process.env.ETL_STATE_DIR = mkdtempSync(join(tmpdir(), 'etl-down-'));
@@ -327,7 +399,9 @@ describe('ETL Spark extension in a real VS Code', () => {
       assert.ok((await (await api.services.stack()).status()).every((s) => s.state === 'stopped'));
       assert.deepEqual(await api.buckets.getChildren(), []);
       assert.equal(api.buckets.problem?.kind, 'stackDown');
-      const welcome = (extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]).find((w) => w.when.includes('etl.s3.problem == stackDown'));
+      const welcome = (
+        extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
+      ).find((w) => w.when.includes('etl.s3.problem == stackDown'));
       assert.match(welcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
@@ -339,7 +413,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.equal(api.buckets.problem, undefined);
   });
 
-  it('failure: MinIO not answering while the stack says it runs shows an error node with Retry and the endpoint', async () => {
+  it('failure: MinIO not answering while the stack says it runs shows an error node with Retry and the ' +
+    'endpoint', async () => {
     const port = process.env.MINIO_API_PORT;
     process.env.MINIO_API_PORT = '1';
     let roots: BucketItem[];

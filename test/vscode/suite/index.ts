@@ -22,7 +22,9 @@ export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
     runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-    runner.on('fail', (t, err: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? String(err) }));
+    runner.on('fail', (t, err: Error) =>
+      results.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? String(err) }),
+    );
   });
   const file = process.env.ETL_VSCODE_RESULTS ?? join(__dirname, 'results.json');
   writeFileSync(file, JSON.stringify({ failures, results }, null, 2));

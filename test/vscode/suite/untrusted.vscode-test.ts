@@ -10,8 +10,10 @@ import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 // browse MinIO and the manifest; nothing runs (stack, extract, transform, delete)". The real native stack runs.
 let api: EtlExtensionApi;
 const manifest = () => vscode.extensions.all.find((e) => e.packageJSON.name === 'etl-spark')?.packageJSON;
-const snapshot = async () => (await (await api.services.stack()).status()).map((s) => `${s.name} ${s.state} ${s.pid ?? ''}`);
-const runCount = async () => (await api.backup.getChildren()).filter((n) => (n as { kind?: string }).kind === 'run').length;
+const snapshot = async () =>
+  (await (await api.services.stack()).status()).map((s) => `${s.name} ${s.state} ${s.pid ?? ''}`);
+const runCount = async () =>
+  (await api.backup.getChildren()).filter((n) => (n as { kind?: string }).kind === 'run').length;
 
 /** A refused command returns at once; one that waits on a dialog (a confirmation) would hang: fail instead. */
 async function promptly(command: string, ...args: unknown[]): Promise<unknown> {
@@ -39,16 +41,22 @@ describe('ETL Spark extension in an untrusted workspace', () => {
   });
 
   it('browsing works: the Stack rows, the buckets, the manifest runs and a Parquet preview', async () => {
-    const minio = (await api.stack.getChildren()).find((n) => (n as ServiceNode).service?.name === 'minio') as ServiceNode;
+    const minio = (await api.stack.getChildren()).find(
+      (n) => (n as ServiceNode).service?.name === 'minio',
+    ) as ServiceNode;
     assert.equal(minio?.service.state, 'running');
     const buckets = await api.buckets.getChildren();
     assert.deepEqual(buckets.map((b) => b.label), ['rawzone', 'gold']);
     assert.ok((await runCount()) >= 0, 'the manifest is read');
-    const uri = vscode.Uri.from({ scheme: 'etl-s3', path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet' });
+    const uri = vscode.Uri.from({
+      scheme: 'etl-s3',
+      path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet',
+    });
     assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /^# Parquet: 20000 rows/);
   });
 
-  it('nothing runs: stack, service, Extract, Transform, Run Pipeline, Trigger DAG refuse; the stack is unchanged', async () => {
+  it('nothing runs: stack, service, Extract, Transform, Run Pipeline, Trigger DAG refuse; the stack is ' +
+    'unchanged', async () => {
     const stackBefore = await snapshot();
     const runsBefore = await runCount();
     const minio = (await api.stack.getChildren()).find((n) => (n as ServiceNode).service?.name === 'minio');
