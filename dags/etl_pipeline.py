@@ -59,8 +59,17 @@ with DAG(
     max_active_runs=1,  # one extraction per month at a time (the extractor also locks per object)
     default_args=DEFAULT_ARGS,
     params={
-        "month": Param(None, type=["null", "string"], pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; empty: the latest month the TLC has published"),
-        "source": Param(None, type=["null", "string"], description="sample (the bundled files) or a URL template with {YYYY} and {MM}; empty: the TLC's"),
+        "month": Param(
+            None,
+            type=["null", "string"],
+            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+            description="YYYY-MM; empty: the latest month the TLC has published",
+        ),
+        "source": Param(
+            None,
+            type=["null", "string"],
+            description="sample (the bundled files) or a URL template with {YYYY} and {MM}; empty: the TLC's",
+        ),
     },
     tags=["etl", "spark"],
 ) as dag:

@@ -29,7 +29,9 @@ def config_values() -> dict[str, str]:
     env_file = Path(os.environ.get("ETL_ENV_FILE", PROJECT_ROOT / ".env"))
     if env_file.exists():
         values.update({k: v or "" for k, v in dotenv_values(env_file).items()})
-    values.update({k: v for k, v in os.environ.items() if k in values or k.startswith(("ETL_", "MINIO_", "SPARK_", "ES_"))})
+    values.update(
+        {k: v for k, v in os.environ.items() if k in values or k.startswith(("ETL_", "MINIO_", "SPARK_", "ES_"))}
+    )
     return values
 
 

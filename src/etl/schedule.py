@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -27,4 +27,4 @@ def target_month(requested: str | None, scheduled_for: datetime | None, now: dat
         if not MONTH.match(requested):
             raise ValueError(f"month {requested!r} is not YYYY-MM")
         return requested
-    return months_before(scheduled_for or now or datetime.now(timezone.utc), PUBLICATION_LAG_MONTHS)
+    return months_before(scheduled_for or now or datetime.now(UTC), PUBLICATION_LAG_MONTHS)

@@ -59,7 +59,9 @@ def jar_paths(settings: Settings) -> list[Path]:
     jars = [Path(settings.cache_dir) / "jars" / name for name in JARS]
     missing = [str(j) for j in jars if not j.is_file()]
     if missing:
-        raise SubmitError(f"missing s3a jar(s): {', '.join(missing)}; run `etl setup` (jars are never downloaded at run time)")
+        raise SubmitError(
+            f"missing s3a jar(s): {', '.join(missing)}; run `etl setup` (jars are never downloaded at run time)"
+        )
     return jars
 
 
@@ -229,7 +231,9 @@ def _record(result: SubmitResult, event: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl.submit", description="spark-submit the clean_and_transform job")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.submit", description="spark-submit the clean_and_transform job"
+    )
     parser.add_argument("--run", help="extraction run id to transform (default: every run in the manifest)")
     parser.add_argument("--run-id", help="id of this transform run")
     parser.add_argument("--print-command", action="store_true", help="print the spark-submit command and exit")

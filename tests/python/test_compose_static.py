@@ -37,7 +37,15 @@ PORT_KEYS = {
 }
 ONE_SHOT = {"minio-init", "kibana-init"}
 # `docker compose up --wait` starts these; all of them from docker/Dockerfile.
-DEFAULT_SERVICES = {"minio", "minio-init", "spark-master", "spark-worker-1", "spark-worker-2", "elasticsearch", "airflow"}
+DEFAULT_SERVICES = {
+    "minio",
+    "minio-init",
+    "spark-master",
+    "spark-worker-1",
+    "spark-worker-2",
+    "elasticsearch",
+    "airflow",
+}
 PROFILES = {"elk": {"logstash", "kibana", "kibana-init", "filebeat"}, "tools": {"etl"}}
 # Run as the caller (ETL_UID/ETL_GID), so the files they write to the mounts are the caller's.
 AS_CALLER = {"etl", "airflow"}
@@ -73,7 +81,9 @@ def raw_compose(raw) -> dict:
 
 
 def test_validates_against_the_compose_spec_schema(compose):
-    schema = json.loads(resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text())
+    schema = json.loads(
+        resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text()
+    )
     jsonschema.validate(compose, schema)
 
 
@@ -89,7 +99,9 @@ def test_every_image_is_pinned(compose):
         repository, _, tag = image.rpartition(":")
         assert repository and "/" not in tag, f"{name}: {image} has no tag"
         assert tag != "latest" and re.search(r"\d", tag), f"{name}: {image} is not pinned to a version"
-        assert not image.startswith(("minio/", "docker.io/minio/", "bitnami/")), f"{name}: {image} is unmaintained or gone"
+        assert not image.startswith(("minio/", "docker.io/minio/", "bitnami/")), (
+            f"{name}: {image} is unmaintained or gone"
+        )
 
 
 def test_ports_bind_to_loopback_with_the_native_stacks_keys(compose, raw_compose):
@@ -164,7 +176,9 @@ def test_default_services_are_built_here_and_only_elk_is_pulled(compose):
     assert by_profile == PROFILES
     assert {n for n, s in services.items() if not s.get("profiles")} == DEFAULT_SERVICES
     for name in DEFAULT_SERVICES | PROFILES["tools"]:
-        assert services[name]["image"].startswith("etl-spark/"), f"{name} must run an image built from docker/Dockerfile"
+        assert services[name]["image"].startswith("etl-spark/"), (
+            f"{name} must run an image built from docker/Dockerfile"
+        )
     for name in PROFILES["elk"]:
         assert services[name]["image"].startswith("docker.elastic.co/"), name
 
@@ -187,7 +201,9 @@ def test_images_build_from_our_dockerfile_on_the_debian_base(raw_compose, compos
     assert dockerfile_args()["DEBIAN_BASE"] == "debian:bookworm-slim"
     known = {"${DEBIAN_BASE}"}
     for name, base in stages().items():
-        assert base in known, f"stage {name} is FROM {base}: only the Debian base or an earlier stage (no registry image)"
+        assert base in known, (
+            f"stage {name} is FROM {base}: only the Debian base or an earlier stage (no registry image)"
+        )
         known.add(name)
     assert set(targets) <= set(stages())
 
@@ -211,7 +227,11 @@ def test_image_tags_and_build_pins_are_those_of_etl_setup(raw_compose):
 
 
 def test_the_runtime_image_bakes_the_spark_jars_etl_setup_fetches():
-    listed = [line for line in (ROOT / "docker" / "spark-jars.txt").read_text().splitlines() if line and not line.startswith("#")]
+    listed = [
+        line
+        for line in (ROOT / "docker" / "spark-jars.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     pinned = re.findall(r"'([\w.-]+:[\w.-]+:[\w.-]+)'", pin(r"sparkJars: \[(.*?)\]"))
     assert pinned and listed == pinned, "docker/spark-jars.txt must equal PINS.sparkJars"
 

@@ -54,7 +54,9 @@ def _open_file(url: str, what: str) -> Iterator[Source]:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        raise SourceNotFound(f"{what}: source file not found: {url}; check --source or generate the sample (python -m etl.sample)") from None
+        raise SourceNotFound(
+            f"{what}: source file not found: {url}; check --source or generate the sample (python -m etl.sample)"
+        ) from None
     except OSError as exc:
         raise SourceFailed(f"{what}: cannot read {url}: {exc.strerror}; check the path and its permissions") from None
     with handle:
@@ -81,7 +83,9 @@ def _open_http(url: str, what: str, timeout: tuple[float, float]) -> Iterator[So
 def _check_status(response: requests.Response, url: str, what: str) -> None:
     status = response.status_code
     if status == 404:
-        raise SourceNotFound(f"{what}: not found (HTTP 404) at {url}; the TLC may not have published it yet, check --months/--source")
+        raise SourceNotFound(
+            f"{what}: not found (HTTP 404) at {url}; the TLC may not have published it yet, check --months/--source"
+        )
     if status >= 500 or status in (408, 429):
         raise TransientError(f"{url} answered HTTP {status} {response.reason}")
     if status >= 400:

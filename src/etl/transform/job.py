@@ -4,19 +4,20 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from etl.config import Settings
 from etl.transform import model
+from etl.transform.errors import TransformError
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import classify, rule_counts
-from etl.transform.errors import TransformError
 from etl.transform.sources import TripFile, check_parquet_object, read_trips, read_zones, trip_files, zones_path
 from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
@@ -28,7 +29,7 @@ MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.m
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
