@@ -114,7 +114,7 @@ async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = se
     await page.goto(driver.devHostUrl(server, root, root, join(suiteOut, 'index')));
     // Compose mode builds the images (cached layers reused) before its stack is up; the native suite runs
     // Trigger DAG and Run Pipeline, each a Spark job of minutes on a loaded machine.
-    const minutes = mode === 'compose' ? 30 : 20;
+    const minutes = mode === 'compose' ? 30 : 40;
     const deadline = Date.now() + minutes * 60_000;
     while (!existsSync(results)) {
       if (Date.now() > deadline) throw new Error(`the extension-host suite wrote no results within ${minutes} min`);
