@@ -170,9 +170,9 @@ export async function runUserScenario(page, { artifacts, log }) {
     const name = 'yellow_tripdata_2024-01.parquet';
     const object = pane('Buckets').locator('.monaco-list-row', { hasText: name }).first();
     await menuItem('Delete…', object);
-    const dialog = page.locator('.monaco-dialog-box');
     const question = `Delete 1 object(s) at s3a://rawzone/yellow_tripdata/year=2024/month=01/${name}?`;
-    await dialog.locator('.dialog-message-text', { hasText: question }).waitFor({ timeout: T });
+    const dialog = page.locator('.monaco-dialog-box', { hasText: question });
+    await dialog.waitFor({ timeout: T });
     await screenshot('delete-confirmation');
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
     await object.waitFor({ state: 'detached', timeout: T });
