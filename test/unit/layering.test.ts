@@ -52,6 +52,22 @@ describe('layering: no vscode import outside extension/vscode', { timeout: 120_0
     assert.equal(exitCode, 0, output);
   });
 
+  test('ESLint reports it too (no-restricted-imports), in the editor and in `npm run lint`', async () => {
+    const eslint = join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+    const lint = (file: string) =>
+      execa(process.execPath, [eslint, '--stdin', '--stdin-filename', file], {
+        cwd: ROOT,
+        input: PROBES[0],
+        reject: false,
+      });
+    const core = await lint('extension/core/probe.ts');
+    assert.equal(core.exitCode, 1, core.stdout + core.stderr);
+    assert.match(core.stdout, /'vscode' import is restricted.*no-restricted-imports/);
+    assert.equal((await lint('extension/cli/probe.ts')).exitCode, 1);
+    const vscodeLayer = await lint('extension/vscode/probe.ts');
+    assert.equal(vscodeLayer.exitCode, 0, vscodeLayer.stdout + vscodeLayer.stderr);
+  });
+
   test('tsconfig.core.json checks every file of extension/core, extension/cli and cli.ts', async () => {
     const listed = await execa(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.core.json'), '--listFilesOnly'], {
       cwd: ROOT,
