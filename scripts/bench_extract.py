@@ -31,8 +31,8 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from etl.config import config_values, load_settings  # noqa: E402
-from etl.extract.validate import TRIP_COLUMNS  # noqa: E402
 from etl.extract.store import make_client  # noqa: E402
+from etl.extract.validate import TRIP_COLUMNS  # noqa: E402
 
 MB = 1_000_000
 

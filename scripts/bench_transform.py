@@ -34,23 +34,42 @@ from etl.transform import floor
 from etl.transform.rules import MAX_DURATION_S, MAX_SPEED_MPH, NATURAL_KEY
 from etl.transform.schema import TARGET_COLUMNS
 
-SQL_TYPES = {"IntegerType()": "INTEGER", "DoubleType()": "DOUBLE", "TimestampNTZType()": "TIMESTAMP", "StringType()": "VARCHAR"}
+SQL_TYPES = {
+    "IntegerType()": "INTEGER",
+    "DoubleType()": "DOUBLE",
+    "TimestampNTZType()": "TIMESTAMP",
+    "StringType()": "VARCHAR",
+}
 
 
 def conform_sql(con, path: str, year: int, month: int) -> str:
-    present = {name.lower(): name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
+    present = {
+        name.lower(): name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    }
     columns = []
     for target, (source, dtype) in TARGET_COLUMNS.items():
         sql_type = SQL_TYPES[repr(dtype)]
         found = present.get(source.lower())
-        columns.append(f'CAST("{found}" AS {sql_type}) AS {target}' if found else f"CAST(NULL AS {sql_type}) AS {target}")
+        columns.append(
+            f'CAST("{found}" AS {sql_type}) AS {target}' if found else f"CAST(NULL AS {sql_type}) AS {target}"
+        )
     return f"SELECT {', '.join(columns)}, {year} AS source_year, {month} AS source_month FROM read_parquet('{path}')"
 
 
 def classify_sql(conformed: str) -> str:
     seconds = "(epoch(dropoff_datetime) - epoch(pickup_datetime))"
-    required = " OR ".join(f"{c} IS NULL" for c in ["vendor_id", "pickup_datetime", "dropoff_datetime", "pu_location_id",
-                                                    "do_location_id", "trip_distance", "total_amount"])
+    required = " OR ".join(
+        f"{c} IS NULL"
+        for c in [
+            "vendor_id",
+            "pickup_datetime",
+            "dropoff_datetime",
+            "pu_location_id",
+            "do_location_id",
+            "trip_distance",
+            "total_amount",
+        ]
+    )
     rule = f"""CASE
       WHEN {required} THEN 'missing_required'
       WHEN year(pickup_datetime) <> source_year OR month(pickup_datetime) <> source_month THEN 'pickup_outside_month'
@@ -91,7 +110,9 @@ def run_duckdb(path: Path, month: Month, out: Path) -> dict:
     clock = time.monotonic()
     con.execute(f"CREATE TEMP TABLE classified AS {classify_sql(conform_sql(con, str(path), month.year, month.month))}")
     con.execute(f"COPY ({fact_sql()}) TO '{out}/fact_trips.parquet' (FORMAT parquet)")
-    con.execute(f"COPY (SELECT * FROM classified WHERE reject_rule IS NOT NULL) TO '{out}/rejected.parquet' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT * FROM classified WHERE reject_rule IS NOT NULL) TO '{out}/rejected.parquet' (FORMAT parquet)"
+    )
     con.execute(f"""COPY (SELECT pickup_date_key, pickup_location_id, count(*) trips, sum(total_amount) revenue
                         FROM ({fact_sql()}) GROUP BY ALL) TO '{out}/mart_daily_zone.parquet' (FORMAT parquet)""")
     con.execute(f"""COPY (SELECT pickup_hour, count(*) trips FROM ({fact_sql()}) GROUP BY ALL)
@@ -132,8 +153,11 @@ def print_results(results: list[dict]) -> None:
           f"{'transform/floor':>16} {'transform/duckdb':>17}   (job s: transform, floor, duckdb; wall s)")
     for r in results:
         t, f, d = (r["rows"] / r[k] for k in ("transform", "floor", "duckdb"))
-        print(f"{r['rows']:>12,} {r['file_mb']:>7.1f} {t:>14,.0f} {f:>12,.0f} {d:>12,.0f} {t / f:>16.2f} {t / d:>17.2f}"
-              f"   ({r['transform']:.1f}, {r['floor']:.1f}, {r['duckdb']:.1f}; {r['transform_wall']:.1f}, {r['floor_wall']:.1f})")
+        print(
+            f"{r['rows']:>12,} {r['file_mb']:>7.1f} {t:>14,.0f} {f:>12,.0f} {d:>12,.0f} {t / f:>16.2f} {t / d:>17.2f}"
+            f"   ({r['transform']:.1f}, {r['floor']:.1f}, {r['duckdb']:.1f};"
+            f" {r['transform_wall']:.1f}, {r['floor_wall']:.1f})"
+        )
 
 
 def main() -> int:

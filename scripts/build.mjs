@@ -4,7 +4,14 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+};
 
 const testEntries = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -15,11 +22,18 @@ const testEntries = (dir) =>
 
 const builds = [
   build({ ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({
+    ...common,
+    entryPoints: ['extension/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  }),
 ];
 if (process.argv.includes('--tests')) {
   // A test file deleted or moved must not live on as a stale bundle.
   rmSync('out/test', { recursive: true, force: true });
-  builds.push(build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+  builds.push(
+    build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }),
+  );
 }
 await Promise.all(builds);

@@ -4,10 +4,21 @@
 //  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/).
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
 // `--mode compose`: the compose suite only (etl.stack.mode compose; it starts and removes the compose stack).
+// Natively, after the suite: the same extension in an untrusted workspace (test/vscode/suite/untrusted.vscode-test.ts).
+// `--suite-only`, `--untrusted-only`, `--user-only`: one part alone.
 // Needs: `node dist/cli.js setup --only vscode-tools` and, natively, a running stack with Elasticsearch and Airflow
 // (`etl up --with elasticsearch,airflow`); in compose mode a Docker engine and no native stack on the same ports.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -22,8 +33,22 @@ const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
 const modeArg = process.argv.indexOf('--mode');
 const mode = modeArg > 0 ? process.argv[modeArg + 1] : 'native';
 if (!['native', 'compose'].includes(mode)) throw new Error(`--mode ${mode}: use native or compose`);
-const only = process.argv.includes('--suite-only') || mode === 'compose' ? 'suite' : process.argv.includes('--user-only') ? 'user' : 'all';
+const only =
+  process.argv.includes('--suite-only') || mode === 'compose'
+    ? 'suite'
+    : process.argv.includes('--user-only')
+      ? 'user'
+      : 'all';
 const settings = { 'etl.stack.mode': mode };
+// The untrusted-workspace suite (native, after the trusted one; `--untrusted-only` alone): workspace trust on, the
+// folder never trusted, no startup prompt, so the window opens in Restricted Mode as for a user who chose so.
+const untrusted = process.argv.includes('--untrusted-only') || (mode === 'native' && only === 'all');
+const untrustedSettings = {
+  ...settings,
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
 
 function sh(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -51,36 +76,76 @@ function runEnv(tmp) {
   return env;
 }
 
-async function runSuiteInCodeServer(driver, tmp) {
-  const results = join(tmp, 'suite-results.json');
-  const userData = join(tmp, 'suite-user');
-  driver.prepareUserData(userData, settings);
-  const server = await driver.startCodeServer({ workspace: root, userData, extensions: join(tmp, 'suite-ext'), env: { ...runEnv(join(tmp, 'suite')), ETL_VSCODE_RESULTS: results, ETL_VSCODE_MODE: mode } });
+/** Appends to `file` the address of every page the browser opens (the extension's Open UI commands). */
+function recordOpenedPages(page, file) {
+  writeFileSync(file, '');
+  page.context().on('page', (opened) => {
+    opened.on('framenavigated', (frame) => {
+      if (frame !== opened.mainFrame() || !frame.url().startsWith('http')) return;
+      appendFileSync(file, `${frame.url()}\n`);
+      void opened.close().catch(() => undefined);
+    });
+  });
+}
+
+/** One suite in the extension host: `suite` is native, compose or untrusted (test/vscode/suite/index.ts). */
+async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = settings) {
+  const results = join(tmp, `${suite}-results.json`);
+  const opened = join(tmp, `${suite}-opened.txt`);
+  const userData = join(tmp, `${suite}-user`);
+  driver.prepareUserData(userData, userSettings);
+  // The untrusted window sees the manifest and logs the trusted suite left (the same per-run folders).
+  const env = {
+    ...runEnv(join(tmp, suite === 'untrusted' ? 'native' : suite)),
+    ETL_VSCODE_RESULTS: results,
+    ETL_VSCODE_SUITE: suite,
+    ETL_VSCODE_OPENED: opened,
+  };
+  const server = await driver.startCodeServer({
+    workspace: root,
+    userData,
+    extensions: join(tmp, `${suite}-ext`),
+    env,
+  });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    recordOpenedPages(page, opened);
     await page.goto(driver.devHostUrl(server, root, root, join(suiteOut, 'index')));
-    // Compose mode builds the images (cached layers reused) before its stack is up.
-    const minutes = mode === 'compose' ? 30 : 10;
+    // Compose mode builds the images (cached layers reused) before its stack is up; the native suite runs
+    // Trigger DAG and Run Pipeline, each a Spark job of minutes on a loaded machine.
+    const minutes = mode === 'compose' ? 30 : 40;
     const deadline = Date.now() + minutes * 60_000;
     while (!existsSync(results)) {
       if (Date.now() > deadline) throw new Error(`the extension-host suite wrote no results within ${minutes} min`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    await page.screenshot({ path: join(artifacts, `vscode-suite-${mode}-end.png`) });
+    await page.screenshot({ path: join(artifacts, `vscode-suite-${suite}-end.png`) });
   } finally {
     await browser.close();
     await server.stop();
   }
   const { failures, results: tests } = JSON.parse(readFileSync(results, 'utf8'));
-  for (const t of tests) log(`${t.state === 'passed' ? 'ok  ' : 'FAIL'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.error ? `\n${t.error}` : ''}`);
+  for (const t of tests)
+    log(
+      `${t.state === 'passed' ? 'ok  ' : 'FAIL'} ` +
+        `${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.error ? `\n${t.error}` : ''}`,
+    );
   if (!tests.length) throw new Error('the suite ran no test');
   return failures;
 }
 
 async function resetSampleObjects() {
   const out = join(suiteOut, 'resetSample.js');
-  await build({ entryPoints: [join(root, 'test/vscode/driver/resetSample.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(root, 'test/vscode/driver/resetSample.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   sh(process.execPath, [out]);
 }
 
@@ -90,7 +155,12 @@ async function runUserScenarioWithVsix(driver, tmp) {
   const extensions = join(tmp, 'user-ext');
   driver.prepareUserData(userData, settings);
   log(await driver.installVsix(vsix, { userData, extensions }));
-  const server = await driver.startCodeServer({ workspace: root, userData, extensions, env: runEnv(join(tmp, 'user')) });
+  const server = await driver.startCodeServer({
+    workspace: root,
+    userData,
+    extensions,
+    env: runEnv(join(tmp, 'user')),
+  });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -109,12 +179,18 @@ async function runUserScenarioWithVsix(driver, tmp) {
 
 async function runWithElectron() {
   const { runTests } = await import('@vscode/test-electron');
-  await runTests({ version: '1.100.3', extensionDevelopmentPath: root, extensionTestsPath: join(suiteOut, 'index'), launchArgs: [root, '--disable-extensions'] });
+  await runTests({
+    version: '1.100.3',
+    extensionDevelopmentPath: root,
+    extensionTestsPath: join(suiteOut, 'index'),
+    launchArgs: [root, '--disable-extensions'],
+  });
 }
 
 mkdirSync(artifacts, { recursive: true });
 // Screenshots of this run only (a failure screenshot of an earlier run would mislead).
-for (const name of readdirSync(artifacts)) if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
+for (const name of readdirSync(artifacts))
+  if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
 sh('npm', ['run', '-s', 'package']);
 await bundleSuite();
 const started = Date.now();
@@ -125,7 +201,9 @@ if (process.argv.includes('--electron')) {
   const tmp = mkdtempSync(join(tmpdir(), 'etl-vscode-'));
   let failures = 0;
   try {
-    if (only !== 'user') failures += await runSuiteInCodeServer(driver, tmp);
+    if (only !== 'user' && !process.argv.includes('--untrusted-only'))
+      failures += await runSuiteInCodeServer(driver, tmp);
+    if (untrusted) failures += await runSuiteInCodeServer(driver, tmp, 'untrusted', untrustedSettings);
     if (only !== 'suite') failures += await runUserScenarioWithVsix(driver, tmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Every test: type check, unit tests, the stack lifecycle test, then the integration
+# Every test: type check, lint, unit tests, the stack lifecycle test, then the integration
 # tests (TypeScript and Python) against the real native stack.
 source "$(dirname "$0")/bootstrap.sh"
 
 # The runtimes, and the tools only the tests use (code-server, Chromium: the VS Code tests).
 etl setup --tests
 npm run -s typecheck
+npm run -s lint
 npm run -s test:unit
 # Brings the stack up and down itself: lifecycle, error cases, no leftovers.
 npm run -s test:lifecycle

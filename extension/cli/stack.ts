@@ -9,9 +9,11 @@ import { commaList, usageError } from './args';
 
 /** `--mode auto|native|compose`; without it ETL_STACK_MODE from .env decides. */
 export const modeOption = () =>
-  new Option('--mode <mode>', 'which stack: native processes, docker compose, or auto (the running one, else compose when Docker answers); default ETL_STACK_MODE').choices(
-    STACK_MODE_SETTINGS as string[],
-  );
+  new Option(
+    '--mode <mode>',
+    'which stack: native processes, docker compose, or auto (the running one, else compose when Docker answers); ' +
+      'default ETL_STACK_MODE',
+  ).choices(STACK_MODE_SETTINGS as string[]);
 
 export async function stackFor(options: { mode?: string }): Promise<{ config: EtlConfig; stack: Stack }> {
   const config = openProject();
@@ -20,22 +22,29 @@ export async function stackFor(options: { mode?: string }): Promise<{ config: Et
 }
 
 function assertService(stack: Stack, name: string): void {
-  if (!stack.serviceNames().includes(name)) throw usageError(`unknown service "${name}" for the ${stack.mode} stack (known: ${stack.serviceNames().join(', ')})`);
+  if (!stack.serviceNames().includes(name))
+    throw usageError(
+      `unknown service "${name}" for the ${stack.mode} stack (known: ${stack.serviceNames().join(', ')})`,
+    );
 }
 
 export function registerStackCommands(program: Command): void {
   program
     .command('up')
     .description('start the stack (MinIO, Spark master + 2 workers[, Elasticsearch, Airflow]) and wait until healthy')
-    .addOption(new Option('--with <services>', `optional services: ${OPTIONAL_SERVICES.join(', ')}`).argParser(commaList))
+    .addOption(
+      new Option('--with <services>', `optional services: ${OPTIONAL_SERVICES.join(', ')}`).argParser(commaList),
+    )
     .addOption(modeOption())
     .action(async (options: { with?: string[]; mode?: string }) => {
       const unknown = (options.with ?? []).filter((s) => !(OPTIONAL_SERVICES as readonly string[]).includes(s));
-      if (unknown.length) throw usageError(`unknown service for --with: ${unknown.join(', ')} (known: ${OPTIONAL_SERVICES.join(', ')})`);
+      if (unknown.length)
+        throw usageError(`unknown service for --with: ${unknown.join(', ')} (known: ${OPTIONAL_SERVICES.join(', ')})`);
       const { config, stack } = await stackFor(options);
       const withOptional = [...new Set([...config.stackWith, ...(options.with ?? [])])];
       const reporter = consoleReporter();
-      if (stack.mode === 'native' && withOptional.includes('elk')) reporter.detail('elk (Logstash, Kibana, Filebeat) runs only in the compose stack (--mode compose): left out');
+      if (stack.mode === 'native' && withOptional.includes('elk'))
+        reporter.detail('elk (Logstash, Kibana, Filebeat) runs only in the compose stack (--mode compose): left out');
       const started = Date.now();
       const services = await stack.up(reporter, withOptional);
       process.stdout.write(`${formatStatusTable(services)}\n`);
@@ -50,7 +59,11 @@ export function registerStackCommands(program: Command): void {
     .action(async (options: { json?: boolean; mode?: string }) => {
       const { stack } = await stackFor(options);
       const services = await stack.status();
-      process.stdout.write(options.json ? `${JSON.stringify({ mode: stack.mode, services }, null, 2)}\n` : `${formatStatusTable(services)}\n`);
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ mode: stack.mode, services }, null, 2)}\n`
+          : `${formatStatusTable(services)}\n`,
+      );
     });
 
   program

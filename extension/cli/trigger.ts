@@ -31,7 +31,8 @@ export function registerTriggerCommand(program: Command): void {
     .option('--timeout <seconds>', 'stop following after this long (the run goes on)', '3600')
     .action(async (options: TriggerOptions) => {
       const timeoutSeconds = Number(options.timeout);
-      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw usageError(`--timeout ${options.timeout} is not a whole number of seconds`);
+      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+        throw usageError(`--timeout ${options.timeout} is not a whole number of seconds`);
       const client = AirflowClient.of(openProject());
       const controller = new AbortController();
       const onSigint = () => controller.abort();
@@ -42,12 +43,20 @@ export function registerTriggerCommand(program: Command): void {
           timeoutMs: timeoutSeconds * 1000,
           signal: controller.signal,
           onEvent: (event) => {
-            if (event.kind === 'unpaused') process.stderr.write(`  ${event.dagId} was paused: unpaused it (its schedule starts no run before the next 1st)\n`);
-            else if (event.kind === 'triggered') process.stderr.write(`  run ${event.runId} queued ${JSON.stringify(event.conf)}\n  ${event.url}\n`);
+            if (event.kind === 'unpaused')
+              process.stderr.write(
+                `  ${event.dagId} was paused: unpaused it (its schedule starts no run before the next 1st)\n`,
+              );
+            else if (event.kind === 'triggered')
+              process.stderr.write(`  run ${event.runId} queued ${JSON.stringify(event.conf)}\n  ${event.url}\n`);
             else process.stderr.write(`  ${describeChange(event.change)}\n`);
           },
         });
-        if (result.state === 'failed') throw new EtlError(`run ${result.runId} failed\n${await failureSummary(client, result)}`, `see ${result.url}`);
+        if (result.state === 'failed')
+          throw new EtlError(
+            `run ${result.runId} failed\n${await failureSummary(client, result)}`,
+            `see ${result.url}`,
+          );
         process.stdout.write(`run ${result.runId}: ${result.state}\n`);
       } finally {
         process.off('SIGINT', onSigint);

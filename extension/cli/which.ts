@@ -2,7 +2,14 @@ import { Argument, Command } from 'commander';
 import { openProject } from '../core/project';
 import { locateRuntimes } from '../core/runtimes';
 
-const RUNTIME_KEYS = { python: 'python', 'spark-home': 'sparkHome', minio: 'minio', mc: 'mc', elasticsearch: 'elasticsearchHome', airflow: 'airflow' } as const;
+const RUNTIME_KEYS = {
+  python: 'python',
+  'spark-home': 'sparkHome',
+  minio: 'minio',
+  mc: 'mc',
+  elasticsearch: 'elasticsearchHome',
+  airflow: 'airflow',
+} as const;
 
 export function registerWhichCommand(program: Command): void {
   program

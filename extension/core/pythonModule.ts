@@ -8,8 +8,16 @@ import { runEtlModuleInCompose } from './stack/compose/runner';
 type ModuleChild = ResultPromise<{ reject: false; stdin: 'ignore'; buffer: false }>;
 
 /** An ETL module run where the stack runs: the project venv natively, the compose `etl` runner otherwise. */
-export function runEtlModuleIn(mode: StackMode, config: EtlConfig, args: string[], env: Record<string, string> = {}, signal?: AbortSignal): ModuleChild {
-  return mode === 'compose' ? runEtlModuleInCompose(config, args, env, signal) : runEtlModule(config, args, env, signal);
+export function runEtlModuleIn(
+  mode: StackMode,
+  config: EtlConfig,
+  args: string[],
+  env: Record<string, string> = {},
+  signal?: AbortSignal,
+): ModuleChild {
+  return mode === 'compose'
+    ? runEtlModuleInCompose(config, args, env, signal)
+    : runEtlModule(config, args, env, signal);
 }
 
 /**

@@ -38,7 +38,10 @@ export async function runTool(file: string, args: string[], options: RunOptions)
   if (result.failed) {
     const tried = `${file} ${args.join(' ')}`;
     if ((result as { code?: string }).code === 'ENOENT') {
-      throw new EtlError(`${options.purpose} failed: "${file}" is not installed or not on PATH`, `install it, then run again (tried: ${tried})`);
+      throw new EtlError(
+        `${options.purpose} failed: "${file}" is not installed or not on PATH`,
+        `install it, then run again (tried: ${tried})`,
+      );
     }
     throw new EtlError(
       `${options.purpose} failed (exit ${result.exitCode ?? result.signal}): ${tried}`,

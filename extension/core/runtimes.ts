@@ -57,7 +57,10 @@ export function locateRuntimes(root: string, cache: string): Runtimes {
 /** Fails with the way out when a runtime a service needs was never installed. */
 export function requireRuntime(path: string, what: string): string {
   if (!existsSync(path)) {
-    throw new EtlError(`${what} is not installed (looked for ${path})`, 'run `etl setup` first (or `npm run main`, which does it)');
+    throw new EtlError(
+      `${what} is not installed (looked for ${path})`,
+      'run `etl setup` first (or `npm run main`, which does it)',
+    );
   }
   return path;
 }

@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 LOG = "_delta_log"
 COMMIT = re.compile(r"^(\d{20})\.json$")

@@ -15,7 +15,7 @@ import json
 import os
 import socket
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ LOCK_TIMEOUT_S = 60.0
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def manifest_path(backup_dir: str | Path | None = None) -> Path:
@@ -64,7 +64,11 @@ def find_run(document: dict[str, Any], run_id: str) -> dict[str, Any]:
 
 def run_document(document: dict[str, Any], run_id: str) -> dict[str, Any]:
     """The manifest restricted to one run (what is mirrored to rawzone/_manifests/)."""
-    return {"schema_version": SCHEMA_VERSION, "updated_at": document["updated_at"], "runs": [find_run(document, run_id)]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "updated_at": document["updated_at"],
+        "runs": [find_run(document, run_id)],
+    }
 
 
 def atomic_write_json(path: Path, document: dict[str, Any]) -> None:

@@ -10,7 +10,13 @@ export const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** Runs the built `etl` CLI as a user would, never throwing on a non-zero exit. */
 export function etl(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000) {
-  return execa('node', [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, reject: false, timeout: timeoutMs, all: true });
+  return execa('node', [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    reject: false,
+    timeout: timeoutMs,
+    all: true,
+  });
 }
 
 export const projectConfig = (): EtlConfig => loadConfig(ROOT);

@@ -33,7 +33,17 @@ export function useComposeTestEnv(): { project: string } {
 /** Names (containers, networks or volumes) that carry the compose project label. */
 export async function dockerObjects(kind: 'ps' | 'network' | 'volume', project: string): Promise<string[]> {
   const args = kind === 'ps' ? ['ps', '-a'] : [kind, 'ls'];
-  const result = await execa('docker', [...args, '--filter', `label=com.docker.compose.project=${project}`, '--format', kind === 'ps' ? '{{.Names}}' : '{{.Name}}'], { reject: false });
+  const result = await execa(
+    'docker',
+    [
+      ...args,
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--format',
+      kind === 'ps' ? '{{.Names}}' : '{{.Name}}',
+    ],
+    { reject: false },
+  );
   if (result.exitCode !== 0) throw new Error(`docker ${args.join(' ')} failed: ${result.stderr}`);
   return String(result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
 }

@@ -11,7 +11,10 @@ export function expandKeys(flat: Doc): Doc {
     for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Doc;
     const last = parts[parts.length - 1];
     const nested = value && typeof value === 'object' && !Array.isArray(value) ? expandKeys(value as Doc) : value;
-    node[last] = nested && typeof nested === 'object' && typeof node[last] === 'object' ? { ...(node[last] as Doc), ...(nested as Doc) } : nested;
+    node[last] =
+      nested && typeof nested === 'object' && typeof node[last] === 'object'
+        ? { ...(node[last] as Doc), ...(nested as Doc) }
+        : nested;
   }
   return out;
 }

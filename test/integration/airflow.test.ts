@@ -13,36 +13,55 @@ import { etl, projectConfig } from '../helpers/cli';
 const config = projectConfig();
 const client = AirflowClient.of(config);
 
-/** When the month was last committed to gold's fact_trips Delta table (its newest log entry), if it is in the snapshot. */
+/**
+ * When the month was last committed to gold's fact_trips Delta table (its newest log entry), if it is in the snapshot.
+ */
 async function goldMonthCommit(month: string): Promise<Date | undefined> {
   const [year, mm] = month.split('-');
   const s3 = s3Client(config);
   const snapshot = await deltaTableOf(s3, config.buckets.gold, 'fact_trips/').catch(() => undefined);
-  const inSnapshot = [...(snapshot?.current ?? [])].some((k) => k.startsWith(`fact_trips/pickup_year=${year}/pickup_month=${Number(mm)}/`));
+  const inSnapshot = [...(snapshot?.current ?? [])].some((k) =>
+    k.startsWith(`fact_trips/pickup_year=${year}/pickup_month=${Number(mm)}/`),
+  );
   if (!snapshot || !inSnapshot) return undefined;
   const commit = `fact_trips/_delta_log/${String(snapshot.version).padStart(20, '0')}.json`;
   return s3.statObject(config.buckets.gold, commit).then((s) => s.lastModified, () => undefined);
 }
 
 describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () => {
-  test('a paused etl_pipeline is unpaused, runs extract then clean_and_transform on the sample, and gold holds the month', async () => {
+  test('a paused etl_pipeline is unpaused, runs extract then clean_and_transform on the sample, and gold holds the ' +
+    'month', async () => {
     await client.setPaused(PIPELINE_DAG, true);
     const started = new Date(Date.now() - 1000);
     const events: TriggerEvent[] = [];
-    const result = await triggerPipeline(client, { month: '2024-02', source: 'sample' }, { onEvent: (e) => events.push(e), pollMs: 1000 });
+    const result = await triggerPipeline(
+      client,
+      { month: '2024-02', source: 'sample' },
+      { onEvent: (e) => events.push(e), pollMs: 1000 },
+    );
 
     assert.equal(result.state, 'success', await failureSummary(client, result));
     assert.equal(events[0].kind, 'unpaused');
     const triggered = events.find((e) => e.kind === 'triggered');
-    assert.deepEqual(triggered && triggered.kind === 'triggered' && triggered.conf, { month: '2024-02', source: 'sample' });
-    assert.deepEqual(Object.fromEntries(result.tasks.map((t) => [t.task_id, t.state])), { choose_month: 'success', extract: 'success', clean_and_transform: 'success' });
+    assert.deepEqual(triggered && triggered.kind === 'triggered' && triggered.conf, {
+      month: '2024-02',
+      source: 'sample',
+    });
+    assert.deepEqual(Object.fromEntries(result.tasks.map((t) => [t.task_id, t.state])), {
+      choose_month: 'success',
+      extract: 'success',
+      clean_and_transform: 'success',
+    });
     // Streamed in order: extract finished before the transform started.
     const changes = events.flatMap((e) => (e.kind === 'task' ? [`${e.change.taskId} ${e.change.state}`] : []));
     const extractDone = changes.indexOf('extract success');
     assert.ok(extractDone >= 0 && changes.indexOf('clean_and_transform success') > extractDone, changes.join(', '));
 
     const committed = await goldMonthCommit('2024-02');
-    assert.ok(committed && committed >= started, `gold's fact_trips has no fresh 2024-02 commit (last ${committed?.toISOString()})`);
+    assert.ok(
+      committed && committed >= started,
+      `gold's fact_trips has no fresh 2024-02 commit (last ${committed?.toISOString()})`,
+    );
   });
 
   test('unpausing started no scheduled run: the schedule waits for the next 1st', async () => {
@@ -53,7 +72,11 @@ describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () =
 
   test('a run whose extract fails ends failed, with the task\'s own error and the run\'s URL', async () => {
     // npm test starts Airflow with ETL_DAG_RETRIES=0, so the failure is final at once.
-    const result = await etl(['trigger', '--month', '2024-03', '--source', 'file:///nonexistent/yellow_{YYYY}-{MM}.parquet'], {}, 600_000);
+    const result = await etl(
+      ['trigger', '--month', '2024-03', '--source', 'file:///nonexistent/yellow_{YYYY}-{MM}.parquet'],
+      {},
+      600_000,
+    );
     assert.equal(result.exitCode, 1, result.all);
     assert.match(result.all, /extract failed/);
     assert.match(result.all, /clean_and_transform upstream_failed/);
@@ -79,6 +102,10 @@ describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () =
   });
 
   test('an unknown DAG is a 404 with a hint about the DAG processor', async () => {
-    await assert.rejects(client.getDag('no_such_dag'), (error: unknown) => error instanceof EtlError && /HTTP 404/.test(error.message) && /import errors/.test(error.hint ?? ''));
+    await assert.rejects(
+      client.getDag('no_such_dag'),
+      (error: unknown) =>
+        error instanceof EtlError && /HTTP 404/.test(error.message) && /import errors/.test(error.hint ?? ''),
+    );
   });
 });

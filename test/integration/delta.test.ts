@@ -21,7 +21,9 @@ const bucket = `${config.buckets.gold}-deltatest-${randomBytes(4).toString('hex'
 const TABLE = 'fact_trips/';
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+  );
 }
 
 describe('Delta tables in the bucket view and preview, against the real MinIO', { timeout: 120_000 }, () => {
@@ -64,9 +66,19 @@ describe('Delta tables in the bucket view and preview, against the real MinIO', 
     const january = (await listAllKeys(client, bucket, `${TABLE}pickup_year=2024/pickup_month=1/`)).map((e) => e.key);
     const current = january.find((k) => snapshot.current.has(k)) ?? '';
     const old = january.find((k) => !snapshot.current.has(k)) ?? '';
-    assert.match(await previewObject(client, bucket, current), /^# Delta table fact_trips\/ \(version 11\): this file is in the current snapshot/);
-    assert.match(await previewObject(client, bucket, old), /^# Delta table fact_trips\/ \(version 11\): this file is NOT in the current snapshot.*VACUUM/);
-    const checkpoint = await previewObject(client, bucket, `${TABLE}_delta_log/00000000000000000010.checkpoint.parquet`);
+    assert.match(
+      await previewObject(client, bucket, current),
+      /^# Delta table fact_trips\/ \(version 11\): this file is in the current snapshot/,
+    );
+    assert.match(
+      await previewObject(client, bucket, old),
+      /^# Delta table fact_trips\/ \(version 11\): this file is NOT in the current snapshot.*VACUUM/,
+    );
+    const checkpoint = await previewObject(
+      client,
+      bucket,
+      `${TABLE}_delta_log/00000000000000000010.checkpoint.parquet`,
+    );
     assert.match(checkpoint, /^# Delta table fact_trips\/ \(version 11\): this file is part of the table's log/);
     assert.match(checkpoint, /# Parquet: /);
   });

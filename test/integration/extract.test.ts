@@ -14,7 +14,11 @@ import { projectConfig } from '../helpers/cli';
 
 const config = projectConfig();
 const backup = mkdtempSync(join(tmpdir(), 'extract-backup-'));
-const env = { ETL_BACKUP_DIR: backup, ETL_LOG_DIR: mkdtempSync(join(tmpdir(), 'extract-logs-')), ETL_LOCK_DIR: mkdtempSync(join(tmpdir(), 'extract-locks-')) };
+const env = {
+  ETL_BACKUP_DIR: backup,
+  ETL_LOG_DIR: mkdtempSync(join(tmpdir(), 'extract-logs-')),
+  ETL_LOCK_DIR: mkdtempSync(join(tmpdir(), 'extract-locks-')),
+};
 
 /** Serves a "month" that trickles forever, so a cancel surely lands mid-transfer. */
 function trickleServer(): Promise<{ server: Server; url: string }> {
@@ -44,27 +48,52 @@ describe('extraction through the real extractor and MinIO', { timeout: 300_000 }
 
   test('the sample month lands in rawzone with progress events and a manifest run', async () => {
     const events: ExtractEvent[] = [];
-    const result = await runExtract(config, { months: '2024-01', source: { sample: true }, env }, (e) => events.push(e));
-    assert.deepEqual([...new Set(events.map((e) => e.event))], ['run_start', 'file_start', 'bytes', 'file_done', 'run_done']);
+    const result = await runExtract(config, { months: '2024-01', source: { sample: true }, env }, (e) =>
+      events.push(e),
+    );
+    assert.deepEqual(
+      [...new Set(events.map((e) => e.event))],
+      ['run_start', 'file_start', 'bytes', 'file_done', 'run_done'],
+    );
     assert.equal(result.files, 2);
     assert.ok(result.bytes > 100_000);
     const run = loadManifest(join(backup, 'extracted_paths.json')).runs.find((r) => r.run_id === result.runId);
     assert.equal(run?.status, 'succeeded');
-    const stat = await s3Client(config).statObject(config.buckets.rawzone, 'yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet');
+    const stat = await s3Client(config).statObject(
+      config.buckets.rawzone,
+      'yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet',
+    );
     assert.ok(stat.size > 100_000);
   });
 
   test("a failure rejects with the extractor's own error line", async () => {
-    await assert.rejects(runExtract(config, { months: '2031-04', source: { sample: true }, env }), /^EtlError: etl extract: error: month 2031-04: .*not found/);
-    await assert.rejects(runExtract(config, { months: '2024-03..2024-01', source: { sample: true }, env }), /usage error: range '2024-03\.\.2024-01' is inverted/);
+    await assert.rejects(
+      runExtract(config, { months: '2031-04', source: { sample: true }, env }),
+      /^EtlError: etl extract: error: month 2031-04: .*not found/,
+    );
+    await assert.rejects(
+      runExtract(config, { months: '2024-03..2024-01', source: { sample: true }, env }),
+      /usage error: range '2024-03\.\.2024-01' is inverted/,
+    );
   });
 
   test('cancel kills the extractor mid-transfer and leaves no process behind', async () => {
     const controller = new AbortController();
     let pid = 0;
-    const run = runExtract(config, { months: '2024-01', source: { template: `${trickle.url}/{YYYY}-{MM}.parquet` }, noZones: true, runId: 'cancel-test', env }, (e) => {
-      if (e.event === 'bytes' && e.bytes > 0) controller.abort();
-    }, controller.signal);
+    const run = runExtract(
+      config,
+      {
+        months: '2024-01',
+        source: { template: `${trickle.url}/{YYYY}-{MM}.parquet` },
+        noZones: true,
+        runId: 'cancel-test',
+        env,
+      },
+      (e) => {
+        if (e.event === 'bytes' && e.bytes > 0) controller.abort();
+      },
+      controller.signal,
+    );
     const started = Date.now();
     await assert.rejects(run, ExtractCancelled);
     assert.ok(Date.now() - started < 60_000);
@@ -88,13 +117,22 @@ describe('extraction through the real extractor and MinIO', { timeout: 300_000 }
     Object.assign(process.env, env);
     try {
       await program.parseAsync(['node', 'etl', 'extract', '--months', '2024-02', '--sample', '--no-zones']);
-      await assert.rejects(program.parseAsync(['node', 'etl', 'extract', '--months', '2031-04', '--sample']), /etl extract: error: month 2031-04/);
-      await assert.rejects(program.parseAsync(['node', 'etl', 'extract', '--months', '2024-01', '--sample', '--source', 'x']), /either --source or --sample/);
+      await assert.rejects(
+        program.parseAsync(['node', 'etl', 'extract', '--months', '2031-04', '--sample']),
+        /etl extract: error: month 2031-04/,
+      );
+      await assert.rejects(
+        program.parseAsync(['node', 'etl', 'extract', '--months', '2024-01', '--sample', '--source', 'x']),
+        /either --source or --sample/,
+      );
     } finally {
       process.stderr.write = original;
     }
     const text = written.join('');
     assert.match(text, /files 0\/1, 0 B/);
-    assert.match(text, /(uploaded|skipped) s3a:\/\/rawzone\/yellow_tripdata\/year=2024\/month=02\/yellow_tripdata_2024-02\.parquet \(\d/);
+    assert.match(
+      text,
+      /(uploaded|skipped) s3a:\/\/rawzone\/yellow_tripdata\/year=2024\/month=02\/yellow_tripdata_2024-02\.parquet \(\d/,
+    );
   });
 });

@@ -33,14 +33,16 @@ async function writeRealLogLines(): Promise<string> {
     `log = setup_logging("extract", "${runId}", console_level=logging.CRITICAL)`,
     'for i in range(5): log.info("extracted part %d of the sample", i)',
     'log.warning("retrying month 2024-01 after HTTP 503")',
-    'try:\n    raise ValueError("corrupt parquet footer")\nexcept ValueError:\n    log.exception("month 2024-02 failed")',
+    'try:\n    raise ValueError("corrupt parquet footer")\nexcept ValueError:\n    log.exception("month 2024-02 ' +
+      'failed")',
   ].join('\n');
   const python = locateRuntimes(config.paths.root, config.paths.cache).python;
   await execa(python, ['-c', script], { env: { ...process.env, PYTHONPATH: join(ROOT, 'src'), ETL_LOG_DIR: logDir } });
   return join(logDir, 'extract.log');
 }
 
-test('ETL_logs lines shipped as the Filebeat → Logstash pipeline does are indexed with the ECS template and read back in order', async () => {
+test('ETL_logs lines shipped as the Filebeat → Logstash pipeline does are indexed with the ECS template and read ' +
+  'back in order', async () => {
   const template = await es.indices.getIndexTemplate({ name: LOG_TEMPLATE_NAME });
   assert.equal(template.index_templates.length, 1, '`etl up --with elasticsearch` installs the log template');
 
@@ -61,20 +63,36 @@ test('ETL_logs lines shipped as the Filebeat → Logstash pipeline does are inde
 
   const [index] = created;
   const mapping = await es.indices.getMapping({ index });
-  const properties = mapping[index].mappings.properties as Record<string, { properties?: Record<string, { type: string }> }>;
+  const properties = mapping[index].mappings.properties as Record<
+    string,
+    { properties?: Record<string, { type: string }> }
+  >;
   assert.equal(properties.etl.properties?.step.type, 'keyword', 'the template, not dynamic mapping, typed etl.step');
   assert.equal(properties.log.properties?.level.type, 'keyword');
 
   const received: LogRecord[] = [];
-  const tail = new EsLogTail({ url: esUrl, index: 'etl-logs-*', filter: { runId }, lookbackMs: 3_600_000, overlapMs: 5_000 }, (records) => received.push(...records));
+  const tail = new EsLogTail(
+    { url: esUrl, index: 'etl-logs-*', filter: { runId }, lookbackMs: 3_600_000, overlapMs: 5_000 },
+    (records) => received.push(...records),
+  );
   await tail.poll();
   await tail.poll(); // the overlap window re-reads: nothing may be shown twice
   tail.stop();
 
   const expected = lines.map((line) => JSON.parse(line) as { message: string; 'log.level'?: string });
-  assert.deepEqual(received.map((r) => r.message), expected.map((e) => e.message));
-  assert.deepEqual(received.map((r) => r.level), ['info', 'info', 'info', 'info', 'info', 'warning', 'error']);
+  assert.deepEqual(
+    received.map((r) => r.message),
+    expected.map((e) => e.message),
+  );
+  assert.deepEqual(
+    received.map((r) => r.level),
+    ['info', 'info', 'info', 'info', 'info', 'warning', 'error'],
+  );
   assert.ok(received.every((r) => r.step === 'extract' && r.runId === runId));
   const stamps = received.map((r) => Date.parse(r.timestamp));
-  assert.deepEqual([...stamps].sort((a, b) => a - b), stamps, 'sorted by @timestamp');
+  assert.deepEqual(
+    [...stamps].sort((a, b) => a - b),
+    stamps,
+    'sorted by @timestamp',
+  );
 });

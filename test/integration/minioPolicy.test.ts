@@ -39,10 +39,13 @@ async function refused(action: () => Promise<unknown>, what: string): Promise<vo
   }, `${what} must be refused`);
 }
 
-const publicRead = (bucket: string) => JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }],
-});
+const publicRead = (bucket: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] },
+    ],
+  });
 
 async function roundTrip(client: Client, bucket: string): Promise<void> {
   const key = `_policy-test/${randomBytes(4).toString('hex')}.txt`;
@@ -67,9 +70,16 @@ describe("the ETL's MinIO key has least privilege", { timeout: 300_000 }, () => 
     await admin.removeBucket(scratch);
   });
 
-  test('etl up gives an existing user the policy of config/minio-etl-policy.json, replacing a broader one', async () => {
+  test('etl up gives an existing user the policy of config/minio-etl-policy.json, replacing a broader ' +
+    'one', async () => {
     const file = join(mcDir, 'broad.json');
-    writeFileSync(file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }],
+      }),
+    );
     const broadened = await mcAdmin(['admin', 'policy', 'create', 'etl', ETL_POLICY_NAME, file]);
     assert.equal(broadened.exitCode, 0, broadened.all); // what an older `etl up` left: s3:* on everything
     const up = await etl(['up']);
@@ -79,10 +89,13 @@ describe("the ETL's MinIO key has least privilege", { timeout: 300_000 }, () => 
     const applied = JSON.parse(info.stdout) as { policyInfo: { Policy: { Statement: unknown[] } } };
     const expected = etlPolicy(ROOT, config.buckets) as { Statement: { Sid?: string }[] };
     // MinIO sorts actions and resources and drops the Sids: compare what each statement allows.
-    const normalise = (statements: unknown[]) => JSON.stringify(statements.map((s) => {
-      const { Effect, Action, Resource } = s as { Effect: string; Action: string[]; Resource: string[] };
-      return { Effect, Action: [...Action].sort(), Resource: [...Resource].sort() };
-    }));
+    const normalise = (statements: unknown[]) =>
+      JSON.stringify(
+        statements.map((s) => {
+          const { Effect, Action, Resource } = s as { Effect: string; Action: string[]; Resource: string[] };
+          return { Effect, Action: [...Action].sort(), Resource: [...Resource].sort() };
+        }),
+      );
     assert.equal(normalise(applied.policyInfo.Policy.Statement), normalise(expected.Statement));
   });
 
@@ -90,8 +103,14 @@ describe("the ETL's MinIO key has least privilege", { timeout: 300_000 }, () => 
     const key = `_policy-test/public-${randomBytes(3).toString('hex')}.txt`;
     await etlKey.putObject(config.buckets.gold, key, Buffer.from('private'));
     try {
-      await refused(() => etlKey.setBucketPolicy(config.buckets.gold, publicRead(config.buckets.gold)), 'setting a bucket policy on gold');
-      await refused(() => etlKey.setBucketPolicy(scratch, publicRead(scratch)), 'setting a bucket policy on a scratch bucket');
+      await refused(
+        () => etlKey.setBucketPolicy(config.buckets.gold, publicRead(config.buckets.gold)),
+        'setting a bucket policy on gold',
+      );
+      await refused(
+        () => etlKey.setBucketPolicy(scratch, publicRead(scratch)),
+        'setting a bucket policy on a scratch bucket',
+      );
       const anonymous = await fetch(`${endpointOf(config)}/${config.buckets.gold}/${key}`);
       assert.equal(anonymous.status, 403);
     } finally {

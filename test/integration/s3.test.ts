@@ -73,7 +73,10 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
   test('the prefix filter narrows a folder to names starting with it', async () => {
     const page = await listPage(client, bucket, 'big/', { filter: 'obj-0119' });
     assert.deepEqual(page.objects.map((o) => o.key), Array.from({ length: 10 }, (_, i) => `big/obj-0119${i}.txt`));
-    assert.deepEqual((await listPage(client, bucket, 'big/', { filter: 'sub-' })).prefixes, ['big/sub-a/', 'big/sub-b/']);
+    assert.deepEqual((await listPage(client, bucket, 'big/', { filter: 'sub-' })).prefixes, [
+      'big/sub-a/',
+      'big/sub-b/',
+    ]);
     const root = await listPage(client, bucket, '');
     assert.deepEqual([root.prefixes, root.objects.map((o) => o.key)], [['big/'], ['top.json']]);
   });
@@ -87,7 +90,11 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
   });
 
   test('Parquet preview: the sample file schema and first rows, read in JavaScript', async () => {
-    await client.fPutObject(bucket, 'trips/2024-01.parquet', join(ROOT, 'Data_extracted', 'yellow_tripdata_2024-01.parquet'));
+    await client.fPutObject(
+      bucket,
+      'trips/2024-01.parquet',
+      join(ROOT, 'Data_extracted', 'yellow_tripdata_2024-01.parquet'),
+    );
     const text = await previewObject(client, bucket, 'trips/2024-01.parquet');
     assert.match(text, /^# Parquet: 20000 rows/);
     assert.match(text, /tpep_pickup_datetime: INT64 .*TIMESTAMP/);
@@ -133,7 +140,10 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
 
   test('wrong credentials give a clear message, not a stack trace', async () => {
     const wrong = s3Client(config, { accessKey: config.minio.rootUser, secretKey: 'definitely-wrong-secret' });
-    const error = await listPage(wrong, bucket, '').then(() => undefined, (e: unknown) => explainS3Error(e, endpointOf(config)));
+    const error = await listPage(wrong, bucket, '').then(
+      () => undefined,
+      (e: unknown) => explainS3Error(e, endpointOf(config)),
+    );
     assert.ok(error, 'listing with a wrong secret must fail');
     assert.equal(classifyS3Error(error), 'credentials');
     assert.match(error.describe(), /refused the credentials[\s\S]*Set Credentials/);
@@ -141,7 +151,10 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
 
   test('MinIO unreachable is reported with the endpoint', async () => {
     const down = { ...config, minio: { ...config.minio, apiPort: 1 } };
-    const error = await listPage(s3Client(down), bucket, '').then(() => undefined, (e: unknown) => explainS3Error(e, endpointOf(down)));
+    const error = await listPage(s3Client(down), bucket, '').then(
+      () => undefined,
+      (e: unknown) => explainS3Error(e, endpointOf(down)),
+    );
     assert.ok(error);
     assert.equal(classifyS3Error(error), 'unreachable');
     assert.match(error.message, /cannot reach MinIO at http:\/\/127\.0\.0\.1:1 /);

@@ -3,7 +3,9 @@ import { describe, test } from 'node:test';
 import { explainUpFailure } from '../../extension/core/stack/compose/failures';
 import { parsePs, stateOf, type ComposeService } from '../../extension/core/stack/compose/services';
 
-const services: ComposeService[] = [{ name: 'minio', title: 'MinIO', url: '', ports: [{ port: 29000, setting: 'MINIO_API_PORT' }] }];
+const services: ComposeService[] = [
+  { name: 'minio', title: 'MinIO', url: '', ports: [{ port: 29000, setting: 'MINIO_API_PORT' }] },
+];
 
 describe('compose status and errors (pure parts)', () => {
   test('ps JSON: one object a line (compose ≥ 2.21) or one array', () => {
@@ -26,13 +28,23 @@ describe('compose status and errors (pure parts)', () => {
   });
 
   test('a port the engine could not bind is named with its .env key', () => {
-    const error = explainUpFailure(['Error response from daemon: driver failed programming external connectivity on endpoint p-minio-1: Bind for 127.0.0.1:29000 failed: port is already allocated'], services);
+    const error = explainUpFailure(
+      [
+        'Error response from daemon: driver failed programming external connectivity on endpoint p-minio-1: Bind ' +
+          'for 127.0.0.1:29000 failed: port is already allocated',
+      ],
+      services,
+    );
     assert.match(error.message, /MinIO's port 29000 \(MINIO_API_PORT\)/);
     assert.match(error.hint ?? '', /MINIO_API_PORT in \.env/);
   });
 
   test('a failed build shows the last lines of the build output', () => {
-    const tail = ['#5 [runtime 2/7] RUN apt-get install nope', '#5 ERROR: process did not complete successfully: exit code: 100', 'failed to solve: process "/bin/sh -c apt-get install nope" did not complete successfully: exit code: 100'];
+    const tail = [
+      '#5 [runtime 2/7] RUN apt-get install nope',
+      '#5 ERROR: process did not complete successfully: exit code: 100',
+      'failed to solve: process "/bin/sh -c apt-get install nope" did not complete successfully: exit code: 100',
+    ];
     const error = explainUpFailure(tail, services);
     assert.match(error.message, /^building the compose images failed; last lines of the build output:\n/);
     assert.match(error.message, /apt-get install nope/);

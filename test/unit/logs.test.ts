@@ -6,19 +6,28 @@ import { describe, test } from 'node:test';
 import { FileLogTail } from '../../extension/core/logs/fileTail';
 import { formatRecord, parseEcsLine, type LogRecord } from '../../extension/core/logs/record';
 
-const ecs = (message: string, level = 'info', step = 'extract', runId = 'r1') =>
-  `${JSON.stringify({ '@timestamp': '2026-01-01T00:00:00.000Z', 'log.level': level, message, etl: { step, run_id: runId }, labels: { run_id: runId } })}\n`;
+const ecs = (message: string, level = 'info', step = 'extract', runId = 'r1') => {
+  const record = { 'log.level': level, message, etl: { step, run_id: runId }, labels: { run_id: runId } };
+  return `${JSON.stringify({ '@timestamp': '2026-01-01T00:00:00.000Z', ...record })}\n`;
+};
 
 function tailOf(dir: string, options = {}) {
   const seen: LogRecord[] = [];
-  const tail = new FileLogTail(dir, (records) => seen.push(...records), { pollMs: 1_000_000, fromStart: true, ...options });
+  const tail = new FileLogTail(dir, (records) => seen.push(...records), {
+    pollMs: 1_000_000,
+    fromStart: true,
+    ...options,
+  });
   return { tail, seen, messages: () => seen.map((r) => r.message) };
 }
 
 describe('ECS log lines', () => {
   test('step, level and run come from nested or dotted ECS fields', () => {
     const record = parseEcsLine(ecs('hello', 'warning', 'transform', 'run-7').trim(), 'id', 'file');
-    assert.deepEqual([record.step, record.level, record.runId, record.message], ['transform', 'warning', 'run-7', 'hello']);
+    assert.deepEqual(
+      [record.step, record.level, record.runId, record.message],
+      ['transform', 'warning', 'run-7', 'hello'],
+    );
     assert.equal(formatRecord(record), '2026-01-01T00:00:00.000Z [transform] WARNING run-7 hello');
   });
 

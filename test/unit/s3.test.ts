@@ -10,7 +10,10 @@ import { previewKind } from '../../extension/core/s3/preview';
 
 describe('S3 paths and safe download targets', () => {
   test('a normal key lands under the target folder, keeping its layout below the prefix', () => {
-    assert.equal(safeLocalPath('/tmp/out', 'yellow/year=2024/a.parquet', 'yellow/'), join('/tmp/out', 'year=2024', 'a.parquet'));
+    assert.equal(
+      safeLocalPath('/tmp/out', 'yellow/year=2024/a.parquet', 'yellow/'),
+      join('/tmp/out', 'year=2024', 'a.parquet'),
+    );
   });
 
   for (const key of ['../evil', 'a/../../evil', '/etc/passwd', 'a/./b', 'a\\..\\b', 'nul\0byte', '..', '']) {

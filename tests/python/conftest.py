@@ -12,12 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from etl.config import PROJECT_ROOT, load_settings
-from etl.extract.store import make_client
 from support_buckets import admin_client, temporary_bucket
 from support_http import ScriptedServer
 
+from etl.config import PROJECT_ROOT, load_settings
+from etl.extract.store import make_client
 
 
 @pytest.fixture(autouse=True)

@@ -35,12 +35,31 @@ def spark():
 def good_trip(**changes) -> dict:
     """A trip every rule accepts (January 2024), in the target schema, plus lineage columns."""
     row = {name: None for name in TARGET_COLUMNS}
-    row.update(vendor_id=2, pickup_datetime=datetime(2024, 1, 10, 8, 0), dropoff_datetime=datetime(2024, 1, 10, 8, 20),
-               passenger_count=1, trip_distance=3.0, rate_code_id=1, store_and_fwd_flag="N", pu_location_id=161,
-               do_location_id=236, payment_type=1, fare_amount=18.0, extra=0.0, mta_tax=0.5, tip_amount=4.0,
-               tolls_amount=0.0, improvement_surcharge=1.0, total_amount=26.0, congestion_surcharge=2.5,
-               airport_fee=0.0, cbd_congestion_fee=None,
-               source_path="s3a://rawzone/yellow_tripdata/year=2024/month=01/x.parquet", source_year=2024, source_month=1)
+    row.update(
+        vendor_id=2,
+        pickup_datetime=datetime(2024, 1, 10, 8, 0),
+        dropoff_datetime=datetime(2024, 1, 10, 8, 20),
+        passenger_count=1,
+        trip_distance=3.0,
+        rate_code_id=1,
+        store_and_fwd_flag="N",
+        pu_location_id=161,
+        do_location_id=236,
+        payment_type=1,
+        fare_amount=18.0,
+        extra=0.0,
+        mta_tax=0.5,
+        tip_amount=4.0,
+        tolls_amount=0.0,
+        improvement_surcharge=1.0,
+        total_amount=26.0,
+        congestion_surcharge=2.5,
+        airport_fee=0.0,
+        cbd_congestion_fee=None,
+        source_path="s3a://rawzone/yellow_tripdata/year=2024/month=01/x.parquet",
+        source_year=2024,
+        source_month=1,
+    )
     row.update(changes)
     return row
 

@@ -1,6 +1,5 @@
 """Usage errors are detected before any service is contacted: exit 2, one clear line."""
 import pytest
-
 from support_cli import run_cli
 
 

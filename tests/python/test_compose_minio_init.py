@@ -13,9 +13,9 @@ import pytest
 import yaml
 from minio import Minio
 from minio.error import S3Error
+from test_compose_static import ENV, ROOT, interpolate
 
 from etl.config import config_values, load_settings
-from test_compose_static import ENV, ROOT, interpolate
 
 pytestmark = pytest.mark.integration
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from etl.config import PROJECT_ROOT
-from etl.manifest import load_manifest
 from support_cli import assert_no_incomplete_uploads, run_cli
 from support_http import MiB, Ok
 from support_parquet import trip_parquet
+
+from etl.config import PROJECT_ROOT
+from etl.manifest import load_manifest
 
 pytestmark = pytest.mark.integration
 
@@ -82,7 +82,9 @@ def test_a_bad_source_keeps_the_good_month_and_the_manifest(kind, minio, setting
 
     assert bad.returncode == 1, bad.stderr
     last = bad.stderr.strip().splitlines()[-1]
-    assert last.startswith("etl extract: error: month 2024-01: the source " + template.replace("{YYYY}-{MM}", "2024-01"))
+    assert last.startswith(
+        "etl extract: error: month 2024-01: the source " + template.replace("{YYYY}-{MM}", "2024-01")
+    )
     assert what in last and f"{bucket}/{KEY} was left as it was" in last, last
     after = (_object_state(minio, bucket, KEY), manifest.read_bytes(),
              minio.stat_object(bucket, "_manifests/latest.json").etag)
@@ -125,7 +127,9 @@ def _running_run(manifest: Path) -> dict | None:
 
 def test_a_killed_extractor_is_marked_failed_by_the_next_run(minio, settings, http_server, cli_env, isolated_state):
     http_server.route("/2031-10.parquet", Ok(trip_parquet(tag=10)))
-    http_server.route("/2031-11.parquet", Ok(trip_parquet(size=8 * MiB), delay_per_mib_s=5))  # ~40 s: killed long before
+    http_server.route(
+        "/2031-11.parquet", Ok(trip_parquet(size=8 * MiB), delay_per_mib_s=5)
+    )  # ~40 s: killed long before
     args = ["--months", "2031-10..2031-11", "--source", http_server.base_url + "/{YYYY}-{MM}.parquet", "--no-zones",
             "--run-id", "pytest-killed"]
     proc = subprocess.Popen([sys.executable, "-m", "etl.extract", *args], env=cli_env, cwd=PROJECT_ROOT,

@@ -8,15 +8,15 @@ import subprocess
 import sys
 
 import pytest
+from support_cli import assert_no_incomplete_uploads, run_cli
+from support_http import Cut, FileBody, MiB, Ok, Status
+from support_parquet import trip_parquet, write_big_trip_parquet
 
 from etl.config import PROJECT_ROOT
 from etl.extract import extract_months
 from etl.extract.errors import SourceFailed, SourceNotFound
 from etl.extract.transfer import TransferOptions
 from etl.manifest import extracted_paths, load_manifest
-from support_cli import assert_no_incomplete_uploads, run_cli
-from support_http import Cut, FileBody, MiB, Ok, Status
-from support_parquet import trip_parquet, write_big_trip_parquet
 
 pytestmark = pytest.mark.integration
 
@@ -60,10 +60,17 @@ def test_happy_path_cli_objects_checksums_manifests(minio, settings, cli_env, is
     bucket = settings.rawzone_bucket
     events = _events(result.stdout)
     assert events[0]["event"] == "run_start" and events[-1] == {
-        "event": "run_done", "run_id": run_id, "status": "succeeded", "files": 3,
-        "bytes": sum((SAMPLE / n).stat().st_size for n in ("yellow_tripdata_2024-01.parquet",
-                                                             "yellow_tripdata_2024-02.parquet", "taxi_zone_lookup.csv")),
-        "manifest": str(isolated_state / "backup" / "extracted_paths.json"), "error": None}
+        "event": "run_done",
+        "run_id": run_id,
+        "status": "succeeded",
+        "files": 3,
+        "bytes": sum(
+            (SAMPLE / n).stat().st_size
+            for n in ("yellow_tripdata_2024-01.parquet", "yellow_tripdata_2024-02.parquet", "taxi_zone_lookup.csv")
+        ),
+        "manifest": str(isolated_state / "backup" / "extracted_paths.json"),
+        "error": None,
+    }
     for month in ("2024-01", "2024-02"):
         data = (SAMPLE / f"yellow_tripdata_{month}.parquet").read_bytes()
         stat = minio.stat_object(bucket, _key(month))
@@ -72,7 +79,10 @@ def test_happy_path_cli_objects_checksums_manifests(minio, settings, cli_env, is
         assert minio.get_object(bucket, _key(month)).read() == data
         done = [e for e in events if e["event"] == "file_done" and e["month"] == month]
         assert done[0]["sha256"] == _sha(data) and done[0]["status"] in ("uploaded", "replaced", "skipped")
-    assert minio.stat_object(bucket, "reference/taxi_zone_lookup.csv").size == (SAMPLE / "taxi_zone_lookup.csv").stat().st_size
+    assert (
+        minio.stat_object(bucket, "reference/taxi_zone_lookup.csv").size
+        == (SAMPLE / "taxi_zone_lookup.csv").stat().st_size
+    )
     local = load_manifest()
     run = local["runs"][-1]
     assert run["run_id"] == run_id and run["status"] == "succeeded" and run["ended_at"]

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from support_parquet import trip_parquet
 
 from etl.config import PROJECT_ROOT
 from etl.extract.errors import InvalidSource
 from etl.extract.validate import TRIP_COLUMNS, check_trip_file, check_zones_file
-from support_parquet import trip_parquet
 
 SAMPLE = PROJECT_ROOT / "Data_extracted"
 

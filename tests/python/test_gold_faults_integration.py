@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from support_buckets import temporary_bucket
+from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
+from support_spark_stack import finish, run_submit, snapshot, start_submit
 
 from etl.config import PROJECT_ROOT
 from etl.extract.layout import sample_source
@@ -23,9 +26,6 @@ from etl.extract.months import Month
 from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
 from etl.sample.generator import write_month
-from support_buckets import temporary_bucket
-from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
-from support_spark_stack import finish, run_submit, snapshot, start_submit
 
 pytestmark = pytest.mark.integration
 FAIL_BOUND_S = 60  # MinIO stopped -> the job has exited (documented: ~30 s, docs/data-model.md)

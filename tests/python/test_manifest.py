@@ -3,8 +3,7 @@ import os
 
 import pytest
 
-from etl.manifest import (atomic_write_json, extracted_paths, load_manifest, manifest_path, run_document,
-                          update_manifest)
+from etl.manifest import atomic_write_json, extracted_paths, load_manifest, manifest_path, run_document, update_manifest
 
 
 def _run(run_id, paths, kind="trips"):

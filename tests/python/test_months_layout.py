@@ -1,8 +1,16 @@
 import pytest
 
 from etl.extract.errors import UsageError
-from etl.extract.layout import (DEFAULT_ZONES_SOURCE, check_template, default_zones_source, manifest_key,
-                                render, s3a_path, sample_source, trip_key)
+from etl.extract.layout import (
+    DEFAULT_ZONES_SOURCE,
+    check_template,
+    default_zones_source,
+    manifest_key,
+    render,
+    s3a_path,
+    sample_source,
+    trip_key,
+)
 from etl.extract.months import Month, MonthSpecError, parse_months
 
 

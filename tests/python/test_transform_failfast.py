@@ -77,7 +77,7 @@ def test_diagnose_after_a_failure_names_the_master_and_what_was_committed():
 SPARK_READ_FAILURE = """An error occurred while calling o1045.collectToPython.
 : org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 3.0 failed 2 times, most recent failure: Lost task 0.1 in stage 3.0 (TID 7) (127.0.0.1 executor 1): org.apache.spark.SparkException: [FAILED_READ_FILE.NO_HINT] Encountered error while reading file s3a://rawzone/yellow_tripdata/year=2024/month=04/yellow_tripdata_2024-04.parquet.  SQLSTATE: KD001
 Caused by: org.apache.parquet.io.ParquetDecodingException: Can not read value at 0 in block -1
-Caused by: java.io.IOException: can not read class org.apache.parquet.format.PageHeader: Required field 'uncompressed_page_size' was not found"""
+Caused by: java.io.IOException: can not read class org.apache.parquet.format.PageHeader: Required field 'uncompressed_page_size' was not found"""  # noqa: E501 (Spark's own message, verbatim)
 
 
 def test_a_corrupt_page_names_the_object_not_a_py4j_call():

@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 import pytest
+from support_buckets import temporary_bucket
+from support_spark_stack import download, finish, read_table, run_submit, snapshot, start_submit, state_dir
 
 from etl.config import PROJECT_ROOT
 from etl.delta_snapshot import local_snapshot
 from etl.extract.layout import sample_source
 from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
-from support_buckets import temporary_bucket
-from support_spark_stack import (download, finish, read_table, run_submit, snapshot, start_submit, state_dir,
-                                 wait_until)
 
 pytestmark = pytest.mark.integration
 EXPECTED_REJECTS = {"pickup_outside_month": 80, "dropoff_before_pickup": 120,
@@ -160,7 +159,9 @@ def restore_stack() -> None:
     assert "running" in json.dumps(states["spark-worker-1"]), states["spark-worker-1"]
 
 
-def test_worker_killed_mid_job_still_finishes_with_the_same_gold(first_run, job_env, minio, gold_bucket, tmp_path_factory):
+def test_worker_killed_mid_job_still_finishes_with_the_same_gold(
+    first_run, job_env, minio, gold_bucket, tmp_path_factory
+):
     err = Path(job_env["STDERR_DIR"]) / "fault.err"
     process = start_submit(job_env, err, "--run", job_env["EXTRACT_RUN"])
     head = []

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 import pytest
+from support_spark import spark  # noqa: F401  (fixture)
 
 from etl.extract.months import Month
 from etl.sample.generator import generate_month
 from etl.sample.schema import VARIANTS
 from etl.transform.schema import conform, target_schema
-from support_spark import spark  # noqa: F401  (fixture)
 
 MONTH = Month(2024, 1)
 

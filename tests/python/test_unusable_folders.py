@@ -3,11 +3,11 @@ and the path (exit 2), instead of an errno or a traceback half-way through a run
 from __future__ import annotations
 
 import pytest
+from support_cli import run_cli
+from support_folders import read_only_folder
 
 from etl.config import PROJECT_ROOT
 from etl.extract.locks import lock_dir
-from support_cli import run_cli
-from support_folders import read_only_folder
 
 ARGS = ["--months", "2024-01", "--sample", "--no-zones"]
 

@@ -21,7 +21,8 @@ const TEMPLATE = /^(file|https?):\/\/.*\{YYYY\}.*\{MM\}/;
 export function pipelineConf(request: TriggerRequest): Record<string, string> {
   const conf: Record<string, string> = {};
   if (request.month) {
-    if (!MONTH.test(request.month)) throw new UsageError(`month "${request.month}" is not YYYY-MM`, 'for example --month 2024-01');
+    if (!MONTH.test(request.month))
+      throw new UsageError(`month "${request.month}" is not YYYY-MM`, 'for example --month 2024-01');
     conf.month = request.month;
   }
   if (request.source) {
@@ -59,4 +60,5 @@ export function taskChanges(previous: Map<string, TaskChange>, current: TaskInst
 export const failedTasks = (tasks: TaskInstance[]) => tasks.filter((t) => FAILED_TASK_STATES.has(t.state ?? ''));
 
 /** One line per task: "extract success (try 1)". */
-export const describeChange = (change: TaskChange) => `${change.taskId} ${change.state}${change.tryNumber > 1 ? ` (try ${change.tryNumber})` : ''}`;
+export const describeChange = (change: TaskChange) =>
+  `${change.taskId} ${change.state}${change.tryNumber > 1 ? ` (try ${change.tryNumber})` : ''}`;

@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EtlError } from '../errors';
 import type { AirflowClient, DagRun, TaskInstance } from './client';
-import { FINISHED_RUN_STATES, PIPELINE_DAG, failedTasks, pipelineConf, taskChanges, type TaskChange, type TriggerRequest } from './pipelineRun';
+import {
+  FINISHED_RUN_STATES,
+  PIPELINE_DAG,
+  failedTasks,
+  pipelineConf,
+  taskChanges,
+  type TaskChange,
+  type TriggerRequest,
+} from './pipelineRun';
 
 export type TriggerEvent =
   | { kind: 'unpaused'; dagId: string }
@@ -38,7 +46,11 @@ export class WatchStopped extends EtlError {
  * reporting each task's state change. A paused DAG is unpaused first: a paused
  * DAG's runs stay queued (its schedule has no start date, so this starts no other run).
  */
-export async function triggerPipeline(client: AirflowClient, request: TriggerRequest, options: TriggerOptions = {}): Promise<TriggerResult> {
+export async function triggerPipeline(
+  client: AirflowClient,
+  request: TriggerRequest,
+  options: TriggerOptions = {},
+): Promise<TriggerResult> {
   const conf = pipelineConf(request);
   const dag = await client.getDag(PIPELINE_DAG);
   if (dag.is_paused) {
@@ -52,7 +64,12 @@ export async function triggerPipeline(client: AirflowClient, request: TriggerReq
   return watchRun(client, run, url, options);
 }
 
-async function watchRun(client: AirflowClient, run: DagRun, url: string, options: TriggerOptions): Promise<TriggerResult> {
+async function watchRun(
+  client: AirflowClient,
+  run: DagRun,
+  url: string,
+  options: TriggerOptions,
+): Promise<TriggerResult> {
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, TaskChange>();
@@ -61,7 +78,8 @@ async function watchRun(client: AirflowClient, run: DagRun, url: string, options
     for (const change of taskChanges(seen, tasks)) options.onEvent?.({ kind: 'task', change });
     const { state } = await client.getRun(PIPELINE_DAG, run.dag_run_id);
     if (FINISHED_RUN_STATES.has(state)) return { runId: run.dag_run_id, url, state, tasks };
-    if (Date.now() > deadline) throw new WatchStopped(run.dag_run_id, url, `still ${state} after ${Math.round(timeoutMs / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new WatchStopped(run.dag_run_id, url, `still ${state} after ${Math.round(timeoutMs / 1000)} s`);
     // An abort ends the wait early (the rejection) and the watch just below.
     await sleep(options.pollMs ?? 2000, undefined, { signal: options.signal }).catch(() => undefined);
     if (options.signal?.aborted) throw new WatchStopped(run.dag_run_id, url, 'cancelled');
@@ -74,7 +92,10 @@ export async function failureSummary(client: AirflowClient, result: TriggerResul
   for (const task of failedTasks(result.tasks)) {
     if (task.state !== 'failed') continue;
     const log = await client.taskLog(PIPELINE_DAG, result.runId, task.task_id, task.try_number).catch(() => []);
-    parts.push(`${task.task_id} failed (try ${task.try_number}); last log lines:`, ...log.slice(-lines).map((l) => `  ${l}`));
+    parts.push(
+      `${task.task_id} failed (try ${task.try_number}); last log lines:`,
+      ...log.slice(-lines).map((l) => `  ${l}`),
+    );
   }
   return parts.join('\n');
 }

@@ -2,13 +2,37 @@ import { parseJsonEvent } from '../pythonModule';
 
 /** Progress events of `python -m etl.extract --progress-json` (docs/extraction.md). */
 export type ExtractEvent =
-  | { event: 'run_start'; run_id: string; months: string[]; source: string; zones_source: string | null; bucket: string }
+  | {
+      event: 'run_start';
+      run_id: string;
+      months: string[];
+      source: string;
+      zones_source: string | null;
+      bucket: string;
+    }
   | { event: 'file_start'; kind: 'trips' | 'zones'; month: string | null; url: string; path: string }
   | { event: 'bytes'; kind: 'trips' | 'zones'; month: string | null; bytes: number; total: number | null }
   | { event: 'retry'; kind: 'trips' | 'zones'; month: string | null; attempt: number; delay_s: number; error: string }
-  | { event: 'file_done'; kind: 'trips' | 'zones'; month: string | null; url: string; path: string; size: number; sha256: string; status: 'uploaded' | 'skipped' | 'replaced' }
+  | {
+      event: 'file_done';
+      kind: 'trips' | 'zones';
+      month: string | null;
+      url: string;
+      path: string;
+      size: number;
+      sha256: string;
+      status: 'uploaded' | 'skipped' | 'replaced';
+    }
   | { event: 'file_failed'; kind: 'trips' | 'zones'; month: string | null; url: string; error: string }
-  | { event: 'run_done'; run_id: string; status: 'succeeded' | 'failed'; files: number; bytes: number; manifest: string; error: string | null };
+  | {
+      event: 'run_done';
+      run_id: string;
+      status: 'succeeded' | 'failed';
+      files: number;
+      bytes: number;
+      manifest: string;
+      error: string | null;
+    };
 
 /** A stdout line as an event, or undefined for anything else (never throws on noise). */
 export const parseEventLine = (line: string) => parseJsonEvent<ExtractEvent>(line);

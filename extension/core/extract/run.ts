@@ -49,7 +49,12 @@ export function extractArgs(request: ExtractRequest): string[] {
  * hands each progress event to `onEvent`, and resolves with the run's totals.
  * Rejects with the extractor's own one-line error, or ExtractCancelled when `signal` aborts.
  */
-export async function runExtract(config: EtlConfig, request: ExtractRequest, onEvent: (event: ExtractEvent) => void = () => {}, signal?: AbortSignal): Promise<ExtractResult> {
+export async function runExtract(
+  config: EtlConfig,
+  request: ExtractRequest,
+  onEvent: (event: ExtractEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<ExtractResult> {
   const child = runEtlModuleIn(request.mode ?? 'native', config, extractArgs(request), request.env, signal);
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
@@ -63,7 +68,8 @@ export async function runExtract(config: EtlConfig, request: ExtractRequest, onE
   });
   const result = await child;
   if (signal?.aborted) throw new ExtractCancelled();
-  if (result.exitCode === 0 && done?.status === 'succeeded') return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
+  if (result.exitCode === 0 && done?.status === 'succeeded')
+    return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
   const message = extractorError(stderr.join('\n'), done?.error ?? null, result.exitCode);
   throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: the extractor's usage error
 }

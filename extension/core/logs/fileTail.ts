@@ -78,7 +78,13 @@ export class FileLogTail implements LogSource {
       return; // rotated away between readdir and open: next poll
     }
     const stat = fstatSync(fd);
-    const file: FollowedFile = { path, fd, ino: stat.ino, offset: skipExisting ? stat.size : 0, partial: Buffer.alloc(0) };
+    const file: FollowedFile = {
+      path,
+      fd,
+      ino: stat.ino,
+      offset: skipExisting ? stat.size : 0,
+      partial: Buffer.alloc(0),
+    };
     this.files.set(path, file);
     this.readNew(file);
   }

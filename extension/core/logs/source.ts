@@ -19,13 +19,23 @@ export interface OpenLogSourceOptions {
 /** The chosen log source, started; Elasticsearch falls back to the files with a warning. */
 export async function openLogSource(sink: RecordSink, options: OpenLogSourceOptions): Promise<LogSource> {
   if (options.setting === 'elasticsearch') {
-    const es = new EsLogTail({ ...options.es, filter: options.filter, lookbackMs: options.es.lookbackMs ?? (options.fromStart ? 24 * 3600_000 : 0) }, sink);
+    const es = new EsLogTail(
+      {
+        ...options.es,
+        filter: options.filter,
+        lookbackMs: options.es.lookbackMs ?? (options.fromStart ? 24 * 3600_000 : 0),
+      },
+      sink,
+    );
     try {
       await es.start();
       return es;
     } catch (error) {
       es.stop();
-      options.onFallback?.(`Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ${options.logDir}/*.log instead`);
+      options.onFallback?.(
+        `Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ` +
+          `${options.logDir}/*.log instead`,
+      );
     }
   }
   const files = new FileLogTail(options.logDir, sink, { filter: options.filter, fromStart: options.fromStart });

@@ -54,10 +54,16 @@ export function parseManifest(text: string, source = 'the manifest'): Manifest {
   try {
     document = JSON.parse(text) as Manifest;
   } catch (error) {
-    throw new EtlError(`${source} is not valid JSON (${(error as Error).message})`, 'rerun an extraction, or fix/remove the file');
+    throw new EtlError(
+      `${source} is not valid JSON (${(error as Error).message})`,
+      'rerun an extraction, or fix/remove the file',
+    );
   }
   if (document?.schema_version !== 1 || !Array.isArray(document.runs)) {
-    throw new EtlError(`${source} has an unknown format (schema_version ${document?.schema_version})`, 'see docs/extraction.md for the expected schema');
+    throw new EtlError(
+      `${source} has an unknown format (schema_version ${document?.schema_version})`,
+      'see docs/extraction.md for the expected schema',
+    );
   }
   return document;
 }

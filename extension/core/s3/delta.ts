@@ -34,8 +34,19 @@ function apply(files: Set<string>, action: Action | undefined): void {
 }
 
 /** Replays the log; `logKeys` are the keys under `<root>_delta_log/`. */
-export async function readSnapshot(client: Client, bucket: string, root: string, logKeys: string[]): Promise<DeltaSnapshot | undefined> {
-  const versions = (re: RegExp) => logKeys.flatMap((k) => { const m = re.exec(k); return m ? [Number(m[1])] : []; }).sort((a, b) => a - b);
+export async function readSnapshot(
+  client: Client,
+  bucket: string,
+  root: string,
+  logKeys: string[],
+): Promise<DeltaSnapshot | undefined> {
+  const versions = (re: RegExp) =>
+    logKeys
+      .flatMap((k) => {
+        const m = re.exec(k);
+        return m ? [Number(m[1])] : [];
+      })
+      .sort((a, b) => a - b);
   const commits = versions(COMMIT);
   const checkpoints = versions(CHECKPOINT);
   if (!commits.length && !checkpoints.length) return undefined;
@@ -87,5 +98,6 @@ export function deltaNote(snapshot: DeltaSnapshot, key: string): string {
   const status = fileStatus(snapshot, key);
   if (status === 'log') return `# ${where}: this file is part of the table's log (_delta_log), not data.`;
   if (status === 'current') return `# ${where}: this file is in the current snapshot (one file of the table).`;
-  return `# ${where}: this file is NOT in the current snapshot (superseded by a later commit, or written by a run that never committed; VACUUM removes it). Read the table through Delta, not this file.`;
+  return `# ${where}: this file is NOT in the current snapshot (superseded by a later commit, or written by a run ` +
+    `that never committed; VACUUM removes it). Read the table through Delta, not this file.`;
 }

@@ -12,18 +12,36 @@ import { listAllKeys } from './listing';
 export function safeLocalPath(targetDir: string, key: string, stripPrefix = ''): string {
   const relativeKey = key.startsWith(stripPrefix) ? key.slice(stripPrefix.length) : key;
   const segments = relativeKey.split('/');
-  const bad = !relativeKey || isAbsolute(relativeKey) || relativeKey.includes('\\') || relativeKey.includes('\0') || segments.some((s) => s === '..' || s === '.');
-  if (bad) throw new EtlError(`refusing to download object key "${key}": it would not stay inside ${targetDir}`, 'rename the object in MinIO');
+  const bad =
+    !relativeKey ||
+    isAbsolute(relativeKey) ||
+    relativeKey.includes('\\') ||
+    relativeKey.includes('\0') ||
+    segments.some((s) => s === '..' || s === '.');
+  if (bad)
+    throw new EtlError(
+      `refusing to download object key "${key}": it would not stay inside ${targetDir}`,
+      'rename the object in MinIO',
+    );
   const root = resolve(targetDir);
   const target = resolve(root, ...segments.filter(Boolean));
   const rel = relative(root, target);
   if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
-    throw new EtlError(`refusing to download object key "${key}": it would not stay inside ${targetDir}`, 'rename the object in MinIO');
+    throw new EtlError(
+      `refusing to download object key "${key}": it would not stay inside ${targetDir}`,
+      'rename the object in MinIO',
+    );
   }
   return target;
 }
 
-export async function downloadObject(client: Client, bucket: string, key: string, targetDir: string, stripPrefix = ''): Promise<string> {
+export async function downloadObject(
+  client: Client,
+  bucket: string,
+  key: string,
+  targetDir: string,
+  stripPrefix = '',
+): Promise<string> {
   const target = safeLocalPath(targetDir, key, stripPrefix);
   mkdirSync(join(target, '..'), { recursive: true });
   await client.fGetObject(bucket, key, target);
@@ -31,7 +49,13 @@ export async function downloadObject(client: Client, bucket: string, key: string
 }
 
 /** Downloads everything under `prefix`, keeping the layout below it; checks every key before writing any. */
-export async function downloadPrefix(client: Client, bucket: string, prefix: string, targetDir: string, onFile?: (path: string) => void): Promise<string[]> {
+export async function downloadPrefix(
+  client: Client,
+  bucket: string,
+  prefix: string,
+  targetDir: string,
+  onFile?: (path: string) => void,
+): Promise<string[]> {
   const entries = await listAllKeys(client, bucket, prefix);
   const keys = entries.map((e) => e.key).filter((k) => !k.endsWith('/'));
   const strip = prefix.endsWith('/') ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);

@@ -21,8 +21,20 @@ export const DEFAULT_PAGE_SIZE = 500;
  * costs one round trip per page instead of a full listing.
  * `filter` narrows to names starting with it inside the folder.
  */
-export async function listPage(client: Client, bucket: string, prefix: string, options: { token?: string; pageSize?: number; filter?: string } = {}): Promise<ListingPage> {
-  const result = await client.listObjectsV2Query(bucket, prefix + (options.filter ?? ''), options.token ?? '', '/', options.pageSize ?? DEFAULT_PAGE_SIZE, '');
+export async function listPage(
+  client: Client,
+  bucket: string,
+  prefix: string,
+  options: { token?: string; pageSize?: number; filter?: string } = {},
+): Promise<ListingPage> {
+  const result = await client.listObjectsV2Query(
+    bucket,
+    prefix + (options.filter ?? ''),
+    options.token ?? '',
+    '/',
+    options.pageSize ?? DEFAULT_PAGE_SIZE,
+    '',
+  );
   const page: ListingPage = { prefixes: [], objects: [] };
   for (const item of result.objects) {
     if (item.prefix) page.prefixes.push(item.prefix);
@@ -38,7 +50,8 @@ export async function listAllKeys(client: Client, bucket: string, prefix: string
   let token = '';
   do {
     const result = await client.listObjectsV2Query(bucket, prefix, token, '', 1000, '');
-    for (const item of result.objects) if (item.name) entries.push({ key: item.name, size: item.size, lastModified: item.lastModified });
+    for (const item of result.objects)
+      if (item.name) entries.push({ key: item.name, size: item.size, lastModified: item.lastModified });
     token = result.isTruncated ? result.nextContinuationToken : '';
   } while (token);
   return entries;

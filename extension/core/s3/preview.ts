@@ -6,7 +6,10 @@ import { compressors } from 'hyparquet-compressors';
 import { deltaNote, deltaTableOf } from './delta';
 import { objectSize, readObject, readRange } from './read';
 
-/** Above this an explicit "preview anyway" is needed (text is read whole; Parquet reads the footer + its first row group). */
+/**
+ * Above this an explicit "preview anyway" is needed (text is read whole; Parquet reads the footer + its first row
+ * group).
+ */
 export const PREVIEW_LIMIT_BYTES = 20 * 1024 * 1024;
 export const PARQUET_PREVIEW_ROWS = 50;
 
@@ -45,7 +48,9 @@ const parsers = {
 
 function describeType(node: SchemaTree): string {
   const e = node.element;
-  const logical = e.logical_type ? ` ${JSON.stringify(e.logical_type, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}` : '';
+  const logical = e.logical_type
+    ? ` ${JSON.stringify(e.logical_type, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`
+    : '';
   const converted = e.converted_type ? ` (${e.converted_type})` : '';
   return `${e.type ?? 'group'}${converted}${logical}${e.repetition_type === 'OPTIONAL' ? ' nullable' : ''}`;
 }
@@ -56,9 +61,21 @@ const jsonValue = (_key: string, value: unknown) => (typeof value === 'bigint' ?
 export async function previewParquet(file: AsyncBuffer, rows = PARQUET_PREVIEW_ROWS): Promise<string> {
   const metadata = await parquetMetadataAsync(file, { parsers });
   const schema = parquetSchema(metadata);
-  const lines = [`# Parquet: ${metadata.num_rows} rows, ${metadata.row_groups.length} row group(s), ${schema.children.length} columns`, '', '## Schema'];
+  const lines = [
+    `# Parquet: ${metadata.num_rows} rows, ${metadata.row_groups.length} row group(s), ${schema.children.length} ` +
+      `columns`,
+    '',
+    '## Schema',
+  ];
   for (const column of schema.children) lines.push(`${column.element.name}: ${describeType(column)}`);
-  const first = await parquetReadObjects({ file, metadata, rowStart: 0, rowEnd: Math.min(rows, Number(metadata.num_rows)), parsers, compressors });
+  const first = await parquetReadObjects({
+    file,
+    metadata,
+    rowStart: 0,
+    rowEnd: Math.min(rows, Number(metadata.num_rows)),
+    parsers,
+    compressors,
+  });
   lines.push('', `## First ${first.length} rows`);
   for (const row of first) lines.push(JSON.stringify(row, jsonValue));
   return `${lines.join('\n')}\n`;
@@ -76,11 +93,19 @@ export class PreviewTooLarge extends Error {
 }
 
 /** The preview text of an object: Parquet summarised, JSON pretty-printed, CSV and text as they are. */
-export async function previewObject(client: Client, bucket: string, key: string, options: PreviewOptions = {}): Promise<string> {
+export async function previewObject(
+  client: Client,
+  bucket: string,
+  key: string,
+  options: PreviewOptions = {},
+): Promise<string> {
   const size = await objectSize(client, bucket, key);
   const kind = previewKind(key);
   if (size > PREVIEW_LIMIT_BYTES && !options.force) throw new PreviewTooLarge(size);
-  if (kind === 'parquet') return (await deltaHeader(client, bucket, key)) + (await previewParquet(objectAsyncBuffer(client, bucket, key, size)));
+  if (kind === 'parquet')
+    return (
+      (await deltaHeader(client, bucket, key)) + (await previewParquet(objectAsyncBuffer(client, bucket, key, size)))
+    );
   const text = (await readObject(client, bucket, key)).toString('utf8');
   if (kind !== 'json') return text;
   try {

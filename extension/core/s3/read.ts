@@ -8,7 +8,13 @@ async function collect(stream: Readable): Promise<Buffer> {
 }
 
 /** Bytes [offset, offset+length) of an object (a ranged GET: no full download). */
-export async function readRange(client: Client, bucket: string, key: string, offset: number, length: number): Promise<Buffer> {
+export async function readRange(
+  client: Client,
+  bucket: string,
+  key: string,
+  offset: number,
+  length: number,
+): Promise<Buffer> {
   if (length <= 0) return Buffer.alloc(0);
   return collect(await client.getPartialObject(bucket, key, offset, length));
 }

@@ -14,6 +14,11 @@ export const airflow: SetupComponent = {
   stamp: () => `apache-airflow==${PINS.airflow}`,
   artifacts: (ctx) => [join(airflowVenv(ctx.cache), 'bin', 'airflow')],
   async install(ctx: SetupContext) {
-    await freshVenv(airflowVenv(ctx.cache), [`apache-airflow==${PINS.airflow}`, 'pytest==9.2.0'], 'Airflow', ctx.reporter);
+    await freshVenv(
+      airflowVenv(ctx.cache),
+      [`apache-airflow==${PINS.airflow}`, 'pytest==9.2.0'],
+      'Airflow',
+      ctx.reporter,
+    );
   },
 };

@@ -22,7 +22,8 @@ export interface SetupComponent {
   testOnly?: boolean;
 }
 
-const stampFile = (ctx: SetupContext, component: SetupComponent) => join(ctx.cache, 'stamps', `${component.name}.stamp`);
+const stampFile = (ctx: SetupContext, component: SetupComponent) =>
+  join(ctx.cache, 'stamps', `${component.name}.stamp`);
 
 export function isInstalled(ctx: SetupContext, component: SetupComponent): boolean {
   const file = stampFile(ctx, component);

@@ -48,7 +48,8 @@ function goInstall(tool: GoTool, describe: string): SetupComponent {
  */
 export function pruneGoCaches(cache: string): void {
   const tools: GoTool[] = ['minio', 'mc'];
-  if (tools.every((tool) => existsSync(goBinary(cache, tool)))) rmSync(join(cache, 'go'), { recursive: true, force: true });
+  if (tools.every((tool) => existsSync(goBinary(cache, tool))))
+    rmSync(join(cache, 'go'), { recursive: true, force: true });
 }
 
 export const minioServer = goInstall('minio', `MinIO server, go install ${PINS.minio.module}@${PINS.minio.version}`);

@@ -4,7 +4,12 @@ import type { Reporter } from '../reporter';
 import { runTool } from '../run';
 
 /** Fetches one artifact from Maven Central into `outputDir` with `mvn dependency:copy`. */
-export async function mavenCopy(cache: string, coordinates: string, outputDir: string, reporter: Reporter): Promise<void> {
+export async function mavenCopy(
+  cache: string,
+  coordinates: string,
+  outputDir: string,
+  reporter: Reporter,
+): Promise<void> {
   await runTool(
     'mvn',
     [

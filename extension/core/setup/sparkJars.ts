@@ -5,7 +5,10 @@ import { jarsDir, sparkJarPaths } from '../runtimes';
 import type { SetupComponent } from './component';
 import { mavenCopy } from './maven';
 
-/** hadoop-aws, the AWS SDK bundle and Delta Lake (delta-spark, delta-storage), fetched once so jobs never download at run time. */
+/**
+ * hadoop-aws, the AWS SDK bundle and Delta Lake (delta-spark, delta-storage), fetched once so jobs never download at
+ * run time.
+ */
 export const sparkJars: SetupComponent = {
   name: 'spark-jars',
   describe: `s3a and Delta Lake jars: ${PINS.sparkJars.join(', ')}`,

@@ -7,7 +7,13 @@ import { venvPython } from '../runtimes';
 export const systemPython = () => process.env.ETL_PYTHON || 'python3';
 
 /** A new venv at `venv` (any old one removed) with `pip install <pipArgs>` done in it. */
-export async function freshVenv(venv: string, pipArgs: string[], what: string, reporter: Reporter, cwd?: string): Promise<void> {
+export async function freshVenv(
+  venv: string,
+  pipArgs: string[],
+  what: string,
+  reporter: Reporter,
+  cwd?: string,
+): Promise<void> {
   rmSync(venv, { recursive: true, force: true });
   await runTool(systemPython(), ['-m', 'venv', venv], { purpose: `creating the ${what} venv`, reporter });
   await runTool(venvPython(venv), ['-m', 'pip', 'install', '--disable-pip-version-check', ...pipArgs], {

@@ -90,5 +90,6 @@ export function summarizeStages(all: SparkStage[]): SparkProgress {
 export function describeProgress(p: SparkProgress): string {
   const failed = p.tasksFailed ? `, ${p.tasksFailed} failed (retried)` : '';
   const running = p.active.length ? ` — running: ${p.active.join(', ')}` : '';
-  return `stages ${p.stagesDone} done, ${p.stagesActive} active; tasks ${p.tasksDone}/${p.tasksSeen}, ${p.tasksActive} running${failed}${running}`;
+  return `stages ${p.stagesDone} done, ${p.stagesActive} active; tasks ${p.tasksDone}/${p.tasksSeen}, ` +
+    `${p.tasksActive} running${failed}${running}`;
 }

@@ -34,7 +34,9 @@ export interface Stack {
   serviceNames(): readonly string[];
   /** Starts everything (with the optional services), waits until healthy; stops what it started on failure. */
   up(reporter: Reporter, withOptional: string[], onProgress?: StackProgress): Promise<ServiceStatus[]>;
-  /** Stops everything this stack started; returns the names stopped. `volumes`: compose also removes its named volumes. */
+  /**
+   * Stops everything this stack started; returns the names stopped. `volumes`: compose also removes its named volumes.
+   */
   down(reporter: Reporter, options?: { volumes?: boolean }): Promise<string[]>;
   status(): Promise<ServiceStatus[]>;
   start(name: string, reporter: Reporter): Promise<ServiceStatus[]>;

@@ -9,7 +9,8 @@ import { liveRecord, recordedServices } from './processes';
 export const dockerAnswers = (): Promise<boolean> => engineAnswers(3_000);
 
 /** A daemon of this state folder's native stack is alive. */
-export const nativeStackRuns = (config: EtlConfig): boolean => recordedServices(config.paths.pids).some((name) => liveRecord(config.paths.pids, name));
+export const nativeStackRuns = (config: EtlConfig): boolean =>
+  recordedServices(config.paths.pids).some((name) => liveRecord(config.paths.pids, name));
 
 /**
  * `auto`: the native stack when one of this state folder runs (so `status`, `down`, a second

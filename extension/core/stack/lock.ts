@@ -74,7 +74,12 @@ function breakIfDead(dir: string): void {
 }
 
 function tryAcquire(dir: string, operation: string): boolean {
-  const me: LockOwner = { pid: process.pid, startTicks: processStartTicks(process.pid) ?? '', operation, since: new Date().toISOString() };
+  const me: LockOwner = {
+    pid: process.pid,
+    startTicks: processStartTicks(process.pid) ?? '',
+    operation,
+    since: new Date().toISOString(),
+  };
   if (createExclusive(join(dir, LOCK_FILE), JSON.stringify(me))) return true;
   const owner = readOwner(join(dir, LOCK_FILE));
   if (!owner || !ownerAlive(owner)) {
@@ -115,12 +120,16 @@ export async function withStackLock<T>(
   while (!tryAcquire(stateDir, operation)) {
     const owner = readOwner(join(stateDir, LOCK_FILE));
     if (owner && !told) {
-      reporter.step(`waiting for \`etl ${owner.operation}\` (pid ${owner.pid}, since ${owner.since}) to finish with the stack in ${stateDir}`);
+      reporter.step(
+        `waiting for \`etl ${owner.operation}\` (pid ${owner.pid}, since ${owner.since}) to finish with the stack ` +
+          `in ${stateDir}`,
+      );
       told = true;
     }
     if (Date.now() > deadline) {
       throw new EtlError(
-        `another stack operation (${owner ? `etl ${owner.operation}, pid ${owner.pid}` : 'unknown'}) still holds ${join(stateDir, LOCK_FILE)} after ${Math.round(waitMs / 1000)} s`,
+        `another stack operation (${owner ? `etl ${owner.operation}, pid ${owner.pid}` : 'unknown'}) still holds ` +
+          `${join(stateDir, LOCK_FILE)} after ${Math.round(waitMs / 1000)} s`,
         'wait for it to finish, or stop that process',
       );
     }

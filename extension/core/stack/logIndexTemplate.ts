@@ -14,7 +14,9 @@ export const logIndexFor = (timestamp: string) => `etl-logs-${timestamp.slice(0,
  * native Elasticsearch maps ETL log documents the same way.
  */
 export async function installLogIndexTemplate(config: EtlConfig): Promise<void> {
-  const template = JSON.parse(readFileSync(join(config.paths.root, 'elk', 'elasticsearch', 'etl-logs-template.json'), 'utf8'));
+  const template = JSON.parse(
+    readFileSync(join(config.paths.root, 'elk', 'elasticsearch', 'etl-logs-template.json'), 'utf8'),
+  );
   const client = new Client({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
   try {
     await client.indices.putIndexTemplate({ name: LOG_TEMPLATE_NAME, ...template });

@@ -20,7 +20,11 @@ export const ETL_POLICY_FILE = MINIO_POLICY_FILE;
 export function etlPolicyText(template: string, buckets: EtlConfig['buckets']): string {
   const text = template.replaceAll('${RAWZONE_BUCKET}', buckets.rawzone).replaceAll('${GOLD_BUCKET}', buckets.gold);
   const left = /\$\{[A-Z_]+\}/.exec(text);
-  if (left) throw new EtlError(`${ETL_POLICY_FILE} has a placeholder this code does not fill: ${left[0]}`, 'use ${RAWZONE_BUCKET} or ${GOLD_BUCKET}');
+  if (left)
+    throw new EtlError(
+      `${ETL_POLICY_FILE} has a placeholder this code does not fill: ${left[0]}`,
+      'use ${RAWZONE_BUCKET} or ${GOLD_BUCKET}',
+    );
   JSON.parse(text); // a broken file fails here, not inside mc
   return text;
 }
@@ -47,7 +51,14 @@ export async function ensureEtlUser(config: EtlConfig): Promise<void> {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, MC_HOST_etl: admin };
   const mcRun = (args: string[], purpose: string, input?: string) =>
     runTool(mc, ['--config-dir', dir, '--no-color', ...args], { env, purpose, input });
-  await mcRun(['admin', 'policy', 'create', 'etl', ETL_POLICY_NAME, policyFile], 'creating the MinIO policy for the ETL');
-  await mcRun(['admin', 'user', 'add', 'etl', accessKey], `creating the MinIO user ${accessKey} (MINIO_ACCESS_KEY)`, `${secretKey}\n`);
+  await mcRun(
+    ['admin', 'policy', 'create', 'etl', ETL_POLICY_NAME, policyFile],
+    'creating the MinIO policy for the ETL',
+  );
+  await mcRun(
+    ['admin', 'user', 'add', 'etl', accessKey],
+    `creating the MinIO user ${accessKey} (MINIO_ACCESS_KEY)`,
+    `${secretKey}\n`,
+  );
   await mcRun(['admin', 'policy', 'attach', 'etl', ETL_POLICY_NAME, '--user', accessKey], 'attaching the ETL policy');
 }

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
@@ -85,7 +95,11 @@ export function startDaemon(pidsDir: string, stateDir: string, spec: DaemonSpec)
     const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env, detached: true, stdio: ['ignore', out, out] });
     child.on('error', () => {});
     child.unref();
-    if (!child.pid) throw new EtlError(`could not start ${spec.service}: ${spec.file} did not run`, 'run `etl setup` to (re)install it');
+    if (!child.pid)
+      throw new EtlError(
+        `could not start ${spec.service}: ${spec.file} did not run`,
+        'run `etl setup` to (re)install it',
+      );
     const startTicks = processStartTicks(child.pid);
     if (!startTicks) throw new EtlError(`${spec.service} exited at once`, `see ${spec.logFile}`);
     const record: PidRecord = {
@@ -116,7 +130,10 @@ function writeRecordOrKill(pidsDir: string, record: PidRecord): void {
     } catch {
       /* already gone */
     }
-    throw new EtlError(`could not record ${record.service} in ${file}: ${(error as Error).message}; stopped it`, 'make the state folder (ETL_STATE_DIR) writable');
+    throw new EtlError(
+      `could not record ${record.service} in ${file}: ${(error as Error).message}; stopped it`,
+      'make the state folder (ETL_STATE_DIR) writable',
+    );
   }
 }
 

@@ -21,10 +21,24 @@ export interface QualityReport extends QualityCounts {
 }
 
 export type TransformEvent =
-  | { event: 'run_start'; run_id: string; app_id: string; ui_url: string | null; master: string; manifest_run: string | null }
+  | {
+      event: 'run_start';
+      run_id: string;
+      app_id: string;
+      ui_url: string | null;
+      master: string;
+      manifest_run: string | null;
+    }
   | { event: 'phase'; phase: 'read' | 'classify' | 'write'; files?: string[] }
   | { event: 'table_written'; table: string; month: string | null; path: string }
-  | { event: 'run_done'; run_id: string; status: 'succeeded' | 'failed'; report: QualityReport | null; report_path: string | null; error: string | null };
+  | {
+      event: 'run_done';
+      run_id: string;
+      status: 'succeeded' | 'failed';
+      report: QualityReport | null;
+      report_path: string | null;
+      error: string | null;
+    };
 
 export const parseTransformLine = (line: string) => parseJsonEvent<TransformEvent>(line);
 
@@ -36,9 +50,16 @@ export function formatQualityReport(report: QualityReport): string {
   const months = Object.keys(report.months);
   const header = [pad('', 24), pad('total', 12), ...months.map((m) => pad(m, 12))].join('');
   const row = (label: string, pick: (c: QualityCounts) => number) =>
-    [pad(label, 24), pad(num(pick(report)), 12), ...months.map((m) => pad(num(pick(report.months[m])), 12))].join('').trimEnd();
-  const lines = [`quality report ${report.run_id} (${report.report_path ?? 'gold/_quality'})`, header.trimEnd(),
-    row('rows read', (c) => c.rows_read), row('rows kept', (c) => c.rows_kept), row('rows rejected', (c) => c.rows_rejected)];
+    [pad(label, 24), pad(num(pick(report)), 12), ...months.map((m) => pad(num(pick(report.months[m])), 12))]
+      .join('')
+      .trimEnd();
+  const lines = [
+    `quality report ${report.run_id} (${report.report_path ?? 'gold/_quality'})`,
+    header.trimEnd(),
+    row('rows read', (c) => c.rows_read),
+    row('rows kept', (c) => c.rows_kept),
+    row('rows rejected', (c) => c.rows_rejected),
+  ];
   for (const rule of Object.keys(report.rejected_by_rule)) {
     if (report.rejected_by_rule[rule]) lines.push(row(`  ${rule}`, (c) => c.rejected_by_rule[rule] ?? 0));
   }

@@ -27,7 +27,10 @@ export interface TransformCallbacks {
 
 export class TransformCancelled extends EtlError {
   constructor() {
-    super('transform cancelled; spark-submit was stopped (Delta commits it had made stay; every other gold table keeps its previous snapshot)');
+    super(
+      'transform cancelled; spark-submit was stopped (Delta commits it had made stay; every other gold table keeps ' +
+        'its previous snapshot)',
+    );
   }
 }
 
@@ -39,7 +42,11 @@ export function transformArgs(request: TransformRequest): string[] {
 }
 
 /** Polls the driver UI of the running application until stopped. */
-function pollProgress(host: string, start: { app_id: string; ui_url: string | null }, onProgress: TransformCallbacks['onProgress']): () => void {
+function pollProgress(
+  host: string,
+  start: { app_id: string; ui_url: string | null },
+  onProgress: TransformCallbacks['onProgress'],
+): () => void {
   let stopped = false;
   let uiUrl: string | undefined;
   let last = '';
@@ -67,7 +74,12 @@ function pollProgress(host: string, start: { app_id: string; ui_url: string | nu
  * forwards its events, streams stage/task progress from the Spark REST API, and resolves with
  * the quality report. Rejects with the job's own error line, or TransformCancelled on abort.
  */
-export async function runTransform(config: EtlConfig, request: TransformRequest, callbacks: TransformCallbacks = {}, signal?: AbortSignal): Promise<QualityReport> {
+export async function runTransform(
+  config: EtlConfig,
+  request: TransformRequest,
+  callbacks: TransformCallbacks = {},
+  signal?: AbortSignal,
+): Promise<QualityReport> {
   const child = runEtlModuleIn(request.mode ?? 'native', config, transformArgs(request), request.env, signal);
   let done: Extract<TransformEvent, { event: 'run_done' }> | undefined;
   let stopPolling = () => {};
@@ -90,7 +102,8 @@ export async function runTransform(config: EtlConfig, request: TransformRequest,
   try {
     const result = await child;
     if (signal?.aborted) throw new TransformCancelled();
-    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report) return { ...done.report, report_path: done.report_path ?? undefined };
+    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report)
+      return { ...done.report, report_path: done.report_path ?? undefined };
     const message = transformError(stderrTail, done?.error ?? null, result.exitCode);
     throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: argparse's usage error
   } finally {

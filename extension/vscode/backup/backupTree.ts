@@ -25,7 +25,8 @@ export class BackupTreeProvider implements vscode.TreeDataProvider<BackupItem> {
   }
 
   async getChildren(item?: BackupItem): Promise<BackupItem[]> {
-    if (item && 'kind' in item && item.kind === 'run') return (item as RunNode).run.files.map((f) => new PathNode((item as RunNode).run.runId, f));
+    if (item && 'kind' in item && item.kind === 'run')
+      return (item as RunNode).run.files.map((f) => new PathNode((item as RunNode).run.runId, f));
     if (item || !this.services.hasProject()) return [];
     try {
       this.runs = summarizeRuns(loadManifest(this.manifestFile()));

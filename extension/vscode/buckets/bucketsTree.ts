@@ -7,7 +7,15 @@ import { deltaTableOf, fileStatus, type DeltaSnapshot } from '../../core/s3/delt
 import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
-import { BucketNode, LoadMoreNode, ObjectNode, PrefixNode, S3ErrorNode, type BucketItem, type Container } from './nodes';
+import {
+  BucketNode,
+  LoadMoreNode,
+  ObjectNode,
+  PrefixNode,
+  S3ErrorNode,
+  type BucketItem,
+  type Container,
+} from './nodes';
 
 /**
  * Why the view cannot list: S3's own answer, or, when MinIO does not answer, whether that is
@@ -92,7 +100,8 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
       // Wrong credentials or the stack down/starting: an empty view, so the welcome with its buttons shows.
       if (this.problem?.kind === 'unreachable') await this.explainUnreachable();
       // While the stack starts, MinIO may answer before the ETL's key exists: not a credentials problem yet.
-      else if (this.problem?.kind === 'credentials' && this.services.stackStarting) await this.setProblem({ kind: 'stackStarting', error: this.problem.error });
+      else if (this.problem?.kind === 'credentials' && this.services.stackStarting)
+        await this.setProblem({ kind: 'stackStarting', error: this.problem.error });
       if (this.problem && WELCOMED.includes(this.problem.kind)) return [];
       // Any other failure (MinIO runs but does not answer, a wrong port, …): an error node with Retry.
       return [this.errorNode()];
@@ -117,8 +126,10 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
       this.services.diagnostics.warn(`Buckets: cannot read the stack status: ${String(error)}`);
       return;
     }
-    if (this.services.stackStarting && state !== 'running') await this.setProblem({ kind: 'stackStarting', error: problem.error });
-    else if (state === 'stopped' || state === undefined) await this.setProblem({ kind: 'stackDown', error: problem.error });
+    if (this.services.stackStarting && state !== 'running')
+      await this.setProblem({ kind: 'stackStarting', error: problem.error });
+    else if (state === 'stopped' || state === undefined)
+      await this.setProblem({ kind: 'stackDown', error: problem.error });
   }
 
   private errorNode(parent?: Container): S3ErrorNode {
@@ -130,11 +141,23 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     const key = container.id ?? '';
     const previous = this.loaded.get(key);
     if (previous && !previous.nextToken) return previous;
-    const page = await this.tryList((client) => listPage(client, container.bucket, container.prefix, { token: previous?.nextToken, pageSize: this.pageSize, filter: this.filters.get(key) }));
+    const page = await this.tryList((client) =>
+      listPage(client, container.bucket, container.prefix, {
+        token: previous?.nextToken,
+        pageSize: this.pageSize,
+        filter: this.filters.get(key),
+      }),
+    );
     if (!page) return undefined;
-    const delta = page.objects.length && container.prefix ? await this.tryList((client) => deltaTableOf(client, container.bucket, container.prefix)) : undefined;
+    const delta =
+      page.objects.length && container.prefix
+        ? await this.tryList((client) => deltaTableOf(client, container.bucket, container.prefix))
+        : undefined;
     const superseded = (key: string) => isSuperseded(delta, key);
-    const items: BucketItem[] = [...page.prefixes.map((p) => new PrefixNode(container.bucket, p)), ...page.objects.map((o) => new ObjectNode(container.bucket, o, superseded(o.key)))];
+    const items: BucketItem[] = [
+      ...page.prefixes.map((p) => new PrefixNode(container.bucket, p)),
+      ...page.objects.map((o) => new ObjectNode(container.bucket, o, superseded(o.key))),
+    ];
     const loaded = { items: [...(previous?.items ?? []), ...items], nextToken: page.nextToken };
     this.loaded.set(key, loaded);
     return loaded;

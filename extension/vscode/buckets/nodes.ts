@@ -35,8 +35,10 @@ export class ObjectNode extends vscode.TreeItem {
   constructor(readonly bucket: string, entry: ObjectEntry, readonly superseded = false) {
     super(baseName(entry.key), vscode.TreeItemCollapsibleState.None);
     this.key = entry.key;
-    this.description = `${formatBytes(entry.size)} · ${entry.lastModified.toISOString().replace('T', ' ').slice(0, 16)}${superseded ? ' · not in the Delta snapshot' : ''}`;
-    this.tooltip = `${s3aPath({ bucket, key: entry.key })}\n${entry.size} bytes, modified ${entry.lastModified.toISOString()}`;
+    const modified = entry.lastModified.toISOString().replace('T', ' ').slice(0, 16);
+    this.description = `${formatBytes(entry.size)} · ${modified}${superseded ? ' · not in the Delta snapshot' : ''}`;
+    this.tooltip = `${s3aPath({ bucket, key: entry.key })}\n${entry.size} bytes, modified ` +
+      `${entry.lastModified.toISOString()}`;
     this.resourceUri = vscode.Uri.from({ scheme: 'etl-s3', path: `/${bucket}/${entry.key}` });
     this.contextValue = 'etl.s3.object';
     this.id = `s3:${bucket}/${entry.key}`;

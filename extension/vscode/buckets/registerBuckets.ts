@@ -17,16 +17,23 @@ export function registerBuckets(context: vscode.ExtensionContext, services: EtlS
   const run = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => guarded(services, fn);
   context.subscriptions.push(
     view,
-    vscode.workspace.registerFileSystemProvider(S3_SCHEME, new S3PreviewFileSystem(tree), { isReadonly: true, isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider(S3_SCHEME, new S3PreviewFileSystem(tree), {
+      isReadonly: true,
+      isCaseSensitive: true,
+    }),
     vscode.commands.registerCommand('etl.buckets.preview', run(previewObjectCommand.bind(undefined, tree))),
     vscode.commands.registerCommand('etl.buckets.download', run(downloadCommand.bind(undefined, tree))),
     vscode.commands.registerCommand('etl.buckets.copyPath', run(copyPathCommand)),
     vscode.commands.registerCommand('etl.buckets.delete', run(deleteCommand.bind(undefined, tree))),
     vscode.commands.registerCommand('etl.buckets.filter', run(filterCommand.bind(undefined, tree))),
-    vscode.commands.registerCommand('etl.buckets.loadMore', run((node: LoadMoreNode) => tree.loadMore(node))),
+    vscode.commands.registerCommand(
+      'etl.buckets.loadMore',
+      run((node: LoadMoreNode) => tree.loadMore(node)),
+    ),
     vscode.commands.registerCommand('etl.buckets.retry', (node?: S3ErrorNode) => tree.refresh(node?.parent)),
     services.onCredentialsChanged(() => tree.refresh()),
-    // The "stack down" welcome turns into "starting" as Start Stack begins (and into the buckets as MinIO runs: stackChanged).
+    // The "stack down" welcome turns into "starting" as Start Stack begins (and into the buckets as MinIO runs:
+    // stackChanged).
     services.onStepChanged(() => waitsForStack() && tree.refresh()),
   );
   return tree;

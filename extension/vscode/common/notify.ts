@@ -10,12 +10,17 @@ export function reportError(services: EtlServices, error: unknown, prefix = 'ETL
   void vscode.window.showErrorMessage(`${prefix}: ${text.replace(/\n\s*→ /, ' — ')}`);
 }
 
-export function guarded<A extends unknown[]>(services: EtlServices, run: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[], R>(
+  services: EtlServices,
+  run: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R | undefined> {
+  // The result goes back to whoever ran the command (the extension-host tests read it); a user sees none.
   return async (...args: A) => {
     try {
-      await run(...args);
+      return await run(...args);
     } catch (error) {
       reportError(services, error);
+      return undefined;
     }
   };
 }

@@ -17,8 +17,14 @@ type Lane = 'stack' | 'steps';
 /** Why a second command cannot run now, and what the user can do about it. */
 function busy(running: string, wanted: string, lane: Lane): EtlError {
   return lane === 'steps'
-    ? new EtlError(`${wanted} cannot start: ${running} is still running`, `run ${wanted} again when ${running} ends, or cancel ${running} from its notification`)
-    : new EtlError(`${wanted} cannot start: ${running} is still running`, `run it again when ${running} ends (the Stack view shows its progress)`);
+    ? new EtlError(
+        `${wanted} cannot start: ${running} is still running`,
+        `run ${wanted} again when ${running} ends, or cancel ${running} from its notification`,
+      )
+    : new EtlError(
+        `${wanted} cannot start: ${running} is still running`,
+        `run it again when ${running} ends (the Stack view shows its progress)`,
+      );
 }
 
 /** A step cancelled while it waited for Start Stack: nothing of it ran. */
@@ -28,7 +34,9 @@ export class WaitCancelled extends EtlError {
   }
 }
 
-/** What every area shares: the diagnostics channel, the project, its stack, the stored credentials, the running steps. */
+/**
+ * What every area shares: the diagnostics channel, the project, its stack, the stored credentials, the running steps.
+ */
 export class EtlServices {
   readonly diagnostics: vscode.LogOutputChannel;
   private readonly stepEmitter = new vscode.EventEmitter<string | undefined>();
@@ -48,7 +56,11 @@ export class EtlServices {
   constructor(readonly context: vscode.ExtensionContext) {
     this.diagnostics = vscode.window.createOutputChannel('ETL', { log: true });
     context.subscriptions.push(this.diagnostics, this.stepEmitter, this.credentialsEmitter, this.stackProgressEmitter);
-    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('etl.stack.mode') && this.workspaceStack.forget()));
+    context.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('etl.stack.mode') && this.workspaceStack.forget(),
+      ),
+    );
   }
 
   /** Re-read every time: .env and the process environment may change while VS Code runs. */
@@ -110,7 +122,13 @@ export class EtlServices {
   /** Stops the stack or one service: never under a running ETL step, which needs the stack. */
   runStackStop<T>(name: string, work: () => Promise<T>): Promise<T> {
     const step = this.running.get('steps');
-    if (step) return Promise.reject(new EtlError(`${name} would pull the stack from under ${step}`, `cancel ${step} from its notification or wait for it to end, then try again`));
+    if (step)
+      return Promise.reject(
+        new EtlError(
+          `${name} would pull the stack from under ${step}`,
+          `cancel ${step} from its notification or wait for it to end, then try again`,
+        ),
+      );
     return this.inLane('stack', name, work);
   }
 
@@ -125,7 +143,9 @@ export class EtlServices {
    */
   startStack<T>(work: (onProgress: (services: ServiceStatus[]) => void) => Promise<T>): Promise<T> {
     if (this.starting) return this.starting as Promise<T>;
-    const started = this.inLane('stack', 'starting the stack', () => work((services) => this.stackProgressEmitter.fire(services)));
+    const started = this.inLane('stack', 'starting the stack', () =>
+      work((services) => this.stackProgressEmitter.fire(services)),
+    );
     this.starting = started;
     // inLane announced the step before `starting` was set, and ends it before it is cleared: say it again.
     this.stepEmitter.fire('starting the stack');
@@ -142,15 +162,31 @@ export class EtlServices {
    * For a step that needs the stack: when Start Stack is running, says so in the step's
    * notification and waits for it. A failed start stops the step with the reason.
    */
-  async waitForStackStart(step: string, progress: vscode.Progress<{ message?: string }>, signal?: AbortSignal): Promise<void> {
+  async waitForStackStart(
+    step: string,
+    progress: vscode.Progress<{ message?: string }>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const starting = this.starting;
     if (!starting) return;
     progress.report({ message: 'waiting for the stack to start…' });
     this.diagnostics.info(`${step}: waiting for the stack to start`);
-    const aborted = new Promise<'aborted'>((resolve) => signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
-    const outcome = await Promise.race([starting.then(() => 'up' as const, () => 'failed' as const), aborted]);
+    const aborted = new Promise<'aborted'>((resolve) =>
+      signal?.addEventListener('abort', () => resolve('aborted'), { once: true }),
+    );
+    const outcome = await Promise.race([
+      starting.then(
+        () => 'up' as const,
+        () => 'failed' as const,
+      ),
+      aborted,
+    ]);
     if (outcome === 'aborted') throw new WaitCancelled(step);
-    if (outcome === 'failed') throw new EtlError(`${step} did not run: the stack did not start`, `see the Start Stack error, fix its cause, then run ${step} again`);
+    if (outcome === 'failed')
+      throw new EtlError(
+        `${step} did not run: the stack did not start`,
+        `see the Start Stack error, fix its cause, then run ${step} again`,
+      );
     progress.report({ message: 'the stack is up' });
   }
 
@@ -175,8 +211,13 @@ export function isTrusted(): boolean {
 /** Untrusted workspaces may browse; anything that runs a process says why it will not. */
 export function requireTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`ETL: ${what} runs programs from this workspace; trust the workspace first (browsing works without).`, 'Manage Workspace Trust').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  void vscode.window
+    .showWarningMessage(
+      `ETL: ${what} runs programs from this workspace; trust the workspace first (browsing works without).`,
+      'Manage Workspace Trust',
+    )
+    .then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return false;
 }

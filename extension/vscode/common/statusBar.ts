@@ -30,7 +30,9 @@ export class EtlStatusBar implements vscode.Disposable {
 
   private render(): void {
     // "stack starting" already says what the Start Stack step would.
-    const steps = this.services.runningSteps.filter((s) => !(s === 'starting the stack' && this.stack.startsWith('stack starting')));
+    const steps = this.services.runningSteps.filter(
+      (s) => !(s === 'starting the stack' && this.stack.startsWith('stack starting')),
+    );
     const step = steps.length ? steps.join(' · ') : undefined;
     this.item.text = step ? `$(sync~spin) ETL: ${this.stack} · ${step}…` : `$(server-process) ETL: ${this.stack}`;
     this.item.tooltip = step ? `Running: ${step}. Click for the ETL logs.` : 'ETL stack state. Click for the ETL logs.';

@@ -32,8 +32,16 @@ export class LogStreamer implements vscode.Disposable {
     this.source = await openLogSource((records) => this.append(records), {
       setting: settings.get<LogSourceSetting>('source', 'files'),
       logDir: etlLogDir(config.paths.root, config.paths.etlLogs),
-      es: { url: `http://${config.bindHost}:${config.elasticsearch.port}`, index: settings.get<string>('elasticsearchIndex', 'etl-logs-*'), overlapMs: 5000 },
-      filter: filter ?? { runId: settings.get<string>('runId') || undefined, step: settings.get<string>('step') || undefined, levels: settings.get<string[]>('levels', []) },
+      es: {
+        url: `http://${config.bindHost}:${config.elasticsearch.port}`,
+        index: settings.get<string>('elasticsearchIndex', 'etl-logs-*'),
+        overlapMs: 5000,
+      },
+      filter: filter ?? {
+        runId: settings.get<string>('runId') || undefined,
+        step: settings.get<string>('step') || undefined,
+        levels: settings.get<string[]>('levels', []),
+      },
       fromStart: settings.get<boolean>('showHistory', true),
       onFallback: (why) => {
         this.lastWarning = why;
@@ -41,7 +49,10 @@ export class LogStreamer implements vscode.Disposable {
         void vscode.window.showWarningMessage(`ETL Logs: ${why}`);
       },
     });
-    this.channel.appendLine(`── streaming ETL logs from ${this.source.kind === 'files' ? etlLogDir(config.paths.root, config.paths.etlLogs) : 'Elasticsearch'} ──`);
+    this.channel.appendLine(
+      `── streaming ETL logs from ` +
+        `${this.source.kind === 'files' ? etlLogDir(config.paths.root, config.paths.etlLogs) : 'Elasticsearch'} ──`,
+    );
   }
 
   stop(): void {

@@ -17,10 +17,12 @@ export function registerLogs(context: vscode.ExtensionContext, services: EtlServ
     vscode.commands.registerCommand('etl.showLogs', guarded(services, show)),
     vscode.debug.onDidStartDebugSession((session) => {
       const module = String(session.configuration.module ?? '');
-      if (session.type === 'debugpy' && ETL_MODULES.test(module)) void show().catch((e) => services.diagnostics.error(String(e)));
+      if (session.type === 'debugpy' && ETL_MODULES.test(module))
+        void show().catch((e) => services.diagnostics.error(String(e)));
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('etl.logs') && streamer.running) void streamer.start().catch((e) => services.diagnostics.error(String(e)));
+      if (event.affectsConfiguration('etl.logs') && streamer.running)
+        void streamer.start().catch((e) => services.diagnostics.error(String(e)));
     }),
   );
   return streamer;

@@ -14,7 +14,11 @@ async function open(services: EtlServices, service: ServiceStatus): Promise<void
 
 /** A stopped service's UI does not answer: say so, and offer to start the stack first. */
 async function openStopped(services: EtlServices, service: ServiceStatus): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(`ETL: ${service.title} is not running, so ${service.url} will not answer.`, 'Start Stack', 'Open Anyway');
+  const choice = await vscode.window.showWarningMessage(
+    `ETL: ${service.title} is not running, so ${service.url} will not answer.`,
+    'Start Stack',
+    'Open Anyway',
+  );
   if (choice === 'Start Stack') await vscode.commands.executeCommand('etl.startStack');
   else if (choice === 'Open Anyway') await open(services, service);
 }
@@ -25,15 +29,19 @@ export async function openUi(services: EtlServices, target: UiName | ServiceNode
   const name = typeof target === 'string' ? UI_SERVICES[target] : target.service.name;
   const service = (await stack.status()).find((s) => s.name === name);
   if (!service) {
+    const composeOnly =
+      stack.mode === 'native' ? ' It runs with the compose stack: set "etl.stack.mode" to "compose".' : '';
     const choice = await vscode.window.showWarningMessage(
-      `ETL: the ${stack.mode} stack has no ${name} service.${stack.mode === 'native' ? ' It runs with the compose stack: set "etl.stack.mode" to "compose".' : ''}`,
+      `ETL: the ${stack.mode} stack has no ${name} service.${composeOnly}`,
       'Open Settings',
     );
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'etl.stack.mode');
     return;
   }
   if (!service.url) {
-    void vscode.window.showInformationMessage(`ETL: ${service.title} has no web page; its output is in the ETL Logs (ETL: Show Logs).`);
+    void vscode.window.showInformationMessage(
+      `ETL: ${service.title} has no web page; its output is in the ETL Logs (ETL: Show Logs).`,
+    );
     return;
   }
   if (service.state === 'stopped') return openStopped(services, service);

@@ -10,7 +10,10 @@ export function workspaceProject(): EtlConfig {
   return openProject(folder.uri.fsPath);
 }
 
-export function outputReporter(output: vscode.LogOutputChannel, progress?: vscode.Progress<{ message?: string }>): Reporter {
+export function outputReporter(
+  output: vscode.LogOutputChannel,
+  progress?: vscode.Progress<{ message?: string }>,
+): Reporter {
   return {
     step: (message) => {
       output.info(message);

@@ -17,13 +17,32 @@ export function registerStack(context: vscode.ExtensionContext, services: EtlSer
     vscode.commands.registerCommand('etl.startStack', () => startStack(services)),
     vscode.commands.registerCommand('etl.stopStack', () => stopStack(services)),
     // Inline start/stop act on the row's service; without a row (palette), on the whole stack.
-    vscode.commands.registerCommand('etl.stack.startService', (node?: ServiceNode) => (node ? startService(services, node) : startStack(services))),
-    vscode.commands.registerCommand('etl.stack.stopService', (node?: ServiceNode) => (node ? stopService(services, node) : stopStack(services))),
-    vscode.commands.registerCommand('etl.stack.openUi', guarded(services, (node: ServiceNode) => openUi(services, node))),
-    vscode.commands.registerCommand('etl.openMinioConsole', guarded(services, () => openUi(services, 'minio'))),
-    vscode.commands.registerCommand('etl.openSparkUi', guarded(services, () => openUi(services, 'spark'))),
-    vscode.commands.registerCommand('etl.openKibana', guarded(services, () => openUi(services, 'kibana'))),
-    vscode.commands.registerCommand('etl.openAirflow', guarded(services, () => openUi(services, 'airflow'))),
+    vscode.commands.registerCommand('etl.stack.startService', (node?: ServiceNode) =>
+      node ? startService(services, node) : startStack(services),
+    ),
+    vscode.commands.registerCommand('etl.stack.stopService', (node?: ServiceNode) =>
+      node ? stopService(services, node) : stopStack(services),
+    ),
+    vscode.commands.registerCommand(
+      'etl.stack.openUi',
+      guarded(services, (node: ServiceNode) => openUi(services, node)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.openMinioConsole',
+      guarded(services, () => openUi(services, 'minio')),
+    ),
+    vscode.commands.registerCommand(
+      'etl.openSparkUi',
+      guarded(services, () => openUi(services, 'spark')),
+    ),
+    vscode.commands.registerCommand(
+      'etl.openKibana',
+      guarded(services, () => openUi(services, 'kibana')),
+    ),
+    vscode.commands.registerCommand(
+      'etl.openAirflow',
+      guarded(services, () => openUi(services, 'airflow')),
+    ),
   );
   return tree;
 }

@@ -25,7 +25,11 @@ export class ServiceNode extends vscode.TreeItem {
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const place = where(service);
     this.description = place ? `${service.state} · ${place}` : service.state;
-    const kind = service.container ? `container ${service.container}` : service.pid ? `process ${service.pid}` : 'not running';
+    const kind = service.container
+      ? `container ${service.container}`
+      : service.pid
+        ? `process ${service.pid}`
+        : 'not running';
     this.tooltip = `${service.title}: ${service.state} (${kind})\n${service.url}`;
     // `.noui`: Logstash and Filebeat have no page to open.
     this.contextValue = `etl.service.${service.state}${service.url ? '' : '.noui'}`;

@@ -6,7 +6,9 @@ import { ServiceNode } from './serviceNode';
 
 type StackItem = ServiceNode | vscode.TreeItem;
 
-/** While the stack starts (before its first progress report), a service that runs but does not answer yet is starting. */
+/**
+ * While the stack starts (before its first progress report), a service that runs but does not answer yet is starting.
+ */
 const asStarting = (s: ServiceStatus): ServiceStatus => (s.state === 'unhealthy' ? { ...s, state: 'starting' } : s);
 
 /**
@@ -45,13 +47,19 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
       const statuses = this.reported ?? (await (await this.services.stack()).status());
       this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
     } catch (error) {
-      const node = new vscode.TreeItem(`Cannot read the stack status: ${describeError(error).replace(/\n\s*→ /, ' — ')}`);
+      const node = new vscode.TreeItem(
+        `Cannot read the stack status: ${describeError(error).replace(/\n\s*→ /, ' — ')}`,
+      );
       node.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
       node.tooltip = describeError(error);
       return [node];
     }
     this.stateChanged.fire(this.lastStatus);
-    await vscode.commands.executeCommand('setContext', 'etl.stackDown', this.lastStatus.every((s) => s.state === 'stopped'));
+    await vscode.commands.executeCommand(
+      'setContext',
+      'etl.stackDown',
+      this.lastStatus.every((s) => s.state === 'stopped'),
+    );
     return this.lastStatus.map((s) => new ServiceNode(s));
   }
 

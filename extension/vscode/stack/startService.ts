@@ -11,8 +11,9 @@ export async function startService(services: EtlServices, node: ServiceNode): Pr
     const stack = await services.stack();
     await services.runStackOperation(`starting ${node.service.title}`, () =>
       Promise.resolve(
-        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: starting ${node.service.title}` }, (progress) =>
-          stack.start(node.service.name, outputReporter(services.diagnostics, progress)),
+        vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `ETL: starting ${node.service.title}` },
+          (progress) => stack.start(node.service.name, outputReporter(services.diagnostics, progress)),
         ),
       ),
     );

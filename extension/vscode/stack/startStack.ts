@@ -19,11 +19,18 @@ export async function startStack(services: EtlServices, withOptional?: string[])
     // Claimed at once, before asking Docker which mode: a step started now waits for this start.
     const started = await services.startStack((onProgress) =>
       Promise.resolve(
-        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ETL: starting the stack' }, async (progress) => {
-          const stack = await services.stack(true);
-          progress.report({ message: `${stack.mode} mode` });
-          return stack.up(outputReporter(services.diagnostics, progress), optionalServices(services, withOptional), onProgress);
-        }),
+        vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'ETL: starting the stack' },
+          async (progress) => {
+            const stack = await services.stack(true);
+            progress.report({ message: `${stack.mode} mode` });
+            return stack.up(
+              outputReporter(services.diagnostics, progress),
+              optionalServices(services, withOptional),
+              onProgress,
+            );
+          },
+        ),
       ),
     );
     const healthy = started.filter((s) => s.state === 'running').length;

@@ -9,7 +9,9 @@ export async function stopService(services: EtlServices, node: ServiceNode): Pro
   if (!requireTrust(`Stopping ${node.service.title}`)) return;
   try {
     const stack = await services.stack();
-    const wasRunning = await services.runStackStop(`stopping ${node.service.title}`, () => stack.stop(node.service.name, outputReporter(services.diagnostics)));
+    const wasRunning = await services.runStackStop(`stopping ${node.service.title}`, () =>
+      stack.stop(node.service.name, outputReporter(services.diagnostics)),
+    );
     if (!wasRunning) void vscode.window.showInformationMessage(`ETL: ${node.service.title} was not running`);
   } catch (error) {
     reportError(services, error);

@@ -9,9 +9,16 @@ export async function stopStack(services: EtlServices): Promise<void> {
   try {
     const stack = await services.stack(true);
     const stopped = await services.runStackStop('stopping the stack', () =>
-      Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: stopping the stack (${stack.mode})` }, (progress) => stack.down(outputReporter(services.diagnostics, progress)))),
+      Promise.resolve(
+        vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `ETL: stopping the stack (${stack.mode})` },
+          (progress) => stack.down(outputReporter(services.diagnostics, progress)),
+        ),
+      ),
     );
-    void vscode.window.showInformationMessage(stopped.length ? `ETL: stopped ${stopped.join(', ')}` : 'ETL: nothing was running');
+    void vscode.window.showInformationMessage(
+      stopped.length ? `ETL: stopped ${stopped.join(', ')}` : 'ETL: nothing was running',
+    );
   } catch (error) {
     reportError(services, error);
   }

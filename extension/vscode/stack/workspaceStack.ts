@@ -13,12 +13,17 @@ function explicitSetting(): StackModeSetting | undefined {
   const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
   if (value === undefined) return undefined;
   if (!(STACK_MODE_SETTINGS as readonly string[]).includes(value)) {
-    throw new EtlError(`the setting etl.stack.mode is "${value}"`, `set it to one of ${STACK_MODE_SETTINGS.join(', ')}`);
+    throw new EtlError(
+      `the setting etl.stack.mode is "${value}"`,
+      `set it to one of ${STACK_MODE_SETTINGS.join(', ')}`,
+    );
   }
   return value as StackModeSetting;
 }
 
-/** The mode setting in force: the VS Code setting when set, else .env's ETL_STACK_MODE (core config, default native). */
+/**
+ * The mode setting in force: the VS Code setting when set, else .env's ETL_STACK_MODE (core config, default native).
+ */
 export function stackModeSetting(config: EtlConfig): StackModeSetting {
   return explicitSetting() ?? config.stackMode;
 }

@@ -14,20 +14,37 @@ import { triggerDagCommand } from './triggerDagCommand';
 
 export function registerSteps(context: vscode.ExtensionContext, services: EtlServices): void {
   // These return their result (tasks and tests use it) and report errors themselves.
-  const returning = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R | undefined> => {
-    try {
-      return await fn(...args);
-    } catch (error) {
-      reportError(services, error);
-      return undefined;
-    }
-  };
+  const returning =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R | undefined> => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        reportError(services, error);
+        return undefined;
+      }
+    };
   context.subscriptions.push(
-    vscode.commands.registerCommand('etl.extract', returning((request?: ExtractRequest) => extractCommand(services, request))),
-    vscode.commands.registerCommand('etl.transform', returning((request?: TransformRequest) => transformCommand(services, request))),
-    vscode.commands.registerCommand('etl.triggerDag', returning((request?: TriggerRequest) => triggerDagCommand(services, request))),
-    vscode.commands.registerCommand('etl.runPipeline', returning((months?: string) => runPipelineCommand(services, months))),
-    vscode.commands.registerCommand('etl.setCredentials', returning((given?: S3Credentials | null) => setCredentialsCommand(services, given))),
+    vscode.commands.registerCommand(
+      'etl.extract',
+      returning((request?: ExtractRequest) => extractCommand(services, request)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.transform',
+      returning((request?: TransformRequest) => transformCommand(services, request)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.triggerDag',
+      returning((request?: TriggerRequest) => triggerDagCommand(services, request)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.runPipeline',
+      returning((months?: string) => runPipelineCommand(services, months)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.setCredentials',
+      returning((given?: S3Credentials | null) => setCredentialsCommand(services, given)),
+    ),
   );
   registerTaskProvider(context);
 }

@@ -9,14 +9,23 @@ import type { EtlServices } from '../common/services';
 export async function setCredentialsCommand(services: EtlServices, given?: S3Credentials | null): Promise<void> {
   if (given === null) return services.storeCredentials(undefined);
   if (given) return services.storeCredentials(given);
-  const accessKey = await vscode.window.showInputBox({ title: 'MinIO access key', prompt: 'Empty: forget stored credentials and use .env', ignoreFocusOut: true });
+  const accessKey = await vscode.window.showInputBox({
+    title: 'MinIO access key',
+    prompt: 'Empty: forget stored credentials and use .env',
+    ignoreFocusOut: true,
+  });
   if (accessKey === undefined) return;
   if (!accessKey) {
     await services.storeCredentials(undefined);
     void vscode.window.showInformationMessage('ETL: stored credentials removed; using .env');
     return;
   }
-  const secretKey = await vscode.window.showInputBox({ title: 'MinIO secret key', password: true, ignoreFocusOut: true, validateInput: (v) => (v.length >= 8 ? undefined : 'at least 8 characters') });
+  const secretKey = await vscode.window.showInputBox({
+    title: 'MinIO secret key',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.length >= 8 ? undefined : 'at least 8 characters'),
+  });
   if (!secretKey) return;
   await services.storeCredentials({ accessKey, secretKey });
   void vscode.window.showInformationMessage('ETL: credentials stored in VS Code SecretStorage');

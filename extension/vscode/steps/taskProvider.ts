@@ -25,8 +25,14 @@ function taskFor(definition: EtlTaskDefinition, scope: vscode.WorkspaceFolder | 
       onDidClose: closed.event,
       open: async () => {
         written.fire(`ETL: ${definition.step}\r\n`);
-        const args = definition.step === 'extract' && definition.months ? [{ months: definition.months, source: definition.sample === false ? undefined : { sample: true } }] : [];
-        const result = await vscode.commands.executeCommand(COMMANDS[definition.step], ...args).then((r) => r, (e: unknown) => e);
+        const args =
+          definition.step === 'extract' && definition.months
+            ? [{ months: definition.months, source: definition.sample === false ? undefined : { sample: true } }]
+            : [];
+        const result = await vscode.commands.executeCommand(COMMANDS[definition.step], ...args).then(
+          (r) => r,
+          (e: unknown) => e,
+        );
         const failed = result === false || result === undefined || result instanceof Error;
         written.fire(failed && definition.step !== 'stopStack' ? 'failed or cancelled\r\n' : 'done\r\n');
         closed.fire(failed && definition.step !== 'stopStack' ? 1 : 0);
@@ -43,7 +49,13 @@ export function registerTaskProvider(context: vscode.ExtensionContext): void {
       provideTasks: () => {
         const folder = vscode.workspace.workspaceFolders?.[0];
         if (!folder) return [];
-        const steps: EtlTaskDefinition[] = [{ type: 'etl', step: 'startStack' }, { type: 'etl', step: 'extract', months: '2024-01..2024-02', sample: true }, { type: 'etl', step: 'transform' }, { type: 'etl', step: 'pipeline' }, { type: 'etl', step: 'stopStack' }];
+        const steps: EtlTaskDefinition[] = [
+          { type: 'etl', step: 'startStack' },
+          { type: 'etl', step: 'extract', months: '2024-01..2024-02', sample: true },
+          { type: 'etl', step: 'transform' },
+          { type: 'etl', step: 'pipeline' },
+          { type: 'etl', step: 'stopStack' },
+        ];
         return steps.map((d) => taskFor(d, folder));
       },
       resolveTask: (task) => taskFor(task.definition as EtlTaskDefinition, task.scope ?? vscode.TaskScope.Workspace),

@@ -28,36 +28,46 @@ async function askRequest(): Promise<TriggerRequest | undefined> {
  * state to the "ETL" output while a notification follows the run. Cancelling stops the
  * following only; the run goes on in Airflow. `request` lets tests skip the prompts.
  */
-export async function triggerDagCommand(services: EtlServices, request?: TriggerRequest): Promise<TriggerResult | undefined> {
+export async function triggerDagCommand(
+  services: EtlServices,
+  request?: TriggerRequest,
+): Promise<TriggerResult | undefined> {
   if (!requireTrust('Trigger DAG')) return undefined;
   const chosen = request ?? (await askRequest());
   if (!chosen) return undefined;
   const client = AirflowClient.of(services.project());
   services.diagnostics.show(true);
   const result = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: ${PIPELINE_DAG}`, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      await services.waitForStackStart('Trigger DAG', progress, controller.signal);
-      return triggerPipeline(client, chosen, {
-        signal: controller.signal,
-        onEvent: (event) => {
-          if (event.kind === 'unpaused') services.diagnostics.info(`airflow: ${event.dagId} was paused; unpaused it`);
-          else if (event.kind === 'triggered') services.diagnostics.info(`airflow: run ${event.runId} queued ${JSON.stringify(event.conf)} — ${event.url}`);
-          else {
-            services.diagnostics.info(`airflow: ${describeChange(event.change)}`);
-            progress.report({ message: describeChange(event.change) });
-          }
-        },
-      });
-    })
+    .withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ETL: ${PIPELINE_DAG}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        await services.waitForStackStart('Trigger DAG', progress, controller.signal);
+        return triggerPipeline(client, chosen, {
+          signal: controller.signal,
+          onEvent: (event) => {
+            if (event.kind === 'unpaused') services.diagnostics.info(`airflow: ${event.dagId} was paused; unpaused it`);
+            else if (event.kind === 'triggered')
+              services.diagnostics.info(
+                `airflow: run ${event.runId} queued ${JSON.stringify(event.conf)} — ${event.url}`,
+              );
+            else {
+              services.diagnostics.info(`airflow: ${describeChange(event.change)}`);
+              progress.report({ message: describeChange(event.change) });
+            }
+          },
+        });
+      },
+    )
     .then(undefined, (error: unknown) => {
       if (!(error instanceof WatchStopped || error instanceof WaitCancelled)) throw error;
       void vscode.window.showWarningMessage(`ETL: ${error.message}`);
       return undefined;
     });
   if (!result) return undefined;
-  if (result.state === 'failed') services.diagnostics.error(`airflow: run ${result.runId} failed\n${await failureSummary(client, result)}`);
+  if (result.state === 'failed')
+    services.diagnostics.error(`airflow: run ${result.runId} failed\n${await failureSummary(client, result)}`);
   void announce(result);
   await vscode.commands.executeCommand('etl.refresh');
   return result;
@@ -66,5 +76,6 @@ export async function triggerDagCommand(services: EtlServices, request?: Trigger
 async function announce(result: TriggerResult): Promise<void> {
   const text = `ETL: ${PIPELINE_DAG} run ${result.runId} ${result.state === 'success' ? 'succeeded' : result.state}`;
   const show = result.state === 'success' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-  if ((await show(text, 'Open in Airflow')) === 'Open in Airflow') await vscode.env.openExternal(vscode.Uri.parse(result.url));
+  if ((await show(text, 'Open in Airflow')) === 'Open in Airflow')
+    await vscode.env.openExternal(vscode.Uri.parse(result.url));
 }

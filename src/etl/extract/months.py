@@ -18,7 +18,7 @@ class Month:
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
-    def next(self) -> "Month":
+    def next(self) -> Month:
         return Month(self.year + self.month // 12, self.month % 12 + 1)
 
 

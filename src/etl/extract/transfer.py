@@ -129,7 +129,9 @@ class FileTransfer:
                 existing = stored_sha256(self.client, self.bucket, job.key)
             self.reporter.emit("file_start", **job.fields(), url=job.url, path=s3a_path(self.bucket, job.key))
             self.log.info("extracting %s from %s", job.label, job.url)
-            staging = lock.with_suffix(".part")  # only the lock's holder uses it; a killed run's leftover is overwritten
+            staging = lock.with_suffix(
+                ".part"
+            )  # only the lock's holder uses it; a killed run's leftover is overwritten
             try:
                 size, sha256 = self._with_retries(job, staging)
                 self._check(job, staging, size, existing)
@@ -172,7 +174,9 @@ class FileTransfer:
         try:
             job.check(staging, size)
         except InvalidSource as exc:
-            kept = f"{self.bucket}/{job.key} was left as it was" if existing is not None else "nothing was stored for it"
+            kept = (
+                f"{self.bucket}/{job.key} was left as it was" if existing is not None else "nothing was stored for it"
+            )
             raise InvalidSource(
                 f"{job.label}: the source {job.url} is not a usable {job.expected}: {exc}; {kept}; "
                 f"check the source (--source) and rerun"

@@ -36,7 +36,9 @@ def check_trip_file(path: Path, size: int) -> None:
     if head != MAGIC:
         raise InvalidSource(f"it is not a Parquet file (it starts with {head!r}, not {MAGIC!r})")
     if size < 12 or tail != MAGIC:
-        raise InvalidSource(f"it is cut short: a Parquet file ends with {MAGIC!r}, these {size} bytes end with {tail!r}")
+        raise InvalidSource(
+            f"it is cut short: a Parquet file ends with {MAGIC!r}, these {size} bytes end with {tail!r}"
+        )
     metadata = _footer(path)
     _check_chunks_inside(metadata, size)
     _check_columns(metadata.schema.to_arrow_schema())
@@ -59,14 +61,18 @@ def _check_chunks_inside(metadata: pq.FileMetaData, size: int) -> None:
             chunk = row_group.column(index)
             start = chunk.dictionary_page_offset if chunk.has_dictionary_page else chunk.data_page_offset
             if start is None or start < 4 or start + chunk.total_compressed_size > size:
-                raise InvalidSource(f"column {chunk.path_in_schema} of row group {group} lies outside the file's {size} bytes")
+                raise InvalidSource(
+                    f"column {chunk.path_in_schema} of row group {group} lies outside the file's {size} bytes"
+                )
 
 
 def _check_columns(schema: pa.Schema) -> None:
     present = {name.lower() for name in schema.names}
     missing = [name for name in TRIP_COLUMNS if name.lower() not in present]
     if missing:
-        raise InvalidSource(f"it lacks the trip column(s) {', '.join(missing)} (its columns: {', '.join(schema.names[:30])})")
+        raise InvalidSource(
+            f"it lacks the trip column(s) {', '.join(missing)} (its columns: {', '.join(schema.names[:30])})"
+        )
 
 
 def check_zones_file(path: Path, size: int) -> None:
@@ -75,7 +81,9 @@ def check_zones_file(path: Path, size: int) -> None:
     with open(path, "rb") as handle:
         first_line = handle.readline(4096).decode("utf-8", errors="replace")
     if ZONES_HEADER not in first_line.lower():
-        raise InvalidSource(f"it is not the zone table: its first line {first_line.strip()[:80]!r} has no LocationID column")
+        raise InvalidSource(
+            f"it is not the zone table: its first line {first_line.strip()[:80]!r} has no LocationID column"
+        )
 
 
 def _first_line(exc: BaseException) -> str:

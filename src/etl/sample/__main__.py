@@ -11,8 +11,12 @@ from etl.sample.schema import VARIANTS
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl.sample", description="Generate TLC-like yellow-taxi Parquet files.")
-    parser.add_argument("--out", type=Path, default=Path("Data_extracted"), help="output folder (default Data_extracted)")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.sample", description="Generate TLC-like yellow-taxi Parquet files."
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("Data_extracted"), help="output folder (default Data_extracted)"
+    )
     parser.add_argument("--months", required=True, help="YYYY-MM, YYYY-MM..YYYY-MM or a comma list")
     parser.add_argument("--rows", type=int, default=20_000, help="rows per month (default 20000)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")

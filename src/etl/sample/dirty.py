@@ -43,7 +43,9 @@ def make_dirty(cols: dict[str, np.ndarray], picked: dict[str, np.ndarray],
         cols[name][rows] = -np.abs(cols[name][rows])
     cols["payment_type"][rows] = rng.choice([3, 4], rows.size)
     rows = picked["dropoff_before_pickup"]
-    cols["tpep_dropoff_datetime"][rows] = cols["tpep_pickup_datetime"][rows] - rng.integers(60, 3600, rows.size) * US_PER_SECOND
+    cols["tpep_dropoff_datetime"][rows] = (
+        cols["tpep_pickup_datetime"][rows] - rng.integers(60, 3600, rows.size) * US_PER_SECOND
+    )
     rows = picked["out_of_month_pickup"]
     shift = rng.integers(32, 400, rows.size) * 86_400 * US_PER_SECOND  # stale meter clocks
     cols["tpep_pickup_datetime"][rows] -= shift

@@ -1,7 +1,7 @@
 """Clean, realistic trips as numpy columns (microsecond timestamps, float amounts)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -18,9 +18,9 @@ US_PER_SECOND = 1_000_000
 
 def month_bounds_us(month: Month) -> tuple[int, int]:
     """[start, end) of the month in microseconds since the epoch (naive wall time as UTC)."""
-    start = datetime(month.year, month.month, 1, tzinfo=timezone.utc)
+    start = datetime(month.year, month.month, 1, tzinfo=UTC)
     nxt = month.next()
-    end = datetime(nxt.year, nxt.month, 1, tzinfo=timezone.utc)
+    end = datetime(nxt.year, nxt.month, 1, tzinfo=UTC)
     return int(start.timestamp()) * US_PER_SECOND, int(end.timestamp()) * US_PER_SECOND
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 import secrets
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
@@ -29,7 +29,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def default_run_id() -> str:
-    return f"transform-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"transform-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

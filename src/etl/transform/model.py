@@ -81,7 +81,9 @@ def mart_hourly_demand(fact: DataFrame) -> DataFrame:
 
 
 def _code_dim(spark: SparkSession, codes: dict[int, str], key: str) -> DataFrame:
-    schema = T.StructType([T.StructField(key, T.IntegerType(), False), T.StructField("description", T.StringType(), False)])
+    schema = T.StructType(
+        [T.StructField(key, T.IntegerType(), False), T.StructField("description", T.StringType(), False)]
+    )
     return spark.createDataFrame(sorted(codes.items()), schema)
 
 

@@ -50,7 +50,8 @@ def row_rules(zone_ids: Iterable[int]) -> list[Rule]:
         Rule("missing_required", f"a null in {', '.join(REQUIRED)}",
              F.greatest(*[F.col(c).isNull() for c in REQUIRED])),
         Rule("pickup_outside_month", "pickup not in the month of the file it came from",
-             (F.year("pickup_datetime") != F.col("source_year")) | (F.month("pickup_datetime") != F.col("source_month"))),
+             (F.year("pickup_datetime") != F.col("source_year"))
+             | (F.month("pickup_datetime") != F.col("source_month"))),
         Rule("dropoff_before_pickup", "dropoff earlier than pickup", seconds < 0),
         Rule("zero_duration", "dropoff at the same second as pickup", seconds == 0),
         Rule("duration_over_24h", "trip longer than 24 h (meter left running)", seconds > MAX_DURATION_S),

@@ -80,7 +80,9 @@ def check_parquet_object(client, path: str) -> None:
     try:
         size = client.stat_object(bucket, key).size
         if size < 12:
-            raise InputFileError(f"cannot read {path} as Parquet (only {size} bytes); re-extract that month with `etl extract`")
+            raise InputFileError(
+                f"cannot read {path} as Parquet (only {size} bytes); re-extract that month with `etl extract`"
+            )
         tail = _read_range(client, bucket, key, size - 8, 8)
         head = _read_range(client, bucket, key, 0, 4)
     except InputFileError:

@@ -11,8 +11,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 PROBE_EVERY_S = 1.0
 PROBE_TIMEOUT_S = 3.0
@@ -121,4 +121,6 @@ class Watchdog(threading.Thread):
         kept = ("the previous gold snapshot is intact" if not committed else
                 f"this run had committed {', '.join(committed)}; every other gold table keeps its previous snapshot")
         silent = f" (no answer for {silent_s:.0f} s)" if silent_s is not None else ""
-        return f"{service.name} at {service.url} stopped answering during {during}{silent}; {kept}; {service.start_hint}"
+        return (
+            f"{service.name} at {service.url} stopped answering during {during}{silent}; {kept}; {service.start_hint}"
+        )

@@ -8,9 +8,21 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const CODE_SERVER_VERSION = '4.100.3';
-const cacheDir = () => process.env.ETL_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'etl-spark');
-export const codeServerEntry = () => join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'package', 'out', 'node', 'entry.js');
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const cacheDir = () =>
+  process.env.ETL_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'etl-spark');
+export const codeServerEntry = () =>
+  join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'package', 'out', 'node', 'entry.js');
+// --disable-popup-blocking: the extension's Open UI commands open pages without a click in the page.
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-popup-blocking',
+];
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,14 +37,29 @@ export function freePort() {
 
 function requireCodeServer() {
   const entry = codeServerEntry();
-  if (!existsSync(entry)) throw new Error(`code-server is not installed (${entry}); run: node dist/cli.js setup --only vscode-tools`);
+  if (!existsSync(entry))
+    throw new Error(`code-server is not installed (${entry}); run: node dist/cli.js setup --only vscode-tools`);
   return entry;
 }
 
 /** A user-data dir where the window opens trusted, without the welcome page. */
 export function prepareUserData(dir, settings = {}) {
   mkdirSync(join(dir, 'User'), { recursive: true });
-  writeFileSync(join(dir, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, ...settings }, null, 2));
+  writeFileSync(
+    join(dir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 function run(file, args, env) {
@@ -42,23 +69,55 @@ function run(file, args, env) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${file} ${args.join(' ')} exited ${code}:\n${out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${file} ${args.join(' ')} exited ${code}:\n${out}`)),
+    );
   });
 }
 
 /** `--install-extension x.vsix`: an offline install of the packaged extension. */
 export async function installVsix(vsix, { userData, extensions }) {
-  return run(process.execPath, [requireCodeServer(), '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force'], process.env);
+  return run(
+    process.execPath,
+    [
+      requireCodeServer(),
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    process.env,
+  );
 }
 
 /** Starts code-server on 127.0.0.1 with the caller's environment (so the extension sees the same stack ports). */
 export async function startCodeServer({ workspace, userData, extensions, env = {}, log }) {
   const port = await freePort();
-  const child = spawn(process.execPath, [requireCodeServer(), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--user-data-dir', userData, '--extensions-dir', extensions, workspace], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      requireCodeServer(),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      workspace,
+    ],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   child.stdout.on('data', (d) => log?.(String(d)));
   child.stderr.on('data', (d) => log?.(String(d)));
   const url = `http://127.0.0.1:${port}`;

@@ -1,7 +1,7 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed:
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
-// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview; the Runs view and the
-// quality report in the light and the dark theme.
+// Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview, Delete… with its confirmation;
+// the Runs view and the quality report in the light and the dark theme.
 import { join } from 'node:path';
 
 const T = 180_000;
@@ -23,7 +23,13 @@ export async function runUserScenario(page, { artifacts, log }) {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
   };
-  const notification = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
+  const notification = (text) =>
+    page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
+  /** Right-clicks `target` and picks `title` from its context menu. */
+  const menuItem = async (title, target) => {
+    await target.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: title }).first().click();
+  };
   const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
   const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
   const stackRow = (text) => pane('Stack').locator('.monaco-list-row', { hasText: text }).first();
@@ -50,7 +56,10 @@ export async function runUserScenario(page, { artifacts, log }) {
   });
 
   await step('the ETL sidebar shows the stack, each service with its state', async () => {
-    await page.locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]').first().click();
+    await page
+      .locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]')
+      .first()
+      .click();
     for (const title of ['MinIO', 'Spark master', 'Elasticsearch']) await stackRow(title).waitFor({ timeout: T });
     await stackRow(/MinIO.*running · pid \d+/).waitFor({ timeout: T });
     await screenshot('sidebar');
@@ -60,10 +69,13 @@ export async function runUserScenario(page, { artifacts, log }) {
     await palette('ETL: Stop Stack');
     await notification(/ETL: stopped .*minio/);
     await stackRow(/MinIO.*stopped/).waitFor({ timeout: T });
-    const welcome = pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is down, so MinIO cannot be browsed.' });
+    const welcome = pane('Buckets').locator('.welcome-view-content', {
+      hasText: 'The stack is down, so MinIO cannot be browsed.',
+    });
     await welcome.waitFor({ timeout: T });
     await welcome.locator('.monaco-button', { hasText: 'Start Stack' }).waitFor({ timeout: T });
-    if (await pane('Buckets').locator('.monaco-list-row', { hasText: 'cannot reach MinIO' }).count()) throw new Error('Buckets shows a "cannot reach MinIO" row with the stack down');
+    if (await pane('Buckets').locator('.monaco-list-row', { hasText: 'cannot reach MinIO' }).count())
+      throw new Error('Buckets shows a "cannot reach MinIO" row with the stack down');
     await screenshot('stack-down-buckets-welcome');
   });
 
@@ -76,23 +88,33 @@ export async function runUserScenario(page, { artifacts, log }) {
     if (!startingTitle) throw new Error('a starting row without a title');
     log(`"${startingTitle}" shows starting`);
     await page.locator('.statusbar-item', { hasText: 'ETL: stack starting' }).first().waitFor({ timeout: T });
-    await pane('Buckets').locator('.welcome-view-content', { hasText: 'The stack is starting' }).waitFor({ timeout: T });
+    await pane('Buckets')
+      .locator('.welcome-view-content', { hasText: 'The stack is starting' })
+      .waitFor({ timeout: T });
     await screenshot('stack-starting');
   });
 
   await step('ETL: Extract right after Start Stack waits for the stack, then extracts the sample', async () => {
     await palette('ETL: Extract');
     const input = page.locator('.quick-input-widget input');
-    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02', undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02',
+      undefined,
+      { timeout: 30_000 },
+    );
     await input.press('Enter');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     await notification('waiting for the stack to start');
     await screenshot('extract-waits-for-stack');
     await notification('ETL stack is up');
     await stackRow(new RegExp(`${startingTitle}.*running`)).waitFor({ timeout: T });
     await notification(/ETL: extracted \d+ file\(s\) in run extract-/);
-    if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'still running' }).count()) throw new Error('a "still running" refusal is on screen');
+    if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'still running' }).count())
+      throw new Error('a "still running" refusal is on screen');
     await screenshot('extracted');
   });
 
@@ -105,7 +127,11 @@ export async function runUserScenario(page, { artifacts, log }) {
     await row('yellow_tripdata_2024-01.parquet').waitFor({ timeout: T });
     // The driver removed these objects before the run: a date from this run shows they are new.
     const today = new Date().toISOString().slice(0, 10);
-    await page.locator('.monaco-list-row', { hasText: 'yellow_tripdata_2024-01.parquet' }).filter({ hasText: today }).first().waitFor({ timeout: T });
+    await page
+      .locator('.monaco-list-row', { hasText: 'yellow_tripdata_2024-01.parquet' })
+      .filter({ hasText: today })
+      .first()
+      .waitFor({ timeout: T });
     await screenshot('rawzone-objects');
   });
 
@@ -117,16 +143,41 @@ export async function runUserScenario(page, { artifacts, log }) {
 
   await step('a Parquet object previews as schema and rows', async () => {
     await row('yellow_tripdata_2024-01.parquet').click();
-    await page.locator('.monaco-editor .view-lines', { hasText: '# Parquet: 20000 rows' }).first().waitFor({ timeout: T });
-    await page.locator('.monaco-editor .view-lines', { hasText: 'tpep_pickup_datetime' }).first().waitFor({ timeout: T });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: '# Parquet: 20000 rows' })
+      .first()
+      .waitFor({ timeout: T });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: 'tpep_pickup_datetime' })
+      .first()
+      .waitFor({ timeout: T });
     await screenshot('parquet-preview');
   });
 
   await step('log lines appear in "ETL Logs"', async () => {
     await palette('ETL: Show Logs');
-    await page.locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' }).first().waitFor({ timeout: T });
-    await page.locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' }).first().waitFor({ timeout: T });
+    await page
+      .locator('.panel .monaco-editor .view-lines', { hasText: '[extract] INFO' })
+      .first()
+      .waitFor({ timeout: T });
+    await page
+      .locator('.panel .monaco-editor .view-lines', { hasText: 'month 2024-01 uploaded' })
+      .first()
+      .waitFor({ timeout: T });
     await screenshot('etl-logs');
+  });
+
+  await step('Delete… from an object\'s context menu asks, then removes the object', async () => {
+    const name = 'yellow_tripdata_2024-01.parquet';
+    const object = pane('Buckets').locator('.monaco-list-row', { hasText: name }).first();
+    await menuItem('Delete…', object);
+    const question = `Delete 1 object(s) at s3a://rawzone/yellow_tripdata/year=2024/month=01/${name}?`;
+    const dialog = page.locator('.monaco-dialog-box', { hasText: question });
+    await dialog.waitFor({ timeout: T });
+    await screenshot('delete-confirmation');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await object.waitFor({ state: 'detached', timeout: T });
+    await screenshot('deleted');
   });
 
   // The Runs view and the quality report in code-server's default theme (light), then the dark one.

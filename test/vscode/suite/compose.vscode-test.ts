@@ -9,8 +9,14 @@ import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 let api: EtlExtensionApi;
 const DEFAULT_SERVICES = ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow'];
 const project = process.env.COMPOSE_PROJECT_NAME ?? 'etl-spark';
-const rows = async () => (await api.stack.getChildren()).filter((n): n is ServiceNode => (n as ServiceNode).service !== undefined);
-const ourContainers = () => execFileSync('docker', ['ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).trim();
+const rows = async () =>
+  (await api.stack.getChildren()).filter((n): n is ServiceNode => (n as ServiceNode).service !== undefined);
+const ourContainers = () =>
+  execFileSync(
+    'docker',
+    ['ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'],
+    { encoding: 'utf8' },
+  ).trim();
 
 describe('ETL Spark extension in a real VS Code, compose mode', function () {
   this.timeout(1_500_000);
@@ -39,7 +45,11 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
     const sub = api.stack.onDidChangeTreeData(() => (readings = readings.then(record)));
     try {
       api.services.lastError = undefined;
-      assert.equal(await vscode.commands.executeCommand('etl.startStack'), true, `Start Stack failed: ${api.services.lastError}`);
+      assert.equal(
+        await vscode.commands.executeCommand('etl.startStack'),
+        true,
+        `Start Stack failed: ${api.services.lastError}`,
+      );
       await (readings = readings.then(record));
     } finally {
       sub.dispose();
@@ -51,22 +61,37 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
       assert.match(String(node?.description), new RegExp(`^running · ${project}-${name}-1$`));
       assert.equal(node?.contextValue, 'etl.service.running');
     }
-    const shownStarting = [...seen].filter(([, states]) => states.indexOf('starting') >= 0 && states.indexOf('starting') < states.lastIndexOf('running'));
-    assert.ok(shownStarting.length > 0, `no container was shown starting then running: ${JSON.stringify(Object.fromEntries(seen))}`);
+    const shownStarting = [...seen].filter(
+      ([, states]) => states.indexOf('starting') >= 0 && states.indexOf('starting') < states.lastIndexOf('running'),
+    );
+    assert.ok(
+      shownStarting.length > 0,
+      `no container was shown starting then running: ${JSON.stringify(Object.fromEntries(seen))}`,
+    );
     console.log(`compose: shown starting then running: ${shownStarting.map(([name]) => name).join(', ')}`);
   });
 
   it('Extract and Transform run in the compose etl runner', async () => {
     api.services.lastError = undefined;
-    const extracted = (await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } })) as { runId: string; files: number } | undefined;
+    const extracted = (await vscode.commands.executeCommand('etl.extract', {
+      months: '2024-01',
+      source: { sample: true },
+    })) as { runId: string; files: number } | undefined;
     assert.ok(extracted, `Extract failed: ${api.services.lastError}`);
     assert.equal(extracted.files, 2);
-    assert.equal(await vscode.commands.executeCommand('etl.transform', { run: extracted.runId }), true, `Transform failed: ${api.services.lastError}`);
+    assert.equal(
+      await vscode.commands.executeCommand('etl.transform', { run: extracted.runId }),
+      true,
+      `Transform failed: ${api.services.lastError}`,
+    );
   });
 
   it('Stop Stack removes every container of the project; the rows read stopped', async () => {
     await vscode.commands.executeCommand('etl.stopStack');
     assert.equal(ourContainers(), '');
-    assert.ok((await rows()).every((n) => n.service.state === 'stopped'), JSON.stringify((await rows()).map((n) => n.service)));
+    assert.ok(
+      (await rows()).every((n) => n.service.state === 'stopped'),
+      JSON.stringify((await rows()).map((n) => n.service)),
+    );
   });
 });

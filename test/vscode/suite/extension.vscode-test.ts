@@ -1,21 +1,30 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { listAllKeys } from '../../../extension/core/s3/listing';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
-import { BucketNode, PrefixNode, type BucketItem, type S3ErrorNode } from '../../../extension/vscode/buckets/nodes';
-import type { RunNode } from '../../../extension/vscode/backup/nodes';
+import {
+  BucketNode,
+  PrefixNode,
+  type BucketItem,
+  type ObjectNode,
+  type S3ErrorNode,
+} from '../../../extension/vscode/buckets/nodes';
+import type { PathNode, RunNode } from '../../../extension/vscode/backup/nodes';
 import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 
 // Classes of the suite's bundle are not the extension's: compare by kind/contextValue, never instanceof.
 
 // Inside the real extension host: the real VS Code API, the real MinIO/ES of the environment's stack.
 let api: EtlExtensionApi;
-const serviceNode = (nodes: vscode.TreeItem[], name: string) => nodes.find((n): n is ServiceNode => (n as ServiceNode).service?.name === name);
+const serviceNode = (nodes: vscode.TreeItem[], name: string) =>
+  nodes.find((n): n is ServiceNode => (n as ServiceNode).service?.name === name);
 const extensionManifest = () => vscode.extensions.all.find((e) => e.packageJSON.name === 'etl-spark')?.packageJSON;
-const labels = (items: vscode.TreeItem[]) => items.map((i) => String(typeof i.label === 'object' ? i.label.label : i.label));
+const labels = (items: vscode.TreeItem[]) =>
+  items.map((i) => String(typeof i.label === 'object' ? i.label.label : i.label));
 const until = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -42,7 +51,21 @@ describe('ETL Spark extension in a real VS Code', () => {
 
   it('registers every palette command with a stable id', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.triggerDag', 'etl.showLogs', 'etl.refresh', 'etl.openMinioConsole', 'etl.openSparkUi', 'etl.openKibana', 'etl.openAirflow', 'etl.setCredentials']) {
+    for (const id of [
+      'etl.startStack',
+      'etl.stopStack',
+      'etl.extract',
+      'etl.transform',
+      'etl.runPipeline',
+      'etl.triggerDag',
+      'etl.showLogs',
+      'etl.refresh',
+      'etl.openMinioConsole',
+      'etl.openSparkUi',
+      'etl.openKibana',
+      'etl.openAirflow',
+      'etl.setCredentials',
+    ]) {
       assert.ok(all.includes(id), id);
     }
   });
@@ -60,9 +83,11 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(!labels(nodes).includes('Kibana'), labels(nodes).join(','));
   });
 
-  it('Start Stack: the view shows a service starting, then running; Extract run right after waits for it, then succeeds', async () => {
+  it('Start Stack: the view shows a service starting, then running; Extract run right after waits for it, then ' +
+    'succeeds', async () => {
     // Stop two services through their rows' inline Stop, so Start Stack has something to start.
-    for (const name of ['minio', 'spark-worker-2']) await vscode.commands.executeCommand('etl.stack.stopService', serviceNode(await api.stack.getChildren(), name));
+    for (const name of ['minio', 'spark-worker-2'])
+      await vscode.commands.executeCommand('etl.stack.stopService', serviceNode(await api.stack.getChildren(), name));
     const stopped = await api.stack.getChildren();
     assert.equal(serviceNode(stopped, 'minio')?.service.state, 'stopped');
     assert.equal(serviceNode(stopped, 'spark-worker-2')?.contextValue, 'etl.service.stopped');
@@ -81,11 +106,22 @@ describe('ETL Spark extension in a real VS Code', () => {
       const started = Promise.resolve(vscode.commands.executeCommand('etl.startStack'));
       assert.ok(await until(() => api.services.stackStarting), 'Start Stack is running');
       api.services.lastError = undefined;
-      const extracted = Promise.resolve(vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }));
-      assert.ok(await until(() => api.services.runningStep?.includes('extract') === true), 'Extract is running (waiting)');
+      const extracted = Promise.resolve(
+        vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }),
+      );
+      assert.ok(
+        await until(() => api.services.runningStep?.includes('extract') === true),
+        'Extract is running (waiting)',
+      );
       // A second Extract meanwhile is refused with what to do; the first one goes on.
-      assert.equal(await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }), undefined);
-      assert.match(api.services.lastError ?? '', /extract cannot start: extract is still running\n\s*→ run extract again when extract ends, or cancel extract from its notification/);
+      assert.equal(
+        await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }),
+        undefined,
+      );
+      assert.match(
+        api.services.lastError ?? '',
+        /extract cannot start: extract is still running\n\s*→ run extract again when extract ends, or cancel extract from its notification/,
+      );
       assert.equal(api.services.stackStarting, true, 'the stack is still starting while Extract waits');
       assert.equal(await started, true, `Start Stack failed: ${api.services.lastError}`);
       const result = (await extracted) as { files: number } | undefined;
@@ -106,7 +142,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     const { client } = await api.buckets.client();
     const prefix = `vscode-test-${randomBytes(3).toString('hex')}/`;
     const keys = Array.from({ length: 1050 }, (_, i) => `${prefix}o-${String(i).padStart(4, '0')}`);
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => client.putObject('rawzone', k, Buffer.from('x'))));
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((k) => client.putObject('rawzone', k, Buffer.from('x'))));
     try {
       const folder = new PrefixNode('rawzone', prefix);
       let children: BucketItem[] = await api.buckets.getChildren(folder);
@@ -127,7 +164,10 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('Extract from a command: the run appears under Backup paths and its objects under rawzone', async () => {
-    const result = (await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } })) as { runId: string; files: number } | undefined;
+    const result = (await vscode.commands.executeCommand('etl.extract', {
+      months: '2024-01',
+      source: { sample: true },
+    })) as { runId: string; files: number } | undefined;
     assert.ok(result, 'extract returned a result');
     assert.equal(result.files, 2);
     const runs = await api.backup.getChildren();
@@ -141,11 +181,125 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('previews a Parquet object through the read-only etl-s3 file system', async () => {
-    const uri = vscode.Uri.from({ scheme: 'etl-s3', path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet' });
+    const uri = vscode.Uri.from({
+      scheme: 'etl-s3',
+      path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet',
+    });
     const document = await vscode.workspace.openTextDocument(uri);
     assert.match(document.getText(), /^# Parquet: 20000 rows/);
     assert.match(document.getText(), /tpep_pickup_datetime: INT64/);
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array([1]))));
+  });
+
+  it('Buckets: Preview, Copy s3a:// Path and Download… of an object, a prefix and a bucket', async () => {
+    const monthPrefix = new PrefixNode('rawzone', 'yellow_tripdata/year=2024/month=01/');
+    const object = (await api.buckets.getChildren(monthPrefix)).find((n): n is ObjectNode => n.kind === 'object');
+    assert.ok(object, 'an object under the month prefix');
+    const editor = (await vscode.commands.executeCommand('etl.buckets.preview', object)) as
+      | vscode.TextEditor
+      | undefined;
+    assert.match(editor?.document.getText() ?? '', /^# Parquet: 20000 rows/);
+    for (const [node, path] of [
+      [object, `s3a://rawzone/${object.key}`],
+      [monthPrefix, 's3a://rawzone/yellow_tripdata/year=2024/month=01/'],
+      [new BucketNode('gold'), 's3a://gold/'],
+    ] as const) {
+      assert.equal(await vscode.commands.executeCommand('etl.buckets.copyPath', node), path);
+      assert.equal(await vscode.env.clipboard.readText(), path);
+    }
+    const { client } = await api.buckets.client();
+    const stat = await client.statObject('rawzone', object.key);
+    const target = mkdtempSync(join(tmpdir(), 'etl-download-'));
+    const one = (await vscode.commands.executeCommand('etl.buckets.download', object, target)) as string[];
+    assert.deepEqual(one, [join(target, basename(object.key))]);
+    assert.equal(statSync(one[0]).size, stat.size);
+    // A prefix keeps its layout below the prefix; every object under it arrives with its size.
+    const all = (await vscode.commands.executeCommand(
+      'etl.buckets.download',
+      new PrefixNode('rawzone', 'yellow_tripdata/'),
+      target,
+    )) as string[];
+    assert.ok(all.includes(join(target, 'year=2024', 'month=01', basename(object.key))), all.join(', '));
+    for (const file of all) assert.ok(statSync(file).size > 0, file);
+  });
+
+  it('Backup paths: Reveal and Preview opens the object of a manifest path', async () => {
+    const runs = (await api.backup.getChildren()).filter((n): n is RunNode => (n as RunNode).kind === 'run');
+    assert.ok(runs.length > 0, 'a run is listed');
+    const paths = (await api.backup.getChildren(runs[0])).filter((n): n is PathNode => (n as PathNode).kind === 'path');
+    const trips = paths.find((p) => p.file.key.endsWith('.parquet'));
+    assert.ok(trips, `a trip file among ${paths.map((p) => p.file.key).join(', ')}`);
+    const editor = (await vscode.commands.executeCommand('etl.backup.reveal', trips)) as vscode.TextEditor | undefined;
+    assert.equal(editor?.document.uri.scheme, 'etl-s3');
+    assert.equal(editor?.document.uri.path, `/${trips.file.bucket}/${trips.file.key}`);
+    assert.match(editor?.document.getText() ?? '', /^# Parquet: \d+ rows/);
+  });
+
+  it('Stack rows: inline Stop, then Start, of one service', async () => {
+    const row = async () => serviceNode(await api.stack.getChildren(), 'spark-worker-2');
+    await vscode.commands.executeCommand('etl.stack.stopService', await row());
+    assert.equal((await row())?.service.state, 'stopped');
+    assert.equal((await row())?.contextValue, 'etl.service.stopped');
+    api.services.lastError = undefined;
+    await vscode.commands.executeCommand('etl.stack.startService', await row());
+    assert.equal(api.services.lastError, undefined);
+    assert.equal((await row())?.service.state, 'running');
+    assert.match(String((await row())?.description), /^running · pid \d+/);
+  });
+
+  it('Refresh and Show Stack Status re-read the views', async () => {
+    const refreshes = async (run: () => Thenable<unknown>) => {
+      let changed = false;
+      const sub = api.stack.onDidChangeTreeData(() => (changed = true));
+      try {
+        await run();
+        return await until(() => changed);
+      } finally {
+        sub.dispose();
+      }
+    };
+    assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.refresh')), 'Refresh');
+    assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.showStatus')), 'Show Stack Status');
+  });
+
+  it('Open UI: a row, MinIO Console, Spark UI and Airflow open their page in the browser; Kibana is ' +
+    'compose-only', async () => {
+    const opened = process.env.ETL_VSCODE_OPENED;
+    assert.ok(opened, 'the driver records the pages the browser opens (ETL_VSCODE_OPENED)');
+    const env = process.env;
+    const seen = () => (existsSync(opened) ? readFileSync(opened, 'utf8') : '');
+    const opens = async (run: () => Thenable<unknown>, port: string | undefined) => {
+      assert.ok(port, 'the port is set in the environment');
+      api.services.lastError = undefined;
+      await run();
+      assert.equal(api.services.lastError, undefined);
+      // code-server opens localhost ports directly or through its /proxy/<port>/ path.
+      assert.ok(
+        await until(() => new RegExp(`(:|/proxy/)${port}\\b`).test(seen()), 30_000),
+        `port ${port}: opened ${seen()}`,
+      );
+    };
+    const worker = serviceNode(await api.stack.getChildren(), 'spark-worker-1');
+    await opens(() => vscode.commands.executeCommand('etl.stack.openUi', worker), env.SPARK_WORKER_1_UI_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.openMinioConsole'), env.MINIO_CONSOLE_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.openSparkUi'), env.SPARK_MASTER_UI_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.openAirflow'), env.AIRFLOW_PORT);
+    // Kibana runs with the compose stack only: a warning that offers the setting (it waits for an answer: closing
+    // the notifications answers none), and nothing opens.
+    const before = readFileSync(opened, 'utf8');
+    let answered = false;
+    const kibana = Promise.resolve(vscode.commands.executeCommand('etl.openKibana')).then(() => (answered = true));
+    const closeNotifications = async () => {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      return answered;
+    };
+    for (const end = Date.now() + 60_000; !(await closeNotifications()) && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(answered, 'the Kibana warning was shown and closed');
+    await kibana;
+    assert.equal(api.services.lastError, undefined);
+    assert.equal(readFileSync(opened, 'utf8'), before);
   });
 
   it('ETL Logs streams new lines of ETL_logs/*.log with step and level', async () => {
@@ -155,7 +309,10 @@ describe('ETL Spark extension in a real VS Code', () => {
     mkdirSync(dir, { recursive: true });
     const seen: string[] = [];
     const sub = api.logs.onAppended((records) => seen.push(...records.map((r) => `${r.step}/${r.level}/${r.message}`)));
-    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'warning', message: 'from the vscode suite', etl: { step: 'extract', run_id: 'suite' } })}\n`);
+    const etl = { step: 'extract', run_id: 'suite' };
+    const at = new Date().toISOString();
+    const record = { '@timestamp': at, 'log.level': 'warning', message: 'from the vscode suite', etl };
+    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify(record)}\n`);
     assert.ok(await until(() => seen.includes('extract/warning/from the vscode suite')), `seen: ${seen.join(' | ')}`);
     sub.dispose();
     assert.ok(api.logs.lines > before);
@@ -167,7 +324,30 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.match(api.services.lastError ?? '', /etl transform: error: run 'no-such-run-h3' is not in the manifest/);
   });
 
-  it('Trigger DAG: etl_pipeline runs in the real Airflow and the command follows its tasks to the end', async function () {
+  it('Run Pipeline: with the stack up, extracts the month, then transforms that run into gold', async function () {
+    // Extract, then spark-submit on the two workers: minutes on a loaded 2-core machine (seen: 9 min 53 s).
+    this.timeout(1_500_000);
+    const runIds = async () =>
+      (await api.backup.getChildren())
+        .filter((n): n is RunNode => (n as RunNode).kind === 'run')
+        .map((n) => n.run.runId);
+    const before = new Set(await runIds());
+    const started = Date.now();
+    api.services.lastError = undefined;
+    const finished = await vscode.commands.executeCommand('etl.runPipeline', '2024-01');
+    assert.equal(finished, true, `Run Pipeline failed: ${api.services.lastError}`);
+    assert.equal((await runIds()).filter((id) => !before.has(id)).length, 1, 'one new extraction run');
+    // The transform committed a new version of the fact table's Delta log.
+    const { client } = await api.buckets.client();
+    const log = await listAllKeys(client, 'gold', 'fact_trips/_delta_log/');
+    assert.ok(
+      log.some((e) => e.key.endsWith('.json') && e.lastModified.getTime() >= started - 5_000),
+      'a new fact_trips commit',
+    );
+  });
+
+  it('Trigger DAG: etl_pipeline runs in the real Airflow and the command follows its tasks to the ' +
+    'end', async function () {
     // The run spark-submits the transform: over 3 min on a loaded 2-core machine (seen: 3 min 22 s).
     this.timeout(600_000);
     const result = (await vscode.commands.executeCommand('etl.triggerDag', { month: '2024-01', source: 'sample' })) as
@@ -175,7 +355,11 @@ describe('ETL Spark extension in a real VS Code', () => {
       | undefined;
     assert.ok(result, `no result: ${api.services.lastError}`);
     assert.equal(result.state, 'success');
-    assert.deepEqual(result.tasks.map((t) => `${t.task_id} ${t.state}`).sort(), ['choose_month success', 'clean_and_transform success', 'extract success']);
+    assert.deepEqual(result.tasks.map((t) => `${t.task_id} ${t.state}`).sort(), [
+      'choose_month success',
+      'clean_and_transform success',
+      'extract success',
+    ]);
     assert.match(result.url, /\/dags\/etl_pipeline\/runs\//);
   });
 
@@ -201,15 +385,22 @@ describe('ETL Spark extension in a real VS Code', () => {
     await vscode.commands.executeCommand('etl.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
     api.services.lastError = undefined;
     try {
-      const result = await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } });
+      const result = await vscode.commands.executeCommand('etl.extract', {
+        months: '2024-01',
+        source: { sample: true },
+      });
       assert.equal(result, undefined);
-      assert.match(api.services.lastError ?? '', /refused access to bucket 'rawzone' \((AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)\)/);
+      assert.match(
+        api.services.lastError ?? '',
+        /refused access to bucket 'rawzone' \((AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)\)/,
+      );
     } finally {
       await vscode.commands.executeCommand('etl.setCredentials', null);
     }
   });
 
-  it('Buckets with the stack down: no error row but the "Start Stack" welcome (etl.s3.problem = stackDown)', async () => {
+  it('Buckets with the stack down: no error row but the "Start Stack" welcome (etl.s3.problem = ' +
+    'stackDown)', async () => {
     // A project state folder where nothing runs, and a MinIO port nothing listens on: a stack that is down.
     const saved = { ETL_STATE_DIR: process.env.ETL_STATE_DIR, MINIO_API_PORT: process.env.MINIO_API_PORT };
     process.env.ETL_STATE_DIR = mkdtempSync(join(tmpdir(), 'etl-down-'));
@@ -218,7 +409,9 @@ describe('ETL Spark extension in a real VS Code', () => {
       assert.ok((await (await api.services.stack()).status()).every((s) => s.state === 'stopped'));
       assert.deepEqual(await api.buckets.getChildren(), []);
       assert.equal(api.buckets.problem?.kind, 'stackDown');
-      const welcome = (extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]).find((w) => w.when.includes('etl.s3.problem == stackDown'));
+      const welcome = (
+        extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
+      ).find((w) => w.when.includes('etl.s3.problem == stackDown'));
       assert.match(welcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
@@ -230,11 +423,13 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.equal(api.buckets.problem, undefined);
   });
 
-  it('failure: MinIO not answering while the stack says it runs shows an error node with Retry and the endpoint', async () => {
+  it('failure: MinIO not answering while the stack says it runs shows an error node with Retry and the ' +
+    'endpoint', async () => {
     const port = process.env.MINIO_API_PORT;
     process.env.MINIO_API_PORT = '1';
+    let roots: BucketItem[];
     try {
-      const roots = await api.buckets.getChildren();
+      roots = await api.buckets.getChildren();
       assert.equal(roots.length, 1);
       assert.equal((roots[0] as S3ErrorNode).kind, 'error');
       assert.match(labels(roots)[0], /^cannot reach MinIO at http:\/\/127\.0\.0\.1:1 /);
@@ -244,6 +439,16 @@ describe('ETL Spark extension in a real VS Code', () => {
       if (port === undefined) delete process.env.MINIO_API_PORT;
       else process.env.MINIO_API_PORT = port;
     }
+    // Retry on the error row lists again: MinIO answers on its port now.
+    let changed = false;
+    const sub = api.buckets.onDidChangeTreeData(() => (changed = true));
+    try {
+      await vscode.commands.executeCommand('etl.buckets.retry', roots[0]);
+      assert.ok(await until(() => changed), 'Retry refreshed the Buckets view');
+    } finally {
+      sub.dispose();
+    }
+    assert.deepEqual(labels(await api.buckets.getChildren()), ['rawzone', 'gold']);
   });
 
   it('failure: Elasticsearch down falls back to the files with a warning', async () => {

@@ -13,20 +13,23 @@ export async function run(): Promise<void> {
   const grep = process.env.ETL_VSCODE_GREP || undefined;
   const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec', grep });
   mocha.suite.emit('pre-require', globalThis, 'extension.vscode-test', mocha);
-  // The native suite, or the compose one (scripts/test-vscode.mjs --mode compose).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (process.env.ETL_VSCODE_MODE === 'compose') require('./compose.vscode-test');
+  // The native suite, the compose one (scripts/test-vscode.mjs --mode compose) or the untrusted-workspace one.
+  const suite = process.env.ETL_VSCODE_SUITE;
+  /* eslint-disable @typescript-eslint/no-require-imports -- each suite registers its tests when loaded */
+  if (suite === 'compose') require('./compose.vscode-test');
+  else if (suite === 'untrusted') require('./untrusted.vscode-test');
   else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('./extension.vscode-test');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('./runs.vscode-test');
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
     runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-    runner.on('fail', (t, err: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? String(err) }));
+    runner.on('fail', (t, err: Error) =>
+      results.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? String(err) }),
+    );
   });
   const file = process.env.ETL_VSCODE_RESULTS ?? join(__dirname, 'results.json');
   writeFileSync(file, JSON.stringify({ failures, results }, null, 2));

@@ -9,7 +9,14 @@ import { withStackLock } from '../lock';
 import { LOG_INDEX_PATTERN, LOG_TEMPLATE_NAME, installLogIndexTemplate } from '../logIndexTemplate';
 import { isPortFree, portOwner } from '../ports';
 import { explainUpFailure } from './failures';
-import { COMPOSE_PROFILES, composeArgs, composeEnv, composeProject, type BuildSettings, type ComposeProject } from './project';
+import {
+  COMPOSE_PROFILES,
+  composeArgs,
+  composeEnv,
+  composeProject,
+  type BuildSettings,
+  type ComposeProject,
+} from './project';
 import { engineAnswers, engineDownError, presentDebianBase, provision } from './provision';
 import { composeServices, parsePs, stateOf, type ComposeService, type PsRow } from './services';
 
@@ -17,7 +24,12 @@ import { composeServices, parsePs, stateOf, type ComposeService, type PsRow } fr
 const WAIT_TIMEOUT_S = 1200;
 
 async function compose(project: ComposeProject, args: string[], profiles: readonly string[] = []) {
-  return execa('docker', composeArgs(project, args, profiles), { env: composeEnv(project), reject: false, stdin: 'ignore', all: true });
+  return execa('docker', composeArgs(project, args, profiles), {
+    env: composeEnv(project),
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+  });
 }
 
 async function requireEngine(): Promise<void> {
@@ -33,7 +45,14 @@ async function presentBuild(): Promise<BuildSettings> {
 
 async function psRows(project: ComposeProject): Promise<PsRow[]> {
   const result = await compose(project, ['ps', '-a', '--format', 'json'], COMPOSE_PROFILES);
-  if (result.exitCode !== 0) throw new EtlError(`docker compose ps failed: ${String(result.all ?? '').trim().split('\n').slice(-3).join(' ')}`);
+  if (result.exitCode !== 0)
+    throw new EtlError(
+      `docker compose ps failed: ${String(result.all ?? '')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' ')}`,
+    );
   return parsePs(String(result.stdout ?? ''));
 }
 
@@ -42,7 +61,14 @@ function toStatus(services: ComposeService[], rows: PsRow[]): ServiceStatus[] {
   return services
     .map((service) => ({ service, row: rows.find((r) => r.Service === service.name) }))
     .filter(({ service, row }) => !service.profile || row)
-    .map(({ service, row }) => ({ name: service.name, title: service.title, state: stateOf(row), url: service.url, pid: null, container: row?.Name }));
+    .map(({ service, row }) => ({
+      name: service.name,
+      title: service.title,
+      state: stateOf(row),
+      url: service.url,
+      pid: null,
+      container: row?.Name,
+    }));
 }
 
 async function assertPortsFree(config: EtlConfig, services: ComposeService[], rows: PsRow[]): Promise<void> {
@@ -53,8 +79,10 @@ async function assertPortsFree(config: EtlConfig, services: ComposeService[], ro
       if (await isPortFree(config.bindHost, port)) continue;
       const owner = (await portOwner(port)) ?? 'another program';
       throw new EtlError(
-        `cannot start ${service.title} (compose): port ${port} (${setting}) on ${config.bindHost} is already used by ${owner}`,
-        `stop that program (a native stack: \`etl down --mode native\`), or choose another port with ${setting} in .env`,
+        `cannot start ${service.title} (compose): port ${port} (${setting}) on ${config.bindHost} is already used ` +
+          `by ${owner}`,
+        `stop that program (a native stack: \`etl down --mode native\`), or choose another port with ${setting} in ` +
+          `.env`,
       );
     }
   }
@@ -83,8 +111,19 @@ function watchProgress(project: ComposeProject, services: ComposeService[], onPr
 }
 
 /** `docker compose up`, its noteworthy lines told to the reporter; the last lines kept for errors. */
-async function runUp(project: ComposeProject, args: string[], profiles: string[], reporter: Reporter): Promise<{ ok: boolean; tail: string[] }> {
-  const child = execa('docker', composeArgs(project, args, profiles), { env: composeEnv(project), reject: false, stdin: 'ignore', all: true, buffer: false });
+async function runUp(
+  project: ComposeProject,
+  args: string[],
+  profiles: string[],
+  reporter: Reporter,
+): Promise<{ ok: boolean; tail: string[] }> {
+  const child = execa('docker', composeArgs(project, args, profiles), {
+    env: composeEnv(project),
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    buffer: false,
+  });
   const tail: string[] = [];
   createInterface({ input: child.all! }).on('line', (line) => {
     tail.push(line);
@@ -103,7 +142,11 @@ async function runUp(project: ComposeProject, args: string[], profiles: string[]
 async function withContainerLog(error: EtlError, tail: string[]): Promise<EtlError> {
   const container = /container (\S+) (?:is unhealthy|exited)/.exec(tail.join('\n'))?.[1];
   if (!container) return error;
-  const logs = await execa('docker', ['logs', '--tail', '15', container], { reject: false, all: true, stdin: 'ignore' });
+  const logs = await execa('docker', ['logs', '--tail', '15', container], {
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+  });
   const lines = String(logs.all ?? '').trim().split('\n').map((l) => `    ${l.slice(0, 300)}`).join('\n');
   return new EtlError(`${error.message}\nlast lines of ${container}'s log:\n${lines}`, error.hint);
 }
@@ -128,7 +171,8 @@ async function installTemplate(config: EtlConfig, reporter: Reporter): Promise<v
       reporter.detail(`Elasticsearch: index template ${LOG_TEMPLATE_NAME} for ${LOG_INDEX_PATTERN} installed`);
       return;
     } catch (error) {
-      if (attempt >= 10) throw new EtlError(`cannot install the log index template in Elasticsearch: ${(error as Error).message}`);
+      if (attempt >= 10)
+        throw new EtlError(`cannot install the log index template in Elasticsearch: ${(error as Error).message}`);
       await sleep(1000);
     }
   }
@@ -137,10 +181,12 @@ async function installTemplate(config: EtlConfig, reporter: Reporter): Promise<v
 /** The compose stack: docker compose with the project's docker-compose.yml, `-p` from COMPOSE_PROJECT_NAME. */
 export function composeStack(config: EtlConfig): Stack {
   const services = composeServices(config);
-  const lock = <T>(operation: string, reporter: Reporter, work: () => Promise<T>) => withStackLock(config.paths.state, `${operation} --mode compose`, reporter, work);
+  const lock = <T>(operation: string, reporter: Reporter, work: () => Promise<T>) =>
+    withStackLock(config.paths.state, `${operation} --mode compose`, reporter, work);
   const serviceNamed = (name: string) => {
     const service = services.find((s) => s.name === name);
-    if (!service) throw new EtlError(`unknown compose service "${name}"`, `known: ${services.map((s) => s.name).join(', ')}`);
+    if (!service)
+      throw new EtlError(`unknown compose service "${name}"`, `known: ${services.map((s) => s.name).join(', ')}`);
     return service;
   };
   const status = async (project?: ComposeProject) => {
@@ -160,11 +206,19 @@ export function composeStack(config: EtlConfig): Stack {
         const profiles = withOptional.includes('elk') ? ['elk'] : [];
         const before = await psRows(project);
         await assertPortsFree(config, services.filter((s) => !s.profile || profiles.includes(s.profile)), before);
-        reporter.step(`docker compose (project ${project.name}): building the images (cached layers are reused) and starting the stack`);
+        reporter.step(
+          `docker compose (project ${project.name}): building the images (cached layers are reused) and starting ` +
+            `the stack`,
+        );
         const stopWatching = watchProgress(project, services, onProgress);
         let outcome: { ok: boolean; tail: string[] };
         try {
-          outcome = await runUp(project, ['up', '-d', '--build', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S)], profiles, reporter);
+          outcome = await runUp(
+            project,
+            ['up', '-d', '--build', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S)],
+            profiles,
+            reporter,
+          );
         } finally {
           stopWatching();
         }
@@ -185,11 +239,22 @@ export function composeStack(config: EtlConfig): Stack {
       lock('down', reporter, async () => {
         await requireEngine();
         const project = composeProject(config);
-        const running = toStatus(services, await psRows(project)).filter((s) => s.state !== 'stopped').map((s) => s.name);
-        reporter.step(`docker compose down (project ${project.name}${downOptions.volumes ? ', volumes too' : ', volumes kept'})`);
+        const running = toStatus(services, await psRows(project))
+          .filter((s) => s.state !== 'stopped')
+          .map((s) => s.name);
+        reporter.step(
+          `docker compose down (project ${project.name}${downOptions.volumes ? ', volumes too' : ', volumes kept'})`,
+        );
         const args = ['down', '--remove-orphans', '-t', '10', ...(downOptions.volumes ? ['--volumes'] : [])];
         const result = await compose(project, args, COMPOSE_PROFILES);
-        if (result.exitCode !== 0) throw new EtlError(`docker compose down failed:\n${String(result.all ?? '').trim().split('\n').slice(-8).join('\n')}`);
+        if (result.exitCode !== 0)
+          throw new EtlError(
+            `docker compose down failed:\n${String(result.all ?? '')
+              .trim()
+              .split('\n')
+              .slice(-8)
+              .join('\n')}`,
+          );
         return running;
       }),
 
@@ -203,7 +268,12 @@ export function composeStack(config: EtlConfig): Stack {
         await assertPortsFree(config, [service], await psRows(project));
         reporter.step(`${service.title}: starting (docker compose up --wait ${name})`);
         // --no-recreate: starting one service never replaces a running one it depends on (the master of a worker).
-        const outcome = await runUp(project, ['up', '-d', '--no-recreate', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name], service.profile ? [service.profile] : [], reporter);
+        const outcome = await runUp(
+          project,
+          ['up', '-d', '--no-recreate', '--wait', '--wait-timeout', String(WAIT_TIMEOUT_S), name],
+          service.profile ? [service.profile] : [],
+          reporter,
+        );
         if (!outcome.ok) throw await withContainerLog(explainUpFailure(outcome.tail, services), outcome.tail);
         return status(project);
       }),
@@ -217,7 +287,8 @@ export function composeStack(config: EtlConfig): Stack {
         if (!wasRunning) return false;
         reporter.step(`${service.title}: stopping (docker compose stop ${name})`);
         const result = await compose(project, ['stop', '-t', '10', name], COMPOSE_PROFILES);
-        if (result.exitCode !== 0) throw new EtlError(`docker compose stop ${name} failed: ${String(result.all ?? '').trim()}`);
+        if (result.exitCode !== 0)
+          throw new EtlError(`docker compose stop ${name} failed: ${String(result.all ?? '').trim()}`);
         return true;
       }),
   };

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../../config';
 
-/** The profiles of docker-compose.yml beside the default services: `elk` (Logstash, Kibana, Filebeat), `tools` (the `etl` runner). */
+/**
+ * The profiles of docker-compose.yml beside the default services: `elk` (Logstash, Kibana, Filebeat), `tools` (the
+ * `etl` runner).
+ */
 export const COMPOSE_PROFILES = ['elk', 'tools'] as const;
 export const DEFAULT_PROJECT_NAME = 'etl-spark';
 
@@ -45,8 +48,23 @@ export function composeProject(config: EtlConfig, build: BuildSettings = {}): Co
 /** `docker compose -p NAME -f FILE [--env-file] [--profile …] <args>` as an argument array. */
 export function composeArgs(project: ComposeProject, args: string[], profiles: readonly string[] = []): string[] {
   const envFile = process.env.ETL_ENV_FILE ? ['--env-file', process.env.ETL_ENV_FILE] : [];
-  return ['compose', '-p', project.name, '-f', project.file, '--project-directory', project.root, ...envFile, ...profiles.flatMap((p) => ['--profile', p]), ...args];
+  return [
+    'compose',
+    '-p',
+    project.name,
+    '-f',
+    project.file,
+    '--project-directory',
+    project.root,
+    ...envFile,
+    ...profiles.flatMap((p) => ['--profile', p]),
+    ...args,
+  ];
 }
 
 /** The environment of a `docker compose` call: the caller's (ports, overrides) plus ours. */
-export const composeEnv = (project: ComposeProject, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...project.env, ...extra });
+export const composeEnv = (project: ComposeProject, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...project.env,
+  ...extra,
+});

@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -34,7 +44,10 @@ export async function engineAnswers(timeoutMs = 5_000): Promise<boolean> {
 }
 
 export function engineDownError(): EtlError {
-  return new EtlError(`the Docker engine does not answer at ${engineAddress()}`, 'start it (or point DOCKER_HOST at one), or use --mode native');
+  return new EtlError(
+    `the Docker engine does not answer at ${engineAddress()}`,
+    'start it (or point DOCKER_HOST at one), or use --mode native',
+  );
 }
 
 async function commandExists(name: string): Promise<boolean> {
@@ -42,17 +55,38 @@ async function commandExists(name: string): Promise<boolean> {
 }
 
 /** Runs one provisioning command, its output kept for the error when it fails. */
-async function run(file: string, args: string[], purpose: string, options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<string> {
-  const result = await execa(file, args, { ...quiet, all: true, env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 900_000 });
+async function run(
+  file: string,
+  args: string[],
+  purpose: string,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const result = await execa(file, args, {
+    ...quiet,
+    all: true,
+    env: options.env,
+    cwd: options.cwd,
+    timeout: options.timeoutMs ?? 900_000,
+  });
   if (result.exitCode !== 0) {
-    const tail = String(result.all ?? '').trim().split('\n').slice(-12).join('\n');
-    throw new EtlError(`${purpose} failed (${file} ${args.join(' ')}, exit ${result.exitCode ?? result.signal ?? '?'}):\n${tail}`);
+    const tail = String(result.all ?? '')
+      .trim()
+      .split('\n')
+      .slice(-12)
+      .join('\n');
+    throw new EtlError(
+      `${purpose} failed (${file} ${args.join(' ')}, exit ${result.exitCode ?? result.signal ?? '?'}):\n${tail}`,
+    );
   }
   return String(result.stdout ?? '');
 }
 
 function notRootError(what: string, commands: string[]): EtlError {
-  return new EtlError(`${what}; \`etl up --mode compose\` makes it only as root on Debian. Run, as root:\n${commands.map((c) => `    ${c}`).join('\n')}`, 'then run `etl up --mode compose` again, or use --mode native');
+  return new EtlError(
+    `${what}; \`etl up --mode compose\` makes it only as root on Debian. Run, as ` +
+      `root:\n${commands.map((c) => `    ${c}`).join('\n')}`,
+    'then run `etl up --mode compose` again, or use --mode native',
+  );
 }
 
 // ── The engine ──────────────────────────────────────────────────────────────────────────────
@@ -72,7 +106,9 @@ export async function ensureEngine(stateDir: string, reporter: Reporter): Promis
   if (!(await commandExists('dockerd'))) {
     reporter.step('Docker: installing the engine from Debian (apt-get update; apt-get install docker.io)');
     await run('apt-get', ['update'], 'apt-get update');
-    await run('apt-get', ['install', '-y', '--no-install-recommends', 'docker.io'], 'installing docker.io', { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    await run('apt-get', ['install', '-y', '--no-install-recommends', 'docker.io'], 'installing docker.io', {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   if (existsSync('/run/systemd/system')) {
     reporter.step('Docker: starting the engine (systemctl start docker)');
@@ -82,7 +118,10 @@ export async function ensureEngine(stateDir: string, reporter: Reporter): Promis
     startDockerd(logFile);
   }
   const outcome = await waitUntil(() => engineAnswers(), { timeoutMs: 60_000, intervalMs: 500 });
-  if (outcome !== 'ok') throw new EtlError(`dockerd was started but \`docker info\` does not answer after 60 s; last lines of ${logFile}:\n${tail(logFile)}`);
+  if (outcome !== 'ok')
+    throw new EtlError(
+      `dockerd was started but \`docker info\` does not answer after 60 s; last lines of ${logFile}:\n${tail(logFile)}`,
+    );
   reporter.detail('Docker: the engine answers');
 }
 
@@ -116,7 +155,9 @@ export async function composeAnswers(): Promise<boolean> {
 
 /** Root: the machine's plugin folder; otherwise the user's own, which docker also reads. */
 export function composePluginPath(): string {
-  const dir = isRoot() ? '/usr/local/lib/docker/cli-plugins' : join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'cli-plugins');
+  const dir = isRoot()
+    ? '/usr/local/lib/docker/cli-plugins'
+    : join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'cli-plugins');
   return join(dir, 'docker-compose');
 }
 
@@ -138,11 +179,21 @@ export async function ensureComposePlugin(reporter: Reporter): Promise<void> {
   if (!go) {
     throw new EtlError(
       `\`docker compose\` (v2) is not installed and there is no Go toolchain to build it`,
-      `install your distribution's docker-compose-plugin, or Go 1.21+ and then:\n${commands.map((c) => `    ${c}`).join('\n')}`,
+      `install your distribution's docker-compose-plugin, or Go 1.21+ and ` +
+        `then:\n${commands.map((c) => `    ${c}`).join('\n')}`,
     );
   }
-  reporter.step(`Docker: building compose ${COMPOSE_VERSION} from the Go module proxy (about 2 minutes), as the CLI plugin ${target}`);
-  const info = JSON.parse(await run(go, ['mod', 'download', '-json', `${COMPOSE_MODULE}@${COMPOSE_VERSION}`], 'downloading the compose module')) as { Dir?: string };
+  reporter.step(
+    `Docker: building compose ${COMPOSE_VERSION} from the Go module proxy (about 2 minutes), as the CLI plugin ` +
+      `${target}`,
+  );
+  const info = JSON.parse(
+    await run(
+      go,
+      ['mod', 'download', '-json', `${COMPOSE_MODULE}@${COMPOSE_VERSION}`],
+      'downloading the compose module',
+    ),
+  ) as { Dir?: string };
   if (!info.Dir) throw new EtlError(`go mod download gave no folder for ${COMPOSE_MODULE}@${COMPOSE_VERSION}`);
   const work = mkdtempSync(join(tmpdir(), 'etl-compose-src-'));
   try {
@@ -151,17 +202,25 @@ export async function ensureComposePlugin(reporter: Reporter): Promise<void> {
     await run('chmod', ['-R', 'u+w', work], 'making the compose sources writable');
     mkdirSync(join(target, '..'), { recursive: true });
     const ldflags = `-X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}`;
-    await run(go, ['build', '-trimpath', '-ldflags', ldflags, '-o', target, './cmd'], 'building compose', { cwd: work, env: { ...process.env, CGO_ENABLED: '0' } });
+    await run(go, ['build', '-trimpath', '-ldflags', ldflags, '-o', target, './cmd'], 'building compose', {
+      cwd: work,
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  if (!(await composeAnswers())) throw new EtlError(`compose was built as ${target}, but \`docker compose version\` still fails`, 'check that your docker CLI reads plugins from that folder');
+  if (!(await composeAnswers()))
+    throw new EtlError(
+      `compose was built as ${target}, but \`docker compose version\` still fails`,
+      'check that your docker CLI reads plugins from that folder',
+    );
   reporter.detail(`Docker: compose ${COMPOSE_VERSION} installed`);
 }
 
 // ── The Debian base image ───────────────────────────────────────────────────────────────────
 
-const imageExists = async (name: string) => (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', name], quiet)).exitCode === 0;
+const imageExists = async (name: string) =>
+  (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', name], quiet)).exitCode === 0;
 
 /** The base image without pulling or making anything: the official one, else ours, else none yet. */
 export async function presentDebianBase(): Promise<{ base: string; local: boolean } | undefined> {
@@ -172,7 +231,10 @@ export async function presentDebianBase(): Promise<{ base: string; local: boolea
 
 /** The Debian archive apt uses here (sources.list or deb822 .sources), for debootstrap. */
 export function debianMirror(): string {
-  const files = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').filter((f) => /\.(list|sources)$/.test(f))];
+  const files = [
+    '/etc/apt/sources.list',
+    ...listDir('/etc/apt/sources.list.d').filter((f) => /\.(list|sources)$/.test(f)),
+  ];
   for (const file of files) {
     const text = readSafe(file);
     const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/m.exec(text);
@@ -205,7 +267,8 @@ export async function ensureDebianBase(reporter: Reporter): Promise<string | und
   const present = await presentDebianBase();
   if (present) return present.local ? present.base : undefined;
   reporter.step(`Docker: pulling the base image ${OFFICIAL_DEBIAN_BASE}`);
-  if ((await execa('docker', ['pull', OFFICIAL_DEBIAN_BASE], { ...quiet, timeout: 120_000 })).exitCode === 0) return undefined;
+  if ((await execa('docker', ['pull', OFFICIAL_DEBIAN_BASE], { ...quiet, timeout: 120_000 })).exitCode === 0)
+    return undefined;
   const mirror = debianMirror();
   if (!isRoot() || !isDebian()) {
     throw notRootError(`the base image ${OFFICIAL_DEBIAN_BASE} is not here and cannot be pulled`, [
@@ -215,16 +278,28 @@ export async function ensureDebianBase(reporter: Reporter): Promise<string | und
       'rm -rf /tmp/rootfs',
     ]);
   }
-  reporter.step(`Docker: ${OFFICIAL_DEBIAN_BASE} cannot be pulled; making ${LOCAL_DEBIAN_BASE} with debootstrap from ${mirror} (about a minute)`);
+  reporter.step(
+    `Docker: ${OFFICIAL_DEBIAN_BASE} cannot be pulled; making ${LOCAL_DEBIAN_BASE} with debootstrap from ${mirror} ` +
+      `(about a minute)`,
+  );
   if (!(await commandExists('debootstrap'))) {
     await run('apt-get', ['update'], 'apt-get update');
-    await run('apt-get', ['install', '-y', '--no-install-recommends', 'debootstrap'], 'installing debootstrap', { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    await run('apt-get', ['install', '-y', '--no-install-recommends', 'debootstrap'], 'installing debootstrap', {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   const rootfs = mkdtempSync(join(tmpdir(), 'etl-debian-rootfs-'));
   try {
     await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirror], 'debootstrap');
-    const imported = await execa('tar', ['-C', rootfs, '-c', '.'], { reject: false }).pipe('docker', ['import', '-c', 'CMD ["/bin/bash"]', '-', LOCAL_DEBIAN_BASE], { reject: false, all: true });
-    if (imported.exitCode !== 0) throw new EtlError(`docker import of the Debian root file system failed:\n${String(imported.all ?? '').slice(-2000)}`);
+    const imported = await execa('tar', ['-C', rootfs, '-c', '.'], { reject: false }).pipe(
+      'docker',
+      ['import', '-c', 'CMD ["/bin/bash"]', '-', LOCAL_DEBIAN_BASE],
+      { reject: false, all: true },
+    );
+    if (imported.exitCode !== 0)
+      throw new EtlError(
+        `docker import of the Debian root file system failed:\n${String(imported.all ?? '').slice(-2000)}`,
+      );
   } finally {
     rmSync(rootfs, { recursive: true, force: true });
   }

@@ -4,7 +4,15 @@ import type { EtlConfig } from '../../config';
 import { composeArgs, composeEnv, composeProject } from './project';
 
 /** Host paths mean nothing in the runner: there the manifest and logs are the mounted ./Backup_data and ./ETL_logs. */
-const HOST_ONLY = new Set(['ETL_BACKUP_DIR', 'ETL_LOG_DIR', 'ETL_STATE_DIR', 'ETL_CACHE_DIR', 'ETL_ENV_FILE', 'ETL_PROJECT_ROOT', 'ETL_PYTHON']);
+const HOST_ONLY = new Set([
+  'ETL_BACKUP_DIR',
+  'ETL_LOG_DIR',
+  'ETL_STATE_DIR',
+  'ETL_CACHE_DIR',
+  'ETL_ENV_FILE',
+  'ETL_PROJECT_ROOT',
+  'ETL_PYTHON',
+]);
 
 /**
  * `docker compose run --rm --no-deps -T etl python <args>`: an ETL module in the compose
@@ -18,10 +26,24 @@ export function runEtlModuleInCompose(
   env: Record<string, string> = {},
   signal?: AbortSignal,
 ): ResultPromise<{ reject: false; stdin: 'ignore'; buffer: false }> {
-  const passed = { ...Object.fromEntries(Object.entries(env).filter(([key]) => !HOST_ONLY.has(key))), PYTHONUNBUFFERED: '1' };
+  const passed = {
+    ...Object.fromEntries(Object.entries(env).filter(([key]) => !HOST_ONLY.has(key))),
+    PYTHONUNBUFFERED: '1',
+  };
   const project = composeProject(config);
   const container = `${project.name}-etl-run-${randomBytes(4).toString('hex')}`;
-  const runArgs = ['run', '--rm', '--no-deps', '-T', '--name', container, ...Object.keys(passed).flatMap((key) => ['-e', key]), 'etl', 'python', ...args];
+  const runArgs = [
+    'run',
+    '--rm',
+    '--no-deps',
+    '-T',
+    '--name',
+    container,
+    ...Object.keys(passed).flatMap((key) => ['-e', key]),
+    'etl',
+    'python',
+    ...args,
+  ];
   const child = execa('docker', composeArgs(project, runArgs, ['tools']), {
     env: composeEnv(project, passed),
     reject: false,
