@@ -29,7 +29,9 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** How a test runs `command`: through the API or from the palette; undefined when none does. */
 function howTested(command: Contributed): string | undefined {
-  const called = (fn: string, text: string) => new RegExp(`${fn}\\(\\s*['"\`]${escape(text)}['"\`]`).test(testSources);
+  // An optional type argument, as in executeCommand<QualityPanel>('etl.runs.compare', …).
+  const called = (fn: string, text: string) =>
+    new RegExp(`${fn}(<[^(]*>)?\\(\\s*['"\`]${escape(text)}['"\`]`).test(testSources);
   if (called('(executeCommand|promptly)', command.command)) return 'executeCommand';
   if (called('palette', command.category ? `${command.category}: ${command.title}` : command.title)) return 'palette';
   return called('menuItem', command.title) ? 'context menu' : undefined;
