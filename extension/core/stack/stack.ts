@@ -14,8 +14,11 @@ import { allNativeServices, nativeServices, type NativeService, type ServiceName
 
 export type { ServiceState, ServiceStatus } from './backend';
 
-/** Services are started in waves: the workers need a live master. */
-const WAVES: ServiceName[][] = [['minio', 'spark-master', 'elasticsearch'], ['spark-worker-1', 'spark-worker-2', 'airflow']];
+/** Services are started in waves: the workers need a live master, the log shipper the log template. */
+const WAVES: ServiceName[][] = [
+  ['minio', 'spark-master', 'elasticsearch'],
+  ['spark-worker-1', 'spark-worker-2', 'airflow', 'log-shipper'],
+];
 
 async function assertPortsFree(config: EtlConfig, service: NativeService): Promise<void> {
   for (const { port, setting } of service.ports) {
