@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
+import { fetchJson } from './health';
 import { processStartTicks } from './processes';
 import { renderShipperConfig, shipperFiles } from './logShipperConfig';
 
@@ -39,13 +40,47 @@ export function writeShipperConfig(config: EtlConfig, serviceLog: string): { con
   mkdirSync(work, { recursive: true });
   // imfile watches the folder: it must exist before the first ETL step writes there.
   mkdirSync(config.paths.etlLogs, { recursive: true });
+  rewindIfMarked(work);
   const files = shipperFiles(work);
   const text = renderShipperConfig(
     { work, logDir: config.paths.etlLogs, serviceLog },
     { host: config.bindHost, port: config.elasticsearch.port },
   );
   writeFileSync(files.config, text);
+  writeFileSync(join(work, 'shipper.json'), JSON.stringify({ logDir: config.paths.etlLogs }, null, 2));
   return { config: files.config, pid: files.pid };
+}
+
+const rewindMarker = (work: string) => join(work, 'rewind-on-start');
+
+/**
+ * rsyslog 8.2302 drops the batch it is retrying when it is stopped while Elasticsearch is down
+ * (the queued lines are saved; that one is not), and imfile has saved its offset past it. So a
+ * stop during an outage leaves a marker, and the next start reads the current log files again
+ * from their start: lines already indexed come back as 409 on `create` (no copy), the dropped
+ * one is indexed. Bounded: one current file per step (10 MB at most, see src/etl/logger.py).
+ */
+export async function beforeShipperStop(config: EtlConfig): Promise<void> {
+  const health = await fetchJson<{ status?: string }>(`http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`);
+  if (health?.status === 'green' || health?.status === 'yellow') return;
+  const work = shipperWorkDir(config);
+  mkdirSync(work, { recursive: true });
+  writeFileSync(rewindMarker(work), new Date().toISOString());
+}
+
+/** Forgets imfile's offsets when the last stop happened during an outage (see beforeShipperStop). */
+export function rewindIfMarked(work: string): boolean {
+  if (!existsSync(rewindMarker(work))) return false;
+  for (const name of readdirSync(work)) if (name.startsWith('imfile-state:')) rmSync(join(work, name), { force: true });
+  rmSync(rewindMarker(work), { force: true });
+  return true;
+}
+
+/** The folder the running shipper tails (ETL_LOG_DIR as given to `etl up`), else this process's. */
+export function shippedLogDir(config: EtlConfig): string {
+  const file = join(shipperWorkDir(config), 'shipper.json');
+  if (!existsSync(file)) return config.paths.etlLogs;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { logDir: string }).logDir;
 }
 
 /** rsyslogd writes its pid file once its configuration is loaded and its inputs run. */

@@ -4,7 +4,7 @@ import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
-import { requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
+import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
 
 export const SERVICE_NAMES = [
   'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'elasticsearch', 'airflow', 'log-shipper',
@@ -23,6 +23,8 @@ export interface NativeService {
   startTimeoutSeconds: number;
   daemon(): DaemonSpec;
   healthy(): Promise<boolean>;
+  /** Runs before `etl stop`/`down` signals the daemon. */
+  beforeStop?(): Promise<void>;
 }
 
 interface SparkMasterJson {
@@ -316,6 +318,7 @@ function logShipper(config: EtlConfig): NativeService {
       };
     },
     healthy: async () => shipperRunning(config),
+    beforeStop: () => beforeShipperStop(config),
   };
 }
 

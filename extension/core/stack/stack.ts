@@ -145,6 +145,7 @@ async function stopRecorded(config: EtlConfig, name: string, reporter: Reporter)
   const record = liveRecord(config.paths.pids, name);
   if (!record) return false;
   reporter.step(`${name}: stopping (pid ${record.pid})`);
+  await allNativeServices(config).find((s) => s.name === name)?.beforeStop?.();
   await stopDaemon(config.paths.pids, record);
   return true;
 }
