@@ -15,6 +15,8 @@ trap 'etl down' EXIT
 scratch="$(mktemp -d)"
 ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 etl up --with elasticsearch,airflow
 npm run -s test:integration
+# Smoke run of the log shipper benchmark (completes and prints its ratio; no timing asserted).
+npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 npm run -s test:vscode
 "$(etl which python)" -m pytest -q

@@ -71,9 +71,19 @@ function assertExactlyOnce(messages: string[], from: number, count: number): voi
   assert.equal(messages.length, count);
 }
 
+/**
+ * `etl start elasticsearch`, once more if the first start was not healthy in time: on the shared
+ * 2-core machine (load 30+) a start of Elasticsearch has taken more than its 120 s.
+ */
+async function startElasticsearch(): Promise<void> {
+  let start = await etl(['start', 'elasticsearch']);
+  if (start.exitCode !== 0 && /not healthy after/.test(start.all ?? '')) start = await etl(['start', 'elasticsearch']);
+  assert.equal(start.exitCode, 0, start.all);
+}
+
 const runId = (what: string) => `shipper-${what}-${process.pid}-${Date.now()}`;
 
-describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeout: 600_000 }, () => {
+describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeout: 1_200_000 }, () => {
   test('`etl status` lists the shipper running, with its config, offsets and pid file in the state folder', async () => {
     const status = await etl(['status', '--json']);
     const rows = (JSON.parse(status.stdout) as { services: { name: string; state: string }[] }).services;
@@ -109,8 +119,7 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     assert.equal(stop.exitCode, 0, stop.all);
     await writeLines('shipper-outage', run, 0, 500);
     await sleep(3000); // the shipper reads them and fails to send them: they wait in its queue
-    const start = await etl(['start', 'elasticsearch']);
-    assert.equal(start.exitCode, 0, start.all);
+    await startElasticsearch();
     const { messages } = await waitForRun(run, 500, 90_000);
     assertExactlyOnce(messages, 0, 500);
   });
@@ -122,8 +131,7 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     await sleep(3000);
     assert.equal((await etl(['stop', 'log-shipper'])).exitCode, 0);
     await writeLines('shipper-outage', run, 200, 100);
-    const start = await etl(['start', 'elasticsearch']);
-    assert.equal(start.exitCode, 0, start.all);
+    await startElasticsearch();
     const restart = await etl(['start', 'log-shipper']);
     assert.equal(restart.exitCode, 0, restart.all);
     const { messages } = await waitForRun(run, 300, 90_000);
