@@ -81,6 +81,9 @@ async function startElasticsearch(): Promise<void> {
   assert.equal(start.exitCode, 0, start.all);
 }
 
+const rejectedFile = shipperFiles(work).rejected;
+const rejectedAtStart = existsSync(rejectedFile) ? readFileSync(rejectedFile, 'utf8').length : 0;
+
 const runId = (what: string) => `shipper-${what}-${process.pid}-${Date.now()}`;
 
 describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeout: 1_200_000 }, () => {
@@ -129,10 +132,10 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     assert.equal((await etl(['stop', 'elasticsearch'])).exitCode, 0);
     await writeLines('shipper-outage', run, 0, 200);
     await sleep(3000);
-    assert.equal((await etl(['stop', 'log-shipper'])).exitCode, 0);
+    assert.equal((await etl(['stop', 'log-shipper'], { ETL_LOG_DIR: logDir })).exitCode, 0);
     await writeLines('shipper-outage', run, 200, 100);
     await startElasticsearch();
-    const restart = await etl(['start', 'log-shipper']);
+    const restart = await etl(['start', 'log-shipper'], { ETL_LOG_DIR: logDir });
     assert.equal(restart.exitCode, 0, restart.all);
     const { messages } = await waitForRun(run, 300, 90_000);
     assertExactlyOnce(messages, 0, 300);
@@ -145,13 +148,19 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     const run = runId('restart');
     await writeLines('shipper-restart', run, 0, 200);
     await waitForRun(run, 200);
-    assert.equal((await etl(['stop', 'log-shipper'])).exitCode, 0);
+    assert.equal((await etl(['stop', 'log-shipper'], { ETL_LOG_DIR: logDir })).exitCode, 0);
     await writeLines('shipper-restart', run, 200, 100);
-    assert.equal((await etl(['start', 'log-shipper'])).exitCode, 0);
+    assert.equal((await etl(['start', 'log-shipper'], { ETL_LOG_DIR: logDir })).exitCode, 0);
     const { messages } = await waitForRun(run, 300);
     assertExactlyOnce(messages, 0, 300);
     const counters = readShipperCounters(work);
     assert.equal(counters?.duplicate, 0, `the restarted shipper sent only the 100 new lines: ${JSON.stringify(counters)}`);
+  });
+
+  test('Elasticsearch refused no document during these tests (none in the rejected file)', () => {
+    const rejected = shipperFiles(work).rejected;
+    const text = existsSync(rejected) ? readFileSync(rejected, 'utf8') : '';
+    assert.equal(text.length, rejectedAtStart, `refused: ${text.slice(rejectedAtStart, rejectedAtStart + 2000)}`);
   });
 
   test('rotation (rename to .1, new file) loses nothing and duplicates nothing', async () => {

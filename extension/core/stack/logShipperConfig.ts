@@ -71,6 +71,10 @@ template(name="etl-doc" type="list") { property(name="$!") }
 template(name="etl-index" type="string"
   string="etl-logs-%$!@timestamp:1:4%.%$!@timestamp:6:7%.%$!@timestamp:9:10%")
 template(name="etl-id" type="string" string="%$.etl_id%")
+# A refused document, one line: Elasticsearch's answer for it, then the document.
+template(name="etl-rejected" type="list") {
+  property(name="$.omes" format="json") constant(value="\t") property(name="$!") constant(value="\n")
+}
 template(name="etl-internal" type="string" string="%timegenerated:::date-rfc3339% %syslogtag% %msg%\\n")
 
 ruleset(name="etl-es") {
@@ -88,12 +92,13 @@ ruleset(name="etl-es") {
 ruleset(name="etl-es-retry") {
   # 409 on create: that line is already indexed (a resend). Done, not lost, not retried.
   if $.omes!status == 409 and $.omes!writeoperation == "create" then stop
-  # A refusal for good (mapping conflict, bad document): kept in the rejected file, not retried.
-  if $.omes!status == 400 or $.omes!status < 200 or strlen($.omes!error!type) == 0 then {
-    action(type="omfile" file=${q(files.rejected)} template="etl-doc")
+  # A refusal for good (4xx: a mapping conflict, a bad document), or no id to resend it under:
+  # kept in the rejected file with Elasticsearch's answer, not retried for ever.
+  if ($.omes!status >= 400 and $.omes!status < 500 and $.omes!status != 429) or $.omes!_id == "" then {
+    action(type="omfile" file=${q(files.rejected)} template="etl-rejected")
     stop
   }
-  # Anything else (429 rejected execution, a shard not ready): the same document, the same id.
+  # Anything else (429 rejected execution, 503 shards not ready yet): the same document, same id.
   set $.etl_id = $.omes!_id;
   call etl-es
 }
