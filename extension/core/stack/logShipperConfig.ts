@@ -62,8 +62,8 @@ module(load="omelasticsearch")
 module(load="impstats" interval="1" format="json" resetCounters="off" log.syslog="off"
   log.file=${q(files.stats)})
 
-# Offsets are saved at shutdown only (persistStateInterval 0): after a crash the shipper reads
-# again from the last clean stop and the deterministic ids turn the resend into no-ops.
+# Offsets (state files in the work directory) are saved as imfile reads and at shutdown; the queues
+# are saved at shutdown. A crash of rsyslogd (SIGKILL) loses what its queues held in memory.
 input(type="imfile" file=${q(join(paths.logDir, '*.log'))} tag="etl" ruleset="etl-logs"
   addMetadata="on" persistStateInterval="0" reopenOnTruncate="on" freshStartTail="off")
 
