@@ -74,7 +74,7 @@ describe('the log shipper configuration', () => {
   test('paths are quoted for RainerScript; ids are deterministic; writes are creates', () => {
     assert.equal(rainerString('a"b\\c'), '"a\\"b\\\\c"');
     const text = renderShipperConfig({ work: '/s/log-shipper', logDir: '/logs "x"', serviceLog: '/s/logs/log-shipper.log' }, { host: '127.0.0.1', port: 9200 });
-    assert.match(text, /file="\/logs \\"x\\"\/\*\.log"/);
+    assert.match(text, /file="\/logs \\"x\\"\/\*\.log\*"/);
     assert.match(text, /serverport="9200"/);
     assert.match(text, /writeoperation="create"/);
     assert.match(text, /set \$\.etl_id = hash64\(\$rawmsg\)/);

@@ -42,6 +42,8 @@ export function writeShipperConfig(config: EtlConfig, serviceLog: string): { con
   mkdirSync(config.paths.etlLogs, { recursive: true });
   rewindIfMarked(work);
   const files = shipperFiles(work);
+  // impstats appends for ever: one file per run of the shipper (its counters start at 0 anyway).
+  rmSync(files.stats, { force: true });
   const text = renderShipperConfig(
     { work, logDir: config.paths.etlLogs, serviceLog },
     { host: config.bindHost, port: config.elasticsearch.port },

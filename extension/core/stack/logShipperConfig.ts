@@ -9,7 +9,7 @@ import { join } from 'node:path';
 export interface ShipperPaths {
   /** rsyslog's work directory: imfile offsets (state files), queue spool, stats, rejected documents. */
   work: string;
-  /** The folder tailed: `<logDir>/*.log`. */
+  /** The folder tailed: `<logDir>/*.log*` (the logs and their rotated backups). */
   logDir: string;
   /** rsyslogd's own messages (the service log under the state folder). */
   serviceLog: string;
@@ -24,7 +24,7 @@ export interface ShipperTarget {
 export const shipperFiles = (work: string) => ({
   config: join(work, 'rsyslog.conf'),
   pid: join(work, 'rsyslogd.pid'),
-  /** impstats counters (JSON lines): omelasticsearch's response.success / response.duplicate, queue sizes. */
+  /** impstats counters of omelasticsearch every 5 s (response.success, response.duplicate, …), this run only. */
   stats: join(work, 'stats.json'),
   /** Documents Elasticsearch refused for good (a mapping conflict): kept, never retried forever. */
   rejected: join(work, 'rejected.json'),
@@ -59,12 +59,14 @@ module(load="imfile" mode="inotify")
 module(load="mmjsonparse")
 module(load="fmhash")
 module(load="omelasticsearch")
-module(load="impstats" interval="1" format="json" resetCounters="off" log.syslog="off"
-  log.file=${q(files.stats)})
+# Counters every 5 s; only omelasticsearch's are kept (the file is new at each start).
+module(load="impstats" interval="5" format="json" resetCounters="off" log.syslog="on" ruleset="etl-stats")
 
 # Offsets (state files in the work directory) are saved as imfile reads and at shutdown; the queues
 # are saved at shutdown. A crash of rsyslogd (SIGKILL) loses what its queues held in memory.
-input(type="imfile" file=${q(join(paths.logDir, '*.log'))} tag="etl" ruleset="etl-logs"
+# *.log*: a file rotated away (step.log → step.log.1) before the shipper opened it is still read.
+# A renamed file read again gives 409s (same ids), never copies.
+input(type="imfile" file=${q(join(paths.logDir, '*.log*'))} tag="etl" ruleset="etl-logs"
   addMetadata="on" persistStateInterval="0" reopenOnTruncate="on" freshStartTail="off")
 
 template(name="etl-doc" type="list") { property(name="$!") }
@@ -101,6 +103,10 @@ ruleset(name="etl-es-retry") {
   # Anything else (429 rejected execution, 503 shards not ready yet): the same document, same id.
   set $.etl_id = $.omes!_id;
   call etl-es
+}
+
+ruleset(name="etl-stats") {
+  if $msg contains '"origin": "omelasticsearch"' then action(type="omfile" file=${q(files.stats)} template="etl-internal")
 }
 
 ruleset(name="etl-logs") {
