@@ -36,14 +36,23 @@ function ecsLine(runId: string, n: number): string {
     'ecs.version': '1.6.0',
     etl: { run_id: runId, step: 'bench-logs' },
     labels: { run_id: runId },
-    log: { logger: 'etl.bench', origin: { file: { line: 42, name: 'bench_logs.py' }, function: 'main' }, original: `bench line ${n}` },
+    log: {
+      logger: 'etl.bench',
+      origin: { file: { line: 42, name: 'bench_logs.py' }, function: 'main' },
+      original: `bench line ${n}`,
+    },
     process: { name: 'MainProcess', pid: process.pid, thread: { id: 1, name: 'MainThread' } },
   });
 }
 
 /** What the shipper indexes for a line (the compose Filebeat → Logstash shape), for the floor. */
 function shippedDocument(line: string, offset: number): Record<string, unknown> {
-  const { 'log.level': level, 'ecs.version': version, log, ...rest } = JSON.parse(line) as Record<string, unknown> & { log: object };
+  const {
+    'log.level': level,
+    'ecs.version': version,
+    log,
+    ...rest
+  } = JSON.parse(line) as Record<string, unknown> & { log: object };
   return {
     ...rest,
     log: { ...log, level, file: { path: file }, offset },
@@ -61,14 +70,20 @@ const newRun = (what: string) => {
 };
 
 async function count(runId: string): Promise<number> {
-  const response = await es.count({ index: 'etl-logs-*', ignore_unavailable: true, allow_no_indices: true, query: { term: { 'labels.run_id': runId } } });
+  const response = await es.count({
+    index: 'etl-logs-*',
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    query: { term: { 'labels.run_id': runId } },
+  });
   return response.count;
 }
 
 async function waitForCount(runId: string, expected: number, timeoutMs = 600_000): Promise<number> {
   const started = performance.now();
   while ((await count(runId)) < expected) {
-    if (performance.now() - started > timeoutMs) throw new Error(`${runId}: fewer than ${expected} documents after ${timeoutMs} ms`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${runId}: fewer than ${expected} documents after ${timeoutMs} ms`);
     await sleep(50);
   }
   return performance.now();
@@ -93,7 +108,10 @@ async function throughputFloor(): Promise<number> {
     return document;
   });
   const started = performance.now();
-  await es.helpers.bulk({ datasource: documents, onDocument: (d) => ({ create: { _index: logIndexFor(String(d['@timestamp'])) } }) });
+  await es.helpers.bulk({
+    datasource: documents,
+    onDocument: (d) => ({ create: { _index: logIndexFor(String(d['@timestamp'])) } }),
+  });
   return LINES / (((await waitForCount(runId, LINES)) - started) / 1000);
 }
 
@@ -101,7 +119,11 @@ async function throughputFloor(): Promise<number> {
 async function watchSearchable(runId: string, seen: Map<number, number>, until: () => boolean): Promise<void> {
   while (!until()) {
     const response = await es.search<{ message: string }>({
-      index: 'etl-logs-*', size: 10_000, _source: ['message'], ignore_unavailable: true, allow_no_indices: true,
+      index: 'etl-logs-*',
+      size: 10_000,
+      _source: ['message'],
+      ignore_unavailable: true,
+      allow_no_indices: true,
       query: { term: { 'labels.run_id': runId } },
     });
     const now = performance.now();
@@ -126,7 +148,12 @@ async function latency(send: (runId: string, n: number) => Promise<void> | void,
     written.set(n, performance.now());
     await send(runId, n);
   }
-  await Promise.race([watcher, sleep(120_000).then(() => { throw new Error(`${what}: not every line searchable after 120 s`); })]);
+  await Promise.race([
+    watcher,
+    sleep(120_000).then(() => {
+      throw new Error(`${what}: not every line searchable after 120 s`);
+    }),
+  ]);
   return [...written].map(([n, at]) => (seen.get(n) ?? Number.NaN) - at).sort((a, b) => a - b);
 }
 
@@ -146,7 +173,11 @@ function floorSender(): { send: (runId: string, n: number) => void; done: () => 
       await new Promise<void>((resolve) => (wake = resolve));
     }
   }
-  const running = es.helpers.bulk({ datasource: source(), flushInterval: 50, onDocument: (d) => ({ create: { _index: logIndexFor(String(d['@timestamp'])) } }) });
+  const running = es.helpers.bulk({
+    datasource: source(),
+    flushInterval: 50,
+    onDocument: (d) => ({ create: { _index: logIndexFor(String(d['@timestamp'])) } }),
+  });
   return {
     send: (runId, n) => {
       queue.push(shippedDocument(ecsLine(runId, n), 0));
@@ -162,11 +193,15 @@ function floorSender(): { send: (runId: string, n: number) => void; done: () => 
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const row = (what: string, value: string, floor: string, ratio: string) =>
-  process.stdout.write(`${what.padEnd(34)} ${value.padStart(12)}   floor (bulk helper) ${floor.padStart(12)}   ratio ${ratio}\n`);
+  process.stdout.write(
+    `${what.padEnd(34)} ${value.padStart(12)}   floor (bulk helper) ${floor.padStart(12)}   ratio ${ratio}\n`,
+  );
 
 async function main(): Promise<void> {
   if (!shipperRunning(config)) throw new Error('the log shipper is not running: `etl up --with elasticsearch` first');
-  process.stdout.write(`log shipper benchmark: ${LINES} lines for throughput, ${LATENCY_LINES} at ${RATE}/s for latency, into ${logDir}\n`);
+  process.stdout.write(
+    `log shipper benchmark: ${LINES} lines for throughput, ${LATENCY_LINES} at ${RATE}/s for latency, into ${logDir}\n`,
+  );
   const shipped = await throughputShipper();
   const floor = await throughputFloor();
   row('throughput (lines/s)', shipped.toFixed(0), floor.toFixed(0), `${(shipped / floor).toFixed(2)} of the floor`);
@@ -189,6 +224,13 @@ main()
     // Let the shipper finish the file before it goes; then no trace of the benchmark remains.
     await sleep(1000);
     rmSync(file, { force: true });
-    await es.deleteByQuery({ index: 'etl-logs-*', refresh: true, conflicts: 'proceed', query: { terms: { 'labels.run_id': runIds } } }).catch(() => undefined);
+    await es
+      .deleteByQuery({
+        index: 'etl-logs-*',
+        refresh: true,
+        conflicts: 'proceed',
+        query: { terms: { 'labels.run_id': runIds } },
+      })
+      .catch(() => undefined);
     await es.close();
   });

@@ -50,7 +50,11 @@ async function indexedMessages(runId: string): Promise<string[]> {
 }
 
 /** Waits until `expected` documents of the run are indexed; returns the messages and the wait. */
-async function waitForRun(runId: string, expected: number, withinMs = SEARCHABLE_WITHIN_MS): Promise<{ messages: string[]; ms: number }> {
+async function waitForRun(
+  runId: string,
+  expected: number,
+  withinMs = SEARCHABLE_WITHIN_MS,
+): Promise<{ messages: string[]; ms: number }> {
   const started = Date.now();
   let messages: string[] = [];
   while (Date.now() - started < withinMs) {
@@ -87,7 +91,7 @@ const rejectedAtStart = existsSync(rejectedFile) ? readFileSync(rejectedFile, 'u
 const runId = (what: string) => `shipper-${what}-${process.pid}-${Date.now()}`;
 
 describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeout: 1_200_000 }, () => {
-  test('`etl status` lists the shipper running, with its config, offsets and pid file in the state folder', async () => {
+  test('`etl status` lists the shipper running; its config, offsets and pid file are in the state folder', async () => {
     const status = await etl(['status', '--json']);
     const rows = (JSON.parse(status.stdout) as { services: { name: string; state: string }[] }).services;
     assert.equal(rows.find((r) => r.name === 'log-shipper')?.state, 'running', status.all);
@@ -95,19 +99,33 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     assert.match(readFileSync(shipperFiles(work).config, 'utf8'), /writeoperation="create"/);
   });
 
-  test('the lines a real extract writes through etl.logger are searchable, with the compose document shape', async () => {
-    const env = { ETL_LOG_DIR: logDir, ETL_BACKUP_DIR: mkdtempSync(join(tmpdir(), 'shipper-backup-')), ETL_LOCK_DIR: mkdtempSync(join(tmpdir(), 'shipper-locks-')) };
+  test('the lines of a real extract (etl.logger) are searchable, with the compose document shape', async () => {
+    const env = {
+      ETL_LOG_DIR: logDir,
+      ETL_BACKUP_DIR: mkdtempSync(join(tmpdir(), 'shipper-backup-')),
+      ETL_LOCK_DIR: mkdtempSync(join(tmpdir(), 'shipper-locks-')),
+    };
     const result = await runExtract(config, { months: '2024-01', source: { sample: true }, env });
-    const written = readFileSync(join(logDir, 'extract.log'), 'utf8').split('\n').filter((line) => line.includes(`"${result.runId}"`));
+    const written = readFileSync(join(logDir, 'extract.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(`"${result.runId}"`));
     assert.ok(written.length >= 3, 'the extract logged its run');
     const { messages, ms } = await waitForRun(result.runId, written.length);
-    assert.equal(messages.length, written.length, `all ${written.length} lines of the run, once each, within ${SEARCHABLE_WITHIN_MS} ms (took ${ms} ms)`);
-    const hit = (await es.search({ index: 'etl-logs-*', size: 1, query: { term: { 'labels.run_id': result.runId } } })).hits.hits[0];
+    assert.equal(
+      messages.length,
+      written.length,
+      `all ${written.length} lines of the run, once each, within ${SEARCHABLE_WITHIN_MS} ms (took ${ms} ms)`,
+    );
+    const hit = (await es.search({ index: 'etl-logs-*', size: 1, query: { term: { 'labels.run_id': result.runId } } }))
+      .hits.hits[0];
     const doc = hit._source as Record<string, Record<string, unknown>>;
     const day = String(doc['@timestamp']).slice(0, 10).replaceAll('-', '.');
     assert.equal(hit._index, `etl-logs-${day}`, 'the daily index of the event, as Logstash');
     // Dotted keys expanded, the shipper's fields, no raw line: what Filebeat → Logstash index.
-    assert.ok(typeof doc.log.level === 'string' && !('log.level' in doc) && !('ecs.version' in doc), JSON.stringify(doc));
+    assert.ok(
+      typeof doc.log.level === 'string' && !('log.level' in doc) && !('ecs.version' in doc),
+      JSON.stringify(doc),
+    );
     assert.equal((doc.ecs as { version?: string }).version, '1.6.0');
     assert.equal((doc.etl as { step?: string }).step, 'extract');
     assert.deepEqual(doc.log.file, { path: join(logDir, 'extract.log') });
@@ -127,7 +145,7 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     assertExactlyOnce(messages, 0, 500);
   });
 
-  test('the shipper stopped during an outage and restarted: nothing lost, nothing twice, the resends are 409s that settle', async () => {
+  test('shipper stopped during an outage, restarted: nothing lost, nothing twice, the 409s settle', async () => {
     const run = runId('outage-restart');
     assert.equal((await etl(['stop', 'elasticsearch'])).exitCode, 0);
     await writeLines('shipper-outage', run, 0, 200);
@@ -157,7 +175,11 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
     assertExactlyOnce(messages, 0, 300);
     // The counters (every 5 s) once they account for the 100 new lines.
     let counters = readShipperCounters(work);
-    for (let waited = 0; waited < 30_000 && (counters?.success ?? 0) + (counters?.duplicate ?? 0) < 100; waited += 1000) {
+    for (
+      let waited = 0;
+      waited < 30_000 && (counters?.success ?? 0) + (counters?.duplicate ?? 0) < 100;
+      waited += 1000
+    ) {
       await sleep(1000);
       counters = readShipperCounters(work);
     }

@@ -12,13 +12,23 @@ import { ROOT } from '../helpers/cli';
 
 const line = (message: string, level: string, runId: string, at: string, origin = { line: 12, name: 'run.py' }) =>
   JSON.stringify({
-    '@timestamp': at, 'log.level': level, message, 'ecs.version': '1.6.0',
-    etl: { run_id: runId, step: 'extract' }, labels: { run_id: runId }, log: { logger: 'etl.extract', origin: { file: origin } },
+    '@timestamp': at,
+    'log.level': level,
+    message,
+    'ecs.version': '1.6.0',
+    etl: { run_id: runId, step: 'extract' },
+    labels: { run_id: runId },
+    log: { logger: 'etl.extract', origin: { file: origin } },
   });
 
 describe('log search and code origins', () => {
   test('the search box: run:, step:, level: and free words', () => {
-    assert.deepEqual(parseLogSearch('run:r-1 step:extract level:ERROR corrupt footer'), { runId: 'r-1', step: 'extract', level: 'error', text: 'corrupt footer' });
+    assert.deepEqual(parseLogSearch('run:r-1 step:extract level:ERROR corrupt footer'), {
+      runId: 'r-1',
+      step: 'extract',
+      level: 'error',
+      text: 'corrupt footer',
+    });
     assert.deepEqual(parseLogSearch('month 2024-01: retry:3'), { text: 'month 2024-01: retry:3' });
     assert.deepEqual(parseLogSearch('   '), {});
   });
@@ -41,16 +51,25 @@ describe('log search and code origins', () => {
   test('the files are searched when Elasticsearch is not there: backups too, filters, time order, a limit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'log-search-'));
     writeFileSync(join(dir, 'extract.log.1'), `${line('first retry', 'warning', 'r-1', '2026-01-01T00:00:01.000Z')}\n`);
-    writeFileSync(join(dir, 'extract.log'), [
-      line('second retry', 'warning', 'r-1', '2026-01-01T00:00:02.000Z'),
-      line('other run retry', 'warning', 'r-2', '2026-01-01T00:00:03.000Z'),
-      line('done', 'info', 'r-1', '2026-01-01T00:00:04.000Z'),
-      'Traceback (most recent call last):',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'extract.log'),
+      [
+        line('second retry', 'warning', 'r-1', '2026-01-01T00:00:02.000Z'),
+        line('other run retry', 'warning', 'r-2', '2026-01-01T00:00:03.000Z'),
+        line('done', 'info', 'r-1', '2026-01-01T00:00:04.000Z'),
+        'Traceback (most recent call last):',
+      ].join('\n'),
+    );
     const found = searchFiles(dir, parseLogSearch('run:r-1 level:warning RETRY'));
-    assert.deepEqual(found.records.map((r) => r.message), ['first retry', 'second retry']);
+    assert.deepEqual(
+      found.records.map((r) => r.message),
+      ['first retry', 'second retry'],
+    );
     assert.equal(found.truncated, false);
-    assert.deepEqual(searchFiles(dir, { text: 'traceback' }).records.map((r) => r.step), ['extract']);
+    assert.deepEqual(
+      searchFiles(dir, { text: 'traceback' }).records.map((r) => r.step),
+      ['extract'],
+    );
     const limited = searchFiles(dir, { runId: 'r-1', limit: 1 });
     assert.deepEqual([limited.records.map((r) => r.message), limited.truncated], [['done'], true]);
   });
@@ -73,7 +92,10 @@ describe('log search and code origins', () => {
 describe('the log shipper configuration', () => {
   test('paths are quoted for RainerScript; ids are deterministic; writes are creates', () => {
     assert.equal(rainerString('a"b\\c'), '"a\\"b\\\\c"');
-    const text = renderShipperConfig({ work: '/s/log-shipper', logDir: '/logs "x"', serviceLog: '/s/logs/log-shipper.log' }, { host: '127.0.0.1', port: 9200 });
+    const text = renderShipperConfig(
+      { work: '/s/log-shipper', logDir: '/logs "x"', serviceLog: '/s/logs/log-shipper.log' },
+      { host: '127.0.0.1', port: 9200 },
+    );
     assert.match(text, /file="\/logs \\"x\\"\/\*\.log\*"/);
     assert.match(text, /serverport="9200"/);
     assert.match(text, /writeoperation="create"/);

@@ -58,7 +58,12 @@ export function describeLogSearch(search: LogSearch): string {
 function esQuery(search: LogSearch): object {
   const filter: object[] = [];
   if (search.runId) {
-    filter.push({ bool: { should: [{ term: { 'etl.run_id': search.runId } }, { term: { 'labels.run_id': search.runId } }], minimum_should_match: 1 } });
+    filter.push({
+      bool: {
+        should: [{ term: { 'etl.run_id': search.runId } }, { term: { 'labels.run_id': search.runId } }],
+        minimum_should_match: 1,
+      },
+    });
   }
   if (search.step) filter.push({ term: { 'etl.step': search.step } });
   if (search.level) filter.push({ term: { 'log.level': search.level } });
@@ -67,7 +72,11 @@ function esQuery(search: LogSearch): object {
 }
 
 /** The newest matching documents of the etl-logs-* indices, returned oldest first. */
-export async function searchElasticsearch(url: string, search: LogSearch, index = 'etl-logs-*'): Promise<LogSearchResult> {
+export async function searchElasticsearch(
+  url: string,
+  search: LogSearch,
+  index = 'etl-logs-*',
+): Promise<LogSearchResult> {
   const client = new Client({ node: url, requestTimeout: 10_000, maxRetries: 0 });
   try {
     const limit = search.limit ?? 1000;
@@ -78,9 +87,14 @@ export async function searchElasticsearch(url: string, search: LogSearch, index 
       size: limit,
       track_total_hits: limit + 1,
       query: esQuery(search),
-      sort: [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }, { 'log.offset': { order: 'desc', unmapped_type: 'long' } }] as never,
+      sort: [
+        { '@timestamp': { order: 'desc', unmapped_type: 'date' } },
+        { 'log.offset': { order: 'desc', unmapped_type: 'long' } },
+      ] as never,
     });
-    const records = response.hits.hits.map((hit) => recordFromEcs((hit._source ?? {}) as Record<string, unknown>, `${hit._index}/${hit._id}`));
+    const records = response.hits.hits.map((hit) =>
+      recordFromEcs((hit._source ?? {}) as Record<string, unknown>, `${hit._index}/${hit._id}`),
+    );
     const total = response.hits.total;
     const count = typeof total === 'number' ? total : (total?.value ?? records.length);
     return { source: 'elasticsearch', records: records.reverse(), truncated: count > records.length };
@@ -103,7 +117,13 @@ export function matchesSearch(record: LogRecord, search: LogSearch): boolean {
   if (search.level && record.level !== search.level) return false;
   if (search.text) {
     const message = record.message.toLowerCase();
-    if (!search.text.toLowerCase().split(/\s+/).every((word) => message.includes(word))) return false;
+    if (
+      !search.text
+        .toLowerCase()
+        .split(/\s+/)
+        .every((word) => message.includes(word))
+    )
+      return false;
   }
   return true;
 }
@@ -113,11 +133,13 @@ export function searchFiles(dir: string, search: LogSearch): LogSearchResult {
   const matches: LogRecord[] = [];
   for (const file of logFiles(dir)) {
     const step = file.slice(dir.length + 1).replace(/\.log(\.\d+)?$/, '');
-    readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
-      if (!line.trim()) return;
-      const record = parseEcsLine(line, `${file}:${index + 1}`, step);
-      if (matchesSearch(record, search)) matches.push(record);
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, index) => {
+        if (!line.trim()) return;
+        const record = parseEcsLine(line, `${file}:${index + 1}`, step);
+        if (matchesSearch(record, search)) matches.push(record);
+      });
   }
   // Stable sort: lines without a timestamp keep their place after the line before them.
   matches.sort((a, b) => (a.timestamp && b.timestamp ? Date.parse(a.timestamp) - Date.parse(b.timestamp) : 0));
@@ -126,12 +148,18 @@ export function searchFiles(dir: string, search: LogSearch): LogSearchResult {
 }
 
 /** Elasticsearch when it answers, else the files (saying why). */
-export async function searchLogs(search: LogSearch, where: { esUrl?: string; logDir: string; index?: string }): Promise<LogSearchResult> {
+export async function searchLogs(
+  search: LogSearch,
+  where: { esUrl?: string; logDir: string; index?: string },
+): Promise<LogSearchResult> {
   if (!where.esUrl) return searchFiles(where.logDir, search);
   try {
     return await searchElasticsearch(where.esUrl, search, where.index);
   } catch (error) {
-    return { ...searchFiles(where.logDir, search), fallback: `Elasticsearch at ${where.esUrl} does not answer (${describeError(error)})` };
+    return {
+      ...searchFiles(where.logDir, search),
+      fallback: `Elasticsearch at ${where.esUrl} does not answer (${describeError(error)})`,
+    };
   }
 }
 
@@ -143,19 +171,27 @@ export function kibanaDiscoverUrl(kibana: string, search: LogSearch): string {
     search.step && `etl.step:${quote(search.step)}`,
     search.level && `log.level:${quote(search.level)}`,
     search.text && `message:${quote(search.text)}`,
-  ].filter(Boolean).join(' and ');
+  ]
+    .filter(Boolean)
+    .join(' and ');
   // Rison inside the URL: single quotes delimit strings, `!` escapes ' and !.
   const rison = `'${kql.replaceAll('!', '!!').replaceAll("'", "!'")}'`;
   const state = `(query:(language:kuery,query:${rison}))`;
   return `${kibana.replace(/\/$/, '')}/app/discover#/?_a=${encodeURIComponent(state)}&_g=(time:(from:now-7d,to:now))`;
 }
 
+const NEWEST_ONLY = ', the newest only (narrow the search for more)';
+
 /** The results document: a header, then one formatted line per record. */
-export function formatSearchResult(search: LogSearch, result: LogSearchResult, format: (r: LogRecord) => string): string {
+export function formatSearchResult(
+  search: LogSearch,
+  result: LogSearchResult,
+  format: (r: LogRecord) => string,
+): string {
   const where = result.source === 'elasticsearch' ? 'Elasticsearch (etl-logs-*)' : 'the log files';
   const header = [
     `# ETL log search: ${describeLogSearch(search)}`,
-    `# ${result.records.length} line(s) from ${where}${result.truncated ? ', the newest only (narrow the search for more)' : ''}`,
+    `# ${result.records.length} line(s) from ${where}${result.truncated ? NEWEST_ONLY : ''}`,
     ...(result.fallback ? [`# ${result.fallback}: searched the files instead`] : []),
     '',
   ];

@@ -11,16 +11,27 @@ import type { SetupComponent, SetupContext } from './component';
  */
 async function installAptPackages(ctx: SetupContext): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new EtlError(`the log shipper needs the Debian packages ${SHIPPER_APT_PACKAGES.join(', ')}`, `run as root: ${shipperInstallCommand()}`);
+    throw new EtlError(
+      `the log shipper needs the Debian packages ${SHIPPER_APT_PACKAGES.join(', ')}`,
+      `run as root: ${shipperInstallCommand()}`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = ['install', '-y', '--no-install-recommends', ...SHIPPER_APT_PACKAGES];
   try {
-    await runTool('apt-get', install, { purpose: `installing ${SHIPPER_APT_PACKAGES.join(', ')}`, reporter: ctx.reporter, env });
+    await runTool('apt-get', install, {
+      purpose: `installing ${SHIPPER_APT_PACKAGES.join(', ')}`,
+      reporter: ctx.reporter,
+      env,
+    });
   } catch {
     // A new machine has no package lists yet: read them, then install again.
     await runTool('apt-get', ['update'], { purpose: 'reading the Debian package lists', reporter: ctx.reporter, env });
-    await runTool('apt-get', install, { purpose: `installing ${SHIPPER_APT_PACKAGES.join(', ')}`, reporter: ctx.reporter, env });
+    await runTool('apt-get', install, {
+      purpose: `installing ${SHIPPER_APT_PACKAGES.join(', ')}`,
+      reporter: ctx.reporter,
+      env,
+    });
   }
 }
 

@@ -9,7 +9,8 @@ import { renderShipperConfig, shipperFiles } from './logShipperConfig';
 /** Debian's packages of the shipper (`etl setup` installs them as root). */
 export const SHIPPER_APT_PACKAGES = ['rsyslog', 'rsyslog-elasticsearch'];
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
-export const shipperInstallCommand = () => `apt-get update && apt-get install -y --no-install-recommends ${SHIPPER_APT_PACKAGES.join(' ')}`;
+export const shipperInstallCommand = () =>
+  `apt-get update && apt-get install -y --no-install-recommends ${SHIPPER_APT_PACKAGES.join(' ')}`;
 
 /** Where Debian puts rsyslog's modules (multiarch folder), or undefined when omelasticsearch is missing. */
 export function omelasticsearchModule(): string | undefined {
@@ -63,7 +64,9 @@ const rewindMarker = (work: string) => join(work, 'rewind-on-start');
  * one is indexed. Bounded: one current file per step (10 MB at most, see src/etl/logger.py).
  */
 export async function beforeShipperStop(config: EtlConfig): Promise<void> {
-  const health = await fetchJson<{ status?: string }>(`http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`);
+  const health = await fetchJson<{ status?: string }>(
+    `http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`,
+  );
   if (health?.status === 'green' || health?.status === 'yellow') return;
   const work = shipperWorkDir(config);
   mkdirSync(work, { recursive: true });
@@ -105,7 +108,9 @@ export interface ShipperCounters {
 export function readShipperCounters(work: string): ShipperCounters | undefined {
   const file = shipperFiles(work).stats;
   if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"origin": "omelasticsearch"'));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"origin": "omelasticsearch"'));
   const last = lines[lines.length - 1];
   if (!last) return undefined;
   const stats = JSON.parse(last.slice(last.indexOf('{'))) as Record<string, number>;

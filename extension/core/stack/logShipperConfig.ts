@@ -106,7 +106,9 @@ ruleset(name="etl-es-retry") {
 }
 
 ruleset(name="etl-stats") {
-  if $msg contains '"origin": "omelasticsearch"' then action(type="omfile" file=${q(files.stats)} template="etl-internal")
+  if $msg contains '"origin": "omelasticsearch"' then {
+    action(type="omfile" file=${q(files.stats)} template="etl-internal")
+  }
 }
 
 ruleset(name="etl-logs") {

@@ -39,5 +39,8 @@ export class OriginLinkProvider implements vscode.DocumentLinkProvider<OriginLin
 }
 
 export function registerOriginLinks(services: EtlServices): vscode.Disposable {
-  return vscode.languages.registerDocumentLinkProvider({ language: ETL_LOGS_LANGUAGE }, new OriginLinkProvider(services));
+  return vscode.languages.registerDocumentLinkProvider(
+    { language: ETL_LOGS_LANGUAGE },
+    new OriginLinkProvider(services),
+  );
 }

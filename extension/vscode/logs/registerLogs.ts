@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { guarded } from '../common/notify';
+import { guarded, reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { isEtlStepLaunch } from '../../core/logs/debugLaunch';
 import { LogStreamer } from './logStreamer';
@@ -19,13 +19,15 @@ export function registerLogs(context: vscode.ExtensionContext, services: EtlServ
     // Not guarded: tests get the results document back (errors still end in one notification).
     vscode.commands.registerCommand('etl.searchLogs', (given?: string) =>
       searchLogsCommand(services, results, given).catch((error) => {
-        void guarded(services, () => Promise.reject(error))();
+        reportError(services, error);
         return undefined;
-      })),
+      }),
+    ),
     vscode.workspace.registerTextDocumentContentProvider(SEARCH_SCHEME, results),
     registerOriginLinks(services),
     vscode.debug.onDidStartDebugSession((session) => {
-      if (session.type === 'debugpy' && isEtlStepLaunch(session.configuration)) void show().catch((e) => services.diagnostics.error(String(e)));
+      if (session.type !== 'debugpy' || !isEtlStepLaunch(session.configuration)) return;
+      void show().catch((e) => services.diagnostics.error(String(e)));
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('etl.logs') && streamer.running) void streamer.start().catch((e) => services.diagnostics.error(String(e)));
