@@ -76,12 +76,14 @@ function assertExactlyOnce(messages: string[], from: number, count: number): voi
 }
 
 /**
- * `etl start elasticsearch`, once more if the first start was not healthy in time: on the shared
- * 2-core machine (load 30+) a start of Elasticsearch has taken more than its 120 s.
+ * `etl start elasticsearch`, again (three tries) when a start was not healthy in time: on the
+ * shared 2-core machine (load 30 to 40) a start of Elasticsearch has taken more than its 120 s.
  */
 async function startElasticsearch(): Promise<void> {
   let start = await etl(['start', 'elasticsearch']);
-  if (start.exitCode !== 0 && /not healthy after/.test(start.all ?? '')) start = await etl(['start', 'elasticsearch']);
+  for (let retry = 0; retry < 2 && start.exitCode !== 0 && /not healthy after/.test(start.all ?? ''); retry += 1) {
+    start = await etl(['start', 'elasticsearch']);
+  }
   assert.equal(start.exitCode, 0, start.all);
 }
 
@@ -90,7 +92,7 @@ const rejectedAtStart = existsSync(rejectedFile) ? readFileSync(rejectedFile, 'u
 
 const runId = (what: string) => `shipper-${what}-${process.pid}-${Date.now()}`;
 
-describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeout: 1_200_000 }, () => {
+describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeout: 1_800_000 }, () => {
   test('`etl status` lists the shipper running; its config, offsets and pid file are in the state folder', async () => {
     const status = await etl(['status', '--json']);
     const rows = (JSON.parse(status.stdout) as { services: { name: string; state: string }[] }).services;
