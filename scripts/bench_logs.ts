@@ -161,32 +161,30 @@ function shipperSend(runId: string, n: number): void {
   appendFileSync(file, `${ecsLine(runId, n)}\n`);
 }
 
-/** The floor for latency: the bulk helper fed as lines come, flushing every 50 ms (what a shipper could do). */
+/** The floor for latency: the bulk helper sends what came in every 50 ms (a shipper's batching). */
 function floorSender(): { send: (runId: string, n: number) => void; done: () => Promise<unknown> } {
-  const queue: Record<string, unknown>[] = [];
-  let finished = false;
-  let wake: (() => void) | undefined;
-  async function* source() {
-    for (;;) {
-      while (queue.length) yield queue.shift() as Record<string, unknown>;
-      if (finished) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  }
-  const running = es.helpers.bulk({
-    datasource: source(),
-    flushInterval: 50,
-    onDocument: (d) => ({ create: { _index: logIndexFor(String(d['@timestamp'])) } }),
-  });
+  let queue: Record<string, unknown>[] = [];
+  const inFlight: Promise<unknown>[] = [];
+  const flush = () => {
+    if (!queue.length) return;
+    const batch = queue;
+    queue = [];
+    inFlight.push(
+      es.helpers.bulk({
+        datasource: batch,
+        onDocument: (d) => ({ create: { _index: logIndexFor(String(d['@timestamp'])) } }),
+      }),
+    );
+  };
+  const timer = setInterval(flush, 50);
   return {
     send: (runId, n) => {
       queue.push(shippedDocument(ecsLine(runId, n), 0));
-      wake?.();
     },
-    done: () => {
-      finished = true;
-      wake?.();
-      return running;
+    done: async () => {
+      clearInterval(timer);
+      flush();
+      await Promise.all(inFlight);
     },
   };
 }

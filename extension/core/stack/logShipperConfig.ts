@@ -53,7 +53,7 @@ global(
 )
 # Lines read but not yet handed to the Elasticsearch action survive a stop (saved to disk).
 main_queue(queue.type="LinkedList" queue.filename="etl-main" queue.saveOnShutdown="on"
-  queue.size="20000" queue.dequeueBatchSize="1024")
+  queue.size="20000" queue.dequeueBatchSize="4096")
 
 module(load="imfile" mode="inotify")
 module(load="mmjsonparse")
@@ -87,7 +87,8 @@ ruleset(name="etl-es") {
     # Elasticsearch down: retry for ever, the queue spills to disk and is kept across a stop.
     action.resumeRetryCount="-1" action.resumeInterval="1"
     queue.type="LinkedList" queue.filename="etl-es" queue.saveOnShutdown="on" queue.maxDiskSpace="1g"
-    queue.size="50000" queue.dequeueBatchSize="1024" queue.timeoutShutdown="2000")
+    # Two bulk requests in flight (ids make the order irrelevant), up to 2048 lines each.
+    queue.size="50000" queue.dequeueBatchSize="2048" queue.workerThreads="2" queue.timeoutShutdown="2000")
 }
 
 # Items Elasticsearch answered with an error, one by one (the bulk request itself went through).
