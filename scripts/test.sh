@@ -19,6 +19,8 @@ ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 e
 npm run -s test:integration
 # Benchmark smoke run at a tiny size: the Runs view's first paint (core join) beside its floor.
 npm run -s bench:runs -- --runs 20
+# Smoke run of the log shipper benchmark (completes and prints its ratio; no timing asserted).
+npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 npm run -s test:vscode
 "$(etl which python)" -m pytest -q

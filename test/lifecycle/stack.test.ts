@@ -43,9 +43,12 @@ describe('native stack lifecycle (real MinIO, Spark master + 2 workers, Elastics
     for (const service of services) {
       assert.equal(service.state, 'running', `${service.name}: ${JSON.stringify(service)}`);
       assert.ok(service.pid && service.pid > 0);
-      assert.match(service.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      // The log shipper's page is what it feeds: the log indices' search in Elasticsearch.
+      assert.match(service.url, service.name === 'log-shipper' ? /^http:\/\/127\.0\.0\.1:\d+\/etl-logs-\*\/_search$/ : /^http:\/\/127\.0\.0\.1:\d+$/);
     }
-    assert.deepEqual(services.map((s) => s.name).sort(), ['airflow', 'elasticsearch', 'minio', 'spark-history', 'spark-master', 'spark-worker-1', 'spark-worker-2']);
+    const names = ['airflow', 'elasticsearch', 'log-shipper', 'minio', 'spark-history', 'spark-master', 'spark-worker-1',
+      'spark-worker-2'];
+    assert.deepEqual(services.map((s) => s.name).sort(), names);
   });
 
   test('the master sees two ALIVE workers', async () => {

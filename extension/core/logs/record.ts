@@ -7,6 +7,8 @@ export interface LogRecord {
   message: string;
   /** Identity for de-duplication (ES: index/_id; file: file:offset). */
   id: string;
+  /** Where in the code the line was logged (ECS log.origin): ecs-logging gives the file's base name. */
+  origin?: { file: string; line: number };
 }
 
 export interface LogFilter {
@@ -31,8 +33,16 @@ function pick(doc: Doc, path: string): unknown {
 
 const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 
+function originOf(doc: Doc): LogRecord['origin'] {
+  const file = text(pick(doc, 'log.origin.file.name'));
+  const line = Number(pick(doc, 'log.origin.file.line'));
+  return file && Number.isInteger(line) && line > 0 ? { file, line } : undefined;
+}
+
 export function recordFromEcs(doc: Doc, id: string): LogRecord {
+  const origin = originOf(doc);
   return {
+    ...(origin ? { origin } : {}),
     timestamp: text(pick(doc, '@timestamp')),
     level: text(pick(doc, 'log.level')).toLowerCase() || 'info',
     step: text(pick(doc, 'etl.step')),
@@ -66,8 +76,12 @@ export function matchesFilter(record: LogRecord, filter: LogFilter = {}): boolea
   return true;
 }
 
-/** `2024-..Z [extract] INFO run-id message`: step and level on every line. */
+/**
+ * `2024-..Z [extract] INFO run-id message (run.py:42)`: step and level on every line; the code
+ * origin last, in the form the editor turns into a link (extension/core/logs/origin.ts).
+ */
 export function formatRecord(record: LogRecord): string {
   const run = record.runId ? ` ${record.runId}` : '';
-  return `${record.timestamp || '-'} [${record.step || '?'}] ${record.level.toUpperCase()}${run} ${record.message}`;
+  const origin = record.origin ? ` (${record.origin.file}:${record.origin.line})` : '';
+  return `${record.timestamp || '-'} [${record.step || '?'}] ${record.level.toUpperCase()}${run} ${record.message}${origin}`;
 }

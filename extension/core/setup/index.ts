@@ -5,12 +5,15 @@ import type { Reporter } from '../reporter';
 import { isInstalled, markInstalled, type SetupComponent, type SetupContext } from './component';
 import { airflow } from './airflow';
 import { elasticsearch } from './elasticsearch';
+import { logShipper } from './logShipper';
 import { minioClient, minioServer, pruneGoCaches } from './goTools';
 import { pythonVenv } from './pythonVenv';
 import { sparkJars } from './sparkJars';
 import { vscodeTools } from './vscodeTools';
 
-export const SETUP_COMPONENTS: SetupComponent[] = [pythonVenv, sparkJars, minioServer, minioClient, elasticsearch, airflow, vscodeTools];
+export const SETUP_COMPONENTS: SetupComponent[] = [
+  pythonVenv, sparkJars, minioServer, minioClient, elasticsearch, logShipper, airflow, vscodeTools,
+];
 
 export interface SetupResult {
   name: string;

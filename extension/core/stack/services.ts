@@ -4,9 +4,11 @@ import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
+import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
 
 export const SERVICE_NAMES = [
   'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow',
+  'log-shipper',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -22,6 +24,8 @@ export interface NativeService {
   startTimeoutSeconds: number;
   daemon(): DaemonSpec;
   healthy(): Promise<boolean>;
+  /** Runs before `etl stop`/`down` signals the daemon. */
+  beforeStop?(): Promise<void>;
 }
 
 interface SparkMasterJson {
@@ -330,12 +334,46 @@ function airflow(config: EtlConfig): NativeService {
   };
 }
 
+/**
+ * rsyslogd (Debian's rsyslog + rsyslog-elasticsearch) shipping ETL_logs/*.log into Elasticsearch,
+ * in the foreground (-n) with its own configuration, work directory and pid file under the state
+ * folder: not /etc/rsyslog.conf, not the system daemon, no socket or port of its own (runs as any user).
+ */
+function logShipper(config: EtlConfig): NativeService {
+  const { bindHost: host, elasticsearch: es } = config;
+  return {
+    name: 'log-shipper',
+    title: 'Log shipper (rsyslog)',
+    // What it feeds: the log indices in Elasticsearch.
+    url: `http://${host}:${es.port}/etl-logs-*/_search`,
+    ports: [],
+    startTimeoutSeconds: 30,
+    daemon() {
+      const rsyslogd = requireShipper();
+      const log = logFile(config, 'log-shipper');
+      const files = writeShipperConfig(config, log);
+      return {
+        service: 'log-shipper',
+        file: rsyslogd,
+        args: ['-n', '-f', files.config, '-i', files.pid],
+        env: baseEnv(),
+        cwd: config.paths.state,
+        logFile: log,
+      };
+    },
+    healthy: async () => shipperRunning(config),
+    beforeStop: () => beforeShipperStop(config),
+  };
+}
+
 /** The services `etl up` starts, in start order. */
 export function nativeServices(config: EtlConfig, withOptional: string[] = []): NativeService[] {
   const services = [minio(config), sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2)];
   services.push(sparkHistory(config));
   if (withOptional.includes('elasticsearch')) services.push(elasticsearch(config));
   if (withOptional.includes('airflow')) services.push(airflow(config));
+  // Whenever Elasticsearch runs, the ETL's logs reach it.
+  if (withOptional.includes('elasticsearch')) services.push(logShipper(config));
   return services;
 }
 

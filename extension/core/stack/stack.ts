@@ -14,10 +14,10 @@ import { allNativeServices, nativeServices, type NativeService, type ServiceName
 
 export type { ServiceState, ServiceStatus } from './backend';
 
-/** Services are started in waves: the workers need a live master. */
+/** Services are started in waves: the workers need a live master, the log shipper the log template. */
 const WAVES: ServiceName[][] = [
   ['minio', 'spark-master', 'spark-history', 'elasticsearch'],
-  ['spark-worker-1', 'spark-worker-2', 'airflow'],
+  ['spark-worker-1', 'spark-worker-2', 'airflow', 'log-shipper'],
 ];
 
 async function assertPortsFree(config: EtlConfig, service: NativeService): Promise<void> {
@@ -145,6 +145,7 @@ async function stopRecorded(config: EtlConfig, name: string, reporter: Reporter)
   const record = liveRecord(config.paths.pids, name);
   if (!record) return false;
   reporter.step(`${name}: stopping (pid ${record.pid})`);
+  await allNativeServices(config).find((s) => s.name === name)?.beforeStop?.();
   await stopDaemon(config.paths.pids, record);
   return true;
 }

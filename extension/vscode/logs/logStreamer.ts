@@ -3,10 +3,11 @@ import type { LogSource } from '../../core/logs/fileTail';
 import { formatRecord, type LogFilter, type LogRecord } from '../../core/logs/record';
 import { etlLogDir, openLogSource, type LogSourceSetting } from '../../core/logs/source';
 import type { EtlServices } from '../common/services';
+import { ETL_LOGS_LANGUAGE } from './originLinks';
 
 /** Streams ETL logs into the "ETL Logs" channel from the files or Elasticsearch (setting etl.logs.source). */
 export class LogStreamer implements vscode.Disposable {
-  readonly channel = vscode.window.createOutputChannel('ETL Logs');
+  readonly channel = vscode.window.createOutputChannel('ETL Logs', ETL_LOGS_LANGUAGE);
   private source: LogSource | undefined;
   /** Lines appended so far (tests, benchmark). */
   lines = 0;

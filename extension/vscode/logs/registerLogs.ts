@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { guarded } from '../common/notify';
+import { guarded, reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
+import { isEtlStepLaunch } from '../../core/logs/debugLaunch';
 import { LogStreamer } from './logStreamer';
-
-/** Python debug sessions of these modules start the log stream by themselves. */
-const ETL_MODULES = /^etl\.(extract|transform|submit)/;
+import { registerOriginLinks } from './originLinks';
+import { SEARCH_SCHEME, SearchResults, searchLogsCommand } from './searchLogsCommand';
 
 export function registerLogs(context: vscode.ExtensionContext, services: EtlServices): LogStreamer {
   const streamer = new LogStreamer(services);
@@ -12,13 +12,22 @@ export function registerLogs(context: vscode.ExtensionContext, services: EtlServ
     if (!streamer.running) await streamer.start();
     streamer.channel.show(true);
   };
+  const results = new SearchResults();
   context.subscriptions.push(
     streamer,
     vscode.commands.registerCommand('etl.showLogs', guarded(services, show)),
+    // Not guarded: tests get the results document back (errors still end in one notification).
+    vscode.commands.registerCommand('etl.searchLogs', (given?: string) =>
+      searchLogsCommand(services, results, given).catch((error) => {
+        reportError(services, error);
+        return undefined;
+      }),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(SEARCH_SCHEME, results),
+    registerOriginLinks(services),
     vscode.debug.onDidStartDebugSession((session) => {
-      const module = String(session.configuration.module ?? '');
-      if (session.type === 'debugpy' && ETL_MODULES.test(module))
-        void show().catch((e) => services.diagnostics.error(String(e)));
+      if (session.type !== 'debugpy' || !isEtlStepLaunch(session.configuration)) return;
+      void show().catch((e) => services.diagnostics.error(String(e)));
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('etl.logs') && streamer.running)

@@ -15,6 +15,7 @@ import {
 } from '../../../extension/vscode/buckets/nodes';
 import type { PathNode, RunNode } from '../../../extension/vscode/backup/nodes';
 import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
+import { shippedLogDir } from '../../../extension/core/stack/logShipper';
 
 // Classes of the suite's bundle are not the extension's: compare by kind/contextValue, never instanceof.
 
@@ -59,6 +60,7 @@ describe('ETL Spark extension in a real VS Code', () => {
       'etl.runPipeline',
       'etl.triggerDag',
       'etl.showLogs',
+      'etl.searchLogs',
       'etl.refresh',
       'etl.openMinioConsole',
       'etl.openSparkUi',
@@ -316,6 +318,47 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(await until(() => seen.includes('extract/warning/from the vscode suite')), `seen: ${seen.join(' | ')}`);
     sub.dispose();
     assert.ok(api.logs.lines > before);
+  });
+
+  it('Search Logs: a line shipped by the native log shipper is found in Elasticsearch; its origin opens the code', async function () {
+    this.timeout(90_000);
+    const runId = `suite-search-${randomBytes(4).toString('hex')}`;
+    const line = { '@timestamp': new Date().toISOString(), 'log.level': 'error', message: 'suite search marker', etl: { step: 'extract', run_id: runId }, labels: { run_id: runId }, log: { origin: { file: { name: 'logger.py', line: 3 } } } };
+    appendFileSync(join(shippedLogDir(api.services.project()), 'extract.log'), `${JSON.stringify(line)}\n`);
+    let document: vscode.TextDocument | undefined;
+    // The shipper indexes within seconds; Elasticsearch makes it searchable at its next refresh.
+    for (let tries = 0; tries < 40 && !document?.getText().includes('suite search marker'); tries += 1) {
+      document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId} level:error marker`)) as vscode.TextDocument | undefined;
+      if (!document?.getText().includes('suite search marker')) await new Promise((r) => setTimeout(r, 2000));
+    }
+    assert.ok(document, api.services.lastError);
+    assert.match(document.getText(), /from Elasticsearch \(etl-logs-\*\)/);
+    assert.match(document.getText(), /\[extract\] ERROR suite-search-\w+ suite search marker \(logger\.py:3\)/);
+    assert.equal(document.languageId, 'etl-logs');
+    assert.equal(document.uri.scheme, 'etl-logs-search');
+    const links = (await vscode.commands.executeCommand('vscode.executeLinkProvider', document.uri, 10)) as vscode.DocumentLink[];
+    const target = links.find((l) => l.target)?.target;
+    assert.ok(target?.path.endsWith('/src/etl/logger.py'), JSON.stringify(links.map((l) => l.target?.toString())));
+    assert.equal(target?.fragment, 'L3');
+  });
+
+  it('Search Logs falls back to the files when Elasticsearch does not answer, and says so', async () => {
+    const dir = process.env.ETL_LOG_DIR ?? api.services.project().paths.etlLogs;
+    mkdirSync(dir, { recursive: true });
+    const runId = `suite-files-${randomBytes(4).toString('hex')}`;
+    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'warning', message: 'files fallback marker', etl: { step: 'extract', run_id: runId } })}\n`);
+    const port = process.env.ES_PORT;
+    process.env.ES_PORT = '1';
+    try {
+      const document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId}`)) as vscode.TextDocument | undefined;
+      assert.ok(document, api.services.lastError);
+      assert.match(document.getText(), /1 line\(s\) from the log files/);
+      assert.match(document.getText(), /Elasticsearch at http:\/\/127\.0\.0\.1:1 does not answer/);
+      assert.match(document.getText(), /WARNING suite-files-\w+ files fallback marker/);
+    } finally {
+      if (port === undefined) delete process.env.ES_PORT;
+      else process.env.ES_PORT = port;
+    }
   });
 
   it('Transform of an unknown extraction run fails with a clear message, no exception', async () => {
