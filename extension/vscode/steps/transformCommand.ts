@@ -24,7 +24,7 @@ export async function transformCommand(services: EtlServices, request: Transform
         const { mode } = await services.stack();
         return runTransform(config, { ...withCredentials, mode }, {
           onEvent: (event) => {
-            if (event.event === 'phase') progress.report({ message: event.phase });
+            if (event.event === 'phase') progress.report({ message: `[${event.phase}]` });
             services.diagnostics.info(`transform: ${JSON.stringify(event)}`);
           },
           onProgress: (_progress, text) => progress.report({ message: text }),
@@ -32,6 +32,7 @@ export async function transformCommand(services: EtlServices, request: Transform
         }, controller.signal);
       }),
     );
+    if (report.skipped) services.diagnostics.info(`transform: ${report.skipped}`);
     services.diagnostics.info(`\n${formatQualityReport(report)}`);
     void vscode.window.showInformationMessage(`ETL: transform ${report.run_id} done: ${report.rows_kept} rows kept, ${report.rows_rejected} rejected (report in the "ETL" output)`);
     await vscode.commands.executeCommand('etl.refresh');
