@@ -35,9 +35,9 @@ from etl.config import PROJECT_ROOT, Settings, load_settings
 JARS = ["hadoop-aws-3.4.1.jar", "bundle-2.24.6.jar", "delta-spark_2.13-4.0.0.jar", "delta-storage-4.0.0.jar"]
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
 ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
-# Adaptive execution coalesces these to what the data needs (at least one per core): a sample month
-# stays in 2 tasks, 10M rows get ~64 MB partitions instead of 4 partitions that spill.
-SHUFFLE_PARTITIONS = 16
+# Small data on 2 single-core executors. Not more: the classified rows are cached, and AQE does not
+# coalesce a cached plan's shuffle (16 partitions stayed 16 tasks in every later write; docs/performance.md).
+SHUFFLE_PARTITIONS = 4
 
 
 class SubmitError(RuntimeError):
