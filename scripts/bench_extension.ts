@@ -1,6 +1,7 @@
 // Benchmark of the extension's hot paths (not a test). Prints each figure beside a floor/peer measured in the same run.
 //   npm run -s bench:extension [-- --objects 100000 --keep]
-// Needs the stack's MinIO (`etl up`); uses bucket etl-bench-100k (created and filled once, removed unless --keep).
+// Needs the stack's MinIO (`etl up`); uses bucket rawzone-bench-<objects> (made by the admin key, filled once,
+// removed unless --keep). npm test runs it once with --objects 500 (a smoke run: it completes, prints its figures).
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const config = loadConfig(root);
 const client = s3Client(config);
 /** The ETL's key may not make or remove buckets: MinIO's root user does, for the benchmark. */
 const admin = adminClient(config);
-const BUCKET = `${config.buckets.rawzone}-bench-100k`;
+const BUCKET = `${config.buckets.rawzone}-bench-${OBJECTS}`;
 const PREFIX = 'big/';
 
 function row(what: string, value: string, peer: string) {

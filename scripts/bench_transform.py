@@ -145,7 +145,7 @@ def bench_size(rows: int, month: Month, work: Path, settings, seed: int) -> dict
     assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
     return {"rows": rows, "file_mb": local.stat().st_size / 1e6, "transform": transform["duration_s"],
             "transform_wall": transform_wall, "floor": floor_report["duration_s"], "floor_wall": floor_wall,
-            "duckdb": duck["duration_s"], "kept": transform["rows_kept"]}
+            "duckdb": duck["duration_s"], "kept": transform["rows_kept"], "report": transform}
 
 
 def print_results(results: list[dict]) -> None:
@@ -158,6 +158,15 @@ def print_results(results: list[dict]) -> None:
             f"   ({r['transform']:.1f}, {r['floor']:.1f}, {r['duckdb']:.1f};"
             f" {r['transform_wall']:.1f}, {r['floor_wall']:.1f})"
         )
+
+
+def print_breakdown(r: dict) -> None:
+    """Where the transform's seconds went: start-up (wall minus job), each phase, each write with its commit."""
+    report = r["report"]
+    print(f"[{r['rows']:,} rows] start-up {r['transform_wall'] - r['transform']:.1f} s (wall - job); "
+          + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in (report.get("phases_s") or {}).items()))
+    for label, seconds in sorted((report.get("writes_s") or {}).items()):
+        print(f"    write {label:<36} {seconds:6.1f} s (files + Delta commit; 4 writes overlap)")
 
 
 def main() -> int:
@@ -186,6 +195,8 @@ def main() -> int:
                     client.remove_object(bucket, obj.object_name)
                 client.remove_bucket(bucket)
     print_results(results)
+    for result in results:
+        print_breakdown(result)
     return 0
 
 

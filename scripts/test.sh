@@ -24,6 +24,12 @@ npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 npm run -s test:vscode
 "$(etl which python)" -m pytest -q
+# Every benchmark once at a tiny size, so none can rot: a smoke run that completes and prints its
+# ratios (no timing assertion; real figures: docs/performance.md). Scratch buckets, removed after.
+PYTHONPATH=src "$(etl which python)" scripts/bench_extract.py --files 2 --size-mb 5
+PYTHONPATH=src "$(etl which python)" scripts/bench_transform.py --rows 20000
+PYTHONPATH=src "$(etl which python)" scripts/bench_sample.py
+npm run -s bench:extension -- --objects 500
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow
 

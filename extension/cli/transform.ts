@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { openProject } from '../core/project';
 import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
-import { formatQualityReport } from '../core/transform/events';
+import { describeWrite, formatQualityReport } from '../core/transform/events';
 import { runTransform, type TransformCallbacks } from '../core/transform/run';
 import { withSigint } from './extract';
 import { modeOption } from './stack';
@@ -11,6 +11,7 @@ interface TransformOptions {
   run?: string;
   runId?: string;
   verbose?: boolean;
+  force?: boolean;
   mode?: string;
 }
 
@@ -21,14 +22,19 @@ export function registerTransformCommand(program: Command): void {
     .description('clean the rawzone trips into the gold star schema on the Spark cluster (python -m etl.submit)')
     .option('--run <runId>', 'extraction run to transform (default: every run in the manifest)')
     .option('--run-id <id>', 'id of this transform run (report gold/_quality/<id>.json, logs)')
+    .option('--force', 'run even when nothing changed in rawzone or in the transform code since the last run')
     .option('--verbose', "also print Spark's own log lines")
     .addOption(modeOption())
     .action(async (options: TransformOptions) => {
       const config = openProject();
       const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
       await withSigint(async (signal) => {
-        const request = { run: options.run, runId: options.runId, mode };
+        process.stderr.write('  [start-up] spark-submit: driver, application on the cluster, executors
+');
+        const request = { run: options.run, runId: options.runId, mode, force: options.force };
         const report = await runTransform(config, request, transformPrinter(options.verbose), signal);
+        if (report.skipped) process.stderr.write(`  ${report.skipped}
+`);
         process.stdout.write(`${formatQualityReport(report)}\n`);
       });
     });
@@ -39,10 +45,12 @@ export function transformPrinter(verbose = false): TransformCallbacks {
   return {
     onEvent: (event) => {
       if (event.event === 'run_start') {
-        process.stderr.write(`  application ${event.app_id} on ${event.master} (UI ${event.ui_url ?? '?'})\n`);
+        const after = event.startup_s !== undefined ? ` after ${event.startup_s} s` : '';
+        const ui = event.ui_url ?? '?';
+        process.stderr.write(`  application ${event.app_id} on ${event.master}${after} (UI ${ui})\n`);
       } else if (event.event === 'phase') {
-        process.stderr.write(`  ${event.phase}${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
-      } else if (event.event === 'table_written') process.stderr.write(`  committed ${event.path}\n`);
+        process.stderr.write(`  [${event.phase}]${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
+      } else if (event.event === 'table_written') process.stderr.write(`  ${describeWrite(event)}\n`);
     },
     onProgress: (_progress, text) => process.stderr.write(`  ${text}\n`),
     onLog: verbose ? (line) => process.stderr.write(`  | ${line}\n`) : undefined,

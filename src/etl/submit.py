@@ -1,6 +1,6 @@
 """spark-submit the clean_and_transform job to the standalone cluster (`submit_task_to_spark`).
 
-    python -m etl.submit [--run RUN_ID] [--run-id ID] [--print-command]
+    python -m etl.submit [--run RUN_ID] [--run-id ID] [--skip-unchanged [--force]] [--print-command]
 
 Client mode against spark://<ETL_BIND_HOST>:<SPARK_MASTER_PORT>: the driver runs here, on
 ETL_DRIVER_HOST when set (docker compose: the runner container's address, which the executors
@@ -11,6 +11,9 @@ now (--py-files), which also works on remote workers. The MinIO credentials
 are not on the command line: the driver adds them from etl.config (etl.transform.session).
 stdout carries the driver's JSON progress events unchanged (docs/data-model.md); Spark's
 own logs go to stderr. Used by the CLI, the VS Code extension and Airflow.
+With --skip-unchanged (what `etl transform` and VS Code pass unless forced) a run whose inputs
+and code equal the latest successful run's is not submitted: it reports that run
+(etl.transform.unchanged). Airflow and scripts rerun for real, as before.
 """
 from __future__ import annotations
 
@@ -31,7 +34,9 @@ from etl.contract import jar_file_name, spark_jar_coordinates
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
 ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
-SHUFFLE_PARTITIONS = 4  # small data on 2 single-core executors
+# Small data on 2 single-core executors. Not more: the classified rows are cached, and AQE does not
+# coalesce a cached plan's shuffle (16 partitions stayed 16 tasks in every later write; docs/performance.md).
+SHUFFLE_PARTITIONS = 4
 
 
 class SubmitError(RuntimeError):
@@ -46,6 +51,7 @@ class SubmitResult:
     report: dict[str, Any] | None = None
     error: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    skipped: str | None = None  # why nothing was submitted (--skip-unchanged)
 
 
 def spark_submit_path() -> Path:
@@ -125,6 +131,9 @@ def spark_conf(settings: Settings, python: str) -> dict[str, str]:
         "spark.pyspark.python": python,
         "spark.pyspark.driver.python": python,
         "spark.sql.shuffle.partitions": str(SHUFFLE_PARTITIONS),
+        # A task whose data is cached on the other (busy) executor runs at once on the free one instead
+        # of waiting 3 s for locality: the writes run as concurrent jobs on 2 cores.
+        "spark.locality.wait": "0s",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.legacy.parquet.nanosAsLong": "true",  # ns timestamps of old files, converted in schema.py
         "spark.log.level": "WARN",
@@ -165,12 +174,17 @@ def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, st
     return env
 
 
-def job_args(run: str | None, run_id: str | None) -> list[str]:
+def job_args(run: str | None, run_id: str | None, fingerprint: str | None = None,
+             code_digest: str | None = None) -> list[str]:
     args = []
     if run:
         args += ["--run", run]
     if run_id:
         args += ["--run-id", run_id]
+    if fingerprint:
+        args += ["--fingerprint", fingerprint]
+    if code_digest:
+        args += ["--code-digest", code_digest]
     return args
 
 
@@ -186,13 +200,20 @@ def _parse_event(line: str) -> dict[str, Any] | None:
 
 def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, settings: Settings | None = None,
                          echo: IO[str] | None = sys.stdout, env: dict[str, str] | None = None,
-                         check: bool = True, entry: Path = ENTRY, extra_args: list[str] | None = None) -> SubmitResult:
-    """Runs the job to completion. stdout lines are echoed to `echo`; raises SubmitError when it fails (check)."""
+                         check: bool = True, entry: Path = ENTRY, extra_args: list[str] | None = None,
+                         skip_unchanged: bool = False) -> SubmitResult:
+    """Runs the job to completion. stdout lines are echoed to `echo`; raises SubmitError when it fails (check).
+    skip_unchanged: when the inputs and code are those of the latest successful run, submit nothing."""
     settings = settings or load_settings()
     _check_inputs(run, env)
     check_reachable(settings)
+    fingerprint, digest = _fingerprint(settings, run, env) if entry == ENTRY else (None, None)
+    if skip_unchanged and fingerprint:
+        skipped = _skipped(settings, fingerprint, echo)
+        if skipped:
+            return skipped
     with tempfile.TemporaryDirectory(prefix="etl-submit-") as tmp:
-        args = job_args(run, run_id) + (extra_args or [])
+        args = job_args(run, run_id, fingerprint, digest) + (extra_args or [])
         command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry)
         child_env = {**submit_env(settings), **(env or {})}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT)
@@ -211,6 +232,42 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
     if check and result.returncode != 0:
         raise SubmitError(result.error)
     return result
+
+
+def _fingerprint(settings: Settings, run: str | None, env: dict[str, str] | None) -> tuple[str | None, str | None]:
+    """Of the run's inputs and the code (etl.transform.unchanged); None when an input cannot be
+    stat'ed: the driver then reports that input as it always does."""
+    from etl.extract.store import make_client
+    from etl.manifest import manifest_path
+    from etl.transform.sources import trip_files, zones_path
+    from etl.transform.unchanged import code_digest, run_fingerprint
+
+    digest = code_digest()
+    try:
+        paths = [f.path for f in trip_files(run, manifest=manifest_path((env or {}).get("ETL_BACKUP_DIR")))]
+        zones = zones_path(run, settings.rawzone_bucket)
+        return run_fingerprint(make_client(settings), paths, zones, settings.gold_bucket), digest
+    except Exception:  # a missing object, MinIO refusing: not ours to report here
+        return None, digest
+
+
+def _skipped(settings: Settings, fingerprint: str, echo: IO[str] | None) -> SubmitResult | None:
+    from etl.extract.store import make_client
+    from etl.transform.unchanged import previous_unchanged_run
+
+    report = previous_unchanged_run(make_client(settings), settings.gold_bucket, fingerprint)
+    if report is None:
+        return None
+    message = (f"nothing changed since run {report['run_id']} ({report.get('ended_at', '?')}): same rawzone inputs, "
+               f"same transform code, every gold table in place; skipped (use --force to run it anyway)")
+    event = {"event": "run_done", "run_id": report["run_id"], "status": "skipped", "report": report,
+             "report_path": report.get("report_path"), "error": None, "message": message}
+    if echo is not None:
+        echo.write(json.dumps(event, separators=(",", ":")) + "\n")
+        echo.flush()
+    print(f"etl transform: {message}", file=sys.stderr, flush=True)
+    return SubmitResult(returncode=0, run_id=report["run_id"], app_id=report.get("app_id"), report=report,
+                        events=[event], skipped=message)
 
 
 def check_reachable(settings: Settings, timeout_s: float = 3.0) -> None:
@@ -250,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.submit", description="spark-submit the clean_and_transform job")
     parser.add_argument("--run", help="extraction run id to transform (default: every run in the manifest)")
     parser.add_argument("--run-id", help="id of this transform run")
+    parser.add_argument("--skip-unchanged", action="store_true",
+                        help="submit nothing when the inputs and code equal the latest successful run's")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when nothing changed (overrides --skip-unchanged)")
     parser.add_argument("--print-command", action="store_true", help="print the spark-submit command and exit")
     args = parser.parse_args(argv)
     try:
@@ -257,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.print_command:
             print(json.dumps(build_command(settings, Path("<etl.zip>"), job_args(args.run, args.run_id))))
             return 0
-        result = submit_task_to_spark(args.run, args.run_id, settings=settings, check=False)
+        result = submit_task_to_spark(args.run, args.run_id, settings=settings, check=False,
+                                      skip_unchanged=args.skip_unchanged and not args.force)
         if result.returncode != 0:
             # The driver's own stderr is merged into spark-submit's stdout (PythonRunner): repeat it here.
             print(f"etl transform: error: {result.error}", file=sys.stderr)

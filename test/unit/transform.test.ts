@@ -32,15 +32,22 @@ describe('transform events and report', () => {
   });
 
   test('argument arrays only', () => {
-    assert.deepEqual(transformArgs({}), ['-m', 'etl.submit']);
-    assert.deepEqual(transformArgs({ run: 'r; rm -rf /', runId: 't1' }), [
-      '-m',
-      'etl.submit',
-      '--run',
-      'r; rm -rf /',
-      '--run-id',
-      't1',
-    ]);
+    assert.deepEqual(transformArgs({}), ['-m', 'etl.submit', '--skip-unchanged']);
+    assert.deepEqual(transformArgs({ run: 'r; rm -rf /', runId: 't1' }),
+      ['-m', 'etl.submit', '--run', 'r; rm -rf /', '--run-id', 't1', '--skip-unchanged']);
+    assert.deepEqual(transformArgs({ force: true }), ['-m', 'etl.submit']);
+  });
+
+  test('a skipped run is announced; a report with phases shows where the time went', () => {
+    const skipped = parseTransformLine(JSON.stringify({
+      event: 'run_done', run_id: 't0', status: 'skipped', report: null, report_path: null, error: null, message: 'nothing changed',
+    }));
+    assert.equal(skipped?.event === 'run_done' && skipped.status, 'skipped');
+    const report = {
+      rows_read: 1, rows_kept: 1, rows_rejected: 0, rejected_by_rule: {}, run_id: 't1', months: {},
+      startup_s: 8.5, phases_s: { read: 1.2, classify: 2, write: 6.1 },
+    } as unknown as QualityReport;
+    assert.match(formatQualityReport(report), /time: start-up 8.5 s, read 1.2 s, classify 2 s, write 6.1 s/);
   });
 
   test('the job error line wins over the event and the tail', () => {

@@ -46,9 +46,12 @@ export function pipelineExtractRequest(request: PipelineRequest): ExtractRequest
   };
 }
 
-/** The transform of the run just extracted, not of every run in the manifest. */
+/**
+ * The transform of the run just extracted, not of every run in the manifest. Forced: a pipeline run always
+ * ends in its own quality report, linked to its extraction (the unchanged-input skip is for `etl transform`).
+ */
 export function pipelineTransformRequest(request: PipelineRequest, extracted: ExtractResult): TransformRequest {
-  return { run: extracted.runId, mode: request.mode, env: request.env };
+  return { run: extracted.runId, mode: request.mode, env: request.env, force: true };
 }
 
 /** Stack (when the steps start it), extract, then transform the extracted run. */

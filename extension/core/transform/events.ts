@@ -18,27 +18,34 @@ export interface QualityReport extends QualityCounts {
   inputs: string[];
   months: Record<string, QualityCounts>;
   report_path?: string;
+  /** Seconds: driver start to Spark session (start-up), each phase, each write (files and Delta commit). */
+  startup_s?: number | null;
+  phases_s?: Record<string, number>;
+  writes_s?: Record<string, number>;
+  /** Set when the run was skipped: why (nothing changed since this report's run). */
+  skipped?: string;
 }
 
 export type TransformEvent =
   | {
-      event: 'run_start';
-      run_id: string;
-      app_id: string;
-      ui_url: string | null;
-      master: string;
-      manifest_run: string | null;
+      event: 'run_start'; run_id: string; app_id: string; ui_url: string | null; master: string;
+      manifest_run: string | null; startup_s?: number;
     }
-  | { event: 'phase'; phase: 'read' | 'classify' | 'write'; files?: string[] }
-  | { event: 'table_written'; table: string; month: string | null; path: string }
+  | { event: 'phase'; phase: TransformPhase; files?: string[] }
+  | { event: 'table_written'; table: string; month: string | null; path: string; seconds?: number; unchanged?: boolean }
   | {
-      event: 'run_done';
-      run_id: string;
-      status: 'succeeded' | 'failed';
-      report: QualityReport | null;
-      report_path: string | null;
-      error: string | null;
+      event: 'run_done'; run_id: string; status: 'succeeded' | 'failed' | 'skipped'; report: QualityReport | null;
+      report_path: string | null; error: string | null; message?: string;
     };
+
+export type TransformPhase = 'read' | 'classify' | 'write';
+
+/** One line per committed (or unchanged, skipped) table write, with its seconds. */
+export function describeWrite(event: Extract<TransformEvent, { event: 'table_written' }>): string {
+  if (event.unchanged) return `unchanged ${event.path} (same content as its last commit: not rewritten)`;
+  const month = event.month ? ` ${event.month}` : '';
+  return `committed ${event.path}${month}${event.seconds !== undefined ? ` in ${event.seconds} s` : ''}`;
+}
 
 export const parseTransformLine = (line: string) => parseJsonEvent<TransformEvent>(line);
 
@@ -63,5 +70,16 @@ export function formatQualityReport(report: QualityReport): string {
   for (const rule of Object.keys(report.rejected_by_rule)) {
     if (report.rejected_by_rule[rule]) lines.push(row(`  ${rule}`, (c) => c.rejected_by_rule[rule] ?? 0));
   }
+  const timings = formatTimings(report);
+  if (timings) lines.push(timings);
   return lines.join('\n');
+}
+
+/** "time: start-up 9.1 s, read 2.0 s, classify 3.2 s, write 8.4 s" from the report's phases, when it has them. */
+export function formatTimings(report: QualityReport): string | undefined {
+  const phases = Object.entries(report.phases_s ?? {});
+  if (!phases.length) return undefined;
+  const parts = report.startup_s != null ? [`start-up ${report.startup_s} s`] : [];
+  parts.push(...phases.map(([phase, seconds]) => `${phase} ${seconds} s`));
+  return `time: ${parts.join(', ')}`;
 }

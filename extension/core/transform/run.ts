@@ -15,6 +15,8 @@ export interface TransformRequest {
   mode?: StackMode;
   /** Extra environment (test buckets, ETL_BACKUP_DIR, …). */
   env?: Record<string, string>;
+  /** Run even when nothing changed since the last successful run (else that run is reported, nothing submitted). */
+  force?: boolean;
 }
 
 export interface TransformCallbacks {
@@ -38,14 +40,14 @@ export function transformArgs(request: TransformRequest): string[] {
   const args = ['-m', 'etl.submit'];
   if (request.run) args.push('--run', request.run);
   if (request.runId) args.push('--run-id', request.runId);
+  if (!request.force) args.push('--skip-unchanged');
   return args;
 }
 
-/** Polls the driver UI of the running application until stopped. */
+/** Polls the driver UI of the running application until stopped; the text names the phase (`phase()`). */
 function pollProgress(
-  host: string,
-  start: { app_id: string; ui_url: string | null },
-  onProgress: TransformCallbacks['onProgress'],
+  host: string, start: { app_id: string; ui_url: string | null }, onProgress: TransformCallbacks['onProgress'],
+  phase: () => string,
 ): () => void {
   let stopped = false;
   let uiUrl: string | undefined;
@@ -56,7 +58,7 @@ function pollProgress(
       const stages = uiUrl ? await fetchStages(uiUrl, start.app_id) : undefined;
       if (stages && !stopped) {
         const progress = summarizeStages(stages);
-        const text = describeProgress(progress);
+        const text = `[${phase()}] ${describeProgress(progress)}`;
         if (text !== last) onProgress?.(progress, text);
         last = text;
       }
@@ -83,6 +85,7 @@ export async function runTransform(
   const child = runEtlModuleIn(request.mode ?? 'native', config, transformArgs(request), request.env, signal);
   let done: Extract<TransformEvent, { event: 'run_done' }> | undefined;
   let stopPolling = () => {};
+  let phase = 'start-up';
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrTail.push(line);
@@ -92,7 +95,10 @@ export async function runTransform(
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const event = parseTransformLine(line);
     if (!event) return;
-    if (event.event === 'run_start') stopPolling = pollProgress(config.bindHost, event, callbacks.onProgress);
+    if (event.event === 'phase') phase = event.phase;
+    if (event.event === 'run_start') {
+      stopPolling = pollProgress(config.bindHost, event, callbacks.onProgress, () => phase);
+    }
     if (event.event === 'run_done') {
       done = event;
       stopPolling();
@@ -102,8 +108,10 @@ export async function runTransform(
   try {
     const result = await child;
     if (signal?.aborted) throw new TransformCancelled();
-    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report)
-      return { ...done.report, report_path: done.report_path ?? undefined };
+    if (result.exitCode === 0 && done?.status === 'skipped' && done.report) {
+      return { ...done.report, report_path: done.report_path ?? undefined, skipped: done.message ?? 'nothing changed' };
+    }
+    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report) return { ...done.report, report_path: done.report_path ?? undefined };
     const message = transformError(stderrTail, done?.error ?? null, result.exitCode);
     throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: argparse's usage error
   } finally {

@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import sys
+import time
 from datetime import UTC, datetime
 
 from etl.config import ConfigError, load_settings
@@ -26,6 +27,7 @@ from etl.transform.lock import acquire_transform_lock
 from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DRIVER_STARTED = time.monotonic()  # the Python driver's start (spark-submit's JVM start is before it)
 
 
 def default_run_id() -> str:
@@ -36,6 +38,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="etl transform", description="clean rawzone trips into the gold star schema")
     parser.add_argument("--run", dest="manifest_run", help="extraction run id to transform (default: every run)")
     parser.add_argument("--run-id", default=None, help="id of this transform run (report, logs)")
+    parser.add_argument("--fingerprint", default=None, help="of the inputs and code (etl.submit), kept in the report")
+    parser.add_argument("--code-digest", default=None,
+                        help="of the etl sources (etl.submit): unchanged dimensions are not rewritten")
     return parser.parse_args(argv)
 
 
@@ -53,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         sc = spark.sparkContext
         activity = Activity()
         watchdog = start_watchdog(settings, sc, activity)
+        startup_s = round(time.monotonic() - DRIVER_STARTED, 2)
         emit("run_start", run_id=run_id, app_id=sc.applicationId, ui_url=sc.uiWebUrl, master=sc.master,
-             manifest_run=args.manifest_run)
+             manifest_run=args.manifest_run, startup_s=startup_s)
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
-                               emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure)
+                               emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure,
+                               startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest)
     except (TransformError, ConfigError) as error:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace

@@ -1,5 +1,6 @@
 """Benchmark floor (scripts/bench_transform.py): read the raw files and write them back unchanged,
-on the same cluster, as a Delta table like gold's. spark-submitted by etl.submit with entry=this file."""
+on the same cluster, as a Delta table like gold's. spark-submitted by etl.submit with entry=this file.
+--count-only (scripts/bench_sample.py): the trivial job, read the files and count their rows."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="etl-transform-floor")
     parser.add_argument("--run", dest="manifest_run")
     parser.add_argument("--run-id", default="floor")
+    parser.add_argument("--count-only", action="store_true", help="count the rows (a data pass), write nothing")
     args = parser.parse_args(argv)
     settings = load_settings()
     spark = driver_session(settings, f"etl-transform-floor {args.run_id}")
@@ -25,7 +27,8 @@ def main(argv: list[str]) -> int:
     for trip_file in trip_files(args.manifest_run):
         df = spark.read.parquet(trip_file.path)
         rows += df.count()  # from the Parquet footers: no data pass
-        df.write.format("delta").mode("overwrite").save(f"s3a://{settings.gold_bucket}/_bench/floor/{trip_file.label}")
+        if not args.count_only:
+            df.write.format("delta").mode("overwrite").save(f"s3a://{settings.gold_bucket}/_bench/floor/{trip_file.label}")
     report = {"run_id": args.run_id, "rows_read": rows, "duration_s": round(time.monotonic() - clock, 2)}
     emit("run_done", run_id=args.run_id, status="succeeded", report=report, report_path=None, error=None)
     spark.stop()

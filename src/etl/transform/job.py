@@ -20,12 +20,14 @@ from etl.transform.rules import classify, known_zone_ids, rule_counts
 from etl.transform.errors import TransformError
 from etl.transform.sources import (TripFile, check_parquet_object, consumed_runs, read_trips, read_zones, trip_files,
                                    zones_path)
+from etl.transform.unchanged import object_tag, table_holds
 from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
 
 Emit = Callable[..., None]
 FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
 WRITE_THREADS = 4
+ROWS_PER_FILE = 2_000_000  # ~100 MB of Parquet: few S3 objects, and a 10M-row month still in 5 parallel tasks
 MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.mart_hourly_demand}
 
 
@@ -46,11 +48,15 @@ def utc_now() -> str:
 
 @dataclass(frozen=True)
 class Write:
-    """One Spark write job: a month partition (partition set) or a whole small table."""
+    """One Spark write job: a month partition (partition set) or a whole small table.
+    tag: what a whole table was built from (etl.transform.unchanged); equal to the table's newest
+    commit's, the write is skipped."""
     table: str
     df: DataFrame
     month: str | None = None
     partition: dict[str, int] | None = None
+    tag: str | None = None
+    files: int = 1  # data files per partition (tasks of the write)
 
     @property
     def label(self) -> str:
@@ -60,24 +66,42 @@ class Write:
         base = table_url(gold, self.table)
         # Names the stages in the Spark UI / REST API (thread-local, each write runs in its own thread).
         self.df.sparkSession.sparkContext.setJobDescription(f"write {self.table} {self.month or ''}".strip())
-        return write_partition(self.df, base, self.partition) if self.partition else write_table(self.df, base)
+        if self.partition:
+            return write_partition(self.df, base, self.partition, self.files)
+        return write_table(self.df, base, user_metadata=self.tag)
 
 
-def month_writes(classified: DataFrame, fact: DataFrame, year: int, month: int) -> list[Write]:
+def files_for(rows: int) -> int:
+    """Data files for a month's rows: one per ROWS_PER_FILE (a sample month is one file, not one per task)."""
+    return max(1, -(-rows // ROWS_PER_FILE))
+
+
+def month_writes(classified: DataFrame, fact: DataFrame, year: int, month: int, counts: dict[str, Any]) -> list[Write]:
     """The month's fact partition, its mart partitions and its rejected rows."""
     label, partition = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
-    writes = [Write(FACT, fact, label, partition)]
-    writes += [Write(name, build(fact), label, partition) for name, build in MARTS.items()]
+    month_counts = counts["months"].get(label, {"rows_kept": 0, "rows_rejected": 0})
+    source = {"source_year": year, "source_month": month}
+    writes = [Write(FACT, fact, label, partition, files=files_for(month_counts["rows_kept"]))]
+    writes += [Write(name, build(fact), label, partition) for name, build in MARTS.items()]  # small: 1 file
     rejected = model.rejected(classified)
-    writes.append(Write(QUARANTINE, rejected, label, {"source_year": year, "source_month": month}))
+    writes.append(Write(QUARANTINE, rejected, label, source, files=files_for(month_counts["rows_rejected"])))
     return writes
 
 
-def dimension_writes(spark: SparkSession, zones: DataFrame) -> list[Write]:
+def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None]) -> list[Write]:
     dims = {"dim_zone": model.dim_zone(zones), "dim_date": model.dim_date(spark),
             "dim_vendor": model.dim_vendor(spark), "dim_rate_code": model.dim_rate_code(spark),
             "dim_payment_type": model.dim_payment_type(spark)}
-    return [Write(name, df) for name, df in dims.items()]
+    return [Write(name, df, tag=tags.get(name)) for name, df in dims.items()]
+
+
+def dimension_tags(client, code_digest: str | None, zones_path: str) -> dict[str, str | None]:
+    """What each dimension is built from: the code, and for dim_zone the zone table object too."""
+    if not code_digest:  # run without etl.submit's digest: always write
+        return {}
+    zones = object_tag(client, zones_path)
+    return {name: f"{name} code {code_digest[:16]}" + (f" input {zones}" if name == "dim_zone" else "")
+            for name in ("dim_zone", "dim_date", "dim_vendor", "dim_rate_code", "dim_payment_type")}
 
 
 def tables_written(writes: list[Write]) -> dict[str, list[str]]:
@@ -89,13 +113,15 @@ def tables_written(writes: list[Write]) -> dict[str, list[str]]:
 
 
 def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | None = None,
-               aborted: Callable[[], str | None] = lambda: None) -> None:
+               aborted: Callable[[], str | None] = lambda: None, client=None) -> dict[str, float]:
     """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs:
     one thread per table, that table's writes in order. Delta commits of one table are serialised
     by the writer anyway (one log version after the other), and concurrent creation of a new
     table by two writers would conflict. Each write is its own commit; the first failure is raised
-    once the others have finished; once `aborted` says why, no further write starts."""
+    once the others have finished; once `aborted` says why, no further write starts. A tagged write
+    whose table already holds that tag is skipped. Returns each write's seconds (files and commit)."""
     activity = activity or Activity()
+    seconds: dict[str, float] = {}
     by_table: dict[str, list[Write]] = defaultdict(list)
     for write in writes:
         by_table[write.table].append(write)
@@ -105,10 +131,16 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             reason = aborted()
             if reason:
                 raise TransformError(reason)
+            if write.tag and client is not None and table_holds(client, gold, write.table, write.tag):
+                emit("table_written", table=write.table, month=write.month, path=table_url(gold, write.table),
+                     unchanged=True, seconds=0.0)
+                continue
+            clock = time.monotonic()
             activity.writing(write.label)
             path = write.run(gold)
             activity.written(write.label)
-            emit("table_written", table=write.table, month=write.month, path=path)
+            seconds[write.label] = round(time.monotonic() - clock, 2)
+            emit("table_written", table=write.table, month=write.month, path=path, seconds=seconds[write.label])
 
     pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-write")
     futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
@@ -122,44 +154,69 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             raise first
     finally:
         pool.shutdown(wait=aborted() is None, cancel_futures=True)
+    return seconds
+
+
+class PhaseClock:
+    """Seconds per phase of the run (the quality report's `phases_s`); each phase is announced."""
+
+    def __init__(self, emit: Emit, activity: Activity) -> None:
+        self.emit, self.activity = emit, activity
+        self.seconds: dict[str, float] = {}
+        self._name: str | None = None
+        self._since = time.monotonic()
+
+    def start(self, name: str, doing: str, **fields: Any) -> None:
+        self.stop()
+        self._name, self._since = name, time.monotonic()
+        self.activity.phase(doing)
+        self.emit("phase", phase=name, **fields)
+
+    def stop(self) -> None:
+        if self._name is not None:
+            self.seconds[self._name] = round(time.monotonic() - self._since, 2)
+            self._name = None
 
 
 def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, *, manifest_run: str | None,
                   emit: Emit, log: logging.Logger, activity: Activity | None = None,
-                  aborted: Callable[[], str | None] = lambda: None) -> dict[str, Any]:
-    """Runs the whole job; returns the quality report (also stored in gold/_quality/)."""
+                  aborted: Callable[[], str | None] = lambda: None, startup_s: float | None = None,
+                  fingerprint: str | None = None, code_digest: str | None = None) -> dict[str, Any]:
+    """Runs the whole job; returns the quality report (also stored in gold/_quality/).
+    fingerprint, code_digest: from etl.submit (etl.transform.unchanged), to skip unchanged work later."""
     started, clock = utc_now(), time.monotonic()
     files: list[TripFile] = trip_files(manifest_run)
     gold = settings.gold_bucket
     activity = activity or Activity()
-    activity.phase("the read of the trip files")
-    emit("phase", phase="read", files=[f.path for f in files])
+    phases = PhaseClock(emit, activity)
+    phases.start("read", "the read of the trip files", files=[f.path for f in files])
     for trip_file in files:
         check_parquet_object(client, trip_file.path)
     conformed, extras = read_trips(spark, files)
     for path, names in extras.items():
         log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
-    zones = read_zones(spark, zones_path(manifest_run, settings.rawzone_bucket))
+    zones_file = zones_path(manifest_run, settings.rawzone_bucket)
+    zones = read_zones(spark, zones_file)
 
     classified = classify(conformed, known_zone_ids(zones)).persist(StorageLevel.MEMORY_AND_DISK)
-    activity.phase("the classification of the rows (before any write)")
-    emit("phase", phase="classify")
+    phases.start("classify", "the classification of the rows (before any write)")
     spark.sparkContext.setJobDescription("classify rows")
     counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])  # reads everything before any write
     log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
 
-    activity.phase("the write phase")
-    emit("phase", phase="write")
+    phases.start("write", "the write phase")
     fact = model.fact_trips(model.kept(classified))
-    writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month)]
-    all_writes = writes + dimension_writes(spark, zones)
-    run_writes(all_writes, gold, emit, activity, aborted)
+    writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month, counts)]
+    writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file))
+    write_s = run_writes(writes, gold, emit, activity, aborted, client)
     classified.unpersist()
 
+    phases.stop()
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
               "manifest_run": manifest_run, "extract_runs": consumed_runs(manifest_run), "airflow": airflow_context(),
               "started_at": started, "ended_at": utc_now(),
-              "duration_s": round(time.monotonic() - clock, 2),
-              "inputs": [f.path for f in files], "tables": tables_written(all_writes), **counts}
+              "duration_s": round(time.monotonic() - clock, 2), "startup_s": startup_s,
+              "inputs": [f.path for f in files], "tables": tables_written(writes), "fingerprint": fingerprint,
+              **counts, "phases_s": phases.seconds, "writes_s": write_s}
     report["report_path"] = put_report(client, gold, report)
     return report

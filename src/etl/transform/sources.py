@@ -126,9 +126,13 @@ def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[DataFrame, d
     return reduce(DataFrame.unionByName, frames), extras
 
 
+# taxi_zone_lookup.csv's columns: given, so Spark runs no job to read the header.
+ZONE_SCHEMA = "LocationID STRING, Borough STRING, Zone STRING, service_zone STRING"
+
+
 def read_zones(spark: SparkSession, path: str) -> DataFrame:
     try:
-        return spark.read.option("header", True).csv(path)
+        return spark.read.option("header", True).schema(ZONE_SCHEMA).csv(path)
     except Exception as error:
         raise InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
                              "extract it with `etl extract` (without --no-zones)") from error

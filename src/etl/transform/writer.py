@@ -22,19 +22,27 @@ def partition_predicate(partition: dict[str, int]) -> str:
     return " AND ".join(f"{name} = {int(value)}" for name, value in partition.items())
 
 
-def write_partition(df: DataFrame, base: str, partition: dict[str, int]) -> str:
-    """The rows of one partition (filtered here) replace that partition, and only it, in one commit."""
+def write_partition(df: DataFrame, base: str, partition: dict[str, int], files: int | None = None) -> str:
+    """The rows of one partition (filtered here) replace that partition, and only it, in one commit.
+    files: coalesce to that many tasks (data files) first; no shuffle."""
     condition = F.lit(True)
     for name, value in partition.items():
         condition = condition & (F.col(name) == value)
-    (df.filter(condition).write.format(DELTA).mode("overwrite")
+    rows = df.filter(condition)
+    if files:
+        rows = rows.coalesce(files)
+    (rows.write.format(DELTA).mode("overwrite")
        .option("replaceWhere", partition_predicate(partition))
        .partitionBy(*partition).save(base))
     return base
 
 
-def write_table(df: DataFrame, base: str, files: int = 1) -> str:
-    """A small table replaced whole (dimensions): a new snapshot, the old one stays until then."""
-    df.coalesce(files).write.format(DELTA).mode("overwrite").option("overwriteSchema", "true").save(base)
+def write_table(df: DataFrame, base: str, files: int = 1, user_metadata: str | None = None) -> str:
+    """A small table replaced whole (dimensions): a new snapshot, the old one stays until then.
+    user_metadata: recorded in the commit (what the table was built from; etl.transform.unchanged)."""
+    writer = df.coalesce(files).write.format(DELTA).mode("overwrite").option("overwriteSchema", "true")
+    if user_metadata:
+        writer = writer.option("userMetadata", user_metadata)
+    writer.save(base)
     return base
 
