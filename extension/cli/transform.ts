@@ -29,12 +29,10 @@ export function registerTransformCommand(program: Command): void {
       const config = openProject();
       const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
       await withSigint(async (signal) => {
-        process.stderr.write('  [start-up] spark-submit: driver, application on the cluster, executors
-');
+        process.stderr.write('  [start-up] spark-submit: driver, application on the cluster, executors\n');
         const request = { run: options.run, runId: options.runId, mode, force: options.force };
         const report = await runTransform(config, request, transformPrinter(options.verbose), signal);
-        if (report.skipped) process.stderr.write(`  ${report.skipped}
-`);
+        if (report.skipped) process.stderr.write(`  ${report.skipped}\n`);
         process.stdout.write(`${formatQualityReport(report)}\n`);
       });
     });
