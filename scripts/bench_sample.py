@@ -100,8 +100,11 @@ def main() -> int:
                 admin.remove_bucket(bucket)
     print(f"{'wall s':>8}  trivial {best['trivial']:.1f}  first {best['first']:.1f}  edit {best['edit']:.1f}  "
           f"unchanged (skipped) {best['unchanged']:.1f}")
-    print(f"ratios    edit/trivial {best['edit'] / best['trivial']:.2f}  "
-          f"first/trivial {best['first'] / best['trivial']:.2f}   (goal: edit <= 20 s and <= 2.00; unchanged <= 10 s or skipped)")
+    print(
+        f"ratios    edit/trivial {best['edit'] / best['trivial']:.2f}  "
+        f"first/trivial {best['first'] / best['trivial']:.2f}   "
+        "(goal: edit <= 20 s and <= 2.00; unchanged <= 10 s or skipped)"
+    )
     return 0
 
 

@@ -8,7 +8,12 @@ export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
     .description('install every pinned runtime into the cache (idempotent)')
-    .addOption(new Option('--only <components>', `comma-separated subset of: ${SETUP_COMPONENTS.map((c) => c.name).join(', ')}`).argParser(commaList))
+    .addOption(
+      new Option(
+        '--only <components>',
+        `comma-separated subset of: ${SETUP_COMPONENTS.map((c) => c.name).join(', ')}`,
+      ).argParser(commaList),
+    )
     .option('--tests', 'also the tools only the tests use (code-server and Chromium for the VS Code tests)')
     .action(async (options: { only?: string[]; tests?: boolean }) => {
       if (options.only && options.tests) throw usageError('give either --only or --tests, not both');

@@ -157,7 +157,10 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
   };
   assertDistinctPorts(config);
   if (config.minio.accessKey === config.minio.rootUser) {
-    throw new EtlError('MINIO_ACCESS_KEY in .env is the same as MINIO_ROOT_USER', 'give the ETL its own key: MinIO keeps the root user apart');
+    throw new EtlError(
+      'MINIO_ACCESS_KEY in .env is the same as MINIO_ROOT_USER',
+      'give the ETL its own key: MinIO keeps the root user apart',
+    );
   }
   return config;
 }
@@ -197,7 +200,10 @@ class EnvReader {
   secret(key: string, minLength: number): string {
     const value = this.text(key);
     if (value.length < minLength) {
-      throw new EtlError(`${key} in .env is shorter than ${minLength} characters`, 'MinIO refuses shorter secrets; choose a longer one');
+      throw new EtlError(
+        `${key} in .env is shorter than ${minLength} characters`,
+        'MinIO refuses shorter secrets; choose a longer one',
+      );
     }
     return value;
   }
@@ -208,20 +214,28 @@ class EnvReader {
 
   positiveInt(key: string): number {
     const raw = this.text(key);
-    if (!/^[1-9]\d*$/.test(raw)) throw new EtlError(`${key}=${raw} in .env is not a positive whole number`, `for example ${key}=1`);
+    if (!/^[1-9]\d*$/.test(raw))
+      throw new EtlError(`${key}=${raw} in .env is not a positive whole number`, `for example ${key}=1`);
     return Number(raw);
   }
 
   memory(key: string): string {
     const raw = this.text(key);
-    if (!/^[1-9]\d*[mg]$/i.test(raw)) throw new EtlError(`${key}=${raw} in .env is not a memory size`, `use a number with m or g, for example ${key}=2g`);
+    if (!/^[1-9]\d*[mg]$/i.test(raw))
+      throw new EtlError(
+        `${key}=${raw} in .env is not a memory size`,
+        `use a number with m or g, for example ${key}=2g`,
+      );
     return raw.toLowerCase();
   }
 
   bucket(key: string): string {
     const raw = this.text(key);
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw)) {
-      throw new EtlError(`${key}=${raw} in .env is not a valid S3 bucket name`, 'use 3-63 lowercase letters, digits, dots or hyphens');
+      throw new EtlError(
+        `${key}=${raw} in .env is not a valid S3 bucket name`,
+        'use 3-63 lowercase letters, digits, dots or hyphens',
+      );
     }
     return raw;
   }
@@ -230,7 +244,8 @@ class EnvReader {
   choice<T extends string>(key: string, choices: readonly T[], fallback: T): T {
     const raw = (this.values[key] ?? '').trim();
     if (!raw) return fallback;
-    if (!(choices as readonly string[]).includes(raw)) throw new EtlError(`${key}=${raw} in .env is not one of ${choices.join(', ')}`, `for example ${key}=${fallback}`);
+    if (!(choices as readonly string[]).includes(raw))
+      throw new EtlError(`${key}=${raw} in .env is not one of ${choices.join(', ')}`, `for example ${key}=${fallback}`);
     return raw as T;
   }
 
@@ -238,7 +253,10 @@ class EnvReader {
     const names = (this.values[key] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     for (const name of names) {
       if (!(OPTIONAL_SERVICES as readonly string[]).includes(name)) {
-        throw new EtlError(`${key} in .env names an unknown service "${name}"`, `known: ${OPTIONAL_SERVICES.join(', ')}`);
+        throw new EtlError(
+          `${key} in .env names an unknown service "${name}"`,
+          `known: ${OPTIONAL_SERVICES.join(', ')}`,
+        );
       }
     }
     return names as OptionalService[];

@@ -38,7 +38,12 @@ export interface ProjectPaths {
 }
 
 /** ETL_LOG_DIR and ETL_BACKUP_DIR come from the process environment only, as on the Python side. */
-export function projectPaths(root: string, cacheDir: string, stateDir?: string, env: NodeJS.ProcessEnv = {}): ProjectPaths {
+export function projectPaths(
+  root: string,
+  cacheDir: string,
+  stateDir?: string,
+  env: NodeJS.ProcessEnv = {},
+): ProjectPaths {
   const state = resolve(root, stateDir || DEFAULT_PATHS.stateDir);
   return {
     root,
@@ -69,7 +74,10 @@ export function assertUsableDir(setting: string, dir: string): void {
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (error) {
-    throw new EtlError(`${setting}: ${dir} is not a usable folder (${folderProblem(error)})`, `set ${setting} to a folder this user can write to`);
+    throw new EtlError(
+      `${setting}: ${dir} is not a usable folder (${folderProblem(error)})`,
+      `set ${setting} to a folder this user can write to`,
+    );
   }
 }
 
@@ -83,7 +91,8 @@ function makeFolders(dir: string): void {
     if (parent === current) break;
     current = parent;
   }
-  if (existsSync(current) && !statSync(current).isDirectory()) throw Object.assign(new Error(current), { code: 'ENOTDIR' });
+  if (existsSync(current) && !statSync(current).isDirectory())
+    throw Object.assign(new Error(current), { code: 'ENOTDIR' });
   for (const folder of missing) mkdirSync(folder);
 }
 

@@ -1,7 +1,7 @@
 """Which month a scheduled or manual pipeline run processes (pure, shared by the DAG and tests)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from etl.contract import month_pattern
 
@@ -26,4 +26,4 @@ def target_month(requested: str | None, scheduled_for: datetime | None, now: dat
         if not month_pattern().match(requested):
             raise ValueError(f"month {requested!r} is not YYYY-MM")
         return requested
-    return months_before(scheduled_for or now or datetime.now(timezone.utc), PUBLICATION_LAG_MONTHS)
+    return months_before(scheduled_for or now or datetime.now(UTC), PUBLICATION_LAG_MONTHS)

@@ -304,7 +304,9 @@ def _record(result: SubmitResult, event: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl.submit", description="spark-submit the clean_and_transform job")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.submit", description="spark-submit the clean_and_transform job"
+    )
     parser.add_argument("--run", help="extraction run id to transform (default: every run in the manifest)")
     parser.add_argument("--run-id", help="id of this transform run")
     parser.add_argument("--skip-unchanged", action="store_true",

@@ -14,7 +14,8 @@ import { dockerObjects, useComposeTestEnv } from '../helpers/compose';
 // Before the config is read: this file's own ports and project (a ports file wins).
 const { project } = useComposeTestEnv();
 const config = loadConfig(ROOT);
-const compose = (args: string[], env: Record<string, string> = {}, timeoutMs = 1_800_000) => etl([...args, '--mode', 'compose'], env, timeoutMs);
+const compose = (args: string[], env: Record<string, string> = {}, timeoutMs = 1_800_000) =>
+  etl([...args, '--mode', 'compose'], env, timeoutMs);
 const uid = process.getuid?.() ?? 0;
 
 interface StatusJson {
@@ -40,7 +41,8 @@ async function goldObjects(prefix: string): Promise<{ name: string; lastModified
 function assertOwnedByCaller(dir: string): void {
   const files = readdirSync(dir).filter((f) => !f.startsWith('.'));
   assert.ok(files.length > 0, `${dir} has files`);
-  for (const file of files) assert.equal(statSync(join(dir, file)).uid, uid, `${join(dir, file)} is the caller's (uid ${uid})`);
+  for (const file of files)
+    assert.equal(statSync(join(dir, file)).uid, uid, `${join(dir, file)} is the caller's (uid ${uid})`);
 }
 
 const containerOf = async (service: string) => (await statusJson()).services.find((s) => s.name === service)?.container;
@@ -63,7 +65,10 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   test('`etl status --mode compose`: one healthy row per container, with its name', async () => {
     const status = await statusJson();
     assert.equal(status.mode, 'compose');
-    assert.deepEqual(status.services.map((s) => s.name), ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow']);
+    assert.deepEqual(
+      status.services.map((s) => s.name),
+      ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow'],
+    );
     for (const service of status.services) {
       assert.equal(service.state, 'running', JSON.stringify(service));
       assert.equal(service.container, `${project}-${service.name}-1`);
@@ -81,13 +86,15 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
     assert.deepEqual((await statusJson()).services.map((s) => s.container), before);
   });
 
-  test('extract the sample through the compose runner: rawzone filled, manifest and logs are the caller\'s', async () => {
+  test("extract the sample through the compose runner: rawzone filled, manifest and logs are the " +
+    "caller's", async () => {
     const result = await compose(['extract', '--months', '2024-01..2024-02', '--sample']);
     assert.equal(result.exitCode, 0, result.all);
     extractRunId = /^run (\S+):/m.exec(result.stdout)?.[1] ?? '';
     assert.ok(extractRunId, result.all);
     const keys: string[] = [];
-    for await (const item of adminClient(config).listObjectsV2(config.buckets.rawzone, '', true)) if (item.name) keys.push(item.name);
+    for await (const item of adminClient(config).listObjectsV2(config.buckets.rawzone, '', true))
+      if (item.name) keys.push(item.name);
     assert.ok(keys.some((k) => k.includes('2024-01')) && keys.some((k) => k.includes('2024-02')), keys.join(', '));
     assertOwnedByCaller(join(ROOT, 'Backup_data'));
     assertOwnedByCaller(join(ROOT, 'ETL_logs'));
@@ -113,7 +120,8 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
     const transform = compose(['transform', '--run', extractRunId]);
     let running = false;
     for (let i = 0; i < 240 && !running; i++) {
-      const apps = ((await sparkMasterJson(config)) as { activeapps?: { state: string }[] } | undefined)?.activeapps ?? [];
+      const apps =
+        ((await sparkMasterJson(config)) as { activeapps?: { state: string }[] } | undefined)?.activeapps ?? [];
       running = apps.some((a) => a.state === 'RUNNING');
       if (!running) await sleep(500);
     }
@@ -162,7 +170,10 @@ describe('a bad compose state is a clear error', { timeout: 600_000 }, () => {
   test('engine down: names the address and the way out', async () => {
     const result = await compose(['up'], { DOCKER_HOST: 'tcp://127.0.0.1:1' });
     assert.equal(result.exitCode, 1, result.all);
-    assert.match(result.stderr, /the Docker engine does not answer at tcp:\/\/127\.0\.0\.1:1\n.*start it.*--mode native/);
+    assert.match(
+      result.stderr,
+      /the Docker engine does not answer at tcp:\/\/127\.0\.0\.1:1\n.*start it.*--mode native/,
+    );
     const status = await compose(['status'], { DOCKER_HOST: 'tcp://127.0.0.1:1' });
     assert.equal(status.exitCode, 1);
     assert.match(status.stderr, /does not answer at tcp:\/\/127\.0\.0\.1:1/);
@@ -175,7 +186,12 @@ describe('a bad compose state is a clear error', { timeout: 600_000 }, () => {
     try {
       const result = await compose(['up']);
       assert.equal(result.exitCode, 1, result.all);
-      assert.match(result.stderr, new RegExp(`port ${config.spark.masterUiPort} \\(SPARK_MASTER_UI_PORT\\).*already used by node \\(pid ${process.pid}\\)`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `port ${config.spark.masterUiPort} \\(SPARK_MASTER_UI_PORT\\).*already used by node \\(pid ${process.pid}\\)`,
+        ),
+      );
       assert.deepEqual(await dockerObjects('ps', project), []);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

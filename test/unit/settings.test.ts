@@ -38,7 +38,9 @@ test('an existing world-readable .env is fixed to mode 600, its content kept', (
 });
 
 const namesIt = (setting: string, path: string) => (error: unknown) =>
-  error instanceof EtlError && error.message.startsWith(`${setting}: ${path} is not a usable folder`) && error.hint === `set ${setting} to a folder this user can write to`;
+  error instanceof EtlError &&
+  error.message.startsWith(`${setting}: ${path} is not a usable folder`) &&
+  error.hint === `set ${setting} to a folder this user can write to`;
 
 test('a folder under /proc fails at once instead of hanging (recursive mkdir never returns there)', () => {
   const started = Date.now();
@@ -49,13 +51,19 @@ test('a folder under /proc fails at once instead of hanging (recursive mkdir nev
 test('a file in the way of a folder is named', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'etl-file-')), 'file');
   writeFileSync(file, 'x');
-  assert.throws(() => assertUsableDir('ETL_BACKUP_DIR', join(file, 'backup')), namesIt('ETL_BACKUP_DIR', join(file, 'backup')));
+  assert.throws(
+    () => assertUsableDir('ETL_BACKUP_DIR', join(file, 'backup')),
+    namesIt('ETL_BACKUP_DIR', join(file, 'backup')),
+  );
 });
 
 test('etl up with ETL_STATE_DIR=/proc/x exits at once naming the setting', async () => {
   const result = await etl(['up'], { ETL_STATE_DIR: '/proc/x' }, 30_000);
   assert.equal(result.exitCode, 1, result.all);
-  assert.match(result.all ?? '', /^error: ETL_STATE_DIR: \/proc\/x is not a usable folder \(it cannot be created there\)\n {2}→ set ETL_STATE_DIR to a folder/);
+  assert.match(
+    result.all ?? '',
+    /^error: ETL_STATE_DIR: \/proc\/x is not a usable folder \(it cannot be created there\)\n {2}→ set ETL_STATE_DIR to a folder/,
+  );
 });
 
 for (const setting of ['ETL_STATE_DIR', 'ETL_BACKUP_DIR', 'ETL_LOG_DIR']) {
@@ -63,8 +71,11 @@ for (const setting of ['ETL_STATE_DIR', 'ETL_BACKUP_DIR', 'ETL_LOG_DIR']) {
     await withReadOnlyFolder(mkdtempSync(join(tmpdir(), 'etl-ro-')), async (dir) => {
       const result = await etl(['status'], { [setting]: dir }, 30_000);
       assert.equal(result.exitCode, 1, result.all);
-      assert.ok((result.all ?? '').startsWith(`error: ${setting}: ${dir} is not a usable folder (read-only file system)`) ||
-        (result.all ?? '').startsWith(`error: ${setting}: ${dir} is not a usable folder (permission denied)`), result.all);
+      assert.ok(
+        (result.all ?? '').startsWith(`error: ${setting}: ${dir} is not a usable folder (read-only file system)`) ||
+          (result.all ?? '').startsWith(`error: ${setting}: ${dir} is not a usable folder (permission denied)`),
+        result.all,
+      );
     });
   });
 }
@@ -75,9 +86,14 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['start', 'nosuch'], /unknown service "nosuch" for the native stack \(known: minio, /],
   [['extract'], /required option '--months <spec>'/],
   [['extract', '--months', '2024-13', '--sample'], /usage error: month '2024-13' is not YYYY-MM with a month 01-12/],
-  [['extract', '--months', '2024-01', '--source', 'ftp://x/{YYYY}-{MM}'], /must start with file:\/\/, http:\/\/ or https:\/\//],
-  [['extract', '--months', '2024-01', '--sample', '--zones', 'ftp://x/z.csv'],
-    /--zones 'ftp:\/\/x\/z\.csv' must start with file:\/\//],
+  [
+    ['extract', '--months', '2024-01', '--source', 'ftp://x/{YYYY}-{MM}'],
+    /must start with file:\/\/, http:\/\/ or https:\/\//,
+  ],
+  [
+    ['extract', '--months', '2024-01', '--sample', '--zones', 'ftp://x/z.csv'],
+    /--zones 'ftp:\/\/x\/z\.csv' must start with file:\/\//,
+  ],
   [['trigger', '--month', '13'], /month "13" is not YYYY-MM/],
   [['trigger', '--timeout', 'soon'], /--timeout soon is not a whole number/],
   [['setup', '--only', 'nothing'], /^error: unknown setup component\(s\): nothing/],

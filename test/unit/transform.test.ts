@@ -39,9 +39,17 @@ describe('transform events and report', () => {
   });
 
   test('a skipped run is announced; a report with phases shows where the time went', () => {
-    const skipped = parseTransformLine(JSON.stringify({
-      event: 'run_done', run_id: 't0', status: 'skipped', report: null, report_path: null, error: null, message: 'nothing changed',
-    }));
+    const skipped = parseTransformLine(
+      JSON.stringify({
+        event: 'run_done',
+        run_id: 't0',
+        status: 'skipped',
+        report: null,
+        report_path: null,
+        error: null,
+        message: 'nothing changed',
+      }),
+    );
     assert.equal(skipped?.event === 'run_done' && skipped.status, 'skipped');
     const report = {
       rows_read: 1, rows_kept: 1, rows_rejected: 0, rejected_by_rule: {}, run_id: 't1', months: {},

@@ -77,7 +77,9 @@ def raw_compose(raw) -> dict:
 
 
 def test_validates_against_the_compose_spec_schema(compose):
-    schema = json.loads(resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text())
+    schema = json.loads(
+        resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text()
+    )
     jsonschema.validate(compose, schema)
 
 
@@ -93,7 +95,9 @@ def test_every_image_is_pinned(compose):
         repository, _, tag = image.rpartition(":")
         assert repository and "/" not in tag, f"{name}: {image} has no tag"
         assert tag != "latest" and re.search(r"\d", tag), f"{name}: {image} is not pinned to a version"
-        assert not image.startswith(("minio/", "docker.io/minio/", "bitnami/")), f"{name}: {image} is unmaintained or gone"
+        assert not image.startswith(("minio/", "docker.io/minio/", "bitnami/")), (
+            f"{name}: {image} is unmaintained or gone"
+        )
 
 
 def test_ports_bind_to_loopback_with_the_native_stacks_keys(compose, raw_compose):
@@ -168,7 +172,9 @@ def test_default_services_are_built_here_and_only_elk_is_pulled(compose):
     assert by_profile == PROFILES
     assert {n for n, s in services.items() if not s.get("profiles")} == DEFAULT_SERVICES
     for name in DEFAULT_SERVICES | PROFILES["tools"]:
-        assert services[name]["image"].startswith("etl-spark/"), f"{name} must run an image built from docker/Dockerfile"
+        assert services[name]["image"].startswith("etl-spark/"), (
+            f"{name} must run an image built from docker/Dockerfile"
+        )
     for name in PROFILES["elk"]:
         assert services[name]["image"].startswith("docker.elastic.co/"), name
 
@@ -191,7 +197,9 @@ def test_images_build_from_our_dockerfile_on_the_debian_base(raw_compose, compos
     assert dockerfile_args()["DEBIAN_BASE"] == "debian:bookworm-slim"
     known = {"${DEBIAN_BASE}"}
     for name, base in stages().items():
-        assert base in known, f"stage {name} is FROM {base}: only the Debian base or an earlier stage (no registry image)"
+        assert base in known, (
+            f"stage {name} is FROM {base}: only the Debian base or an earlier stage (no registry image)"
+        )
         known.add(name)
     assert set(targets) <= set(stages())
 

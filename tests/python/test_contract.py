@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,7 @@ def test_every_python_month_check_is_the_contract_pattern(text, ok):
 def test_the_first_year_comes_from_the_contract():
     with pytest.raises(MonthSpecError, match=f"starts {CONTRACT['month']['firstYear']}-01"):
         parse_month(f"{CONTRACT['month']['firstYear'] - 1}-12")
-    assert target_month(None, datetime(2024, 3, 1, tzinfo=timezone.utc)) == "2024-01"
+    assert target_month(None, datetime(2024, 3, 1, tzinfo=UTC)) == "2024-01"
 
 
 def test_the_dag_takes_its_month_pattern_from_the_contract():

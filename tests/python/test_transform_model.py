@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
+
 from etl.transform import model
 from etl.transform.codes import PAYMENT_TYPES, RATE_CODES, VENDORS
 from etl.transform.report import quality_counts
 from etl.transform.rules import classify, rule_names
-from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
 
 
 def fact_of(spark, rows):  # noqa: F811
@@ -66,7 +67,9 @@ def test_marts(spark):  # noqa: F811
 
 
 def test_quality_counts_add_up():
-    counts = quality_counts([(2024, 1, None, 90), (2024, 1, "unknown_zone", 7), (2024, 2, "duplicate", 3), (2024, 2, None, 10)])
+    counts = quality_counts(
+        [(2024, 1, None, 90), (2024, 1, "unknown_zone", 7), (2024, 2, "duplicate", 3), (2024, 2, None, 10)]
+    )
     assert (counts["rows_read"], counts["rows_kept"], counts["rows_rejected"]) == (110, 100, 10)
     assert list(counts["rejected_by_rule"]) == rule_names()
     assert counts["months"]["2024-02"]["rejected_by_rule"]["duplicate"] == 3

@@ -5,7 +5,11 @@ from etl.transform.job import Write, airflow_context, tables_written
 
 
 def test_tables_written_with_the_months_each_replaced():
-    writes = [Write("fact_trips", None, "2024-02", {}), Write("fact_trips", None, "2024-01", {}), Write("dim_zone", None)]
+    writes = [
+        Write("fact_trips", None, "2024-02", {}),
+        Write("fact_trips", None, "2024-01", {}),
+        Write("dim_zone", None),
+    ]
     assert tables_written(writes) == {"dim_zone": [], "fact_trips": ["2024-01", "2024-02"]}
 
 

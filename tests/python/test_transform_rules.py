@@ -4,20 +4,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
 
 from etl.config import PROJECT_ROOT
 from etl.transform import model
 from etl.transform.report import quality_counts
 from etl.transform.rules import classify, rule_counts, rule_names
 from etl.transform.schema import conform
-from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
 
 ZONE_IDS = bundled_zone_ids()
 
 T0 = datetime(2024, 1, 10, 8, 0)
 CASES = {
     "missing_required": good_trip(pu_location_id=None),
-    "pickup_outside_month": good_trip(pickup_datetime=datetime(2023, 12, 31, 23, 50), dropoff_datetime=datetime(2024, 1, 1, 0, 5)),
+    "pickup_outside_month": good_trip(
+        pickup_datetime=datetime(2023, 12, 31, 23, 50), dropoff_datetime=datetime(2024, 1, 1, 0, 5)
+    ),
     "dropoff_before_pickup": good_trip(dropoff_datetime=datetime(2024, 1, 10, 7, 0)),
     "zero_duration": good_trip(dropoff_datetime=T0),
     "duration_over_24h": good_trip(dropoff_datetime=datetime(2024, 1, 11, 9, 0), trip_distance=30.0),
@@ -70,15 +72,28 @@ def test_unknown_zone_rejects_only_ids_the_zone_table_lacks(spark):  # noqa: F81
 
 
 def test_duplicates_keep_one_and_ignore_rejected_copies(spark):  # noqa: F811
-    rows = [good_trip(), good_trip(), good_trip(), good_trip(trip_distance=4.0), good_trip(trip_distance=4.0, vendor_id=3)]
+    rows = [
+        good_trip(),
+        good_trip(),
+        good_trip(),
+        good_trip(trip_distance=4.0),
+        good_trip(trip_distance=4.0, vendor_id=3),
+    ]
     result = verdicts(spark, rows)
     assert sorted(result, key=str) == sorted([None, "duplicate", "duplicate", None, "unknown_code"], key=str)
 
 
 def test_counts_on_the_committed_sample(spark):  # noqa: F811
     """The sample generator's dirty rows (docs/extraction.md) land in the expected rules."""
-    frames = [conform(spark.read.parquet(str(PROJECT_ROOT / f"Data_extracted/yellow_tripdata_2024-0{m}.parquet")), f"m{m}", 2024, m)
-              for m in (1, 2)]
+    frames = [
+        conform(
+            spark.read.parquet(str(PROJECT_ROOT / f"Data_extracted/yellow_tripdata_2024-0{m}.parquet")),
+            f"m{m}",
+            2024,
+            m,
+        )
+        for m in (1, 2)
+    ]
     classified = classify(frames[0].unionByName(frames[1]), ZONE_IDS)
     counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])
     assert counts["rows_read"] == 40_000

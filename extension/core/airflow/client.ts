@@ -25,7 +25,8 @@ export interface TaskInstance {
 
 export const airflowUrl = (config: EtlConfig) => `http://${config.bindHost}:${config.airflowPort}`;
 
-const HINT_START = 'start it: `etl up --with airflow` (or ETL: Start Stack with Airflow in ETL_STACK_WITH), or fix AIRFLOW_PORT in .env';
+const HINT_START =
+  'start it: `etl up --with airflow` (or ETL: Start Stack with Airflow in ETL_STACK_WITH), or fix AIRFLOW_PORT in .env';
 
 /**
  * A small client of Airflow's REST API. It signs in through /auth/token: the native
@@ -56,7 +57,10 @@ export class AirflowClient {
 
   async listRuns(dagId: string, limit = 100): Promise<(DagRun & { run_type: string })[]> {
     const query = `?order_by=-run_after&limit=${limit}`;
-    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>('GET', `${dagPath(dagId, 'dagRuns')}${query}`);
+    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>(
+      'GET',
+      `${dagPath(dagId, 'dagRuns')}${query}`,
+    );
     return page.dag_runs;
   }
 
@@ -65,14 +69,20 @@ export class AirflowClient {
   }
 
   async taskInstances(dagId: string, runId: string): Promise<TaskInstance[]> {
-    const page = await this.call<{ task_instances: TaskInstance[] }>('GET', dagPath(dagId, 'dagRuns', runId, 'taskInstances'));
+    const page = await this.call<{ task_instances: TaskInstance[] }>(
+      'GET',
+      dagPath(dagId, 'dagRuns', runId, 'taskInstances'),
+    );
     return page.task_instances;
   }
 
   /** A task try's log as lines ("timestamp level message"). */
   async taskLog(dagId: string, runId: string, taskId: string, tryNumber: number): Promise<string[]> {
     const path = dagPath(dagId, 'dagRuns', runId, 'taskInstances', taskId, 'logs', String(tryNumber));
-    const { content } = await this.call<{ content: { timestamp?: string; level?: string; event?: string }[] }>('GET', path);
+    const { content } = await this.call<{ content: { timestamp?: string; level?: string; event?: string }[] }>(
+      'GET',
+      path,
+    );
     return content.filter((e) => e.timestamp && e.event).map((e) => `${e.timestamp} ${e.level ?? ''} ${e.event}`);
   }
 
@@ -91,7 +101,12 @@ export class AirflowClient {
   /** Clears a task (only if it failed) so the scheduler runs it again; its DAG run goes back to queued. */
   clearFailedTask(dagId: string, runId: string, taskId: string): Promise<unknown> {
     return this.call('POST', dagPath(dagId, 'clearTaskInstances'), {
-      dry_run: false, dag_run_id: runId, task_ids: [taskId], only_failed: true, reset_dag_runs: true, include_downstream: true,
+      dry_run: false,
+      dag_run_id: runId,
+      task_ids: [taskId],
+      only_failed: true,
+      reset_dag_runs: true,
+      include_downstream: true,
     });
   }
 
@@ -109,7 +124,11 @@ export class AirflowClient {
   private async signIn(): Promise<string> {
     const response = await this.send('GET', '/auth/token');
     const { access_token: token } = (await response.json()) as { access_token?: string };
-    if (!token) throw new EtlError(`Airflow at ${this.baseUrl} gave no API token`, 'the stack runs Airflow with SIMPLE_AUTH_MANAGER_ALL_ADMINS; check that setting if you changed it');
+    if (!token)
+      throw new EtlError(
+        `Airflow at ${this.baseUrl} gave no API token`,
+        'the stack runs Airflow with SIMPLE_AUTH_MANAGER_ALL_ADMINS; check that setting if you changed it',
+      );
     return token;
   }
 
@@ -118,7 +137,11 @@ export class AirflowClient {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -127,12 +150,16 @@ export class AirflowClient {
       throw new EtlError(`cannot reach Airflow at ${this.baseUrl} (${cause})`, HINT_START);
     }
     if (response.ok) return response;
-    throw new EtlError(`Airflow refused ${method} ${path} (HTTP ${response.status}): ${await detailOf(response)}`, hintFor(response.status));
+    throw new EtlError(
+      `Airflow refused ${method} ${path} (HTTP ${response.status}): ${await detailOf(response)}`,
+      hintFor(response.status),
+    );
   }
 }
 
 /** `/api/v2/dags/<dag>/<segment>/…`, each segment URL-encoded (run ids hold `:` and `+`). */
-const dagPath = (dagId: string, ...segments: string[]) => ['/api/v2/dags', ...[dagId, ...segments].map(encodeURIComponent)].join('/');
+const dagPath = (dagId: string, ...segments: string[]) =>
+  ['/api/v2/dags', ...[dagId, ...segments].map(encodeURIComponent)].join('/');
 
 async function detailOf(response: Response): Promise<string> {
   const text = await response.text();
@@ -145,7 +172,10 @@ async function detailOf(response: Response): Promise<string> {
 }
 
 function hintFor(status: number): string {
-  if (status === 404) return 'Airflow has not loaded etl_pipeline: check dags/ for import errors in the Airflow UI, or wait for the DAG processor';
-  if (status === 401 || status === 403) return 'Airflow refused the token; the stack expects its simple auth manager with every local visitor an admin';
+  if (status === 404)
+    return 'Airflow has not loaded etl_pipeline: check dags/ for import errors in the Airflow UI, or wait for the ' +
+      'DAG processor';
+  if (status === 401 || status === 403)
+    return 'Airflow refused the token; the stack expects its simple auth manager with every local visitor an admin';
   return 'see the Airflow service log (.etl/logs/airflow.log natively)';
 }

@@ -32,11 +32,17 @@ function filterClauses(filter: LogFilter = {}): object[] {
   // match, not term: dynamic mappings make these text+keyword, match works on both.
   if (filter.runId) {
     const ids = runIdsOf(filter.runId);
-    const should = ids.flatMap((id) => [{ match_phrase: { 'etl.run_id': id } }, { match_phrase: { 'labels.run_id': id } }]);
+    const should = ids.flatMap((id) => [
+      { match_phrase: { 'etl.run_id': id } },
+      { match_phrase: { 'labels.run_id': id } },
+    ]);
     clauses.push({ bool: { should, minimum_should_match: 1 } });
   }
   if (filter.step) clauses.push({ match_phrase: { 'etl.step': filter.step } });
-  if (filter.levels?.length) clauses.push({ bool: { should: filter.levels.map((level) => ({ match: { 'log.level': level } })), minimum_should_match: 1 } });
+  if (filter.levels?.length)
+    clauses.push({
+      bool: { should: filter.levels.map((level) => ({ match: { 'log.level': level } })), minimum_should_match: 1 },
+    });
   return clauses;
 }
 
@@ -94,7 +100,14 @@ export class EsLogTail implements LogSource {
         ignore_unavailable: true,
         allow_no_indices: true,
         size: this.options.pageSize ?? 500,
-        query: { bool: { filter: [{ range: { '@timestamp': { gte: new Date(fromMs).toISOString() } } }, ...filterClauses(this.options.filter)] } },
+        query: {
+          bool: {
+            filter: [
+              { range: { '@timestamp': { gte: new Date(fromMs).toISOString() } } },
+              ...filterClauses(this.options.filter),
+            ],
+          },
+        },
         sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { _doc: 'asc' }] as never,
         ...(searchAfter ? { search_after: searchAfter as never } : {}),
       });

@@ -83,5 +83,6 @@ export function matchesFilter(record: LogRecord, filter: LogFilter = {}): boolea
 export function formatRecord(record: LogRecord): string {
   const run = record.runId ? ` ${record.runId}` : '';
   const origin = record.origin ? ` (${record.origin.file}:${record.origin.line})` : '';
-  return `${record.timestamp || '-'} [${record.step || '?'}] ${record.level.toUpperCase()}${run} ${record.message}${origin}`;
+  return `${record.timestamp || '-'} [${record.step || '?'}] ${record.level.toUpperCase()}${run} ` +
+    `${record.message}${origin}`;
 }

@@ -26,7 +26,8 @@ export function selectComponents(only?: string[], withTests = false): SetupCompo
   if (!only?.length) return SETUP_COMPONENTS.filter((c) => withTests || !c.testOnly);
   const known = SETUP_COMPONENTS.map((c) => c.name);
   const unknown = only.filter((name) => !known.includes(name));
-  if (unknown.length) throw new UsageError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(`unknown setup component(s): ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
   return SETUP_COMPONENTS.filter((c) => only.includes(c.name));
 }
 

@@ -11,10 +11,19 @@ export const pythonVenv: SetupComponent = {
   name: 'python',
   describe: 'Python venv with requirements.txt (PySpark, ecs-logging, minio, pytest)',
   stamp: (ctx) => venvDir(ctx.root, ctx.cache),
-  artifacts: (ctx) => [venvPython(venvDir(ctx.root, ctx.cache)), join(sparkHome(venvDir(ctx.root, ctx.cache)), 'bin', 'spark-submit')],
+  artifacts: (ctx) => [
+    venvPython(venvDir(ctx.root, ctx.cache)),
+    join(sparkHome(venvDir(ctx.root, ctx.cache)), 'bin', 'spark-submit'),
+  ],
   async install(ctx: SetupContext) {
     await checkPythonFloor(systemPython());
-    await freshVenv(venvDir(ctx.root, ctx.cache), ['-r', join(ctx.root, REQUIREMENT_FILES[1])], 'Python', ctx.reporter, ctx.root);
+    await freshVenv(
+      venvDir(ctx.root, ctx.cache),
+      ['-r', join(ctx.root, REQUIREMENT_FILES[1])],
+      'Python',
+      ctx.reporter,
+      ctx.root,
+    );
   },
 };
 

@@ -13,14 +13,25 @@ import type { SetupComponent, SetupContext } from './component';
 export const CODE_SERVER_VERSION = '4.100.3';
 /** Debian packages: gssapi headers for kerberos, rg instead of @vscode/ripgrep's GitHub download, the browser. */
 export const VSCODE_APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium'];
-const NATIVE_MODULES = ['kerberos', 'native-watchdog', 'node-pty', '@parcel/watcher', '@vscode/spdlog', '@vscode/deviceid'];
+const NATIVE_MODULES = [
+  'kerberos',
+  'native-watchdog',
+  'node-pty',
+  '@parcel/watcher',
+  '@vscode/spdlog',
+  '@vscode/deviceid',
+];
 
 export const codeServerHome = (cache: string) => join(cache, `code-server-${CODE_SERVER_VERSION}`);
 export const codeServerEntry = (cache: string) => join(codeServerHome(cache), 'package', 'out', 'node', 'entry.js');
 export const CHROMIUM = '/usr/bin/chromium';
 
 function missingAptPackages(): string[] {
-  const present = { 'libkrb5-dev': existsSync('/usr/include/gssapi/gssapi.h'), ripgrep: existsSync('/usr/bin/rg'), chromium: existsSync(CHROMIUM) };
+  const present = {
+    'libkrb5-dev': existsSync('/usr/include/gssapi/gssapi.h'),
+    ripgrep: existsSync('/usr/bin/rg'),
+    chromium: existsSync(CHROMIUM),
+  };
   return VSCODE_APT_PACKAGES.filter((name) => !present[name as keyof typeof present]);
 }
 
@@ -28,17 +39,24 @@ async function ensureAptPackages(ctx: SetupContext): Promise<void> {
   const missing = missingAptPackages();
   if (!missing.length) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0) throw new EtlError(`missing Debian packages: ${missing.join(', ')}`, `run as root: ${command}`);
+  if (process.getuid?.() !== 0)
+    throw new EtlError(`missing Debian packages: ${missing.join(', ')}`, `run as root: ${command}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // A new machine has no package lists yet: without them apt cannot find the packages.
   await runTool('apt-get', ['update'], { purpose: 'reading the Debian package lists', reporter: ctx.reporter, env });
-  await runTool('apt-get', ['install', '-y', ...missing], { purpose: `installing ${missing.join(', ')}`, reporter: ctx.reporter, env });
+  await runTool('apt-get', ['install', '-y', ...missing], {
+    purpose: `installing ${missing.join(', ')}`,
+    reporter: ctx.reporter,
+    env,
+  });
 }
 
 const npm = (ctx: SetupContext, cwd: string, args: string[], purpose: string) =>
   runTool('npm', args, { cwd, purpose, reporter: ctx.reporter, env: { ...process.env, npm_config_yes: 'true' } });
 
-/** Builds in a private staging folder, then renames: a concurrent `etl setup` never sees (or deletes) a half install. */
+/**
+ * Builds in a private staging folder, then renames: a concurrent `etl setup` never sees (or deletes) a half install.
+ */
 async function installCodeServer(ctx: SetupContext): Promise<void> {
   const final = codeServerHome(ctx.cache);
   const home = `${final}.partial-${process.pid}`;
@@ -61,7 +79,12 @@ async function installCodeServer(ctx: SetupContext): Promise<void> {
   symlinkSync('/usr/bin/rg', join(rgDir, 'rg'));
   rmSync(join(vscodeDir, 'node_modules.asar'), { force: true });
   symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
-  await npm(ctx, join(vscodeDir, 'extensions'), ['install', '--omit=dev', '--ignore-scripts'], 'installing built-in extensions');
+  await npm(
+    ctx,
+    join(vscodeDir, 'extensions'),
+    ['install', '--omit=dev', '--ignore-scripts'],
+    'installing built-in extensions',
+  );
   rmSync(join(home, tarball), { force: true });
   rmSync(final, { recursive: true, force: true });
   renameSync(home, final);
@@ -70,7 +93,8 @@ async function installCodeServer(ctx: SetupContext): Promise<void> {
 export const vscodeTools: SetupComponent = {
   name: 'vscode-tools',
   testOnly: true,
-  describe: `code-server ${CODE_SERVER_VERSION} (a real VS Code for the extension tests) + Debian ${VSCODE_APT_PACKAGES.join(', ')}`,
+  describe: `code-server ${CODE_SERVER_VERSION} (a real VS Code for the extension tests) + Debian ` +
+    `${VSCODE_APT_PACKAGES.join(', ')}`,
   stamp: () => `code-server@${CODE_SERVER_VERSION};apt:${VSCODE_APT_PACKAGES.join(',')}`,
   artifacts: (ctx) => [codeServerEntry(ctx.cache), CHROMIUM, '/usr/bin/rg'],
   async install(ctx) {

@@ -108,7 +108,10 @@ function sparkMaster(config: EtlConfig): NativeService {
     name: 'spark-master',
     title: 'Spark master',
     url: `http://${host}:${spark.masterUiPort}`,
-    ports: [{ port: spark.masterPort, setting: 'SPARK_MASTER_PORT' }, { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' }],
+    ports: [
+      { port: spark.masterPort, setting: 'SPARK_MASTER_PORT' },
+      { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' },
+    ],
     startTimeoutSeconds: 90,
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
@@ -116,7 +119,15 @@ function sparkMaster(config: EtlConfig): NativeService {
       return {
         service: 'spark-master',
         file: sparkClass,
-        args: ['org.apache.spark.deploy.master.Master', '--host', host, '--port', String(spark.masterPort), '--webui-port', String(spark.masterUiPort)],
+        args: [
+          'org.apache.spark.deploy.master.Master',
+          '--host',
+          host,
+          '--port',
+          String(spark.masterPort),
+          '--webui-port',
+          String(spark.masterUiPort),
+        ],
         env: sparkEnv(config, runtimes.sparkHome, runtimes.python),
         cwd: config.paths.state,
         logFile: logFile(config, 'spark-master'),
@@ -146,11 +157,16 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
         file: sparkClass,
         args: [
           'org.apache.spark.deploy.worker.Worker',
-          '--host', host,
-          '--webui-port', String(uiPort),
-          '--cores', String(spark.workerCores),
-          '--memory', spark.workerMemory,
-          '--work-dir', workDir,
+          '--host',
+          host,
+          '--webui-port',
+          String(uiPort),
+          '--cores',
+          String(spark.workerCores),
+          '--memory',
+          spark.workerMemory,
+          '--work-dir',
+          workDir,
           `spark://${host}:${spark.masterPort}`,
         ],
         env: sparkEnv(config, runtimes.sparkHome, runtimes.python),
@@ -160,7 +176,9 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
     },
     // Healthy means registered with the master and ALIVE there, not merely running.
     healthy: async () =>
-      ((await sparkMasterJson(config))?.workers ?? []).some((w) => w.state === 'ALIVE' && w.webuiaddress.endsWith(`:${uiPort}`)),
+      ((await sparkMasterJson(config))?.workers ?? []).some(
+        (w) => w.state === 'ALIVE' && w.webuiaddress.endsWith(`:${uiPort}`),
+      ),
   };
 }
 
@@ -214,7 +232,16 @@ function asUnprivilegedWhenRoot(file: string, args: string[]): { file: string; a
   return {
     file: 'setpriv',
     // no_setuid_fixup keeps the capabilities for access(2) checks, which Java makes before opening jars.
-    args: ['--reuid=65534', '--regid=65534', '--clear-groups', '--securebits=+no_setuid_fixup', `--inh-caps=${caps}`, `--ambient-caps=${caps}`, file, ...args],
+    args: [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      '--securebits=+no_setuid_fixup',
+      `--inh-caps=${caps}`,
+      `--ambient-caps=${caps}`,
+      file,
+      ...args,
+    ],
   };
 }
 

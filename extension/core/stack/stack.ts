@@ -9,7 +9,17 @@ import { waitUntil } from './health';
 import { LOG_INDEX_PATTERN, LOG_TEMPLATE_NAME, installLogIndexTemplate } from './logIndexTemplate';
 import { isPortFree, portOwner } from './ports';
 import { withStackLock } from './lock';
-import { isRecordAlive, liveRecord, logTail, markedProcesses, recordedServices, startDaemon, stopDaemon, stopProcesses, type PidRecord } from './processes';
+import {
+  isRecordAlive,
+  liveRecord,
+  logTail,
+  markedProcesses,
+  recordedServices,
+  startDaemon,
+  stopDaemon,
+  stopProcesses,
+  type PidRecord,
+} from './processes';
 import { allNativeServices, nativeServices, type NativeService, type ServiceName } from './services';
 
 export type { ServiceState, ServiceStatus } from './backend';
@@ -40,8 +50,12 @@ async function waitHealthy(service: NativeService, record: PidRecord): Promise<v
     abort: () => (isRecordAlive(record) ? undefined : 'exited'),
   });
   if (outcome === 'ok') return;
-  const why = outcome === 'exited' ? 'exited during start-up' : `was not healthy after ${service.startTimeoutSeconds} s`;
-  throw new EtlError(`${service.title} ${why}; last lines of ${record.logFile}:\n${logTail(record.logFile)}`, 'fix the cause above, then run `etl up` again');
+  const why =
+    outcome === 'exited' ? 'exited during start-up' : `was not healthy after ${service.startTimeoutSeconds} s`;
+  throw new EtlError(
+    `${service.title} ${why}; last lines of ${record.logFile}:\n${logTail(record.logFile)}`,
+    'fix the cause above, then run `etl up` again',
+  );
 }
 
 /** What one `up` / `start` call hears: every process it starts, every service that turns healthy. */
@@ -51,7 +65,12 @@ interface StartEvents {
 }
 
 /** Starts one service unless our own copy already runs. */
-async function startService(config: EtlConfig, service: NativeService, reporter: Reporter, events: StartEvents): Promise<void> {
+async function startService(
+  config: EtlConfig,
+  service: NativeService,
+  reporter: Reporter,
+  events: StartEvents,
+): Promise<void> {
   const running = liveRecord(config.paths.pids, service.name);
   if (running) {
     await waitHealthy(service, running);
@@ -75,7 +94,10 @@ async function afterHealthy(config: EtlConfig, services: NativeService[], report
     const created = await ensureBuckets(config);
     if (created.length) reporter.step(`MinIO: created bucket(s) ${created.join(', ')}`);
     await ensureEtlUser(config);
-    reporter.detail(`MinIO: user ${config.minio.accessKey} (MINIO_ACCESS_KEY) may use ${config.buckets.rawzone} and ${config.buckets.gold}`);
+    reporter.detail(
+      `MinIO: user ${config.minio.accessKey} (MINIO_ACCESS_KEY) may use ${config.buckets.rawzone} and ` +
+        `${config.buckets.gold}`,
+    );
   }
   if (names.includes('elasticsearch')) {
     await installLogIndexTemplate(config);
@@ -107,7 +129,9 @@ function progressEvents(config: EtlConfig, onProgress?: StackProgress): StartEve
     if (!onProgress) return;
     // A started service is "unhealthy" to status() until it answers: while `up` waits, it is starting.
     const rows = await status(config);
-    onProgress(rows.map((row) => (starting.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)));
+    onProgress(
+      rows.map((row) => (starting.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)),
+    );
   };
   return {
     started: (service) => {
@@ -126,10 +150,19 @@ const quietEvents: StartEvents = { started: () => {}, healthy: () => {} };
 /** Starts one service of the native stack (a Spark worker needs the master running). */
 export async function startOne(config: EtlConfig, name: ServiceName, reporter: Reporter): Promise<ServiceStatus[]> {
   const service = allNativeServices(config).find((s) => s.name === name);
-  if (!service) throw new EtlError(`unknown service "${name}"`, `known: ${allNativeServices(config).map((s) => s.name).join(', ')}`);
+  if (!service)
+    throw new EtlError(
+      `unknown service "${name}"`,
+      `known: ${allNativeServices(config)
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   return withStackLock(config.paths.state, `start ${name}`, reporter, async () => {
     if (name.startsWith('spark-worker') && !liveRecord(config.paths.pids, 'spark-master')) {
-      throw new EtlError(`${service.title} needs the Spark master, which is not running`, 'start the stack (`etl up`) or the master first (`etl start spark-master`)');
+      throw new EtlError(
+        `${service.title} needs the Spark master, which is not running`,
+        'start the stack (`etl up`) or the master first (`etl start spark-master`)',
+      );
     }
     await startInWaves(config, reporter, [service], quietEvents);
     return status(config);
@@ -150,7 +183,12 @@ async function stopRecorded(config: EtlConfig, name: string, reporter: Reporter)
   return true;
 }
 
-async function startInWaves(config: EtlConfig, reporter: Reporter, services: NativeService[], events: StartEvents): Promise<void> {
+async function startInWaves(
+  config: EtlConfig,
+  reporter: Reporter,
+  services: NativeService[],
+  events: StartEvents,
+): Promise<void> {
   mkdirSync(config.paths.state, { recursive: true });
   const started: NativeService[] = [];
   const track: StartEvents = {
@@ -202,7 +240,10 @@ export async function down(config: EtlConfig, reporter: Reporter): Promise<strin
     }
     const leftovers = markedProcesses(config.paths.state);
     if (leftovers.length) {
-      reporter.step(`stopping ${leftovers.length} process(es) of this stack without a pid file (pids ${leftovers.join(', ')}), left by an \`etl up\` that did not finish`);
+      reporter.step(
+        `stopping ${leftovers.length} process(es) of this stack without a pid file (pids ${leftovers.join(', ')}), ` +
+          `left by an \`etl up\` that did not finish`,
+      );
       await stopProcesses(leftovers);
       stopped.push(`${leftovers.length} unrecorded process(es)`);
     }

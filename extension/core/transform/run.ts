@@ -111,7 +111,8 @@ export async function runTransform(
     if (result.exitCode === 0 && done?.status === 'skipped' && done.report) {
       return { ...done.report, report_path: done.report_path ?? undefined, skipped: done.message ?? 'nothing changed' };
     }
-    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report) return { ...done.report, report_path: done.report_path ?? undefined };
+    if (result.exitCode === 0 && done?.status === 'succeeded' && done.report)
+      return { ...done.report, report_path: done.report_path ?? undefined };
     const message = transformError(stderrTail, done?.error ?? null, result.exitCode);
     throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: argparse's usage error
   } finally {

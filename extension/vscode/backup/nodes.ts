@@ -15,11 +15,21 @@ export class RunNode extends vscode.TreeItem {
   constructor(readonly run: RunSummary) {
     // For people: when, what, outcome; the run id goes to the description and the tooltip.
     const outcome = run.status === 'succeeded' ? `${run.fileCount} file(s), ${formatBytes(run.bytes)}` : run.status;
-    super(`${whenLabel(run.startedAt)} · Extract ${monthsLabel(run.months)} · ${outcome}`, vscode.TreeItemCollapsibleState.Collapsed);
+    super(
+      `${whenLabel(run.startedAt)} · Extract ${monthsLabel(run.months)} · ${outcome}`,
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
     const [icon, color] = STATUS_ICONS[run.status];
     this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     this.description = run.runId;
-    this.tooltip = [`${run.runId}: ${run.status}`, `months ${run.months.join(', ')}`, `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`, run.error ? `error: ${run.error}` : ''].filter(Boolean).join('\n');
+    this.tooltip = [
+      `${run.runId}: ${run.status}`,
+      `months ${run.months.join(', ')}`,
+      `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`,
+      run.error ? `error: ${run.error}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
     this.contextValue = 'etl.backup.run';
     this.id = `run:${run.runId}`;
   }

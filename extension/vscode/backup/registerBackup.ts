@@ -7,14 +7,22 @@ import { BackupTreeProvider } from './backupTree';
 import type { PathNode } from './nodes';
 import { revealPathCommand } from './revealPath';
 
-export function registerBackup(context: vscode.ExtensionContext, services: EtlServices, buckets: BucketsTreeProvider): BackupTreeProvider {
+export function registerBackup(
+  context: vscode.ExtensionContext,
+  services: EtlServices,
+  buckets: BucketsTreeProvider,
+): BackupTreeProvider {
   const tree = new BackupTreeProvider(services);
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('etl.backup', tree),
-    vscode.commands.registerCommand('etl.backup.reveal', guarded(services, (node: PathNode) => revealPathCommand(buckets, node))),
+    vscode.commands.registerCommand(
+      'etl.backup.reveal',
+      guarded(services, (node: PathNode) => revealPathCommand(buckets, node)),
+    ),
   );
   if (services.hasProject()) {
-    // Watches the manifest's folder: the extractor replaces the file atomically (rename), which a file watcher alone can miss.
+    // Watches the manifest's folder: the extractor replaces the file atomically (rename), which a file watcher alone
+    // can miss.
     const file = vscode.Uri.file(tree.manifestFile());
     const folder = vscode.Uri.joinPath(file, '..');
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, MANIFEST_FILE));
@@ -22,7 +30,12 @@ export function registerBackup(context: vscode.ExtensionContext, services: EtlSe
       tree.refresh();
       buckets.refresh();
     };
-    context.subscriptions.push(watcher, watcher.onDidChange(refresh), watcher.onDidCreate(refresh), watcher.onDidDelete(refresh));
+    context.subscriptions.push(
+      watcher,
+      watcher.onDidChange(refresh),
+      watcher.onDidCreate(refresh),
+      watcher.onDidDelete(refresh),
+    );
   }
   return tree;
 }

@@ -5,7 +5,9 @@ import { requireTrust } from '../common/services';
 import type { BucketsTreeProvider } from './bucketsTree';
 import type { ObjectNode, PrefixNode } from './nodes';
 
-/** Deletes an object or a whole prefix (extension/core/s3/delete) after a modal confirmation (trusted workspaces only). */
+/**
+ * Deletes an object or a whole prefix (extension/core/s3/delete) after a modal confirmation (trusted workspaces only).
+ */
 export async function deleteCommand(tree: BucketsTreeProvider, node: ObjectNode | PrefixNode): Promise<number> {
   // The menu hides Delete in an untrusted workspace; this also stops a call from a keybinding or another extension.
   if (!requireTrust('Delete')) return 0;

@@ -31,36 +31,54 @@ async function askRequest(): Promise<ExtractRequest | undefined> {
  * ETL: Extract — runs the extractor in a cancellable notification showing files and bytes.
  * `request` lets tasks and tests skip the prompts.
  */
-export async function extractCommand(services: EtlServices, request?: ExtractRequest): Promise<ExtractResult | undefined> {
+export async function extractCommand(
+  services: EtlServices,
+  request?: ExtractRequest,
+): Promise<ExtractResult | undefined> {
   if (!requireTrust('Extract')) return undefined;
   const chosen = request ?? (await askRequest());
   if (!chosen) return undefined;
   const config = services.project();
   const withCredentials: ExtractRequest = { ...chosen, env: await services.stepEnv(chosen.env) };
   void vscode.commands.executeCommand('etl.showLogs');
-  const result = await services.runStep('extract', () =>
-    Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ETL: extracting ${chosen.months}`, cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        await services.waitForStackStart('Extract', progress, controller.signal);
-        // Where the stack runs decides where the extractor runs: the venv, or the compose `etl` runner.
-        const { mode } = await services.stack();
-        const totals = new ExtractProgress();
-        return runExtract(config, { ...withCredentials, mode }, (event) => {
-          totals.apply(event);
-          progress.report({ message: totals.describe() });
-          if (event.event === 'file_done') services.diagnostics.info(`${event.status} ${event.path} (${event.size} bytes)`);
-        }, controller.signal);
-      }),
-    ),
-  ).catch((error: unknown) => {
-    if (error instanceof ExtractCancelled || error instanceof WaitCancelled) {
-      void vscode.window.showWarningMessage(`ETL: ${error.message}`);
-      return undefined;
-    }
-    throw error;
-  });
+  const result = await services
+    .runStep('extract', () =>
+      Promise.resolve(
+        vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `ETL: extracting ${chosen.months}`,
+            cancellable: true,
+          },
+          async (progress, token) => {
+            const controller = new AbortController();
+            token.onCancellationRequested(() => controller.abort());
+            await services.waitForStackStart('Extract', progress, controller.signal);
+            // Where the stack runs decides where the extractor runs: the venv, or the compose `etl` runner.
+            const { mode } = await services.stack();
+            const totals = new ExtractProgress();
+            return runExtract(
+              config,
+              { ...withCredentials, mode },
+              (event) => {
+                totals.apply(event);
+                progress.report({ message: totals.describe() });
+                if (event.event === 'file_done')
+                  services.diagnostics.info(`${event.status} ${event.path} (${event.size} bytes)`);
+              },
+              controller.signal,
+            );
+          },
+        ),
+      ),
+    )
+    .catch((error: unknown) => {
+      if (error instanceof ExtractCancelled || error instanceof WaitCancelled) {
+        void vscode.window.showWarningMessage(`ETL: ${error.message}`);
+        return undefined;
+      }
+      throw error;
+    });
   if (result) {
     void vscode.window.showInformationMessage(`ETL: extracted ${result.files} file(s) in run ${result.runId}`);
     await vscode.commands.executeCommand('etl.refresh');

@@ -17,7 +17,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m etl.extract", description="Extract NYC TLC yellow-taxi files into the MinIO rawzone.")
+    parser = _Parser(
+        prog="python -m etl.extract", description="Extract NYC TLC yellow-taxi files into the MinIO rawzone."
+    )
     parser.add_argument("--months", required=True, help="YYYY-MM, YYYY-MM..YYYY-MM or a comma list of both")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--source", help=f"trip file URL template with {{YYYY}} and {{MM}} (default {DEFAULT_SOURCE})")
@@ -30,8 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--run-id", help="run id recorded in the manifest (default extract-<UTC time>-<random>)")
     parser.add_argument("--backup-dir", help="folder of extracted_paths.json (default $ETL_BACKUP_DIR or Backup_data/)")
     parser.add_argument("--progress-json", action="store_true", help="print one JSON progress event per line on stdout")
-    parser.add_argument("--retries", type=_non_negative_int, default=4, help="retries per file after the first attempt (default 4)")
-    parser.add_argument("--backoff", type=_non_negative_float, default=1.0, help="first retry delay in seconds, doubled each time (default 1)")
+    parser.add_argument(
+        "--retries", type=_non_negative_int, default=4, help="retries per file after the first attempt (default 4)"
+    )
+    parser.add_argument(
+        "--backoff",
+        type=_non_negative_float,
+        default=1.0,
+        help="first retry delay in seconds, doubled each time (default 1)",
+    )
     parser.add_argument("--lock-timeout", type=_non_negative_float, default=600.0,
                         help="seconds to wait for another extraction of the same file (default 600)")
     return parser

@@ -6,21 +6,40 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from etl.config import ConfigError, Settings, load_settings, usable_dir
 from etl.extract.errors import ExtractError, UsageError
-from etl.extract.layout import (DEFAULT_SOURCE, MANIFEST_PREFIX, ZONES_KEY, check_template, check_url,
-                                default_zones_source, manifest_key, render, s3a_path, trip_key, zones_url)
+from etl.extract.layout import (
+    DEFAULT_SOURCE,
+    MANIFEST_PREFIX,
+    ZONES_KEY,
+    check_template,
+    check_url,
+    default_zones_source,
+    manifest_key,
+    render,
+    s3a_path,
+    trip_key,
+    zones_url,
+)
+from etl.extract.locks import lock_dir, lock_setting
 from etl.extract.months import Month, MonthSpecError, parse_month, parse_months
 from etl.extract.progress import ProgressReporter
 from etl.extract.store import connect, put_json
 from etl.extract.transfer import FileTransfer, Job, Outcome, TransferOptions
-from etl.extract.locks import lock_dir, lock_setting
 from etl.logger import log_dir, setup_logging
-from etl.manifest import close_abandoned_runs, find_run, manifest_path, run_document, run_owner, update_manifest, utc_now
+from etl.manifest import (
+    close_abandoned_runs,
+    find_run,
+    manifest_path,
+    run_document,
+    run_owner,
+    update_manifest,
+    utc_now,
+)
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 USE_DEFAULT = "default"  # zones_source value meaning "pick the default for this source"
@@ -47,7 +66,7 @@ class ExtractResult:
 
 
 def new_run_id() -> str:
-    return f"extract-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"extract-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def _months(months: str | Sequence[Month | str]) -> list[Month]:
@@ -62,7 +81,9 @@ def _months(months: str | Sequence[Month | str]) -> list[Month]:
 def _jobs(months: list[Month], source_template: str, zones_source: str | None) -> list[Job]:
     jobs = [Job("zones", None, zones_source, ZONES_KEY, "text/csv")] if zones_source else []
     for month in months:
-        jobs.append(Job("trips", month, render(source_template, month), trip_key(month), "application/vnd.apache.parquet"))
+        jobs.append(
+            Job("trips", month, render(source_template, month), trip_key(month), "application/vnd.apache.parquet")
+        )
     return jobs
 
 
@@ -175,7 +196,9 @@ class _Run:
             update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
         self.reporter.emit("file_done", **job.fields(), url=job.url, path=entry["path"], size=outcome.size,
                            sha256=outcome.sha256, status=outcome.status)
-        self.log.info("%s %s: %s (%d bytes, sha256 %s)", job.label, outcome.status, entry["path"], outcome.size, outcome.sha256)
+        self.log.info(
+            "%s %s: %s (%d bytes, sha256 %s)", job.label, outcome.status, entry["path"], outcome.size, outcome.sha256
+        )
 
     def _entry(self, job: Job, outcome: Outcome) -> dict[str, Any]:
         return {

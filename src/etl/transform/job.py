@@ -5,21 +5,29 @@ import logging
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from etl.config import Settings
 from etl.transform import model
+from etl.transform.errors import TransformError
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import classify, known_zone_ids, rule_counts
-from etl.transform.errors import TransformError
-from etl.transform.sources import (TripFile, check_parquet_object, consumed_runs, read_trips, read_zones, trip_files,
-                                   zones_path)
+from etl.transform.sources import (
+    TripFile,
+    check_parquet_object,
+    consumed_runs,
+    read_trips,
+    read_zones,
+    trip_files,
+    zones_path,
+)
 from etl.transform.unchanged import object_tag, table_holds
 from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
@@ -43,7 +51,7 @@ def airflow_context() -> dict[str, str] | None:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

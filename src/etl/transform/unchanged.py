@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/etl
 # Every table etl.transform.job writes: a skipped run needs them all still in gold.

@@ -7,7 +7,15 @@ import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 // The extension with "etl.stack.mode": "compose" (scripts/test-vscode.mjs --mode compose), against the
 // real Docker engine: the compose project COMPOSE_PROJECT_NAME of the environment, started and removed here.
 let api: EtlExtensionApi;
-const DEFAULT_SERVICES = ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow'];
+const DEFAULT_SERVICES = [
+  'minio',
+  'spark-master',
+  'spark-worker-1',
+  'spark-worker-2',
+  'spark-history',
+  'elasticsearch',
+  'airflow',
+];
 const project = process.env.COMPOSE_PROJECT_NAME ?? 'etl-spark';
 const rows = async () =>
   (await api.stack.getChildren()).filter((n): n is ServiceNode => (n as ServiceNode).service !== undefined);

@@ -320,15 +320,25 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(api.logs.lines > before);
   });
 
-  it('Search Logs: a line shipped by the native log shipper is found in Elasticsearch; its origin opens the code', async function () {
+  it('Search Logs: a line shipped by the native log shipper is found in Elasticsearch; its origin opens the ' +
+    'code', async function () {
     this.timeout(90_000);
     const runId = `suite-search-${randomBytes(4).toString('hex')}`;
-    const line = { '@timestamp': new Date().toISOString(), 'log.level': 'error', message: 'suite search marker', etl: { step: 'extract', run_id: runId }, labels: { run_id: runId }, log: { origin: { file: { name: 'logger.py', line: 3 } } } };
+    const line = {
+      '@timestamp': new Date().toISOString(),
+      'log.level': 'error',
+      message: 'suite search marker',
+      etl: { step: 'extract', run_id: runId },
+      labels: { run_id: runId },
+      log: { origin: { file: { name: 'logger.py', line: 3 } } },
+    };
     appendFileSync(join(shippedLogDir(api.services.project()), 'extract.log'), `${JSON.stringify(line)}\n`);
     let document: vscode.TextDocument | undefined;
     // The shipper indexes within seconds; Elasticsearch makes it searchable at its next refresh.
     for (let tries = 0; tries < 40 && !document?.getText().includes('suite search marker'); tries += 1) {
-      document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId} level:error marker`)) as vscode.TextDocument | undefined;
+      document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId} level:error marker`)) as
+        | vscode.TextDocument
+        | undefined;
       if (!document?.getText().includes('suite search marker')) await new Promise((r) => setTimeout(r, 2000));
     }
     assert.ok(document, api.services.lastError);
@@ -336,7 +346,11 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.match(document.getText(), /\[extract\] ERROR suite-search-\w+ suite search marker \(logger\.py:3\)/);
     assert.equal(document.languageId, 'etl-logs');
     assert.equal(document.uri.scheme, 'etl-logs-search');
-    const links = (await vscode.commands.executeCommand('vscode.executeLinkProvider', document.uri, 10)) as vscode.DocumentLink[];
+    const links = (await vscode.commands.executeCommand(
+      'vscode.executeLinkProvider',
+      document.uri,
+      10,
+    )) as vscode.DocumentLink[];
     const target = links.find((l) => l.target)?.target;
     assert.ok(target?.path.endsWith('/src/etl/logger.py'), JSON.stringify(links.map((l) => l.target?.toString())));
     assert.equal(target?.fragment, 'L3');
@@ -346,11 +360,19 @@ describe('ETL Spark extension in a real VS Code', () => {
     const dir = process.env.ETL_LOG_DIR ?? api.services.project().paths.etlLogs;
     mkdirSync(dir, { recursive: true });
     const runId = `suite-files-${randomBytes(4).toString('hex')}`;
-    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'warning', message: 'files fallback marker', etl: { step: 'extract', run_id: runId } })}\n`);
+    const line = {
+      '@timestamp': new Date().toISOString(),
+      'log.level': 'warning',
+      message: 'files fallback marker',
+      etl: { step: 'extract', run_id: runId },
+    };
+    appendFileSync(join(dir, 'extract.log'), `${JSON.stringify(line)}\n`);
     const port = process.env.ES_PORT;
     process.env.ES_PORT = '1';
     try {
-      const document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId}`)) as vscode.TextDocument | undefined;
+      const document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId}`)) as
+        | vscode.TextDocument
+        | undefined;
       assert.ok(document, api.services.lastError);
       assert.match(document.getText(), /1 line\(s\) from the log files/);
       assert.match(document.getText(), /Elasticsearch at http:\/\/127\.0\.0\.1:1 does not answer/);
