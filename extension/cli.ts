@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerExtractCommand } from './cli/extract';
+import { registerQueryCommand } from './cli/query';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
 import { registerTransformCommand } from './cli/transform';
@@ -19,6 +20,7 @@ function buildProgram(): Command {
   registerExtractCommand(program);
   registerTransformCommand(program);
   registerTriggerCommand(program);
+  registerQueryCommand(program);
   registerWhichCommand(program);
   return program;
 }

@@ -3,8 +3,10 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { NATIVE_EXTERNALS, copyNativeRuntime } from './nativeRuntime.mjs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// DuckDB is a native addon: never bundled; dist/ and out/test resolve it from node_modules (see nativeRuntime.mjs).
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', external: NATIVE_EXTERNALS };
 
 const testEntries = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -15,11 +17,12 @@ const testEntries = (dir) =>
 
 const builds = [
   build({ ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NATIVE_EXTERNALS] }),
 ];
 if (process.argv.includes('--tests')) {
   // A test file deleted or moved must not live on as a stale bundle.
   rmSync('out/test', { recursive: true, force: true });
-  builds.push(build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+  builds.push(build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode', ...NATIVE_EXTERNALS] }));
 }
 await Promise.all(builds);
+copyNativeRuntime();
