@@ -3,6 +3,7 @@ import { registerBackup } from './backup/registerBackup';
 import { registerBuckets } from './buckets/registerBuckets';
 import { EtlServices } from './common/services';
 import { EtlStatusBar } from './common/statusBar';
+import { registerGold } from './gold/registerGold';
 import { registerLogs } from './logs/registerLogs';
 import { registerStack } from './stack/registerStack';
 import { registerSteps } from './steps/registerSteps';
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext) {
   const buckets = registerBuckets(context, services);
   const backup = registerBackup(context, services, buckets);
   const logs = registerLogs(context, services);
+  const gold = registerGold(context, services);
   registerSteps(context, services);
   const statusBar = new EtlStatusBar(services);
   context.subscriptions.push(
@@ -25,13 +27,14 @@ export function activate(context: vscode.ExtensionContext) {
       stack.refresh();
       buckets.refresh();
       backup.refresh();
+      gold.tree.refresh();
     }),
     vscode.commands.registerCommand('etl.showStatus', () => stack.refresh()),
   );
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, stack, buckets, backup, logs, statusBar, activationMs };
+  return { services, stack, buckets, backup, logs, gold, statusBar, activationMs };
 }
 
 export type EtlExtensionApi = ReturnType<typeof activate>;
