@@ -84,8 +84,11 @@ async function resetSampleObjects() {
   sh(process.execPath, [out]);
 }
 
+// ETL_VSCODE_ONLY=gold: the Gold tables suite and scenario alone (they need gold written by a pipeline run).
+const goldOnly = process.env.ETL_VSCODE_ONLY === 'gold';
+
 async function runUserScenarioWithVsix(driver, tmp) {
-  await resetSampleObjects();
+  if (!goldOnly) await resetSampleObjects();
   const userData = join(tmp, 'user-user');
   const extensions = join(tmp, 'user-ext');
   driver.prepareUserData(userData, settings);
@@ -96,7 +99,9 @@ async function runUserScenarioWithVsix(driver, tmp) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
     const { runUserScenario } = await import('../test/vscode/driver/userScenario.mjs');
-    await runUserScenario(page, { artifacts, log });
+    if (!goldOnly) await runUserScenario(page, { artifacts, log });
+    const { runGoldScenario } = await import('../test/vscode/driver/goldScenario.mjs');
+    await runGoldScenario(page, { artifacts, log });
     return 0;
   } catch (error) {
     log(`user scenario failed: ${error.stack ?? error}`);

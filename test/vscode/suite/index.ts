@@ -14,8 +14,13 @@ export async function run(): Promise<void> {
   // The native suite, or the compose one (scripts/test-vscode.mjs --mode compose).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (process.env.ETL_VSCODE_MODE === 'compose') require('./compose.vscode-test');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  else require('./extension.vscode-test');
+  else {
+    // ETL_VSCODE_ONLY=gold runs the Gold tables suite alone (it runs the pipeline itself).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (process.env.ETL_VSCODE_ONLY !== 'gold') require('./extension.vscode-test');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./gold.vscode-test');
+  }
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
