@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'minio';
@@ -36,7 +36,8 @@ async function fetchOne(client: Client, bucket: string, file: DeltaFile, dir: st
   } catch {
     // not cached yet (or evicted): download beside it, then rename, so a half file is never read
   }
-  const partial = `${path}.${process.pid}.part`;
+  // A name of its own: two grids of one window may fetch the same file at once.
+  const partial = `${path}.${randomBytes(6).toString('hex')}.part`;
   try {
     await client.fGetObject(bucket, file.key, partial);
     renameSync(partial, path);
