@@ -72,13 +72,22 @@
   }
 
   function show(page) {
-    Object.assign(state, { offset: page.offset, total: page.total, sort: page.sort, columns: page.columns, loading: false });
+    Object.assign(state, {
+      offset: page.offset,
+      total: page.total,
+      sort: page.sort,
+      columns: page.columns,
+      loading: false,
+    });
     $('message').hidden = true;
     header(page.columns);
     rows(page);
     const end = page.offset + page.rows.length;
     const of = page.total === undefined ? '' : ` of ${page.total.toLocaleString('en-US')}`;
-    $('range').textContent = page.rows.length ? `rows ${(page.offset + 1).toLocaleString('en-US')}–${end.toLocaleString('en-US')}${of} · ${Math.round(page.ms)} ms` : `no rows${of}`;
+    $('range').textContent = page.rows.length
+      ? `rows ${(page.offset + 1).toLocaleString('en-US')}–${end.toLocaleString('en-US')}${of} · ` +
+        `${Math.round(page.ms)} ms`
+      : `no rows${of}`;
     $('first').disabled = $('prev').disabled = page.offset === 0;
     const atEnd = page.total === undefined ? page.rows.length < state.limit : end >= page.total;
     $('next').disabled = $('last').disabled = atEnd;

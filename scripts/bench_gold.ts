@@ -39,7 +39,8 @@ const python = locateRuntimes(config.paths.root, config.paths.cache).python;
 const bucket = `${config.buckets.gold}-bench-${randomBytes(3).toString('hex')}`;
 const work = mkdtempSync(join(tmpdir(), 'bench-gold-'));
 const TABLE = 'fact_trips/';
-const GROUP_BY = 'SELECT pickup_location_id, count(*) AS trips, sum(total_amount) AS revenue FROM fact_trips GROUP BY 1 ORDER BY 1';
+const GROUP_BY =
+  'SELECT pickup_location_id, count(*) AS trips, sum(total_amount) AS revenue FROM fact_trips GROUP BY 1 ORDER BY 1';
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
@@ -52,7 +53,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 function row(what: string, ours: number, floor: number, floorName: string) {
   const ratio = (ours / floor).toFixed(2);
-  process.stdout.write(`${what.padEnd(40)} ${`${ours.toFixed(1)} ms`.padStart(12)}   ${floorName.padEnd(34)} ${`${floor.toFixed(1)} ms`.padStart(12)}   ×${ratio}\n`);
+  process.stdout.write(
+    `${what.padEnd(40)} ${`${ours.toFixed(1)} ms`.padStart(12)}   ` +
+      `${floorName.padEnd(34)} ${`${floor.toFixed(1)} ms`.padStart(12)}   ×${ratio}\n`,
+  );
 }
 
 /**
@@ -71,14 +75,17 @@ async function rawFooterFirstPage(key: string): Promise<number> {
   const file: AsyncBuffer = {
     byteLength,
     slice: async (start, end = byteLength) => {
-      if (start >= chunk.start && end <= chunk.start + chunk.data.byteLength) return chunk.data.slice(start - chunk.start, end - chunk.start);
+      if (start >= chunk.start && end <= chunk.start + chunk.data.byteLength)
+        return chunk.data.slice(start - chunk.start, end - chunk.start);
       return get(start, end);
     },
   };
   const metadata = await parquetMetadataAsync(file);
   const columns = metadata.row_groups[0].columns.map((c) => c.meta_data);
   const first = Math.min(...columns.map((m) => Number(m?.dictionary_page_offset ?? m?.data_page_offset ?? 0)));
-  const last = Math.max(...columns.map((m) => Number(m?.data_page_offset ?? 0) + Number(m?.total_compressed_size ?? 0)));
+  const last = Math.max(
+    ...columns.map((m) => Number(m?.data_page_offset ?? 0) + Number(m?.total_compressed_size ?? 0)),
+  );
   chunk = { start: first, data: await get(first, Math.min(last, byteLength)) };
   const rows = await parquetReadObjects({ file, metadata, rowStart: 0, rowEnd: 100, compressors });
   return rows.length;
@@ -86,12 +93,23 @@ async function rawFooterFirstPage(key: string): Promise<number> {
 
 async function main(): Promise<void> {
   process.stdout.write(`bench_gold: ${ROWS.toLocaleString('en-US')} rows of fact_trips in ${bucket}\n`);
-  const [, generateMs] = await timed(async () => execFileSync(python, [join(root, 'scripts', 'bench_gold_data.py'), '--rows', String(ROWS), '--out', join(work, 'table')]));
+  const [, generateMs] = await timed(async () =>
+    execFileSync(python, [
+      join(root, 'scripts', 'bench_gold_data.py'),
+      '--rows',
+      String(ROWS),
+      '--out',
+      join(work, 'table'),
+    ]),
+  );
   await admin.makeBucket(bucket, config.minio.region);
   const [, uploadMs] = await timed(async () => {
-    for (const file of files(join(work, 'table'))) await client.fPutObject(bucket, TABLE + relative(join(work, 'table'), file), file);
+    for (const file of files(join(work, 'table')))
+      await client.fPutObject(bucket, TABLE + relative(join(work, 'table'), file), file);
   });
-  process.stdout.write(`generated in ${(generateMs / 1000).toFixed(1)} s, uploaded in ${(uploadMs / 1000).toFixed(1)} s\n\n`);
+  process.stdout.write(
+    `generated in ${(generateMs / 1000).toFixed(1)} s, uploaded in ${(uploadMs / 1000).toFixed(1)} s\n\n`,
+  );
 
   const [table, logMs] = await timed(() => readDeltaTable(client, bucket, TABLE));
   const cache = { dir: join(work, 'cache') };
@@ -107,15 +125,27 @@ async function main(): Promise<void> {
 
   // The whole table for sorting and the group-by: every file copied locally once (the cold cost), then DuckDB.
   const [, fillMs] = await timed(() => warm.register(ref));
-  const [sorted, sortMs] = await timed(() => GridFeed.preview(warm, ref).page(0, { column: 'total_amount', descending: true }));
+  const [sorted, sortMs] = await timed(() =>
+    GridFeed.preview(warm, ref).page(0, { column: 'total_amount', descending: true }),
+  );
   const [grouped, groupMs] = await timed(async () => (await GridFeed.query(warm, GROUP_BY)).page(0));
   await warm.close();
-  if (sorted.rows.length !== 100 || grouped.total !== 263) throw new Error(`unexpected results (${grouped.total} groups)`);
+  if (sorted.rows.length !== 100 || grouped.total !== 263)
+    throw new Error(`unexpected results (${grouped.total} groups)`);
 
-  const local = readdirSync(cache.dir).filter((n) => n.endsWith('.parquet')).map((n) => join(cache.dir, n));
-  const floor = JSON.parse(execFileSync(python, [join(root, 'scripts', 'bench_gold_data.py'), '--floor', JSON.stringify(local)], { encoding: 'utf8' })) as { first_page_s: number; sorted_page_s: number; group_by_s: number };
+  const local = readdirSync(cache.dir)
+    .filter((n) => n.endsWith('.parquet'))
+    .map((n) => join(cache.dir, n));
+  const floor = JSON.parse(
+    execFileSync(python, [join(root, 'scripts', 'bench_gold_data.py'), '--floor', JSON.stringify(local)], {
+      encoding: 'utf8',
+    }),
+  ) as { first_page_s: number; sorted_page_s: number; group_by_s: number };
 
-  process.stdout.write(`Delta log read (${table.files.length} files, v${table.version}): ${logMs.toFixed(1)} ms; whole table copied to the cache: ${fillMs.toFixed(0)} ms\n\n`);
+  process.stdout.write(
+    `Delta log read (${table.files.length} files, v${table.version}): ${logMs.toFixed(1)} ms; ` +
+      `whole table copied to the cache: ${fillMs.toFixed(0)} ms\n\n`,
+  );
   process.stdout.write(`${'ours'.padEnd(40)} ${''.padStart(12)}   ${'floor (same run)'.padEnd(34)}\n`);
   row('preview first page, cold', coldMs, footerMs, 'raw footer + 100 rows (hyparquet)');
   row('preview first page, warm cache', warmMs, footerMs, 'raw footer + 100 rows (hyparquet)');

@@ -85,12 +85,14 @@ def generate(rows: int, out: str) -> None:
             count = min(ROWS_PER_FILE, month_rows - start)
             name = f"{folder}/part-{start // ROWS_PER_FILE:05d}-{uuid.uuid4()}.c000.snappy.parquet"
             # ts: spread over the month, microseconds included (timestamp_ntz is microseconds in Delta).
-            source = (f"SELECT *, TIMESTAMP '2024-{month:02d}-01' + to_microseconds((i * 2591999999 // {max(count, 1)})::BIGINT) AS ts "
+            offset = f"to_microseconds((i * 2591999999 // {max(count, 1)})::BIGINT)"
+            source = (f"SELECT *, TIMESTAMP '2024-{month:02d}-01' + {offset} AS ts "
                       f"FROM (SELECT range + {start} AS i FROM range({count}))")
             con.execute(f"COPY (SELECT {select} FROM ({source})) TO '{os.path.join(out, name)}' "
                         "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)")
             size = os.path.getsize(os.path.join(out, name))
-            actions.append({"add": {"path": name, "partitionValues": {"pickup_year": "2024", "pickup_month": str(month)},
+            values = {"pickup_year": "2024", "pickup_month": str(month)}
+            actions.append({"add": {"path": name, "partitionValues": values,
                                     "size": size, "modificationTime": now, "dataChange": True,
                                     "stats": json.dumps({"numRecords": count})}})
     with open(os.path.join(out, "_delta_log", f"{0:020d}.json"), "w", encoding="utf-8") as commit:

@@ -21,7 +21,8 @@ export function copyNativeRuntime() {
   for (const name of ['node-api', 'node-bindings', platformPackage()]) {
     const from = join(root, 'node_modules', '@duckdb', name);
     const to = join(root, 'dist', 'node_modules', '@duckdb', name);
-    if (!existsSync(from)) throw new Error(`${from} is missing: run npm ci (its platform package comes with @duckdb/node-bindings)`);
+    if (!existsSync(from))
+      throw new Error(`${from} is missing: run npm ci (its platform package comes with @duckdb/node-bindings)`);
     if (existsSync(to) && version(to) === version(from)) continue;
     rmSync(to, { recursive: true, force: true });
     cpSync(from, to, { recursive: true });

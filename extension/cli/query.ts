@@ -20,11 +20,19 @@ export function registerQueryCommand(program: Command): void {
     .option('--json', 'print {columns, rows, total} as JSON (values as exact text, null as null)')
     .action(async (sql: string, options: { limit: number; json?: boolean }) => {
       const config = openProject();
-      const catalog = new GoldCatalog({ client: s3Client(config), bucket: config.buckets.gold, cache: { dir: goldCacheDir(config.paths.state) } });
+      const catalog = new GoldCatalog({
+        client: s3Client(config),
+        bucket: config.buckets.gold,
+        cache: { dir: goldCacheDir(config.paths.state) },
+      });
       try {
         const source = await catalog.query(sql);
         const page = await catalog.page(source, { offset: 0, limit: options.limit });
-        process.stdout.write(options.json ? `${JSON.stringify({ columns: page.columns, rows: page.rows, total: page.total })}\n` : `${formatPage(page)}\n`);
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify({ columns: page.columns, rows: page.rows, total: page.total })}\n`
+            : `${formatPage(page)}\n`,
+        );
       } finally {
         await catalog.close();
       }

@@ -48,7 +48,12 @@ async function fetchOne(client: Client, bucket: string, file: DeltaFile, dir: st
 }
 
 /** Local paths of `files`, in the same order, downloading what is missing. */
-export async function cachedFiles(client: Client, bucket: string, files: DeltaFile[], options: CacheOptions): Promise<string[]> {
+export async function cachedFiles(
+  client: Client,
+  bucket: string,
+  files: DeltaFile[],
+  options: CacheOptions,
+): Promise<string[]> {
   mkdirSync(options.dir, { recursive: true });
   const paths: string[] = new Array(files.length);
   let next = 0;

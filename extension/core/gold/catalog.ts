@@ -76,7 +76,8 @@ export class GoldCatalog {
   async preview(ref: GoldTableRef, firstRows?: number): Promise<GridSource> {
     const table = await this.table(ref.root);
     const total = tableRows(table);
-    const first = ref.kind === 'quarantine' && table.columns.some((c) => c.name === 'reject_rule') ? 'reject_rule' : undefined;
+    const first =
+      ref.kind === 'quarantine' && table.columns.some((c) => c.name === 'reject_rule') ? 'reject_rule' : undefined;
     const head = firstRows === undefined ? undefined : filesHolding(table.files, firstRows);
     if (head && head.length < table.files.length) {
       const name = `etl_head_${ref.name}`;
@@ -85,14 +86,26 @@ export class GoldCatalog {
       return { title: ref.root, source: quoteIdent(name), total, first };
     }
     await this.register(ref, table);
-    return { title: ref.root, source: quoteIdent(ref.name), total: total ?? (await (await this.duck()).count(quoteIdent(ref.name))), first };
+    return {
+      title: ref.root,
+      source: quoteIdent(ref.name),
+      total: total ?? (await (await this.duck()).count(quoteIdent(ref.name))),
+      first,
+    };
   }
 
   /** Runs SQL over the gold tables it mentions; the result is kept in DuckDB for paging. */
   async query(sql: string): Promise<GridSource> {
     const refs = await this.tables();
-    if (!refs.length) throw new EtlError(`the bucket ${this.options.bucket} has no Delta table yet`, 'run the pipeline (Extract, then Transform) first');
-    const wanted = mentionedTables(sql, refs.map((r) => r.name));
+    if (!refs.length)
+      throw new EtlError(
+        `the bucket ${this.options.bucket} has no Delta table yet`,
+        'run the pipeline (Extract, then Transform) first',
+      );
+    const wanted = mentionedTables(
+      sql,
+      refs.map((r) => r.name),
+    );
     for (const ref of refs.filter((r) => wanted.includes(r.name))) await this.register(ref);
     const result = await (await this.duck()).materialize(sql);
     return { title: sql.trim().split('\n')[0].slice(0, 80), source: result.source, total: result.total };

@@ -114,7 +114,12 @@ async function readCheckpoint(client: Client, bucket: string, key: string, state
 }
 
 const versionsOf = (keys: string[], re: RegExp) =>
-  keys.flatMap((k) => { const m = re.exec(k); return m ? [Number(m[1])] : []; }).sort((a, b) => a - b);
+  keys
+    .flatMap((k) => {
+      const m = re.exec(k);
+      return m ? [Number(m[1])] : [];
+    })
+    .sort((a, b) => a - b);
 
 /** Reads the current snapshot and the history of the Delta table at `root` (e.g. `fact_trips/`). */
 export async function readDeltaTable(client: Client, bucket: string, root: string): Promise<DeltaTableState> {
@@ -122,7 +127,10 @@ export async function readDeltaTable(client: Client, bucket: string, root: strin
   const commits = versionsOf(logKeys, COMMIT);
   const checkpoints = versionsOf(logKeys, CHECKPOINT);
   if (!commits.length && !checkpoints.length) {
-    throw new EtlError(`s3://${bucket}/${root} is not a Delta table (no commit in ${root}${LOG})`, 'run the transform (`etl transform`) to write gold');
+    throw new EtlError(
+      `s3://${bucket}/${root} is not a Delta table (no commit in ${root}${LOG})`,
+      'run the transform (`etl transform`) to write gold',
+    );
   }
   const state: Replay = { files: new Map() };
   let start = 0;
@@ -136,7 +144,10 @@ export async function readDeltaTable(client: Client, bucket: string, root: strin
   let version = start - 1;
   for (const v of commits.filter((c) => c >= start)) {
     const text = (await readObject(client, bucket, `${root}${LOG}${pad(v)}.json`)).toString('utf8');
-    const actions = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Action);
+    const actions = text
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as Action);
     for (const action of actions) apply(state, action);
     history.unshift(commitOf(v, actions));
     version = v;
@@ -144,10 +155,22 @@ export async function readDeltaTable(client: Client, bucket: string, root: strin
   return tableState(bucket, root, version, state, history);
 }
 
-function tableState(bucket: string, root: string, version: number, state: Replay, history: DeltaCommit[]): DeltaTableState {
-  if (!state.metaData) throw new EtlError(`the Delta log of s3://${bucket}/${root} has no metaData action`, 'the table is damaged; rerun the transform');
+function tableState(
+  bucket: string,
+  root: string,
+  version: number,
+  state: Replay,
+  history: DeltaCommit[],
+): DeltaTableState {
+  if (!state.metaData)
+    throw new EtlError(
+      `the Delta log of s3://${bucket}/${root} has no metaData action`,
+      'the table is damaged; rerun the transform',
+    );
   const partitionColumns = [...state.metaData.partitionColumns];
-  const schema = JSON.parse(state.metaData.schemaString) as { fields: { name: string; type: unknown; nullable: boolean }[] };
+  const schema = JSON.parse(state.metaData.schemaString) as {
+    fields: { name: string; type: unknown; nullable: boolean }[];
+  };
   const columns = schema.fields.map((f) => ({
     name: f.name,
     type: typeof f.type === 'string' ? f.type : JSON.stringify(f.type),

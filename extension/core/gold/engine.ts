@@ -39,7 +39,11 @@ export function cellText(value: DuckDBValue): string | null {
   return String(value);
 }
 
-const columnOf = (name: string, type: DuckDBType): GridColumn => ({ name, type: String(type), numeric: NUMERIC.test(String(type)) });
+const columnOf = (name: string, type: DuckDBType): GridColumn => ({
+  name,
+  type: String(type),
+  numeric: NUMERIC.test(String(type)),
+});
 
 /**
  * An in-memory DuckDB over local files. Extension autoloading and autoinstall are off: nothing
@@ -48,7 +52,10 @@ const columnOf = (name: string, type: DuckDBType): GridColumn => ({ name, type: 
 export class GoldEngine {
   private resultCount = 0;
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
 
   static async open(): Promise<GoldEngine> {
     const instance = await DuckDBInstance.create(':memory:', {
@@ -74,7 +81,9 @@ export class GoldEngine {
   /** One page of a view or result table, sorted and paged by DuckDB. */
   async page(source: string, request: PageRequest, total?: number): Promise<GridPage> {
     const started = performance.now();
-    const reader = await this.connection.runAndReadAll(pageSql(source, request.offset, request.limit, request.sort, request.first));
+    const reader = await this.connection.runAndReadAll(
+      pageSql(source, request.offset, request.limit, request.sort, request.first),
+    );
     const types = reader.columnTypes();
     const columns = reader.columnNames().map((name, i) => columnOf(name, types[i]));
     const rows = reader.getRows().map((row) => row.map(cellText));
@@ -87,13 +96,19 @@ export class GoldEngine {
    */
   async materialize(sql: string): Promise<{ source: string; total: number }> {
     const body = statementBody(sql);
-    if (!body) throw new EtlError('the query is empty', 'type a SELECT over the gold tables, e.g. SELECT * FROM fact_trips LIMIT 10');
+    if (!body)
+      throw new EtlError(
+        'the query is empty',
+        'type a SELECT over the gold tables, e.g. SELECT * FROM fact_trips LIMIT 10',
+      );
     const source = quoteIdent(`etl_result_${++this.resultCount}`);
     try {
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${source} AS ${body}`);
     } catch (error) {
-      throw new EtlError(`the query failed: ${error instanceof Error ? error.message : String(error)}`,
-        'fix the SQL (one SELECT; the gold tables are views named fact_trips, dim_zone, …)');
+      throw new EtlError(
+        `the query failed: ${error instanceof Error ? error.message : String(error)}`,
+        'fix the SQL (one SELECT; the gold tables are views named fact_trips, dim_zone, …)',
+      );
     }
     return { source, total: await this.count(source) };
   }

@@ -14,7 +14,12 @@ export class GridFeed {
   private head?: GridSource;
   private whole?: GridSource;
 
-  private constructor(private readonly catalog: GoldCatalog, readonly title: string, private readonly table?: GoldTableRef, source?: GridSource) {
+  private constructor(
+    private readonly catalog: GoldCatalog,
+    readonly title: string,
+    private readonly table?: GoldTableRef,
+    source?: GridSource,
+  ) {
     this.whole = source;
   }
 

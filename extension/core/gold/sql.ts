@@ -5,9 +5,18 @@ export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 const SIMPLE: Record<string, string> = {
-  string: 'VARCHAR', long: 'BIGINT', integer: 'INTEGER', short: 'SMALLINT', byte: 'TINYINT',
-  double: 'DOUBLE', float: 'FLOAT', boolean: 'BOOLEAN', date: 'DATE', binary: 'BLOB',
-  timestamp: 'TIMESTAMPTZ', timestamp_ntz: 'TIMESTAMP',
+  string: 'VARCHAR',
+  long: 'BIGINT',
+  integer: 'INTEGER',
+  short: 'SMALLINT',
+  byte: 'TINYINT',
+  double: 'DOUBLE',
+  float: 'FLOAT',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  binary: 'BLOB',
+  timestamp: 'TIMESTAMPTZ',
+  timestamp_ntz: 'TIMESTAMP',
 };
 
 /** DuckDB type of a Delta primitive type (partition columns are always primitive). */
@@ -17,11 +26,15 @@ export function duckTypeOf(deltaType: string): string {
   return SIMPLE[deltaType] ?? 'VARCHAR';
 }
 
-/** `read_parquet([...])` of local files, with the partition values (which live in the log, not the files) as columns. */
+/**
+ * `read_parquet([...])` of local files, with the partition values as columns: they live in the log, not
+ * in the files.
+ */
 function partitionSelect(paths: string[], partitions: DeltaColumn[], values: Record<string, string | null>): string {
   const extra = partitions.map((c) => {
     const value = values[c.name];
-    return `CAST(${value === null || value === undefined ? 'NULL' : quoteLiteral(value)} AS ${duckTypeOf(c.type)}) AS ${quoteIdent(c.name)}`;
+    const literal = value === null || value === undefined ? 'NULL' : quoteLiteral(value);
+    return `CAST(${literal} AS ${duckTypeOf(c.type)}) AS ${quoteIdent(c.name)}`;
   });
   const list = paths.map(quoteLiteral).join(', ');
   return `SELECT *${extra.length ? `, ${extra.join(', ')}` : ''} FROM read_parquet([${list}], union_by_name = true)`;
@@ -35,7 +48,9 @@ function partitionSelect(paths: string[], partitions: DeltaColumn[], values: Rec
 export function tableSelect(columns: DeltaColumn[], files: DeltaFile[], paths: string[]): string {
   const order = columns.map((c) => quoteIdent(c.name)).join(', ');
   if (!files.length) {
-    const empty = columns.map((c) => `CAST(NULL AS ${c.partition ? duckTypeOf(c.type) : deltaToDuckAny(c.type)}) AS ${quoteIdent(c.name)}`);
+    const empty = columns.map(
+      (c) => `CAST(NULL AS ${c.partition ? duckTypeOf(c.type) : deltaToDuckAny(c.type)}) AS ${quoteIdent(c.name)}`,
+    );
     return `SELECT ${empty.join(', ')} WHERE false`;
   }
   const partitions = columns.filter((c) => c.partition);
@@ -67,7 +82,10 @@ export function pageSql(source: string, offset: number, limit: number, sort?: So
 
 /** The user's statement without trailing semicolons/whitespace, so it can be wrapped. */
 export function statementBody(sql: string): string {
-  return sql.trim().replace(/;+\s*$/, '').trim();
+  return sql
+    .trim()
+    .replace(/;+\s*$/, '')
+    .trim();
 }
 
 /** Which of `names` the SQL text mentions as a word (only those tables are fetched for a query). */

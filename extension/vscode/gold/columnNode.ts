@@ -4,9 +4,13 @@ import type { DeltaColumn } from '../../core/gold/deltaLog';
 /** A column: name, Delta type, and whether it is a partition column (stored in the log, not the files). */
 export class ColumnNode extends vscode.TreeItem {
   readonly kind = 'goldColumn';
-  constructor(root: string, readonly column: DeltaColumn) {
+  constructor(
+    root: string,
+    readonly column: DeltaColumn,
+  ) {
     super(column.name, vscode.TreeItemCollapsibleState.None);
-    this.description = `${column.type}${column.partition ? ' · partition' : ''}${column.nullable ? '' : ' · not null'}`;
+    const notes = [column.partition ? 'partition' : undefined, column.nullable ? undefined : 'not null'];
+    this.description = [column.type, ...notes].filter(Boolean).join(' · ');
     this.iconPath = new vscode.ThemeIcon(column.partition ? 'symbol-key' : 'symbol-field');
     this.contextValue = 'etl.gold.column';
     this.id = `gold:${root}:column:${column.name}`;

@@ -9,7 +9,12 @@ export function gridHtml(webview: vscode.Webview, media: vscode.Uri, title: stri
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'gold-grid.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'gold-grid.css'));
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};`;
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    `img-src ${webview.cspSource}`,
+  ].join('; ');
   const escaped = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -32,7 +37,9 @@ export function gridHtml(webview: vscode.Webview, media: vscode.Uri, title: stri
   </nav>
 </header>
 <div id="message" role="alert" hidden></div>
-<div id="scroll" tabindex="0" aria-label="Rows"><table id="grid" role="grid"><thead></thead><tbody></tbody></table></div>
+<div id="scroll" tabindex="0" aria-label="Rows">
+  <table id="grid" role="grid"><thead></thead><tbody></tbody></table>
+</div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

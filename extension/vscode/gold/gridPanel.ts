@@ -21,7 +21,11 @@ export class GridPanel {
   readonly onPage = this.pageEmitter.event;
   readonly panel: vscode.WebviewPanel;
 
-  constructor(context: vscode.ExtensionContext, private readonly catalog: GoldCatalog, private readonly feed: GridFeed) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly catalog: GoldCatalog,
+    private readonly feed: GridFeed,
+  ) {
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
     this.panel = vscode.window.createWebviewPanel('etl.gold.grid', feed.title, vscode.ViewColumn.Active, {
       enableScripts: true,

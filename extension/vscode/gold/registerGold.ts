@@ -17,8 +17,14 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
   };
   context.subscriptions.push(
     vscode.window.createTreeView('etl.gold', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand('etl.gold.previewTable', guarded(services, (node?: TableNode) => previewTableCommand(services, open, node))),
-    vscode.commands.registerCommand('etl.gold.query', guarded(services, (sql?: string) => queryGoldCommand(services, open, sql))),
+    vscode.commands.registerCommand(
+      'etl.gold.previewTable',
+      guarded(services, (node?: TableNode) => previewTableCommand(services, open, node)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.gold.query',
+      guarded(services, (sql?: string) => queryGoldCommand(services, open, sql)),
+    ),
     services.onCredentialsChanged(() => tree.refresh()),
     // A finished step (Transform, Run Pipeline) may have written new versions.
     services.onStepChanged((step) => step === undefined && tree.refresh()),

@@ -11,9 +11,13 @@ export const commitWhen = (commit: DeltaCommit) =>
 /** One version of the table's history: when, what, how many rows, by which run. */
 export class VersionNode extends vscode.TreeItem {
   readonly kind = 'goldVersion';
-  constructor(root: string, readonly commit: DeltaCommit) {
+  constructor(
+    root: string,
+    readonly commit: DeltaCommit,
+  ) {
     super(`${commitWhen(commit)} — ${commit.operation ?? 'commit'}`, vscode.TreeItemCollapsibleState.None);
-    const rows = commit.rowsWritten === undefined ? undefined : `${commit.rowsWritten.toLocaleString('en-US')} rows written`;
+    const rows =
+      commit.rowsWritten === undefined ? undefined : `${commit.rowsWritten.toLocaleString('en-US')} rows written`;
     this.description = [`v${commit.version}`, commit.predicate, rows, writtenBy(commit)].filter(Boolean).join(' · ');
     this.tooltip = [
       `version ${commit.version} (${commit.timestamp ?? '?'} ms)`,

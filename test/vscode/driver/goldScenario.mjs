@@ -41,18 +41,29 @@ export async function runGoldScenario(page, { artifacts, log }) {
 
   await step('the Gold tables view lists the Delta tables with rows and the run that wrote them', async () => {
     await page.locator('.monaco-workbench').waitFor({ timeout: T });
-    await page.locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]').first().click();
+    await page
+      .locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]')
+      .first()
+      .click();
     const header = page.locator('.pane-header', { hasText: 'Gold tables' });
     await header.waitFor({ timeout: T });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    await pane('Gold tables').locator('.monaco-list-row', { hasText: /fact_trips.*38,880 rows · 2 partition\(s\) · v\d+ · by transform-/ }).first().waitFor({ timeout: T });
-    await pane('Gold tables').locator('.monaco-list-row', { hasText: 'quarantine/rejected_trips' }).first().waitFor({ timeout: T });
+    await pane('Gold tables')
+      .locator('.monaco-list-row', { hasText: /fact_trips.*38,880 rows · 2 partition\(s\) · v\d+ · by transform-/ })
+      .first()
+      .waitFor({ timeout: T });
+    await pane('Gold tables')
+      .locator('.monaco-list-row', { hasText: 'quarantine/rejected_trips' })
+      .first()
+      .waitFor({ timeout: T });
   });
 
   await step('Preview Table opens fact_trips as a paged grid', async () => {
     await palette('ETL: Preview Table');
     await pick('fact_trips');
-    await grid().locator('#range', { hasText: /rows 1–100 of 38,880/ }).waitFor({ timeout: T });
+    await grid()
+      .locator('#range', { hasText: /rows 1–100 of 38,880/ })
+      .waitFor({ timeout: T });
     await grid().locator('th button', { hasText: 'pickup_datetime' }).waitFor({ timeout: T });
   });
 
@@ -63,7 +74,9 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await grid().locator('th[aria-sort="descending"]').waitFor({ timeout: T });
     await grid().locator('#scroll').focus();
     await page.keyboard.press('PageDown');
-    await grid().locator('#range', { hasText: /rows 101–200 of 38,880/ }).waitFor({ timeout: T });
+    await grid()
+      .locator('#range', { hasText: /rows 101–200 of 38,880/ })
+      .waitFor({ timeout: T });
     await screenshot('preview-dark');
   });
 
@@ -71,7 +84,9 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await palette('Preferences: Color Theme');
     await pick('Light Modern');
     await page.waitForTimeout(1500);
-    await grid().locator('#range', { hasText: /rows 101–200 of 38,880/ }).waitFor({ timeout: T });
+    await grid()
+      .locator('#range', { hasText: /rows 101–200 of 38,880/ })
+      .waitFor({ timeout: T });
     await screenshot('preview-light');
   });
 
@@ -82,7 +97,9 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await input.fill('SELECT reject_rule, count(*) AS rows FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
     await page.keyboard.press('Enter');
     await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
-    await grid().locator('#range', { hasText: /rows 1–5 of 5/ }).waitFor({ timeout: T });
+    await grid()
+      .locator('#range', { hasText: /rows 1–5 of 5/ })
+      .waitFor({ timeout: T });
     await screenshot('query-light');
     await palette('Preferences: Color Theme');
     await pick('Dark Modern');
