@@ -60,8 +60,9 @@ async function runSuiteInCodeServer(driver, tmp) {
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(driver.devHostUrl(server, root, root, join(suiteOut, 'index')));
-    // Compose mode builds the images (cached layers reused) before its stack is up.
-    const minutes = mode === 'compose' ? 30 : 10;
+    // Compose mode builds the images (cached layers reused) before its stack is up; the native suite
+    // spark-submits two transforms (Trigger DAG, and the Gold suite's pipeline run): minutes each on 2 shared cores.
+    const minutes = 30;
     const deadline = Date.now() + minutes * 60_000;
     while (!existsSync(results)) {
       if (Date.now() > deadline) throw new Error(`the extension-host suite wrote no results within ${minutes} min`);
