@@ -94,6 +94,12 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await palette('ETL: Query Gold…', 'Query Gold');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
+    // The input box (with its example query), not the palette that opened it.
+    await page.waitForFunction(
+      () => document.querySelector('.quick-input-widget input')?.value.startsWith('SELECT pickup_month'),
+      undefined,
+      { timeout: 30_000 },
+    );
     await input.fill('SELECT reject_rule, count(*) AS rows FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
     await page.keyboard.press('Enter');
     await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
