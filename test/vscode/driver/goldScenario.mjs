@@ -100,7 +100,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
       undefined,
       { timeout: 30_000 },
     );
-    await input.fill('SELECT reject_rule, count(*) AS rows FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
+    await input.fill('SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
     await page.keyboard.press('Enter');
     await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
     await grid()
