@@ -24,6 +24,14 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await page.locator('.quick-input-widget input').fill(text);
     await page.keyboard.press('Enter');
   };
+  // A colour theme by clicking its row: Enter on a filtered theme list may land on "Browse Additional Color Themes…".
+  const theme = async (name) => {
+    await palette('Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await page.waitForTimeout(1500);
+  };
   const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
   // A webview is two iframes deep; the visible one is the grid of the active tab.
   const grid = () => page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
@@ -81,9 +89,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
   });
 
   await step('the same grid in the light theme', async () => {
-    await palette('Preferences: Color Theme');
-    await pick('Light Modern');
-    await page.waitForTimeout(1500);
+    await theme('Light Modern');
     await grid()
       .locator('#range', { hasText: /rows 101–200 of 38,880/ })
       .waitFor({ timeout: T });
@@ -107,9 +113,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
       .locator('#range', { hasText: /rows 1–5 of 5/ })
       .waitFor({ timeout: T });
     await screenshot('query-light');
-    await palette('Preferences: Color Theme');
-    await pick('Dark Modern');
-    await page.waitForTimeout(1500);
+    await theme('Dark Modern');
     await screenshot('query-dark');
   });
 }
