@@ -29,11 +29,11 @@ export function gridHtml(webview: vscode.Webview, media: vscode.Uri, title: stri
 <header>
   <h1 id="title">${escaped}</h1>
   <nav aria-label="Pages">
-    <button id="first" title="First page (Home)">⏮</button>
-    <button id="prev" title="Previous page (Page Up)">◀</button>
+    <button id="first" title="First page (Home)" aria-label="First page">«</button>
+    <button id="prev" title="Previous page (Page Up)" aria-label="Previous page">‹</button>
     <span id="range" role="status" aria-live="polite">loading…</span>
-    <button id="next" title="Next page (Page Down)">▶</button>
-    <button id="last" title="Last page (End)">⏭</button>
+    <button id="next" title="Next page (Page Down)" aria-label="Next page">›</button>
+    <button id="last" title="Last page (End)" aria-label="Last page">»</button>
   </nav>
 </header>
 <div id="message" role="alert" hidden></div>
