@@ -24,11 +24,19 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await page.locator('.quick-input-widget input').fill(text);
     await page.keyboard.press('Enter');
   };
-  // A colour theme by clicking its row: Enter on a filtered theme list may land on "Browse Additional Color Themes…".
+  // Rows by their exact label: "Preferences: Color Theme" must not open the marketplace's theme browser, and
+  // Enter on a filtered theme list may land on "Browse Additional Color Themes…".
+  const exactRow = (label) =>
+    page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) })
+      .first();
   const theme = async (name) => {
-    await palette('Preferences: Color Theme');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+    await exactRow('Preferences: Color Theme').click({ timeout: 30_000 });
     await page.locator('.quick-input-widget input').fill(name);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+    await exactRow(name).click({ timeout: 30_000 });
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
     await page.waitForTimeout(1500);
   };
