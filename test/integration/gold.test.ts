@@ -191,7 +191,17 @@ describe(
       assert.deepEqual(sorted.rows[1], [null, null], 'nulls last');
     });
 
-    test('the local cache: copies named by etag, reused, bounded', async () => {
+    test('`etl query` prints the result (same core); bad SQL exits 1 with what to do', async () => {
+    const sql = 'SELECT pickup_month, count(*) AS trips FROM fact_trips GROUP BY 1 ORDER BY 1';
+    const ok = await etl(['query', sql, '--json'], env);
+    assert.equal(ok.exitCode, 0, ok.all);
+    assert.deepEqual(JSON.parse(ok.stdout).rows, [['1', '19440'], ['2', '19440']]);
+    const bad = await etl(['query', 'SELEC 1'], env);
+    assert.equal(bad.exitCode, 1);
+    assert.match(bad.stderr, /error: the query failed: Parser Error[\s\S]*→ fix the SQL/);
+  });
+
+  test('the local cache: copies named by etag, reused, bounded', async () => {
       const before = readdirSync(cacheDir).filter((n) => n.endsWith('.parquet'));
       assert.ok(before.length > 0);
       const again = new GoldCatalog({ client, bucket: gold, cache: { dir: cacheDir } });
