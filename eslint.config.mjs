@@ -48,8 +48,13 @@ export default tseslint.config(
   },
   {
     // page.waitForFunction bodies run in the browser page, not in Node.
-    files: ['test/vscode/driver/userScenario.mjs'],
+    files: ['test/vscode/driver/userScenario.mjs', 'test/vscode/driver/goldScenario.mjs'],
     languageOptions: { globals: { document: 'readonly' } },
+  },
+  {
+    // Webview scripts run in the webview's browser frame, with VS Code's acquireVsCodeApi.
+    files: ['media/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, acquireVsCodeApi: 'readonly' } },
   },
   {
     // The test suites in the VS Code extension host use mocha's globals (describe, it, before).

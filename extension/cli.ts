@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerExtractCommand } from './cli/extract';
 import { registerPipelineCommand } from './cli/pipeline';
+import { registerQueryCommand } from './cli/query';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
 import { registerTransformCommand } from './cli/transform';
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   registerTransformCommand(program);
   registerPipelineCommand(program);
   registerTriggerCommand(program);
+  registerQueryCommand(program);
   registerWhichCommand(program);
   return program;
 }

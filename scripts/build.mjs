@@ -3,7 +3,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { NATIVE_EXTERNALS, copyNativeRuntime } from './nativeRuntime.mjs';
 
+// DuckDB is a native addon: never bundled; dist/ and out/test resolve it from node_modules (see nativeRuntime.mjs).
 const common = {
   bundle: true,
   platform: 'node',
@@ -11,6 +13,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  external: NATIVE_EXTERNALS,
 };
 
 const testEntries = (dir) =>
@@ -26,14 +29,14 @@ const builds = [
     ...common,
     entryPoints: ['extension/vscode/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode'],
+    external: ['vscode', ...NATIVE_EXTERNALS],
   }),
 ];
 if (process.argv.includes('--tests')) {
   // A test file deleted or moved must not live on as a stale bundle.
   rmSync('out/test', { recursive: true, force: true });
-  builds.push(
-    build({ ...common, entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }),
-  );
+  const tests = { entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test' };
+  builds.push(build({ ...common, ...tests, external: ['vscode', ...NATIVE_EXTERNALS] }));
 }
 await Promise.all(builds);
+copyNativeRuntime();

@@ -32,6 +32,8 @@ PYTHONPATH=src "$(etl which python)" scripts/bench_sample.py
 npm run -s bench:extension -- --objects 500
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow
+# Gold tables benchmark at a tiny size (smoke run while the native stack is up: it runs and prints its ratios).
+npm run -s bench:gold -- --rows 20000
 
 # The compose stack on a real Docker engine, after the native stack is down (its ports free).
 # `etl up --mode compose` provisions what is missing first: as root on Debian with no engine

@@ -3,6 +3,7 @@ import { registerBackup } from './backup/registerBackup';
 import { registerBuckets } from './buckets/registerBuckets';
 import { EtlServices } from './common/services';
 import { EtlStatusBar } from './common/statusBar';
+import { registerGold } from './gold/registerGold';
 import { registerLogs } from './logs/registerLogs';
 import { registerRuns } from './runs/registerRuns';
 import { registerStack } from './stack/registerStack';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext) {
   const backup = registerBackup(context, services, buckets);
   const logs = registerLogs(context, services);
   const runs = registerRuns(context, services);
+  const gold = registerGold(context, services);
   registerSteps(context, services);
   const statusBar = new EtlStatusBar(services);
   context.subscriptions.push(
@@ -28,13 +30,14 @@ export function activate(context: vscode.ExtensionContext) {
       buckets.refresh();
       backup.refresh();
       runs.refresh();
+      gold.tree.refresh();
     }),
     vscode.commands.registerCommand('etl.showStatus', () => stack.refresh()),
   );
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, stack, buckets, backup, logs, runs, statusBar, activationMs };
+  return { services, stack, buckets, backup, logs, runs, gold, statusBar, activationMs };
 }
 
 export type EtlExtensionApi = ReturnType<typeof activate>;

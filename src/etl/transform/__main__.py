@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         from etl.transform.session import driver_session  # pyspark import only where needed
 
         spark = driver_session(settings, f"etl-transform {run_id}")
+        # Every Delta commit of this run names it (commitInfo.userMetadata): the Gold tables view shows
+        # which run last wrote each table and each version.
+        spark.conf.set("spark.databricks.delta.commitInfo.userMetadata", run_id)
         sc = spark.sparkContext
         activity = Activity()
         watchdog = start_watchdog(settings, sc, activity)

@@ -19,8 +19,12 @@ export async function run(): Promise<void> {
   if (suite === 'compose') require('./compose.vscode-test');
   else if (suite === 'untrusted') require('./untrusted.vscode-test');
   else {
-    require('./extension.vscode-test');
-    require('./runs.vscode-test');
+    // ETL_VSCODE_ONLY=gold runs the Gold tables suite alone (it runs the pipeline itself).
+    if (process.env.ETL_VSCODE_ONLY !== 'gold') {
+      require('./extension.vscode-test');
+      require('./runs.vscode-test');
+    }
+    require('./gold.vscode-test');
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import type { Client } from 'minio';
+import { EtlError } from '../errors';
+import { cachedFiles, DEFAULT_CACHE_BYTES, type CacheOptions } from './cache';
+import { readDeltaTable, type DeltaFile, type DeltaTableState } from './deltaLog';
+import { GoldEngine, type GridPage, type PageRequest } from './engine';
+import { tableRows } from './partitions';
+import { mentionedTables, quoteIdent, tableSelect } from './sql';
+import { listGoldTables, type GoldTableRef } from './tables';
+
+/** A grid's data: a view or a query result in DuckDB, with what the grid needs to page it. */
+export interface GridSource {
+  title: string;
+  /** SQL name of the view or result table. */
+  source: string;
+  total?: number;
+  /** Shown first (quarantine: the rule that rejected the row). */
+  first?: string;
+}
+
+export interface CatalogOptions {
+  client: Client;
+  bucket: string;
+  cache: Pick<CacheOptions, 'dir'> & Partial<CacheOptions>;
+}
+
+/** Where the local copies live: the stack's state folder (per stack, like its MinIO data). */
+export const goldCacheDir = (stateDir: string) => join(stateDir, 'gold-cache');
+
+/**
+ * The gold bucket as SQL: every Delta table a DuckDB view over local copies of its current
+ * snapshot's files (the log says which files and their partition values). Shared by the VS Code
+ * grid, `etl query` and the benchmark. A view is (re)made when its table's version changed.
+ */
+export class GoldCatalog {
+  private engine?: Promise<GoldEngine>;
+  private readonly views = new Map<string, number>();
+  private readonly cache: CacheOptions;
+
+  constructor(private readonly options: CatalogOptions) {
+    this.cache = { maxBytes: DEFAULT_CACHE_BYTES, ...options.cache };
+  }
+
+  private duck(): Promise<GoldEngine> {
+    this.engine ??= GoldEngine.open();
+    return this.engine;
+  }
+
+  tables(): Promise<GoldTableRef[]> {
+    return listGoldTables(this.options.client, this.options.bucket);
+  }
+
+  table(root: string): Promise<DeltaTableState> {
+    return readDeltaTable(this.options.client, this.options.bucket, root);
+  }
+
+  private localCopies(files: DeltaFile[]): Promise<string[]> {
+    return cachedFiles(this.options.client, this.options.bucket, files, this.cache);
+  }
+
+  /** Makes (or refreshes) the view of one table over its current snapshot. */
+  async register(ref: GoldTableRef, state?: DeltaTableState): Promise<DeltaTableState> {
+    const table = state ?? (await this.table(ref.root));
+    if (this.views.get(ref.name) === table.version) return table;
+    const paths = await this.localCopies(table.files);
+    await (await this.duck()).createView(ref.name, tableSelect(table.columns, table.files, paths));
+    this.views.set(ref.name, table.version);
+    return table;
+  }
+
+  /**
+   * The source of a table preview. Unsorted, only the first page is asked for: a view over just
+   * the first files that hold `rows` rows (per the log's stats), so the first page of a 10M-row
+   * table does not wait for every file. Sorting or paging on uses the whole table's view.
+   */
+  async preview(ref: GoldTableRef, firstRows?: number): Promise<GridSource> {
+    const table = await this.table(ref.root);
+    const total = tableRows(table);
+    const first =
+      ref.kind === 'quarantine' && table.columns.some((c) => c.name === 'reject_rule') ? 'reject_rule' : undefined;
+    const head = firstRows === undefined ? undefined : filesHolding(table.files, firstRows);
+    if (head && head.length < table.files.length) {
+      const name = `etl_head_${ref.name}`;
+      const paths = await this.localCopies(head);
+      await (await this.duck()).createView(name, tableSelect(table.columns, head, paths));
+      return { title: ref.root, source: quoteIdent(name), total, first };
+    }
+    await this.register(ref, table);
+    return {
+      title: ref.root,
+      source: quoteIdent(ref.name),
+      total: total ?? (await (await this.duck()).count(quoteIdent(ref.name))),
+      first,
+    };
+  }
+
+  /** Runs SQL over the gold tables it mentions; the result is kept in DuckDB for paging. */
+  async query(sql: string): Promise<GridSource> {
+    const refs = await this.tables();
+    if (!refs.length)
+      throw new EtlError(
+        `the bucket ${this.options.bucket} has no Delta table yet`,
+        'run the pipeline (Extract, then Transform) first',
+      );
+    const wanted = mentionedTables(
+      sql,
+      refs.map((r) => r.name),
+    );
+    for (const ref of refs.filter((r) => wanted.includes(r.name))) await this.register(ref);
+    const result = await (await this.duck()).materialize(sql);
+    return { title: sql.trim().split('\n')[0].slice(0, 80), source: result.source, total: result.total };
+  }
+
+  async page(source: GridSource, request: Omit<PageRequest, 'first'>): Promise<GridPage> {
+    return (await this.duck()).page(source.source, { ...request, first: source.first }, source.total);
+  }
+
+  async close(): Promise<void> {
+    if (this.engine) (await this.engine).close();
+    this.engine = undefined;
+    this.views.clear();
+  }
+}
+
+/** The first files (in snapshot order) that together hold at least `rows` rows; all of them when stats are missing. */
+export function filesHolding(files: DeltaFile[], rows: number): DeltaFile[] {
+  let seen = 0;
+  for (let i = 0; i < files.length; i++) {
+    if (files[i].rows === undefined) return files;
+    seen += files[i].rows ?? 0;
+    if (seen >= rows) return files.slice(0, i + 1);
+  }
+  return files;
+}

@@ -1,0 +1,50 @@
+import type { GoldCatalog, GridSource } from './catalog';
+import type { GridPage } from './engine';
+import type { SortSpec } from './sql';
+import type { GoldTableRef } from './tables';
+
+export const PAGE_SIZE = 100;
+
+/**
+ * What a grid shows: a table preview or a query result, page by page. A preview's first page comes
+ * from a view over the table's first files only; sorting, or paging past them, switches to the
+ * whole table once.
+ */
+export class GridFeed {
+  private head?: GridSource;
+  private whole?: GridSource;
+
+  private constructor(
+    private readonly catalog: GoldCatalog,
+    readonly title: string,
+    private readonly table?: GoldTableRef,
+    source?: GridSource,
+  ) {
+    this.whole = source;
+  }
+
+  static preview(catalog: GoldCatalog, table: GoldTableRef): GridFeed {
+    return new GridFeed(catalog, `Gold: ${table.name}`, table);
+  }
+
+  static async query(catalog: GoldCatalog, sql: string): Promise<GridFeed> {
+    const source = await catalog.query(sql);
+    return new GridFeed(catalog, `Query: ${source.title}`, undefined, source);
+  }
+
+  async page(offset: number, sort?: SortSpec, limit = PAGE_SIZE): Promise<GridPage> {
+    const source = await this.sourceFor(offset + limit, sort);
+    return this.catalog.page(source, { offset: Math.max(0, offset), limit, sort });
+  }
+
+  private async sourceFor(rows: number, sort?: SortSpec): Promise<GridSource> {
+    if (this.whole) return this.whole;
+    if (!this.table) throw new Error('a grid feed without a table or a query');
+    if (!sort && rows <= PAGE_SIZE) {
+      this.head ??= await this.catalog.preview(this.table, PAGE_SIZE);
+      return this.head;
+    }
+    this.whole = await this.catalog.preview(this.table);
+    return this.whole;
+  }
+}

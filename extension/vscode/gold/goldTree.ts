@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { GoldCatalog, goldCacheDir } from '../../core/gold/catalog';
+import { partitionsOf } from '../../core/gold/partitions';
+import { endpointOf, s3Client } from '../../core/s3/client';
+import { explainS3Error } from '../../core/s3/errors';
+import type { EtlServices } from '../common/services';
+import { ColumnNode } from './columnNode';
+import { GroupNode } from './groupNode';
+import { MessageNode } from './messageNode';
+import { PartitionNode } from './partitionNode';
+import { TableNode } from './tableNode';
+import { VersionNode } from './versionNode';
+
+export type GoldItem = TableNode | GroupNode | ColumnNode | PartitionNode | VersionNode | MessageNode;
+
+/** The project's gold bucket as a catalog (a new one per call: credentials and .env may have changed). */
+export async function goldCatalog(services: EtlServices): Promise<GoldCatalog> {
+  const config = services.project();
+  const client = s3Client(config, await services.credentials());
+  return new GoldCatalog({ client, bucket: config.buckets.gold, cache: { dir: goldCacheDir(config.paths.state) } });
+}
+
+/**
+ * Gold tables view: each Delta table of the gold bucket as one node, read from its log (never by
+ * listing its data files). Children come from the state read for the table node, so expanding
+ * costs nothing more.
+ */
+export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
+  private readonly emitter = new vscode.EventEmitter<GoldItem | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  /** The last error shown instead of the tables (tests read it). */
+  problem: string | undefined;
+
+  constructor(private readonly services: EtlServices) {}
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getTreeItem(item: GoldItem): vscode.TreeItem {
+    return item;
+  }
+
+  async getChildren(item?: GoldItem): Promise<GoldItem[]> {
+    if (!item) return this.services.hasProject() ? this.tables() : [];
+    if (item instanceof TableNode) return groupsOf(item);
+    if (item instanceof GroupNode) return membersOf(item);
+    return [];
+  }
+
+  private async tables(): Promise<GoldItem[]> {
+    const config = this.services.project();
+    const catalog = await goldCatalog(this.services);
+    try {
+      const refs = await catalog.tables();
+      const nodes = await Promise.all(refs.map(async (ref) => new TableNode(ref, await catalog.table(ref.root))));
+      this.problem = undefined;
+      await vscode.commands.executeCommand('setContext', 'etl.gold.empty', nodes.length === 0);
+      return nodes;
+    } catch (error) {
+      const explained = explainS3Error(error, endpointOf(config));
+      this.problem = explained.message;
+      this.services.diagnostics.warn(explained.describe());
+      return [new MessageNode(explained.message, explained.hint)];
+    } finally {
+      await catalog.close();
+    }
+  }
+}
+
+function groupsOf(table: TableNode): GroupNode[] {
+  return [
+    new GroupNode(table, 'columns', table.state.columns.length),
+    new GroupNode(table, 'partitions', partitionsOf(table.state).length),
+    new GroupNode(table, 'history', table.state.history.length),
+  ];
+}
+
+function membersOf(group: GroupNode): GoldItem[] {
+  const { state, ref } = group.table;
+  if (group.group === 'columns') return state.columns.map((c) => new ColumnNode(ref.root, c));
+  if (group.group === 'partitions') return partitionsOf(state).map((p) => new PartitionNode(ref.root, p));
+  return state.history.map((c) => new VersionNode(ref.root, c));
+}

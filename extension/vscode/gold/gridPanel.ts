@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import type { GoldCatalog } from '../../core/gold/catalog';
+import type { GridPage } from '../../core/gold/engine';
+import type { GridFeed } from '../../core/gold/feed';
+import type { SortSpec } from '../../core/gold/sql';
+import { gridHtml } from './gridHtml';
+
+type FromGrid = { type: 'ready' } | { type: 'page'; offset: number; sort?: SortSpec };
+
+/**
+ * One data grid in a webview tab: a table preview or a query result. The webview asks for pages
+ * (offset, sort); DuckDB pages and sorts; values travel as exact text. The panel owns its catalog
+ * (its DuckDB) and closes it with the tab.
+ */
+export class GridPanel {
+  /** The last page sent to the grid (the extension-host tests read it). */
+  lastPage: GridPage | undefined;
+  lastError: string | undefined;
+  private readonly pageEmitter = new vscode.EventEmitter<GridPage>();
+  readonly onPage = this.pageEmitter.event;
+  readonly panel: vscode.WebviewPanel;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly catalog: GoldCatalog,
+    private readonly feed: GridFeed,
+  ) {
+    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+    this.panel = vscode.window.createWebviewPanel('etl.gold.grid', feed.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+      retainContextWhenHidden: true,
+    });
+    this.panel.webview.html = gridHtml(this.panel.webview, media, feed.title);
+    this.panel.webview.onDidReceiveMessage((message: FromGrid) => void this.answer(message));
+    this.panel.onDidDispose(() => {
+      this.pageEmitter.dispose();
+      void this.catalog.close();
+    });
+  }
+
+  /** Sends a page; the same path the webview's buttons take (tests call it too). */
+  async show(offset: number, sort?: SortSpec): Promise<GridPage | undefined> {
+    try {
+      const page = await this.feed.page(offset, sort);
+      this.lastPage = page;
+      this.lastError = undefined;
+      await this.panel.webview.postMessage({ type: 'page', page });
+      this.pageEmitter.fire(page);
+      return page;
+    } catch (error) {
+      this.lastError = describeError(error);
+      await this.panel.webview.postMessage({ type: 'error', message: this.lastError });
+      return undefined;
+    }
+  }
+
+  private async answer(message: FromGrid): Promise<void> {
+    if (message.type === 'ready') await this.show(0);
+    else if (message.type === 'page') await this.show(message.offset, message.sort);
+  }
+}

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { guarded } from '../common/notify';
+import type { EtlServices } from '../common/services';
+import { GoldTreeProvider } from './goldTree';
+import type { GridPanel } from './gridPanel';
+import { previewTableCommand } from './previewTable';
+import { queryGoldCommand } from './queryGold';
+import type { TableNode } from './tableNode';
+
+/** The Gold tables view and its grid commands. Returns handles the extension-host tests inspect. */
+export function registerGold(context: vscode.ExtensionContext, services: EtlServices) {
+  const tree = new GoldTreeProvider(services);
+  const grids: { last?: GridPanel } = {};
+  const open = (panel: GridPanel) => {
+    grids.last = panel;
+    context.subscriptions.push(panel.panel);
+  };
+  context.subscriptions.push(
+    vscode.window.createTreeView('etl.gold', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.commands.registerCommand(
+      'etl.gold.previewTable',
+      guarded(services, (node?: TableNode) => previewTableCommand(services, open, node)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.gold.query',
+      guarded(services, (sql?: string) => queryGoldCommand(services, open, sql)),
+    ),
+    services.onCredentialsChanged(() => tree.refresh()),
+    // A finished step (Transform, Run Pipeline) may have written new versions.
+    services.onStepChanged((step) => step === undefined && tree.refresh()),
+  );
+  return { tree, grids };
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { DeltaCommit } from '../../core/gold/deltaLog';
+
+/** Which run made a commit: the transform's run id (commitInfo.userMetadata), else unknown. */
+export const writtenBy = (commit: DeltaCommit) => commit.userMetadata ?? 'an unnamed writer';
+
+/** Local time of a commit, to the second; the log's epoch ms in the tooltip. */
+export const commitWhen = (commit: DeltaCommit) =>
+  commit.timestamp === undefined ? 'at an unknown time' : new Date(commit.timestamp).toLocaleString('sv-SE');
+
+/** One version of the table's history: when, what, how many rows, by which run. */
+export class VersionNode extends vscode.TreeItem {
+  readonly kind = 'goldVersion';
+  constructor(
+    root: string,
+    readonly commit: DeltaCommit,
+  ) {
+    super(`${commitWhen(commit)} — ${commit.operation ?? 'commit'}`, vscode.TreeItemCollapsibleState.None);
+    const rows =
+      commit.rowsWritten === undefined ? undefined : `${commit.rowsWritten.toLocaleString('en-US')} rows written`;
+    this.description = [`v${commit.version}`, commit.predicate, rows, writtenBy(commit)].filter(Boolean).join(' · ');
+    this.tooltip = [
+      `version ${commit.version} (${commit.timestamp ?? '?'} ms)`,
+      `${commit.operation ?? 'commit'}${commit.predicate ? ` where ${commit.predicate}` : ''}`,
+      `+${commit.filesAdded} / −${commit.filesRemoved} file(s)`,
+      `run: ${writtenBy(commit)}`,
+    ].join('\n');
+    this.iconPath = new vscode.ThemeIcon('git-commit');
+    this.contextValue = 'etl.gold.version';
+    this.id = `gold:${root}:version:${commit.version}`;
+  }
+}

@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { GoldCatalog } from '../../extension/core/gold/catalog';
+import { readDeltaTable } from '../../extension/core/gold/deltaLog';
+import { GridFeed, PAGE_SIZE } from '../../extension/core/gold/feed';
+import { partitionsOf, tableRows } from '../../extension/core/gold/partitions';
+import { listGoldTables } from '../../extension/core/gold/tables';
+import { s3Client } from '../../extension/core/s3/client';
+import { listAllKeys } from '../../extension/core/s3/listing';
+import { adminClient } from '../../extension/core/stack/buckets';
+import { ROOT, etl, projectConfig } from '../helpers/cli';
+
+// Gold written by the real transform: the committed sample extracted into a scratch rawzone bucket,
+// spark-submitted to the stack's master, written as Delta tables into a scratch gold bucket.
+const config = projectConfig();
+const client = s3Client(config);
+const admin = adminClient(config);
+const suffix = randomBytes(4).toString('hex');
+const rawzone = `${config.buckets.rawzone}-goldtest-${suffix}`;
+const gold = `${config.buckets.gold}-goldtest-${suffix}`;
+const runId = `transform-goldtest-${suffix}`;
+const tmp = mkdtempSync(join(tmpdir(), 'gold-test-'));
+const env = {
+  RAWZONE_BUCKET: rawzone,
+  GOLD_BUCKET: gold,
+  ETL_BACKUP_DIR: join(tmp, 'backup'),
+  ETL_LOG_DIR: join(tmp, 'logs'),
+  ETL_LOCK_DIR: join(tmp, 'locks'),
+};
+const cacheDir = join(tmp, 'cache');
+const catalog = new GoldCatalog({ client, bucket: gold, cache: { dir: cacheDir } });
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'delta-table');
+
+async function emptyAndRemove(bucket: string): Promise<void> {
+  const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
+  for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(bucket, keys.slice(i, i + 1000));
+  await admin.removeBucket(bucket);
+}
+
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+  );
+
+describe(
+  'Gold tables: Delta snapshots, partitions, DuckDB queries and paging on gold written by the real transform',
+  { timeout: 900_000 },
+  () => {
+    before(async () => {
+      await admin.makeBucket(rawzone, config.minio.region);
+      await admin.makeBucket(gold, config.minio.region);
+      const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample'], env);
+      assert.equal(extract.exitCode, 0, extract.all);
+      const transform = await etl(['transform', '--run-id', runId], env, 840_000);
+      assert.equal(transform.exitCode, 0, transform.all);
+    });
+
+    after(async () => {
+      await catalog.close();
+      for (const bucket of [rawzone, gold]) await emptyAndRemove(bucket).catch(() => undefined);
+    });
+
+    test('every gold table is found from its _delta_log, in star-schema order, with SQL names', async () => {
+      const tables = await listGoldTables(client, gold);
+      assert.deepEqual(
+        tables.map((t) => `${t.kind}:${t.name}`),
+        [
+          'fact:fact_trips',
+          'dimension:dim_date',
+          'dimension:dim_payment_type',
+          'dimension:dim_rate_code',
+          'dimension:dim_vendor',
+          'dimension:dim_zone',
+          'mart:mart_daily_zone',
+          'mart:mart_hourly_demand',
+          'quarantine:quarantine_rejected_trips',
+        ],
+      );
+    });
+
+    test('fact_trips: schema with types, month partitions with rows and sizes, history naming the run', async () => {
+      const fact = await readDeltaTable(client, gold, 'fact_trips/');
+      assert.equal(fact.columns.find((c) => c.name === 'pickup_datetime')?.type, 'timestamp_ntz');
+      assert.equal(fact.columns.find((c) => c.name === 'trip_key')?.type, 'long');
+      assert.deepEqual(fact.partitionColumns, ['pickup_year', 'pickup_month']);
+      const partitions = partitionsOf(fact);
+      assert.deepEqual(
+        partitions.map((p) => [p.label, p.rows]),
+        [
+          ['pickup_year=2024/pickup_month=1', 19_600],
+          ['pickup_year=2024/pickup_month=2', 19_600],
+        ],
+      );
+      assert.ok(partitions.every((p) => p.bytes > 0 && p.files.length > 0));
+      assert.equal(tableRows(fact), 38_880);
+      assert.equal(fact.history.length, fact.version + 1);
+      assert.deepEqual(
+        fact.history.map((c) => c.version),
+        [...Array(fact.version + 1).keys()].reverse(),
+      );
+      assert.ok(
+        fact.history.every((c) => c.userMetadata === runId && c.operation === 'WRITE'),
+        JSON.stringify(fact.history),
+      );
+      assert.match(fact.history[0].predicate ?? '', /pickup_month = 2/);
+    });
+
+    test("Query Gold: SQL equals the log's row counts; the quarantine carries each row's rule", async () => {
+      const byMonth = await GridFeed.query(
+        catalog,
+        'SELECT pickup_month, count(*) AS trips FROM fact_trips GROUP BY 1 ORDER BY 1;',
+      );
+      const page = await byMonth.page(0);
+      assert.deepEqual(page.rows, [
+        ['1', '19600'],
+        ['2', '19600'],
+      ]);
+      assert.deepEqual(
+        page.columns.map((c) => [c.name, c.type, c.numeric]),
+        [
+          ['pickup_month', 'INTEGER', true],
+          ['trips', 'BIGINT', true],
+        ],
+      );
+      const rules = await GridFeed.query(
+        catalog,
+        'SELECT reject_rule, count(*) FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC',
+      );
+      assert.deepEqual((await rules.page(0)).rows, [
+        ['non_positive_distance', '400'],
+        ['negative_amount', '200'],
+        ['dropoff_before_pickup', '120'],
+        ['pickup_outside_month', '80'],
+      ]);
+      const quarantine = (await catalog.tables()).find((t) => t.kind === 'quarantine');
+      assert.ok(quarantine);
+      const preview = await GridFeed.preview(catalog, quarantine).page(0);
+      assert.equal(preview.columns[0].name, 'reject_rule');
+      assert.equal(preview.total, 1_120);
+    });
+
+    test('paging, sorting: the head files give the first page; sorted pages are exact slices', async () => {
+      const fact = (await catalog.tables())[0];
+      const feed = GridFeed.preview(catalog, fact);
+      const first = await feed.page(0);
+      assert.equal(first.rows.length, PAGE_SIZE);
+      assert.equal(first.total, 38_880);
+      const all = await GridFeed.query(catalog, 'SELECT * FROM fact_trips');
+      assert.deepEqual((await all.page(0)).rows, first.rows);
+      const sort = { column: 'trip_key', descending: true };
+      const third = await feed.page(2 * PAGE_SIZE, sort);
+      const expected = await GridFeed.query(
+        catalog,
+        `SELECT * FROM fact_trips ORDER BY trip_key DESC LIMIT ${PAGE_SIZE} OFFSET ${2 * PAGE_SIZE}`,
+      );
+      assert.deepEqual(third.rows, (await expected.page(0)).rows);
+      const keys = third.rows.map((r) => BigInt(r[0] ?? ''));
+      assert.ok(
+        keys.every((k, i) => i === 0 || keys[i - 1] >= k),
+        'descending 64-bit keys, compared exactly',
+      );
+      const last = await feed.page(38_800);
+      assert.equal(last.rows.length, 80);
+    });
+
+    test('nanosecond timestamps keep nine digits, 64-bit integers stay exact, nulls stay null', async () => {
+      const path = join(tmp, 'ns.parquet');
+      const python = (await etl(['which', 'python'])).stdout.trim();
+      const script = [
+        'import sys, pyarrow as pa, pyarrow.parquet as pq',
+        "ts = pa.array([1704067200123456789, None], pa.timestamp('ns'))",
+        "big = pa.array([9007199254740993, None], pa.int64())",
+        "t = pa.table({'ts': ts, 'big': big})",
+        'pq.write_table(t, sys.argv[1])',
+      ].join('\n');
+      await execa(python, ['-c', script, path]);
+      const feed = await GridFeed.query(catalog, `SELECT * FROM read_parquet('${path}')`);
+      const page = await feed.page(0);
+      assert.equal(page.columns[0].type, 'TIMESTAMP_NS');
+      assert.deepEqual(page.rows, [
+        ['2024-01-01 00:00:00.123456789', '9007199254740993'],
+        [null, null],
+      ]);
+      const sorted = await feed.page(0, { column: 'ts', descending: true });
+      assert.deepEqual(sorted.rows[1], [null, null], 'nulls last');
+    });
+
+    test('`etl query` prints the result (same core); bad SQL exits 1 with what to do', async () => {
+    const sql = 'SELECT pickup_month, count(*) AS trips FROM fact_trips GROUP BY 1 ORDER BY 1';
+    const ok = await etl(['query', sql, '--json'], env);
+    assert.equal(ok.exitCode, 0, ok.all);
+    assert.deepEqual(JSON.parse(ok.stdout).rows, [['1', '19600'], ['2', '19600']]);
+    const bad = await etl(['query', 'SELEC 1'], env);
+    assert.equal(bad.exitCode, 1);
+    assert.match(bad.stderr, /error: the query failed: Parser Error[\s\S]*→ fix the SQL/);
+  });
+
+  test('the local cache: copies named by etag, reused, bounded', async () => {
+      const before = readdirSync(cacheDir).filter((n) => n.endsWith('.parquet'));
+      assert.ok(before.length > 0);
+      const again = new GoldCatalog({ client, bucket: gold, cache: { dir: cacheDir } });
+      const fact = (await again.tables())[0];
+      const mtimes = new Map(before.map((n) => [n, statSync(join(cacheDir, n)).size]));
+      await again.register(fact);
+      assert.deepEqual(
+        readdirSync(cacheDir)
+          .filter((n) => n.endsWith('.parquet'))
+          .sort(),
+        before.sort(),
+        'nothing downloaded twice',
+      );
+      await again.close();
+      const bounded = new GoldCatalog({ client, bucket: gold, cache: { dir: cacheDir, maxBytes: 1 } });
+      const dim = (await bounded.tables()).find((t) => t.name === 'dim_vendor');
+      assert.ok(dim);
+      await bounded.register(dim);
+      const left = readdirSync(cacheDir).filter((n) => n.endsWith('.parquet'));
+      assert.equal(
+        left.length,
+        (await readDeltaTable(client, gold, dim.root)).files.length,
+        'only the files in use are kept',
+      );
+      assert.ok(mtimes.size > left.length);
+      await bounded.close();
+    });
+
+    test('a table whose early commits are gone is read from its checkpoint (delta-spark fixture)', async () => {
+      for (const file of files(FIXTURE))
+        await client.fPutObject(gold, `fixture_table/${relative(FIXTURE, file)}`, file);
+      const full = await readDeltaTable(client, gold, 'fixture_table/');
+      await client.removeObjects(
+        gold,
+        Array.from({ length: 10 }, (_, v) => `fixture_table/_delta_log/${String(v).padStart(20, '0')}.json`),
+      );
+      const fromCheckpoint = await readDeltaTable(client, gold, 'fixture_table/');
+      assert.equal(fromCheckpoint.version, 11);
+      assert.deepEqual(fromCheckpoint.files, full.files);
+      assert.deepEqual(fromCheckpoint.columns, full.columns);
+      assert.deepEqual(
+        fromCheckpoint.history.map((c) => c.version),
+        [11],
+        'commits folded into the checkpoint are not history any more',
+      );
+      assert.deepEqual(
+        partitionsOf(fromCheckpoint).map((p) => [p.label, p.rows]),
+        [
+          ['pickup_year=2024/pickup_month=1', 14],
+          ['pickup_year=2024/pickup_month=2', 2],
+        ],
+      );
+    });
+  },
+);

@@ -1,0 +1,132 @@
+// As a user, in headless Chromium on code-server with the packaged VSIX: the Gold tables view after a pipeline
+// run, Preview Table on fact_trips (a paged grid in a webview), a sort by clicking a header, keyboard paging,
+// then a Query Gold… result; screenshots of the grid in the dark and the light theme.
+import { join } from 'node:path';
+
+const T = 180_000;
+
+export async function runGoldScenario(page, { artifacts, log }) {
+  const screenshot = async (name) => {
+    const file = join(artifacts, `vscode-gold-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+  };
+  const palette = async (title, hasText = title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+  };
+  const pick = async (text) => {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget input').fill(text);
+    await page.keyboard.press('Enter');
+  };
+  // Rows by their exact label: "Preferences: Color Theme" must not open the marketplace's theme browser, and
+  // Enter on a filtered theme list may land on "Browse Additional Color Themes…".
+  const exactRow = (label) =>
+    page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) })
+      .first();
+  const theme = async (name) => {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+    await exactRow('Preferences: Color Theme').click({ timeout: 30_000 });
+    await page.locator('.quick-input-widget input').fill(name);
+    await exactRow(name).click({ timeout: 30_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await page.waitForTimeout(1500);
+  };
+  const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+  // A webview is two iframes deep; the visible one is the grid of the active tab.
+  const grid = () => page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
+  const step = async (name, fn) => {
+    const started = Date.now();
+    try {
+      await fn();
+      log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      log(`FAIL ${name}: ${error?.message ?? error}`);
+      await screenshot(`failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  await step('the Gold tables view lists the Delta tables with rows and the run that wrote them', async () => {
+    await page.locator('.monaco-workbench').waitFor({ timeout: T });
+    await page
+      .locator('.activitybar .action-item a[aria-label^="ETL"], .activitybar .action-item[aria-label^="ETL"]')
+      .first()
+      .click();
+    const header = page.locator('.pane-header', { hasText: 'Gold tables' });
+    await header.waitFor({ timeout: T });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await pane('Gold tables')
+      .locator('.monaco-list-row', { hasText: /fact_trips.*39,200 rows · 2 partition\(s\) · v\d+ · by transform-/ })
+      .first()
+      .waitFor({ timeout: T });
+    await pane('Gold tables')
+      .locator('.monaco-list-row', { hasText: 'quarantine/rejected_trips' })
+      .first()
+      .waitFor({ timeout: T });
+  });
+
+  await step('Preview Table opens fact_trips as a paged grid', async () => {
+    await palette('ETL: Preview Table');
+    await pick('fact_trips');
+    await grid()
+      .locator('#range', { hasText: /rows 1–100 of 39,200/ })
+      .waitFor({ timeout: T });
+    await grid().locator('th button', { hasText: 'pickup_datetime' }).waitFor({ timeout: T });
+  });
+
+  await step('a header click sorts in DuckDB; Page Down pages on', async () => {
+    await grid().locator('th button', { hasText: 'total_amount' }).click();
+    await grid().locator('th[aria-sort="ascending"] button', { hasText: 'total_amount' }).waitFor({ timeout: T });
+    await grid().locator('th button', { hasText: 'total_amount' }).click();
+    await grid().locator('th[aria-sort="descending"]').waitFor({ timeout: T });
+    await grid().locator('#scroll').focus();
+    await page.keyboard.press('PageDown');
+    await grid()
+      .locator('#range', { hasText: /rows 101–200 of 39,200/ })
+      .waitFor({ timeout: T });
+    // Back to the first columns (the sort scrolled to total_amount): keys and timestamps in view.
+    await grid()
+      .locator('#scroll')
+      .evaluate((element) => element.scrollTo(0, 0));
+  });
+
+  await step('the grid in the dark and in the light theme', async () => {
+    await theme('Dark Modern');
+    await screenshot('preview-dark');
+    await theme('Light Modern');
+    await grid()
+      .locator('#range', { hasText: /rows 101–200 of 39,200/ })
+      .waitFor({ timeout: T });
+    await screenshot('preview-light');
+  });
+
+  await step('Query Gold… shows the quarantine by rule in the same grid', async () => {
+    await palette('ETL: Query Gold…', 'Query Gold');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    // The input box (with its example query), not the palette that opened it.
+    await page.waitForFunction(
+      () => document.querySelector('.quick-input-widget input')?.value.startsWith('SELECT pickup_month'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await input.fill('SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
+    await page.keyboard.press('Enter');
+    await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
+    await grid()
+      .locator('#range', { hasText: /rows 1–4 of 4/ })
+      .waitFor({ timeout: T });
+    await screenshot('query-light');
+    await theme('Dark Modern');
+    await screenshot('query-dark');
+  });
+}

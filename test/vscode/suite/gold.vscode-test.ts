@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { EtlExtensionApi } from '../../../extension/vscode/extension';
+import type { GoldItem } from '../../../extension/vscode/gold/goldTree';
+
+// The Gold tables view after a real pipeline run (Run Pipeline: the sample extracted, then the real
+// transform on the stack's Spark), inside the real extension host. Nodes are compared by kind, never instanceof.
+let api: EtlExtensionApi;
+const labelOf = (item: vscode.TreeItem) => String(typeof item.label === 'object' ? item.label.label : item.label);
+const kindOf = (item: GoldItem) => (item as { kind?: string }).kind;
+const until = async (check: () => boolean, ms = 60_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+};
+
+describe('Gold tables view in a real VS Code', () => {
+  before(async function () {
+    this.timeout(900_000);
+    const extension = vscode.extensions.all.find((e) => e.packageJSON.name === 'etl-spark');
+    assert.ok(extension);
+    api = (await extension.activate()) as EtlExtensionApi;
+    // The real pipeline on the running stack: extract the sample months, spark-submit the transform
+    // (minutes on 2 shared cores).
+    const extracted = await vscode.commands.executeCommand<{ runId: string } | undefined>('etl.extract', {
+      months: '2024-01..2024-02',
+      source: { sample: true },
+    });
+    assert.ok(extracted, api.services.lastError);
+    assert.equal(
+      await vscode.commands.executeCommand('etl.transform', { run: extracted.runId }),
+      true,
+      api.services.lastError,
+    );
+  });
+
+  it('registers Preview Table and Query Gold…', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['etl.gold.previewTable', 'etl.gold.query']) assert.ok(all.includes(id), id);
+  });
+
+  it('lists the gold Delta tables (not folders) with rows, partitions, version and the run that wrote it', async () => {
+    const tables = await api.gold.tree.getChildren();
+    assert.equal(api.gold.tree.problem, undefined);
+    assert.deepEqual(tables.map(labelOf), [
+      'fact_trips',
+      'dim_date',
+      'dim_payment_type',
+      'dim_rate_code',
+      'dim_vendor',
+      'dim_zone',
+      'mart_daily_zone',
+      'mart_hourly_demand',
+      'quarantine/rejected_trips',
+    ]);
+    assert.ok(tables.every((t) => kindOf(t) === 'goldTable' && t.contextValue === 'etl.gold.table'));
+    assert.match(
+      String(tables[0].description),
+      /^fact · 39,200 rows · 2 partition\(s\) · v\d+ · by transform-\d{8}T\d{6}Z-[0-9a-f]+$/,
+    );
+    assert.match(String(tables[8].description), /^quarantine · 800 rows · 2 partition\(s\)/);
+  });
+
+  it("a table's children: columns with types, partitions with rows/files/bytes, history versions", async () => {
+    const fact = (await api.gold.tree.getChildren())[0];
+    const groups = await api.gold.tree.getChildren(fact);
+    assert.deepEqual(
+      groups.map(labelOf).map((l) => l.replace(/\(.*/, '')),
+      ['Columns ', 'Partitions ', 'History '],
+    );
+    const columns = await api.gold.tree.getChildren(groups[0]);
+    const pickup = columns.find((c) => labelOf(c) === 'pickup_datetime');
+    assert.equal(pickup?.description, 'timestamp_ntz');
+    assert.equal(columns.find((c) => labelOf(c) === 'pickup_month')?.description, 'integer · partition');
+    const partitions = await api.gold.tree.getChildren(groups[1]);
+    assert.deepEqual(partitions.map(labelOf), ['pickup_year=2024/pickup_month=1', 'pickup_year=2024/pickup_month=2']);
+    assert.match(String(partitions[0].description), /^19,600 rows · \d+ file\(s\) · [\d.]+ (kB|MB)$/);
+    const versions = await api.gold.tree.getChildren(groups[2]);
+    assert.ok(versions.length >= 2);
+    assert.match(
+      String(versions[0].description),
+      /^v\d+ · pickup_year = 2024 AND pickup_month = 2 · 19,600 rows written · transform-/,
+    );
+    assert.match(labelOf(versions[0]), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d — WRITE$/);
+  });
+
+  it('Preview Table opens the grid: first page, total, exact timestamps; sorting and paging in DuckDB', async () => {
+    const fact = (await api.gold.tree.getChildren())[0];
+    await vscode.commands.executeCommand('etl.gold.previewTable', fact);
+    const grid = api.gold.grids.last;
+    assert.ok(grid, api.services.lastError);
+    assert.ok(
+      await until(() => grid.lastPage !== undefined || grid.lastError !== undefined),
+      'the webview asked for its first page',
+    );
+    assert.equal(grid.lastError, undefined);
+    const page = grid.lastPage;
+    assert.equal(page?.total, 38_880);
+    assert.equal(page?.rows.length, 100);
+    const at = page?.columns.findIndex((c) => c.name === 'pickup_datetime') ?? -1;
+    assert.match(String(page?.rows[0][at]), /^2024-0[12]-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/);
+    const sorted = await grid.show(100, { column: 'total_amount', descending: true });
+    assert.equal(sorted?.offset, 100);
+    const amounts =
+      sorted?.rows.map((r) => Number(r[page?.columns.findIndex((c) => c.name === 'total_amount') ?? -1])) ?? [];
+    assert.ok(
+      amounts.every((a, i) => i === 0 || amounts[i - 1] >= a),
+      'descending by total_amount',
+    );
+  });
+
+  it('Query Gold… runs SQL over the gold tables and shows the result in the same grid', async () => {
+    await vscode.commands.executeCommand(
+      'etl.gold.query',
+      'SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY n DESC',
+    );
+    const grid = api.gold.grids.last;
+    assert.ok(await until(() => grid?.lastPage?.columns[0]?.name === 'reject_rule'), api.services.lastError);
+    assert.deepEqual(grid?.lastPage?.rows[0], ['non_positive_distance', '400']);
+    assert.equal(grid?.lastPage?.total, 4);
+  });
+
+  it('failure: SQL that does not parse gives one clear error, no grid, no exception', async () => {
+    const before = api.gold.grids.last;
+    await vscode.commands.executeCommand('etl.gold.query', 'SELEC nonsense');
+    assert.equal(api.gold.grids.last, before);
+    assert.match(api.services.lastError ?? '', /^the query failed: Parser Error/);
+  });
+});
