@@ -117,23 +117,37 @@ export async function up(
   onProgress?: StackProgress,
 ): Promise<ServiceStatus[]> {
   return withStackLock(config.paths.state, 'up', reporter, async () => {
-    await startInWaves(config, reporter, nativeServices(config, withOptional), progressEvents(config, onProgress));
+    const events = progressEvents(config, onProgress);
+    try {
+      await startInWaves(config, reporter, nativeServices(config, withOptional), events);
+    } finally {
+      // Every progress report is delivered before `up` returns, the last one last.
+      await events.delivered();
+    }
     return status(config);
   });
 }
 
-/** Tells `onProgress` the whole status each time a service starts or turns healthy. */
-function progressEvents(config: EtlConfig, onProgress?: StackProgress): StartEvents {
-  const starting = new Set<string>();
-  const report = async () => {
-    if (!onProgress) return;
+/**
+ * Tells `onProgress` the whole status each time a service starts or turns healthy. Reports run one
+ * after the other: a slow status() must not deliver an older snapshot after a newer one.
+ */
+function progressEvents(config: EtlConfig, onProgress?: StackProgress): StartEvents & { delivered(): Promise<void> } {
+  const starting = new Set<string>(); // as the events say; each report takes a copy
+  let queue = Promise.resolve();
+  const snapshot = async (startingNow: Set<string>) => {
     // A started service is "unhealthy" to status() until it answers: while `up` waits, it is starting.
     const rows = await status(config);
-    onProgress(
-      rows.map((row) => (starting.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)),
+    onProgress?.(
+      rows.map((row) => (startingNow.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)),
     );
   };
+  const report = () => {
+    const startingNow = new Set(starting);
+    if (onProgress) queue = queue.then(() => snapshot(startingNow)).catch(() => undefined);
+  };
   return {
+    delivered: () => queue,
     started: (service) => {
       starting.add(service.name);
       void report();
