@@ -1,14 +1,11 @@
+import type { QualityCounts } from '../transform/events';
+
+export type { QualityCounts };
+
 /**
  * The transform's quality report, gold/_quality/<run_id>.json (src/etl/transform/report.py, docs/data-model.md).
- * Read tolerantly: fields other helpers add (phase durations, …) are kept, missing optional ones are undefined.
+ * Read tolerantly: fields added later (phase durations, …) are kept, missing optional ones are undefined.
  */
-export interface QualityCounts {
-  rows_read: number;
-  rows_kept: number;
-  rows_rejected: number;
-  rejected_by_rule: Record<string, number>;
-}
-
 export interface QualityReport extends QualityCounts {
   run_id: string;
   status: string;
