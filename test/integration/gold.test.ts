@@ -164,8 +164,8 @@ describe(
         keys.every((k, i) => i === 0 || keys[i - 1] >= k),
         'descending 64-bit keys, compared exactly',
       );
-      const last = await feed.page(38_800);
-      assert.equal(last.rows.length, 80);
+      const last = await feed.page(39_150); // the last 50 of 39,200 rows
+      assert.equal(last.rows.length, 50);
     });
 
     test('nanosecond timestamps keep nine digits, 64-bit integers stay exact, nulls stay null', async () => {
