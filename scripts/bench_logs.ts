@@ -7,7 +7,7 @@ import { appendFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from '@elastic/elasticsearch';
+import { Client, errors } from '@elastic/elasticsearch';
 import { loadConfig } from '../extension/core/config';
 import { findProjectRoot } from '../extension/core/paths';
 import { logIndexFor } from '../extension/core/stack/logIndexTemplate';
@@ -69,13 +69,28 @@ const newRun = (what: string) => {
   return id;
 };
 
+/**
+ * A day index the shipper has just created answers 503 (no shard available) until its shard starts:
+ * that is "not searchable yet", so the read is tried again.
+ */
+async function onceShardsStarted<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof errors.ResponseError && error.statusCode === 503) || attempt >= 600) throw error;
+      await sleep(100);
+    }
+  }
+}
+
 async function count(runId: string): Promise<number> {
-  const response = await es.count({
+  const response = await onceShardsStarted(() => es.count({
     index: 'etl-logs-*',
     ignore_unavailable: true,
     allow_no_indices: true,
     query: { term: { 'labels.run_id': runId } },
-  });
+  }));
   return response.count;
 }
 
@@ -118,14 +133,14 @@ async function throughputFloor(): Promise<number> {
 /** Polls the run's documents; records when each line number became searchable. */
 async function watchSearchable(runId: string, seen: Map<number, number>, until: () => boolean): Promise<void> {
   while (!until()) {
-    const response = await es.search<{ message: string }>({
+    const response = await onceShardsStarted(() => es.search<{ message: string }>({
       index: 'etl-logs-*',
       size: 10_000,
       _source: ['message'],
       ignore_unavailable: true,
       allow_no_indices: true,
       query: { term: { 'labels.run_id': runId } },
-    });
+    }));
     const now = performance.now();
     for (const hit of response.hits.hits) {
       const n = Number(/bench line (\d+):/.exec(hit._source?.message ?? '')?.[1]);

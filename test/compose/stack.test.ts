@@ -103,7 +103,8 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   test('transform runs on the two worker containers and publishes gold', async () => {
     const started = new Date(Date.now() - 1000);
     const runId = `compose-test-${Date.now()}`;
-    const result = await compose(['transform', '--run', extractRunId, '--run-id', runId]);
+    // --force: a real run even when an earlier test transformed the same inputs (else skipped as unchanged).
+    const result = await compose(['transform', '--run', extractRunId, '--run-id', runId, '--force']);
     assert.equal(result.exitCode, 0, result.all);
     const fresh = (await goldObjects('fact_trips/')).filter((o) => o.lastModified >= started);
     assert.ok(fresh.length > 0, 'fact_trips written by this run');
@@ -117,7 +118,7 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   test('a worker container killed mid-transform: the job still finishes on the other one', async () => {
     const victim = await containerOf('spark-worker-2');
     assert.ok(victim);
-    const transform = compose(['transform', '--run', extractRunId]);
+    const transform = compose(['transform', '--run', extractRunId, '--force']);
     let running = false;
     for (let i = 0; i < 240 && !running; i++) {
       const apps =

@@ -88,7 +88,7 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
     assert.ok(extracted, `Extract failed: ${api.services.lastError}`);
     assert.equal(extracted.files, 2);
     assert.equal(
-      await vscode.commands.executeCommand('etl.transform', { run: extracted.runId }),
+      await vscode.commands.executeCommand('etl.transform', { run: extracted.runId, force: true }),
       true,
       `Transform failed: ${api.services.lastError}`,
     );
