@@ -28,7 +28,11 @@ export async function runUserScenario(page, { artifacts, log }) {
   /** Right-clicks `target` and picks `title` from its context menu. */
   const menuItem = async (title, target) => {
     await target.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: title }).first().click();
+    const item = page.locator('.monaco-menu .action-label', { hasText: title }).first();
+    await item.click();
+    // A click that lands while the menu is still laying out only highlights the item: Enter runs it.
+    await page.waitForTimeout(500);
+    if (await item.isVisible()) await page.keyboard.press('Enter');
   };
   const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
   const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });

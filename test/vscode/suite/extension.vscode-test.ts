@@ -268,10 +268,10 @@ describe('ETL Spark extension in a real VS Code', () => {
     'compose-only', async () => {
     const opened = process.env.ETL_VSCODE_OPENED;
     assert.ok(opened, 'the driver records the pages the browser opens (ETL_VSCODE_OPENED)');
-    const env = process.env;
+    // The ports the extension itself reads (.env, then the environment's overrides).
+    const config = api.services.project();
     const seen = () => (existsSync(opened) ? readFileSync(opened, 'utf8') : '');
-    const opens = async (run: () => Thenable<unknown>, port: string | undefined) => {
-      assert.ok(port, 'the port is set in the environment');
+    const opens = async (run: () => Thenable<unknown>, port: number) => {
       api.services.lastError = undefined;
       await run();
       assert.equal(api.services.lastError, undefined);
@@ -282,10 +282,10 @@ describe('ETL Spark extension in a real VS Code', () => {
       );
     };
     const worker = serviceNode(await api.stack.getChildren(), 'spark-worker-1');
-    await opens(() => vscode.commands.executeCommand('etl.stack.openUi', worker), env.SPARK_WORKER_1_UI_PORT);
-    await opens(() => vscode.commands.executeCommand('etl.openMinioConsole'), env.MINIO_CONSOLE_PORT);
-    await opens(() => vscode.commands.executeCommand('etl.openSparkUi'), env.SPARK_MASTER_UI_PORT);
-    await opens(() => vscode.commands.executeCommand('etl.openAirflow'), env.AIRFLOW_PORT);
+    await opens(() => vscode.commands.executeCommand('etl.stack.openUi', worker), config.spark.workerUiPorts[0]);
+    await opens(() => vscode.commands.executeCommand('etl.openMinioConsole'), config.minio.consolePort);
+    await opens(() => vscode.commands.executeCommand('etl.openSparkUi'), config.spark.masterUiPort);
+    await opens(() => vscode.commands.executeCommand('etl.openAirflow'), config.airflowPort);
     // Kibana runs with the compose stack only: a warning that offers the setting (it waits for an answer: closing
     // the notifications answers none), and nothing opens.
     const before = readFileSync(opened, 'utf8');
