@@ -42,6 +42,7 @@ const VSCODE_STUB = {
   Disposable: class {},
   ThemeIcon: class {},
   ThemeColor: class {},
+  DocumentLink: class {},
 };
 
 /** Module load of the bundled extension (the bulk of activation before activate() runs), `vscode` stubbed. */
