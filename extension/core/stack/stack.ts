@@ -129,32 +129,42 @@ export async function up(
 }
 
 /**
- * Tells `onProgress` the whole status each time a service starts or turns healthy. Reports run one
- * after the other: a slow status() must not deliver an older snapshot after a newer one.
+ * Tells `onProgress` the whole status each time a service starts or turns healthy. One status() at a
+ * time, the newest state each time: a slow status() never delivers an older snapshot after a newer
+ * one, and events that arrive meanwhile fold into the next snapshot instead of piling up.
  */
 function progressEvents(config: EtlConfig, onProgress?: StackProgress): StartEvents & { delivered(): Promise<void> } {
-  const starting = new Set<string>(); // as the events say; each report takes a copy
-  let queue = Promise.resolve();
-  const snapshot = async (startingNow: Set<string>) => {
+  const starting = new Set<string>();
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  const snapshot = async () => {
     // A started service is "unhealthy" to status() until it answers: while `up` waits, it is starting.
     const rows = await status(config);
     onProgress?.(
-      rows.map((row) => (startingNow.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)),
+      rows.map((row) => (starting.has(row.name) && row.state !== 'running' ? { ...row, state: 'starting' } : row)),
     );
   };
+  const drain = async () => {
+    do {
+      again = false;
+      await snapshot().catch(() => undefined);
+    } while (again);
+    inFlight = undefined;
+  };
   const report = () => {
-    const startingNow = new Set(starting);
-    if (onProgress) queue = queue.then(() => snapshot(startingNow)).catch(() => undefined);
+    if (!onProgress) return;
+    if (inFlight) again = true;
+    else inFlight = drain();
   };
   return {
-    delivered: () => queue,
+    delivered: () => inFlight ?? Promise.resolve(),
     started: (service) => {
       starting.add(service.name);
-      void report();
+      report();
     },
     healthy: (service) => {
       starting.delete(service.name);
-      void report();
+      report();
     },
   };
 }
