@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,9 +28,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
+from bench_support import admin_client, remove_bucket  # noqa: E402
 
-from etl.config import config_values, load_settings  # noqa: E402
-from etl.extract.store import make_client  # noqa: E402
+from etl.config import load_settings  # noqa: E402
 from etl.extract.validate import TRIP_COLUMNS  # noqa: E402
 
 MB = 1_000_000
@@ -81,13 +80,6 @@ def make_files(folder: Path, count: int, size: int) -> list[str]:
     return names
 
 
-def admin_client(settings):
-    """Buckets are made and removed by MinIO's root user: the ETL's key may not."""
-    values = config_values()
-    return make_client(replace(settings, minio_access_key=values["MINIO_ROOT_USER"],
-                               minio_secret_key=values["MINIO_ROOT_PASSWORD"]))
-
-
 def run_extract(base_url: str, count: int, bucket: str, state: Path) -> float:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), RAWZONE_BUCKET=bucket, ETL_BACKUP_DIR=str(state),
                ETL_LOG_DIR=str(state), ETL_LOCK_DIR=str(state))
@@ -112,12 +104,6 @@ def run_mc(mc: Path, base_url: str, names: list[str], bucket: str, settings) -> 
         if curl.wait() != 0:
             raise SystemExit(f"curl failed on {name}")
     return time.perf_counter() - started
-
-
-def remove_bucket(client, bucket: str) -> None:
-    for obj in client.list_objects(bucket, recursive=True):
-        client.remove_object(bucket, obj.object_name)
-    client.remove_bucket(bucket)
 
 
 def main() -> int:

@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
-import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from etl.config import config_values, load_settings
+from bench_support import scratch_buckets
+
 from etl.extract.layout import sample_source
 from etl.extract.run import extract_months
-from etl.extract.store import make_client
 from etl.submit import submit_task_to_spark
 from etl.transform import floor
 
@@ -75,29 +72,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=1, help="repeat trivial/edit/unchanged; the best is printed")
     args = parser.parse_args()
-    tag = secrets.token_hex(3)
-    raw, gold = f"rawzone-bench-{tag}", f"gold-bench-{tag}"
-    with tempfile.TemporaryDirectory(prefix="etl-bench-") as tmp:
-        work = Path(tmp)
-        os.environ.update(RAWZONE_BUCKET=raw, GOLD_BUCKET=gold, ETL_BACKUP_DIR=str(work / "backup"),
-                          ETL_LOCK_DIR=str(work / "locks"), ETL_LOG_DIR=str(work / "logs"))
-        settings = load_settings()
-        values = config_values()  # buckets are made and removed by MinIO's root user: the ETL's key may not
-        admin = make_client(replace(settings, minio_access_key=values["MINIO_ROOT_USER"],
-                                    minio_secret_key=values["MINIO_ROOT_PASSWORD"]))
-        for bucket in (raw, gold):
-            admin.make_bucket(bucket)
-        try:
-            run_id = f"bench-sample-{tag}"
-            extract_months("2024-01..2024-02", sample_source(), run_id=run_id, settings=settings)
-            print(f"before: {load()}", flush=True)
-            best = bench(run_id, args.rounds)
-            print(f"after:  {load()}")
-        finally:
-            for bucket in (raw, gold):
-                for obj in admin.list_objects(bucket, recursive=True):
-                    admin.remove_object(bucket, obj.object_name)
-                admin.remove_bucket(bucket)
+    with scratch_buckets() as (tag, settings, _work):
+        run_id = f"bench-sample-{tag}"
+        extract_months("2024-01..2024-02", sample_source(), run_id=run_id, settings=settings)
+        print(f"before: {load()}", flush=True)
+        best = bench(run_id, args.rounds)
+        print(f"after:  {load()}")
     print(f"{'wall s':>8}  trivial {best['trivial']:.1f}  first {best['first']:.1f}  edit {best['edit']:.1f}  "
           f"unchanged (skipped) {best['unchanged']:.1f}")
     print(

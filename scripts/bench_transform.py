@@ -16,18 +16,16 @@ requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are 
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
-import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from etl.config import PROJECT_ROOT, config_values, load_settings
+from bench_support import scratch_buckets
+
+from etl.config import PROJECT_ROOT
 from etl.extract.months import Month
 from etl.extract.run import extract_months
-from etl.extract.store import make_client
 from etl.sample.generator import write_month
 from etl.submit import submit_task_to_spark
 from etl.transform import floor
@@ -175,25 +173,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
-    tag = secrets.token_hex(3)
-    raw, gold = f"rawzone-bench-{tag}", f"gold-bench-{tag}"
-    with tempfile.TemporaryDirectory(prefix="etl-bench-") as tmp:
-        work = Path(tmp)
-        os.environ.update(RAWZONE_BUCKET=raw, GOLD_BUCKET=gold, ETL_BACKUP_DIR=str(work / "backup"),
-                          ETL_LOCK_DIR=str(work / "locks"), ETL_LOG_DIR=str(work / "logs"))
-        settings = load_settings()
-        values = config_values()  # buckets are made and removed by MinIO's root user: the ETL's key may not
-        client = make_client(replace(settings, minio_access_key=values["MINIO_ROOT_USER"],
-                                     minio_secret_key=values["MINIO_ROOT_PASSWORD"]))
-        for bucket in (raw, gold):
-            client.make_bucket(bucket)
-        try:
-            results = [bench_size(n, Month(2024, 1 + i), work, settings, args.seed) for i, n in enumerate(sizes)]
-        finally:
-            for bucket in (raw, gold):
-                for obj in client.list_objects(bucket, recursive=True):
-                    client.remove_object(bucket, obj.object_name)
-                client.remove_bucket(bucket)
+    with scratch_buckets() as (_tag, settings, work):
+        results = [bench_size(n, Month(2024, 1 + i), work, settings, args.seed) for i, n in enumerate(sizes)]
     print_results(results)
     for result in results:
         print_breakdown(result)
