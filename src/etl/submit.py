@@ -109,6 +109,21 @@ DELTA_CONF = {
 }
 
 
+# Sample-sized input: the driver and executor JVMs live some 20 s, mostly starting up, and the C2
+# compiler's work costs more CPU than it gives back on 2 cores (C1 only and the serial collector halve
+# a sample run; docs/performance.md "JVM start-up"). Above this size, the JVM's defaults (full JIT).
+QUICK_START_MAX_BYTES = 64 * 1024 * 1024
+QUICK_START_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def jvm_conf(input_bytes: int | None) -> dict[str, str]:
+    """JVM options for the driver and the executors, by the size of the run's trip files (None: unknown)."""
+    if input_bytes is None or input_bytes > QUICK_START_MAX_BYTES:
+        return {}
+    return {"spark.driver.extraJavaOptions": QUICK_START_JAVA_OPTIONS,
+            "spark.executor.extraJavaOptions": QUICK_START_JAVA_OPTIONS}
+
+
 def events_dir() -> Path:
     """Where the event log goes: ETL_SPARK_EVENTS_DIR (compose: a volume the History Server reads), else
     <state>/spark/events, the native History Server's folder (extension/core/stack/services.ts)."""
@@ -121,7 +136,7 @@ def event_log_conf() -> dict[str, str]:
     return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir().resolve().as_uri()}
 
 
-def spark_conf(settings: Settings, python: str) -> dict[str, str]:
+def spark_conf(settings: Settings, python: str, input_bytes: int | None = None) -> dict[str, str]:
     host = settings.spark_driver_host
     return {
         "spark.driver.host": host,
@@ -143,6 +158,7 @@ def spark_conf(settings: Settings, python: str) -> dict[str, str]:
         **s3a_conf(settings),
         **DELTA_CONF,
         **event_log_conf(),
+        **jvm_conf(input_bytes),
     }
 
 
@@ -156,12 +172,12 @@ def build_py_files(target_dir: Path) -> Path:
 
 
 def build_command(settings: Settings, py_files: Path, job_args: list[str], python: str = sys.executable,
-                  entry: Path = ENTRY) -> list[str]:
+                  entry: Path = ENTRY, input_bytes: int | None = None) -> list[str]:
     command = [str(spark_submit_path()), "--master", settings.spark_master_url, "--deploy-mode", "client",
                "--name", "etl-transform", "--jars", ",".join(str(j) for j in jar_paths(settings)),
                "--driver-memory", settings.spark_driver_memory, "--executor-memory", settings.spark_executor_memory,
                "--py-files", str(py_files)]
-    for key, value in spark_conf(settings, python).items():
+    for key, value in spark_conf(settings, python, input_bytes).items():
         command += ["--conf", f"{key}={value}"]
     return [*command, str(entry), *job_args]
 
@@ -205,7 +221,7 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
     """Runs the job to completion. stdout lines are echoed to `echo`; raises SubmitError when it fails (check).
     skip_unchanged: when the inputs and code are those of the latest successful run, submit nothing."""
     settings = settings or load_settings()
-    _check_inputs(run, env)
+    input_bytes = _check_inputs(run, env)
     check_reachable(settings)
     fingerprint, digest = _fingerprint(settings, run, env) if entry == ENTRY else (None, None)
     if skip_unchanged and fingerprint:
@@ -214,7 +230,7 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
             return skipped
     with tempfile.TemporaryDirectory(prefix="etl-submit-") as tmp:
         args = job_args(run, run_id, fingerprint, digest) + (extra_args or [])
-        command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry)
+        command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry, input_bytes=input_bytes)
         child_env = {**submit_env(settings), **(env or {})}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT)
         result = SubmitResult(returncode=-1)
@@ -283,14 +299,15 @@ def check_reachable(settings: Settings, timeout_s: float = 3.0) -> None:
                               "`etl up` or fix the ports in .env") from None
 
 
-def _check_inputs(run: str | None, env: dict[str, str] | None) -> None:
-    """Fail in a second, not after the Spark start-up, when the manifest has nothing to transform."""
+def _check_inputs(run: str | None, env: dict[str, str] | None) -> int | None:
+    """Fail in a second, not after the Spark start-up, when the manifest has nothing to transform.
+    Returns the trip files' bytes as the manifest records them (None when a size is missing)."""
     from etl.manifest import manifest_path
     from etl.transform.errors import TransformError
-    from etl.transform.sources import trip_files
+    from etl.transform.sources import trip_bytes
 
     try:
-        trip_files(run, manifest=manifest_path((env or {}).get("ETL_BACKUP_DIR")))
+        return trip_bytes(run, manifest=manifest_path((env or {}).get("ETL_BACKUP_DIR")))
     except TransformError as error:
         raise SubmitError(str(error)) from None
 

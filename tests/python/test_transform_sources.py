@@ -7,7 +7,14 @@ import pytest
 
 from etl.manifest import atomic_write_json, manifest_path
 from etl.transform.errors import InputFileError, TransformError
-from etl.transform.sources import TripFile, check_parquet_object, consumed_runs, trip_files, zones_path
+from etl.transform.sources import (
+    TripFile,
+    check_parquet_object,
+    consumed_runs,
+    trip_bytes,
+    trip_files,
+    zones_path,
+)
 
 
 class FakeObjects:
@@ -59,6 +66,16 @@ def test_trip_files_per_run_or_all():
     assert zones_path("b", "r") == "s3a://r/reference/z.csv"  # from an earlier run
     with pytest.raises(TransformError, match="'zz' is not in the manifest"):
         trip_files("zz")
+
+
+def test_trip_bytes_sum_the_manifest_sizes_of_the_runs_trip_files():
+    sized = [{**entry("trips", "2024-01", "s3a://r/jan"), "size": 100},
+             {**entry("trips", "2024-02", "s3a://r/feb"), "size": 50},
+             {**entry("zones", None, "s3a://r/reference/z.csv"), "size": 7}]
+    old = {"run_id": "old", "files": [entry("trips", "2023-12", "s3a://r/dec")]}
+    write_manifest([{"run_id": "a", "files": sized}, old])
+    assert trip_bytes("a") == 150
+    assert trip_bytes() is None  # the old run's file has no recorded size
 
 
 def test_empty_manifest_says_extract_first():

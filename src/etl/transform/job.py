@@ -6,7 +6,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +29,7 @@ from etl.transform.sources import (
     zones_path,
 )
 from etl.transform.unchanged import object_tag, table_holds
+from etl.transform.warmup import warm_snapshots
 from etl.transform.watchdog import Activity
 from etl.transform.writer import table_url, write_partition, write_table
 
@@ -37,6 +38,7 @@ FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
 WRITE_THREADS = 4
 ROWS_PER_FILE = 2_000_000  # ~100 MB of Parquet: few S3 objects, and a 10M-row month still in 5 parallel tasks
 MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.mart_hourly_demand}
+MONTH_TABLES = [FACT, *MARTS, QUARANTINE]  # written by month: their snapshots are loaded ahead (etl.transform.warmup)
 
 
 def airflow_context() -> dict[str, str] | None:
@@ -125,9 +127,11 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
     """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs:
     one thread per table, that table's writes in order. Delta commits of one table are serialised
     by the writer anyway (one log version after the other), and concurrent creation of a new
-    table by two writers would conflict. Each write is its own commit; the first failure is raised
-    once the others have finished; once `aborted` says why, no further write starts. A tagged write
-    whose table already holds that tag is skipped. Returns each write's seconds (files and commit)."""
+    table by two writers would conflict. (Months of one table as concurrent transactions were
+    tried: no faster on 2 cores, and each conflict-checked commit reloads the snapshot.) Each write
+    is its own commit; the first failure is raised once the others have finished; once `aborted`
+    says why, no further write starts. A tagged write whose table already holds that tag is skipped.
+    Returns each write's seconds (files and commit)."""
     activity = activity or Activity()
     seconds: dict[str, float] = {}
     by_table: dict[str, list[Write]] = defaultdict(list)
@@ -153,16 +157,22 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
     pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-write")
     futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
     try:
-        while wait(futures, timeout=1.0).not_done:
-            reason = aborted()
-            if reason:  # a dead MinIO can hold a writer inside Delta's own log retries: do not wait for it
-                raise TransformError(reason)
+        await_all(futures, aborted)
         first = next((f.exception() for f in futures if f.exception() is not None), None)
         if first is not None:
             raise first
     finally:
         pool.shutdown(wait=aborted() is None, cancel_futures=True)
     return seconds
+
+
+def await_all(futures: list[Future], aborted: Callable[[], str | None]) -> None:
+    """Waits for the futures; once `aborted` says why, raises at once: a dead MinIO can hold a Spark job
+    inside Delta's own log retries, so do not wait for it."""
+    while wait(futures, timeout=1.0).not_done:
+        reason = aborted()
+        if reason:
+            raise TransformError(reason)
 
 
 class PhaseClock:
@@ -200,19 +210,23 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     phases.start("read", "the read of the trip files", files=[f.path for f in files])
     for trip_file in files:
         check_parquet_object(client, trip_file.path)
-    conformed, extras = read_trips(spark, files)
-    for path, names in extras.items():
-        log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
+    warming = warm_snapshots(spark, [table_url(gold, table) for table in MONTH_TABLES])
     zones_file = zones_path(manifest_run, settings.rawzone_bucket)
     zones = read_zones(spark, zones_file)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-zones") as zone_pool:
+        zone_ids = zone_pool.submit(known_zone_ids, zones)  # its Spark job runs while the footers are read
+        conformed, extras = read_trips(spark, files)
+    for path, names in extras.items():
+        log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
 
-    classified = classify(conformed, known_zone_ids(zones)).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = classify(conformed, zone_ids.result()).persist(StorageLevel.MEMORY_AND_DISK)
     phases.start("classify", "the classification of the rows (before any write)")
     spark.sparkContext.setJobDescription("classify rows")
     counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])  # reads everything before any write
     log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
 
     phases.start("write", "the write phase")
+    await_all(warming, aborted)
     fact = model.fact_trips(model.kept(classified))
     writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month, counts)]
     writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file))

@@ -1,6 +1,7 @@
 """Inputs: the trip files and zone table the extraction manifest lists, read over s3a."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -10,6 +11,8 @@ from pyspark.sql import DataFrame, SparkSession
 from etl.manifest import load_manifest, manifest_path
 from etl.transform.errors import InputFileError, TransformError
 from etl.transform.schema import conform, extra_columns
+
+READ_THREADS = 4
 
 
 @dataclass(frozen=True, order=True)
@@ -45,6 +48,14 @@ def trip_files(run_id: str | None = None, *, manifest: Path | None = None) -> li
         year, month = (int(p) for p in entry["month"].split("-"))
         parsed.append(TripFile(year, month, path))
     return sorted(parsed)
+
+
+def trip_bytes(run_id: str | None = None, *, manifest: Path | None = None) -> int | None:
+    """The size of the trip files trip_files() returns, from the manifest (None: a size is not recorded)."""
+    paths = {f.path for f in trip_files(run_id, manifest=manifest)}
+    sizes = {f["path"]: f.get("size")
+             for r in _selected_runs(run_id, manifest) for f in r["files"] if f["path"] in paths}
+    return None if any(not isinstance(size, int) for size in sizes.values()) else sum(sizes.values())
 
 
 def consumed_runs(run_id: str | None = None, *, manifest: Path | None = None) -> list[str]:
@@ -116,14 +127,12 @@ def read_trip_file(spark: SparkSession, trip_file: TripFile) -> tuple[DataFrame,
 
 
 def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[DataFrame, dict[str, list[str]]]:
-    """All files, each conformed on its own, then unioned by name."""
-    frames, extras = [], {}
-    for trip_file in files:
-        frame, extra = read_trip_file(spark, trip_file)
-        frames.append(frame)
-        if extra:
-            extras[trip_file.path] = extra
-    return reduce(DataFrame.unionByName, frames), extras
+    """All files, each conformed on its own, then unioned by name. Spark reads each footer in a small
+    job of its own: they run at the same time (a bad file still fails first in month order)."""
+    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files)), thread_name_prefix="etl-read") as pool:
+        read = list(pool.map(lambda trip_file: read_trip_file(spark, trip_file), files))
+    extras = {trip_file.path: extra for trip_file, (_, extra) in zip(files, read, strict=True) if extra}
+    return reduce(DataFrame.unionByName, [frame for frame, _ in read]), extras
 
 
 # taxi_zone_lookup.csv's columns: given, so Spark runs no job to read the header.
