@@ -32,6 +32,7 @@ from etl.extract.parallel import run_in_order
 from etl.extract.progress import ProgressReporter
 from etl.extract.store import connect, put_json
 from etl.extract.transfer import FileTransfer, Job, Outcome, TransferOptions
+from etl.extract.validate import preload
 from etl.logger import log_dir, setup_logging
 from etl.manifest import (
     close_abandoned_runs,
@@ -175,6 +176,8 @@ class _Run:
             transfer = FileTransfer(client, self.settings, self.bucket, self.run_id, self.reporter, self.log,
                                     self.options, before_change=self._record_running)
             jobs = _jobs(months, source_template, zones_source)
+            if months:
+                preload()  # the trip files' check needs pyarrow: imported while the first file downloads
             self.order = {job.key: index for index, job in enumerate(jobs)}
             run_in_order(jobs, lambda job: self._extract_one(transfer, job), self.options.parallel_files,
                          transfer.cancel)

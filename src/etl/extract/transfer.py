@@ -41,7 +41,7 @@ from etl.manifest import utc_now
 
 PART_SIZE = 16 * 1024 * 1024
 PARALLEL_PARTS = 3  # parts of one file in flight at once
-PARTS_IN_MEMORY = 4  # parts read into memory at once, over all the files in flight
+PARTS_IN_MEMORY = 3  # parts read into memory at once, over all the files in flight (as many as one file's)
 READ_CHUNK = 1024 * 1024
 MAX_PARALLEL_FILES = 8
 
