@@ -41,6 +41,35 @@ describe('extract progress events', () => {
     assert.equal(progress.describe(), 'files 1/3, 1.0 kB');
   });
 
+  test('progress follows files in flight at once (--parallel)', () => {
+    const progress = new ExtractProgress();
+    progress.apply({
+      event: 'run_start',
+      run_id: 'r',
+      months: ['2024-01', '2024-02'],
+      source: 's',
+      zones_source: null,
+      bucket: 'b',
+    });
+    progress.apply({ event: 'file_start', kind: 'trips', month: '2024-01', url: 'u', path: 'p' });
+    progress.apply({ event: 'file_start', kind: 'trips', month: '2024-02', url: 'u', path: 'p' });
+    progress.apply({ event: 'bytes', kind: 'trips', month: '2024-02', bytes: 100, total: 1000 });
+    progress.apply({ event: 'bytes', kind: 'trips', month: '2024-01', bytes: 500, total: 1000 });
+    assert.equal(progress.describe(), 'files 0/2, 600 B — 2024-01 50%, 2024-02 10%');
+    progress.apply({ event: 'file_failed', kind: 'trips', month: '2024-02', url: 'u', error: 'e' });
+    progress.apply({
+      event: 'file_done',
+      kind: 'trips',
+      month: '2024-01',
+      url: 'u',
+      path: 'p',
+      size: 1000,
+      sha256: 'h',
+      status: 'uploaded',
+    });
+    assert.equal(progress.describe(), 'files 1/2, 1.0 kB');
+  });
+
   test('argument arrays carry the request, never a shell string', () => {
     assert.deepEqual(extractArgs({ months: '2024-01..2024-02', source: { sample: true } }), [
       '-m',

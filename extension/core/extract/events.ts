@@ -37,15 +37,24 @@ export type ExtractEvent =
 /** A stdout line as an event, or undefined for anything else (never throws on noise). */
 export const parseEventLine = (line: string) => parseJsonEvent<ExtractEvent>(line);
 
-/** Running totals for a progress display: files done of planned, bytes of the finished files plus the current one. */
+/** One file in flight: its name in the display, bytes so far and the size announced (or null). */
+interface InFlight {
+  name: string;
+  bytes: number;
+  total: number | null;
+}
+
+/**
+ * Running totals for a progress display: files done of planned, bytes of the finished files plus the
+ * ones in flight. The extractor transfers up to `--parallel` files at once, so events of several files
+ * interleave; each is keyed by its kind and month.
+ */
 export class ExtractProgress {
   runId = '';
   plannedFiles = 0;
   doneFiles = 0;
   doneBytes = 0;
-  currentBytes = 0;
-  currentTotal: number | null = null;
-  current = '';
+  private readonly inFlight = new Map<string, InFlight>();
 
   apply(event: ExtractEvent): void {
     switch (event.event) {
@@ -54,19 +63,20 @@ export class ExtractProgress {
         this.plannedFiles = event.months.length + (event.zones_source ? 1 : 0);
         break;
       case 'file_start':
-        this.current = event.month ?? 'zone table';
-        this.currentBytes = 0;
-        this.currentTotal = null;
+        this.inFlight.set(fileKey(event), { name: event.month ?? 'zone table', bytes: 0, total: null });
         break;
-      case 'bytes':
-        this.currentBytes = event.bytes;
-        this.currentTotal = event.total;
+      case 'bytes': {
+        const file = this.inFlight.get(fileKey(event));
+        if (file) Object.assign(file, { bytes: event.bytes, total: event.total });
         break;
+      }
       case 'file_done':
         this.doneFiles += 1;
         this.doneBytes += event.size;
-        this.currentBytes = 0;
-        this.current = '';
+        this.inFlight.delete(fileKey(event));
+        break;
+      case 'file_failed':
+        this.inFlight.delete(fileKey(event));
         break;
       default:
         break;
@@ -74,16 +84,23 @@ export class ExtractProgress {
   }
 
   get bytes(): number {
-    return this.doneBytes + this.currentBytes;
+    let inFlight = 0;
+    for (const file of this.inFlight.values()) inFlight += file.bytes;
+    return this.doneBytes + inFlight;
   }
 
-  /** "files 1/3, 532.7 kB — 2024-02 45%" */
+  /** "files 1/3, 532.7 kB — 2024-02 45%" (files in flight separated by commas) */
   describe(): string {
-    const percent = this.currentTotal ? ` ${Math.floor((100 * this.currentBytes) / this.currentTotal)}%` : '';
-    const now = this.current ? ` — ${this.current}${percent}` : '';
-    return `files ${this.doneFiles}/${this.plannedFiles || '?'}, ${formatBytes(this.bytes)}${now}`;
+    const now = [...this.inFlight.values()].map((file) => {
+      const percent = file.total ? ` ${Math.floor((100 * file.bytes) / file.total)}%` : '';
+      return `${file.name}${percent}`;
+    });
+    const current = now.length ? ` — ${now.join(', ')}` : '';
+    return `files ${this.doneFiles}/${this.plannedFiles || '?'}, ${formatBytes(this.bytes)}${current}`;
   }
 }
+
+const fileKey = (event: { kind: string; month: string | null }) => `${event.kind}:${event.month ?? ''}`;
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;

@@ -8,7 +8,7 @@ from etl.extract.errors import ExtractError, UsageError
 from etl.extract.layout import DEFAULT_SOURCE, sample_source
 from etl.extract.progress import ProgressReporter
 from etl.extract.run import USE_DEFAULT, extract_months
-from etl.extract.transfer import TransferOptions
+from etl.extract.transfer import MAX_PARALLEL_FILES, TransferOptions
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,12 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lock-timeout", type=_non_negative_float, default=600.0,
                         help="seconds to wait for another extraction of the same file (default 600)")
+    parser.add_argument("--parallel", type=_files_at_once, default=TransferOptions.parallel_files,
+                        help=f"files transferred at once, 1-{MAX_PARALLEL_FILES} "
+                             f"(default {TransferOptions.parallel_files})")
     return parser
 
 
 def _non_negative_int(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
+
+
+def _files_at_once(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PARALLEL_FILES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_PARALLEL_FILES}")
     return int(text)
 
 
@@ -66,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     source = sample_source() if args.sample else args.source or DEFAULT_SOURCE
     zones = None if args.no_zones else args.zones_source or USE_DEFAULT
-    options = TransferOptions(retries=args.retries, backoff_s=args.backoff, lock_timeout_s=args.lock_timeout)
+    options = TransferOptions(retries=args.retries, backoff_s=args.backoff, lock_timeout_s=args.lock_timeout,
+                              parallel_files=args.parallel)
     try:
         result = extract_months(args.months, source, zones, run_id=args.run_id, backup_dir=args.backup_dir,
                                 reporter=ProgressReporter(args.progress_json), options=options)

@@ -39,3 +39,10 @@ class LockBusy(ExtractError):
 
 class TransientError(Exception):
     """A failure worth retrying (5xx, timeout, reset, short body); internal to the transfer."""
+
+
+class Cancelled(KeyboardInterrupt):
+    """A file transfer stopped because the run was interrupted (Ctrl-C in the main thread).
+
+    A KeyboardInterrupt, so the command line reports it as an interruption (exit 130).
+    """

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -27,9 +28,11 @@ from etl.extract.layout import (
 )
 from etl.extract.locks import lock_dir, lock_setting
 from etl.extract.months import Month, MonthSpecError, parse_month, parse_months
+from etl.extract.parallel import run_in_order
 from etl.extract.progress import ProgressReporter
 from etl.extract.store import connect, put_json
 from etl.extract.transfer import FileTransfer, Job, Outcome, TransferOptions
+from etl.extract.validate import preload
 from etl.logger import log_dir, setup_logging
 from etl.manifest import (
     close_abandoned_runs,
@@ -146,6 +149,8 @@ class _Run:
     MinIO down) leaves the manifest byte for byte as it was: its error is on stderr, in
     the run_done event and in the log. A succeeded run is always recorded, even if
     every file was skipped, since the transform selects files by run id.
+    Files are transferred `options.parallel_files` at a time; the manifest and `files` change
+    under `self.lock`, and a run's file entries are put in the run's order (zone table, months) when it ends.
     """
 
     def __init__(self, run_id: str, settings: Settings, manifest: Path,
@@ -157,6 +162,8 @@ class _Run:
         self.files: list[dict[str, Any]] = []
         self.record: dict[str, Any] = {}
         self.recorded = False
+        self.lock = threading.Lock()  # files, recorded and the manifest, changed by the transfer threads
+        self.order: dict[str, int] = {}  # object key -> its place in the run
 
     def execute(self, months: list[Month], source_template: str, zones_source: str | None) -> ExtractResult:
         self._close_abandoned()
@@ -168,8 +175,12 @@ class _Run:
             client = connect(self.settings, self.bucket)
             transfer = FileTransfer(client, self.settings, self.bucket, self.run_id, self.reporter, self.log,
                                     self.options, before_change=self._record_running)
-            for job in _jobs(months, source_template, zones_source):
-                self._extract_one(transfer, job)
+            jobs = _jobs(months, source_template, zones_source)
+            if months:
+                preload()  # the trip files' check needs pyarrow: imported while the first file downloads
+            self.order = {job.key: index for index, job in enumerate(jobs)}
+            run_in_order(jobs, lambda job: self._extract_one(transfer, job), self.options.parallel_files,
+                         transfer.cancel)
         except BaseException as exc:
             message = str(exc) if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {exc}"
             self._finish("failed", client, message)
@@ -177,7 +188,7 @@ class _Run:
                 self.log.exception("unexpected failure")
             raise
         self._finish("succeeded", client, None)
-        return ExtractResult(self.run_id, "succeeded", str(self.manifest), self.files)
+        return ExtractResult(self.run_id, "succeeded", str(self.manifest), self._in_order(self.files))
 
     def _close_abandoned(self) -> None:
         for run_id in close_abandoned_runs(self.manifest):
@@ -191,9 +202,10 @@ class _Run:
             self.reporter.emit("file_failed", **job.fields(), url=job.url, error=str(exc))
             raise
         entry = self._entry(job, outcome)
-        self.files.append(entry)
-        if self.recorded:
-            update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
+        with self.lock:
+            self.files.append(entry)
+            if self.recorded:
+                update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
         self.reporter.emit("file_done", **job.fields(), url=job.url, path=entry["path"], size=outcome.size,
                            sha256=outcome.sha256, status=outcome.status)
         self.log.info(
@@ -216,11 +228,12 @@ class _Run:
 
     def _record_running(self) -> None:
         """Before the first change to rawzone: the run, its owner and the files done so far."""
-        if self.recorded:
-            return
-        run = {**self.record, "owner": run_owner(), "files": list(self.files)}
-        update_manifest(self.manifest, lambda doc: doc["runs"].append(run))
-        self.recorded = True
+        with self.lock:
+            if self.recorded:
+                return
+            run = {**self.record, "owner": run_owner(), "files": list(self.files)}
+            update_manifest(self.manifest, lambda doc: doc["runs"].append(run))
+            self.recorded = True
 
     def _finish(self, status: str, client: Any, error: str | None) -> None:
         if self.recorded or status == "succeeded":
@@ -240,7 +253,11 @@ class _Run:
             document["runs"].append({**self.record, "files": list(self.files)})
         run = find_run(document, self.run_id)
         run.pop("owner", None)
-        run.update(status=status, ended_at=utc_now(), error=error)
+        run.update(status=status, ended_at=utc_now(), error=error, files=self._in_order(run["files"]))
+
+    def _in_order(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The run's order (zone table, then months), whatever order concurrent transfers ended in."""
+        return sorted(files, key=lambda entry: self.order.get(entry["key"], len(self.order)))
 
     def _mirror(self, client: Any, document: dict[str, Any]) -> None:
         """Best effort: the local manifest is the reference; a failed mirror is only logged."""

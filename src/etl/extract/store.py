@@ -26,7 +26,8 @@ _TIMEOUT = urllib3.Timeout(connect=5.0, read=120.0)
 
 
 def make_client(settings: Settings) -> Minio:
-    http = urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES, maxsize=4)
+    # Enough connections for the parts in flight of the files transferred at once (transfer.PARTS_IN_MEMORY).
+    http = urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES, maxsize=8)
     return Minio(
         settings.minio_endpoint,
         access_key=settings.minio_access_key,
@@ -110,11 +111,12 @@ def abort_incomplete_uploads(client: Minio, bucket: str, key: str) -> int:
 
 
 def upload_file(client: Minio, bucket: str, key: str, path: Path, size: int, *, part_size: int, parallel: int,
-                content_type: str, metadata: dict[str, str]) -> None:
+                content_type: str, metadata: dict[str, str], budget: threading.Semaphore | None = None) -> None:
     """A local file to `key`, `parallel` parts in flight and in memory at most.
 
     minio's put_object reads a file's parts ahead for its thread pool without any bound
-    (a 500 MB file would sit in memory); this keeps its parallelism with a bound. The
+    (a 500 MB file would sit in memory); this keeps its parallelism with a bound. `budget`,
+    shared by the files transferred at once, bounds the parts in memory across all of them. The
     object appears only when the upload completes; any failure aborts it. The multipart
     calls are minio's private ones, pinned with the package (as incomplete_uploads above).
     """
@@ -126,7 +128,8 @@ def upload_file(client: Minio, bucket: str, key: str, path: Path, size: int, *, 
     headers["Content-Type"] = content_type
     upload_id = client._create_multipart_upload(bucket, key, headers)  # noqa: SLF001
     try:
-        parts = _upload_parts(client, bucket, key, upload_id, path, part_size, parallel)
+        slots = budget or threading.BoundedSemaphore(parallel)
+        parts = _upload_parts(client, bucket, key, upload_id, path, part_size, parallel, slots)
         client._complete_multipart_upload(bucket, key, upload_id, parts)  # noqa: SLF001
     except BaseException:
         client._abort_multipart_upload(bucket, key, upload_id)  # noqa: SLF001
@@ -134,8 +137,8 @@ def upload_file(client: Minio, bucket: str, key: str, path: Path, size: int, *, 
 
 
 def _upload_parts(client: Minio, bucket: str, key: str, upload_id: str, path: Path, part_size: int,
-                  parallel: int) -> list[Part]:
-    slots = threading.BoundedSemaphore(parallel)  # a part is read only when one is free
+                  parallel: int, slots: threading.Semaphore) -> list[Part]:
+    """`parallel` parts of this file in flight; a part is read only when `slots` has room for it."""
 
     def send(number: int, data: bytes) -> Part:
         try:

@@ -7,15 +7,21 @@ this costs milliseconds whatever the file size, and catches a text file named
 `.parquet`, a truncated download and an empty file. A corrupt page inside an
 otherwise valid file is not detected here (the transform names it).
 The zone table must be a non-empty CSV with the `LocationID` header.
+
+pyarrow is imported when first needed: its import is about half of the command's start-up,
+and `preload()` runs it in the background while the first file downloads.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from etl.extract.errors import InvalidSource
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
 MAGIC = b"PAR1"
 # The source names of etl.transform.rules.REQUIRED (through etl.transform.schema.TARGET_COLUMNS):
@@ -23,6 +29,19 @@ MAGIC = b"PAR1"
 TRIP_COLUMNS = ("VendorID", "tpep_pickup_datetime", "tpep_dropoff_datetime", "PULocationID", "DOLocationID",
                 "trip_distance", "total_amount")
 ZONES_HEADER = "locationid"
+
+
+def preload() -> None:
+    """Imports pyarrow in a thread (not a daemon: an import must not be cut by the interpreter's exit)."""
+    threading.Thread(target=_arrow, name="import-pyarrow").start()
+
+
+def _arrow():
+    """(pyarrow, pyarrow.parquet); Python's import lock makes a second caller wait for a running import."""
+    import pyarrow
+    import pyarrow.parquet
+
+    return pyarrow, pyarrow.parquet
 
 
 def check_trip_file(path: Path, size: int) -> None:
@@ -47,6 +66,7 @@ def check_trip_file(path: Path, size: int) -> None:
 
 
 def _footer(path: Path) -> pq.FileMetaData:
+    pa, pq = _arrow()
     try:
         return pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError) as exc:
