@@ -111,17 +111,19 @@ DELTA_CONF = {
 
 # Sample-sized input: the driver and executor JVMs live some 20 s, mostly starting up, and the C2
 # compiler's work costs more CPU than it gives back on 2 cores (C1 only and the serial collector halve
-# a sample run; docs/performance.md "JVM start-up"). Above this size, the JVM's defaults (full JIT).
+# a sample run); adaptive query execution re-plans every shuffle of a few kilobytes as a job of its
+# own (docs/performance.md "Second round"). Above this size, the defaults: full JIT, AQE.
 QUICK_START_MAX_BYTES = 64 * 1024 * 1024
 QUICK_START_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
-def jvm_conf(input_bytes: int | None) -> dict[str, str]:
-    """JVM options for the driver and the executors, by the size of the run's trip files (None: unknown)."""
+def small_input_conf(input_bytes: int | None) -> dict[str, str]:
+    """Settings by the size of the run's trip files (None: unknown, the defaults)."""
     if input_bytes is None or input_bytes > QUICK_START_MAX_BYTES:
         return {}
     return {"spark.driver.extraJavaOptions": QUICK_START_JAVA_OPTIONS,
-            "spark.executor.extraJavaOptions": QUICK_START_JAVA_OPTIONS}
+            "spark.executor.extraJavaOptions": QUICK_START_JAVA_OPTIONS,
+            "spark.sql.adaptive.enabled": "false"}
 
 
 def events_dir() -> Path:
@@ -158,7 +160,7 @@ def spark_conf(settings: Settings, python: str, input_bytes: int | None = None) 
         **s3a_conf(settings),
         **DELTA_CONF,
         **event_log_conf(),
-        **jvm_conf(input_bytes),
+        **small_input_conf(input_bytes),
     }
 
 

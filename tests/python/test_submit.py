@@ -114,11 +114,13 @@ def test_every_submit_writes_its_event_log_where_the_history_server_reads(settin
     assert conf_of(build_command(settings, Path("x.zip"), []))["spark.eventLog.dir"] == (tmp_path / "volume").as_uri()
 
 
-def test_sample_sized_input_starts_quick_jvms_and_large_input_keeps_the_jit(settings):
-    """C1 only and the serial collector for small runs (docs/performance.md); unknown or large: JVM defaults."""
+def test_sample_sized_input_starts_quick_jvms_and_large_input_keeps_the_defaults(settings):
+    """C1 only, the serial collector and no AQE for small runs (docs/performance.md); unknown or large:
+    the JVM's and Spark's defaults."""
     quick = conf_of(build_command(settings, Path("x.zip"), [], input_bytes=2_000_000))
     assert quick["spark.driver.extraJavaOptions"] == quick["spark.executor.extraJavaOptions"] == \
         "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    assert quick["spark.sql.adaptive.enabled"] == "false"
+    tuned = {"spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions", "spark.sql.adaptive.enabled"}
     for size in (None, 500_000_000):
-        conf = conf_of(build_command(settings, Path("x.zip"), [], input_bytes=size))
-        assert "spark.driver.extraJavaOptions" not in conf and "spark.executor.extraJavaOptions" not in conf
+        assert not tuned & set(conf_of(build_command(settings, Path("x.zip"), [], input_bytes=size)))
