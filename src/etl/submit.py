@@ -28,9 +28,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
 from etl.contract import jar_file_name, spark_jar_coordinates
+from etl.truststore import TrustStoreError, java_options, trust_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
 ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
@@ -78,10 +80,11 @@ def s3a_conf(settings: Settings) -> dict[str, str]:
     """Where MinIO is; credentials are added by the driver. No committer settings: gold is Delta Lake,
     whose commit is one log entry (docs/data-model.md), so task output needs no S3A committer."""
     return {
+        # The active profile's S3 (etl.profiles): an https URL for TLS, its region and addressing.
         "spark.hadoop.fs.s3a.endpoint": settings.minio_url,
         "spark.hadoop.fs.s3a.endpoint.region": settings.minio_region,
-        "spark.hadoop.fs.s3a.path.style.access": "true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
+        "spark.hadoop.fs.s3a.path.style.access": str(settings.s3_path_style).lower(),
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(settings.s3_secure).lower(),
         "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         **S3A_FAIL_FAST,
     }
@@ -121,11 +124,39 @@ def event_log_conf() -> dict[str, str]:
     return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir().resolve().as_uri()}
 
 
-def spark_conf(settings: Settings, python: str) -> dict[str, str]:
+def driver_conf(settings: Settings) -> dict[str, str]:
+    """Where the executors reach the driver back: its address, and fixed ports when a firewall needs them."""
     host = settings.spark_driver_host
+    conf = {"spark.driver.host": host, "spark.driver.bindAddress": settings.driver_bind_address or host}
+    if settings.driver_port:
+        conf["spark.driver.port"] = str(settings.driver_port)
+    if settings.block_manager_port:
+        conf["spark.driver.blockManager.port"] = str(settings.block_manager_port)
+    return conf
+
+
+def trust_conf(store: Path | None) -> dict[str, str]:
+    """The JVMs trust the profile's S3 CA: the driver reads the store here, each executor the copy that
+    --files puts in its working folder (so remote workers need nothing installed)."""
+    if store is None:
+        return {}
+    return {"spark.driver.extraJavaOptions": java_options(str(store)),
+            "spark.executor.extraJavaOptions": java_options(store.name)}
+
+
+def s3_trust_store(settings: Settings) -> Path | None:
+    """A trust store with the profile's CA (etl.truststore), when it names one."""
+    if not settings.s3_ca_file:
+        return None
+    try:
+        return trust_store(settings.s3_ca_file, state_dir() / "tls")
+    except TrustStoreError as error:
+        raise SubmitError(str(error)) from None
+
+
+def spark_conf(settings: Settings, python: str, store: Path | None = None) -> dict[str, str]:
     return {
-        "spark.driver.host": host,
-        "spark.driver.bindAddress": host,
+        **driver_conf(settings),
         "spark.executor.cores": "1",
         "spark.cores.max": "2",
         "spark.pyspark.python": python,
@@ -141,6 +172,7 @@ def spark_conf(settings: Settings, python: str) -> dict[str, str]:
         # is not worth 4 tries; executors lost with a worker do not count (they are rescheduled).
         "spark.task.maxFailures": "2",
         **s3a_conf(settings),
+        **trust_conf(store),
         **DELTA_CONF,
         **event_log_conf(),
     }
@@ -161,7 +193,10 @@ def build_command(settings: Settings, py_files: Path, job_args: list[str], pytho
                "--name", "etl-transform", "--jars", ",".join(str(j) for j in jar_paths(settings)),
                "--driver-memory", settings.spark_driver_memory, "--executor-memory", settings.spark_executor_memory,
                "--py-files", str(py_files)]
-    for key, value in spark_conf(settings, python).items():
+    store = s3_trust_store(settings)
+    if store is not None:
+        command += ["--files", str(store)]
+    for key, value in spark_conf(settings, python, store).items():
         command += ["--conf", f"{key}={value}"]
     return [*command, str(entry), *job_args]
 
@@ -272,15 +307,19 @@ def _skipped(settings: Settings, fingerprint: str, echo: IO[str] | None) -> Subm
 
 def check_reachable(settings: Settings, timeout_s: float = 3.0) -> None:
     """A stopped master or MinIO is reported at once, not after Spark's registration retries."""
-    host = settings.spark_master_host or settings.bind_host
-    targets = [("the Spark master", settings.spark_master_url, host, settings.spark_master_port),
-               ("MinIO", settings.minio_url, settings.minio_host or settings.bind_host, settings.minio_api_port)]
-    for name, url, target_host, port in targets:
+    s3 = urlsplit(settings.minio_url)
+    master = urlsplit(settings.spark_master_url)
+    targets = [("the Spark master", settings.spark_master_url, master.hostname, master.port, settings.spark_external),
+               (settings.s3_name, settings.minio_url, s3.hostname, s3.port or (443 if settings.s3_secure else 80),
+                settings.s3_external)]
+    for name, url, target_host, port, external in targets:
         try:
             socket.create_connection((target_host, port), timeout=timeout_s).close()
         except OSError as error:
-            raise SubmitError(f"cannot reach {name} at {url} ({error.strerror or error}); start the stack with "
-                              "`etl up` or fix the ports in .env") from None
+            what = (f"check its address in the profile ({settings.profile}) and that this machine can reach it "
+                    "(network, VPN); `etl up` never starts an external service") if external else \
+                "start the stack with `etl up` or fix the ports in .env"
+            raise SubmitError(f"cannot reach {name} at {url} ({error.strerror or error}); {what}") from None
 
 
 def _check_inputs(run: str | None, env: dict[str, str] | None) -> None:
