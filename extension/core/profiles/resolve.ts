@@ -46,8 +46,8 @@ export interface ResolvedSpark {
 
 export interface ResolvedProfile {
   name: string;
-  /** The profile file it came from; undefined for the implicit `local`. */
-  file?: string;
+  /** The profile file (ETL_PROFILES_FILE, else <root>/etl-profiles.json), whether it exists or not. */
+  file: string;
   description?: string;
   s3: ResolvedS3;
   spark: ResolvedSpark;
@@ -84,9 +84,9 @@ export function activeProfileName(values: Values): string {
 /** The active profile with every endpoint resolved; fails with the file and the name when it is unknown. */
 export function resolveProfile(root: string, values: Values, local: LocalEndpoints): ResolvedProfile {
   const name = activeProfileName(values);
-  const implicit = localProfile(root, local);
-  if (name === LOCAL_PROFILE) return implicit;
   const file = profileFilePath(root, values);
+  const implicit = { ...localProfile(root, local), file };
+  if (name === LOCAL_PROFILE) return implicit;
   if (!existsSync(file)) {
     throw new EtlError(`ETL_PROFILE=${name}, but the profile file ${file} does not exist`,
       `create it (see README "Run against your cluster") or run \`etl profile use ${LOCAL_PROFILE}\``);
@@ -101,7 +101,7 @@ export function resolveProfile(root: string, values: Values, local: LocalEndpoin
 }
 
 function applyProfile(
-  root: string, name: string, file: string, profile: Profile, implicit: ResolvedProfile,
+  root: string, name: string, file: string, profile: Profile, implicit: Omit<ResolvedProfile, 'file'>,
 ): ResolvedProfile {
   const { s3, spark, elasticsearch: es, airflow } = profile;
   return {
@@ -151,7 +151,7 @@ function externalS3(
 }
 
 /** Today's behaviour: every service on ETL_BIND_HOST with the ports of .env. */
-export function localProfile(root: string, local: LocalEndpoints): ResolvedProfile {
+export function localProfile(root: string, local: LocalEndpoints): Omit<ResolvedProfile, 'file'> {
   const host = local.bindHost;
   const certs = local.minioCertsDir ? resolve(root, local.minioCertsDir) : undefined;
   const ca = certs ? join(certs, 'CAs', 'ca.crt') : undefined;
