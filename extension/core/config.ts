@@ -123,7 +123,8 @@ function readEnvFiles(root: string, env: NodeJS.ProcessEnv): { values: RawEnv; o
   const overrides: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || !(key in merged || OVERRIDE_PREFIXES.some((p) => key.startsWith(p)))) continue;
-    if (key in merged) merged[key] = value;
+    // As src/etl/config.py: a prefixed variable reaches the values too (ETL_PROFILES_FILE, MINIO_CERTS_DIR).
+    merged[key] = value;
     overrides[key] = value;
   }
   return { values: merged, overrides };

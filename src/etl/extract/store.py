@@ -92,8 +92,8 @@ def refused(settings: Settings, bucket: str, code: str) -> str:
     """Credentials (or a policy) refused: names the service, the endpoint and where the key comes from."""
     where = f"{settings.s3_name} at {settings.minio_url} refused access to bucket {bucket!r} ({code})"
     if settings.s3_external:
-        return (f"{where}; check the key in the variables the profile names (s3.accessKeyEnv, s3.secretKeyEnv) "
-                f"and that it may use the bucket")
+        return (f"{where}; check the key in the variables the profile names (s3.accessKeyEnv, s3.secretKeyEnv), "
+                f"that the bucket exists (s3.buckets) and that the key may use it")
     return (f"{where}; check MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env (`etl up` creates that user) "
             f"or the credentials stored with ETL: Set Credentials")
 
