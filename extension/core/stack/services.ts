@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
+import { endpointOf } from '../s3/client';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
 import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
@@ -83,7 +84,7 @@ function minio(config: EtlConfig): NativeService {
         logFile: logFile(config, 'minio'),
       };
     },
-    healthy: () => answersOk(`${config.profile.s3.endpoint}/minio/health/live`, 2_000, config.profile.s3.caFile),
+    healthy: () => answersOk(`${endpointOf(config)}/minio/health/live`, 2_000, config.profile.s3.caFile),
   };
 }
 
