@@ -132,9 +132,18 @@ describe('a team cluster through a profile: S3 over TLS with a custom CA, an ext
     assert.deepEqual(existsSync(pids) ? readdirSync(pids) : [], []);
     const status = await etl(['status', '--json', '--mode', 'native'], clientEnv('team'));
     assert.equal(status.exitCode, 0, status.all);
-    const rows = (JSON.parse(status.stdout) as { services: { name: string; state: string }[] }).services;
+    const parsed = JSON.parse(status.stdout) as {
+      services: { name: string; state: string }[]; external: { service: string; ok: boolean; detail: string }[];
+    };
+    const rows = parsed.services;
     assert.ok(rows.every((row) => row.state === 'stopped'), status.stdout);
     assert.ok(!rows.some((row) => row.name === 'minio' || row.name.startsWith('spark')), status.stdout);
+    // ... and the external ones are checked: S3 reachable, authenticated, buckets there; the master's two workers.
+    const external = Object.fromEntries(parsed.external.map((row) => [row.service, row]));
+    assert.ok(external.s3?.ok && /authenticated, buckets team-raw-\w+, team-gold-\w+ present/.test(external.s3.detail),
+      status.stdout);
+    assert.ok(external.spark?.ok && /ALIVE, 2 worker\(s\) alive/.test(external.spark.detail), status.stdout);
+    noSecret(status.all);
   });
 
   test('a CA that did not sign the server certificate: named service, endpoint and what to do', async () => {
@@ -157,6 +166,9 @@ describe('a team cluster through a profile: S3 over TLS with a custom CA, an ext
     assert.equal(result.exitCode, 1, result.all);
     assert.match(result.all ?? '', /S3 at https:\/\/127\.0\.0\.1:\d+: TLS certificate not trusted/);
     noSecret(result.all);
+    const status = await etl(['status', '--mode', 'native'], clientEnv('team-wrong-ca'));
+    assert.equal(status.exitCode, 0, status.all);
+    assert.match(status.stdout, /✗ S3 \(profile team-wrong-ca\) +external +https:\/\/127\.0\.0\.1:\d+\n +S3 at .*TLS certificate not trusted/);
   });
 
   test('wrong credentials: the service, the endpoint and the variables to fix, never the secret', async () => {
