@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerExtractCommand } from './cli/extract';
 import { registerPipelineCommand } from './cli/pipeline';
+import { registerProfileCommands } from './cli/profile';
 import { registerQueryCommand } from './cli/query';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   registerPipelineCommand(program);
   registerTriggerCommand(program);
   registerQueryCommand(program);
+  registerProfileCommands(program);
   registerWhichCommand(program);
   return program;
 }

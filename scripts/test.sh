@@ -17,6 +17,9 @@ trap 'etl down' EXIT
 scratch="$(mktemp -d)"
 ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 etl up --with elasticsearch,airflow
 npm run -s test:integration
+# "The team's cluster": a second native stack (own state folder, 24xxx ports, MinIO over TLS with a CA the
+# test makes) reached through a profile; it starts and downs that stack itself, starts nothing in ours.
+npm run -s test:profiles
 # Benchmark smoke run at a tiny size: the Runs view's first paint (core join) beside its floor.
 npm run -s bench:runs -- --runs 20
 # Smoke run of the log shipper benchmark (completes and prints its ratio; no timing asserted).

@@ -2,7 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { GoldCatalog, goldCacheDir } from '../core/gold/catalog';
 import { formatPage } from '../core/gold/textTable';
 import { openProject } from '../core/project';
-import { s3Client } from '../core/s3/client';
+import { endpointOf, s3Client } from '../core/s3/client';
+import { explainS3Error } from '../core/s3/errors';
 
 const positive = (value: string) => {
   const n = Number(value);
@@ -26,7 +27,9 @@ export function registerQueryCommand(program: Command): void {
         cache: { dir: goldCacheDir(config.paths.state) },
       });
       try {
-        const source = await catalog.query(sql);
+        const source = await catalog.query(sql).catch((error: unknown) => {
+          throw explainS3Error(error, endpointOf(config));
+        });
         const page = await catalog.page(source, { offset: 0, limit: options.limit });
         process.stdout.write(
           options.json

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { OPTIONAL_SERVICES, type EtlConfig } from '../core/config';
 import { formatStatusTable } from '../core/format';
+import { checkExternalServices, formatExternal } from '../core/profiles/health';
 import { openProject } from '../core/project';
 import { consoleReporter } from '../core/reporter';
 import { STACK_MODE_SETTINGS, type Stack, type StackModeSetting } from '../core/stack/backend';
@@ -57,12 +58,14 @@ export function registerStackCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .addOption(modeOption())
     .action(async (options: { json?: boolean; mode?: string }) => {
-      const { stack } = await stackFor(options);
-      const services = await stack.status();
+      const { config, stack } = await stackFor(options);
+      // What the active profile places elsewhere is checked (reachable, authenticated, buckets, workers), never
+      // started or stopped: it is not in `services`.
+      const [services, external] = await Promise.all([stack.status(), checkExternalServices(config)]);
       process.stdout.write(
         options.json
-          ? `${JSON.stringify({ mode: stack.mode, services }, null, 2)}\n`
-          : `${formatStatusTable(services)}\n`,
+          ? `${JSON.stringify({ mode: stack.mode, profile: config.profile.name, services, external }, null, 2)}\n`
+          : `${formatStatusTable(services)}\n${external.length ? `${formatExternal(external)}\n` : ''}`,
       );
     });
 

@@ -5,6 +5,7 @@ import { ENV_CONTRACT } from './contract';
 import { EtlError } from './errors';
 import { STACK_MODE_SETTINGS, type StackModeSetting } from './stack/backend';
 import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
+import { resolveProfile, secretFrom, type ResolvedProfile } from './profiles';
 
 /**
  * Optional services, started only when asked for: natively Elasticsearch and Airflow (compose
@@ -25,6 +26,8 @@ export interface EtlConfig {
     accessKey: string;
     secretKey: string;
     region: string;
+    /** MINIO_CERTS_DIR: the native MinIO serves TLS (public.crt, private.key; clients trust CAs/ca.crt). */
+    certsDir?: string;
   };
   buckets: { rawzone: string; gold: string };
   spark: {
@@ -45,6 +48,13 @@ export interface EtlConfig {
   /** ETL_STACK_MODE: which stack `etl up|down|status|start|stop` (and the ETL steps) use unless told. */
   stackMode: StackModeSetting;
   paths: ProjectPaths;
+  /**
+   * The active profile (ETL_PROFILE, etl-profiles.json): where each service is. `local` (the default) is
+   * .env's endpoints; an external S3 profile's key, region and buckets are already in `minio` and `buckets`.
+   */
+  profile: ResolvedProfile;
+  /** What the active profile lacks to reach S3 (a secret variable not set), said when S3 is used. */
+  profileProblem?: string;
   /** Settings given in the process environment (they win over .env); passed on to the services' jobs. */
   overrides: Record<string, string>;
 }
@@ -58,7 +68,7 @@ export type RawEnv = Record<string, string | undefined>;
 export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): EtlConfig {
   const { values, overrides } = readEnvFiles(root, env);
   const cache = values.ETL_CACHE_DIR || defaultCacheDir(env);
-  return { ...parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined, env)), overrides };
+  return { ...parseConfig(values, projectPaths(root, cache, values.ETL_STATE_DIR || undefined, env), env), overrides };
 }
 
 /** `.env` holds MinIO's root password: only its owner may read it. */
@@ -113,15 +123,16 @@ function readEnvFiles(root: string, env: NodeJS.ProcessEnv): { values: RawEnv; o
   const overrides: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || !(key in merged || OVERRIDE_PREFIXES.some((p) => key.startsWith(p)))) continue;
-    if (key in merged) merged[key] = value;
+    // As src/etl/config.py: a prefixed variable reaches the values too (ETL_PROFILES_FILE, MINIO_CERTS_DIR).
+    merged[key] = value;
     overrides[key] = value;
   }
   return { values: merged, overrides };
 }
 
-export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
+export function parseConfig(values: RawEnv, paths: ProjectPaths, env: NodeJS.ProcessEnv = process.env): EtlConfig {
   const read = new EnvReader(values);
-  const config: EtlConfig = {
+  const config: Omit<EtlConfig, 'profile'> = {
     bindHost: read.text('ETL_BIND_HOST'),
     minio: {
       apiPort: read.port('MINIO_API_PORT'),
@@ -131,6 +142,7 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
       accessKey: read.text('MINIO_ACCESS_KEY'),
       secretKey: read.secret('MINIO_SECRET_KEY', 8),
       region: read.text('MINIO_REGION'),
+      certsDir: values.MINIO_CERTS_DIR?.trim() || undefined,
     },
     buckets: { rawzone: read.bucket('RAWZONE_BUCKET'), gold: read.bucket('GOLD_BUCKET') },
     spark: {
@@ -162,10 +174,35 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths): EtlConfig {
       'give the ETL its own key: MinIO keeps the root user apart',
     );
   }
-  return config;
+  return applyProfile(config, values, env);
 }
 
-function assertDistinctPorts(config: EtlConfig): void {
+/** The active profile over .env: an external S3 brings its own endpoint, region, buckets and key. */
+function applyProfile(config: Omit<EtlConfig, 'profile'>, values: RawEnv, env: NodeJS.ProcessEnv): EtlConfig {
+  const profile = resolveProfile(config.paths.root, values, {
+    bindHost: config.bindHost, minioApiPort: config.minio.apiPort, region: config.minio.region,
+    buckets: config.buckets, sparkMasterPort: config.spark.masterPort, sparkMasterUiPort: config.spark.masterUiPort,
+    esPort: config.elasticsearch.port, airflowPort: config.airflowPort, minioCertsDir: config.minio.certsDir,
+  });
+  if (profile.s3.mode !== 'external') return { ...config, profile };
+  const accessKey = secretFrom(profile.s3.accessKeyEnv, values, env);
+  const secretKey = secretFrom(profile.s3.secretKeyEnv, values, env);
+  const unset = [
+    accessKey ? undefined : profile.s3.accessKeyEnv, secretKey ? undefined : profile.s3.secretKeyEnv,
+  ].filter(Boolean);
+  return {
+    ...config,
+    minio: { ...config.minio, accessKey: accessKey ?? '', secretKey: secretKey ?? '', region: profile.s3.region },
+    buckets: { ...profile.s3.buckets },
+    profile,
+    profileProblem: unset.length
+      ? `profile "${profile.name}": S3 at ${profile.s3.endpoint} needs ${unset.join(' and ')}, not set in the `
+        + 'environment nor in .env'
+      : undefined,
+  };
+}
+
+function assertDistinctPorts(config: Omit<EtlConfig, 'profile'>): void {
   const ports: Record<string, number> = {
     MINIO_API_PORT: config.minio.apiPort,
     MINIO_CONSOLE_PORT: config.minio.consolePort,

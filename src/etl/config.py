@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 # PROJECT_ROOT lives in etl.contract (which finds config/contract.json) and stays importable from here.
 from etl.contract import PROJECT_ROOT, default_path, env_contract
+from etl.profiles import ProfileError, resolve_profile, secret_from
 
 
 class ConfigError(ValueError):
@@ -67,6 +70,17 @@ class Settings:
     # The address the Spark driver binds and gives the executors (docker compose: the runner
     # container's own address); empty: bind_host.
     driver_host: str = ""
+    # The active profile (etl.profiles): its name, and what it places elsewhere than .env says.
+    profile: str = "local"
+    s3_url: str = ""  # scheme://host:port of an external (or TLS) S3; empty: http://<minio_endpoint>
+    s3_ca_file: str = ""  # PEM bundle to trust for s3_url; empty: the system's CAs
+    s3_path_style: bool = True
+    s3_external: bool = False
+    spark_master: str = ""  # spark://host:port of an external master; empty: the local one
+    spark_external: bool = False
+    driver_bind_address: str = ""
+    driver_port: int = 0
+    block_manager_port: int = 0
 
     @property
     def spark_driver_host(self) -> str:
@@ -75,19 +89,73 @@ class Settings:
     @property
     def minio_endpoint(self) -> str:
         """host:port, as the minio client wants it."""
+        if self.s3_url:
+            return urlsplit(self.s3_url).netloc
         return f"{self.minio_host or self.bind_host}:{self.minio_api_port}"
 
     @property
     def minio_url(self) -> str:
-        return f"http://{self.minio_endpoint}"
+        return self.s3_url or f"http://{self.minio_endpoint}"
+
+    @property
+    def s3_secure(self) -> bool:
+        return self.minio_url.startswith("https://")
+
+    @property
+    def s3_name(self) -> str:
+        """How messages name the object store: the local MinIO, or the profile's S3."""
+        return f"S3 (profile {self.profile})" if self.s3_external else "MinIO"
 
     @property
     def spark_master_url(self) -> str:
-        return f"spark://{self.spark_master_host or self.bind_host}:{self.spark_master_port}"
+        return self.spark_master or f"spark://{self.spark_master_host or self.bind_host}:{self.spark_master_port}"
 
 
 def load_settings() -> Settings:
     values = config_values()
+    settings = _env_settings(values)
+    try:
+        profile = resolve_profile(PROJECT_ROOT, values, _local_endpoints(settings, values))
+    except ProfileError as error:
+        raise ConfigError(str(error)) from None
+    return _with_profile(settings, profile, values)
+
+
+def _local_endpoints(settings: Settings, values: dict[str, str]) -> dict[str, Any]:
+    def port(key: str) -> int:
+        return _port(values, key) if values.get(key) else 0
+
+    return {"bindHost": settings.bind_host, "minioApiPort": settings.minio_api_port, "region": settings.minio_region,
+            "buckets": {"rawzone": settings.rawzone_bucket, "gold": settings.gold_bucket},
+            "sparkMasterPort": settings.spark_master_port, "sparkMasterUiPort": port("SPARK_MASTER_UI_PORT"),
+            "esPort": port("ES_PORT"), "airflowPort": port("AIRFLOW_PORT"),
+            "minioCertsDir": values.get("MINIO_CERTS_DIR", "").strip()}
+
+
+def _with_profile(settings: Settings, profile: dict[str, Any], values: dict[str, str]) -> Settings:
+    """The settings with what the profile places elsewhere: its S3 (endpoint, CA, addressing, region, buckets,
+    key from the variables it names) and its Spark master (and the driver's address and ports)."""
+    s3, spark = profile["s3"], profile["spark"]
+    changes: dict[str, Any] = {"profile": profile["name"]}
+    if s3["mode"] == "external" or s3["secure"]:
+        changes.update(s3_url=s3["endpoint"], s3_ca_file=s3["caFile"] or "", s3_path_style=s3["pathStyle"])
+    if s3["mode"] == "external":
+        access, secret = (secret_from(s3[k], values, dict(os.environ)) for k in ("accessKeyEnv", "secretKeyEnv"))
+        unset = [s3[k] for k, v in (("accessKeyEnv", access), ("secretKeyEnv", secret)) if not v]
+        if unset:
+            raise ConfigError(f'profile "{profile["name"]}": S3 at {s3["endpoint"]} needs {" and ".join(unset)}, not '
+                              "set in the environment nor in .env; export it (the profile file holds only its name)")
+        changes.update(s3_external=True, minio_access_key=access, minio_secret_key=secret, minio_region=s3["region"],
+                       rawzone_bucket=s3["buckets"]["rawzone"], gold_bucket=s3["buckets"]["gold"])
+    if spark["mode"] == "external":
+        changes.update(spark_external=True, spark_master=spark["masterUrl"],
+                       driver_host=spark.get("driverHost") or settings.driver_host,
+                       driver_bind_address=spark.get("driverBindAddress", ""),
+                       driver_port=spark.get("driverPort", 0), block_manager_port=spark.get("blockManagerPort", 0))
+    return replace(settings, **changes)
+
+
+def _env_settings(values: dict[str, str]) -> Settings:
     missing = [k for k in ("MINIO_ACCESS_KEY", "MINIO_SECRET_KEY") if not values.get(k)]
     if missing:
         raise ConfigError(f"{', '.join(missing)} missing in .env (copy .env.example to .env)")

@@ -28,9 +28,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
 from etl.contract import jar_file_name, spark_jar_coordinates
+from etl.truststore import TrustStoreError, java_options, trust_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
 ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
@@ -74,14 +76,28 @@ def jar_paths(settings: Settings) -> list[Path]:
     return jars
 
 
+def jar_args(settings: Settings) -> list[str]:
+    """The s3a and Delta jars. An external cluster gets them with the job (--jars: each executor fetches
+    them). The native and compose workers read them where `etl setup` (or the image) put them, at the
+    same path as here: shipping them copied 570 MB into each executor's work folder on every run (1.1 GB
+    of disk a run, never cleaned, and seconds of I/O on a small machine)."""
+    jars = [str(jar) for jar in jar_paths(settings)]
+    if settings.spark_external:
+        return ["--jars", ",".join(jars)]
+    classpath = os.pathsep.join(jars)
+    return ["--conf", f"spark.driver.extraClassPath={classpath}",
+            "--conf", f"spark.executor.extraClassPath={classpath}"]
+
+
 def s3a_conf(settings: Settings) -> dict[str, str]:
     """Where MinIO is; credentials are added by the driver. No committer settings: gold is Delta Lake,
     whose commit is one log entry (docs/data-model.md), so task output needs no S3A committer."""
     return {
+        # The active profile's S3 (etl.profiles): an https URL for TLS, its region and addressing.
         "spark.hadoop.fs.s3a.endpoint": settings.minio_url,
         "spark.hadoop.fs.s3a.endpoint.region": settings.minio_region,
-        "spark.hadoop.fs.s3a.path.style.access": "true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
+        "spark.hadoop.fs.s3a.path.style.access": str(settings.s3_path_style).lower(),
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(settings.s3_secure).lower(),
         "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         **S3A_FAIL_FAST,
     }
@@ -117,13 +133,13 @@ QUICK_START_MAX_BYTES = 64 * 1024 * 1024
 QUICK_START_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
+def small_input(input_bytes: int | None) -> bool:
+    """The run's trip files are sample-sized (None: their size is unknown)."""
+    return input_bytes is not None and input_bytes <= QUICK_START_MAX_BYTES
+
+
 def small_input_conf(input_bytes: int | None) -> dict[str, str]:
-    """Settings by the size of the run's trip files (None: unknown, the defaults)."""
-    if input_bytes is None or input_bytes > QUICK_START_MAX_BYTES:
-        return {}
-    return {"spark.driver.extraJavaOptions": QUICK_START_JAVA_OPTIONS,
-            "spark.executor.extraJavaOptions": QUICK_START_JAVA_OPTIONS,
-            "spark.sql.adaptive.enabled": "false"}
+    return {"spark.sql.adaptive.enabled": "false"} if small_input(input_bytes) else {}
 
 
 def events_dir() -> Path:
@@ -138,11 +154,46 @@ def event_log_conf() -> dict[str, str]:
     return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events_dir().resolve().as_uri()}
 
 
-def spark_conf(settings: Settings, python: str, input_bytes: int | None = None) -> dict[str, str]:
+def driver_conf(settings: Settings) -> dict[str, str]:
+    """Where the executors reach the driver back: its address, and fixed ports when a firewall needs them."""
     host = settings.spark_driver_host
+    conf = {"spark.driver.host": host, "spark.driver.bindAddress": settings.driver_bind_address or host}
+    if settings.driver_port:
+        conf["spark.driver.port"] = str(settings.driver_port)
+    if settings.block_manager_port:
+        conf["spark.driver.blockManager.port"] = str(settings.block_manager_port)
+    return conf
+
+
+def java_options_conf(store: Path | None, input_bytes: int | None) -> dict[str, str]:
+    """The driver's and the executors' JVM options: the quick-start ones for sample-sized input, and the
+    trust store of the profile's S3 CA (the driver reads the store here, each executor the copy that
+    --files puts in its working folder, so remote workers need nothing installed)."""
+    driver, executor = [], []
+    if small_input(input_bytes):
+        driver.append(QUICK_START_JAVA_OPTIONS)
+        executor.append(QUICK_START_JAVA_OPTIONS)
+    if store is not None:
+        driver.append(java_options(str(store)))
+        executor.append(java_options(store.name))
+    conf = {"spark.driver.extraJavaOptions": " ".join(driver), "spark.executor.extraJavaOptions": " ".join(executor)}
+    return {key: value for key, value in conf.items() if value}
+
+
+def s3_trust_store(settings: Settings) -> Path | None:
+    """A trust store with the profile's CA (etl.truststore), when it names one."""
+    if not settings.s3_ca_file:
+        return None
+    try:
+        return trust_store(settings.s3_ca_file, state_dir() / "tls")
+    except TrustStoreError as error:
+        raise SubmitError(str(error)) from None
+
+
+def spark_conf(settings: Settings, python: str, store: Path | None = None,
+               input_bytes: int | None = None) -> dict[str, str]:
     return {
-        "spark.driver.host": host,
-        "spark.driver.bindAddress": host,
+        **driver_conf(settings),
         "spark.executor.cores": "1",
         "spark.cores.max": "2",
         "spark.pyspark.python": python,
@@ -158,6 +209,7 @@ def spark_conf(settings: Settings, python: str, input_bytes: int | None = None) 
         # is not worth 4 tries; executors lost with a worker do not count (they are rescheduled).
         "spark.task.maxFailures": "2",
         **s3a_conf(settings),
+        **java_options_conf(store, input_bytes),
         **DELTA_CONF,
         **event_log_conf(),
         **small_input_conf(input_bytes),
@@ -176,10 +228,13 @@ def build_py_files(target_dir: Path) -> Path:
 def build_command(settings: Settings, py_files: Path, job_args: list[str], python: str = sys.executable,
                   entry: Path = ENTRY, input_bytes: int | None = None) -> list[str]:
     command = [str(spark_submit_path()), "--master", settings.spark_master_url, "--deploy-mode", "client",
-               "--name", "etl-transform", "--jars", ",".join(str(j) for j in jar_paths(settings)),
+               "--name", "etl-transform", *jar_args(settings),
                "--driver-memory", settings.spark_driver_memory, "--executor-memory", settings.spark_executor_memory,
                "--py-files", str(py_files)]
-    for key, value in spark_conf(settings, python, input_bytes).items():
+    store = s3_trust_store(settings)
+    if store is not None:
+        command += ["--files", str(store)]
+    for key, value in spark_conf(settings, python, store, input_bytes).items():
         command += ["--conf", f"{key}={value}"]
     return [*command, str(entry), *job_args]
 
@@ -290,15 +345,19 @@ def _skipped(settings: Settings, fingerprint: str, echo: IO[str] | None) -> Subm
 
 def check_reachable(settings: Settings, timeout_s: float = 3.0) -> None:
     """A stopped master or MinIO is reported at once, not after Spark's registration retries."""
-    host = settings.spark_master_host or settings.bind_host
-    targets = [("the Spark master", settings.spark_master_url, host, settings.spark_master_port),
-               ("MinIO", settings.minio_url, settings.minio_host or settings.bind_host, settings.minio_api_port)]
-    for name, url, target_host, port in targets:
+    s3 = urlsplit(settings.minio_url)
+    master = urlsplit(settings.spark_master_url)
+    targets = [("the Spark master", settings.spark_master_url, master.hostname, master.port, settings.spark_external),
+               (settings.s3_name, settings.minio_url, s3.hostname, s3.port or (443 if settings.s3_secure else 80),
+                settings.s3_external)]
+    for name, url, target_host, port, external in targets:
         try:
             socket.create_connection((target_host, port), timeout=timeout_s).close()
         except OSError as error:
-            raise SubmitError(f"cannot reach {name} at {url} ({error.strerror or error}); start the stack with "
-                              "`etl up` or fix the ports in .env") from None
+            what = (f"check its address in the profile ({settings.profile}) and that this machine can reach it "
+                    "(network, VPN); `etl up` never starts an external service") if external else \
+                "start the stack with `etl up` or fix the ports in .env"
+            raise SubmitError(f"cannot reach {name} at {url} ({error.strerror or error}); {what}") from None
 
 
 def _check_inputs(run: str | None, env: dict[str, str] | None) -> int | None:

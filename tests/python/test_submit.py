@@ -30,7 +30,12 @@ def test_command(settings):
     assert command[0].endswith("pyspark/bin/spark-submit")
     assert command[command.index("--master") + 1] == "spark://127.0.0.1:7077"
     assert command[command.index("--deploy-mode") + 1] == "client"
-    assert command[command.index("--jars") + 1].split(",") == [f"{settings.cache_dir}/jars/{j}" for j in jar_names()]
+    jars = [f"{settings.cache_dir}/jars/{j}" for j in jar_names()]
+    conf = conf_of(command)  # local workers read the jars from the cache: nothing copied per run
+    assert conf["spark.driver.extraClassPath"].split(":") == conf["spark.executor.extraClassPath"].split(":") == jars
+    assert "--jars" not in command
+    external = build_command(replace(settings, spark_external=True), Path("/tmp/etl.zip"), [])
+    assert external[external.index("--jars") + 1].split(",") == jars  # a remote cluster gets them with the job
     assert "--packages" not in command
     assert command[-2:] == ["--run", "r1"] and command[-3].endswith("transform/__main__.py")
     conf = conf_of(command)

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function fetchJson<T>(url: string, timeoutMs = 2_000): Promise<T | undefined> {
@@ -9,7 +11,9 @@ export async function fetchJson<T>(url: string, timeoutMs = 2_000): Promise<T | 
   }
 }
 
-export async function answersOk(url: string, timeoutMs = 2_000): Promise<boolean> {
+/** Whether `url` answers 2xx; `caFile`: an https URL whose certificate that CA signed (fetch takes no CA). */
+export async function answersOk(url: string, timeoutMs = 2_000, caFile?: string): Promise<boolean> {
+  if (caFile && url.startsWith('https:')) return httpsAnswersOk(url, timeoutMs, caFile);
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer();
@@ -32,4 +36,23 @@ export async function waitUntil(
     await sleep(options.intervalMs ?? 500);
   }
   return (await check()) ? 'ok' : 'timeout';
+}
+
+function httpsAnswersOk(url: string, timeoutMs: number, caFile: string): Promise<boolean> {
+  return new Promise((done) => {
+    let ca: Buffer;
+    try {
+      ca = readFileSync(caFile);
+    } catch {
+      done(false);
+      return;
+    }
+    const req = request(url, { ca, timeout: timeoutMs }, (response) => {
+      response.resume();
+      done((response.statusCode ?? 500) < 300);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => done(false));
+    req.end();
+  });
 }

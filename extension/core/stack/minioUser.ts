@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
 import { MINIO_POLICY_FILE } from '../contract';
@@ -45,9 +45,14 @@ export async function ensureEtlUser(config: EtlConfig): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const policyFile = join(dir, `${ETL_POLICY_NAME}.json`);
   writeFileSync(policyFile, JSON.stringify(etlPolicy(config.paths.root, config.buckets), null, 2));
-  const { rootUser, rootPassword, accessKey, secretKey, apiPort } = config.minio;
+  const { rootUser, rootPassword, accessKey, secretKey } = config.minio;
+  const { secure, caFile, host, port } = config.profile.s3;
+  // mc trusts the CAs in <config-dir>/certs/CAs (a local MinIO with MINIO_CERTS_DIR).
+  if (caFile) mkdirSync(join(dir, 'certs', 'CAs'), { recursive: true });
+  if (caFile) copyFileSync(caFile, join(dir, 'certs', 'CAs', 'ca.crt'));
   // Credentials travel in the environment and on stdin, never in the argument list.
-  const admin = `http://${encodeURIComponent(rootUser)}:${encodeURIComponent(rootPassword)}@${config.bindHost}:${apiPort}`;
+  const scheme = secure ? 'https' : 'http';
+  const admin = `${scheme}://${encodeURIComponent(rootUser)}:${encodeURIComponent(rootPassword)}@${host}:${port}`;
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, MC_HOST_etl: admin };
   const mcRun = (args: string[], purpose: string, input?: string) =>
     runTool(mc, ['--config-dir', dir, '--no-color', ...args], { env, purpose, input });

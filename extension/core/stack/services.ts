@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
+import { endpointOf } from '../s3/client';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
 import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
@@ -67,7 +68,11 @@ function minio(config: EtlConfig): NativeService {
       return {
         service: 'minio',
         file: requireRuntime(locateRuntimes(config.paths.root, config.paths.cache).minio, 'The MinIO server'),
-        args: ['server', data, '--address', `${host}:${m.apiPort}`, '--console-address', `${host}:${m.consolePort}`],
+        args: [
+          'server', data, '--address', `${host}:${m.apiPort}`, '--console-address', `${host}:${m.consolePort}`,
+          // MINIO_CERTS_DIR: MinIO serves TLS when public.crt and private.key are there.
+          ...(config.minio.certsDir ? ['--certs-dir', resolve(config.paths.root, config.minio.certsDir)] : []),
+        ],
         env: {
           ...baseEnv(),
           MINIO_ROOT_USER: m.rootUser,
@@ -79,7 +84,7 @@ function minio(config: EtlConfig): NativeService {
         logFile: logFile(config, 'minio'),
       };
     },
-    healthy: () => answersOk(`http://${host}:${m.apiPort}/minio/health/live`),
+    healthy: () => answersOk(`${endpointOf(config)}/minio/health/live`, 2_000, config.profile.s3.caFile),
   };
 }
 
@@ -393,10 +398,17 @@ function logShipper(config: EtlConfig): NativeService {
   };
 }
 
-/** The services `etl up` starts, in start order. */
+/**
+ * The services `etl up` starts, in start order. What the active profile places elsewhere (an external
+ * S3 or Spark) is never started nor stopped here.
+ */
 export function nativeServices(config: EtlConfig, withOptional: string[] = []): NativeService[] {
-  const services = [minio(config), sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2)];
-  services.push(sparkHistory(config));
+  const { s3, spark } = config.profile;
+  const services: NativeService[] = [];
+  if (s3.mode !== 'external') services.push(minio(config));
+  if (spark.mode !== 'external') {
+    services.push(sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2), sparkHistory(config));
+  }
   if (withOptional.includes('elasticsearch')) services.push(elasticsearch(config));
   if (withOptional.includes('airflow')) services.push(airflow(config));
   // Whenever Elasticsearch runs, the ETL's logs reach it.

@@ -82,8 +82,12 @@ export class EtlServices {
     return this.workspaceStack.open(this.project(), fresh);
   }
 
-  /** SecretStorage credentials, which override .env for everything the extension does with MinIO. */
+  /**
+   * SecretStorage credentials, which override .env for everything the extension does with the local MinIO.
+   * They are the local MinIO's key: with a profile's external S3, the key comes from the variables it names.
+   */
   async credentials(): Promise<S3Credentials | undefined> {
+    if (this.project().profile.s3.mode === 'external') return undefined;
     const raw = await this.context.secrets.get(SECRET_KEY);
     return raw ? (JSON.parse(raw) as S3Credentials) : undefined;
   }

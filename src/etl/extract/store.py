@@ -26,16 +26,23 @@ _TIMEOUT = urllib3.Timeout(connect=5.0, read=120.0)
 
 
 def make_client(settings: Settings) -> Minio:
-    # Enough connections for the parts in flight of the files transferred at once (transfer.PARTS_IN_MEMORY).
-    http = urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES, maxsize=8)
-    return Minio(
+    """The active profile's S3: TLS verified against its CA bundle (else the system's), its addressing.
+    Enough connections for the parts in flight of the files transferred at once (transfer.PARTS_IN_MEMORY)."""
+    tls = {"cert_reqs": "CERT_REQUIRED", "ca_certs": settings.s3_ca_file} if settings.s3_ca_file else {}
+    http = urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES, maxsize=8, **tls)
+    client = Minio(
         settings.minio_endpoint,
         access_key=settings.minio_access_key,
         secret_key=settings.minio_secret_key,
         region=settings.minio_region,
-        secure=False,
+        secure=settings.s3_secure,
         http_client=http,
     )
+    if settings.s3_path_style:
+        client.disable_virtual_style_endpoint()
+    else:
+        client.enable_virtual_style_endpoint()
+    return client
 
 
 def _short_reason(exc: BaseException) -> str:
@@ -50,11 +57,46 @@ def _short_reason(exc: BaseException) -> str:
 
 
 def unreachable(settings: Settings, exc: BaseException) -> MinioUnavailable:
+    tls = tls_problem(settings, exc)
+    if tls:
+        return MinioUnavailable(tls)
     reason = _short_reason(exc)
+    if settings.s3_external:
+        return MinioUnavailable(
+            f"cannot reach {settings.s3_name} at {settings.minio_url} ({reason}); check s3.endpoint in the profile "
+            f"and that this machine can reach it (network, VPN); `etl up` never starts an external S3"
+        )
     return MinioUnavailable(
         f"cannot reach MinIO at {settings.minio_url} ({reason}); start the stack with `etl up` "
         f"or fix ETL_BIND_HOST/MINIO_API_PORT in .env"
     )
+
+
+def tls_problem(settings: Settings, exc: BaseException) -> str | None:
+    """A certificate the client does not trust, said with the service, the endpoint and what to do; else None."""
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" not in text and "SSLError" not in text and "WRONG_VERSION_NUMBER" not in text:
+        return None
+    detail = re.search(r"certificate verify failed: ([^(')\]]+)", text)
+    reason = detail.group(1).strip() if detail else "TLS handshake failed"
+    where = f"{settings.s3_name} at {settings.minio_url}"
+    if "WRONG_VERSION_NUMBER" in text:
+        return f"{where}: TLS handshake failed (the server does not speak TLS there); check http/https and the port"
+    if "expired" in reason:
+        return f"{where}: TLS certificate not trusted ({reason}); the server's certificate must be renewed"
+    ca = f"the CA file {settings.s3_ca_file} does not vouch for it" if settings.s3_ca_file else "no CA file is set"
+    return (f"{where}: TLS certificate not trusted ({reason}; {ca}); set s3.caFile in the profile "
+            f"(etl-profiles.json) to the PEM of the CA that signed the server's certificate")
+
+
+def refused(settings: Settings, bucket: str, code: str) -> str:
+    """Credentials (or a policy) refused: names the service, the endpoint and where the key comes from."""
+    where = f"{settings.s3_name} at {settings.minio_url} refused access to bucket {bucket!r} ({code})"
+    if settings.s3_external:
+        return (f"{where}; check the key in the variables the profile names (s3.accessKeyEnv, s3.secretKeyEnv), "
+                f"that the bucket exists (s3.buckets) and that the key may use it")
+    return (f"{where}; check MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env (`etl up` creates that user) "
+            f"or the credentials stored with ETL: Set Credentials")
 
 
 def connect(settings: Settings, bucket: str) -> Minio:
@@ -67,18 +109,14 @@ def connect(settings: Settings, bucket: str) -> Minio:
     try:
         exists = client.bucket_exists(bucket)
     except S3Error as exc:
-        raise MinioUnavailable(
-            f"MinIO at {settings.minio_url} refused access to bucket {bucket!r} ({exc.code}); "
-            f"check MINIO_ACCESS_KEY/MINIO_SECRET_KEY in .env (`etl up` creates that user) "
-            f"or the credentials stored with ETL: Set Credentials"
-        ) from None
+        raise MinioUnavailable(refused(settings, bucket, exc.code)) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise unreachable(settings, exc) from None
     if not exists:
-        raise MinioUnavailable(
-            f"bucket {bucket!r} does not exist at MinIO {settings.minio_url}; `etl up` (or the compose "
-            f"minio-init) creates it with the admin key, or fix RAWZONE_BUCKET in .env"
-        )
+        how = ("create it there (the ETL never creates buckets on an external S3) or fix s3.buckets in the profile"
+               if settings.s3_external else "`etl up` (or the compose minio-init) creates it with the admin key, "
+               "or fix RAWZONE_BUCKET in .env")
+        raise MinioUnavailable(f"bucket {bucket!r} does not exist at {settings.s3_name} {settings.minio_url}; {how}")
     return client
 
 

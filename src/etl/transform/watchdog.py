@@ -7,6 +7,7 @@ says what stopped, where, and during what (docs/data-model.md "Failing fast").""
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -27,11 +28,15 @@ class Service:
     start_hint: str  # what to do
 
 
-def minio_service(url: str) -> Service:
-    """MinIO answers its liveness URL without credentials; a stopped (or frozen) server does not."""
+def minio_service(url: str, ca_file: str | None = None) -> Service:
+    """MinIO answers its liveness URL without credentials; a stopped (or frozen) server does not.
+    ca_file: a MinIO serving TLS with a certificate that CA signed."""
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else None
+
     def probe() -> bool:
         try:
-            with urllib.request.urlopen(f"{url}/minio/health/live", timeout=PROBE_TIMEOUT_S) as response:
+            with urllib.request.urlopen(f"{url}/minio/health/live", timeout=PROBE_TIMEOUT_S,
+                                        context=context) as response:
                 return response.status == 200
         except (urllib.error.URLError, OSError, ValueError):
             return False

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'dotenv';
+import { parseConfig, type RawEnv } from '../../extension/core/config';
+import { EtlError } from '../../extension/core/errors';
+import { projectPaths } from '../../extension/core/paths';
+import { s3Client } from '../../extension/core/s3/client';
+import { ROOT } from '../helpers/cli';
+
+interface Case {
+  name: string;
+  profile: string;
+  file?: unknown;
+  expect?: Record<string, unknown>;
+  error?: string[];
+  notInError?: string[];
+}
+const CASES = (JSON.parse(readFileSync(join(ROOT, 'test/fixtures/profiles/cases.json'), 'utf8')) as { cases: Case[] })
+  .cases;
+const example = (): RawEnv => parse(readFileSync(join(ROOT, '.env.example')));
+
+/** A project folder holding the case's profile file, and .env values that select its profile. */
+function setUp(item: Case): { values: RawEnv; root: string } {
+  const root = mkdtempSync(join(tmpdir(), 'etl-profiles-'));
+  if (item.file !== undefined) writeFileSync(join(root, 'etl-profiles.json'), JSON.stringify(item.file));
+  return { root, values: { ...example(), ETL_PROFILE: item.profile } };
+}
+
+const at = (value: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
+
+for (const item of CASES) {
+  test(`profiles (shared case): ${item.name}`, () => {
+    const { root, values } = setUp(item);
+    const load = () => parseConfig(values, projectPaths(root, '/cache'), {});
+    if (item.error) {
+      assert.throws(load, (error: unknown) => {
+        assert.ok(error instanceof EtlError, String(error));
+        const text = error.describe();
+        for (const part of item.error ?? []) assert.ok(text.includes(part), `"${part}" not in: ${text}`);
+        for (const part of item.notInError ?? []) assert.ok(!text.includes(part), `"${part}" leaked: ${text}`);
+        return true;
+      });
+      return;
+    }
+    const { profile } = load();
+    for (const [path, expected] of Object.entries(item.expect ?? {})) {
+      assert.deepEqual(at(profile, path), expected, path);
+    }
+  });
+}
+
+test('an external S3 takes its key from the variables the profile names, the environment first', () => {
+  const item = CASES.find((c) => c.name.startsWith('external S3 over TLS')) as Case;
+  const { root, values } = setUp(item);
+  const env = { TEAM_S3_ACCESS_KEY: 'team-key', TEAM_S3_SECRET_KEY: 'from-env-secret' };
+  const config = parseConfig({ ...values, TEAM_S3_SECRET_KEY: 'from-dotenv-secret' }, projectPaths(root, '/c'), env);
+  assert.equal(config.minio.accessKey, 'team-key');
+  assert.equal(config.minio.secretKey, 'from-env-secret');
+  assert.deepEqual(config.buckets, { rawzone: 'team-raw', gold: 'gold' });
+  assert.equal(config.minio.region, 'eu-west-1');
+});
+
+test('an unset secret variable is named (never its value) when S3 is used, not when the config loads', () => {
+  const item = CASES.find((c) => c.name.startsWith('external S3 over TLS')) as Case;
+  const { root, values } = setUp(item);
+  const config = parseConfig(values, projectPaths(root, '/c'), { TEAM_S3_ACCESS_KEY: 'team-key' });
+  assert.throws(() => s3Client(config), (error: unknown) =>
+    error instanceof EtlError && /TEAM_S3_SECRET_KEY/.test(error.message) && /s3\.team\.example:9443/.test(error.message));
+});
