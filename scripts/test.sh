@@ -37,6 +37,9 @@ npm run -s bench:extension -- --objects 500
 ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow
 # Gold tables benchmark at a tiny size (smoke run while the native stack is up: it runs and prints its ratios).
 npm run -s bench:gold -- --rows 20000
+# The TLS-profile benchmark at its smallest (one round: the sample month on our stack, then through a TLS
+# profile on a second stack it brings up and down on 24xxx ports); prints the ratio, asserts no time.
+ROUNDS=1 bash scripts/bench_profiles.sh
 
 # The compose stack on a real Docker engine, after the native stack is down (its ports free).
 # `etl up --mode compose` provisions what is missing first: as root on Debian with no engine
