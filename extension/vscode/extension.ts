@@ -25,6 +25,7 @@ export function activate(context: vscode.ExtensionContext) {
     statusBar,
     stack.onStatus((s) => statusBar.updateStack(s)),
     stack.onStatus((s) => buckets.stackChanged(s)),
+    stack.onStatus((s) => gold.tree.stackChanged(s)),
     vscode.commands.registerCommand('etl.refresh', () => {
       stack.refresh();
       buckets.refresh();

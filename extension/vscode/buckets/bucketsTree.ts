@@ -7,6 +7,7 @@ import { deltaTableOf, fileStatus, type DeltaSnapshot } from '../../core/s3/delt
 import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
+import { stackWaitOf } from '../common/stackWait';
 import {
   BucketNode,
   LoadMoreNode,
@@ -118,18 +119,8 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   /** MinIO does not answer: asks the stack whether its MinIO is stopped, or starting. */
   private async explainUnreachable(): Promise<void> {
     const problem = this.problem;
-    if (!problem) return;
-    let state: string | undefined;
-    try {
-      state = (await (await this.services.stack()).status()).find((s) => s.name === 'minio')?.state;
-    } catch (error) {
-      this.services.diagnostics.warn(`Buckets: cannot read the stack status: ${String(error)}`);
-      return;
-    }
-    if (this.services.stackStarting && state !== 'running')
-      await this.setProblem({ kind: 'stackStarting', error: problem.error });
-    else if (state === 'stopped' || state === undefined)
-      await this.setProblem({ kind: 'stackDown', error: problem.error });
+    const wait = problem && (await stackWaitOf(this.services, 'Buckets'));
+    if (problem && wait) await this.setProblem({ kind: wait, error: problem.error });
   }
 
   private errorNode(parent?: Container): S3ErrorNode {

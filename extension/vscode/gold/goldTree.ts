@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { GoldCatalog, goldCacheDir } from '../../core/gold/catalog';
 import { partitionsOf } from '../../core/gold/partitions';
 import { endpointOf, s3Client } from '../../core/s3/client';
-import { explainS3Error } from '../../core/s3/errors';
+import { classifyS3Error, explainS3Error } from '../../core/s3/errors';
+import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
+import { type StackWait, stackWaitOf } from '../common/stackWait';
 import { ColumnNode } from './columnNode';
 import { GroupNode } from './groupNode';
 import { MessageNode } from './messageNode';
@@ -30,11 +32,18 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
   readonly onDidChangeTreeData = this.emitter.event;
   /** The last error shown instead of the tables (tests read it). */
   problem: string | undefined;
+  /** Set while MinIO is stopped or starting: the view shows a welcome (context key etl.gold.wait). */
+  wait: StackWait | undefined;
 
   constructor(private readonly services: EtlServices) {}
 
   refresh(): void {
     this.emitter.fire(undefined);
+  }
+
+  /** The Stack view read the stack: a welcome that waits for MinIO gives way to the tables once it runs. */
+  stackChanged(statuses: ServiceStatus[]): void {
+    if (this.wait && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
   }
 
   getTreeItem(item: GoldItem): vscode.TreeItem {
@@ -55,16 +64,27 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
       const refs = await catalog.tables();
       const nodes = await Promise.all(refs.map(async (ref) => new TableNode(ref, await catalog.table(ref.root))));
       this.problem = undefined;
+      await this.setWait(undefined);
       await vscode.commands.executeCommand('setContext', 'etl.gold.empty', nodes.length === 0);
       return nodes;
     } catch (error) {
       const explained = explainS3Error(error, endpointOf(config));
       this.problem = explained.message;
       this.services.diagnostics.warn(explained.describe());
-      return [new MessageNode(explained.message, explained.hint)];
+      // MinIO stopped or starting: an empty view, so the welcome (Start Stack, or "starting") shows.
+      const kind = classifyS3Error(explained);
+      const waits = kind === 'unreachable' || (kind === 'credentials' && this.services.stackStarting);
+      await this.setWait(waits ? await stackWaitOf(this.services, 'Gold tables') : undefined);
+      await vscode.commands.executeCommand('setContext', 'etl.gold.empty', false);
+      return this.wait ? [] : [new MessageNode(explained.message, explained.hint)];
     } finally {
       await catalog.close();
     }
+  }
+
+  private async setWait(wait: StackWait | undefined): Promise<void> {
+    this.wait = wait;
+    await vscode.commands.executeCommand('setContext', 'etl.gold.wait', wait ?? '');
   }
 }
 

@@ -464,8 +464,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     }
   });
 
-  it('Buckets with the stack down: no error row but the "Start Stack" welcome (etl.s3.problem = ' +
-    'stackDown)', async () => {
+  it('Buckets and Gold tables with the stack down: no error row but the "Start Stack" welcome ' +
+    '(etl.s3.problem, etl.gold.wait = stackDown)', async () => {
     // A project state folder where nothing runs, and a MinIO port nothing listens on: a stack that is down.
     const saved = { ETL_STATE_DIR: process.env.ETL_STATE_DIR, MINIO_API_PORT: process.env.MINIO_API_PORT };
     process.env.ETL_STATE_DIR = mkdtempSync(join(tmpdir(), 'etl-down-'));
@@ -478,6 +478,12 @@ describe('ETL Spark extension in a real VS Code', () => {
         extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
       ).find((w) => w.when.includes('etl.s3.problem == stackDown'));
       assert.match(welcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
+      assert.deepEqual(await api.gold.tree.getChildren(), []);
+      assert.equal(api.gold.tree.wait, 'stackDown');
+      const goldWelcome = (
+        extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
+      ).find((w) => w.view === 'etl.gold' && w.when.includes('etl.gold.wait == stackDown'));
+      assert.match(goldWelcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
@@ -486,6 +492,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     }
     assert.deepEqual(labels(await api.buckets.getChildren()), ['rawzone', 'gold']);
     assert.equal(api.buckets.problem, undefined);
+    await api.gold.tree.getChildren();
+    assert.equal(api.gold.tree.wait, undefined, 'with MinIO back, Gold reads the bucket again');
   });
 
   it('failure: MinIO not answering while the stack says it runs shows an error node with Retry and the ' +

@@ -1,0 +1,21 @@
+import type { EtlServices } from './services';
+
+/** Why MinIO does not answer when the stack explains it: stopped, or still starting. */
+export type StackWait = 'stackDown' | 'stackStarting';
+
+/**
+ * Asks the stack about its MinIO after a failed S3 call. A view then shows a welcome with Start Stack
+ * (down) or a "starting" note instead of an error row; undefined means MinIO runs and the error is real.
+ */
+export async function stackWaitOf(services: EtlServices, view: string): Promise<StackWait | undefined> {
+  let state: string | undefined;
+  try {
+    state = (await (await services.stack()).status()).find((s) => s.name === 'minio')?.state;
+  } catch (error) {
+    services.diagnostics.warn(`${view}: cannot read the stack status: ${String(error)}`);
+    return undefined;
+  }
+  if (services.stackStarting && state !== 'running') return 'stackStarting';
+  if (state === 'stopped' || state === undefined) return 'stackDown';
+  return undefined;
+}
