@@ -129,7 +129,7 @@ DELTA_CONF = {
 # compiler's work costs more CPU than it gives back on 2 cores (C1 only and the serial collector halve
 # a sample run); adaptive query execution re-plans every shuffle of a few kilobytes as a job of its
 # own (docs/performance.md "Second round"). Above this size, the defaults: full JIT, AQE.
-QUICK_START_MAX_BYTES = 64 * 1024 * 1024
+QUICK_START_MAX_BYTES = 16 * 1024 * 1024  # the sample is 1 MB; a real TLC month 50-60 MB (not measured with these)
 QUICK_START_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
