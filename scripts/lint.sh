@@ -11,3 +11,8 @@ if [ ! -x "$python" ]; then
   exit 1
 fi
 "$python" -m ruff check .
+# A merge's conflict markers committed by mistake (they once sat in the README for a while).
+if git grep -n -E '^(<<<<<<<|>>>>>>>)( |$)' -- . ; then
+  echo "error: conflict markers in the files above; resolve them" >&2
+  exit 1
+fi
