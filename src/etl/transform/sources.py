@@ -37,14 +37,19 @@ def _selected_runs(run_id: str | None, manifest: Path | None = None) -> list[dic
     return selected
 
 
-def trip_files(run_id: str | None = None, *, manifest: Path | None = None) -> list[TripFile]:
-    """Trip files of one extraction run or of all runs: one per path, sorted by month."""
+def _trip_entries(run_id: str | None, manifest: Path | None) -> dict[str, dict]:
+    """The manifest's trip-file entries of one run or of all runs, one per path (the latest run's)."""
     files = {f["path"]: f for r in _selected_runs(run_id, manifest) for f in r["files"] if f["kind"] == "trips"}
     if not files:
         raise TransformError(f"no trip file in the manifest {manifest or manifest_path()}"
                              f"{f' for run {run_id!r}' if run_id else ''}; run `etl extract` first")
+    return files
+
+
+def trip_files(run_id: str | None = None, *, manifest: Path | None = None) -> list[TripFile]:
+    """Trip files of one extraction run or of all runs: one per path, sorted by month."""
     parsed = []
-    for path, entry in files.items():
+    for path, entry in _trip_entries(run_id, manifest).items():
         year, month = (int(p) for p in entry["month"].split("-"))
         parsed.append(TripFile(year, month, path))
     return sorted(parsed)
@@ -52,10 +57,8 @@ def trip_files(run_id: str | None = None, *, manifest: Path | None = None) -> li
 
 def trip_bytes(run_id: str | None = None, *, manifest: Path | None = None) -> int | None:
     """The size of the trip files trip_files() returns, from the manifest (None: a size is not recorded)."""
-    paths = {f.path for f in trip_files(run_id, manifest=manifest)}
-    sizes = {f["path"]: f.get("size")
-             for r in _selected_runs(run_id, manifest) for f in r["files"] if f["path"] in paths}
-    return None if any(not isinstance(size, int) for size in sizes.values()) else sum(sizes.values())
+    sizes = [entry.get("size") for entry in _trip_entries(run_id, manifest).values()]
+    return None if any(not isinstance(size, int) for size in sizes) else sum(sizes)
 
 
 def consumed_runs(run_id: str | None = None, *, manifest: Path | None = None) -> list[str]:
