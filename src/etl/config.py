@@ -102,6 +102,18 @@ class Settings:
         return self.minio_url.startswith("https://")
 
     @property
+    def s3_address(self) -> tuple[str, int]:
+        """host and port of the S3 endpoint (the scheme's default port when its URL names none)."""
+        url = urlsplit(self.minio_url)
+        return url.hostname or "", url.port or (443 if self.s3_secure else 80)
+
+    @property
+    def spark_master_address(self) -> tuple[str, int]:
+        """host and port of the Spark master (7077, Spark's default, when its URL names none)."""
+        url = urlsplit(self.spark_master_url)
+        return url.hostname or "", url.port or 7077
+
+    @property
     def s3_name(self) -> str:
         """How messages name the object store: the local MinIO, or the profile's S3."""
         return f"S3 (profile {self.profile})" if self.s3_external else "MinIO"

@@ -28,7 +28,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
 from etl.contract import jar_file_name, spark_jar_coordinates
@@ -345,14 +344,11 @@ def _skipped(settings: Settings, fingerprint: str, echo: IO[str] | None) -> Subm
 
 def check_reachable(settings: Settings, timeout_s: float = 3.0) -> None:
     """A stopped master or MinIO is reported at once, not after Spark's registration retries."""
-    s3 = urlsplit(settings.minio_url)
-    master = urlsplit(settings.spark_master_url)
-    targets = [("the Spark master", settings.spark_master_url, master.hostname, master.port, settings.spark_external),
-               (settings.s3_name, settings.minio_url, s3.hostname, s3.port or (443 if settings.s3_secure else 80),
-                settings.s3_external)]
-    for name, url, target_host, port, external in targets:
+    targets = [("the Spark master", settings.spark_master_url, settings.spark_master_address, settings.spark_external),
+               (settings.s3_name, settings.minio_url, settings.s3_address, settings.s3_external)]
+    for name, url, address, external in targets:
         try:
-            socket.create_connection((target_host, port), timeout=timeout_s).close()
+            socket.create_connection(address, timeout=timeout_s).close()
         except OSError as error:
             what = (f"check its address in the profile ({settings.profile}) and that this machine can reach it "
                     "(network, VPN); `etl up` never starts an external service") if external else \

@@ -71,6 +71,8 @@ def test_an_external_profile_reaches_the_settings_and_spark(tmp_path, monkeypatc
     assert settings.minio_url == "https://s3.team.example:9443" and settings.minio_endpoint == "s3.team.example:9443"
     assert settings.s3_secure and settings.minio_secret_key == "team-secret-from-env"
     assert settings.minio_region == "eu-west-1" and settings.spark_master_url == "spark://spark.team.example:7077"
+    assert settings.s3_address == ("s3.team.example", 9443)  # what check_reachable and the watchdog connect to
+    assert settings.spark_master_address == ("spark.team.example", 7077)
     conf = s3a_conf(settings)
     assert conf["spark.hadoop.fs.s3a.endpoint"] == "https://s3.team.example:9443"
     assert conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] == "true"

@@ -15,7 +15,6 @@ import secrets
 import sys
 import time
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
@@ -90,14 +89,12 @@ def log_hint() -> str:
 
 def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
     """MinIO and the Spark master are probed for the whole job (etl.transform.watchdog)."""
-    master = urlsplit(settings.spark_master_url)
-    s3 = urlsplit(settings.minio_url)
     # An external S3 (AWS has no MinIO health URL) and an external master are probed by a TCP connect.
     external_hint = f"check it is up and reachable (profile {settings.profile}), then run again"
-    storage = tcp_service(settings.s3_name, settings.minio_url, s3.hostname, s3.port or 443, external_hint) \
+    storage = tcp_service(settings.s3_name, settings.minio_url, *settings.s3_address, external_hint) \
         if settings.s3_external else minio_service(settings.minio_url, settings.s3_ca_file or None)
     services = [storage,
-                tcp_service("the Spark master", settings.spark_master_url, master.hostname, master.port,
+                tcp_service("the Spark master", settings.spark_master_url, *settings.spark_master_address,
                             external_hint if settings.spark_external else "start it (`etl up`) and run again")]
     watchdog = Watchdog(services, sc.cancelAllJobs, activity)
     watchdog.start()
