@@ -6,6 +6,7 @@ import { openProject } from '../core/project';
 import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
 import { usageError } from './args';
+import { withStopSignals } from './signals';
 import { modeOption } from './stack';
 
 export interface ExtractOptions {
@@ -46,7 +47,7 @@ export function registerExtractCommand(program: Command): void {
     .action(async (options: ExtractOptions) => {
       const config = openProject();
       const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
-      await withSigint(async (signal) => {
+      await withStopSignals(async (signal) => {
         const result = await runExtract(config, { ...requestFrom(options), mode }, extractPrinter(), signal);
         printExtracted(result);
       });
@@ -68,16 +69,4 @@ export function extractPrinter(): (event: ExtractEvent) => void {
 export function printExtracted(result: ExtractResult): void {
   const totals = `${result.files} file(s), ${formatBytes(result.bytes)}`;
   process.stdout.write(`run ${result.runId}: ${totals}; manifest ${result.manifest}\n`);
-}
-
-/** Runs `work` with a signal Ctrl-C aborts (the step then stops its child and says what stays). */
-export async function withSigint<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
 }

@@ -6,7 +6,8 @@ import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
 import { formatQualityReport } from '../core/transform/events';
 import { usageError } from './args';
-import { extractPrinter, requestFrom, withSigint, type ExtractOptions } from './extract';
+import { extractPrinter, requestFrom, type ExtractOptions } from './extract';
+import { withStopSignals } from './signals';
 import { modeOption } from './stack';
 import { transformPrinter } from './transform';
 
@@ -39,7 +40,7 @@ export function registerPipelineCommand(program: Command): void {
       const config = openProject();
       const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
       const request: PipelineRequest = { ...requestFrom({ ...options, months: months ?? '' }), months, mode };
-      await withSigint(async (signal) => {
+      await withStopSignals(async (signal) => {
         const printers = { onExtractEvent: extractPrinter(), transform: transformPrinter(options.verbose) };
         const steps = pipelineSteps(config, printers, signal);
         const result = await runPipeline(request, {

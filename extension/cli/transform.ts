@@ -4,7 +4,7 @@ import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
 import { describeWrite, formatQualityReport } from '../core/transform/events';
 import { runTransform, type TransformCallbacks } from '../core/transform/run';
-import { withSigint } from './extract';
+import { withStopSignals } from './signals';
 import { modeOption } from './stack';
 
 interface TransformOptions {
@@ -28,7 +28,7 @@ export function registerTransformCommand(program: Command): void {
     .action(async (options: TransformOptions) => {
       const config = openProject();
       const mode = await resolveStackMode((options.mode as StackModeSetting | undefined) ?? config.stackMode, config);
-      await withSigint(async (signal) => {
+      await withStopSignals(async (signal) => {
         process.stderr.write('  [start-up] spark-submit: driver, application on the cluster, executors\n');
         const request = { run: options.run, runId: options.runId, mode, force: options.force };
         const report = await runTransform(config, request, transformPrinter(options.verbose), signal);

@@ -78,6 +78,7 @@ class Settings:
     s3_external: bool = False
     spark_master: str = ""  # spark://host:port of an external master; empty: the local one
     spark_external: bool = False
+    spark_ui_url: str = ""  # the master's web UI, when known (its /json/ counts the live workers)
     driver_bind_address: str = ""
     driver_port: int = 0
     block_manager_port: int = 0
@@ -149,6 +150,8 @@ def _with_profile(settings: Settings, profile: dict[str, Any], values: dict[str,
     key from the variables it names) and its Spark master (and the driver's address and ports)."""
     s3, spark = profile["s3"], profile["spark"]
     changes: dict[str, Any] = {"profile": profile["name"]}
+    if spark["mode"] == "external" or not settings.spark_master_host:  # compose: the host's port means nothing here
+        changes["spark_ui_url"] = spark.get("uiUrl") or ""
     if s3["mode"] == "external" or s3["secure"]:
         changes.update(s3_url=s3["endpoint"], s3_ca_file=s3["caFile"] or "", s3_path_style=s3["pathStyle"])
     if s3["mode"] == "external":

@@ -59,6 +59,8 @@ function writeProfiles(caFile: string, otherCa: string): void {
     team: { description: 'the team cluster (test)', s3, spark },
     'team-wrong-ca': { s3: { ...s3, caFile: otherCa }, spark },
     'team-no-ca': { s3: { ...s3, caFile: undefined }, spark },
+    // The driver tells the workers an address they cannot reach (TEST-NET-1, never routed); it binds locally.
+    'team-bad-driver': { s3, spark: { ...spark, driverHost: '192.0.2.1', driverBindAddress: '127.0.0.1' } },
     // An admin key sees every bucket: a missing one is "does not exist", not the ETL key's AccessDenied.
     'team-missing-bucket': {
       s3: { ...s3, buckets: { rawzone: `team-missing-${suffix}` }, accessKeyEnv: 'TEAM_ADMIN_KEY',
@@ -144,6 +146,21 @@ describe('a team cluster through a profile: S3 over TLS with a custom CA, an ext
       status.stdout);
     assert.ok(external.spark?.ok && /ALIVE, 2 worker\(s\) alive/.test(external.spark.detail), status.stdout);
     noSecret(status.all);
+  });
+
+  test('a driver the workers cannot reach: said within the bound, the setting to change; gold untouched', async () => {
+    const started = Date.now();
+    const env = clientEnv('team-bad-driver', { ETL_EXECUTOR_WAIT_SECONDS: '15' });
+    const result = await etl(['transform', '--force'], env, 300_000);
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(result.exitCode, 1, result.all);
+    assert.match(result.all ?? '', /no executor connected back to the driver at 192\.0\.2\.1:\d+ in 1\d s/);
+    assert.match(result.all ?? '', /has 2 live worker\(s\)/);
+    assert.match(result.all ?? '', /Set "driverHost" of profile team-bad-driver \(now 192\.0\.2\.1\)/);
+    assert.ok(seconds < 90, `took ${seconds} s`);
+    noSecret(result.all);
+    const query = await etl(['query', 'SELECT count(*) AS n FROM fact_trips', '--json'], clientEnv('team'));
+    assert.deepEqual(JSON.parse(query.stdout).rows, [['19600']], query.all);
   });
 
   test('a CA that did not sign the server certificate: named service, endpoint and what to do', async () => {

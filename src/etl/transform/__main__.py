@@ -20,6 +20,7 @@ from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
 from etl.logger import log_file, setup_logging
 from etl.transform.errors import TransformError
+from etl.transform.executors import ExecutorCheck, wait_seconds
 from etl.transform.events import emit
 from etl.transform.failure import explain
 from etl.transform.job import run_transform
@@ -96,9 +97,20 @@ def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
     services = [storage,
                 tcp_service("the Spark master", settings.spark_master_url, *settings.spark_master_address,
                             external_hint if settings.spark_external else "start it (`etl up`) and run again")]
-    watchdog = Watchdog(services, sc.cancelAllJobs, activity)
+    watchdog = Watchdog(services, sc.cancelAllJobs, activity, checks=[executor_check(settings, sc).failure])
     watchdog.start()
     return watchdog
+
+
+def executor_check(settings, sc) -> ExecutorCheck:
+    """No executor connecting back within the bound fails the run with what to change (etl.transform.executors)."""
+    host = sc.getConf().get("spark.driver.host")
+    hint = (f'"driverHost" of profile {settings.profile} (now {host})' if settings.spark_external
+            else f"ETL_DRIVER_HOST in .env (now {host})")
+    tracker = sc._jsc.sc().statusTracker()  # the driver is one of its executor infos
+    return ExecutorCheck(registered=lambda: len(tracker.getExecutorInfos()) - 1, master_url=sc.master,
+                         ui_url=settings.spark_ui_url, driver=f"{host}:{sc.getConf().get('spark.driver.port')}",
+                         hint=hint, wait_s=wait_seconds())
 
 
 def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None) -> int:

@@ -85,9 +85,11 @@ class Activity:
 
 class Watchdog(threading.Thread):
     def __init__(self, services: list[Service], cancel: Callable[[], None], activity: Activity,
-                 down_after_s: float = DOWN_AFTER_S, every_s: float = PROBE_EVERY_S) -> None:
+                 down_after_s: float = DOWN_AFTER_S, every_s: float = PROBE_EVERY_S,
+                 checks: list[Callable[[], str | None]] | None = None) -> None:
         super().__init__(name="etl-watchdog", daemon=True)
         self.services, self.cancel, self.activity = services, cancel, activity
+        self.checks = checks or []  # each returns a failure message, or None while all is well
         self.down_after_s, self.every_s = down_after_s, every_s
         self.failure: str | None = None
         self._halt = threading.Event()
@@ -106,6 +108,17 @@ class Watchdog(threading.Thread):
                 if time.monotonic() - first >= self.down_after_s:
                     self._trip(service, time.monotonic() - first)
                     return
+            if self._failed_check():
+                return
+
+    def _failed_check(self) -> bool:
+        for check in self.checks:
+            message = check()
+            if message:
+                self.failure = message
+                self.cancel()
+                return True
+        return False
 
     def diagnose(self) -> str | None:
         """After a failure the watchdog had not (yet) explained: is a service down right now?"""
