@@ -241,7 +241,8 @@ def build_command(settings: Settings, py_files: Path, job_args: list[str], pytho
 def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, str]:
     env = dict(os.environ)
     # The driver binds its UI and ports on the bind address; spark.driver.host is only what it advertises.
-    env.update(SPARK_LOCAL_IP=settings.driver_bind_address or settings.spark_driver_host, PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
+    env.update(SPARK_LOCAL_IP=settings.driver_bind_address or settings.spark_driver_host,
+               PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
                PYTHONUNBUFFERED="1", ETL_PROJECT_ROOT=str(PROJECT_ROOT))
     env.pop("SPARK_HOME", None)  # the venv's pyspark, not another install
     return env

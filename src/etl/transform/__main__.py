@@ -20,8 +20,8 @@ from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
 from etl.logger import log_file, setup_logging
 from etl.transform.errors import TransformError
-from etl.transform.executors import ExecutorCheck, wait_seconds
 from etl.transform.events import emit
+from etl.transform.executors import ExecutorCheck, wait_seconds
 from etl.transform.failure import explain
 from etl.transform.job import run_transform
 from etl.transform.lock import acquire_transform_lock
