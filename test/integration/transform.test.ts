@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Command } from 'commander';
+import { execa } from 'execa';
 import { registerTransformCommand } from '../../extension/cli/transform';
 import { EtlError } from '../../extension/core/errors';
 import { runExtract } from '../../extension/core/extract/run';
 import type { SparkProgress } from '../../extension/core/spark/restApi';
 import type { TransformEvent } from '../../extension/core/transform/events';
 import { runTransform } from '../../extension/core/transform/run';
-import { projectConfig } from '../helpers/cli';
+import { CLI, processesMentioning, projectConfig, ROOT } from '../helpers/cli';
 
 // The TypeScript runner of python -m etl.submit against the real stack: a real job on the two workers with its
 // events, REST progress and quality report; the job's error line; the command's failure without a Spark start.
@@ -78,5 +79,28 @@ describe('transform through the real etl.submit', { timeout: 900_000 }, () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  test('SIGTERM to `etl transform` (kill, timeout, a closed IDE) stops spark-submit and its driver too', async () => {
+    const runId = `sigterm-${Date.now()}`;
+    const child = execa('node', [CLI, 'transform', '--force', '--run-id', runId], {
+      cwd: ROOT, env: { ...process.env, ...env }, reject: false, all: true,
+    });
+    let seen = '';
+    await new Promise<void>((resolve, reject) => {
+      child.all?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/application app-/.test(seen)) resolve();
+      });
+      void child.then(() => reject(new Error(`exited before the application started:\n${seen}`)));
+    });
+    assert.ok(processesMentioning(runId).length > 0, 'the job runs under the CLI');
+    child.kill('SIGTERM');
+    const result = await child;
+    assert.equal(result.exitCode, 1, result.all);
+    assert.match(result.all ?? '', /transform cancelled; spark-submit was stopped/);
+    const deadline = Date.now() + 15_000;
+    while (processesMentioning(runId).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(processesMentioning(runId), [], 'spark-submit or its driver outlived the CLI');
   });
 });
