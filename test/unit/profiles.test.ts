@@ -7,7 +7,10 @@ import { parse } from 'dotenv';
 import { parseConfig, type RawEnv } from '../../extension/core/config';
 import { EtlError } from '../../extension/core/errors';
 import { projectPaths } from '../../extension/core/paths';
+import { externalStepServices } from '../../extension/core/profiles';
 import { s3Client } from '../../extension/core/s3/client';
+import { runEtlModuleInCompose } from '../../extension/core/stack/compose/runner';
+import { resolveStackMode } from '../../extension/core/stack/index';
 import { ROOT } from '../helpers/cli';
 
 interface Case {
@@ -70,4 +73,17 @@ test('an unset secret variable is named (never its value) when S3 is used, not w
   const config = parseConfig(values, projectPaths(root, '/c'), { TEAM_S3_ACCESS_KEY: 'team-key' });
   assert.throws(() => s3Client(config), (error: unknown) =>
     error instanceof EtlError && /TEAM_S3_SECRET_KEY/.test(error.message) && /s3\.team\.example:9443/.test(error.message));
+});
+
+test('a profile with S3 or Spark elsewhere: auto mode runs the steps here, the compose runner refuses', async () => {
+  const item = CASES.find((c) => c.name.startsWith('external S3 over TLS')) as Case;
+  const { root, values } = setUp(item);
+  const config = parseConfig(values, projectPaths(root, '/c'), { TEAM_S3_ACCESS_KEY: 'k', TEAM_S3_SECRET_KEY: 's' });
+  assert.deepEqual(externalStepServices(config.profile),
+    ['S3 (https://s3.team.example:9443)', 'the Spark master (spark://spark.team.example:7077)']);
+  assert.equal(await resolveStackMode('auto', config), 'native');
+  assert.throws(() => runEtlModuleInCompose(config, ['-m', 'etl.extract']), (error: unknown) =>
+    error instanceof EtlError && /compose runner reaches only/.test(error.message) && /--mode native/.test(error.hint ?? ''));
+  const local = parseConfig(example(), projectPaths(root, '/c'), {});
+  assert.deepEqual(externalStepServices(local.profile), []);
 });

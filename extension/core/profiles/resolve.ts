@@ -179,6 +179,14 @@ export function localProfile(root: string, local: LocalEndpoints): Omit<Resolved
   };
 }
 
+/** The services a step's driver must reach that the profile places outside this machine's stack. */
+export function externalStepServices(profile: ResolvedProfile): string[] {
+  return [
+    ...(profile.s3.mode === 'external' ? [`S3 (${profile.s3.endpoint})`] : []),
+    ...(profile.spark.mode === 'external' ? [`the Spark master (${profile.spark.masterUrl})`] : []),
+  ];
+}
+
 /** A secret named by a profile: the process environment, else .env (mode 600); never the profile file. */
 export function secretFrom(name: string | undefined, values: Values, env: NodeJS.ProcessEnv): string | undefined {
   if (!name) return undefined;

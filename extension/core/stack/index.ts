@@ -1,4 +1,5 @@
 import type { EtlConfig } from '../config';
+import { externalStepServices } from '../profiles';
 import type { Stack, StackMode, StackModeSetting } from './backend';
 import { composeStack } from './compose/composeStack';
 import { engineAnswers } from './compose/provision';
@@ -13,12 +14,14 @@ export const nativeStackRuns = (config: EtlConfig): boolean =>
   recordedServices(config.paths.pids).some((name) => liveRecord(config.paths.pids, name));
 
 /**
- * `auto`: the native stack when one of this state folder runs (so `status`, `down`, a second
- * `up` act on it and no compose stack fights it for its ports), else compose when a Docker
- * engine answers, else native.
+ * `auto`: native when the profile places S3 or Spark elsewhere (the driver then runs here and reaches
+ * them; the compose runner sees only the compose network), or when this state folder's native stack
+ * runs (so `status`, `down`, a second `up` act on it and no compose stack fights it for its ports),
+ * else compose when a Docker engine answers, else native.
  */
 export async function resolveStackMode(setting: StackModeSetting, config?: EtlConfig): Promise<StackMode> {
   if (setting === 'native' || setting === 'compose') return setting;
+  if (config && externalStepServices(config.profile).length > 0) return 'native';
   if (config && nativeStackRuns(config)) return 'native';
   return (await dockerAnswers()) ? 'compose' : 'native';
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
 import type { EtlConfig } from '../../config';
+import { EtlError } from '../../errors';
+import { externalStepServices } from '../../profiles';
 import { composeArgs, composeEnv, composeProject } from './project';
 
 /** Host paths mean nothing in the runner: there the manifest and logs are the mounted ./Backup_data and ./ETL_logs. */
@@ -26,6 +28,14 @@ export function runEtlModuleInCompose(
   env: Record<string, string> = {},
   signal?: AbortSignal,
 ): ResultPromise<{ reject: false; stdin: 'ignore'; buffer: false }> {
+  const external = externalStepServices(config.profile);
+  if (external.length > 0) {
+    throw new EtlError(
+      `profile ${config.profile.name} places ${external.join(' and ')} outside this machine, and the compose runner `
+        + 'reaches only the compose stack\'s services',
+      'run the step with --mode native (or ETL_STACK_MODE=native): the driver then runs here and reaches them',
+    );
+  }
   const passed = {
     ...Object.fromEntries(Object.entries(env).filter(([key]) => !HOST_ONLY.has(key))),
     PYTHONUNBUFFERED: '1',
