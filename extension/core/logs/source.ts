@@ -33,8 +33,7 @@ export async function openLogSource(sink: RecordSink, options: OpenLogSourceOpti
     } catch (error) {
       es.stop();
       options.onFallback?.(
-        `Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ` +
-          `${options.logDir}/*.log instead`,
+        `${describeError(error).replace(/\n\s*/g, ' ')}; showing ${options.logDir}/*.log instead`,
       );
     }
   }
