@@ -197,9 +197,10 @@ export class AirflowClient {
   }
 
   /** Signs in, without calling anything else: what `etl status` checks (reachable, authenticated). */
-  async checkSignIn(): Promise<void> {
+  async checkSignIn(): Promise<string> {
     this.token = await this.signIn();
-    await this.call('GET', '/api/v2/version');
+    const { version } = await this.call<{ version?: string }>('GET', '/api/v2/version');
+    return version ?? 'unknown version';
   }
 
   private async send(

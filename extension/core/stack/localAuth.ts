@@ -16,7 +16,9 @@ import { LOCAL_AUTH_ENV } from '../profiles';
 const secretOf = (config: EtlConfig, name: string) => config.secretOf?.(name) ?? process.env[name];
 
 /** The user and password of a local service, or undefined when .env leaves its authentication off. */
-function credentials(config: EtlConfig, user: string, password: string): { user: string; password: string } | undefined {
+function credentials(
+  config: EtlConfig, user: string, password: string,
+): { user: string; password: string } | undefined {
   const [u, p] = [secretOf(config, user), secretOf(config, password)];
   if (!u || !p) return undefined;
   if (!/^[A-Za-z0-9._-]+$/.test(u)) {
