@@ -125,6 +125,16 @@ describe('a team Elasticsearch (HTTPS, users) and Airflow (password) through a p
     assert.equal(down.exitCode, 0, down.all);
   });
 
+  test('etl profile show: the ES and Airflow endpoints, their auth and CA, the secrets only as set', async () => {
+    const show = await etl(['profile', 'show'], clientEnv('team'));
+    assert.equal(show.exitCode, 0, show.all);
+    assert.match(show.stdout, /elasticsearch +external +https:\/\/127\.0\.0\.1:\d+ +auth: user, CA \S+ca\.crt/);
+    assert.match(show.stdout, /airflow +external +http:\/\/127\.0\.0\.1:\d+ +auth: user and password/);
+    assert.match(show.stdout, /secret TEAM_ES_PASSWORD: set/);
+    assert.match(show.stdout, /secret TEAM_AF_PASSWORD: set/);
+    noSecret(show.all);
+  });
+
   test('the team ES refuses an anonymous client: its security is really on', async () => {
     const anonymous = await fetch(`${esUrl}/_cluster/health`).catch((error: Error) => error);
     assert.ok(anonymous instanceof Error, 'plain fetch must not trust the test CA');
