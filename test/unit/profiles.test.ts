@@ -8,6 +8,7 @@ import { parseConfig, type RawEnv } from '../../extension/core/config';
 import { EtlError } from '../../extension/core/errors';
 import { projectPaths } from '../../extension/core/paths';
 import { s3Client } from '../../extension/core/s3/client';
+import { nativeServices } from '../../extension/core/stack/services';
 import { ROOT } from '../helpers/cli';
 
 interface Case {
@@ -123,4 +124,15 @@ test('the local Elasticsearch and Airflow: plain and open by default, HTTPS and 
   assert.equal(secured.airflow.passwordEnv, 'AIRFLOW_PASSWORD');
   assert.throws(() => parseConfig(example(), projectPaths(root, '/c'), { ES_PASSWORD: 'pw' }),
     /ES_PASSWORD is set but ES_USERNAME is not/);
+});
+
+test('etl up never starts (nor down stops) an external Elasticsearch or Airflow, nor a log shipper for them', () => {
+  const { root, values } = teamProject({ mode: 'external', url: 'https://es.example.com:9200' },
+    { mode: 'external', url: 'https://airflow.example.com' });
+  const external = parseConfig(values, projectPaths(root, '/c'), {});
+  const names = (config: typeof external) => nativeServices(config, ['elasticsearch', 'airflow']).map((s) => s.name);
+  assert.deepEqual(names(external).filter((n) => /elasticsearch|airflow|log-shipper/.test(n)), []);
+  const local = parseConfig(example(), projectPaths(root, '/c'), {});
+  assert.deepEqual(names(local).filter((n) => /elasticsearch|airflow|log-shipper/.test(n)),
+    ['elasticsearch', 'airflow', 'log-shipper']);
 });
