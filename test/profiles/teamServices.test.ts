@@ -69,6 +69,7 @@ function writeProfiles(caFile: string): void {
     'team-api-key': {
       elasticsearch: { mode: 'external', url: esUrl, caFile, apiKeyEnv: 'TEAM_ES_API_KEY' }, airflow,
     },
+    'team-token': { airflow: { mode: 'external', url: airflowUrl, tokenEnv: 'TEAM_AF_TOKEN' } },
   };
   writeFileSync(join(work, 'etl-profiles.json'), JSON.stringify({ profiles }, null, 2));
 }
@@ -191,6 +192,32 @@ describe('a team Elasticsearch (HTTPS, users) and Airflow (password) through a p
     assert.ok(external.airflow?.ok, JSON.stringify(external));
     assert.match(external.airflow.detail, /reachable, authenticated \(TEAM_AF_USER\/TEAM_AF_PASSWORD\), Airflow 3\./);
   });
+
+  test('an Airflow token given as is (tokenEnv): used as the Bearer token; a bad one refused, named, not shown',
+    async () => {
+      // A real token of the team Airflow, as a team would hand one out (its user signs in once).
+      const response = await fetch(`${airflowUrl}/auth/token`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'etl', password: airflowSecret }),
+      });
+      assert.equal(response.status, 201);
+      const { access_token: token } = (await response.json()) as { access_token: string };
+      const good = await externalStatus('team-token', { TEAM_AF_TOKEN: token });
+      assert.ok(good.airflow?.ok, JSON.stringify(good));
+      assert.match(good.airflow.detail, /authenticated \(token TEAM_AF_TOKEN\)/);
+      assert.ok(!JSON.stringify(good).includes(token));
+      const runs = await AirflowClient.of(clientConfig('team-token', { TEAM_AF_TOKEN: token })).listRuns(PIPELINE_DAG);
+      assert.ok(Array.isArray(runs));
+
+      // The same header and claims, another signature: a token Airflow did not sign.
+      // Airflow 3.1 answers a token it did not sign with 403.
+      const bad = `${token.slice(0, token.lastIndexOf('.'))}.${Buffer.from(randomBytes(32)).toString('base64url')}`;
+      const refused = await externalStatus('team-token', { TEAM_AF_TOKEN: bad });
+      assert.equal(refused.airflow?.ok, false);
+      assert.match(refused.airflow.detail, new RegExp(`Airflow \\(profile team-token\\) at ${airflowUrl} refused the `
+        + 'token from TEAM_AF_TOKEN \\(HTTP 403\\) .* → check TEAM_AF_TOKEN'));
+      assert.ok(!JSON.stringify(refused).includes(bad.slice(0, 40)));
+    });
 
   test('wrong passwords: each message names the service, the endpoint and the variables, never a secret',
     async () => {

@@ -199,6 +199,8 @@ export class AirflowClient {
   /** Signs in, without calling anything else: what `etl status` checks (reachable, authenticated). */
   async checkSignIn(): Promise<string> {
     this.token = await this.signIn();
+    // /api/v2/version answers anyone: listing a DAG is what proves the token is accepted.
+    await this.call('GET', '/api/v2/dags?limit=1');
     const { version } = await this.call<{ version?: string }>('GET', '/api/v2/version');
     return version ?? 'unknown version';
   }
