@@ -247,6 +247,23 @@ describe('a team Elasticsearch (HTTPS, users) and Airflow (password) through a p
       assert.ok(!(found.fallback ?? '').includes(wrong));
     });
 
+  test('a credential variable the profile names but nobody set: said by name; the log tail falls back to the files',
+    async () => {
+      const unset = { TEAM_ES_PASSWORD: '', TEAM_AF_PASSWORD: '' };
+      const external = await externalStatus('team', unset);
+      assert.match(external.elasticsearch?.detail ?? '',
+        /Elasticsearch \(profile team\) at https:\S+ needs TEAM_ES_PASSWORD, not set in the environment nor in \.env/);
+      assert.match(external.airflow?.detail ?? '', /Airflow \(profile team\) at http:\S+ needs TEAM_AF_PASSWORD/);
+      const warnings: string[] = [];
+      const source = await openLogSource(() => undefined, {
+        setting: 'elasticsearch', logDir: join(work, 'logs'),
+        es: { ...esTarget(clientConfig('team', unset)), index: 'etl-logs-*' }, onFallback: (why) => warnings.push(why),
+      });
+      source.stop();
+      assert.equal(source.kind, 'files');
+      assert.match(warnings[0] ?? '', /needs TEAM_ES_PASSWORD.*; showing .*\*\.log instead/);
+    });
+
   test('no CA in the profile: the test-made certificate is not trusted, and the message says which setting',
     async () => {
       const external = await externalStatus('team-no-ca');

@@ -17,6 +17,8 @@ export interface EsTarget {
   caSetting?: string;
   /** The profile places it elsewhere: hints point at the profile, not at `etl up`. */
   external?: boolean;
+  /** Why no client can be made (a credential variable not set): thrown by esClient, so the file tail still works. */
+  problem?: EtlError;
 }
 
 /** The active profile's Elasticsearch: its URL, CA and the credentials from the variables it names. */
@@ -28,17 +30,17 @@ export function esTarget(config: EtlConfig): EsTarget {
   const secret = (name: string) => config.secretOf?.(name) ?? process.env[name];
   const missing = [es.usernameEnv, es.passwordEnv, es.apiKeyEnv].filter((name): name is string =>
     name !== undefined && !secret(name));
-  if (missing.length) {
-    throw new EtlError(`${title} at ${es.url} needs ${missing.join(' and ')}, not set in the environment nor in .env`,
-      external ? 'export it (the profile file holds only its name)' : 'set it in .env');
-  }
-  const auth = es.apiKeyEnv
+  const problem = missing.length
+    ? new EtlError(`${title} at ${es.url} needs ${missing.join(' and ')}, not set in the environment nor in .env`,
+      external ? 'export it (the profile file holds only its name)' : 'set it in .env')
+    : undefined;
+  const auth = problem ? undefined : es.apiKeyEnv
     ? { apiKey: secret(es.apiKeyEnv) as string }
     : es.usernameEnv && es.passwordEnv
       ? { username: secret(es.usernameEnv) as string, password: secret(es.passwordEnv) as string }
       : undefined;
   return {
-    url: es.url, caFile: es.caFile, auth, title, external,
+    url: es.url, caFile: es.caFile, auth, title, external, problem,
     authEnv: es.apiKeyEnv ?? (es.usernameEnv ? `${es.usernameEnv}/${es.passwordEnv}` : undefined),
     caSetting: external ? 'elasticsearch.caFile in the profile (etl-profiles.json)' : 'ES_CERTS_DIR in .env',
   };
@@ -46,6 +48,7 @@ export function esTarget(config: EtlConfig): EsTarget {
 
 /** A client of that Elasticsearch: TLS with its CA, basic auth or an API key; no retries (callers report). */
 export function esClient(target: EsTarget, requestTimeout = 10_000): Client {
+  if (target.problem) throw target.problem;
   return new Client({
     node: target.url,
     requestTimeout,

@@ -32,12 +32,8 @@ async function checkElasticsearch(config: EtlConfig): Promise<ExternalHealth> {
   const { url } = config.profile.elasticsearch;
   const base = { service: 'elasticsearch' as const, title: `Elasticsearch (profile ${config.profile.name})`,
     endpoint: url };
-  let target;
-  try {
-    target = esTarget(config);
-  } catch (error) {
-    return { ...base, ok: false, detail: oneLine(error) };
-  }
+  const target = esTarget(config);
+  if (target.problem) return { ...base, ok: false, detail: oneLine(target.problem) };
   const client = esClient(target, 5_000);
   try {
     const health = await client.cluster.health();
