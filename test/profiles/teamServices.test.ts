@@ -16,7 +16,7 @@ import { searchElasticsearch, searchLogs } from '../../extension/core/logs/searc
 import { openLogSource } from '../../extension/core/logs/source';
 import { logIndexFor } from '../../extension/core/stack/logIndexTemplate';
 import { ROOT, etl } from '../helpers/cli';
-import { makeServerCertificates } from '../helpers/tls';
+import { makeOtherCa, makeServerCertificates } from '../helpers/tls';
 
 /*
  * "The team's" Elasticsearch and Airflow: a native stack in its own state folder and ports, started
@@ -58,7 +58,7 @@ function clientEnv(profile: string, overrides: Record<string, string> = {}): Rec
   };
 }
 
-function writeProfiles(caFile: string): void {
+function writeProfiles(caFile: string, otherCa: string): void {
   const es = {
     mode: 'external', url: esUrl, caFile, usernameEnv: 'TEAM_ES_USER', passwordEnv: 'TEAM_ES_PASSWORD',
   };
@@ -68,6 +68,10 @@ function writeProfiles(caFile: string): void {
     'team-no-ca': { elasticsearch: { ...es, caFile: undefined }, airflow },
     'team-api-key': {
       elasticsearch: { mode: 'external', url: esUrl, caFile, apiKeyEnv: 'TEAM_ES_API_KEY' }, airflow,
+    },
+    'team-wrong-ca': { elasticsearch: { ...es, caFile: otherCa }, airflow },
+    'team-anonymous': {
+      elasticsearch: { mode: 'external', url: esUrl, caFile }, airflow: { mode: 'external', url: airflowUrl },
     },
     'team-token': { airflow: { mode: 'external', url: airflowUrl, tokenEnv: 'TEAM_AF_TOKEN' } },
   };
@@ -101,7 +105,7 @@ describe('a team Elasticsearch (HTTPS, users) and Airflow (password) through a p
     const started = Date.now();
     const tls = await makeServerCertificates(join(work, 'tls'));
     caFile = tls.caFile;
-    writeProfiles(caFile);
+    writeProfiles(caFile, await makeOtherCa(join(work, 'other-ca')));
     mkdirSync(clientState, { recursive: true });
     team = teamEnv(tls.certsDir);
     for (const service of ['elasticsearch', 'airflow']) {
@@ -246,6 +250,22 @@ describe('a team Elasticsearch (HTTPS, users) and Airflow (password) through a p
       assert.match(found.fallback ?? '', /refused the credentials in TEAM_ES_USER\/TEAM_ES_PASSWORD \(HTTP 401\)/);
       assert.ok(!(found.fallback ?? '').includes(wrong));
     });
+
+  test('a profile without credentials for a team that asks for them: the fields to set, per service', async () => {
+    const external = await externalStatus('team-anonymous');
+    assert.match(external.elasticsearch?.detail ?? '', new RegExp(`Elasticsearch \\(profile team-anonymous\\) at `
+      + `${esUrl} asks for credentials \\(HTTP 401\\) → name the variables .*elasticsearch\\.usernameEnv`));
+    assert.match(external.airflow?.detail ?? '', new RegExp(`Airflow \\(profile team-anonymous\\) at ${airflowUrl} `
+      + 'asks for credentials \\(HTTP 403\\).* → name the variables .*airflow\\.usernameEnv'));
+  });
+
+  test('a CA that did not sign the team ES certificate: said so, with the setting to fix', async () => {
+    const external = await externalStatus('team-wrong-ca');
+    assert.equal(external.elasticsearch?.ok, false);
+    assert.match(external.elasticsearch.detail, new RegExp(`Elasticsearch \\(profile team-wrong-ca\\) at ${esUrl}: `
+      + 'TLS certificate not trusted \\(.+\\) → \\S+ca\\.crt did not sign the server\'s certificate: set '
+      + 'elasticsearch\\.caFile in the profile'));
+  });
 
   test('a credential variable the profile names but nobody set: said by name; the log tail falls back to the files',
     async () => {

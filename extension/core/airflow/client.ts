@@ -231,6 +231,12 @@ export class AirflowClient {
         this.target.external ? 'check airflow.url in the profile and the network (VPN)' : HINT_START);
     }
     if (response.ok) return response;
+    if (signingIn?.kind === 'all-admins' && (response.status === 401 || response.status === 403)) {
+      throw new EtlError(`${this.where()} asks for credentials (HTTP ${response.status}): it does not let every `
+        + 'visitor in as an admin', this.target.external
+        ? 'name the variables that hold them in the profile: airflow.usernameEnv and passwordEnv, or tokenEnv'
+        : 'set AIRFLOW_USERNAME and AIRFLOW_PASSWORD in .env as the native Airflow was started with');
+    }
     if (signingIn && signingIn.kind !== 'all-admins' && (response.status === 401 || response.status === 403)) {
       throw new EtlError(`${this.where()} refused the credentials in ${signingIn.env} (HTTP ${response.status})`,
         `check ${signingIn.env} (the environment or .env) and that the user exists there`);
