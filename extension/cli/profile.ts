@@ -77,12 +77,17 @@ interface ShownProfile {
 
 /** The resolved profile and, for each secret variable it names, only whether it is set. */
 function describeProfile(config: EtlConfig): ShownProfile {
-  const { s3 } = config.profile;
+  const { s3, elasticsearch: es, airflow } = config.profile;
   const secrets: ShownProfile['secrets'] = {};
   if (s3.accessKeyEnv) secrets[s3.accessKeyEnv] = config.minio.accessKey ? 'set' : 'NOT SET';
   if (s3.secretKeyEnv) secrets[s3.secretKeyEnv] = config.minio.secretKey ? 'set' : 'NOT SET';
+  const named = [es.usernameEnv, es.passwordEnv, es.apiKeyEnv, airflow.usernameEnv, airflow.passwordEnv,
+    airflow.tokenEnv];
+  for (const name of named) if (name) secrets[name] = config.secretOf?.(name) ? 'set' : 'NOT SET';
   return { profile: config.profile, secrets };
 }
+
+const authOf = (kind: string | undefined) => (kind ? `auth: ${kind}` : 'no auth');
 
 function formatProfile({ profile, secrets }: ShownProfile): string {
   const { s3, spark, elasticsearch: es, airflow } = profile;
@@ -97,8 +102,10 @@ function formatProfile({ profile, secrets }: ShownProfile): string {
       ? [`                 driver ${spark.driverHost ?? '(bind host)'} port ${spark.driverPort ?? 'any'} `
         + `block manager ${spark.blockManagerPort ?? 'any'}`]
       : []),
-    `  elasticsearch  ${es.mode.padEnd(9)} ${es.url}`,
-    `  airflow        ${airflow.mode.padEnd(9)} ${airflow.url}`,
+    `  elasticsearch  ${es.mode.padEnd(9)} ${es.url}  ${authOf(es.apiKeyEnv ? 'API key' : es.usernameEnv && 'user')}`
+      + `${es.url.startsWith('https:') ? `, CA ${es.caFile ?? 'system'}` : ''}`,
+    `  airflow        ${airflow.mode.padEnd(9)} ${airflow.url}  `
+      + `${authOf(airflow.tokenEnv ? 'token' : airflow.usernameEnv && 'user and password')}`,
     ...Object.entries(secrets).map(([variable, state]) => `  secret ${variable}: ${state}`),
   ];
   return `${lines.join('\n')}\n`;

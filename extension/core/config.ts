@@ -5,7 +5,7 @@ import { ENV_CONTRACT } from './contract';
 import { EtlError } from './errors';
 import { STACK_MODE_SETTINGS, type StackModeSetting } from './stack/backend';
 import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
-import { resolveProfile, secretFrom, type ResolvedProfile } from './profiles';
+import { LOCAL_AUTH_ENV, resolveProfile, secretFrom, type ResolvedProfile } from './profiles';
 
 /**
  * Optional services, started only when asked for: natively Elasticsearch and Airflow (compose
@@ -41,7 +41,13 @@ export interface EtlConfig {
     /** The Spark History Server's UI (SPARK_HISTORY_UI_PORT): finished applications from their event logs. */
     historyUiPort: number;
   };
-  elasticsearch: { port: number; transportPort: number; heap: string };
+  elasticsearch: {
+    port: number;
+    transportPort: number;
+    heap: string;
+    /** ES_CERTS_DIR: the native Elasticsearch serves HTTPS (public.crt, private.key; clients trust CAs/ca.crt). */
+    certsDir?: string;
+  };
   kibanaPort: number;
   airflowPort: number;
   stackWith: OptionalService[];
@@ -55,6 +61,11 @@ export interface EtlConfig {
   profile: ResolvedProfile;
   /** What the active profile lacks to reach S3 (a secret variable not set), said when S3 is used. */
   profileProblem?: string;
+  /**
+   * The value of a secret variable the profile names (elasticsearch.passwordEnv, airflow.tokenEnv …): the
+   * process environment, else .env. A function, so the values stay out of anything that prints the config.
+   */
+  secretOf?: (name: string | undefined) => string | undefined;
   /** Settings given in the process environment (they win over .env); passed on to the services' jobs. */
   overrides: Record<string, string>;
 }
@@ -159,6 +170,7 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths, env: NodeJS.Pro
       port: read.port('ES_PORT'),
       transportPort: read.port('ES_TRANSPORT_PORT'),
       heap: read.memory('ES_HEAP'),
+      certsDir: values.ES_CERTS_DIR?.trim() || undefined,
     },
     kibanaPort: read.port('KIBANA_PORT'),
     airflowPort: read.port('AIRFLOW_PORT'),
@@ -183,8 +195,12 @@ function applyProfile(config: Omit<EtlConfig, 'profile'>, values: RawEnv, env: N
     bindHost: config.bindHost, minioApiPort: config.minio.apiPort, region: config.minio.region,
     buckets: config.buckets, sparkMasterPort: config.spark.masterPort, sparkMasterUiPort: config.spark.masterUiPort,
     esPort: config.elasticsearch.port, airflowPort: config.airflowPort, minioCertsDir: config.minio.certsDir,
+    esCertsDir: config.elasticsearch.certsDir,
+    esAuth: bothSet(LOCAL_AUTH_ENV.esUsername, LOCAL_AUTH_ENV.esPassword, values, env),
+    airflowAuth: bothSet(LOCAL_AUTH_ENV.airflowUsername, LOCAL_AUTH_ENV.airflowPassword, values, env),
   });
-  if (profile.s3.mode !== 'external') return { ...config, profile };
+  const secretOf = (name: string | undefined) => secretFrom(name, values, env);
+  if (profile.s3.mode !== 'external') return { ...config, profile, secretOf };
   const accessKey = secretFrom(profile.s3.accessKeyEnv, values, env);
   const secretKey = secretFrom(profile.s3.secretKeyEnv, values, env);
   const unset = [
@@ -195,11 +211,22 @@ function applyProfile(config: Omit<EtlConfig, 'profile'>, values: RawEnv, env: N
     minio: { ...config.minio, accessKey: accessKey ?? '', secretKey: secretKey ?? '', region: profile.s3.region },
     buckets: { ...profile.s3.buckets },
     profile,
+    secretOf,
     profileProblem: unset.length
       ? `profile "${profile.name}": S3 at ${profile.s3.endpoint} needs ${unset.join(' and ')}, not set in the `
         + 'environment nor in .env'
       : undefined,
   };
+}
+
+/** Both variables set (a user and its password): the local service runs with authentication. */
+function bothSet(user: string, password: string, values: RawEnv, env: NodeJS.ProcessEnv): boolean {
+  const set = [user, password].filter((name) => secretFrom(name, values, env));
+  if (set.length === 1) {
+    throw new EtlError(`${set[0]} is set but ${set[0] === user ? password : user} is not`,
+      `set both in .env (authentication on for the local service) or neither (no authentication, loopback only)`);
+  }
+  return set.length === 2;
 }
 
 function assertDistinctPorts(config: Omit<EtlConfig, 'profile'>): void {

@@ -11,6 +11,7 @@ import { externalStepServices } from '../../extension/core/profiles';
 import { s3Client } from '../../extension/core/s3/client';
 import { runEtlModuleInCompose } from '../../extension/core/stack/compose/runner';
 import { resolveStackMode } from '../../extension/core/stack/index';
+import { nativeServices } from '../../extension/core/stack/services';
 import { ROOT } from '../helpers/cli';
 
 interface Case {
@@ -86,4 +87,68 @@ test('a profile with S3 or Spark elsewhere: auto mode runs the steps here, the c
     error instanceof EtlError && /compose runner reaches only/.test(error.message) && /--mode native/.test(error.hint ?? ''));
   const local = parseConfig(example(), projectPaths(root, '/c'), {});
   assert.deepEqual(externalStepServices(local.profile), []);
+});
+
+/** A project with one profile `team` whose Elasticsearch and Airflow sections are given. */
+function teamProject(elasticsearch: object, airflow: object = { mode: 'local' }): { root: string; values: RawEnv } {
+  return setUp({ name: 'team', profile: 'team', file: { profiles: { team: { elasticsearch, airflow } } } });
+}
+
+test('an external Elasticsearch: its CA resolved from the project root, the credential variables, never values', () => {
+  const { root, values } = teamProject(
+    { mode: 'external', url: 'https://es.example.com:9200/', caFile: 'ca.pem', usernameEnv: 'U', passwordEnv: 'P' },
+    { mode: 'external', url: 'https://airflow.example.com', tokenEnv: 'AIRFLOW_TOKEN' },
+  );
+  writeFileSync(join(root, 'ca.pem'), 'pem');
+  const config = parseConfig(values, projectPaths(root, '/c'), { U: 'user', P: 'from-env' });
+  assert.deepEqual(config.profile.elasticsearch, {
+    mode: 'external', url: 'https://es.example.com:9200', caFile: join(root, 'ca.pem'), usernameEnv: 'U',
+    passwordEnv: 'P', apiKeyEnv: undefined,
+  });
+  assert.deepEqual(config.profile.airflow, {
+    mode: 'external', url: 'https://airflow.example.com', usernameEnv: undefined, passwordEnv: undefined,
+    tokenEnv: 'AIRFLOW_TOKEN',
+  });
+  assert.equal(config.secretOf?.('P'), 'from-env');
+  assert.ok(!JSON.stringify(config).includes('from-env'), 'a secret in the printable config');
+});
+
+test('an external Elasticsearch: a missing CA file, both an API key and a user, or half a user are refused', () => {
+  const cases: [object, string][] = [
+    [{ mode: 'external', url: 'https://es:9200', caFile: 'nowhere.pem' }, 'elasticsearch.caFile'],
+    [{ mode: 'external', url: 'https://es:9200', apiKeyEnv: 'K', usernameEnv: 'U', passwordEnv: 'P' }, 'apiKeyEnv'],
+    [{ mode: 'external', url: 'https://es:9200', usernameEnv: 'U' }, 'only one of usernameEnv and passwordEnv'],
+  ];
+  for (const [es, part] of cases) {
+    const { root, values } = teamProject(es);
+    assert.throws(() => parseConfig(values, projectPaths(root, '/c'), {}), (error: unknown) => {
+      assert.ok(error instanceof EtlError && error.message.includes(part), String(error));
+      return true;
+    });
+  }
+});
+
+test('the local Elasticsearch and Airflow: plain and open by default, HTTPS and users when .env says so', () => {
+  const root = mkdtempSync(join(tmpdir(), 'etl-profiles-'));
+  const plain = parseConfig(example(), projectPaths(root, '/c'), {}).profile;
+  assert.deepEqual(plain.elasticsearch, { mode: 'local', url: 'http://127.0.0.1:9200', caFile: undefined });
+  assert.deepEqual(plain.airflow, { mode: 'local', url: 'http://127.0.0.1:8089' });
+  const secured = parseConfig({ ...example(), ES_CERTS_DIR: 'certs' }, projectPaths(root, '/c'),
+    { ES_USERNAME: 'etl', ES_PASSWORD: 'pw', AIRFLOW_USERNAME: 'etl', AIRFLOW_PASSWORD: 'pw' }).profile;
+  assert.equal(secured.elasticsearch.url, 'https://127.0.0.1:9200');
+  assert.equal(secured.elasticsearch.passwordEnv, 'ES_PASSWORD');
+  assert.equal(secured.airflow.passwordEnv, 'AIRFLOW_PASSWORD');
+  assert.throws(() => parseConfig(example(), projectPaths(root, '/c'), { ES_PASSWORD: 'pw' }),
+    /ES_PASSWORD is set but ES_USERNAME is not/);
+});
+
+test('etl up never starts (nor down stops) an external Elasticsearch or Airflow, nor a log shipper for them', () => {
+  const { root, values } = teamProject({ mode: 'external', url: 'https://es.example.com:9200' },
+    { mode: 'external', url: 'https://airflow.example.com' });
+  const external = parseConfig(values, projectPaths(root, '/c'), {});
+  const names = (config: typeof external) => nativeServices(config, ['elasticsearch', 'airflow']).map((s) => s.name);
+  assert.deepEqual(names(external).filter((n) => /elasticsearch|airflow|log-shipper/.test(n)), []);
+  const local = parseConfig(example(), projectPaths(root, '/c'), {});
+  assert.deepEqual(names(local).filter((n) => /elasticsearch|airflow|log-shipper/.test(n)),
+    ['elasticsearch', 'airflow', 'log-shipper']);
 });

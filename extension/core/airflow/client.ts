@@ -1,5 +1,6 @@
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
+import { LOCAL_TARGET, airflowTarget, type AirflowAuth, type AirflowTarget } from './target';
 
 /** The parts of Airflow 3's REST API (/api/v2) the pipeline commands read. */
 export interface DagInfo {
@@ -23,23 +24,28 @@ export interface TaskInstance {
   end_date?: string | null;
 }
 
-export const airflowUrl = (config: EtlConfig) => `http://${config.bindHost}:${config.airflowPort}`;
+/** The active profile's Airflow URL (local: ETL_BIND_HOST and AIRFLOW_PORT). */
+export const airflowUrl = (config: EtlConfig) => config.profile.airflow.url;
+export { airflowTarget, type AirflowAuth, type AirflowTarget } from './target';
 
 const HINT_START =
   'start it: `etl up --with airflow` (or ETL: Start Stack with Airflow in ETL_STACK_WITH), or fix AIRFLOW_PORT in .env';
 
-/**
- * A small client of Airflow's REST API. It signs in through /auth/token: the native
- * stack and the compose file run Airflow's simple auth manager with every local
- * visitor an admin, so a plain GET hands out the token.
- */
+/** A small client of Airflow's REST API (/api/v2), signed in as its target says. */
 export class AirflowClient {
   private token?: string;
+  /** The variable the token came from, when given as is: a refusal names it. */
+  private tokenEnv?: string;
 
-  constructor(readonly baseUrl: string, private readonly timeoutMs = 15_000) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 15_000,
+    private readonly target: AirflowTarget = LOCAL_TARGET,
+  ) {}
 
-  static of(config: EtlConfig): AirflowClient {
-    return new AirflowClient(airflowUrl(config));
+  /** The one way to the active profile's Airflow: the CLI, Trigger DAG and the Runs view use it. */
+  static of(config: EtlConfig, timeoutMs = 15_000): AirflowClient {
+    return new AirflowClient(airflowUrl(config), timeoutMs, airflowTarget(config));
   }
 
   getDag(dagId: string): Promise<DagInfo> {
@@ -121,18 +127,42 @@ export class AirflowClient {
     return (await response.json()) as T;
   }
 
+  /** A token to call the API with: the given one, or one /auth/token hands out. */
   private async signIn(): Promise<string> {
-    const response = await this.send('GET', '/auth/token');
+    const auth = this.target.auth();
+    if (auth.kind === 'token') {
+      this.tokenEnv = auth.env;
+      return auth.token;
+    }
+    const response = auth.kind === 'password'
+      ? await this.send('POST', '/auth/token', { username: auth.username, password: auth.password }, undefined, auth)
+      : await this.send('GET', '/auth/token', undefined, undefined, auth);
     const { access_token: token } = (await response.json()) as { access_token?: string };
     if (!token)
       throw new EtlError(
-        `Airflow at ${this.baseUrl} gave no API token`,
+        `${this.where()} gave no API token`,
         'the stack runs Airflow with SIMPLE_AUTH_MANAGER_ALL_ADMINS; check that setting if you changed it',
       );
     return token;
   }
 
-  private async send(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+  /** "Airflow at <url>" or "Airflow (profile team) at <url>": the service and the endpoint. */
+  private where(): string {
+    return `${this.target.title} at ${this.baseUrl}`;
+  }
+
+  /** Signs in, without calling anything else: what `etl status` checks (reachable, authenticated). */
+  async checkSignIn(): Promise<string> {
+    this.token = await this.signIn();
+    // /api/v2/version answers anyone: listing a DAG is what proves the token is accepted.
+    await this.call('GET', '/api/v2/dags?limit=1');
+    const { version } = await this.call<{ version?: string }>('GET', '/api/v2/version');
+    return version ?? 'unknown version';
+  }
+
+  private async send(
+    method: string, path: string, body?: unknown, token?: string, signingIn?: AirflowAuth,
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -147,15 +177,41 @@ export class AirflowClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new EtlError(`cannot reach Airflow at ${this.baseUrl} (${cause})`, HINT_START);
+      if (TLS_CODES.has(cause)) {
+        throw new EtlError(`${this.where()}: TLS certificate not trusted (${cause})`,
+          'Node trusts the system CAs here: add the CA that signed the server\'s certificate to them, or point '
+            + 'NODE_EXTRA_CA_CERTS at its PEM file');
+      }
+      throw new EtlError(`cannot reach ${this.where()} (${cause})`,
+        this.target.external ? 'check airflow.url in the profile and the network (VPN)' : HINT_START);
     }
     if (response.ok) return response;
+    if (signingIn?.kind === 'all-admins' && (response.status === 401 || response.status === 403)) {
+      throw new EtlError(`${this.where()} asks for credentials (HTTP ${response.status}): it does not let every `
+        + 'visitor in as an admin', this.target.external
+        ? 'name the variables that hold them in the profile: airflow.usernameEnv and passwordEnv, or tokenEnv'
+        : 'set AIRFLOW_USERNAME and AIRFLOW_PASSWORD in .env as the native Airflow was started with');
+    }
+    if (signingIn && signingIn.kind !== 'all-admins' && (response.status === 401 || response.status === 403)) {
+      throw new EtlError(`${this.where()} refused the credentials in ${signingIn.env} (HTTP ${response.status})`,
+        `check ${signingIn.env} (the environment or .env) and that the user exists there`);
+    }
+    if ((response.status === 401 || response.status === 403) && this.tokenEnv) {
+      throw new EtlError(`${this.where()} refused the token from ${this.tokenEnv} (HTTP ${response.status}) for `
+        + `${method} ${path}`, `check ${this.tokenEnv}: the token may have expired, or its user lacks the rights`);
+    }
     throw new EtlError(
-      `Airflow refused ${method} ${path} (HTTP ${response.status}): ${await detailOf(response)}`,
+      `${this.target.title} refused ${method} ${path} (HTTP ${response.status}): ${await detailOf(response)}`,
       hintFor(response.status),
     );
   }
 }
+
+/** Node's TLS codes of a certificate it does not trust. */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** `/api/v2/dags/<dag>/<segment>/…`, each segment URL-encoded (run ids hold `:` and `+`). */
 const dagPath = (dagId: string, ...segments: string[]) =>

@@ -1,9 +1,10 @@
-import { Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
+import { esClient, explainEsError, type EsTarget } from '../elasticsearch/client';
 import type { LogSource, RecordSink } from './fileTail';
 import { recordFromEcs, runIdsOf, type LogFilter, type LogRecord } from './record';
 
-export interface EsTailOptions {
-  url: string;
+/** Where (url, CA, credentials: esTarget(config)) and what to tail. */
+export interface EsTailOptions extends EsTarget {
   index: string;
   filter?: LogFilter;
   pollMs?: number;
@@ -62,15 +63,19 @@ export class EsLogTail implements LogSource {
     private readonly options: EsTailOptions,
     private readonly sink: RecordSink,
   ) {
-    this.client = new Client({ node: options.url, requestTimeout: 5000, maxRetries: 0 });
+    this.client = esClient(options, 5000);
     this.since = Date.now() - (options.lookbackMs ?? 0);
   }
 
   /** Throws when Elasticsearch does not answer (the caller falls back to files). */
   async start(): Promise<void> {
-    // Not ping(): GET / is not served by the integ-test ES distribution the native stack runs.
-    await this.client.cluster.health({ timeout: '2s' });
-    await this.poll();
+    try {
+      // Not ping(): GET / is not served by the integ-test ES distribution the native stack runs.
+      await this.client.cluster.health({ timeout: '2s' });
+      await this.poll();
+    } catch (error) {
+      throw explainEsError(error, this.options);
+    }
     this.timer = setInterval(() => void this.poll().catch(() => undefined), this.options.pollMs ?? 1000);
   }
 

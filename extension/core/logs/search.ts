@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@elastic/elasticsearch';
+import { esClient, explainEsError, type EsTarget } from '../elasticsearch/client';
 import { describeError } from '../errors';
 import { parseEcsLine, recordFromEcs, type LogRecord } from './record';
 
@@ -73,11 +73,11 @@ function esQuery(search: LogSearch): object {
 
 /** The newest matching documents of the etl-logs-* indices, returned oldest first. */
 export async function searchElasticsearch(
-  url: string,
+  target: EsTarget,
   search: LogSearch,
   index = 'etl-logs-*',
 ): Promise<LogSearchResult> {
-  const client = new Client({ node: url, requestTimeout: 10_000, maxRetries: 0 });
+  const client = esClient(target, 10_000);
   try {
     const limit = search.limit ?? 1000;
     const response = await client.search({
@@ -98,6 +98,8 @@ export async function searchElasticsearch(
     const total = response.hits.total;
     const count = typeof total === 'number' ? total : (total?.value ?? records.length);
     return { source: 'elasticsearch', records: records.reverse(), truncated: count > records.length };
+  } catch (error) {
+    throw explainEsError(error, target);
   } finally {
     await client.close();
   }
@@ -150,16 +152,13 @@ export function searchFiles(dir: string, search: LogSearch): LogSearchResult {
 /** Elasticsearch when it answers, else the files (saying why). */
 export async function searchLogs(
   search: LogSearch,
-  where: { esUrl?: string; logDir: string; index?: string },
+  where: { es?: EsTarget; logDir: string; index?: string },
 ): Promise<LogSearchResult> {
-  if (!where.esUrl) return searchFiles(where.logDir, search);
+  if (!where.es) return searchFiles(where.logDir, search);
   try {
-    return await searchElasticsearch(where.esUrl, search, where.index);
+    return await searchElasticsearch(where.es, search, where.index);
   } catch (error) {
-    return {
-      ...searchFiles(where.logDir, search),
-      fallback: `Elasticsearch at ${where.esUrl} does not answer (${describeError(error)})`,
-    };
+    return { ...searchFiles(where.logDir, search), fallback: describeError(error).replace(/\n\s*/g, ' ') };
   }
 }
 

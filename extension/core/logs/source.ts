@@ -19,22 +19,22 @@ export interface OpenLogSourceOptions {
 /** The chosen log source, started; Elasticsearch falls back to the files with a warning. */
 export async function openLogSource(sink: RecordSink, options: OpenLogSourceOptions): Promise<LogSource> {
   if (options.setting === 'elasticsearch') {
-    const es = new EsLogTail(
-      {
-        ...options.es,
-        filter: options.filter,
-        lookbackMs: options.es.lookbackMs ?? (options.fromStart ? 24 * 3600_000 : 0),
-      },
-      sink,
-    );
+    let es: EsLogTail | undefined;
     try {
+      es = new EsLogTail(
+        {
+          ...options.es,
+          filter: options.filter,
+          lookbackMs: options.es.lookbackMs ?? (options.fromStart ? 24 * 3600_000 : 0),
+        },
+        sink,
+      );
       await es.start();
       return es;
     } catch (error) {
-      es.stop();
+      es?.stop();
       options.onFallback?.(
-        `Elasticsearch at ${options.es.url} does not answer (${describeError(error)}); showing ` +
-          `${options.logDir}/*.log instead`,
+        `${describeError(error).replace(/\n\s*/g, ' ')}; showing ${options.logDir}/*.log instead`,
       );
     }
   }

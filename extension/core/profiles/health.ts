@@ -1,5 +1,7 @@
 import { connect } from 'node:net';
+import { AirflowClient } from '../airflow/client';
 import type { EtlConfig } from '../config';
+import { esClient, esTarget, explainEsError } from '../elasticsearch/client';
 import { EtlError, describeError } from '../errors';
 import { endpointOf, s3Client } from '../s3/client';
 import { explainS3Error } from '../s3/errors';
@@ -20,11 +22,47 @@ export async function checkExternalServices(config: EtlConfig): Promise<External
   const checks: Promise<ExternalHealth>[] = [];
   if (profile.s3.mode === 'external') checks.push(checkS3(config));
   if (profile.spark.mode === 'external') checks.push(checkSpark(config));
-  for (const service of ['elasticsearch', 'airflow'] as const) {
-    if (profile[service].mode === 'external') checks.push(checkAnswers(service, profile[service].url));
-  }
+  if (profile.elasticsearch.mode === 'external') checks.push(checkElasticsearch(config));
+  if (profile.airflow.mode === 'external') checks.push(checkAirflow(config));
   return Promise.all(checks);
 }
+
+/** Reachable, TLS trusted, the credentials accepted (who they sign in as), the cluster's health. */
+async function checkElasticsearch(config: EtlConfig): Promise<ExternalHealth> {
+  const { url } = config.profile.elasticsearch;
+  const base = { service: 'elasticsearch' as const, title: `Elasticsearch (profile ${config.profile.name})`,
+    endpoint: url };
+  const target = esTarget(config);
+  if (target.problem) return { ...base, ok: false, detail: oneLine(target.problem) };
+  const client = esClient(target, 5_000);
+  try {
+    const health = await client.cluster.health();
+    const who = target.auth ? `authenticated (${target.authEnv})` : 'no credentials asked';
+    const ok = health.status === 'green' || health.status === 'yellow';
+    return { ...base, ok, detail: `reachable, ${who}, cluster ${health.cluster_name} ${health.status}`
+      + (ok ? '' : ': the cluster is red, see its own health') };
+  } catch (error) {
+    return { ...base, ok: false, detail: oneLine(explainEsError(error, target)) };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Reachable, signed in with the profile's credentials, its version. */
+async function checkAirflow(config: EtlConfig): Promise<ExternalHealth> {
+  const base = { service: 'airflow' as const, title: `Airflow (profile ${config.profile.name})`,
+    endpoint: config.profile.airflow.url };
+  const { usernameEnv, passwordEnv, tokenEnv } = config.profile.airflow;
+  try {
+    const version = await AirflowClient.of(config, 5_000).checkSignIn();
+    const who = tokenEnv ? `token ${tokenEnv}` : usernameEnv ? `${usernameEnv}/${passwordEnv}` : 'no credentials';
+    return { ...base, ok: true, detail: `reachable, authenticated (${who}), Airflow ${version}` };
+  } catch (error) {
+    return { ...base, ok: false, detail: oneLine(error) };
+  }
+}
+
+const oneLine = (error: unknown) => describeError(error).replace(/\n\s*/g, ' ');
 
 async function checkS3(config: EtlConfig): Promise<ExternalHealth> {
   const endpoint = endpointOf(config);
@@ -69,17 +107,6 @@ async function checkSpark(config: EtlConfig): Promise<ExternalHealth> {
   } catch (error) {
     return { ...base, ok: false, detail: `reachable, but its UI ${uiUrl} did not answer (${describeError(error)}): `
       + 'check spark.uiUrl' };
-  }
-}
-
-async function checkAnswers(service: 'elasticsearch' | 'airflow', url: string): Promise<ExternalHealth> {
-  const base = { service, title: service === 'airflow' ? 'Airflow' : 'Elasticsearch', endpoint: url };
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    await response.arrayBuffer();
-    return { ...base, ok: true, detail: `answers (HTTP ${response.status}; authentication not checked yet)` };
-  } catch (error) {
-    return { ...base, ok: false, detail: `does not answer (${describeError(error)}): check its url in the profile` };
   }
 }
 

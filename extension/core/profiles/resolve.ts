@@ -15,7 +15,19 @@ export interface LocalEndpoints {
   airflowPort: number;
   /** MINIO_CERTS_DIR: the local MinIO serves TLS with public.crt/private.key from it; clients trust CAs/ca.crt. */
   minioCertsDir?: string;
+  /** ES_CERTS_DIR: the native Elasticsearch serves HTTPS (same layout as MINIO_CERTS_DIR). */
+  esCertsDir?: string;
+  /** ES_USERNAME + ES_PASSWORD set: the native Elasticsearch runs with security, that user a superuser. */
+  esAuth?: boolean;
+  /** AIRFLOW_USERNAME + AIRFLOW_PASSWORD set: the native Airflow signs that user in, nobody else. */
+  airflowAuth?: boolean;
 }
+
+/** The variables of .env that switch authentication on for the local services (their values are secrets). */
+export const LOCAL_AUTH_ENV = {
+  esUsername: 'ES_USERNAME', esPassword: 'ES_PASSWORD', airflowUsername: 'AIRFLOW_USERNAME',
+  airflowPassword: 'AIRFLOW_PASSWORD',
+} as const;
 
 export interface ResolvedS3 {
   mode: ServiceMode;
@@ -44,6 +56,27 @@ export interface ResolvedSpark {
   blockManagerPort?: number;
 }
 
+export interface ResolvedElasticsearch {
+  mode: ServiceMode;
+  /** scheme://host:port. */
+  url: string;
+  /** An absolute path to the PEM bundle to trust, or undefined: the system's CAs. */
+  caFile?: string;
+  /** The environment variables holding the credentials (basic auth, or an API key); the values never live here. */
+  usernameEnv?: string;
+  passwordEnv?: string;
+  apiKeyEnv?: string;
+}
+
+export interface ResolvedAirflow {
+  mode: ServiceMode;
+  url: string;
+  /** The environment variables holding the credentials (user and password, or a token); never the values. */
+  usernameEnv?: string;
+  passwordEnv?: string;
+  tokenEnv?: string;
+}
+
 export interface ResolvedProfile {
   name: string;
   /** The profile file (ETL_PROFILES_FILE, else <root>/etl-profiles.json), whether it exists or not. */
@@ -51,8 +84,8 @@ export interface ResolvedProfile {
   description?: string;
   s3: ResolvedS3;
   spark: ResolvedSpark;
-  elasticsearch: { mode: ServiceMode; url: string };
-  airflow: { mode: ServiceMode; url: string };
+  elasticsearch: ResolvedElasticsearch;
+  airflow: ResolvedAirflow;
 }
 
 export type Values = Record<string, string | undefined>;
@@ -116,8 +149,49 @@ function applyProfile(
         blockManagerPort: spark.blockManagerPort,
       }
       : { ...implicit.spark, mode: spark.mode },
-    elasticsearch: { mode: es.mode, url: es.mode === 'external' ? (es.url as string) : implicit.elasticsearch.url },
-    airflow: { mode: airflow.mode, url: airflow.mode === 'external' ? (airflow.url as string) : implicit.airflow.url },
+    elasticsearch: es.mode === 'external'
+      ? externalEs(root, file, name, es)
+      : { ...implicit.elasticsearch, mode: es.mode },
+    airflow: airflow.mode === 'external'
+      ? {
+        mode: 'external', url: withoutSlash(airflow.url as string), usernameEnv: airflow.usernameEnv,
+        passwordEnv: airflow.passwordEnv, tokenEnv: airflow.tokenEnv,
+      }
+      : { ...implicit.airflow, mode: airflow.mode },
+  };
+}
+
+const withoutSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** A profile's caFile, absolute (relative to the project root), checked to exist and to go with https. */
+function caFileOf(root: string, file: string, name: string, field: string, caFile: string | undefined,
+  url: string): string | undefined {
+  const absolute = caFile ? (isAbsolute(caFile) ? caFile : resolve(root, caFile)) : undefined;
+  const service = field.split('.')[0];
+  if (absolute && !existsSync(absolute)) {
+    throw new EtlError(`${file}: profile "${name}" ${field} ${absolute} does not exist`,
+      `point caFile at the PEM file of the CA that signed the ${service} endpoint's certificate`);
+  }
+  if (absolute && !url.startsWith('https:')) {
+    throw new EtlError(`${file}: profile "${name}" ${field} is set but ${url} is plain http`,
+      'use the https:// URL, or remove caFile');
+  }
+  return absolute;
+}
+
+function externalEs(root: string, file: string, name: string, es: Profile['elasticsearch']): ResolvedElasticsearch {
+  const url = withoutSlash(es.url as string);
+  if (es.apiKeyEnv && (es.usernameEnv || es.passwordEnv)) {
+    throw new EtlError(`${file}: profile "${name}" elasticsearch sets both apiKeyEnv and usernameEnv/passwordEnv`,
+      'keep one: an API key, or a user and its password');
+  }
+  if (Boolean(es.usernameEnv) !== Boolean(es.passwordEnv)) {
+    throw new EtlError(`${file}: profile "${name}" elasticsearch sets only one of usernameEnv and passwordEnv`,
+      'basic auth needs both (or use apiKeyEnv)');
+  }
+  return {
+    mode: 'external', url, caFile: caFileOf(root, file, name, 'elasticsearch.caFile', es.caFile, url),
+    usernameEnv: es.usernameEnv, passwordEnv: es.passwordEnv, apiKeyEnv: es.apiKeyEnv,
   };
 }
 
@@ -126,15 +200,7 @@ function externalS3(
 ): ResolvedS3 {
   const url = new URL(s3.endpoint as string);
   const secure = url.protocol === 'https:';
-  const caFile = s3.caFile ? (isAbsolute(s3.caFile) ? s3.caFile : resolve(root, s3.caFile)) : undefined;
-  if (caFile && !existsSync(caFile)) {
-    throw new EtlError(`${file}: profile "${name}" s3.caFile ${caFile} does not exist`,
-      'point caFile at the PEM file of the CA that signed the S3 endpoint\'s certificate');
-  }
-  if (caFile && !secure) {
-    throw new EtlError(`${file}: profile "${name}" s3.caFile is set but s3.endpoint ${s3.endpoint} is plain http`,
-      'use the https:// endpoint, or remove caFile');
-  }
+  const caFile = caFileOf(root, file, name, 's3.caFile', s3.caFile, s3.endpoint as string);
   return {
     mode: 'external',
     endpoint: `${url.protocol}//${url.host}`,
@@ -174,8 +240,26 @@ export function localProfile(root: string, local: LocalEndpoints): Omit<Resolved
       masterUrl: `spark://${host}:${local.sparkMasterPort}`,
       uiUrl: `http://${host}:${local.sparkMasterUiPort}`,
     },
-    elasticsearch: { mode: 'local', url: `http://${host}:${local.esPort}` },
-    airflow: { mode: 'local', url: `http://${host}:${local.airflowPort}` },
+    elasticsearch: localEs(root, local),
+    airflow: {
+      mode: 'local',
+      url: `http://${host}:${local.airflowPort}`,
+      ...(local.airflowAuth
+        ? { usernameEnv: LOCAL_AUTH_ENV.airflowUsername, passwordEnv: LOCAL_AUTH_ENV.airflowPassword }
+        : {}),
+    },
+  };
+}
+
+/** The native Elasticsearch: plain http without users (today's default), or HTTPS and a user when .env says so. */
+function localEs(root: string, local: LocalEndpoints): ResolvedElasticsearch {
+  const certs = local.esCertsDir ? resolve(root, local.esCertsDir) : undefined;
+  const ca = certs ? join(certs, 'CAs', 'ca.crt') : undefined;
+  return {
+    mode: 'local',
+    url: `${certs ? 'https' : 'http'}://${local.bindHost}:${local.esPort}`,
+    caFile: ca && existsSync(ca) ? ca : undefined,
+    ...(local.esAuth ? { usernameEnv: LOCAL_AUTH_ENV.esUsername, passwordEnv: LOCAL_AUTH_ENV.esPassword } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@elastic/elasticsearch';
 import type { EtlConfig } from '../config';
+import { esClient, esTarget } from '../elasticsearch/client';
 
 /** The index the log pipeline writes to (Logstash: etl-logs-%{+YYYY.MM.dd}). */
 export const LOG_INDEX_PATTERN = 'etl-logs-*';
@@ -17,7 +17,10 @@ export async function installLogIndexTemplate(config: EtlConfig): Promise<void> 
   const template = JSON.parse(
     readFileSync(join(config.paths.root, 'elk', 'elasticsearch', 'etl-logs-template.json'), 'utf8'),
   );
-  const client = new Client({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
+  // Only the stack's own Elasticsearch: a team's (an external profile) is theirs to set up.
+  if (config.profile.elasticsearch.mode === 'external') return;
+  // The local Elasticsearch (this runs after `etl up` started it): its URL, CA and user when .env secures it.
+  const client = esClient(esTarget(config), 30_000);
   try {
     await client.indices.putIndexTemplate({ name: LOG_TEMPLATE_NAME, ...template });
   } finally {

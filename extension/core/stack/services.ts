@@ -5,6 +5,8 @@ import { locateRuntimes, requireRuntime } from '../runtimes';
 import { endpointOf } from '../s3/client';
 import { answersOk, fetchJson } from './health';
 import type { DaemonSpec } from './processes';
+import { esClient, esTarget } from '../elasticsearch/client';
+import { airflowAuthEnv, esCertsDir, esSecured, esSecuritySettings } from './localAuth';
 import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
 
 export const SERVICE_NAMES = [
@@ -261,10 +263,11 @@ export function javaHome(): string {
 
 function elasticsearch(config: EtlConfig): NativeService {
   const { bindHost: host, elasticsearch: es } = config;
+  const certs = esCertsDir(config);
   return {
     name: 'elasticsearch',
     title: 'Elasticsearch',
-    url: `http://${host}:${es.port}`,
+    url: `${certs ? 'https' : 'http'}://${host}:${es.port}`,
     ports: [{ port: es.port, setting: 'ES_PORT' }, { port: es.transportPort, setting: 'ES_TRANSPORT_PORT' }],
     startTimeoutSeconds: 120,
     daemon() {
@@ -284,8 +287,8 @@ function elasticsearch(config: EtlConfig): NativeService {
         'http.port': String(es.port),
         'transport.host': host,
         'transport.port': String(es.transportPort),
-        // Loopback-only development node: no TLS or users, as in the compose stack.
-        'xpack.security.enabled': 'false',
+        // Loopback-only development node: no TLS or users, as in the compose stack, unless .env turns them on.
+        ...esSecuritySettings(config, confDir, certs),
         // A laptop disk is often over ES's 90% watermark: then no new index gets a shard and
         // every write hangs. One dev node has nowhere to move shards anyway.
         'cluster.routing.allocation.disk.threshold_enabled': 'false',
@@ -307,8 +310,19 @@ function elasticsearch(config: EtlConfig): NativeService {
       };
     },
     healthy: async () => {
-      const health = await fetchJson<{ status?: string }>(`http://${host}:${es.port}/_cluster/health`);
-      return health?.status === 'green' || health?.status === 'yellow';
+      if (!certs && !esSecured(config)) {
+        const health = await fetchJson<{ status?: string }>(`http://${host}:${es.port}/_cluster/health`);
+        return health?.status === 'green' || health?.status === 'yellow';
+      }
+      const client = esClient(esTarget(config), 2_000);
+      try {
+        const { status } = await client.cluster.health();
+        return status === 'green' || status === 'yellow';
+      } catch {
+        return false;
+      } finally {
+        await client.close();
+      }
     },
   };
 }
@@ -348,8 +362,7 @@ function airflow(config: EtlConfig): NativeService {
           AIRFLOW__API__PORT: String(port),
           // Task runners report to the execution API under this URL (default: localhost:8080, the Spark UI here).
           AIRFLOW__API__BASE_URL: `http://${host}:${port}`,
-          // A loopback-only development instance: every visitor is admin, no generated password to find.
-          AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS: 'True',
+          ...airflowAuthEnv(config, home),
           // Tokens for the REST API (/auth/token) need an issuer: Airflow 3.1.3 leaves it unset.
           AIRFLOW__API_AUTH__JWT_ISSUER: 'etl-spark',
           ETL_PROJECT_ROOT: config.paths.root,
@@ -403,16 +416,18 @@ function logShipper(config: EtlConfig): NativeService {
  * S3 or Spark) is never started nor stopped here.
  */
 export function nativeServices(config: EtlConfig, withOptional: string[] = []): NativeService[] {
-  const { s3, spark } = config.profile;
+  const { s3, spark, elasticsearch: es, airflow: af } = config.profile;
   const services: NativeService[] = [];
   if (s3.mode !== 'external') services.push(minio(config));
   if (spark.mode !== 'external') {
     services.push(sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2), sparkHistory(config));
   }
-  if (withOptional.includes('elasticsearch')) services.push(elasticsearch(config));
-  if (withOptional.includes('airflow')) services.push(airflow(config));
-  // Whenever Elasticsearch runs, the ETL's logs reach it.
-  if (withOptional.includes('elasticsearch')) services.push(logShipper(config));
+  const localEs = withOptional.includes('elasticsearch') && es.mode !== 'external';
+  if (localEs) services.push(elasticsearch(config));
+  if (withOptional.includes('airflow') && af.mode !== 'external') services.push(airflow(config));
+  // Whenever Elasticsearch runs, the ETL's logs reach it; rsyslog would need the password of a secured one in
+  // its configuration file, so a secured Elasticsearch gets none (README "Run against your cluster").
+  if (localEs && !esSecured(config)) services.push(logShipper(config));
   return services;
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { esTarget } from '../../core/elasticsearch/client';
 import type { LogSource } from '../../core/logs/fileTail';
 import { formatRecord, type LogFilter, type LogRecord } from '../../core/logs/record';
 import { etlLogDir, openLogSource, type LogSourceSetting } from '../../core/logs/source';
@@ -34,7 +35,8 @@ export class LogStreamer implements vscode.Disposable {
       setting: settings.get<LogSourceSetting>('source', 'files'),
       logDir: etlLogDir(config.paths.root, config.paths.etlLogs),
       es: {
-        url: `http://${config.bindHost}:${config.elasticsearch.port}`,
+        // The active profile's Elasticsearch: URL, CA and credentials.
+        ...esTarget(config),
         index: settings.get<string>('elasticsearchIndex', 'etl-logs-*'),
         overlapMs: 5000,
       },

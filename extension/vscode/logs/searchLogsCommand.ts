@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { esTarget } from '../../core/elasticsearch/client';
 import { formatRecord } from '../../core/logs/record';
 import {
   describeLogSearch,
@@ -75,7 +76,7 @@ export async function searchLogsCommand(
     { location: vscode.ProgressLocation.Window, title: `ETL: searching logs for ${describeLogSearch(search)}` },
     () =>
       searchLogs(search, {
-        esUrl: `http://${config.bindHost}:${config.elasticsearch.port}`,
+        es: esTarget(config),
         logDir: etlLogDir(config.paths.root, config.paths.etlLogs),
         index,
       }),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AirflowClient, airflowUrl } from '../../core/airflow/client';
+import { AirflowClient } from '../../core/airflow/client';
 import { describeError } from '../../core/errors';
 import type { PipelineRun } from '../../core/runs/join';
 import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
@@ -32,7 +32,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
   }
 
   airflow(): AirflowClient {
-    return new AirflowClient(airflowUrl(this.services.project()), AIRFLOW_TIMEOUT_MS);
+    return AirflowClient.of(this.services.project(), AIRFLOW_TIMEOUT_MS);
   }
 
   /** The model as last shown, loaded now when the view has not been opened yet. */
