@@ -6,7 +6,9 @@ import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
 import { s3Client } from '../../core/s3/client';
 import { PathNode } from '../backup/nodes';
 import type { EtlServices } from '../common/services';
+import { stackWaitOf } from '../common/stackWait';
 import { DetailNode } from './detailNode';
+import { isS3Problem, problemNode } from './problemNode';
 import { RunNode } from './runNode';
 import { SparkAppNode } from './sparkAppNode';
 import { TaskNode } from './taskNode';
@@ -62,11 +64,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
       return [node];
     }
     await vscode.commands.executeCommand('setContext', 'etl.runs.empty', this.model.runs.length === 0);
-    const problems = this.model.problems.map((p, i) => {
-      const node = new DetailNode(p.split(' → ')[0], '', 'warning', `runs:problem:${i}`);
-      node.tooltip = p;
-      return node;
-    });
+    const wait = this.model.problems.some(isS3Problem) ? await stackWaitOf(this.services, 'Runs') : undefined;
+    const problems = this.model.problems.map((p, i) => problemNode(p, i, isS3Problem(p) ? wait : undefined));
     return [...this.model.runs.map((run) => new RunNode(run)), ...problems];
   }
 

@@ -484,6 +484,10 @@ describe('ETL Spark extension in a real VS Code', () => {
         extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
       ).find((w) => w.view === 'etl.gold' && w.when.includes('etl.gold.wait == stackDown'));
       assert.match(goldWelcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
+      // Runs: the manifest's runs still show; the transforms' absence is explained with Start Stack, not an S3 error.
+      const problem = (await api.runs.getChildren()).find((n) => String(n.id).startsWith('runs:problem:'));
+      assert.equal(problem?.label, 'Transforms not shown: the stack is down');
+      assert.equal(problem?.command?.command, 'etl.startStack');
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
