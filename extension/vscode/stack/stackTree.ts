@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
+import { checkExternalServices, type ExternalHealth } from '../../core/profiles/health';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
+import { ExternalServiceNode } from './externalNode';
 import { ServiceNode } from './serviceNode';
 
-type StackItem = ServiceNode | vscode.TreeItem;
+type StackItem = ServiceNode | ExternalServiceNode | vscode.TreeItem;
 
 /**
  * While the stack starts (before its first progress report), a service that runs but does not answer yet is starting.
@@ -23,6 +25,8 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   readonly onStatus = this.stateChanged.event;
   /** The latest statuses Start Stack reported through onProgress (undefined outside a start). */
   private reported: ServiceStatus[] | undefined;
+  /** The services the active profile places elsewhere, as last checked (tests read it). */
+  lastExternal: ExternalHealth[] = [];
 
   constructor(private readonly services: EtlServices) {
     services.onStackProgress((statuses) => {
@@ -43,10 +47,15 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
 
   async getChildren(): Promise<StackItem[]> {
     if (!this.services.hasProject()) return [];
+    let external: Promise<ExternalHealth[]> = Promise.resolve([]);
     try {
+      // Checked beside the local status, never started nor stopped: reachable, authenticated, buckets, workers.
+      external = checkExternalServices(this.services.project());
       const statuses = this.reported ?? (await (await this.services.stack()).status());
       this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
+      this.lastExternal = await external;
     } catch (error) {
+      void external.catch(() => undefined);
       const node = new vscode.TreeItem(
         `Cannot read the stack status: ${describeError(error).replace(/\n\s*→ /, ' — ')}`,
       );
@@ -60,7 +69,8 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
       'etl.stackDown',
       this.lastStatus.every((s) => s.state === 'stopped'),
     );
-    return this.lastStatus.map((s) => new ServiceNode(s));
+    const elsewhere = this.lastExternal.map((h) => new ExternalServiceNode(h));
+    return [...this.lastStatus.map((s) => new ServiceNode(s)), ...elsewhere];
   }
 
   dispose(): void {
