@@ -70,7 +70,8 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
       this.lastStatus.every((s) => s.state === 'stopped'),
     );
     const elsewhere = this.lastExternal.map((h) => new ExternalServiceNode(h));
-    return [...this.lastStatus.map((s) => new ServiceNode(s)), ...elsewhere];
+    // Elsewhere first: where the local MinIO or Spark row would be, and in sight without scrolling.
+    return [...elsewhere, ...this.lastStatus.map((s) => new ServiceNode(s))];
   }
 
   dispose(): void {
