@@ -244,13 +244,14 @@ async function runProfileScenarioWithVsix(driver, tmp) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
     const { runProfileScenario } = await import('../test/vscode/driver/profileScenario.mjs');
-    await runProfileScenario(page, { artifacts, log, team, key });
+    await runProfileScenario(page, { artifacts, log, team, key, envFile });
     // Nothing was started for this window: no pid file in its state folder.
     const pids = join(state, 'pids');
     const left = existsSync(pids) ? readdirSync(pids) : [];
     if (left.length) throw new Error(`the profile scenario started local services: ${left.join(', ')}`);
     if (readFileSync(envFile, 'utf8').includes(key.secretKey)) throw new Error('the secret reached the env file');
-    log(`ok   nothing started locally (${pids} empty); profile scenario in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    log(`ok   nothing started locally (${pids} empty); profile scenario in ${seconds} s`);
     return 0;
   } catch (error) {
     log(`profile scenario failed: ${error.stack ?? error}`);

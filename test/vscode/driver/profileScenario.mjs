@@ -3,11 +3,12 @@
 // quick pick, the status bar and its tooltip, the missing key said with its variable names, ETL: Set Profile Secret
 // (SecretStorage), the Buckets view listing the team's buckets and previewing an object, the Stack view showing S3
 // as external without Start/Stop, an external S3 that does not answer (never "Start Stack"), and back to local.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const T = 90_000;
 
-export async function runProfileScenario(page, { artifacts, log, team, key }) {
+export async function runProfileScenario(page, { artifacts, log, team, key, envFile }) {
   let shot = 0;
   const screenshot = async (name) => {
     shot += 1;
@@ -75,6 +76,14 @@ export async function runProfileScenario(page, { artifacts, log, team, key }) {
       .first()
       .click();
     await paneRow('Stack', 'MinIO').waitFor({ timeout: T });
+    // A wider sidebar, so the screenshots show the rows' endpoints and errors whole.
+    const box = await page.locator('.part.sidebar').boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width + 1, box.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width + 300, box.y + 300, { steps: 5 });
+      await page.mouse.up();
+    }
     await screenshot('local');
   });
 
@@ -88,7 +97,7 @@ export async function runProfileScenario(page, { artifacts, log, team, key }) {
     await profileItem('team').waitFor({ timeout: T });
   });
 
-  await step('without its key, Buckets names the variables and ETL: Set Profile Secret, never Start Stack', async () => {
+  await step('without its key, Buckets names the variables and Set Profile Secret, never Start Stack', async () => {
     await paneRow('Buckets', /needs TEAM_S3_ACCESS_KEY and TEAM_S3_SECRET_KEY/).waitFor({ timeout: T });
     await paneRow('Buckets', /Set Profile Secret/).waitFor({ timeout: T });
     if (await pane('Buckets').locator('.monaco-button', { hasText: 'Start Stack' }).count())
@@ -96,7 +105,7 @@ export async function runProfileScenario(page, { artifacts, log, team, key }) {
     await screenshot('team-without-key');
   });
 
-  await step('ETL: Set Profile Secret stores the key in SecretStorage (a quick pick of the profile\'s names)', async () => {
+  await step('ETL: Set Profile Secret stores the key in SecretStorage (a pick of the profile\'s names)', async () => {
     for (const [name, value] of [['TEAM_S3_ACCESS_KEY', key.accessKey], ['TEAM_S3_SECRET_KEY', key.secretKey]]) {
       await palette('ETL: Set Profile Secret');
       await pickRow('TEAM_S3_SECRET_KEY').waitFor({ timeout: 30_000 });
@@ -123,7 +132,7 @@ export async function runProfileScenario(page, { artifacts, log, team, key }) {
     await screenshot('team-buckets-preview');
   });
 
-  await step('the Stack view shows S3 as external with its endpoint, no Start/Stop; local rows keep theirs', async () => {
+  await step('the Stack view shows S3 external with its endpoint, no Start/Stop; local rows keep theirs', async () => {
     const s3 = paneRow('Stack', `external · ${team.endpoint}`);
     await s3.waitFor({ timeout: T });
     await pane('Stack').locator('.monaco-list-row', { hasText: 'S3 (profile team)' }).first().waitFor({ timeout: T });
@@ -155,6 +164,14 @@ export async function runProfileScenario(page, { artifacts, log, team, key }) {
       throw new Error('Buckets offers Start Stack for an external S3 that does not answer');
     await paneRow('Stack', /S3 \(profile team-offline\)/).waitFor({ timeout: T });
     await screenshot('team-offline');
+  });
+
+  await step('.env edited outside VS Code (as `etl profile use team` does): the window follows', async () => {
+    const text = readFileSync(envFile, 'utf8').replace(/^ETL_PROFILE=.*$/m, 'ETL_PROFILE=team');
+    writeFileSync(envFile, text);
+    await profileItem('team').waitFor({ timeout: T });
+    await paneRow('Buckets', rawzone).waitFor({ timeout: T });
+    await screenshot('env-edited-team');
   });
 
   await step('back to local: the status bar, the local MinIO row (stopped) and the Start Stack welcome', async () => {

@@ -1,7 +1,8 @@
 // "The team's cluster" for the profile scenario: only the MinIO of a second native stack, in its own state folder and
-// ports (ETL_TEAM_PORT_BASE), serving TLS from a CA made here (test/helpers/tls.ts, as test/profiles/teamCluster.test.ts
-// does), its buckets and the ETL's user created, one CSV object to preview. Real MinIO, no stand-in.
-//   node teamMinio.js up <work>    writes <work>/team.json (endpoint, buckets, profile file; the key in <work>/key.json)
+// ports (ETL_TEAM_PORT_BASE), serving TLS from a CA made here (test/helpers/tls.ts, as
+// test/profiles/teamCluster.test.ts does), its buckets and the ETL's user created, one CSV object to preview.
+// Real MinIO, no stand-in.
+//   node teamMinio.js up <work>    writes <work>/team.json (endpoint, buckets, profile file), the key in key.json
 //   node teamMinio.js down <work>  stops it
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,8 @@ const etl = (args: string[], env: Record<string, string>) =>
 async function up(): Promise<void> {
   const suffix = randomBytes(3).toString('hex');
   const buckets = { rawzone: `team-raw-${suffix}`, gold: `team-gold-${suffix}` };
-  const secrets = { root: `team-root-${randomBytes(12).toString('hex')}`, etl: `team-${randomBytes(12).toString('hex')}` };
+  const secret = () => randomBytes(12).toString('hex');
+  const secrets = { root: `team-root-${secret()}`, etl: `team-${secret()}` };
   const ca = await makeServerCertificates(join(work, 'tls'));
   const env = teamEnv(ca.certsDir, secrets, buckets);
   mkdirSync(env.ETL_STATE_DIR, { recursive: true });
@@ -80,7 +82,8 @@ async function down(): Promise<void> {
   log('stopped');
 }
 
-(action === 'up' ? up() : action === 'down' ? down() : Promise.reject(new Error(`usage: up|down <work>, not ${action}`)))
+const usage = () => Promise.reject(new Error(`usage: up|down <work>, not ${action}`));
+(action === 'up' ? up() : action === 'down' ? down() : usage())
   .catch((error: unknown) => {
     log(String(error instanceof Error ? error.stack : error));
     process.exitCode = 1;
