@@ -12,7 +12,8 @@ import { declaredSecretNames, profileChoices } from '../../extension/core/profil
 import { classifyS3Error, explainS3Error } from '../../extension/core/s3/errors';
 import { explainForProfile, missingKeyError } from '../../extension/vscode/common/externalS3';
 import {
-  externalSummary, localServicesToStart, profilePicks, profileStatusText, profileTooltip, secretEnv, secretPicks,
+  externalSummary, localServicesToStart, profilePicks, profileStatusText, profileTooltip, replacedByExternal, secretEnv,
+  secretPicks,
 } from '../../extension/vscode/profile/profileText';
 import { ROOT } from '../helpers/cli';
 
@@ -157,4 +158,16 @@ test('an external S3 that fails: the profile, the endpoint and what to check; ne
   assert.equal(explainForProfile(localError, local), localError);
   assert.match(localError.hint ?? '', /start the stack/);
   assert.ok(explainForProfile(new EtlError('other'), team).message.includes('https://s3.team.example:9000'));
+});
+
+test('the Stack view leaves out a stopped local row the profile replaces by an external one', () => {
+  const root = project();
+  const everything = configOf(root, 'everything').profile;
+  for (const name of ['minio', 'spark-master', 'spark-worker-1', 'spark-history', 'elasticsearch', 'log-shipper',
+    'kibana', 'airflow'])
+    assert.equal(replacedByExternal(name, everything), true, name);
+  const team = configOf(root, 'team').profile;
+  assert.deepEqual(['minio', 'spark-master', 'elasticsearch', 'log-shipper', 'airflow'].map((n) =>
+    replacedByExternal(n, team)), [true, true, false, false, false]);
+  assert.equal(replacedByExternal('minio', configOf(root, '').profile), false);
 });

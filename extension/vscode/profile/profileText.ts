@@ -127,3 +127,19 @@ export function externalSummary(profile: ResolvedProfile): string {
   if (profile.airflow.mode === 'external') rows.push(`Airflow (${profile.airflow.url})`);
   return rows.join(', ');
 }
+
+/**
+ * Whether a local service of the stack stands for one the profile places elsewhere (MinIO for an external S3, the
+ * Spark services for an external master, …). The Stack view leaves such a row out while it is stopped: the external
+ * row replaces it; a local one still running stays, so that it can be stopped.
+ */
+const ELASTIC_SIDE = ['elasticsearch', 'log-shipper', 'logstash', 'kibana', 'filebeat'];
+
+export function replacedByExternal(service: string, profile: ResolvedProfile): boolean {
+  if (service === 'minio') return profile.s3.mode === 'external';
+  if (service.startsWith('spark-')) return profile.spark.mode === 'external';
+  // The log shipper and the ELK pieces feed or read the local Elasticsearch.
+  if (ELASTIC_SIDE.includes(service)) return profile.elasticsearch.mode === 'external';
+  if (service === 'airflow') return profile.airflow.mode === 'external';
+  return false;
+}

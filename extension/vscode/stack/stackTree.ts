@@ -3,6 +3,7 @@ import { describeError } from '../../core/errors';
 import { checkExternalServices, type ExternalHealth } from '../../core/profiles/health';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
+import { replacedByExternal } from '../profile/profileText';
 import { ExternalServiceNode } from './externalNode';
 import { ServiceNode } from './serviceNode';
 
@@ -50,8 +51,11 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
     let external: Promise<ExternalHealth[]> = Promise.resolve([]);
     try {
       // Checked beside the local status, never started nor stopped: reachable, authenticated, buckets, workers.
+      const { profile } = this.services.project();
       external = checkExternalServices(this.services.project());
-      const statuses = this.reported ?? (await (await this.services.stack()).status());
+      const statuses = (this.reported ?? (await (await this.services.stack()).status())).filter(
+        (s) => s.state !== 'stopped' || !replacedByExternal(s.name, profile),
+      );
       this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
       this.lastExternal = await external;
     } catch (error) {

@@ -155,6 +155,18 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
     await page.mouse.move(700, 450);
   });
 
+  await step('every service external: the Stack view lists them, Start Stack says nothing local to start', async () => {
+    await switchTo('team-all');
+    for (const title of ['S3 (profile team-all)', 'Spark master (profile team-all)', 'Elasticsearch', 'Airflow'])
+      await pane('Stack').locator('.monaco-list-row', { hasText: title }).filter({ hasText: 'external ·' }).first()
+        .waitFor({ timeout: T });
+    if (await pane('Stack').locator('.monaco-list-row', { hasText: /stopped/ }).count())
+      throw new Error('the Stack view lists a stopped local service the profile places elsewhere');
+    await palette('ETL: Start Stack');
+    await notification(/nothing local to start: profile "team-all" places S3 \(https:/);
+    await screenshot('all-external-start-stack');
+  });
+
   await step('an external S3 that does not answer: the endpoint and what to check, never Start Stack', async () => {
     await switchTo('team-offline');
     await paneRow('Buckets', /S3 of profile "team-offline" at https:\/\/127\.0\.0\.1:\d+ does not answer/)

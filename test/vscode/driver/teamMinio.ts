@@ -63,6 +63,13 @@ async function up(): Promise<void> {
   };
   const profiles = {
     team: { description: "the team's MinIO over TLS (test)", s3 },
+    // Every service elsewhere (only S3 answers): Start Stack has nothing local to start.
+    'team-all': {
+      description: 'every service external (test)', s3,
+      spark: { mode: 'external', masterUrl: `spark://127.0.0.1:${base + 77}` },
+      elasticsearch: { mode: 'external', url: `http://127.0.0.1:${base + 200}` },
+      airflow: { mode: 'external', url: `http://127.0.0.1:${base + 89}` },
+    },
     // Nothing listens there: the views must name the endpoint and what to check, never offer Start Stack.
     'team-offline': { description: 'an S3 that does not answer (test)', s3: { ...s3, endpoint: `https://127.0.0.1:${base + 9}` } },
   };
