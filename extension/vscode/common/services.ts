@@ -85,9 +85,13 @@ export class EtlServices {
     return { ...config, overrides: { ...config.overrides, ...secrets } };
   }
 
-  /** The profile secrets from SecretStorage the process environment does not set: what children get. */
+  /**
+   * The profile secrets from SecretStorage the process environment does not set: what the core and children get.
+   * None in an untrusted workspace: SecretStorage is shared by every window, and a workspace's own profile file
+   * could name a stored variable beside an endpoint of its choosing.
+   */
   secretEnvironment(): Record<string, string> {
-    return secretEnv(this.profileSecrets, process.env);
+    return vscode.workspace.isTrusted ? secretEnv(this.profileSecrets, process.env) : {};
   }
 
   /** The names of the variables the active profile reads secrets from, and which of them SecretStorage holds. */
@@ -96,8 +100,8 @@ export class EtlServices {
     return { names: declaredSecretNames(profiles[active]), stored: { ...this.profileSecrets } };
   }
 
-  /** Reads the active profile's secrets from SecretStorage; a profile that cannot be read has none. */
-  async loadProfileSecrets(): Promise<void> {
+  /** Reads the active profile's secrets from SecretStorage (a profile that cannot be read has none); how many. */
+  async loadProfileSecrets(): Promise<number> {
     let names: string[] = [];
     try {
       names = this.profileSecretNames().names;
@@ -110,6 +114,7 @@ export class EtlServices {
       if (value) loaded[name] = value;
     }
     this.profileSecrets = loaded;
+    return Object.keys(loaded).length;
   }
 
   /** Stores (or, empty, deletes) one profile secret; only its name is ever logged. */

@@ -12,6 +12,8 @@ export function registerProfile(context: vscode.ExtensionContext, services: EtlS
   context.subscriptions.push(
     statusBar,
     new ProfileWatcher(services),
+    // Trusting the workspace lets the stored secrets through (secretEnvironment): the views read them now.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void services.profileChanged()),
     vscode.commands.registerCommand('etl.switchProfile', guarded(services, (name?: string) =>
       switchProfile(services, name))),
     vscode.commands.registerCommand(
@@ -19,7 +21,9 @@ export function registerProfile(context: vscode.ExtensionContext, services: EtlS
       guarded(services, (given?: { name: string; value: string }) => setProfileSecret(services, given)),
     ),
   );
-  // SecretStorage is asynchronous: the views drawn before it answered are drawn again with the secrets.
-  void services.profileChanged();
+  // SecretStorage is asynchronous: the views drawn before it answered are drawn again when it holds secrets.
+  void services.loadProfileSecrets().then(async (found) => {
+    if (found) await services.profileChanged();
+  });
   return statusBar;
 }
