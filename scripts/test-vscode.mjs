@@ -203,6 +203,20 @@ async function runHelper(name, args) {
 }
 
 /**
+ * The window's own `local` ports, 1000 above the team's block: under `npm test` the caller's stack runs on .env's
+ * ports, and `local` here must be a stack that is down (the Start Stack welcome), not that one.
+ */
+function localPorts() {
+  const base = Number(process.env.ETL_TEAM_PORT_BASE || 24000) + 1000;
+  const at = (offset) => String(base + offset);
+  return {
+    MINIO_API_PORT: at(0), MINIO_CONSOLE_PORT: at(1), SPARK_MASTER_PORT: at(77), SPARK_MASTER_UI_PORT: at(80),
+    SPARK_WORKER_1_UI_PORT: at(81), SPARK_WORKER_2_UI_PORT: at(82), SPARK_HISTORY_UI_PORT: at(180),
+    ES_PORT: at(200), ES_TRANSPORT_PORT: at(300), AIRFLOW_PORT: at(89), KIBANA_PORT: at(601),
+  };
+}
+
+/**
  * The profile scenario: the team's MinIO over TLS (teamMinio.ts), this window on a copy of .env (ETL_ENV_FILE, so
  * the switch never edits the checkout's), the team's profile file, a fresh state folder; afterwards, nothing may
  * have started in it.
@@ -217,9 +231,6 @@ async function runProfileScenarioWithVsix(driver, tmp) {
     mode: 0o600,
   });
   const started = Date.now();
-  await runHelper('teamMinio', ['up', work]);
-  const team = JSON.parse(readFileSync(join(work, 'team.json'), 'utf8'));
-  const key = JSON.parse(readFileSync(join(work, 'key.json'), 'utf8'));
   const userData = join(tmp, 'profile-user');
   const extensions = join(tmp, 'profile-ext');
   driver.prepareUserData(userData, settings);
@@ -228,6 +239,9 @@ async function runProfileScenarioWithVsix(driver, tmp) {
   let server;
   let browser;
   try {
+    await runHelper('teamMinio', ['up', work]);
+    const team = JSON.parse(readFileSync(join(work, 'team.json'), 'utf8'));
+    const key = JSON.parse(readFileSync(join(work, 'key.json'), 'utf8'));
     log(await driver.installVsix(vsix, { userData, extensions }));
     server = await driver.startCodeServer({
       workspace: root,
@@ -235,6 +249,7 @@ async function runProfileScenarioWithVsix(driver, tmp) {
       extensions,
       env: {
         ...runEnv(join(tmp, 'profile-run')),
+        ...localPorts(),
         ETL_STATE_DIR: state,
         ETL_ENV_FILE: envFile,
         ETL_PROFILES_FILE: team.profilesFile,

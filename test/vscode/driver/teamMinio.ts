@@ -5,7 +5,7 @@
 //   node teamMinio.js up <work>    writes <work>/team.json (endpoint, buckets, profile file), the key in key.json
 //   node teamMinio.js down <work>  stops it
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadConfig } from '../../../extension/core/config';
@@ -83,7 +83,9 @@ async function up(): Promise<void> {
 }
 
 async function down(): Promise<void> {
-  const env = JSON.parse(readFileSync(join(work, 'team-env.json'), 'utf8')) as Record<string, string>;
+  const settings = join(work, 'team-env.json');
+  if (!existsSync(settings)) return log('never started: nothing to stop');
+  const env = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, string>;
   const stopped = await etl(['down', '--mode', 'native'], env);
   if (stopped.exitCode !== 0) throw new Error(`the team MinIO did not stop:\n${stopped.all}`);
   log('stopped');
