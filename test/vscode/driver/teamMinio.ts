@@ -84,7 +84,10 @@ async function up(): Promise<void> {
 
 async function down(): Promise<void> {
   const settings = join(work, 'team-env.json');
-  if (!existsSync(settings)) return log('never started: nothing to stop');
+  if (!existsSync(settings)) {
+    log('never started: nothing to stop');
+    return;
+  }
   const env = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, string>;
   const stopped = await etl(['down', '--mode', 'native'], env);
   if (stopped.exitCode !== 0) throw new Error(`the team MinIO did not stop:\n${stopped.all}`);
