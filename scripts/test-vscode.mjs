@@ -19,6 +19,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -202,6 +203,15 @@ async function runHelper(name, args) {
   sh(process.execPath, [out, ...args]);
 }
 
+/** Every file under `path` (or `path` itself when it is a file). */
+function filesUnder(path) {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
 /**
  * The window's own `local` ports, 1000 above the team's block: under `npm test` the caller's stack runs on .env's
  * ports, and `local` here must be a stack that is down (the Start Stack welcome), not that one.
@@ -264,7 +274,11 @@ async function runProfileScenarioWithVsix(driver, tmp) {
     const pids = join(state, 'pids');
     const left = existsSync(pids) ? readdirSync(pids) : [];
     if (left.length) throw new Error(`the profile scenario started local services: ${left.join(', ')}`);
-    if (readFileSync(envFile, 'utf8').includes(key.secretKey)) throw new Error('the secret reached the env file');
+    // The secret stays in SecretStorage: not in the env file, the ETL's logs and manifest, nor VS Code's logs.
+    const written = [envFile, join(tmp, 'profile-run'), join(userData, 'logs')].flatMap((p) => filesUnder(p));
+    const leaks = written.filter((file) => readFileSync(file).includes(key.secretKey));
+    if (leaks.length) throw new Error(`the profile secret was written to ${leaks.join(', ')}`);
+    log(`ok   the secret is in none of ${written.length} files (env file, ETL logs and manifest, VS Code's logs)`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     log(`ok   nothing started locally (${pids} empty); profile scenario in ${seconds} s`);
     return 0;

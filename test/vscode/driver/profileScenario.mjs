@@ -132,6 +132,20 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
     await screenshot('team-buckets-preview');
   });
 
+  await step('ETL: Extract through the profile: the key reaches the extractor from SecretStorage alone', async () => {
+    // VS Code's environment has no TEAM_S3_* variable and the env file none: the child process gets them from
+    // SecretStorage (stepEnv), and uploads to the team's MinIO over TLS.
+    await palette('ETL: Extract');
+    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value?.includes('2024-01'),
+      undefined, { timeout: 30_000 });
+    await quickInput.fill('2024-01');
+    await quickInput.press('Enter');
+    await pick('Sample');
+    await notification(/ETL: extracted \d+ file\(s\) in run extract-/);
+    await paneRow('Buckets', 'yellow_tripdata/').waitFor({ timeout: T });
+    await screenshot('team-extracted');
+  });
+
   await step('the Stack view shows S3 external with its endpoint, no Start/Stop; local rows keep theirs', async () => {
     const s3 = paneRow('Stack', `external · ${team.endpoint}`);
     await s3.waitFor({ timeout: T });
