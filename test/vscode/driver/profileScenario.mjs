@@ -136,8 +136,12 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
     // VS Code's environment has no TEAM_S3_* variable and the env file none: the child process gets them from
     // SecretStorage (stepEnv), and uploads to the team's MinIO over TLS.
     await palette('ETL: Extract');
-    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value?.includes('2024-01'),
-      undefined, { timeout: 30_000 });
+    // The months box opens with the sample's range (the function runs in the page).
+    await page.waitForFunction(
+      () => globalThis.document.querySelector('.quick-input-widget input')?.value?.includes('2024-01'),
+      undefined,
+      { timeout: 30_000 },
+    );
     await quickInput.fill('2024-01');
     await quickInput.press('Enter');
     await pick('Sample');
