@@ -213,17 +213,18 @@ function filesUnder(path) {
 }
 
 /**
- * The window's own `local` ports, 1000 above the team's block: under `npm test` the caller's stack runs on .env's
- * ports, and `local` here must be a stack that is down (the Start Stack welcome), not that one.
+ * The window's own `local` ports, each free when asked (a fixed block could meet another stack or a process's
+ * ephemeral port): under `npm test` the caller's stack runs on .env's ports, and `local` here must be a stack that
+ * is down (the Start Stack welcome), not that one.
  */
-function localPorts() {
-  const base = Number(process.env.ETL_TEAM_PORT_BASE || 24000) + 1000;
-  const at = (offset) => String(base + offset);
-  return {
-    MINIO_API_PORT: at(0), MINIO_CONSOLE_PORT: at(1), SPARK_MASTER_PORT: at(77), SPARK_MASTER_UI_PORT: at(80),
-    SPARK_WORKER_1_UI_PORT: at(81), SPARK_WORKER_2_UI_PORT: at(82), SPARK_HISTORY_UI_PORT: at(180),
-    ES_PORT: at(200), ES_TRANSPORT_PORT: at(300), AIRFLOW_PORT: at(89), KIBANA_PORT: at(601),
-  };
+async function localPorts(driver) {
+  const names = ['MINIO_API_PORT', 'MINIO_CONSOLE_PORT', 'SPARK_MASTER_PORT', 'SPARK_MASTER_UI_PORT',
+    'SPARK_WORKER_1_UI_PORT', 'SPARK_WORKER_2_UI_PORT', 'SPARK_HISTORY_UI_PORT', 'ES_PORT', 'ES_TRANSPORT_PORT',
+    'AIRFLOW_PORT', 'KIBANA_PORT'];
+  const ports = new Set();
+  while (ports.size < names.length) ports.add(await driver.freePort());
+  const free = [...ports];
+  return Object.fromEntries(names.map((name, i) => [name, String(free[i])]));
 }
 
 /**
@@ -259,7 +260,7 @@ async function runProfileScenarioWithVsix(driver, tmp) {
       extensions,
       env: {
         ...runEnv(join(tmp, 'profile-run')),
-        ...localPorts(),
+        ...(await localPorts(driver)),
         ETL_STATE_DIR: state,
         ETL_ENV_FILE: envFile,
         ETL_PROFILES_FILE: team.profilesFile,

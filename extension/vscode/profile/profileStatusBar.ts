@@ -27,16 +27,19 @@ export class ProfileStatusBar implements vscode.Disposable {
 
   /** The active profile cannot be resolved (unknown name, invalid file): its name, a warning, the reason. */
   private renderBroken(): void {
+    if (!vscode.workspace.workspaceFolders?.length) return this.item.hide();
     let name = '?';
-    let reason: string;
     try {
       name = profileChoices(workspaceRoot()).active;
+    } catch {
+      // The profile file itself is invalid: the reason below says so.
+    }
+    let reason = 'the project cannot be read';
+    try {
       this.services.project();
-      reason = 'unknown';
     } catch (error) {
       reason = describeError(error);
     }
-    if (name === '?' && !vscode.workspace.workspaceFolders?.length) return this.item.hide();
     this.item.text = `$(warning) ${name}`;
     this.item.tooltip = brokenProfileTooltip(name, reason);
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');

@@ -5,6 +5,7 @@ import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
 import { replacedByExternal } from '../profile/profileText';
 import { ExternalServiceNode } from './externalNode';
+import { workspaceRoot } from './project';
 import { ServiceNode } from './serviceNode';
 
 type StackItem = ServiceNode | ExternalServiceNode | vscode.TreeItem;
@@ -47,7 +48,7 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   }
 
   async getChildren(): Promise<StackItem[]> {
-    if (!this.services.hasProject()) return [];
+    if (!this.services.hasProject()) return this.unreadableProject();
     let external: Promise<ExternalHealth[]> = Promise.resolve([]);
     try {
       // Checked beside the local status, never started nor stopped: reachable, authenticated, buckets, workers.
@@ -60,12 +61,7 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
       this.lastExternal = await external;
     } catch (error) {
       void external.catch(() => undefined);
-      const node = new vscode.TreeItem(
-        `Cannot read the stack status: ${describeError(error).replace(/\n\s*→ /, ' — ')}`,
-      );
-      node.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      node.tooltip = describeError(error);
-      return [node];
+      return [errorNode('Cannot read the stack status', error)];
     }
     this.stateChanged.fire(this.lastStatus);
     await vscode.commands.executeCommand(
@@ -78,8 +74,34 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
     return [...elsewhere, ...this.lastStatus.map((s) => new ServiceNode(s))];
   }
 
+  /**
+   * An ETL project whose configuration cannot be read (an unknown ETL_PROFILE, an invalid profile file, a bad .env
+   * value): the reason as a row, rather than an empty view. Not an ETL project at all: none (the welcome says so).
+   */
+  private unreadableProject(): StackItem[] {
+    try {
+      workspaceRoot();
+    } catch {
+      return []; // no folder, or not an ETL project: the welcome says what to open
+    }
+    try {
+      this.services.project();
+      return [];
+    } catch (error) {
+      return [errorNode('Cannot read the project', error)];
+    }
+  }
+
   dispose(): void {
     this.changed.dispose();
     this.stateChanged.dispose();
   }
+}
+
+/** "<what>: <error> — <what to do>" as one row, the whole text in its tooltip. */
+function errorNode(what: string, error: unknown): vscode.TreeItem {
+  const node = new vscode.TreeItem(`${what}: ${describeError(error).replace(/\n\s*→ /, ' — ')}`);
+  node.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  node.tooltip = describeError(error);
+  return node;
 }

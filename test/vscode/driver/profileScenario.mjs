@@ -204,6 +204,18 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
     await screenshot('env-edited-team');
   });
 
+  await step('an unknown profile in .env: a warning in the status bar, the reason, and the way out', async () => {
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace(/^ETL_PROFILE=.*$/m, 'ETL_PROFILE=nosuch'));
+    await profileItem('nosuch').waitFor({ timeout: T });
+    await paneRow('Stack', /Cannot read the project: ETL_PROFILE=nosuch, but .* has no profile "nosuch"/)
+      .waitFor({ timeout: T });
+    await profileItem('nosuch').hover();
+    await page.locator('.monaco-hover, .workbench-hover', { hasText: 'has no profile "nosuch"' }).first()
+      .waitFor({ timeout: 30_000 });
+    await screenshot('unknown-profile');
+    await page.mouse.move(700, 450);
+  });
+
   await step('back to local: the status bar, the local MinIO row (stopped) and the Start Stack welcome', async () => {
     await switchTo('local');
     await paneRow('Stack', /MinIO.*stopped/).waitFor({ timeout: T });
