@@ -182,6 +182,7 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
       throw new Error('the Stack view lists a stopped local service the profile places elsewhere');
     await palette('ETL: Start Stack');
     await notification(/nothing local to start: profile "team-all" places S3 \(https:/);
+    await page.locator('.statusbar-item', { hasText: 'ETL: nothing local' }).first().waitFor({ timeout: T });
     await screenshot('all-external-start-stack');
   });
 
