@@ -5,7 +5,9 @@
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
 // `--mode compose`: the compose suite only (etl.stack.mode compose; it starts and removes the compose stack).
 // Natively, after the suite: the same extension in an untrusted workspace (test/vscode/suite/untrusted.vscode-test.ts).
-// `--suite-only`, `--untrusted-only`, `--user-only`: one part alone.
+// Natively, last: the profile scenario (test/vscode/driver/profileScenario.mjs) against "the team's cluster", a MinIO
+// over TLS of its own (ETL_TEAM_PORT_BASE), with a fresh state folder in which nothing may start.
+// `--suite-only`, `--untrusted-only`, `--user-only`, `--profile-only`: one part alone.
 // Needs: `node dist/cli.js setup --only vscode-tools` and, natively, a running stack with Elasticsearch and Airflow
 // (`etl up --with elasticsearch,airflow`); in compose mode a Docker engine and no native stack on the same ports.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +41,9 @@ const only =
     ? 'suite'
     : process.argv.includes('--user-only')
       ? 'user'
-      : 'all';
+      : process.argv.includes('--profile-only')
+        ? 'profile'
+        : 'all';
 const settings = { 'etl.stack.mode': mode };
 // The untrusted-workspace suite (native, after the trusted one; `--untrusted-only` alone): workspace trust on, the
 // folder never trusted, no startup prompt, so the window opens in Restricted Mode as for a user who chose so.
@@ -183,6 +188,111 @@ async function runUserScenarioWithVsix(driver, tmp) {
   }
 }
 
+/** Bundles a driver helper (TypeScript that uses the core) and runs it with `args`; throws when it fails. */
+async function runHelper(name, args) {
+  const out = join(suiteOut, `${name}.js`);
+  await build({
+    entryPoints: [join(root, `test/vscode/driver/${name}.ts`)],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  sh(process.execPath, [out, ...args]);
+}
+
+/** Every file under `path` (or `path` itself when it is a file). */
+function filesUnder(path) {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/**
+ * The window's own `local` ports, each free when asked (a fixed block could meet another stack or a process's
+ * ephemeral port): under `npm test` the caller's stack runs on .env's ports, and `local` here must be a stack that
+ * is down (the Start Stack welcome), not that one.
+ */
+async function localPorts(driver) {
+  const names = ['MINIO_API_PORT', 'MINIO_CONSOLE_PORT', 'SPARK_MASTER_PORT', 'SPARK_MASTER_UI_PORT',
+    'SPARK_WORKER_1_UI_PORT', 'SPARK_WORKER_2_UI_PORT', 'SPARK_HISTORY_UI_PORT', 'ES_PORT', 'ES_TRANSPORT_PORT',
+    'AIRFLOW_PORT', 'KIBANA_PORT'];
+  const ports = new Set();
+  while (ports.size < names.length) ports.add(await driver.freePort());
+  const free = [...ports];
+  return Object.fromEntries(names.map((name, i) => [name, String(free[i])]));
+}
+
+/**
+ * The profile scenario: the team's MinIO over TLS (teamMinio.ts), this window on a copy of .env (ETL_ENV_FILE, so
+ * the switch never edits the checkout's), the team's profile file, a fresh state folder; afterwards, nothing may
+ * have started in it.
+ */
+async function runProfileScenarioWithVsix(driver, tmp) {
+  const work = join(tmp, 'profile');
+  mkdirSync(work, { recursive: true });
+  const state = join(work, 'client-state');
+  mkdirSync(state, { recursive: true });
+  const envFile = join(work, 'client.env');
+  writeFileSync(envFile, readFileSync(join(root, '.env'), 'utf8').replace(/^\s*(export\s+)?ETL_PROFILE\s*=.*$/gm, ''), {
+    mode: 0o600,
+  });
+  const started = Date.now();
+  const userData = join(tmp, 'profile-user');
+  const extensions = join(tmp, 'profile-ext');
+  driver.prepareUserData(userData, settings);
+  // ETL_PROFILE in this process's environment would win over the .env the switch writes: never passed on.
+  delete process.env.ETL_PROFILE;
+  let server;
+  let browser;
+  try {
+    await runHelper('teamMinio', ['up', work]);
+    const team = JSON.parse(readFileSync(join(work, 'team.json'), 'utf8'));
+    const key = JSON.parse(readFileSync(join(work, 'key.json'), 'utf8'));
+    log(await driver.installVsix(vsix, { userData, extensions }));
+    server = await driver.startCodeServer({
+      workspace: root,
+      userData,
+      extensions,
+      env: {
+        ...runEnv(join(tmp, 'profile-run')),
+        ...(await localPorts(driver)),
+        ETL_STATE_DIR: state,
+        ETL_ENV_FILE: envFile,
+        ETL_PROFILES_FILE: team.profilesFile,
+      },
+    });
+    browser = await driver.launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
+    const { runProfileScenario } = await import('../test/vscode/driver/profileScenario.mjs');
+    await runProfileScenario(page, { artifacts, log, team, key, envFile });
+    // Nothing was started for this window: no pid file in its state folder.
+    const pids = join(state, 'pids');
+    const left = existsSync(pids) ? readdirSync(pids) : [];
+    if (left.length) throw new Error(`the profile scenario started local services: ${left.join(', ')}`);
+    // The secret stays in SecretStorage: not in the env file, the ETL's logs and manifest, nor VS Code's logs.
+    const written = [envFile, join(tmp, 'profile-run'), join(userData, 'logs')].flatMap((p) => filesUnder(p));
+    const leaks = written.filter((file) => readFileSync(file).includes(key.secretKey));
+    if (leaks.length) throw new Error(`the profile secret was written to ${leaks.join(', ')}`);
+    log(`ok   the secret is in none of ${written.length} files (env file, ETL logs and manifest, VS Code's logs)`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    log(`ok   nothing started locally (${pids} empty); profile scenario in ${seconds} s`);
+    return 0;
+  } catch (error) {
+    log(`profile scenario failed: ${error.stack ?? error}`);
+    return 1;
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    await runHelper('teamMinio', ['down', work]);
+  }
+}
+
 async function runWithElectron() {
   const { runTests } = await import('@vscode/test-electron');
   await runTests({
@@ -207,10 +317,13 @@ if (process.argv.includes('--electron')) {
   const tmp = mkdtempSync(join(tmpdir(), 'etl-vscode-'));
   let failures = 0;
   try {
-    if (only !== 'user' && !process.argv.includes('--untrusted-only'))
+    const profileOnly = only === 'profile';
+    if (only !== 'user' && !profileOnly && !process.argv.includes('--untrusted-only'))
       failures += await runSuiteInCodeServer(driver, tmp);
     if (untrusted) failures += await runSuiteInCodeServer(driver, tmp, 'untrusted', untrustedSettings);
-    if (only !== 'suite') failures += await runUserScenarioWithVsix(driver, tmp);
+    if (only !== 'suite' && !profileOnly) failures += await runUserScenarioWithVsix(driver, tmp);
+    const allParts = only === 'all' && !process.argv.includes('--untrusted-only');
+    if (mode === 'native' && (allParts || profileOnly)) failures += await runProfileScenarioWithVsix(driver, tmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

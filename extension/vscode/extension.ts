@@ -5,6 +5,7 @@ import { EtlServices } from './common/services';
 import { EtlStatusBar } from './common/statusBar';
 import { registerGold } from './gold/registerGold';
 import { registerLogs } from './logs/registerLogs';
+import { registerProfile } from './profile/registerProfile';
 import { registerRuns } from './runs/registerRuns';
 import { registerStack } from './stack/registerStack';
 import { registerSteps } from './steps/registerSteps';
@@ -21,8 +22,11 @@ export function activate(context: vscode.ExtensionContext) {
   const gold = registerGold(context, services);
   registerSteps(context, services);
   const statusBar = new EtlStatusBar(services);
+  const profileBar = registerProfile(context, services);
   context.subscriptions.push(
     statusBar,
+    // Another profile places the services elsewhere: every view reads them again.
+    services.onProfileChanged(() => void vscode.commands.executeCommand('etl.refresh')),
     stack.onStatus((s) => statusBar.updateStack(s)),
     stack.onStatus((s) => buckets.stackChanged(s)),
     stack.onStatus((s) => gold.tree.stackChanged(s)),
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext) {
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, stack, buckets, backup, logs, runs, gold, statusBar, activationMs };
+  return { services, stack, buckets, backup, logs, runs, gold, statusBar, profileBar, activationMs };
 }
 
 export type EtlExtensionApi = ReturnType<typeof activate>;

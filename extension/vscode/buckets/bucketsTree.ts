@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import type { Client } from 'minio';
+import type { EtlConfig } from '../../core/config';
 import type { EtlError } from '../../core/errors';
 import { classifyS3Error, explainS3Error, type S3Problem } from '../../core/s3/errors';
 import { endpointOf, s3Client } from '../../core/s3/client';
 import { deltaTableOf, fileStatus, type DeltaSnapshot } from '../../core/s3/delta';
 import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
 import type { ServiceStatus } from '../../core/stack/backend';
+import { explainForProfile, missingKeyError } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
 import { stackWaitOf } from '../common/stackWait';
 import {
   BucketNode,
+  HintNode,
   LoadMoreNode,
   ObjectNode,
   PrefixNode,
@@ -49,9 +52,9 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
 
   constructor(private readonly services: EtlServices) {}
 
-  async client(): Promise<{ client: Client; endpoint: string }> {
+  async client(): Promise<{ client: Client; endpoint: string; config: EtlConfig }> {
     const config = this.services.project();
-    return { client: s3Client(config, await this.services.credentials()), endpoint: endpointOf(config) };
+    return { client: s3Client(config, await this.services.credentials()), endpoint: endpointOf(config), config };
   }
 
   refresh(container?: Container): void {
@@ -97,6 +100,10 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   private async roots(): Promise<BucketItem[]> {
     const config = this.services.project();
     const probe = await this.tryList(async (client) => listPage(client, config.buckets.rawzone, '', { pageSize: 1 }));
+    if (!probe && config.profile.s3.mode === 'external') {
+      // Not ours to start: never the Start Stack welcome; the endpoint, the error and what to check instead.
+      return [this.errorNode(), ...(this.problem?.error.hint ? [new HintNode(this.problem.error.hint)] : [])];
+    }
     if (!probe) {
       // Wrong credentials or the stack down/starting: an empty view, so the welcome with its buttons shows.
       if (this.problem?.kind === 'unreachable') await this.explainUnreachable();
@@ -159,13 +166,16 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   }
 
   private async tryList<T>(list: (client: Client) => Promise<T>): Promise<T | undefined> {
-    const { client, endpoint } = await this.client();
+    const config = this.services.project();
     try {
+      const { client } = await this.client();
       const result = await list(client);
       await this.setProblem(undefined);
       return result;
     } catch (error) {
-      const explained = explainS3Error(error, endpoint);
+      const explained = config.profileProblem && (error as Error).message === config.profileProblem
+        ? missingKeyError(config.profile, config.profileProblem)
+        : explainForProfile(explainS3Error(error, endpointOf(config)), config.profile);
       this.services.diagnostics.warn(explained.describe());
       await this.setProblem({ kind: classifyS3Error(explained), error: explained });
       return undefined;

@@ -71,5 +71,15 @@ export class S3ErrorNode extends vscode.TreeItem {
   }
 }
 
-export type BucketItem = BucketNode | PrefixNode | ObjectNode | LoadMoreNode | S3ErrorNode;
+/** What to do about an external S3 that fails, on a row of its own under the error (a tooltip is easy to miss). */
+export class HintNode extends vscode.TreeItem {
+  readonly kind = 'hint';
+  constructor(hint: string) {
+    super(hint, vscode.TreeItemCollapsibleState.None);
+    this.iconPath = new vscode.ThemeIcon('lightbulb');
+    this.tooltip = hint;
+  }
+}
+
+export type BucketItem = BucketNode | PrefixNode | ObjectNode | LoadMoreNode | S3ErrorNode | HintNode;
 export type Container = BucketNode | PrefixNode;

@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import type { EtlConfig } from '../../core/config';
 import { EtlError } from '../../core/errors';
+import { declaredSecretNames, profileChoices } from '../../core/profiles/choice';
 import type { S3Credentials } from '../../core/s3/client';
 import type { ServiceStatus, Stack } from '../../core/stack/backend';
-import { workspaceProject } from '../stack/project';
+import { secretEnv } from '../profile/profileText';
+import { workspaceProject, workspaceRoot } from '../stack/project';
 import { WorkspaceStack } from '../stack/workspaceStack';
 
 const SECRET_KEY = 'etl.minio.credentials';
+/** SecretStorage key of a profile secret: the NAME of the variable the profile declares (`…Env`). */
+const profileSecretKey = (name: string) => `etl.profileSecret.${name}`;
 
 /**
  * Two lanes, each one thing at a time: stack operations (start/stop the stack or a service)
@@ -52,10 +56,17 @@ export class EtlServices {
   private readonly workspaceStack = new WorkspaceStack();
   /** The last error a step reported (tests read it; users see the notification). */
   lastError: string | undefined;
+  /** The active profile's secrets found in SecretStorage, by variable name (read again on every profile change). */
+  private profileSecrets: Record<string, string> = {};
+  private readonly profileEmitter = new vscode.EventEmitter<void>();
+  /** The active profile, the profile file or a profile secret changed: every view reads the project again. */
+  readonly onProfileChanged = this.profileEmitter.event;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.diagnostics = vscode.window.createOutputChannel('ETL', { log: true });
-    context.subscriptions.push(this.diagnostics, this.stepEmitter, this.credentialsEmitter, this.stackProgressEmitter);
+    context.subscriptions.push(
+      this.diagnostics, this.stepEmitter, this.credentialsEmitter, this.stackProgressEmitter, this.profileEmitter,
+    );
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration(
         (e) => e.affectsConfiguration('etl.stack.mode') && this.workspaceStack.forget(),
@@ -63,9 +74,62 @@ export class EtlServices {
     );
   }
 
-  /** Re-read every time: .env and the process environment may change while VS Code runs. */
+  /**
+   * Re-read every time: .env and the process environment may change while VS Code runs. The active profile's
+   * secrets from SecretStorage are part of the environment the core reads (the process environment wins, they
+   * win over .env) and of `overrides`, which the local services' jobs (Airflow's tasks) get.
+   */
   project(): EtlConfig {
-    return workspaceProject();
+    const secrets = this.secretEnvironment();
+    const config = workspaceProject({ ...process.env, ...secrets });
+    return { ...config, overrides: { ...config.overrides, ...secrets } };
+  }
+
+  /**
+   * The profile secrets from SecretStorage the process environment does not set: what the core and children get.
+   * None in an untrusted workspace: SecretStorage is shared by every window, and a workspace's own profile file
+   * could name a stored variable beside an endpoint of its choosing.
+   */
+  secretEnvironment(): Record<string, string> {
+    return vscode.workspace.isTrusted ? secretEnv(this.profileSecrets, process.env) : {};
+  }
+
+  /** The names of the variables the active profile reads secrets from, and which of them SecretStorage holds. */
+  profileSecretNames(): { names: string[]; stored: Record<string, string> } {
+    const { active, profiles } = profileChoices(workspaceRoot());
+    return { names: declaredSecretNames(profiles[active]), stored: { ...this.profileSecrets } };
+  }
+
+  /** Reads the active profile's secrets from SecretStorage (a profile that cannot be read has none); how many. */
+  async loadProfileSecrets(): Promise<number> {
+    let names: string[] = [];
+    try {
+      names = this.profileSecretNames().names;
+    } catch (error) {
+      this.diagnostics.warn(`profile secrets: cannot read the profile file: ${String(error)}`);
+    }
+    const loaded: Record<string, string> = {};
+    for (const name of names) {
+      const value = await this.context.secrets.get(profileSecretKey(name));
+      if (value) loaded[name] = value;
+    }
+    this.profileSecrets = loaded;
+    return Object.keys(loaded).length;
+  }
+
+  /** Stores (or, empty, deletes) one profile secret; only its name is ever logged. */
+  async storeProfileSecret(name: string, value: string): Promise<void> {
+    if (value) await this.context.secrets.store(profileSecretKey(name), value);
+    else await this.context.secrets.delete(profileSecretKey(name));
+    this.diagnostics.info(`profile secret ${name} ${value ? 'stored in' : 'removed from'} SecretStorage`);
+    await this.profileChanged();
+  }
+
+  /** The profile changed (switched, its file or .env edited, a secret stored): secrets read again, views told. */
+  async profileChanged(): Promise<void> {
+    await this.loadProfileSecrets();
+    this.workspaceStack.forget();
+    this.profileEmitter.fire();
   }
 
   hasProject(): boolean {
@@ -98,10 +162,16 @@ export class EtlServices {
     this.credentialsEmitter.fire();
   }
 
-  /** Environment of the ETL's Python steps: stored credentials, when there are, win over .env there too. */
+  /**
+   * Environment of the ETL's Python steps: the profile secrets from SecretStorage (the Python side reads them from
+   * the environment as the profile names them); stored MinIO credentials, when there are, win over .env there too.
+   */
   async stepEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
     const stored = await this.credentials();
-    return stored ? { ...extra, MINIO_ACCESS_KEY: stored.accessKey, MINIO_SECRET_KEY: stored.secretKey } : extra;
+    const withSecrets = { ...this.secretEnvironment(), ...extra };
+    return stored
+      ? { ...withSecrets, MINIO_ACCESS_KEY: stored.accessKey, MINIO_SECRET_KEY: stored.secretKey }
+      : withSecrets;
   }
 
   /** What runs now: "starting the stack", "extract". */

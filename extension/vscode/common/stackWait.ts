@@ -5,11 +5,14 @@ export type StackWait = 'stackDown' | 'stackStarting';
 
 /**
  * Asks the stack about its MinIO after a failed S3 call. A view then shows a welcome with Start Stack
- * (down) or a "starting" note instead of an error row; undefined means MinIO runs and the error is real.
+ * (down) or a "starting" note instead of an error row; undefined means MinIO runs and the error is real, or S3 is
+ * external (the active profile): then the view names the endpoint and what to check, never Start Stack.
  */
 export async function stackWaitOf(services: EtlServices, view: string): Promise<StackWait | undefined> {
   let state: string | undefined;
   try {
+    // An external S3 (the active profile) is never the stack's: no Start Stack welcome, the view shows the error.
+    if (services.project().profile.s3.mode === 'external') return undefined;
     state = (await (await services.stack()).status()).find((s) => s.name === 'minio')?.state;
   } catch (error) {
     services.diagnostics.warn(`${view}: cannot read the stack status: ${String(error)}`);

@@ -24,7 +24,9 @@ export class EtlStatusBar implements vscode.Disposable {
     const [running, starting, unhealthy] = [count('running'), count('starting'), count('unhealthy')];
     if (starting) this.stack = `stack starting (${running}/${running + starting} up)`;
     else if (unhealthy) this.stack = `stack: ${unhealthy} unhealthy`;
-    else this.stack = running ? `stack up (${running} services)` : 'stack down';
+    else if (running) this.stack = `stack up (${running} services)`;
+    // No local service at all: the active profile places every one elsewhere (the Stack view lists them).
+    else this.stack = statuses.length ? 'stack down' : 'nothing local';
     this.render();
   }
 

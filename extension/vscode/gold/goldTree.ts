@@ -5,6 +5,7 @@ import { endpointOf, s3Client } from '../../core/s3/client';
 import { classifyS3Error, explainS3Error } from '../../core/s3/errors';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
+import { explainForProfile, missingKeyError } from '../common/externalS3';
 import { type StackWait, stackWaitOf } from '../common/stackWait';
 import { ColumnNode } from './columnNode';
 import { GroupNode } from './groupNode';
@@ -59,7 +60,16 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
 
   private async tables(): Promise<GoldItem[]> {
     const config = this.services.project();
-    const catalog = await goldCatalog(this.services);
+    let catalog: GoldCatalog;
+    try {
+      catalog = await goldCatalog(this.services);
+    } catch (error) {
+      // The profile's key is not set (s3Client refuses): say which variables, and where they may come from.
+      if (!config.profileProblem) throw error;
+      const missing = missingKeyError(config.profile, config.profileProblem);
+      this.problem = missing.message;
+      return [new MessageNode(missing.message, missing.hint)];
+    }
     try {
       const refs = await catalog.tables();
       const nodes = await Promise.all(refs.map(async (ref) => new TableNode(ref, await catalog.table(ref.root))));
@@ -68,7 +78,7 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
       await vscode.commands.executeCommand('setContext', 'etl.gold.empty', nodes.length === 0);
       return nodes;
     } catch (error) {
-      const explained = explainS3Error(error, endpointOf(config));
+      const explained = explainForProfile(explainS3Error(error, endpointOf(config)), config.profile);
       this.problem = explained.message;
       this.services.diagnostics.warn(explained.describe());
       // MinIO stopped or starting: an empty view, so the welcome (Start Stack, or "starting") shows.

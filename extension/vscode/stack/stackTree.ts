@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
+import { checkExternalServices, type ExternalHealth } from '../../core/profiles/health';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
+import { replacedByExternal } from '../profile/profileText';
+import { ExternalServiceNode } from './externalNode';
+import { workspaceRoot } from './project';
 import { ServiceNode } from './serviceNode';
 
-type StackItem = ServiceNode | vscode.TreeItem;
+type StackItem = ServiceNode | ExternalServiceNode | vscode.TreeItem;
 
 /**
  * While the stack starts (before its first progress report), a service that runs but does not answer yet is starting.
@@ -23,6 +27,8 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   readonly onStatus = this.stateChanged.event;
   /** The latest statuses Start Stack reported through onProgress (undefined outside a start). */
   private reported: ServiceStatus[] | undefined;
+  /** The services the active profile places elsewhere, as last checked (tests read it). */
+  lastExternal: ExternalHealth[] = [];
 
   constructor(private readonly services: EtlServices) {
     services.onStackProgress((statuses) => {
@@ -42,17 +48,20 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   }
 
   async getChildren(): Promise<StackItem[]> {
-    if (!this.services.hasProject()) return [];
+    if (!this.services.hasProject()) return this.unreadableProject();
+    let external: Promise<ExternalHealth[]> = Promise.resolve([]);
     try {
-      const statuses = this.reported ?? (await (await this.services.stack()).status());
-      this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
-    } catch (error) {
-      const node = new vscode.TreeItem(
-        `Cannot read the stack status: ${describeError(error).replace(/\n\s*→ /, ' — ')}`,
+      // Checked beside the local status, never started nor stopped: reachable, authenticated, buckets, workers.
+      const { profile } = this.services.project();
+      external = checkExternalServices(this.services.project());
+      const statuses = (this.reported ?? (await (await this.services.stack()).status())).filter(
+        (s) => s.state !== 'stopped' || !replacedByExternal(s.name, profile),
       );
-      node.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      node.tooltip = describeError(error);
-      return [node];
+      this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
+      this.lastExternal = await external;
+    } catch (error) {
+      void external.catch(() => undefined);
+      return [errorNode('Cannot read the stack status', error)];
     }
     this.stateChanged.fire(this.lastStatus);
     await vscode.commands.executeCommand(
@@ -60,11 +69,39 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
       'etl.stackDown',
       this.lastStatus.every((s) => s.state === 'stopped'),
     );
-    return this.lastStatus.map((s) => new ServiceNode(s));
+    const elsewhere = this.lastExternal.map((h) => new ExternalServiceNode(h));
+    // Elsewhere first: where the local MinIO or Spark row would be, and in sight without scrolling.
+    return [...elsewhere, ...this.lastStatus.map((s) => new ServiceNode(s))];
+  }
+
+  /**
+   * An ETL project whose configuration cannot be read (an unknown ETL_PROFILE, an invalid profile file, a bad .env
+   * value): the reason as a row, rather than an empty view. Not an ETL project at all: none (the welcome says so).
+   */
+  private unreadableProject(): StackItem[] {
+    try {
+      workspaceRoot();
+    } catch {
+      return []; // no folder, or not an ETL project: the welcome says what to open
+    }
+    try {
+      this.services.project();
+      return [];
+    } catch (error) {
+      return [errorNode('Cannot read the project', error)];
+    }
   }
 
   dispose(): void {
     this.changed.dispose();
     this.stateChanged.dispose();
   }
+}
+
+/** "<what>: <error> — <what to do>" as one row, the whole text in its tooltip. */
+function errorNode(what: string, error: unknown): vscode.TreeItem {
+  const node = new vscode.TreeItem(`${what}: ${describeError(error).replace(/\n\s*→ /, ' — ')}`);
+  node.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  node.tooltip = describeError(error);
+  return node;
 }

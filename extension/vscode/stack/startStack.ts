@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { reportError } from '../common/notify';
 import { requireTrust, type EtlServices } from '../common/services';
+import { externalSummary, localServicesToStart } from '../profile/profileText';
 import { outputReporter } from './project';
 
 /** The optional services Start Stack brings too: .env's ETL_STACK_WITH and the etl.stack.with setting. */
@@ -16,6 +17,16 @@ function optionalServices(services: EtlServices, given?: string[]): string[] {
 export async function startStack(services: EtlServices, withOptional?: string[]): Promise<boolean> {
   if (!requireTrust('Starting the stack')) return false;
   try {
+    const { profile } = services.project();
+    // What the active profile places elsewhere is never started here (an optional one is not started locally either).
+    const local = localServicesToStart(profile, optionalServices(services, withOptional));
+    if (!local.core.length && !local.optional.length) {
+      const message = `ETL: nothing local to start: profile "${profile.name}" places ${externalSummary(profile)} `
+        + 'elsewhere (the Stack view shows their health).';
+      services.diagnostics.info(message);
+      void vscode.window.showInformationMessage(message);
+      return true;
+    }
     // Claimed at once, before asking Docker which mode: a step started now waits for this start.
     const started = await services.startStack((onProgress) =>
       Promise.resolve(
@@ -24,11 +35,7 @@ export async function startStack(services: EtlServices, withOptional?: string[])
           async (progress) => {
             const stack = await services.stack(true);
             progress.report({ message: `${stack.mode} mode` });
-            return stack.up(
-              outputReporter(services.diagnostics, progress),
-              optionalServices(services, withOptional),
-              onProgress,
-            );
+            return stack.up(outputReporter(services.diagnostics, progress), local.optional, onProgress);
           },
         ),
       ),
