@@ -142,17 +142,7 @@ async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = se
 }
 
 async function resetSampleObjects() {
-  const out = join(suiteOut, 'resetSample.js');
-  await build({
-    entryPoints: [join(root, 'test/vscode/driver/resetSample.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
-  sh(process.execPath, [out]);
+  await runHelper('resetSample', []);
 }
 
 // ETL_VSCODE_ONLY=gold: the Gold tables suite and scenario alone (they need gold written by a pipeline run).

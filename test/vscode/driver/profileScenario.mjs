@@ -5,6 +5,7 @@
 // as external without Start/Stop, an external S3 that does not answer (never "Start Stack"), and back to local.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stepRecorder } from './steps.mjs';
 
 const T = 90_000;
 
@@ -53,19 +54,7 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
     await profileItem(name).waitFor({ timeout: T });
   };
 
-  const steps = [];
-  const step = async (name, fn) => {
-    const started = Date.now();
-    try {
-      await fn();
-      steps.push({ name, ok: true, ms: Date.now() - started });
-      log(`ok   ${name} (${Date.now() - started} ms)`);
-    } catch (error) {
-      log(`FAIL ${name}: ${error?.message ?? error}`);
-      await screenshot(`failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-      throw error;
-    }
-  };
+  const { steps, step } = stepRecorder(log, screenshot);
   const { rawzone, gold } = team.buckets;
 
   await step('the workbench opens; the status bar shows the local profile', async () => {

@@ -3,6 +3,7 @@
 // Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview, Delete… with its confirmation;
 // the Runs view and the quality report in the light and the dark theme.
 import { join } from 'node:path';
+import { stepRecorder } from './steps.mjs';
 
 const T = 180_000;
 
@@ -38,20 +39,7 @@ export async function runUserScenario(page, { artifacts, log }) {
   const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
   const stackRow = (text) => pane('Stack').locator('.monaco-list-row', { hasText: text }).first();
 
-  const steps = [];
-  const step = async (name, fn) => {
-    const started = Date.now();
-    try {
-      await fn();
-      steps.push({ name, ok: true, ms: Date.now() - started });
-      log(`ok   ${name} (${Date.now() - started} ms)`);
-    } catch (error) {
-      steps.push({ name, ok: false, ms: Date.now() - started, error: String(error?.message ?? error) });
-      log(`FAIL ${name}: ${error?.message ?? error}`);
-      await screenshot(`failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-      throw error;
-    }
-  };
+  const { steps, step } = stepRecorder(log, screenshot);
 
   await step('the workbench opens on the project', async () => {
     await page.locator('.monaco-workbench').waitFor({ timeout: T });
