@@ -44,3 +44,22 @@ export async function makeServerCertificates(dir: string): Promise<TestCa> {
 
 /** Another CA, which signed nothing the server presents: a profile naming it must fail clearly. */
 export const makeOtherCa = (dir: string) => makeCa(dir, 'Some other CA');
+
+/** A CA and a server certificate for 127.0.0.1 whose validity ENDED in 2020 (`openssl ca` takes past dates). */
+export async function makeExpiredServerCertificate(
+  dir: string,
+): Promise<{ caFile: string; cert: string; key: string }> {
+  const caFile = await makeCa(dir, 'Expired test CA');
+  writeFileSync(join(dir, 'ca.cnf'), [
+    '[ca]', 'default_ca = test', '[test]', 'dir = .', 'database = index.txt', 'new_certs_dir = .', 'serial = serial',
+    'default_md = sha256', 'policy = any', 'certificate = ca.crt', 'private_key = ca.key', 'copy_extensions = copy',
+    '[any]', 'commonName = supplied',
+  ].join('\n'));
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], dir);
+  await openssl(['ca', '-batch', '-config', 'ca.cnf', '-in', 'server.csr', '-out', 'server.crt', '-notext',
+    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z'], dir);
+  return { caFile, cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
+}
