@@ -10,6 +10,7 @@ and prints rows/s and the ratios transform/floor and transform/duckdb. Job times
 
     PYTHONPATH=src python scripts/bench_transform.py --rows 200000          # quick
     PYTHONPATH=src python scripts/bench_transform.py                        # 1M and 10M
+    PYTHONPATH=src python scripts/bench_transform.py --rows 40000000 --months 12 --year 2025   # a 2025 year
 Needs the native stack up (etl up) and duckdb importable (pip install duckdb==1.5.6; it is not in
 requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are removed at the end.
 """
@@ -99,14 +100,15 @@ def fact_sql() -> str:
       source_year AS pickup_year, source_month AS pickup_month FROM classified WHERE reject_rule IS NULL"""
 
 
-def run_duckdb(path: Path, month: Month, out: Path) -> dict:
+def run_duckdb(files: list[tuple[Path, Month]], out: Path) -> dict:
     import duckdb
 
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute("SET threads = 2")
     clock = time.monotonic()
-    con.execute(f"CREATE TEMP TABLE classified AS {classify_sql(conform_sql(con, str(path), month.year, month.month))}")
+    conformed = " UNION ALL ".join(conform_sql(con, str(path), month.year, month.month) for path, month in files)
+    con.execute(f"CREATE TEMP TABLE classified AS {classify_sql(conformed)}")
     con.execute(f"COPY ({fact_sql()}) TO '{out}/fact_trips.parquet' (FORMAT parquet)")
     con.execute(
         f"COPY (SELECT * FROM classified WHERE reject_rule IS NOT NULL) TO '{out}/rejected.parquet' (FORMAT parquet)"
@@ -126,24 +128,26 @@ def timed_submit(run_id: str, **kwargs) -> tuple[dict, float]:
     return result.report, time.monotonic() - clock
 
 
-def bench_size(rows: int, month: Month, work: Path, settings, seed: int) -> dict:
+def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int) -> dict:
+    """One size: `rows` spread over `months` (one file each), extracted as one run, then the three measures."""
     source_dir = work / f"src-{rows}"
-    print(f"[{rows:,} rows] generating {month} ...", file=sys.stderr, flush=True)
-    local = write_month(source_dir, month, rows, seed)
+    span = str(months[0]) if len(months) == 1 else f"{months[0]}..{months[-1]}"
+    print(f"[{rows:,} rows] generating {span} ...", file=sys.stderr, flush=True)
+    files = [(write_month(source_dir, month, rows // len(months), seed + i), month) for i, month in enumerate(months)]
     template = source_dir.resolve().as_uri() + "/yellow_tripdata_{YYYY}-{MM}.parquet"
     zones = (PROJECT_ROOT / "Data_extracted" / "taxi_zone_lookup.csv").resolve().as_uri()
     run_id = f"bench-{rows}-{secrets.token_hex(3)}"
-    extract_months(str(month), template, zones, run_id=run_id, settings=settings)
+    extract_months(span, template, zones, run_id=run_id, settings=settings)
     print(f"[{rows:,} rows] transform on the cluster ...", file=sys.stderr, flush=True)
     transform, transform_wall = timed_submit(run_id)
     print(f"[{rows:,} rows] read-and-write floor ...", file=sys.stderr, flush=True)
     floor_report, floor_wall = timed_submit(run_id, entry=Path(floor.__file__))
     print(f"[{rows:,} rows] duckdb ...", file=sys.stderr, flush=True)
-    duck = run_duckdb(local, month, work / f"duckdb-{rows}")
+    duck = run_duckdb(files, work / f"duckdb-{rows}")
     assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
-    return {"rows": rows, "file_mb": local.stat().st_size / 1e6, "transform": transform["duration_s"],
-            "transform_wall": transform_wall, "floor": floor_report["duration_s"], "floor_wall": floor_wall,
-            "duckdb": duck["duration_s"], "kept": transform["rows_kept"], "report": transform}
+    return {"rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
+            "transform": transform["duration_s"], "transform_wall": transform_wall, "floor": floor_report["duration_s"],
+            "floor_wall": floor_wall, "duckdb": duck["duration_s"], "kept": transform["rows_kept"], "report": transform}
 
 
 def print_results(results: list[dict]) -> None:
@@ -171,10 +175,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", default="1000000,10000000", help="comma list of month sizes (rows)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--months", type=int, default=1, choices=range(1, 13), metavar="1-12",
+                        help="spread each size over this many monthly files of --year (12: a year)")
+    parser.add_argument("--year", type=int, default=2024, help="2025: the 2025 schema (nanosecond timestamps)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
+
+    def months_of(index: int) -> list[Month]:  # one month per size (its own), or the first N of --year
+        if args.months == 1:
+            return [Month(args.year, 1 + index)]
+        return [Month(args.year, m + 1) for m in range(args.months)]
+
     with scratch_buckets() as (_tag, settings, work):
-        results = [bench_size(n, Month(2024, 1 + i), work, settings, args.seed) for i, n in enumerate(sizes)]
+        results = [bench_size(n, months_of(i), work, settings, args.seed) for i, n in enumerate(sizes)]
     print_results(results)
     for result in results:
         print_breakdown(result)
