@@ -98,7 +98,8 @@ def test_an_unset_secret_variable_is_named_not_guessed(tmp_path, monkeypatch):
 
 def test_no_profile_leaves_the_local_settings_as_they_were():
     settings = _with_profile(_base(), resolve_profile(PROJECT_ROOT, {**EXAMPLE, "ETL_PROFILE": ""}, LOCAL), {})
-    assert settings == Settings(**{**_base().__dict__, "profile": "local"})
+    # The master's UI is the one derived setting (the executor check counts its live workers there).
+    assert settings == Settings(**{**_base().__dict__, "profile": "local", "spark_ui_url": "http://127.0.0.1:8080"})
     assert settings.minio_url == "http://127.0.0.1:9000" and not settings.s3_secure
     assert s3a_conf(settings)["spark.hadoop.fs.s3a.connection.ssl.enabled"] == "false"
     assert s3a_conf(settings)["spark.hadoop.fs.s3a.path.style.access"] == "true"
