@@ -119,6 +119,8 @@ export interface RunsSources {
   airflow?: AirflowClient;
   cache?: ReportCache;
   env?: NodeJS.ProcessEnv;
+  /** How the caller words an S3 failure (the extension: for the active profile); default as is. */
+  explainS3?: (error: EtlError) => EtlError;
 }
 
 /**
@@ -141,6 +143,11 @@ async function mirroredRuns(client: Client, bucket: string, ids: string[]): Prom
   return runs.filter((r): r is ManifestRun => !!r);
 }
 
+function explainedS3(sources: RunsSources, error: unknown): EtlError {
+  const explained = explainS3Error(error, endpointOf(sources.config));
+  return sources.explainS3 ? sources.explainS3(explained) : explained;
+}
+
 /** The Runs view's model: the manifest, gold's quality reports and Airflow's DAG runs, joined. */
 export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
   const { config } = sources;
@@ -148,7 +155,7 @@ export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
   const { reports, problems } = await loadReports(sources.s3, config.buckets.gold, sources.cache).catch((error) => ({
     // MinIO down or refusing: the extractions and DAG runs still show, with why the transforms do not.
     reports: [] as QualityReport[],
-    problems: [`quality reports not read: ${explainS3Error(error, endpointOf(config)).describe().replace(/\n\s*/g, ' ')}`],
+    problems: [`quality reports not read: ${explainedS3(sources, error).describe().replace(/\n\s*/g, ' ')}`],
   }));
   const linked = new Set(reports.map((r) => r.airflow?.dag_run_id).filter((id): id is string => !!id));
   const dagRuns = sources.airflow ? await loadDagRuns(sources.airflow, linked) : undefined;

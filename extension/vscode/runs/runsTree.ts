@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { AirflowClient } from '../../core/airflow/client';
-import { describeError } from '../../core/errors';
+import { describeError, type EtlError } from '../../core/errors';
 import type { PipelineRun } from '../../core/runs/join';
 import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
 import { s3Client } from '../../core/s3/client';
 import { PathNode } from '../backup/nodes';
+import { explainForProfile } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
 import { stackWaitOf } from '../common/stackWait';
 import { DetailNode } from './detailNode';
@@ -46,7 +47,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
   async load(): Promise<RunsModel> {
     const config = this.services.project();
     const s3 = s3Client(config, await this.services.credentials());
-    this.model = await loadRuns({ config, s3, airflow: this.airflow(), cache: this.cache });
+    const explainS3 = (error: EtlError) => explainForProfile(error, config.profile);
+    this.model = await loadRuns({ config, s3, airflow: this.airflow(), cache: this.cache, explainS3 });
     return this.model;
   }
 

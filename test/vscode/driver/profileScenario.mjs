@@ -183,6 +183,9 @@ export async function runProfileScenario(page, { artifacts, log, team, key, envF
     if (await pane('Buckets').locator('.monaco-button', { hasText: 'Start Stack' }).count())
       throw new Error('Buckets offers Start Stack for an external S3 that does not answer');
     await paneRow('Stack', /S3 \(profile team-offline\)/).waitFor({ timeout: T });
+    // Runs names the same S3 the same way (not "cannot reach MinIO", not "start the stack").
+    await paneRow('Runs', /quality reports not read: S3 of profile "team-offline" .*does not answer/)
+      .waitFor({ timeout: T });
     await screenshot('team-offline');
   });
 
