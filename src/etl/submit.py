@@ -38,6 +38,10 @@ ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
 # Small data on 2 single-core executors. Not more: the classified rows are cached, and AQE does not
 # coalesce a cached plan's shuffle (16 partitions stayed 16 tasks in every later write; docs/performance.md).
 SHUFFLE_PARTITIONS = 4
+# Bigger inputs get one shuffle partition per this much Parquet (about 2M rows of trips): the duplicate
+# window sorts a partition in one task, and 10M rows in one of 4 partitions ran a 1 GB executor out of heap
+# at 40M rows (docs/performance.md).
+BYTES_PER_SHUFFLE_PARTITION = 32 * 1024 * 1024
 
 
 class SubmitError(RuntimeError):
@@ -137,6 +141,11 @@ def small_input(input_bytes: int | None) -> bool:
     return input_bytes is not None and input_bytes <= QUICK_START_MAX_BYTES
 
 
+def shuffle_partitions(input_bytes: int | None) -> int:
+    """SHUFFLE_PARTITIONS, or one per BYTES_PER_SHUFFLE_PARTITION of trip files when that is more."""
+    return max(SHUFFLE_PARTITIONS, -(-(input_bytes or 0) // BYTES_PER_SHUFFLE_PARTITION))
+
+
 def small_input_conf(input_bytes: int | None) -> dict[str, str]:
     return {"spark.sql.adaptive.enabled": "false"} if small_input(input_bytes) else {}
 
@@ -197,7 +206,7 @@ def spark_conf(settings: Settings, python: str, store: Path | None = None,
         "spark.cores.max": "2",
         "spark.pyspark.python": python,
         "spark.pyspark.driver.python": python,
-        "spark.sql.shuffle.partitions": str(SHUFFLE_PARTITIONS),
+        "spark.sql.shuffle.partitions": str(shuffle_partitions(input_bytes)),
         # A task whose data is cached on the other (busy) executor runs at once on the free one instead
         # of waiting 3 s for locality: the writes run as concurrent jobs on 2 cores.
         "spark.locality.wait": "0s",

@@ -129,3 +129,13 @@ def test_sample_sized_input_starts_quick_jvms_and_large_input_keeps_the_defaults
     tuned = {"spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions", "spark.sql.adaptive.enabled"}
     for size in (None, 500_000_000):
         assert not tuned & set(conf_of(build_command(settings, Path("x.zip"), [], input_bytes=size)))
+
+
+def test_shuffle_partitions_grow_with_the_input_so_no_task_sorts_a_whole_month(settings):
+    """4 for the sample and up to 128 MB of Parquet; then one per 32 MB (a 635 MB year: 19 of about 2M rows)."""
+    def partitions(size: int | None) -> int:
+        conf = conf_of(build_command(settings, Path("x.zip"), [], input_bytes=size))
+        return int(conf["spark.sql.shuffle.partitions"])
+
+    assert [partitions(size) for size in (None, 2_000_000, 142_000_000)] == [4, 4, 5]
+    assert partitions(635_460_363) == 19
