@@ -88,6 +88,20 @@ def test_a_corrupt_page_names_the_object_not_a_py4j_call():
     assert "PageHeader" in message and "o1045" not in message
 
 
+# What the driver sees when an executor dies of OutOfMemoryError on a standalone worker: the worker's
+# ExecutorRunner reports the JVM's exit code 52 (SparkExitCode.OOM).
+SPARK_EXECUTOR_OOM = """An error occurred while calling o2939.collectToPython.
+: org.apache.spark.SparkException: Job aborted due to stage failure: Task 1 in stage 21.0 failed 4 times, most recent failure: Lost task 1.3 in stage 21.0 (TID 318) (127.0.0.1 executor 6): ExecutorLostFailure (executor 6 exited caused by one of the running tasks) Reason: Command exited with code 52"""  # noqa: E501
+
+
+def test_executors_out_of_memory_say_which_setting_to_raise():
+    message = explain(RuntimeError(SPARK_EXECUTOR_OOM), "see the log", "1g")
+    assert message.startswith("Spark executors ran out of memory (1g each)")
+    assert "SPARK_EXECUTOR_MEMORY" in message and "gold is unchanged" in message and "o2939" not in message
+    heap = explain(RuntimeError("boom\nCaused by: java.lang.OutOfMemoryError: Java heap space"), "see the log")
+    assert heap.startswith("Spark executors ran out of memory:")
+
+
 def test_other_failures_keep_their_first_line():
     assert explain(RuntimeError("boom\nmore"), "see the log") == "Spark job failed: boom; see the log"
 

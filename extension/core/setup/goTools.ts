@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PINS } from '../pins';
 import { runTool } from '../run';
 import { goBinary } from '../runtimes';
+import { goToolchain } from './goToolchain';
 import type { SetupComponent, SetupContext } from './component';
 
 type GoTool = 'minio' | 'mc';
@@ -23,7 +24,7 @@ function goInstall(tool: GoTool, describe: string): SetupComponent {
       const staging = join(ctx.cache, 'bin.partial', tool);
       rmSync(staging, { recursive: true, force: true });
       mkdirSync(staging, { recursive: true });
-      await runTool('go', ['install', `${pin.module}@${pin.version}`], {
+      await runTool(goToolchain() ?? 'go', ['install', `${pin.module}@${pin.version}`], {
         purpose: `building ${tool} with go install ${pin.module}@${pin.version}`,
         env: {
           ...process.env,

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     run_id = args.run_id or default_run_id()
     log = setup_logging("transform", run_id)
-    spark = watchdog = None
+    spark = watchdog = settings = None
     try:
         settings = load_settings()
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, log_hint()), log, watchdog)
+        memory = settings and settings.spark_executor_memory
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, log_hint(), memory), log, watchdog)
     finally:
         if watchdog is not None:
             watchdog.stop()

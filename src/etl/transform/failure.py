@@ -6,6 +6,9 @@ import re
 # Spark 4 wraps a task's read error as FAILED_READ_FILE "Encountered error while reading file <path>."
 _READ_FILE = re.compile(r"(?:FAILED_READ_FILE[^\n]*?|Encountered error while reading file)\s+(s3a://\S+?)\.?(?:\s|$)")
 _CAUSE = re.compile(r"Caused by: ([\w.$]+(?:Exception|Error)[^\n]*)")
+# An executor out of heap: the JVM's own error, or the standalone worker's report of its exit code 52
+# (SparkExitCode.OOM), which is all the driver sees once the executor is gone.
+_OUT_OF_MEMORY = re.compile(r"java\.lang\.OutOfMemoryError|GC overhead limit exceeded|exited with code 52\b")
 
 
 def first_line(error: BaseException) -> str:
@@ -24,8 +27,17 @@ def root_cause(text: str) -> str | None:
     return causes[-1][:300] if causes else None
 
 
-def explain(error: BaseException, log_hint: str) -> str:
+def out_of_memory(text: str) -> bool:
+    return bool(_OUT_OF_MEMORY.search(text))
+
+
+def explain(error: BaseException, log_hint: str, executor_memory: str | None = None) -> str:
     text = str(error)
+    if out_of_memory(text):
+        heap = f" ({executor_memory} each)" if executor_memory else ""
+        return (f"Spark executors ran out of memory{heap}: this input does not fit their heap; "
+                "raise SPARK_EXECUTOR_MEMORY in .env (within what the workers offer, SPARK_WORKER_MEMORY) "
+                f"and run again; gold is unchanged; {log_hint}")
     path = unreadable_object(text)
     if path:
         cause = root_cause(text)

@@ -16,6 +16,7 @@ import { execa } from 'execa';
 import type { EtlConfig } from '../../config';
 import { EtlError } from '../../errors';
 import type { Reporter } from '../../reporter';
+import { goToolchain } from '../../setup/goToolchain';
 import { waitUntil } from '../health';
 import { HOST_CA_BUNDLE, type BuildSettings } from './project';
 
@@ -161,15 +162,10 @@ export function composePluginPath(): string {
   return join(dir, 'docker-compose');
 }
 
-async function goBinary(): Promise<string | undefined> {
-  if (await commandExists('go')) return 'go';
-  return existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined;
-}
-
 /** `docker compose` v2: built from the Go module proxy and installed as a CLI plugin when missing. */
 export async function ensureComposePlugin(reporter: Reporter): Promise<void> {
   if (await composeAnswers()) return;
-  const go = await goBinary();
+  const go = goToolchain();
   const target = composePluginPath();
   const commands = [
     `src=$(go mod download -json ${COMPOSE_MODULE}@${COMPOSE_VERSION} | sed -n 's/.*"Dir": "\\(.*\\)".*/\\1/p')`,
