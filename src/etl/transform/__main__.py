@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        memory = settings and settings.spark_executor_memory
-        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or explain(error, log_hint(), memory), log, watchdog)
+        message = explain(error, log_hint(), settings and settings.spark_executor_memory)
+        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or message, log, watchdog)
     finally:
         if watchdog is not None:
             watchdog.stop()
