@@ -19,6 +19,7 @@ import type { Reporter } from '../../reporter';
 import { goToolchain } from '../../setup/goToolchain';
 import { waitUntil } from '../health';
 import { HOST_CA_BUNDLE, type BuildSettings } from './project';
+import { tarDirectoryInto } from './tarPipe';
 
 /**
  * What `etl up --mode compose` needs before `docker compose up`, made here when missing, so
@@ -287,15 +288,15 @@ export async function ensureDebianBase(reporter: Reporter): Promise<string | und
   const rootfs = mkdtempSync(join(tmpdir(), 'etl-debian-rootfs-'));
   try {
     await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirror], 'debootstrap');
-    const imported = await execa('tar', ['-C', rootfs, '-c', '.'], { reject: false }).pipe(
-      'docker',
-      ['import', '-c', 'CMD ["/bin/bash"]', '-', LOCAL_DEBIAN_BASE],
-      { reject: false, all: true },
-    );
-    if (imported.exitCode !== 0)
-      throw new EtlError(
-        `docker import of the Debian root file system failed:\n${String(imported.all ?? '').slice(-2000)}`,
-      );
+    const imported = await tarDirectoryInto(rootfs, 'docker', [
+      'import',
+      '-c',
+      'CMD ["/bin/bash"]',
+      '-',
+      LOCAL_DEBIAN_BASE,
+    ]);
+    if (!imported.ok)
+      throw new EtlError(`docker import of the Debian root file system failed:\n${imported.output.slice(-2000)}`);
   } finally {
     rmSync(rootfs, { recursive: true, force: true });
   }
