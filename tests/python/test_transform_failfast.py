@@ -97,7 +97,8 @@ SPARK_EXECUTOR_OOM = """An error occurred while calling o2939.collectToPython.
 def test_executors_out_of_memory_say_which_setting_to_raise():
     message = explain(RuntimeError(SPARK_EXECUTOR_OOM), "see the log", "1g")
     assert message.startswith("Spark executors ran out of memory (1g each)")
-    assert "SPARK_EXECUTOR_MEMORY" in message and "gold is unchanged" in message and "o2939" not in message
+    assert "SPARK_EXECUTOR_MEMORY" in message and "o2939" not in message
+    assert "published whole or keeps its previous version" in message
     heap = explain(RuntimeError("boom\nCaused by: java.lang.OutOfMemoryError: Java heap space"), "see the log")
     assert heap.startswith("Spark executors ran out of memory:")
 

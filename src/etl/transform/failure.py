@@ -37,7 +37,7 @@ def explain(error: BaseException, log_hint: str, executor_memory: str | None = N
         heap = f" ({executor_memory} each)" if executor_memory else ""
         return (f"Spark executors ran out of memory{heap}: this input does not fit their heap; "
                 "raise SPARK_EXECUTOR_MEMORY in .env (within what the workers offer, SPARK_WORKER_MEMORY) "
-                f"and run again; gold is unchanged; {log_hint}")
+                f"and run again (each gold table month is published whole or keeps its previous version); {log_hint}")
     path = unreadable_object(text)
     if path:
         cause = root_cause(text)
