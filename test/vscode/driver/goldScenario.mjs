@@ -2,6 +2,7 @@
 // run, Preview Table on fact_trips (a paged grid in a webview), a sort by clicking a header, keyboard paging,
 // then a Query Gold… result; screenshots of the grid in the dark and the light theme.
 import { join } from 'node:path';
+import { paletteRunner } from './steps.mjs';
 
 const T = 180_000;
 
@@ -11,14 +12,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await page.screenshot({ path: file });
     log(`screenshot ${file}`);
   };
-  const palette = async (title, hasText = title) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = paletteRunner(page);
   const pick = async (text) => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
     await page.locator('.quick-input-widget input').fill(text);

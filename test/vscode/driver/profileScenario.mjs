@@ -4,28 +4,14 @@
 // (SecretStorage), the Buckets view listing the team's buckets and previewing an object, the Stack view showing S3
 // as external without Start/Stop, an external S3 that does not answer (never "Start Stack"), and back to local.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stepRecorder } from './steps.mjs';
+import { numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
 
 const T = 90_000;
 
 export async function runProfileScenario(page, { artifacts, log, team, key, envFile }) {
-  let shot = 0;
-  const screenshot = async (name) => {
-    shot += 1;
-    const file = join(artifacts, `vscode-profile-${String(shot).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${file}`);
-    return file;
-  };
+  const screenshot = numberedScreenshots(page, { artifacts, log, prefix: 'profile' });
   const quickInput = page.locator('.quick-input-widget input');
-  const palette = async (title) => {
-    await page.keyboard.press('F1');
-    await quickInput.waitFor({ state: 'visible', timeout: 30_000 });
-    await quickInput.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = paletteRunner(page);
   /** The quick pick row whose label is exactly `label` (a "$(check)" icon before it allowed). */
   const pickRow = (label) =>
     page

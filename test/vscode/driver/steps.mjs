@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /**
  * A scenario's named steps: each is timed and logged; a failing one is recorded, screenshotted and rethrown.
  * `steps` is what the scenario returns (the runner prints it).
@@ -18,4 +20,28 @@ export function stepRecorder(log, screenshot) {
     }
   };
   return { steps, step };
+}
+
+/** Screenshots named `vscode-<prefix>-NN-<name>.png` in the order taken, each path logged. */
+export function numberedScreenshots(page, { artifacts, log, prefix }) {
+  let shot = 0;
+  return async (name) => {
+    shot += 1;
+    const file = join(artifacts, `vscode-${prefix}-${String(shot).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+    return file;
+  };
+}
+
+/** Runs a command from the palette (F1) as a user would: types its title, waits for the row, presses Enter. */
+export function paletteRunner(page) {
+  return async (title, hasText = title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+  };
 }

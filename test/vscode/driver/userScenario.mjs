@@ -2,28 +2,13 @@
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
 // Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview, Delete… with its confirmation;
 // the Runs view and the quality report in the light and the dark theme.
-import { join } from 'node:path';
-import { stepRecorder } from './steps.mjs';
+import { numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
 
 const T = 180_000;
 
 export async function runUserScenario(page, { artifacts, log }) {
-  let shot = 0;
-  const screenshot = async (name) => {
-    shot += 1;
-    const file = join(artifacts, `vscode-user-${String(shot).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${file}`);
-    return file;
-  };
-  const palette = async (title) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-  };
+  const screenshot = numberedScreenshots(page, { artifacts, log, prefix: 'user' });
+  const palette = paletteRunner(page);
   const notification = (text) =>
     page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
   /** Right-clicks `target` and picks `title` from its context menu. */
