@@ -12,11 +12,11 @@ export function explainForProfile(error: EtlError, profile: ResolvedProfile): Et
   const { s3 } = profile;
   if (s3.mode !== 'external') return error;
   const where = `S3 of profile "${profile.name}" at ${s3.endpoint}`;
-  const keys = [s3.accessKeyEnv, s3.secretKeyEnv].filter(Boolean).join(' and ');
-  const setKeys = `set ${keys} (ETL: Set Profile Secret, VS Code's environment, or .env)`;
+  const setKeys = `set ${keyVariables(profile)} (ETL: Set Profile Secret, VS Code's environment, or .env)`;
   const code = /\(([A-Za-z_]+)\)$/.exec(error.message)?.[1];
   const because = code ? ` (${code})` : '';
-  switch (classifyS3Error(error)) {
+  const kind = classifyS3Error(error);
+  switch (kind) {
     case 'unreachable':
       return new S3ProblemError(`${where} does not answer${because}`,
         `it is external, nothing here starts it: check s3.endpoint in ${profile.file}, your network (VPN, proxy, `
@@ -27,14 +27,17 @@ export function explainForProfile(error: EtlError, profile: ResolvedProfile): Et
     case 'tls':
     case 'other':
       return error.message.includes(s3.endpoint) ? error : new S3ProblemError(`${where}: ${error.message}`,
-        error.hint, classifyS3Error(error));
+        error.hint, kind);
   }
 }
 
 /** The error s3Client throws when the profile's key variables are unset, with SecretStorage named as a source. */
 export function missingKeyError(profile: ResolvedProfile, problem: string): EtlError {
-  const { s3 } = profile;
-  const keys = [s3.accessKeyEnv, s3.secretKeyEnv].filter(Boolean).join(' and ');
-  return new S3ProblemError(problem, `set ${keys}: ETL: Set Profile Secret (VS Code SecretStorage), `
+  return new S3ProblemError(problem, `set ${keyVariables(profile)}: ETL: Set Profile Secret (VS Code SecretStorage), `
     + 'VS Code\'s environment, or .env', 'credentials');
+}
+
+/** The variables the profile names for its S3 key, as a user reads them ("A and B"). */
+function keyVariables({ s3 }: ResolvedProfile): string {
+  return [s3.accessKeyEnv, s3.secretKeyEnv].filter(Boolean).join(' and ');
 }
