@@ -116,3 +116,40 @@ def test_a_second_transform_on_the_same_gold_is_refused_at_once(isolated_state):
     finally:
         held.close()
     acquire_transform_lock("gold-x").close()  # released with its holder
+
+
+class PlannedWrite:
+    """Stands for etl.transform.job.Write in the scheduling logic of run_writes (no Spark): runs `action`."""
+
+    def __init__(self, table: str, month: str, action):
+        self.table, self.month, self.tag, self.action = table, month, None, action
+        self.label = f"{table} {month}"
+
+    def run(self, gold: str) -> str:
+        self.action()
+        return f"s3a://{gold}/{self.table}"
+
+
+def test_after_a_failed_write_no_further_write_starts_and_the_failure_is_raised():
+    from etl.transform.job import run_writes
+
+    started, failed, ran = threading.Event(), threading.Event(), []
+
+    def out_of_memory():
+        assert started.wait(10)
+        failed.set()
+        raise RuntimeError("java.lang.OutOfMemoryError: Java heap space")
+
+    def under_way():  # was running when the other table's write failed: it finishes, whole
+        started.set()
+        assert failed.wait(10)
+        time.sleep(0.5)  # run_writes has seen the failure by now
+        ran.append("mart 2025-01")
+
+    writes = [PlannedWrite("fact", "2025-01", out_of_memory), PlannedWrite("fact", "2025-02", lambda: ran.append("f2")),
+              PlannedWrite("mart", "2025-01", under_way), PlannedWrite("mart", "2025-02", lambda: ran.append("m2"))]
+    events = []
+    with pytest.raises(RuntimeError, match="OutOfMemoryError"):
+        run_writes(writes, "gold", lambda kind, **fields: events.append((kind, fields.get("table"))))
+    assert ran == ["mart 2025-01"]
+    assert events == [("table_written", "mart")]

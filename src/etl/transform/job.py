@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import reduce
 from typing import Any
 
 from pyspark import StorageLevel
@@ -17,9 +19,11 @@ from pyspark.sql import DataFrame, SparkSession
 from etl.config import Settings
 from etl.transform import model
 from etl.transform.errors import TransformError
+from etl.transform.months import classify_months
 from etl.transform.report import put_report, quality_counts
-from etl.transform.rules import classify, known_zone_ids, rule_counts
+from etl.transform.rules import known_zone_ids, rule_counts
 from etl.transform.sources import (
+    Month,
     TripFile,
     check_parquet_object,
     consumed_runs,
@@ -86,8 +90,9 @@ def files_for(rows: int) -> int:
     return max(1, -(-rows // ROWS_PER_FILE))
 
 
-def month_writes(classified: DataFrame, fact: DataFrame, year: int, month: int, counts: dict[str, Any]) -> list[Write]:
-    """The month's fact partition, its mart partitions and its rejected rows."""
+def month_writes(classified: DataFrame, year: int, month: int, counts: dict[str, Any]) -> list[Write]:
+    """The month's fact partition, its mart partitions and its rejected rows (classified: that month's rows)."""
+    fact = model.fact_trips(model.kept(classified))
     label, partition = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
     month_counts = counts["months"].get(label, {"rows_kept": 0, "rows_rejected": 0})
     source = {"source_year": year, "source_month": month}
@@ -129,11 +134,13 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
     by the writer anyway (one log version after the other), and concurrent creation of a new
     table by two writers would conflict. (Months of one table as concurrent transactions were
     tried: no faster on 2 cores, and each conflict-checked commit reloads the snapshot.) Each write
-    is its own commit; the first failure is raised once the others have finished; once `aborted`
-    says why, no further write starts. A tagged write whose table already holds that tag is skipped.
+    is its own commit. After the first failure no further write starts (a run that ran out of memory
+    would fail again in each), and it is raised once the writes under way have finished; once `aborted`
+    says why, likewise. A tagged write whose table already holds that tag is skipped.
     Returns each write's seconds (files and commit)."""
     activity = activity or Activity()
     seconds: dict[str, float] = {}
+    failed = threading.Event()
     by_table: dict[str, list[Write]] = defaultdict(list)
     for write in writes:
         by_table[write.table].append(write)
@@ -143,13 +150,19 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             reason = aborted()
             if reason:
                 raise TransformError(reason)
+            if failed.is_set():
+                return
             if write.tag and client is not None and table_holds(client, gold, write.table, write.tag):
                 emit("table_written", table=write.table, month=write.month, path=table_url(gold, write.table),
                      unchanged=True, seconds=0.0)
                 continue
             clock = time.monotonic()
             activity.writing(write.label)
-            path = write.run(gold)
+            try:
+                path = write.run(gold)
+            except BaseException:
+                failed.set()
+                raise
             activity.written(write.label)
             seconds[write.label] = round(time.monotonic() - clock, 2)
             emit("table_written", table=write.table, month=write.month, path=path, seconds=seconds[write.label])
@@ -208,30 +221,33 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     activity = activity or Activity()
     phases = PhaseClock(emit, activity)
     phases.start("read", "the read of the trip files", files=[f.path for f in files])
+    sizes: dict[Month, int] = defaultdict(int)
     for trip_file in files:
-        check_parquet_object(client, trip_file.path)
+        sizes[(trip_file.year, trip_file.month)] += check_parquet_object(client, trip_file.path)
     warming = warm_snapshots(spark, [table_url(gold, table) for table in MONTH_TABLES])
     zones_file = zones_path(manifest_run, settings.rawzone_bucket)
     zones = read_zones(spark, zones_file)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-zones") as zone_pool:
         zone_ids = zone_pool.submit(known_zone_ids, zones)  # its Spark job runs while the footers are read
-        conformed, extras = read_trips(spark, files)
+        months, extras = read_trips(spark, files)
     for path, names in extras.items():
         log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
 
-    classified = classify(conformed, zone_ids.result()).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = {month: rows.persist(StorageLevel.MEMORY_AND_DISK)
+                  for month, rows in classify_months(months, sizes, zone_ids.result()).items()}
     phases.start("classify", "the classification of the rows (before any write)")
     spark.sparkContext.setJobDescription("classify rows")
-    counts = quality_counts([tuple(r) for r in rule_counts(classified).collect()])  # reads everything before any write
+    every_row = reduce(DataFrame.unionByName, classified.values())
+    counts = quality_counts([tuple(r) for r in rule_counts(every_row).collect()])  # reads everything before any write
     log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
 
     phases.start("write", "the write phase")
     await_all(warming, aborted)
-    fact = model.fact_trips(model.kept(classified))
-    writes = [w for f in files for w in month_writes(classified, fact, f.year, f.month, counts)]
+    writes = [w for (year, month), rows in classified.items() for w in month_writes(rows, year, month, counts)]
     writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file))
     write_s = run_writes(writes, gold, emit, activity, aborted, client)
-    classified.unpersist()
+    for rows in classified.values():
+        rows.unpersist()
 
     phases.stop()
     report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,

@@ -13,6 +13,7 @@ from etl.transform.errors import InputFileError, TransformError
 from etl.transform.schema import conform, extra_columns
 
 READ_THREADS = 4
+Month = tuple[int, int]  # (year, month)
 
 
 @dataclass(frozen=True, order=True)
@@ -87,9 +88,10 @@ def _bucket_key(path: str) -> tuple[str, str]:
     return bucket, key
 
 
-def check_parquet_object(client, path: str) -> None:
+def check_parquet_object(client, path: str) -> int:
     """Cheap driver-side check of a rawzone object (size, magic at both ends, footer length), so a
-    truncated or non-Parquet file fails at once with its name instead of after Spark's task retries."""
+    truncated or non-Parquet file fails at once with its name instead of after Spark's task retries.
+    Returns the object's size in bytes."""
     bucket, key = _bucket_key(path)
     try:
         size = client.stat_object(bucket, key).size
@@ -108,6 +110,7 @@ def check_parquet_object(client, path: str) -> None:
     if head != PARQUET_MAGIC or tail[4:] != PARQUET_MAGIC or footer_length + 12 > size:
         raise InputFileError(f"cannot read {path} as Parquet (truncated or not a Parquet file: no valid footer "
                              f"in its {size} bytes); re-extract that month with `etl extract`")
+    return size
 
 
 def _read_range(client, bucket: str, key: str, offset: int, length: int) -> bytes:
@@ -129,13 +132,17 @@ def read_trip_file(spark: SparkSession, trip_file: TripFile) -> tuple[DataFrame,
     return conform(raw, trip_file.path, trip_file.year, trip_file.month), extra_columns(raw)
 
 
-def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[DataFrame, dict[str, list[str]]]:
-    """All files, each conformed on its own, then unioned by name. Spark reads each footer in a small
-    job of its own: they run at the same time (a bad file still fails first in month order)."""
+def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[dict[Month, DataFrame], dict[str, list[str]]]:
+    """Each month's rows ((year, month) -> its files, each conformed on its own, unioned by name). Spark reads
+    each footer in a small job of its own: they run at the same time (a bad file still fails first in
+    month order)."""
     with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files)), thread_name_prefix="etl-read") as pool:
         read = list(pool.map(lambda trip_file: read_trip_file(spark, trip_file), files))
     extras = {trip_file.path: extra for trip_file, (_, extra) in zip(files, read, strict=True) if extra}
-    return reduce(DataFrame.unionByName, [frame for frame, _ in read]), extras
+    by_month: dict[Month, list[DataFrame]] = {}
+    for trip_file, (frame, _) in zip(files, read, strict=True):
+        by_month.setdefault((trip_file.year, trip_file.month), []).append(frame)
+    return {label: reduce(DataFrame.unionByName, frames) for label, frames in by_month.items()}, extras
 
 
 # taxi_zone_lookup.csv's columns: given, so Spark runs no job to read the header.
