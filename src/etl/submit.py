@@ -38,9 +38,9 @@ ENTRY = PACKAGE_DIR / "transform" / "__main__.py"
 # Small data on 2 single-core executors. Not more: the classified rows are cached, and AQE does not
 # coalesce a cached plan's shuffle (16 partitions stayed 16 tasks in every later write; docs/performance.md).
 SHUFFLE_PARTITIONS = 4
-# Bigger inputs get one shuffle partition per this much Parquet (about 2M rows of trips): the duplicate
-# window sorts a partition in one task, and 10M rows in one of 4 partitions ran a 1 GB executor out of heap
-# at 40M rows (docs/performance.md).
+# Bigger inputs get one shuffle partition per this much Parquet (about 2M rows of trips) for the marts'
+# aggregations (AQE coalesces what is small). The classification sizes its own shuffle, month by month
+# (etl.transform.months).
 BYTES_PER_SHUFFLE_PARTITION = 32 * 1024 * 1024
 
 

@@ -131,7 +131,7 @@ def test_sample_sized_input_starts_quick_jvms_and_large_input_keeps_the_defaults
         assert not tuned & set(conf_of(build_command(settings, Path("x.zip"), [], input_bytes=size)))
 
 
-def test_shuffle_partitions_grow_with_the_input_so_no_task_sorts_a_whole_month(settings):
+def test_shuffle_partitions_grow_with_the_input(settings):
     """4 for the sample and up to 128 MB of Parquet; then one per 32 MB (a 635 MB year: 19 of about 2M rows)."""
     def partitions(size: int | None) -> int:
         conf = conf_of(build_command(settings, Path("x.zip"), [], input_bytes=size))
