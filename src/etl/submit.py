@@ -143,7 +143,13 @@ def small_input(input_bytes: int | None) -> bool:
 
 def shuffle_partitions(input_bytes: int | None) -> int:
     """SHUFFLE_PARTITIONS, or one per BYTES_PER_SHUFFLE_PARTITION of trip files when that is more."""
-    return max(SHUFFLE_PARTITIONS, -(-(input_bytes or 0) // BYTES_PER_SHUFFLE_PARTITION))
+    return partitions_for(input_bytes, SHUFFLE_PARTITIONS)
+
+
+def partitions_for(input_bytes: int | None, minimum: int) -> int:
+    """One partition per BYTES_PER_SHUFFLE_PARTITION of trip files, and at least `minimum`
+    (also etl.transform.months, for each month's classification)."""
+    return max(minimum, -(-(input_bytes or 0) // BYTES_PER_SHUFFLE_PARTITION))
 
 
 def small_input_conf(input_bytes: int | None) -> dict[str, str]:

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from support_spark import bundled_zone_ids, good_trip, spark, trips_frame  # noqa: F401
 
-from etl.transform.months import BYTES_PER_PARTITION, MIN_PARTITIONS, classify_months, month_partitions
+from etl.submit import BYTES_PER_SHUFFLE_PARTITION
+from etl.transform.months import MIN_PARTITIONS, classify_months, month_partitions
 from etl.transform.rules import classify
 
 ZONE_IDS = bundled_zone_ids()
@@ -44,7 +45,7 @@ def test_months_classified_apart_match_one_classification_of_every_row(spark):  
 
 def test_a_month_is_shuffled_once_into_partitions_sized_from_its_files(spark):  # noqa: F811
     january = {(2024, 1): trips_frame(spark, rows_of_both_months()[(2024, 1)])}
-    classified = classify_months(january, {(2024, 1): 5 * BYTES_PER_PARTITION}, ZONE_IDS)[(2024, 1)]
+    classified = classify_months(january, {(2024, 1): 5 * BYTES_PER_SHUFFLE_PARTITION}, ZONE_IDS)[(2024, 1)]
 
     plan = classified._jdf.queryExecution().executedPlan().toString()
     assert plan.count("Exchange hashpartitioning") == 1, plan

@@ -12,18 +12,17 @@ from collections.abc import Iterable
 from pyspark.sql import DataFrame
 from pyspark.sql.types import FractionalType
 
+from etl.submit import partitions_for
 from etl.transform.rules import NATURAL_KEY, classify
 from etl.transform.sources import Month
 
-# About 2M trips of Parquet: the duplicate window sorts a partition in one task, and 10M rows in one
-# partition ran a 1 GB executor out of heap.
-BYTES_PER_PARTITION = 32 * 1024 * 1024
 MIN_PARTITIONS = 2  # one per executor (spark.cores.max is 2): a sample month still uses both
 
 
 def month_partitions(input_bytes: int) -> int:
-    """Partitions of one month's classification, from the size of its trip files."""
-    return max(MIN_PARTITIONS, -(-input_bytes // BYTES_PER_PARTITION))
+    """Partitions of one month's classification, from the size of its trip files: about 2M trips each
+    (the duplicate window sorts a partition in one task; 10M rows in one ran a 1 GB executor out of heap)."""
+    return partitions_for(input_bytes, MIN_PARTITIONS)
 
 
 def classify_months(months: dict[Month, DataFrame], sizes: dict[Month, int],
