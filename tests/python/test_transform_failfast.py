@@ -63,6 +63,37 @@ def test_a_live_service_never_trips(live_minio):
     assert not cancelled.is_set() and watchdog.diagnose() is None
 
 
+def test_after_a_failure_jobs_started_later_are_cancelled_too_then_a_stuck_driver_is_ended():
+    # A thread that submits its Spark job after the first cancel would wait for ever on executors that
+    # never connect (the CI case: a driver the workers cannot reach, snapshot loads started late).
+    cancels, stuck = [], threading.Event()
+    reported: list[str] = []
+
+    def on_stuck(message: str) -> None:
+        reported.append(message)
+        stuck.set()
+
+    watchdog = Watchdog([], lambda: cancels.append(time.monotonic()), Activity(), every_s=0.1,
+                        checks=[lambda: "no executor connected back"], on_stuck=on_stuck, exit_within_s=1.0)
+    started = time.monotonic()
+    watchdog.start()
+    assert stuck.wait(10), "a driver stuck after the failure was never ended"
+    assert reported == ["no executor connected back"]
+    assert len(cancels) >= 5, f"cancelled only {len(cancels)} time(s) while the driver was stuck"
+    assert 0.9 <= time.monotonic() - started < 5
+
+
+def test_a_driver_that_ends_in_time_is_not_ended_by_the_watchdog():
+    stuck = threading.Event()
+    watchdog = Watchdog([], lambda: None, Activity(), every_s=0.05, checks=[lambda: "failed"],
+                        on_stuck=lambda _message: stuck.set(), exit_within_s=2.0)
+    watchdog.start()
+    time.sleep(0.5)
+    watchdog.stop()  # what main() does once it has reported
+    watchdog.join(5)
+    assert not watchdog.is_alive() and not stuck.is_set()
+
+
 def test_diagnose_after_a_failure_names_the_master_and_what_was_committed():
     port = dead_port()
     activity = Activity()
@@ -101,6 +132,16 @@ def test_executors_out_of_memory_say_which_setting_to_raise():
     assert "published whole or keeps its previous version" in message
     heap = explain(RuntimeError("boom\nCaused by: java.lang.OutOfMemoryError: Java heap space"), "see the log")
     assert heap.startswith("Spark executors ran out of memory:")
+
+
+DRIVER_BIND_FAILURE = """An error occurred while calling None.org.apache.spark.api.java.JavaSparkContext.
+: java.net.BindException: Cannot assign requested address: Service 'sparkDriver' failed after 16 retries (on a random free port)! Consider explicitly setting the appropriate binding address for the service 'sparkDriver' (for example spark.driver.bindAddress for SparkDriver) to the correct binding address."""  # noqa: E501
+
+
+def test_a_driver_address_of_another_machine_says_which_setting_to_change():
+    message = explain(RuntimeError(DRIVER_BIND_FAILURE), "see the log", "1g", "192.0.2.1")
+    assert message.startswith("the Spark driver cannot listen on 192.0.2.1: it is not an address of this machine")
+    assert "ETL_DRIVER_HOST" in message and "driverBindAddress" in message and "JavaSparkContext" not in message
 
 
 def test_other_failures_keep_their_first_line():

@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -29,6 +30,7 @@ from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_servic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DRIVER_STARTED = time.monotonic()  # the Python driver's start (spark-submit's JVM start is before it)
+REPORTING = threading.Lock()  # a failure is reported once: by the main thread, or by the watchdog if it is stuck
 
 
 def default_run_id() -> str:
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         spark.conf.set("spark.databricks.delta.commitInfo.userMetadata", run_id)
         sc = spark.sparkContext
         activity = Activity()
-        watchdog = start_watchdog(settings, sc, activity)
+        watchdog = start_watchdog(settings, sc, activity, on_stuck=lambda message: _exit_stuck(run_id, message, log))
         startup_s = round(time.monotonic() - DRIVER_STARTED, 2)
         emit("run_start", run_id=run_id, app_id=sc.applicationId, ui_url=sc.uiWebUrl, master=sc.master,
              manifest_run=args.manifest_run, startup_s=startup_s)
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        message = explain(error, log_hint(), settings and settings.spark_executor_memory)
+        message = explain(error, log_hint(), settings and settings.spark_executor_memory, driver_bind(settings))
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or message, log, watchdog)
     finally:
         if watchdog is not None:
@@ -84,12 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def driver_bind(settings) -> str:
+    """The address the driver binds (etl.submit sets spark.driver.bindAddress to it)."""
+    return (settings.driver_bind_address or settings.spark_driver_host) if settings else ""
+
+
 def log_hint() -> str:
     """Where to look next: the transform's log where ETL_LOG_DIR puts it."""
     return f"see {log_file('transform')} and the Spark UI"
 
 
-def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
+def start_watchdog(settings, sc, activity: Activity, on_stuck) -> Watchdog:
     """MinIO and the Spark master are probed for the whole job (etl.transform.watchdog)."""
     # An external S3 (AWS has no MinIO health URL) and an external master are probed by a TCP connect.
     external_hint = f"check it is up and reachable (profile {settings.profile}), then run again"
@@ -98,7 +105,8 @@ def start_watchdog(settings, sc, activity: Activity) -> Watchdog:
     services = [storage,
                 tcp_service("the Spark master", settings.spark_master_url, *settings.spark_master_address,
                             external_hint if settings.spark_external else "start it (`etl up`) and run again")]
-    watchdog = Watchdog(services, sc.cancelAllJobs, activity, checks=[executor_check(settings, sc).failure])
+    watchdog = Watchdog(services, sc.cancelAllJobs, activity, checks=[executor_check(settings, sc).failure],
+                        on_stuck=on_stuck)
     watchdog.start()
     return watchdog
 
@@ -118,11 +126,21 @@ def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None) -
     """With MinIO or the master gone, writer threads may sit in Delta's and s3a's retries and
     spark.stop() would wait for them: report, then end the driver now (its JVM and executors go
     with it; a Delta commit is one PUT, so a table those threads had not committed stays as it was)."""
+    REPORTING.acquire()  # held for good: a stuck-driver exit from the watchdog cannot report twice
     code = _failed(run_id, message, log)
     if watchdog is not None and watchdog.failure:
         logging.shutdown()
         os._exit(code)
     return code
+
+
+def _exit_stuck(run_id: str, message: str, log) -> None:
+    """The watchdog's last resort: the main thread did not end after the failure (see etl.transform.watchdog)."""
+    if REPORTING.acquire(blocking=False):
+        log.warning("the driver did not stop after the failure; ending it")
+        code = _failed(run_id, message, log)
+        logging.shutdown()
+        os._exit(code)
 
 
 def _failed(run_id: str, message: str, log) -> int:

@@ -9,6 +9,8 @@ _CAUSE = re.compile(r"Caused by: ([\w.$]+(?:Exception|Error)[^\n]*)")
 # An executor out of heap: the JVM's own error, or the standalone worker's report of its exit code 52
 # (SparkExitCode.OOM), which is all the driver sees once the executor is gone.
 _OUT_OF_MEMORY = re.compile(r"java\.lang\.OutOfMemoryError|GC overhead limit exceeded|exited with code 52\b")
+# The driver asked to listen on an address that is not this machine's (ETL_DRIVER_HOST set to another host).
+_DRIVER_BIND = re.compile(r"BindException: Cannot assign requested address: Service 'sparkDriver'")
 
 
 def first_line(error: BaseException) -> str:
@@ -31,8 +33,20 @@ def out_of_memory(text: str) -> bool:
     return bool(_OUT_OF_MEMORY.search(text))
 
 
-def explain(error: BaseException, log_hint: str, executor_memory: str | None = None) -> str:
+def driver_cannot_bind(text: str, address: str) -> str | None:
+    if not _DRIVER_BIND.search(text):
+        return None
+    return (f"the Spark driver cannot listen on {address or 'its address'}: it is not an address of this machine. "
+            "Set ETL_DRIVER_HOST in .env to an address of this machine that the workers can reach; if they reach it "
+            "through another address (NAT, a container), set that one as the profile's driverHost and this machine's "
+            "as its driverBindAddress")
+
+
+def explain(error: BaseException, log_hint: str, executor_memory: str | None = None, driver_bind: str = "") -> str:
     text = str(error)
+    cannot_bind = driver_cannot_bind(text, driver_bind)
+    if cannot_bind:
+        return cannot_bind
     if out_of_memory(text):
         heap = f" ({executor_memory} each)" if executor_memory else ""
         return (f"Spark executors ran out of memory{heap}: this input does not fit their heap; "

@@ -3,7 +3,11 @@
 Spark and s3a retry a dead endpoint for minutes (one probe saw more than 21), and end with a py4j
 call id. This thread probes both services every PROBE_EVERY_S; once one has not answered for
 DOWN_AFTER_S it records which one and cancels every Spark job, so the driver fails at once and
-says what stopped, where, and during what (docs/data-model.md "Failing fast")."""
+says what stopped, where, and during what (docs/data-model.md "Failing fast").
+
+After a failure it keeps cancelling every second: a job submitted after the first cancel (a thread that
+was about to start one) would otherwise wait for ever. If the driver has still not exited after
+EXIT_WITHIN_S, `on_stuck` reports the failure and ends it."""
 from __future__ import annotations
 
 import socket
@@ -18,6 +22,9 @@ from dataclasses import dataclass
 PROBE_EVERY_S = 1.0
 PROBE_TIMEOUT_S = 3.0
 DOWN_AFTER_S = 10.0
+# After a failure the driver has this long to report and exit on its own; past it the watchdog ends it
+# (a thread can wait for ever on a job no executor will run, or inside a client's retries).
+EXIT_WITHIN_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,13 @@ class Activity:
 class Watchdog(threading.Thread):
     def __init__(self, services: list[Service], cancel: Callable[[], None], activity: Activity,
                  down_after_s: float = DOWN_AFTER_S, every_s: float = PROBE_EVERY_S,
-                 checks: list[Callable[[], str | None]] | None = None) -> None:
+                 checks: list[Callable[[], str | None]] | None = None,
+                 on_stuck: Callable[[str], None] | None = None, exit_within_s: float = EXIT_WITHIN_S) -> None:
         super().__init__(name="etl-watchdog", daemon=True)
         self.services, self.cancel, self.activity = services, cancel, activity
         self.checks = checks or []  # each returns a failure message, or None while all is well
         self.down_after_s, self.every_s = down_after_s, every_s
+        self.on_stuck, self.exit_within_s = on_stuck, exit_within_s
         self.failure: str | None = None
         self._halt = threading.Event()
 
@@ -98,6 +107,12 @@ class Watchdog(threading.Thread):
         self._halt.set()
 
     def run(self) -> None:
+        self._watch()
+        if self.failure is not None:
+            self._keep_cancelling()
+
+    def _watch(self) -> None:
+        """Returns once a service is down past the bound or a check failed (or when stopped)."""
         down_since: dict[str, float] = {}
         while not self._halt.wait(self.every_s):
             for service in self.services:
@@ -110,6 +125,14 @@ class Watchdog(threading.Thread):
                     return
             if self._failed_check():
                 return
+
+    def _keep_cancelling(self) -> None:
+        failed_at = time.monotonic()
+        while not self._halt.wait(self.every_s):
+            if time.monotonic() - failed_at >= self.exit_within_s and self.on_stuck is not None:
+                self.on_stuck(self.failure or "")
+                return
+            self.cancel()
 
     def _failed_check(self) -> bool:
         for check in self.checks:
