@@ -30,6 +30,7 @@ export function activate(context: vscode.ExtensionContext) {
     stack.onStatus((s) => statusBar.updateStack(s)),
     stack.onStatus((s) => buckets.stackChanged(s)),
     stack.onStatus((s) => gold.tree.stackChanged(s)),
+    stack.onStatus((s) => runs.stackChanged(s)),
     vscode.commands.registerCommand('etl.refresh', () => {
       stack.refresh();
       buckets.refresh();

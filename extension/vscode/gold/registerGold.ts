@@ -26,8 +26,9 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
       guarded(services, (sql?: string) => queryGoldCommand(services, open, sql)),
     ),
     services.onCredentialsChanged(() => tree.refresh()),
-    // A finished step (Transform, Run Pipeline) may have written new versions.
-    services.onStepChanged((step) => step === undefined && tree.refresh()),
+    // A finished step (Transform, Run Pipeline) may have written new versions; and the "stack down" welcome
+    // turns into "starting" as Start Stack begins.
+    services.onStepChanged((step) => (step === undefined || tree.wait !== undefined) && tree.refresh()),
   );
   return { tree, grids };
 }

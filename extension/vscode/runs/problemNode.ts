@@ -5,13 +5,13 @@ import { DetailNode } from './detailNode';
 export function problemNode(problem: string, index: number, wait: StackWait | undefined): DetailNode {
   const id = `runs:problem:${index}`;
   if (wait === 'stackDown') {
-    const node = new DetailNode('Transforms not shown: the stack is down', 'click to start it', 'debug-start', id);
+    const node = new DetailNode('The stack is down', 'click to start it and list the transforms', 'debug-start', id);
     node.tooltip = 'The quality reports live in the gold bucket, on MinIO. Start the stack to list the transforms.';
     node.command = { command: 'etl.startStack', title: 'Start Stack' };
     return node;
   }
   if (wait === 'stackStarting') {
-    const node = new DetailNode('Transforms show once MinIO answers', 'the stack is starting', 'loading~spin', id);
+    const node = new DetailNode('The stack is starting', 'the transforms show once MinIO answers', 'loading~spin', id);
     node.tooltip = 'The Stack view follows each service; this view refreshes when the stack is up.';
     return node;
   }

@@ -37,6 +37,9 @@ export function registerRuns(context: vscode.ExtensionContext, services: EtlServ
     command('etl.runs.openInSparkHistory', (node: SparkAppNode | RunNode) => openInSparkHistory(services, node)),
     command('etl.runs.showTaskLog', (node: TaskNode) => showTaskLog(tree, node)),
     command('etl.runs.clearTask', (node: TaskNode, confirmed?: boolean) => clearTask(tree, node, confirmed === true)),
+    // "The stack is down" turns into "starting" as Start Stack begins (and into the transforms as MinIO runs:
+    // stackChanged).
+    services.onStepChanged(() => tree.wait !== undefined && tree.refresh()),
   );
   return tree;
 }

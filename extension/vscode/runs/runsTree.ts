@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ServiceStatus } from '../../core/stack/backend';
 import { AirflowClient } from '../../core/airflow/client';
 import { describeError, type EtlError } from '../../core/errors';
 import type { PipelineRun } from '../../core/runs/join';
@@ -7,7 +8,7 @@ import { s3Client } from '../../core/s3/client';
 import { PathNode } from '../backup/nodes';
 import { explainForProfile } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
-import { stackWaitOf } from '../common/stackWait';
+import { type StackWait, stackWaitOf } from '../common/stackWait';
 import { DetailNode } from './detailNode';
 import { isS3Problem, problemNode } from './problemNode';
 import { RunNode } from './runNode';
@@ -23,11 +24,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
   readonly onDidChangeTreeData = this.changed.event;
   private readonly cache = new ReportCache();
   model: RunsModel = { runs: [], problems: [], airflow: false };
+  /** Set while the reports cannot be read because MinIO is stopped or starting (the problem row says which). */
+  wait: StackWait | undefined;
 
   constructor(private readonly services: EtlServices) {}
 
   refresh(): void {
     this.changed.fire();
+  }
+
+  /** The Stack view read the stack: a row that waits for MinIO gives way to the transforms once it runs. */
+  stackChanged(statuses: ServiceStatus[]): void {
+    if (this.wait && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
   }
 
   getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
@@ -67,6 +75,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     }
     await vscode.commands.executeCommand('setContext', 'etl.runs.empty', this.model.runs.length === 0);
     const wait = this.model.problems.some(isS3Problem) ? await stackWaitOf(this.services, 'Runs') : undefined;
+    this.wait = wait;
     const problems = this.model.problems.map((p, i) => problemNode(p, i, isS3Problem(p) ? wait : undefined));
     return [...this.model.runs.map((run) => new RunNode(run)), ...problems];
   }

@@ -53,6 +53,12 @@ export async function runUserScenario(page, { artifacts, log }) {
     await welcome.locator('.monaco-button', { hasText: 'Start Stack' }).waitFor({ timeout: T });
     if (await pane('Buckets').locator('.monaco-list-row', { hasText: 'cannot reach MinIO' }).count())
       throw new Error('Buckets shows a "cannot reach MinIO" row with the stack down');
+    await pane('Gold')
+      .locator('.welcome-view-content', { hasText: 'The stack is down, so the gold tables cannot be read.' })
+      .waitFor({ timeout: T });
+    await pane('Runs').locator('.monaco-list-row', { hasText: 'The stack is down' }).waitFor({
+      timeout: T,
+    });
     await screenshot('stack-down-buckets-welcome');
   });
 
@@ -68,6 +74,11 @@ export async function runUserScenario(page, { artifacts, log }) {
     await pane('Buckets')
       .locator('.welcome-view-content', { hasText: 'The stack is starting' })
       .waitFor({ timeout: T });
+    // Every view that waits for MinIO says "starting" now, none still "down" (they refresh as the step begins).
+    await pane('Gold').locator('.welcome-view-content', { hasText: 'The stack is starting' }).waitFor({ timeout: T });
+    await pane('Runs').locator('.monaco-list-row', { hasText: 'The stack is starting' }).waitFor({
+      timeout: T,
+    });
     await screenshot('stack-starting');
   });
 

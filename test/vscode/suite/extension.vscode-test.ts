@@ -486,7 +486,8 @@ describe('ETL Spark extension in a real VS Code', () => {
       assert.match(goldWelcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
       // Runs: the manifest's runs still show; the transforms' absence is explained with Start Stack, not an S3 error.
       const problem = (await api.runs.getChildren()).find((n) => String(n.id).startsWith('runs:problem:'));
-      assert.equal(problem?.label, 'Transforms not shown: the stack is down');
+      assert.equal(problem?.label, 'The stack is down');
+      assert.equal(api.runs.wait, 'stackDown');
       assert.equal(problem?.command?.command, 'etl.startStack');
     } finally {
       for (const [key, value] of Object.entries(saved)) {
