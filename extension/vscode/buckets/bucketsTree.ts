@@ -9,7 +9,7 @@ import { DEFAULT_PAGE_SIZE, listPage } from '../../core/s3/listing';
 import type { ServiceStatus } from '../../core/stack/backend';
 import { explainForProfile, missingKeyError } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
-import { stackWaitOf } from '../common/stackWait';
+import { minioRunning, stackWaitOf } from '../common/stackWait';
 import {
   BucketNode,
   HintNode,
@@ -120,7 +120,7 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   /** The Stack view read the stack: a welcome that waits for MinIO gives way to the buckets once it runs. */
   stackChanged(statuses: ServiceStatus[]): void {
     const waiting = this.problem?.kind === 'stackDown' || this.problem?.kind === 'stackStarting';
-    if (waiting && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
+    if (waiting && minioRunning(statuses)) this.refresh();
   }
 
   /** MinIO does not answer: asks the stack whether its MinIO is stopped, or starting. */

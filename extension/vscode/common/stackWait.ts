@@ -1,3 +1,4 @@
+import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from './services';
 
 /** Why MinIO does not answer when the stack explains it: stopped, or still starting. */
@@ -22,3 +23,7 @@ export async function stackWaitOf(services: EtlServices, view: string): Promise<
   if (state === 'stopped' || state === undefined) return 'stackDown';
   return undefined;
 }
+
+/** The Stack view's read says MinIO runs: a view waiting for it (down or starting) reads again. */
+export const minioRunning = (statuses: ServiceStatus[]): boolean =>
+  statuses.some((s) => s.name === 'minio' && s.state === 'running');

@@ -6,7 +6,7 @@ import { classifyS3Error, explainS3Error } from '../../core/s3/errors';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
 import { explainForProfile, missingKeyError } from '../common/externalS3';
-import { type StackWait, stackWaitOf } from '../common/stackWait';
+import { minioRunning, type StackWait, stackWaitOf } from '../common/stackWait';
 import { ColumnNode } from './columnNode';
 import { GroupNode } from './groupNode';
 import { MessageNode } from './messageNode';
@@ -44,7 +44,7 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
 
   /** The Stack view read the stack: a welcome that waits for MinIO gives way to the tables once it runs. */
   stackChanged(statuses: ServiceStatus[]): void {
-    if (this.wait && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
+    if (this.wait && minioRunning(statuses)) this.refresh();
   }
 
   getTreeItem(item: GoldItem): vscode.TreeItem {

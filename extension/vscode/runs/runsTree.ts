@@ -8,7 +8,7 @@ import { s3Client } from '../../core/s3/client';
 import { PathNode } from '../backup/nodes';
 import { explainForProfile } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
-import { type StackWait, stackWaitOf } from '../common/stackWait';
+import { minioRunning, type StackWait, stackWaitOf } from '../common/stackWait';
 import { DetailNode } from './detailNode';
 import { isS3Problem, problemNode } from './problemNode';
 import { RunNode } from './runNode';
@@ -35,7 +35,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
 
   /** The Stack view read the stack: a row that waits for MinIO gives way to the transforms once it runs. */
   stackChanged(statuses: ServiceStatus[]): void {
-    if (this.wait && statuses.some((s) => s.name === 'minio' && s.state === 'running')) this.refresh();
+    if (this.wait && minioRunning(statuses)) this.refresh();
   }
 
   getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
