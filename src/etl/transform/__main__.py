@@ -129,8 +129,7 @@ def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None) -
     REPORTING.acquire()  # held for good: a stuck-driver exit from the watchdog cannot report twice
     code = _failed(run_id, message, log)
     if watchdog is not None and watchdog.failure:
-        logging.shutdown()
-        os._exit(code)
+        _end_now(code)
     return code
 
 
@@ -138,9 +137,13 @@ def _exit_stuck(run_id: str, message: str, log) -> None:
     """The watchdog's last resort: the main thread did not end after the failure (see etl.transform.watchdog)."""
     if REPORTING.acquire(blocking=False):
         log.warning("the driver did not stop after the failure; ending it")
-        code = _failed(run_id, message, log)
-        logging.shutdown()
-        os._exit(code)
+        _end_now(_failed(run_id, message, log))
+
+
+def _end_now(code: int) -> None:
+    """Ends the driver without waiting for its threads (its JVM and executors go with it)."""
+    logging.shutdown()
+    os._exit(code)
 
 
 def _failed(run_id: str, message: str, log) -> int:
