@@ -88,6 +88,11 @@ class Settings:
         return self.driver_host or self.bind_host
 
     @property
+    def spark_driver_bind(self) -> str:
+        """Where the driver listens (spark.driver.bindAddress): the profile's driverBindAddress, else its host."""
+        return self.driver_bind_address or self.spark_driver_host
+
+    @property
     def minio_endpoint(self) -> str:
         """host:port, as the minio client wants it."""
         if self.s3_url:

@@ -171,7 +171,7 @@ def event_log_conf() -> dict[str, str]:
 def driver_conf(settings: Settings) -> dict[str, str]:
     """Where the executors reach the driver back: its address, and fixed ports when a firewall needs them."""
     host = settings.spark_driver_host
-    conf = {"spark.driver.host": host, "spark.driver.bindAddress": settings.driver_bind_address or host}
+    conf = {"spark.driver.host": host, "spark.driver.bindAddress": settings.spark_driver_bind}
     if settings.driver_port:
         conf["spark.driver.port"] = str(settings.driver_port)
     if settings.block_manager_port:
@@ -256,7 +256,7 @@ def build_command(settings: Settings, py_files: Path, job_args: list[str], pytho
 def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, str]:
     env = dict(os.environ)
     # The driver binds its UI and ports on the bind address; spark.driver.host is only what it advertises.
-    env.update(SPARK_LOCAL_IP=settings.driver_bind_address or settings.spark_driver_host,
+    env.update(SPARK_LOCAL_IP=settings.spark_driver_bind,
                PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
                PYTHONUNBUFFERED="1", ETL_PROJECT_ROOT=str(PROJECT_ROOT))
     env.pop("SPARK_HOME", None)  # the venv's pyspark, not another install

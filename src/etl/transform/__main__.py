@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
-        message = explain(error, log_hint(), settings and settings.spark_executor_memory, driver_bind(settings))
+        message = explain(error, log_hint(), settings and settings.spark_executor_memory,
+                          settings.spark_driver_bind if settings else "")
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or message, log, watchdog)
     finally:
         if watchdog is not None:
@@ -84,11 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     emit("run_done", run_id=run_id, status="succeeded", report=report, report_path=report["report_path"], error=None)
     log.info("transform succeeded: %s", report["report_path"])
     return EXIT_OK
-
-
-def driver_bind(settings) -> str:
-    """The address the driver binds (etl.submit sets spark.driver.bindAddress to it)."""
-    return (settings.driver_bind_address or settings.spark_driver_host) if settings else ""
 
 
 def log_hint() -> str:
