@@ -99,17 +99,20 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
 
   private async roots(): Promise<BucketItem[]> {
     const config = this.services.project();
-    const probe = await this.tryList(async (client) => listPage(client, config.buckets.rawzone, '', { pageSize: 1 }));
+    const probe = await this.tryList(
+      async (client) => listPage(client, config.buckets.rawzone, '', { pageSize: 1 }),
+      { publish: false },
+    );
+    if (!probe && config.profile.s3.mode !== 'external') await this.explainWhyNoAnswer();
+    // Published once final: each change of the context key swaps the welcome, and an intermediate
+    // "unreachable" (no welcome) blanked the view on every refresh while the stack started.
+    await this.publishProblem();
     if (!probe && config.profile.s3.mode === 'external') {
       // Not ours to start: never the Start Stack welcome; the endpoint, the error and what to check instead.
       return [this.errorNode(), ...(this.problem?.error.hint ? [new HintNode(this.problem.error.hint)] : [])];
     }
     if (!probe) {
       // Wrong credentials or the stack down/starting: an empty view, so the welcome with its buttons shows.
-      if (this.problem?.kind === 'unreachable') await this.explainUnreachable();
-      // While the stack starts, MinIO may answer before the ETL's key exists: not a credentials problem yet.
-      else if (this.problem?.kind === 'credentials' && this.services.stackStarting)
-        await this.setProblem({ kind: 'stackStarting', error: this.problem.error });
       if (this.problem && WELCOMED.includes(this.problem.kind)) return [];
       // Any other failure (MinIO runs but does not answer, a wrong port, …): an error node with Retry.
       return [this.errorNode()];
@@ -123,11 +126,18 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     if (waiting && minioRunning(statuses)) this.refresh();
   }
 
-  /** MinIO does not answer: asks the stack whether its MinIO is stopped, or starting. */
-  private async explainUnreachable(): Promise<void> {
+  /**
+   * MinIO does not answer: asks the stack whether its MinIO is stopped, or starting. While the stack
+   * starts, MinIO may also answer before the ETL's key exists: not a credentials problem yet.
+   */
+  private async explainWhyNoAnswer(): Promise<void> {
     const problem = this.problem;
-    const wait = problem && (await stackWaitOf(this.services, 'Buckets'));
-    if (problem && wait) await this.setProblem({ kind: wait, error: problem.error });
+    if (problem?.kind === 'unreachable') {
+      const wait = await stackWaitOf(this.services, 'Buckets');
+      if (wait) this.problem = { kind: wait, error: problem.error };
+    } else if (problem?.kind === 'credentials' && this.services.stackStarting) {
+      this.problem = { kind: 'stackStarting', error: problem.error };
+    }
   }
 
   private errorNode(parent?: Container): S3ErrorNode {
@@ -165,26 +175,27 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
     return loaded.nextToken ? [...loaded.items, new LoadMoreNode(container, loaded.items.length)] : loaded.items;
   }
 
-  private async tryList<T>(list: (client: Client) => Promise<T>): Promise<T | undefined> {
+  private async tryList<T>(list: (client: Client) => Promise<T>, { publish = true } = {}): Promise<T | undefined> {
     const config = this.services.project();
     try {
       const { client } = await this.client();
       const result = await list(client);
-      await this.setProblem(undefined);
+      this.problem = undefined;
+      if (publish) await this.publishProblem();
       return result;
     } catch (error) {
       const explained = config.profileProblem && (error as Error).message === config.profileProblem
         ? missingKeyError(config.profile, config.profileProblem)
         : explainForProfile(explainS3Error(error, endpointOf(config)), config.profile);
       this.services.diagnostics.warn(explained.describe());
-      await this.setProblem({ kind: classifyS3Error(explained), error: explained });
+      this.problem = { kind: classifyS3Error(explained), error: explained };
+      if (publish) await this.publishProblem();
       return undefined;
     }
   }
 
-  private async setProblem(problem: BucketsTreeProvider['problem']): Promise<void> {
-    this.problem = problem;
-    await vscode.commands.executeCommand('setContext', 'etl.s3.problem', problem?.kind ?? '');
+  private async publishProblem(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'etl.s3.problem', this.problem?.kind ?? '');
   }
 }
 
