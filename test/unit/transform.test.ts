@@ -10,7 +10,12 @@ import {
   summarizeStages,
   type SparkStage,
 } from '../../extension/core/spark/restApi';
-import { formatQualityReport, parseTransformLine, type QualityReport } from '../../extension/core/transform/events';
+import {
+  describeWrite,
+  formatQualityReport,
+  parseTransformLine,
+  type QualityReport,
+} from '../../extension/core/transform/events';
 import { transformArgs, transformError } from '../../extension/core/transform/run';
 
 const stage = (over: Partial<SparkStage>): SparkStage => ({
@@ -29,6 +34,16 @@ describe('transform events and report', () => {
   test('only JSON lines with an event are events', () => {
     assert.equal(parseTransformLine('26/11/28 INFO SparkContext: Running Spark'), undefined);
     assert.equal(parseTransformLine('{"event":"phase","phase":"write"}')?.event, 'phase');
+  });
+
+  test('a write line names the months its one commit replaced', () => {
+    const path = 's3a://gold/fact_trips';
+    assert.equal(describeWrite({ event: 'table_written', table: 'fact_trips', months: ['2024-01', '2024-02'], path,
+      seconds: 3.9 }), 'committed s3a://gold/fact_trips 2024-01, 2024-02 in 3.9 s');
+    assert.equal(describeWrite({ event: 'table_written', table: 'dim_zone', months: [], path: 's3a://gold/dim_zone' }),
+      'committed s3a://gold/dim_zone');
+    assert.match(describeWrite({ event: 'table_written', table: 'dim_zone', months: [], path, unchanged: true }),
+      /^unchanged .* not rewritten/);
   });
 
   test('argument arrays only', () => {

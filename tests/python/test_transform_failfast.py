@@ -163,7 +163,7 @@ class PlannedWrite:
     """Stands for etl.transform.job.Write in the scheduling logic of run_writes (no Spark): runs `action`."""
 
     def __init__(self, table: str, month: str, action):
-        self.table, self.month, self.tag, self.action = table, month, None, action
+        self.table, self.months, self.tag, self.action = table, {month: None}, None, action
         self.label = f"{table} {month}"
 
     def run(self, gold: str) -> str:

@@ -6,11 +6,20 @@ from etl.transform.job import Write, airflow_context, tables_written
 
 def test_tables_written_with_the_months_each_replaced():
     writes = [
-        Write("fact_trips", None, "2024-02", {}),
-        Write("fact_trips", None, "2024-01", {}),
+        Write("fact_trips", months={"2024-02": None, "2024-01": None}),
+        Write("mart_daily_zone", months={"2024-03": None}),
         Write("dim_zone", None),
     ]
-    assert tables_written(writes) == {"dim_zone": [], "fact_trips": ["2024-01", "2024-02"]}
+    assert tables_written(writes) == {"dim_zone": [], "fact_trips": ["2024-01", "2024-02"],
+                                      "mart_daily_zone": ["2024-03"]}
+
+
+def test_a_write_of_several_months_is_labelled_by_its_months():
+    assert Write("fact_trips", months={"2024-01": None}).label == "fact_trips 2024-01"
+    assert Write("fact_trips", months={"2024-02": None, "2024-01": None}).label == "fact_trips 2024-01, 2024-02"
+    twelve = {f"2025-{m:02d}": None for m in range(12, 0, -1)}
+    assert Write("fact_trips", months=twelve).label == "fact_trips 2025-01..2025-12 (12 months)"
+    assert Write("dim_zone", None).label == "dim_zone"
 
 
 def test_airflow_context_from_the_bash_operators_variables(monkeypatch):

@@ -32,7 +32,10 @@ export type TransformEvent =
       manifest_run: string | null; startup_s?: number;
     }
   | { event: 'phase'; phase: TransformPhase; files?: string[] }
-  | { event: 'table_written'; table: string; month: string | null; path: string; seconds?: number; unchanged?: boolean }
+  | {
+      /** One Delta commit: the run's months of a month-partitioned table (YYYY-MM), or [] for a whole table. */
+      event: 'table_written'; table: string; months: string[]; path: string; seconds?: number; unchanged?: boolean;
+    }
   | {
       event: 'run_done'; run_id: string; status: 'succeeded' | 'failed' | 'skipped'; report: QualityReport | null;
       report_path: string | null; error: string | null; message?: string;
@@ -43,8 +46,8 @@ export type TransformPhase = 'read' | 'classify' | 'write';
 /** One line per committed (or unchanged, skipped) table write, with its seconds. */
 export function describeWrite(event: Extract<TransformEvent, { event: 'table_written' }>): string {
   if (event.unchanged) return `unchanged ${event.path} (same content as its last commit: not rewritten)`;
-  const month = event.month ? ` ${event.month}` : '';
-  return `committed ${event.path}${month}${event.seconds !== undefined ? ` in ${event.seconds} s` : ''}`;
+  const months = event.months.length ? ` ${event.months.join(', ')}` : '';
+  return `committed ${event.path}${months}${event.seconds !== undefined ? ` in ${event.seconds} s` : ''}`;
 }
 
 export const parseTransformLine = (line: string) => parseJsonEvent<TransformEvent>(line);

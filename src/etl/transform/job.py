@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import reduce
 from typing import Any
@@ -35,7 +35,7 @@ from etl.transform.sources import (
 from etl.transform.unchanged import object_tag, table_holds
 from etl.transform.warmup import warm_snapshots
 from etl.transform.watchdog import Activity
-from etl.transform.writer import table_url, write_partition, write_table
+from etl.transform.writer import Partition, table_url, write_partitions, write_table
 
 Emit = Callable[..., None]
 FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
@@ -62,27 +62,32 @@ def utc_now() -> str:
 
 @dataclass(frozen=True)
 class Write:
-    """One Spark write job: a month partition (partition set) or a whole small table.
-    tag: what a whole table was built from (etl.transform.unchanged); equal to the table's newest
-    commit's, the write is skipped."""
+    """One Spark write job and its Delta commit: the run's month partitions of a table, or a whole small
+    table (df). tag: what a whole table was built from (etl.transform.unchanged); equal to the table's
+    newest commit's, the write is skipped."""
     table: str
-    df: DataFrame
-    month: str | None = None
-    partition: dict[str, int] | None = None
+    df: DataFrame | None = None
+    months: dict[str, Partition] = field(default_factory=dict)  # "YYYY-MM" -> its partition
     tag: str | None = None
-    files: int = 1  # data files per partition (tasks of the write)
 
     @property
     def label(self) -> str:
-        return f"{self.table} {self.month}" if self.month else self.table
+        return f"{self.table} {months_label(list(self.months))}" if self.months else self.table
 
     def run(self, gold: str) -> str:
         base = table_url(gold, self.table)
         # Names the stages in the Spark UI / REST API (thread-local, each write runs in its own thread).
-        self.df.sparkSession.sparkContext.setJobDescription(f"write {self.table} {self.month or ''}".strip())
-        if self.partition:
-            return write_partition(self.df, base, self.partition, self.files)
+        spark = self.df.sparkSession if self.df is not None else next(iter(self.months.values())).rows.sparkSession
+        spark.sparkContext.setJobDescription(f"write {self.label}")
+        if self.months:
+            return write_partitions(list(self.months.values()), base)
         return write_table(self.df, base, user_metadata=self.tag)
+
+
+def months_label(months: list[str]) -> str:
+    """`2024-01`, `2024-01, 2024-02`, or `2025-01..2025-12 (12 months)`."""
+    ordered = sorted(months)
+    return ", ".join(ordered) if len(ordered) <= 2 else f"{ordered[0]}..{ordered[-1]} ({len(ordered)} months)"
 
 
 def files_for(rows: int) -> int:
@@ -90,17 +95,21 @@ def files_for(rows: int) -> int:
     return max(1, -(-rows // ROWS_PER_FILE))
 
 
-def month_writes(classified: DataFrame, year: int, month: int, counts: dict[str, Any]) -> list[Write]:
-    """The month's fact partition, its mart partitions and its rejected rows (classified: that month's rows)."""
-    fact = model.fact_trips(model.kept(classified))
-    label, partition = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
-    month_counts = counts["months"].get(label, {"rows_kept": 0, "rows_rejected": 0})
-    source = {"source_year": year, "source_month": month}
-    writes = [Write(FACT, fact, label, partition, files=files_for(month_counts["rows_kept"]))]
-    writes += [Write(name, build(fact), label, partition) for name, build in MARTS.items()]  # small: 1 file
-    rejected = model.rejected(classified)
-    writes.append(Write(QUARANTINE, rejected, label, source, files=files_for(month_counts["rows_rejected"])))
-    return writes
+def month_writes(classified: dict[Month, DataFrame], counts: dict[str, Any]) -> list[Write]:
+    """Per month-partitioned table, one write of all the run's months (one Delta commit: each extra commit
+    costs a snapshot rebuild and two more Spark jobs; docs/performance.md). Per month: its fact rows, its
+    marts and its rejected rows (classified: each month's rows)."""
+    tables: dict[str, dict[str, Partition]] = defaultdict(dict)
+    for (year, month), rows in sorted(classified.items()):
+        label, pickup = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
+        month_counts = counts["months"].get(label, {"rows_kept": 0, "rows_rejected": 0})
+        fact = model.fact_trips(model.kept(rows))
+        tables[FACT][label] = Partition(fact, pickup, files_for(month_counts["rows_kept"]))
+        for name, build in MARTS.items():
+            tables[name][label] = Partition(build(fact), pickup, 1)  # small: 1 file
+        source = {"source_year": year, "source_month": month}
+        tables[QUARANTINE][label] = Partition(model.rejected(rows), source, files_for(month_counts["rows_rejected"]))
+    return [Write(table, months=months) for table, months in tables.items()]
 
 
 def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None]) -> list[Write]:
@@ -123,7 +132,7 @@ def tables_written(writes: list[Write]) -> dict[str, list[str]]:
     """Each table this run wrote, with the months it replaced (empty: the whole table)."""
     tables: dict[str, set[str]] = defaultdict(set)
     for write in writes:
-        tables[write.table].update([write.month] if write.month else [])
+        tables[write.table].update(write.months)
     return {table: sorted(months) for table, months in sorted(tables.items())}
 
 
@@ -153,7 +162,7 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             if failed.is_set():
                 return
             if write.tag and client is not None and table_holds(client, gold, write.table, write.tag):
-                emit("table_written", table=write.table, month=write.month, path=table_url(gold, write.table),
+                emit("table_written", table=write.table, months=sorted(write.months), path=table_url(gold, write.table),
                      unchanged=True, seconds=0.0)
                 continue
             clock = time.monotonic()
@@ -165,7 +174,8 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
                 raise
             activity.written(write.label)
             seconds[write.label] = round(time.monotonic() - clock, 2)
-            emit("table_written", table=write.table, month=write.month, path=path, seconds=seconds[write.label])
+            emit("table_written", table=write.table, months=sorted(write.months), path=path,
+                 seconds=seconds[write.label])
 
     pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-write")
     futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
@@ -243,7 +253,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
 
     phases.start("write", "the write phase")
     await_all(warming, aborted)
-    writes = [w for (year, month), rows in classified.items() for w in month_writes(rows, year, month, counts)]
+    writes = month_writes(classified, counts)
     writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file))
     write_s = run_writes(writes, gold, emit, activity, aborted, client)
     for rows in classified.values():
