@@ -11,8 +11,10 @@ from etl.transform.sources import (
     TripFile,
     check_parquet_object,
     consumed_runs,
+    parse_zone_ids,
     trip_bytes,
     trip_files,
+    zone_ids,
     zones_path,
 )
 
@@ -28,8 +30,11 @@ class FakeObjects:
             raise FileNotFoundError("NoSuchKey")
         return type("Stat", (), {"size": len(self.objects[f"{bucket}/{key}"])})
 
-    def get_object(self, bucket, key, offset, length):
-        data = io.BytesIO(self.objects[f"{bucket}/{key}"][offset:offset + length])
+    def get_object(self, bucket, key, offset=0, length=None):
+        if f"{bucket}/{key}" not in self.objects:
+            raise FileNotFoundError("NoSuchKey")
+        body = self.objects[f"{bucket}/{key}"]
+        data = io.BytesIO(body[offset:offset + length] if length is not None else body[offset:])
         data.release_conn = lambda: None
         return data
 
@@ -92,3 +97,26 @@ def test_consumed_runs_are_the_extractions_with_trip_files():
     ])
     assert consumed_runs() == ["a", "b"]
     assert consumed_runs("b") == ["b"]
+
+
+def test_zone_ids_are_the_first_column_of_the_committed_zone_table():
+    from etl.config import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "Data_extracted" / "taxi_zone_lookup.csv").read_text()
+    assert parse_zone_ids(text) == list(range(1, 266))  # 264 "Unknown" and 265 "Outside of NYC" included
+
+
+def test_zone_ids_read_quoted_fields_a_byte_order_mark_and_skip_what_is_not_an_id():
+    text = '"LocationID","Borough","Zone","service_zone"\r\n"7","Queens","Astoria, North","Boro Zone"\r\n' \
+           '"N/A","x","y","z"\r\n\r\n3,Bronx,Allerton,Boro Zone\r\n'
+    client = FakeObjects({"rawzone/reference/zones.csv": "\ufeff".encode() + text.encode()})
+    assert zone_ids(client, "s3a://rawzone/reference/zones.csv") == [3, 7]
+
+
+def test_a_missing_or_empty_zone_table_says_how_to_get_one():
+    client = FakeObjects({"rawzone/reference/empty.csv": b"LocationID,Borough,Zone,service_zone\n"})
+    with pytest.raises(InputFileError, match=r"cannot read the zone table s3a://rawzone/reference/gone.csv "
+                                             r"\(NoSuchKey\); extract it with `etl extract`"):
+        zone_ids(client, "s3a://rawzone/reference/gone.csv")
+    with pytest.raises(InputFileError, match="lists no LocationID: every trip would be rejected as unknown_zone"):
+        zone_ids(client, "s3a://rawzone/reference/empty.csv")

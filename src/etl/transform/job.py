@@ -21,7 +21,7 @@ from etl.transform import model
 from etl.transform.errors import TransformError
 from etl.transform.months import classify_months
 from etl.transform.report import put_report, quality_counts
-from etl.transform.rules import known_zone_ids, rule_counts
+from etl.transform.rules import rule_counts
 from etl.transform.sources import (
     Month,
     TripFile,
@@ -30,6 +30,7 @@ from etl.transform.sources import (
     read_trips,
     read_zones,
     trip_files,
+    zone_ids,
     zones_path,
 )
 from etl.transform.unchanged import object_tag, table_holds
@@ -236,15 +237,14 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
         sizes[(trip_file.year, trip_file.month)] += check_parquet_object(client, trip_file.path)
     warming = warm_snapshots(spark, [table_url(gold, table) for table in MONTH_TABLES])
     zones_file = zones_path(manifest_run, settings.rawzone_bucket)
-    zones = read_zones(spark, zones_file)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-zones") as zone_pool:
-        zone_ids = zone_pool.submit(known_zone_ids, zones)  # its Spark job runs while the footers are read
-        months, extras = read_trips(spark, files)
+    known_zones = zone_ids(client, zones_file)
+    zones = read_zones(spark, zones_file)  # dim_zone's rows: read only if that table is rewritten
+    months, extras = read_trips(spark, files)
     for path, names in extras.items():
         log.info("columns outside the target schema ignored in %s: %s", path, ", ".join(names))
 
     classified = {month: rows.persist(StorageLevel.MEMORY_AND_DISK)
-                  for month, rows in classify_months(months, sizes, zone_ids.result()).items()}
+                  for month, rows in classify_months(months, sizes, known_zones).items()}
     phases.start("classify", "the classification of the rows (before any write)")
     spark.sparkContext.setJobDescription("classify rows")
     every_row = reduce(DataFrame.unionByName, classified.values())

@@ -36,12 +36,6 @@ def duration_seconds() -> Column:
         F.unix_micros(F.col("pickup_datetime").cast("timestamp")) / 1e6
 
 
-def known_zone_ids(zones_csv: DataFrame) -> list[int]:
-    """The LocationIDs of the zone table (taxi_zone_lookup.csv, a few hundred rows), collected on the driver."""
-    ids = zones_csv.select(F.col("LocationID").cast("int").alias("id")).where(F.col("id").isNotNull()).distinct()
-    return sorted(row["id"] for row in ids.collect())
-
-
 def row_rules(zone_ids: Iterable[int]) -> list[Rule]:
     seconds = duration_seconds()
     speed = F.col("trip_distance") / (seconds / 3600)

@@ -1,6 +1,8 @@
 """Inputs: the trip files and zone table the extraction manifest lists, read over s3a."""
 from __future__ import annotations
 
+import csv
+import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
@@ -143,6 +145,34 @@ def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[dict[Month, 
     for trip_file, (frame, _) in zip(files, read, strict=True):
         by_month.setdefault((trip_file.year, trip_file.month), []).append(frame)
     return {label: reduce(DataFrame.unionByName, frames) for label, frames in by_month.items()}, extras
+
+
+def zone_ids(client, path: str) -> list[int]:
+    """The LocationIDs of the zone table (taxi_zone_lookup.csv, ~12 KB), read on the driver: as a Spark
+    job it waited for a core behind the footer jobs, 2 s of a sample run's read (docs/performance.md)."""
+    bucket, key = _bucket_key(path)
+    try:
+        response = client.get_object(bucket, key)
+        try:
+            text = response.read().decode("utf-8-sig")
+        finally:
+            response.close()
+            response.release_conn()
+    except Exception as error:  # S3Error (NoSuchKey, AccessDenied), connection errors
+        raise InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
+                             "extract it with `etl extract` (without --no-zones)") from error
+    ids = parse_zone_ids(text)
+    if not ids:
+        raise InputFileError(f"the zone table {path} lists no LocationID: every trip would be rejected as "
+                             "unknown_zone; extract it again with `etl extract` (without --no-zones)")
+    return ids
+
+
+def parse_zone_ids(text: str) -> list[int]:
+    """The first column's integers after the header, as the zone DataFrame reads it (by position)."""
+    rows = csv.reader(io.StringIO(text))
+    next(rows, None)
+    return sorted({int(row[0].strip()) for row in rows if row and row[0].strip().isdigit()})
 
 
 # taxi_zone_lookup.csv's columns: given, so Spark runs no job to read the header.
