@@ -4,6 +4,7 @@ import { filesHolding } from '../../extension/core/gold/catalog';
 import type { DeltaFile, DeltaTableState } from '../../extension/core/gold/deltaLog';
 import { GoldEngine } from '../../extension/core/gold/engine';
 import { partitionsOf, tableRows } from '../../extension/core/gold/partitions';
+import { describePredicate } from '../../extension/core/gold/predicate';
 import {
   duckTypeOf,
   mentionedTables,
@@ -101,5 +102,23 @@ describe('gold core, pure parts', () => {
     } finally {
       engine.close();
     }
+  });
+});
+
+describe('a commit\'s replaceWhere, as the history shows it', () => {
+  test('the months the transform replaced, in order', () => {
+    assert.equal(describePredicate('pickup_year = 2024 AND pickup_month = 2'), 'month 2024-02');
+    assert.equal(
+      describePredicate('(pickup_year = 2024 AND pickup_month = 2) OR (pickup_year = 2024 AND pickup_month = 1)'),
+      'months 2024-01, 2024-02',
+    );
+    const year = Array.from({ length: 12 }, (_, i) => `(source_year = 2025 AND source_month = ${12 - i})`);
+    assert.equal(describePredicate(year.join(' OR ')), 'months 2025-01..2025-12 (12)');
+  });
+
+  test('any other predicate is shown as it is', () => {
+    assert.equal(describePredicate('pickup_month = 2'), 'pickup_month = 2');
+    assert.equal(describePredicate('(pickup_year = 2024 AND pickup_month = 1) OR fare > 3'),
+      '(pickup_year = 2024 AND pickup_month = 1) OR fare > 3');
   });
 });

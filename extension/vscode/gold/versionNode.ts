@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DeltaCommit } from '../../core/gold/deltaLog';
+import { describePredicate } from '../../core/gold/predicate';
 
 /** Which run made a commit: the transform's run id (commitInfo.userMetadata), else unknown. */
 export const writtenBy = (commit: DeltaCommit) => commit.userMetadata ?? 'an unnamed writer';
@@ -18,7 +19,8 @@ export class VersionNode extends vscode.TreeItem {
     super(`${commitWhen(commit)} — ${commit.operation ?? 'commit'}`, vscode.TreeItemCollapsibleState.None);
     const rows =
       commit.rowsWritten === undefined ? undefined : `${commit.rowsWritten.toLocaleString('en-US')} rows written`;
-    this.description = [`v${commit.version}`, commit.predicate, rows, writtenBy(commit)].filter(Boolean).join(' · ');
+    const replaced = commit.predicate ? describePredicate(commit.predicate) : undefined;
+    this.description = [`v${commit.version}`, replaced, rows, writtenBy(commit)].filter(Boolean).join(' · ');
     this.tooltip = [
       `version ${commit.version} (${commit.timestamp ?? '?'} ms)`,
       `${commit.operation ?? 'commit'}${commit.predicate ? ` where ${commit.predicate}` : ''}`,

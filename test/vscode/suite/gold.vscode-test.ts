@@ -82,7 +82,7 @@ describe('Gold tables view in a real VS Code', () => {
     assert.ok(versions.length >= 2);
     assert.match(
       String(versions[0].description),
-      /^v\d+ · pickup_year = 2024 AND pickup_month = 2 · 19,600 rows written · transform-/,
+      /^v\d+ · months 2024-01, 2024-02 · 39,200 rows written · transform-/,
     );
     assert.match(labelOf(versions[0]), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d — WRITE$/);
   });
