@@ -30,11 +30,11 @@ class FakeObjects:
             raise FileNotFoundError("NoSuchKey")
         return type("Stat", (), {"size": len(self.objects[f"{bucket}/{key}"])})
 
-    def get_object(self, bucket, key, offset=0, length=None):
+    def get_object(self, bucket, key, offset=0, length=0):  # length 0: to the end, as minio
         if f"{bucket}/{key}" not in self.objects:
             raise FileNotFoundError("NoSuchKey")
         body = self.objects[f"{bucket}/{key}"]
-        data = io.BytesIO(body[offset:offset + length] if length is not None else body[offset:])
+        data = io.BytesIO(body[offset:offset + length] if length else body[offset:])
         data.release_conn = lambda: None
         return data
 

@@ -101,8 +101,8 @@ def check_parquet_object(client, path: str) -> int:
             raise InputFileError(
                 f"cannot read {path} as Parquet (only {size} bytes); re-extract that month with `etl extract`"
             )
-        tail = _read_range(client, bucket, key, size - 8, 8)
-        head = _read_range(client, bucket, key, 0, 4)
+        tail = _read_object(client, bucket, key, size - 8, 8)
+        head = _read_object(client, bucket, key, 0, 4)
     except InputFileError:
         raise
     except Exception as error:  # S3Error (NoSuchKey, AccessDenied), connection errors
@@ -115,7 +115,8 @@ def check_parquet_object(client, path: str) -> int:
     return size
 
 
-def _read_range(client, bucket: str, key: str, offset: int, length: int) -> bytes:
+def _read_object(client, bucket: str, key: str, offset: int = 0, length: int = 0) -> bytes:
+    """The object's bytes from offset, length of them (0: to its end, as minio's get_object)."""
     response = client.get_object(bucket, key, offset=offset, length=length)
     try:
         return response.read()
@@ -150,17 +151,10 @@ def read_trips(spark: SparkSession, files: list[TripFile]) -> tuple[dict[Month, 
 def zone_ids(client, path: str) -> list[int]:
     """The LocationIDs of the zone table (taxi_zone_lookup.csv, ~12 KB), read on the driver: as a Spark
     job it waited for a core behind the footer jobs, 2 s of a sample run's read (docs/performance.md)."""
-    bucket, key = _bucket_key(path)
     try:
-        response = client.get_object(bucket, key)
-        try:
-            text = response.read().decode("utf-8-sig")
-        finally:
-            response.close()
-            response.release_conn()
+        text = _read_object(client, *_bucket_key(path)).decode("utf-8-sig")
     except Exception as error:  # S3Error (NoSuchKey, AccessDenied), connection errors
-        raise InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
-                             "extract it with `etl extract` (without --no-zones)") from error
+        raise _zone_table_unreadable(path, error) from error
     ids = parse_zone_ids(text)
     if not ids:
         raise InputFileError(f"the zone table {path} lists no LocationID: every trip would be rejected as "
@@ -183,5 +177,9 @@ def read_zones(spark: SparkSession, path: str) -> DataFrame:
     try:
         return spark.read.option("header", True).schema(ZONE_SCHEMA).csv(path)
     except Exception as error:
-        raise InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
-                             "extract it with `etl extract` (without --no-zones)") from error
+        raise _zone_table_unreadable(path, error) from error
+
+
+def _zone_table_unreadable(path: str, error: BaseException) -> InputFileError:
+    return InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
+                          "extract it with `etl extract` (without --no-zones)")
