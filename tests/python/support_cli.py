@@ -1,6 +1,7 @@
 """Helpers for tests that run the extraction CLI or inspect MinIO."""
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -11,6 +12,21 @@ from etl.extract.store import incomplete_uploads
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "etl.extract", *args], env=env, cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def start_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """The extraction CLI in the background, its output piped, with Ctrl-C (SIGINT) as a terminal gives it.
+
+    A shell without job control starts a background job (`pytest ... &`, `nohup ... &`) with SIGINT ignored, and
+    children inherit an ignored signal: Python then never raises KeyboardInterrupt, and a test's SIGINT does
+    nothing. A handled signal is reset to its default by exec, hence a handler here while the child starts.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen([sys.executable, "-m", "etl.extract", *args], env=env, cwd=PROJECT_ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def assert_no_incomplete_uploads(client, bucket: str, key: str) -> None:

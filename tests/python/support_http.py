@@ -5,13 +5,15 @@ Each path gets a list of behaviours, one per request; the last one repeats:
     server.route("/b.parquet", Status(500), Ok(data))     # 500 then success
     server.route("/c.parquet", Cut(data, at=1000))          # body cut after 1000 bytes
     server.route("/d.parquet", FileBody(path))              # a file on disk, streamed, never in memory
+    server.route("/e.parquet", Held(data, release))         # first MiB, then the rest once `release` is set
 Unknown paths answer 404.
 """
 from __future__ import annotations
 
+import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -40,6 +42,16 @@ class FileBody:
     path: Path
 
 
+@dataclass
+class Held:
+    """Sends the first MiB of the body, sets `holding`, and sends the rest only once `release` is set:
+    a test acts while the transfer is surely mid-body, however fast or loaded the machine."""
+    body: bytes
+    release: threading.Event
+    delay_per_mib_s: float = 0.0  # pace of the rest
+    holding: threading.Event = field(default_factory=threading.Event)
+
+
 class ScriptedServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -48,6 +60,11 @@ class ScriptedServer(ThreadingHTTPServer):
         self.routes: dict[str, list] = {}
         self.hits: dict[str, int] = {}
         self.lock = threading.Lock()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client hanging up mid-body (an interrupted download) is part of these tests, not a server error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:
@@ -91,6 +108,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(behaviour, FileBody):
             self._headers(behaviour.path.stat().st_size)
             self._stream(behaviour.path)
+        elif isinstance(behaviour, Held):
+            self._headers(len(behaviour.body))
+            self.wfile.write(behaviour.body[:MiB])
+            behaviour.holding.set()
+            behaviour.release.wait()
+            self._write(behaviour.body[MiB:], behaviour.delay_per_mib_s)
 
     def _status(self, code: int) -> None:
         self.send_response(code)

@@ -6,16 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
-import subprocess
-import sys
-import time
+import threading
 
 import pytest
-from support_cli import assert_no_incomplete_uploads, run_cli
-from support_http import MiB, Ok
+from support_cli import assert_no_incomplete_uploads, run_cli, start_cli
+from support_http import Held, MiB, Ok
 from support_parquet import trip_parquet
 
-from etl.config import PROJECT_ROOT
 from etl.manifest import load_manifest
 
 pytestmark = pytest.mark.integration
@@ -78,22 +75,26 @@ def test_a_failed_file_stops_new_files_and_the_one_in_flight_finishes(minio, set
 
 def test_an_interrupt_stops_the_files_in_flight_and_stores_nothing_partial(minio, settings, http_server, cli_env,
                                                                             isolated_state):
-    for month in ("2033-06", "2033-07"):
-        http_server.route(f"/{month}.parquet", Ok(trip_parquet(size=20 * MiB), delay_per_mib_s=0.5))  # ~10 s each
-    args = ["--months", "2033-06..2033-07", "--source", http_server.base_url + TEMPLATE, "--no-zones",
-            "--parallel", "2", "--progress-json"]
-    proc = subprocess.Popen([sys.executable, "-m", "etl.extract", *args], env=cli_env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while http_server.hits.get("/2033-07.parquet", 0) == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)  # both downloads running
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    # The server holds both bodies after their first MiB until the interrupt has been sent, so it surely comes
+    # mid-transfer; the rest then goes slowly (~10 s a file): the extract stops each at its next read, long before.
+    release = threading.Event()
+    months = ("2033-06", "2033-07")
+    held = {month: Held(trip_parquet(size=20 * MiB), release, delay_per_mib_s=0.5) for month in months}
+    for month, behaviour in held.items():
+        http_server.route(f"/{month}.parquet", behaviour)
+    with start_cli(["--months", "2033-06..2033-07", "--source", http_server.base_url + TEMPLATE, "--no-zones",
+                    "--parallel", "2", "--progress-json"], cli_env) as proc:
+        try:
+            for month, behaviour in held.items():
+                assert behaviour.holding.wait(60), f"month {month}: its download did not start within 60 s"
+            proc.send_signal(signal.SIGINT)
+        finally:
+            release.set()  # nothing stays held, whatever happened above
+        out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err.strip().splitlines()[-1]
     assert _events(out)[-1]["event"] == "run_done"
-    for month in ("2033-06", "2033-07"):
+    for month in months:
         assert list(minio.list_objects(settings.rawzone_bucket, prefix=_key(month))) == []
         assert_no_incomplete_uploads(minio, settings.rawzone_bucket, _key(month))
     assert not (isolated_state / "backup" / "extracted_paths.json").exists()  # nothing stored, nothing recorded
