@@ -53,9 +53,11 @@ def extract(month: str, source: str | None, etl_root: str) -> dict:
 with DAG(
     dag_id="etl_pipeline",
     description="NYC TLC yellow taxi: extract to MinIO rawzone, then Spark clean_and_transform to gold",
-    # At 00:00 UTC on the 1st. No start date: enabling the DAG waits for the next 1st
-    # instead of firing at once, and catchup=False never backfills past months.
-    schedule=CronTriggerTimetable("0 0 1 * *", timezone="UTC"),
+    # At 00:00 UTC on the 1st; catchup=False never backfills past months. No start date, so run_immediately
+    # decides the first run: timedelta(0) makes enabling the DAG wait for the next 1st. Airflow's default (False)
+    # still runs the last 1st when the DAG is enabled within a tenth of a month after it, ~3 days
+    # (CronTriggerTimetable._calc_first_run in airflow/timetables/trigger.py).
+    schedule=CronTriggerTimetable("0 0 1 * *", timezone="UTC", run_immediately=timedelta(0)),
     catchup=False,
     max_active_runs=1,  # one extraction per month at a time (the extractor also locks per object)
     default_args=DEFAULT_ARGS,

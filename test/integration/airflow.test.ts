@@ -28,11 +28,19 @@ async function goldMonthCommit(month: string): Promise<Date | undefined> {
   return s3.statObject(config.buckets.gold, commit).then((s) => s.lastModified, () => undefined);
 }
 
+/** The first 1st of a month at 00:00 UTC after `time`. */
+function nextFirst(time: Date): Date {
+  return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth() + 1, 1));
+}
+
 describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () => {
+  let enabled: Date | undefined; // when the first test unpaused the DAG
+
   test('a paused etl_pipeline is unpaused, runs extract then clean_and_transform on the sample, and gold holds the ' +
     'month', async () => {
     await client.setPaused(PIPELINE_DAG, true);
     const started = new Date(Date.now() - 1000);
+    enabled = started;
     const events: TriggerEvent[] = [];
     const result = await triggerPipeline(
       client,
@@ -64,10 +72,22 @@ describe('ETL: Trigger DAG against the real Airflow', { timeout: 900_000 }, () =
     );
   });
 
+  // The DAG's rule (run_immediately=timedelta(0)): enabling it runs no 1st already past, whatever the date. A 1st
+  // that comes after enabling is due (should the suite cross 00:00 UTC on a 1st); runs queued before are older.
   test('unpausing started no scheduled run: the schedule waits for the next 1st', async () => {
-    const runs = await client.listRuns(PIPELINE_DAG);
-    assert.ok(runs.length > 0);
-    assert.deepEqual([...new Set(runs.map((r) => r.run_type))], ['manual']);
+    assert.ok(enabled, 'needs the test above, which unpauses the DAG');
+    const since = enabled;
+    const runs = (await client.listRuns(PIPELINE_DAG)).filter((r) => new Date(r.queued_at ?? 0) >= since);
+    assert.ok(runs.some((r) => r.run_type === 'manual'), 'the run triggered above is not listed');
+    const pastFirsts = runs.filter((r) => r.run_type === 'scheduled' && new Date(r.logical_date ?? 0) < since);
+    const message = `enabled at ${since.toISOString()}, the DAG ran a past 1st`;
+    assert.deepEqual(pastFirsts.map((r) => r.dag_run_id), [], message);
+
+    const { next_dagrun_logical_date: next } = await client.getDag(PIPELINE_DAG);
+    // The 1st after enabling, or the one after it once the suite has crossed a 1st.
+    const firsts = [nextFirst(since), nextFirst(new Date())].map((d) => d.getTime());
+    assert.ok(firsts.includes(new Date(next ?? NaN).getTime()),
+      `next scheduled run: ${next}, expected ${nextFirst(since).toISOString()}`);
   });
 
   test('a run whose extract fails ends failed, with the task\'s own error and the run\'s URL', async () => {

@@ -1,9 +1,11 @@
 """The etl_pipeline DAG as Airflow parses it (no services needed)."""
 from pathlib import Path
 
+import pendulum
 import pytest
 from airflow.models.dagbag import DagBag
 from airflow.providers.standard.operators.bash import BashOperator
+from airflow.serialization.serialized_objects import SerializedDAG
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 
@@ -33,6 +35,24 @@ def test_monthly_without_catch_up_storm(dag):
     assert dag.start_date is None
     assert dag.catchup is False
     assert dag.max_active_runs == 1
+
+
+# The first run once the DAG is enabled: what the DAG processor computes at each parse while no scheduled run exists
+# (DagModel.calculate_dagrun_date_fields: the serialized DAG's next_dagrun_info(None)), and the scheduler starts when
+# its time has come. The timetable reads the clock through airflow.timetables.trigger.utcnow, pinned here.
+@pytest.mark.parametrize(("now", "first_run"), [
+    ("2026-12-04T02:00:00Z", "2027-01-01"),  # 3 days after a 1st: Airflow's default would run 2026-12-01 at once
+    ("2026-12-01T00:03:00Z", "2027-01-01"),  # minutes after a 1st
+    ("2026-12-15T12:00:00Z", "2027-01-01"),  # mid-month
+    ("2026-12-31T23:59:59Z", "2027-01-01"),  # the eve of a 1st
+    ("2027-02-28T06:00:00Z", "2027-03-01"),
+])
+def test_enabling_waits_for_the_next_1st(dag, monkeypatch, now, first_run):
+    now = pendulum.parse(now)
+    monkeypatch.setattr("airflow.timetables.trigger.utcnow", lambda: now)
+    scheduled = SerializedDAG.from_dict(SerializedDAG.to_dict(dag))  # the DAG as the scheduler reads it
+    first = scheduled.next_dagrun_info(None)
+    assert first.run_after == first.logical_date == pendulum.parse(first_run), f"enabled at {now}"
 
 
 # The DAG takes its retries from ETL_DAG_RETRIES (the test stack sets 0), 2 when unset or empty: each case sets

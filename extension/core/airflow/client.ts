@@ -6,12 +6,16 @@ import { LOCAL_TARGET, airflowTarget, type AirflowAuth, type AirflowTarget } fro
 export interface DagInfo {
   dag_id: string;
   is_paused: boolean;
+  /** The logical date of the next scheduled run; null when none is planned. */
+  next_dagrun_logical_date?: string | null;
 }
 
 export interface DagRun {
   dag_run_id: string;
   state: string;
   conf?: Record<string, unknown>;
+  logical_date?: string | null;
+  queued_at?: string | null;
   start_date?: string | null;
   end_date?: string | null;
 }
