@@ -9,9 +9,10 @@ import { LOCAL_AUTH_ENV, resolveProfile, secretFrom, type ResolvedProfile } from
 
 /**
  * Optional services, started only when asked for: natively Elasticsearch and Airflow (compose
- * always runs both); `elk` (Logstash, Kibana, Filebeat) exists only in the compose stack.
+ * always runs both); `elk` (Logstash, Kibana, Filebeat) exists only in the compose stack; `dev` is the
+ * dev session (a Spark Connect server for `etl preview`), in both.
  */
-export const OPTIONAL_SERVICES = ['elasticsearch', 'airflow', 'elk'] as const;
+export const OPTIONAL_SERVICES = ['elasticsearch', 'airflow', 'elk', 'dev'] as const;
 export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 
 export interface EtlConfig {
@@ -40,6 +41,9 @@ export interface EtlConfig {
     driverMemory: string;
     /** The Spark History Server's UI (SPARK_HISTORY_UI_PORT): finished applications from their event logs. */
     historyUiPort: number;
+    /** The dev session (`etl preview`): the Spark Connect server's gRPC port and its Spark UI. */
+    connectPort: number;
+    connectUiPort: number;
   };
   elasticsearch: {
     port: number;
@@ -165,6 +169,8 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths, env: NodeJS.Pro
       executorMemory: read.memory('SPARK_EXECUTOR_MEMORY'),
       driverMemory: read.memory('SPARK_DRIVER_MEMORY'),
       historyUiPort: read.port('SPARK_HISTORY_UI_PORT'),
+      connectPort: read.port('SPARK_CONNECT_PORT'),
+      connectUiPort: read.port('SPARK_CONNECT_UI_PORT'),
     },
     elasticsearch: {
       port: read.port('ES_PORT'),
@@ -238,6 +244,8 @@ function assertDistinctPorts(config: Omit<EtlConfig, 'profile'>): void {
     SPARK_WORKER_1_UI_PORT: config.spark.workerUiPorts[0],
     SPARK_WORKER_2_UI_PORT: config.spark.workerUiPorts[1],
     SPARK_HISTORY_UI_PORT: config.spark.historyUiPort,
+    SPARK_CONNECT_PORT: config.spark.connectPort,
+    SPARK_CONNECT_UI_PORT: config.spark.connectUiPort,
     ES_PORT: config.elasticsearch.port,
     ES_TRANSPORT_PORT: config.elasticsearch.transportPort,
     KIBANA_PORT: config.kibanaPort,

@@ -82,6 +82,16 @@ class Settings:
     driver_bind_address: str = ""
     driver_port: int = 0
     block_manager_port: int = 0
+    # The dev session (etl.dev): the Spark Connect server's gRPC port, its Spark UI, and its host when not
+    # this one (docker compose: the service name).
+    spark_connect_port: int = 15002
+    spark_connect_ui_port: int = 4050
+    spark_connect_host: str = ""
+
+    @property
+    def spark_connect_url(self) -> str:
+        """Where a Spark Connect client reaches the dev session."""
+        return f"sc://{self.spark_connect_host or self.bind_host}:{self.spark_connect_port}"
 
     @property
     def spark_driver_host(self) -> str:
@@ -199,6 +209,9 @@ def _env_settings(values: dict[str, str]) -> Settings:
         minio_host=value("MINIO_HOST"),
         spark_master_host=value("SPARK_MASTER_HOST"),
         driver_host=value("ETL_DRIVER_HOST"),
+        spark_connect_port=_port(values, "SPARK_CONNECT_PORT"),
+        spark_connect_ui_port=_port(values, "SPARK_CONNECT_UI_PORT"),
+        spark_connect_host=value("SPARK_CONNECT_HOST"),
     )
 
 

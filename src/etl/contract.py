@@ -53,3 +53,8 @@ def env_contract() -> dict[str, Any]:
 def default_path(name: str) -> str:
     """stateDir, backupDir, manifestFile, logDir or cacheName."""
     return str(contract()["paths"][name])
+
+
+def gold_tables() -> dict[str, dict[str, Any]]:
+    """Each gold table's kind, key columns and partition columns (what `etl preview`'s diff joins on)."""
+    return {name: spec for name, spec in contract()["goldTables"].items() if not name.startswith("$")}

@@ -73,3 +73,16 @@ def test_quality_counts_add_up():
     assert (counts["rows_read"], counts["rows_kept"], counts["rows_rejected"]) == (110, 100, 10)
     assert list(counts["rejected_by_rule"]) == rule_names()
     assert counts["months"]["2024-02"]["rejected_by_rule"]["duplicate"] == 3
+
+
+def test_the_builders_make_exactly_the_contract_tables_with_their_keys(spark):  # noqa: F811
+    """config/contract.json goldTables (the diff's keys) names what month_tables and dimension_tables build."""
+    from etl.contract import gold_tables
+
+    classified = classify(trips_frame(spark, [good_trip()]), bundled_zone_ids())
+    zones = spark.createDataFrame([("1", "B", "Z1", "Yellow Zone")], ["LocationID", "Borough", "Zone", "service_zone"])
+    built = {**model.month_tables(classified), **model.dimension_tables(spark, zones)}
+    assert set(built) == set(gold_tables())
+    for name, spec in gold_tables().items():
+        missing = set(spec["key"] + spec["partitionBy"]) - set(built[name].columns)
+        assert not missing, f"{name} lacks {missing}"

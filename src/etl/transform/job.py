@@ -39,10 +39,9 @@ from etl.transform.watchdog import Activity
 from etl.transform.writer import Partition, table_url, write_partitions, write_table
 
 Emit = Callable[..., None]
-FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
+FACT, QUARANTINE, MARTS = model.FACT, model.QUARANTINE, model.MARTS
 WRITE_THREADS = 4
 ROWS_PER_FILE = 2_000_000  # ~100 MB of Parquet: few S3 objects, and a 10M-row month still in 5 parallel tasks
-MARTS = {"mart_daily_zone": model.mart_daily_zone, "mart_hourly_demand": model.mart_hourly_demand}
 MONTH_TABLES = [FACT, *MARTS, QUARANTINE]  # written by month: their snapshots are loaded ahead (etl.transform.warmup)
 
 
@@ -104,20 +103,17 @@ def month_writes(classified: dict[Month, DataFrame], counts: dict[str, Any]) -> 
     for (year, month), rows in sorted(classified.items()):
         label, pickup = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
         month_counts = counts["months"].get(label, {"rows_kept": 0, "rows_rejected": 0})
-        fact = model.fact_trips(model.kept(rows))
-        tables[FACT][label] = Partition(fact, pickup, files_for(month_counts["rows_kept"]))
-        for name, build in MARTS.items():
-            tables[name][label] = Partition(build(fact), pickup, 1)  # small: 1 file
+        built = model.month_tables(rows)
+        tables[FACT][label] = Partition(built[FACT], pickup, files_for(month_counts["rows_kept"]))
+        for name in MARTS:
+            tables[name][label] = Partition(built[name], pickup, 1)  # small: 1 file
         source = {"source_year": year, "source_month": month}
-        tables[QUARANTINE][label] = Partition(model.rejected(rows), source, files_for(month_counts["rows_rejected"]))
+        tables[QUARANTINE][label] = Partition(built[QUARANTINE], source, files_for(month_counts["rows_rejected"]))
     return [Write(table, months=months) for table, months in tables.items()]
 
 
 def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None]) -> list[Write]:
-    dims = {"dim_zone": model.dim_zone(zones), "dim_date": model.dim_date(spark),
-            "dim_vendor": model.dim_vendor(spark), "dim_rate_code": model.dim_rate_code(spark),
-            "dim_payment_type": model.dim_payment_type(spark)}
-    return [Write(name, df, tag=tags.get(name)) for name, df in dims.items()]
+    return [Write(name, df, tag=tags.get(name)) for name, df in model.dimension_tables(spark, zones).items()]
 
 
 def dimension_tags(client, code_digest: str | None, zones_path: str) -> dict[str, str | None]:

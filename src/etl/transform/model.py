@@ -1,4 +1,8 @@
-"""The gold star schema from kept rows: fact_trips, dimensions and marts (pure functions)."""
+"""The gold star schema from kept rows: fact_trips, dimensions and marts (pure functions).
+
+`month_tables` and `dimension_tables` name every gold table and build its rows: the job writes them
+(etl.transform.job), `etl preview` writes them beside gold to diff them (etl.dev.preview). One builder,
+so a preview shows exactly what the job would publish."""
 from __future__ import annotations
 
 from datetime import date
@@ -114,3 +118,20 @@ def dim_date(spark: SparkSession, first: date = CALENDAR[0], last: date = CALEND
         F.year("date").alias("year"), F.quarter("date").alias("quarter"), F.month("date").alias("month"),
         F.dayofmonth("date").alias("day"), ((F.dayofweek("date") + 5) % 7 + 1).alias("iso_day_of_week"),
         F.date_format("date", "EEEE").alias("day_name"), F.dayofweek("date").isin(1, 7).alias("is_weekend"))
+
+
+FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
+MARTS = {"mart_daily_zone": mart_daily_zone, "mart_hourly_demand": mart_hourly_demand}
+
+
+def month_tables(classified: DataFrame) -> dict[str, DataFrame]:
+    """One month's classified rows as its rows of each month-partitioned table: the fact, the marts built
+    from it, and the rejected rows (the quarantine)."""
+    fact = fact_trips(kept(classified))
+    return {FACT: fact, **{name: build(fact) for name, build in MARTS.items()}, QUARANTINE: rejected(classified)}
+
+
+def dimension_tables(spark: SparkSession, zones_csv: DataFrame) -> dict[str, DataFrame]:
+    """The dimensions, each replaced whole by a run."""
+    return {"dim_zone": dim_zone(zones_csv), "dim_date": dim_date(spark), "dim_vendor": dim_vendor(spark),
+            "dim_rate_code": dim_rate_code(spark), "dim_payment_type": dim_payment_type(spark)}

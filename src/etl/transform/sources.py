@@ -77,7 +77,7 @@ def zones_path(run_id: str | None, rawzone_bucket: str) -> str:
     return paths[-1] if paths else f"s3a://{rawzone_bucket}/reference/taxi_zone_lookup.csv"
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0][:400] if text else type(error).__name__
 
@@ -106,7 +106,7 @@ def check_parquet_object(client, path: str) -> int:
     except InputFileError:
         raise
     except Exception as error:  # S3Error (NoSuchKey, AccessDenied), connection errors
-        raise InputFileError(f"cannot read {path} ({_first_line(error)}); check that the object exists, "
+        raise InputFileError(f"cannot read {path} ({first_line(error)}); check that the object exists, "
                              "or re-extract that month with `etl extract`") from error
     footer_length = int.from_bytes(tail[:4], "little")
     if head != PARQUET_MAGIC or tail[4:] != PARQUET_MAGIC or footer_length + 12 > size:
@@ -130,7 +130,7 @@ def read_trip_file(spark: SparkSession, trip_file: TripFile) -> tuple[DataFrame,
     try:
         raw = spark.read.parquet(trip_file.path)
     except Exception as error:  # AnalysisException or Py4JJavaError from the footer read
-        raise InputFileError(f"cannot read {trip_file.path} as Parquet ({_first_line(error)}); "
+        raise InputFileError(f"cannot read {trip_file.path} as Parquet ({first_line(error)}); "
                              "re-extract that month with `etl extract`") from error
     return conform(raw, trip_file.path, trip_file.year, trip_file.month), extra_columns(raw)
 
@@ -181,5 +181,5 @@ def read_zones(spark: SparkSession, path: str) -> DataFrame:
 
 
 def _zone_table_unreadable(path: str, error: BaseException) -> InputFileError:
-    return InputFileError(f"cannot read the zone table {path} ({_first_line(error)}); "
+    return InputFileError(f"cannot read the zone table {path} ({first_line(error)}); "
                           "extract it with `etl extract` (without --no-zones)")

@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from etl.contract import gold_tables
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/etl
-# Every table etl.transform.job writes: a skipped run needs them all still in gold.
-GOLD_TABLES = ["fact_trips", "mart_daily_zone", "mart_hourly_demand", "quarantine/rejected_trips", "dim_zone",
-               "dim_date", "dim_vendor", "dim_rate_code", "dim_payment_type"]
+# Every table etl.transform.job writes (config/contract.json goldTables): a skipped run needs them all still in gold.
+GOLD_TABLES = list(gold_tables())
 _COMMIT = re.compile(r"(\d{20})\.json$")
 
 
