@@ -204,6 +204,14 @@ def s3_trust_store(settings: Settings) -> Path | None:
         raise SubmitError(str(error)) from None
 
 
+# What the transform's rules rely on, in every session that runs them (the job, and the dev session of etl.dev).
+TRANSFORM_SQL_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.legacy.parquet.nanosAsLong": "true",  # ns timestamps of old files, converted in schema.py
+    "spark.log.level": "WARN",
+}
+
+
 def spark_conf(settings: Settings, python: str, store: Path | None = None,
                input_bytes: int | None = None) -> dict[str, str]:
     return {
@@ -216,9 +224,7 @@ def spark_conf(settings: Settings, python: str, store: Path | None = None,
         # A task whose data is cached on the other (busy) executor runs at once on the free one instead
         # of waiting 3 s for locality: the writes run as concurrent jobs on 2 cores.
         "spark.locality.wait": "0s",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.legacy.parquet.nanosAsLong": "true",  # ns timestamps of old files, converted in schema.py
-        "spark.log.level": "WARN",
+        **TRANSFORM_SQL_CONF,
         # A task fails the job on its 2nd failure (default 4): a dead MinIO or a corrupt page
         # is not worth 4 tries; executors lost with a worker do not count (they are rescheduled).
         "spark.task.maxFailures": "2",

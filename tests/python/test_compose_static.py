@@ -34,6 +34,8 @@ PORT_KEYS = {
     ("spark-worker-1", 8081): "SPARK_WORKER_1_UI_PORT",
     ("spark-worker-2", 8082): "SPARK_WORKER_2_UI_PORT",
     ("spark-history", 18080): "SPARK_HISTORY_UI_PORT",
+    ("spark-connect", 15002): "SPARK_CONNECT_PORT",
+    ("spark-connect", 4050): "SPARK_CONNECT_UI_PORT",
     ("elasticsearch", 9200): "ES_PORT",
     ("kibana", 5601): "KIBANA_PORT",
     ("airflow", 8080): "AIRFLOW_PORT",
@@ -42,7 +44,7 @@ ONE_SHOT = {"minio-init", "kibana-init"}
 # `docker compose up --wait` starts these; all of them from docker/Dockerfile.
 DEFAULT_SERVICES = {"minio", "minio-init", "spark-master", "spark-worker-1", "spark-worker-2", "spark-history",
                     "elasticsearch", "airflow"}
-PROFILES = {"elk": {"logstash", "kibana", "kibana-init", "filebeat"}, "tools": {"etl"}}
+PROFILES = {"elk": {"logstash", "kibana", "kibana-init", "filebeat"}, "tools": {"etl"}, "dev": {"spark-connect"}}
 # Run as the caller (ETL_UID/ETL_GID), so the files they write to the mounts are the caller's.
 AS_CALLER = {"etl", "airflow"}
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
@@ -260,10 +262,20 @@ def test_the_runner_and_airflow_run_as_the_caller_with_the_project_mounted(compo
         raw_env = raw_compose["services"][name]["environment"]
         assert raw_env["ETL_LOCK_DIR"] == "/opt/etl-locks/${ETL_UID:-1000}", f"{name}: lock files of one uid per folder"
     for name, service in raw_compose["services"].items():
-        if name not in AS_CALLER:
+        if name not in {*AS_CALLER, "spark-connect"}:
             assert "ETL_UID" not in str(service.get("user", "")), name
     assert (ROOT / "ETL_logs" / ".gitkeep").exists() and (ROOT / "Backup_data" / ".gitkeep").exists(), \
         "bind-mount sources must exist, or Docker creates them owned by root"
+
+
+def test_the_dev_session_runs_as_the_caller_and_writes_previews_in_the_state_folder(compose, raw_compose):
+    """The host diffs what it writes: the caller's files, under <state>/preview (extension/core/preview/run.ts)."""
+    raw = raw_compose["services"]["spark-connect"]
+    assert raw["user"] == "${ETL_UID:-1000}:${ETL_GID:-1000}" and raw["profiles"] == ["dev"]
+    assert "${ETL_STATE_DIR:-./.etl}/preview:/opt/etl/preview" in raw["volumes"]
+    assert "./src:/opt/etl/src:ro" in compose["services"]["spark-connect"]["volumes"]
+    assert raw["command"] == ["python", "-m", "etl.dev.server", "--bind", "0.0.0.0"]
+    assert compose["services"]["etl"]["environment"]["SPARK_CONNECT_HOST"] == "spark-connect"
 
 
 def test_workers_take_their_size_from_env(raw_compose):

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function fetchJson<T>(url: string, timeoutMs = 2_000): Promise<T | undefined> {
@@ -54,5 +55,19 @@ function httpsAnswersOk(url: string, timeoutMs: number, caFile: string): Promise
     req.on('timeout', () => req.destroy());
     req.on('error', () => done(false));
     req.end();
+  });
+}
+
+/** Whether something accepts a TCP connection on host:port within `timeoutMs`. */
+export function portAnswers(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    const end = (ok: boolean) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.once('connect', () => end(true));
+    socket.once('timeout', () => end(false));
+    socket.once('error', () => end(false));
   });
 }

@@ -3,15 +3,15 @@ import { dirname, join, resolve } from 'node:path';
 import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { endpointOf } from '../s3/client';
-import { answersOk, fetchJson } from './health';
+import { answersOk, fetchJson, portAnswers } from './health';
 import type { DaemonSpec } from './processes';
 import { esClient, esTarget } from '../elasticsearch/client';
 import { airflowAuthEnv, esCertsDir, esSecured, esSecuritySettings } from './localAuth';
 import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
 
 export const SERVICE_NAMES = [
-  'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow',
-  'log-shipper',
+  'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'spark-connect', 'elasticsearch',
+  'airflow', 'log-shipper',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -232,6 +232,49 @@ function sparkHistory(config: EtlConfig): NativeService {
   };
 }
 
+/**
+ * The dev session (`etl up --with dev`, or the first `etl preview`): a Spark session in local mode with Spark's
+ * Connect server inside (src/etl/dev/server.py). Local mode: it holds no executor on the workers, so a real
+ * transform started meanwhile gets both. Its Python workers import the working tree (PYTHONPATH=src).
+ */
+function sparkConnect(config: EtlConfig): NativeService {
+  const { bindHost: host, spark } = config;
+  return {
+    name: 'spark-connect',
+    title: 'Spark Connect (dev session)',
+    url: `http://${host}:${spark.connectUiPort}`,
+    ports: [
+      { port: spark.connectPort, setting: 'SPARK_CONNECT_PORT' },
+      { port: spark.connectUiPort, setting: 'SPARK_CONNECT_UI_PORT' },
+    ],
+    startTimeoutSeconds: 120,
+    daemon() {
+      const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
+      const python = requireRuntime(runtimes.python, 'The project Python venv');
+      return {
+        service: 'spark-connect',
+        file: python,
+        args: ['-m', 'etl.dev.server'],
+        env: {
+          ...baseEnv(),
+          // Settings given to `etl up` in the environment (ports, a second stack's) reach the session.
+          ...config.overrides,
+          PYTHONPATH: join(config.paths.root, 'src'),
+          PYTHONUNBUFFERED: '1',
+          ETL_PROJECT_ROOT: config.paths.root,
+          SPARK_LOCAL_DIRS: ensureDir(join(config.paths.state, 'spark', 'dev-local')),
+        },
+        cwd: config.paths.state,
+        logFile: logFile(config, 'spark-connect'),
+      };
+    },
+    // Its UI answers once the session runs; its gRPC port once the Connect server inside it listens.
+    healthy: async () =>
+      (await answersOk(`http://${host}:${spark.connectUiPort}/api/v1/applications`))
+      && portAnswers(host, spark.connectPort),
+  };
+}
+
 /** ES refuses to run as root: as root we run it as `nobody`, allowed to read our root-owned files. */
 function asUnprivilegedWhenRoot(file: string, args: string[]): { file: string; args: string[] } {
   if (process.getuid?.() !== 0) return { file, args };
@@ -422,6 +465,7 @@ export function nativeServices(config: EtlConfig, withOptional: string[] = []): 
   if (spark.mode !== 'external') {
     services.push(sparkMaster(config), sparkWorker(config, 1), sparkWorker(config, 2), sparkHistory(config));
   }
+  if (withOptional.includes('dev')) services.push(sparkConnect(config));
   const localEs = withOptional.includes('elasticsearch') && es.mode !== 'external';
   if (localEs) services.push(elasticsearch(config));
   if (withOptional.includes('airflow') && af.mode !== 'external') services.push(airflow(config));

@@ -26,7 +26,7 @@ export type { ServiceState, ServiceStatus } from './backend';
 
 /** Services are started in waves: the workers need a live master, the log shipper the log template. */
 const WAVES: ServiceName[][] = [
-  ['minio', 'spark-master', 'spark-history', 'elasticsearch'],
+  ['minio', 'spark-master', 'spark-history', 'spark-connect', 'elasticsearch'],
   ['spark-worker-1', 'spark-worker-2', 'airflow', 'log-shipper'],
 ];
 

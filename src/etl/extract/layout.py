@@ -27,8 +27,11 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 _SCHEMES = ("file", "http", "https")
 
 
+SAMPLE_FILE_TEMPLATE = "yellow_tripdata_{YYYY}-{MM}.parquet"
+
+
 def sample_source(folder: Path = SAMPLE_DIR) -> str:
-    return folder.resolve().as_uri() + "/yellow_tripdata_{YYYY}-{MM}.parquet"
+    return folder.resolve().as_uri() + "/" + SAMPLE_FILE_TEMPLATE
 
 
 def trip_key(month: Month) -> str:

@@ -18,7 +18,7 @@ import {
   type ComposeProject,
 } from './project';
 import { engineAnswers, engineDownError, presentDebianBase, provision } from './provision';
-import { composeServices, parsePs, stateOf, type ComposeService, type PsRow } from './services';
+import { COMPOSE_OPTIONAL, composeServices, parsePs, stateOf, type ComposeService, type PsRow } from './services';
 
 /** Seconds `up --wait` may take: a cold build of every image is minutes, a warm start seconds. */
 const WAIT_TIMEOUT_S = 1200;
@@ -203,7 +203,7 @@ export function composeStack(config: EtlConfig): Stack {
       const build = await provision(config, reporter);
       return lock('up', reporter, async () => {
         const project = composeProject(config, build);
-        const profiles = withOptional.includes('elk') ? ['elk'] : [];
+        const profiles: string[] = COMPOSE_OPTIONAL.filter((profile) => withOptional.includes(profile));
         const before = await psRows(project);
         await assertPortsFree(config, services.filter((s) => !s.profile || profiles.includes(s.profile)), before);
         reporter.step(

@@ -4,9 +4,9 @@ import type { EtlConfig } from '../../config';
 
 /**
  * The profiles of docker-compose.yml beside the default services: `elk` (Logstash, Kibana, Filebeat), `tools` (the
- * `etl` runner).
+ * `etl` runner), `dev` (the dev session, spark-connect).
  */
-export const COMPOSE_PROFILES = ['elk', 'tools'] as const;
+export const COMPOSE_PROFILES = ['elk', 'tools', 'dev'] as const;
 export const DEFAULT_PROJECT_NAME = 'etl-spark';
 
 /** What every `docker compose` call of ours needs: project name, file, environment. */

@@ -54,6 +54,16 @@ export function composeServices(config: EtlConfig): ComposeService[] {
       ports: [{ port: spark.historyUiPort, setting: 'SPARK_HISTORY_UI_PORT' }],
     },
     {
+      name: 'spark-connect',
+      title: 'Spark Connect (dev session)',
+      url: at(spark.connectUiPort),
+      ports: [
+        { port: spark.connectPort, setting: 'SPARK_CONNECT_PORT' },
+        { port: spark.connectUiPort, setting: 'SPARK_CONNECT_UI_PORT' },
+      ],
+      profile: 'dev',
+    },
+    {
       name: 'elasticsearch',
       title: 'Elasticsearch',
       url: at(config.elasticsearch.port),
@@ -78,7 +88,7 @@ export function composeServices(config: EtlConfig): ComposeService[] {
 }
 
 /** Optional groups `up` accepts in compose mode (Elasticsearch and Airflow always run there). */
-export const COMPOSE_OPTIONAL = ['elk'] as const;
+export const COMPOSE_OPTIONAL = ['elk', 'dev'] as const;
 
 /** One row of `docker compose ps --format json`. */
 export interface PsRow {
