@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerExtractCommand } from './cli/extract';
 import { registerPipelineCommand } from './cli/pipeline';
+import { registerPreviewCommand } from './cli/preview';
 import { registerProfileCommands } from './cli/profile';
 import { registerQueryCommand } from './cli/query';
 import { registerSetupCommand } from './cli/setup';
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerExtractCommand(program);
   registerTransformCommand(program);
   registerPipelineCommand(program);
+  registerPreviewCommand(program);
   registerTriggerCommand(program);
   registerQueryCommand(program);
   registerProfileCommands(program);

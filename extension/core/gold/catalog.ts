@@ -41,7 +41,8 @@ export class GoldCatalog {
     this.cache = { maxBytes: DEFAULT_CACHE_BYTES, ...options.cache };
   }
 
-  private duck(): Promise<GoldEngine> {
+  /** The DuckDB of this catalog: the diff (core/diff) joins its views with other sources there. */
+  duck(): Promise<GoldEngine> {
     this.engine ??= GoldEngine.open();
     return this.engine;
   }
@@ -109,6 +110,12 @@ export class GoldCatalog {
     for (const ref of refs.filter((r) => wanted.includes(r.name))) await this.register(ref);
     const result = await (await this.duck()).materialize(sql);
     return { title: sql.trim().split('\n')[0].slice(0, 80), source: result.source, total: result.total };
+  }
+
+  /** Any SELECT over this catalog's views (a diff's rows), kept in DuckDB for paging. */
+  async result(sql: string, title: string): Promise<GridSource> {
+    const result = await (await this.duck()).materialize(sql);
+    return { title, source: result.source, total: result.total };
   }
 
   async page(source: GridSource, request: Omit<PageRequest, 'first'>): Promise<GridPage> {

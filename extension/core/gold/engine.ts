@@ -73,6 +73,18 @@ export class GoldEngine {
     await this.connection.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${select}`);
   }
 
+  /** Every row of a (small) result, each value as exact text (null kept). */
+  async rows(sql: string): Promise<{ columns: string[]; rows: (string | null)[][] }> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return { columns: reader.columnNames(), rows: reader.getRows().map((row) => row.map(cellText)) };
+  }
+
+  /** The columns of a view, a result table or a SELECT, with their DuckDB types. */
+  async columns(source: string): Promise<{ name: string; type: string }[]> {
+    const { rows } = await this.rows(`DESCRIBE ${source}`);
+    return rows.map((row) => ({ name: row[0] ?? '', type: row[1] ?? '' }));
+  }
+
   async count(source: string): Promise<number> {
     const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${source}`);
     return Number(reader.getRows()[0][0]);

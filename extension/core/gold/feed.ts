@@ -32,6 +32,11 @@ export class GridFeed {
     return new GridFeed(catalog, `Query: ${source.title}`, undefined, source);
   }
 
+  /** A result already in the catalog's DuckDB (the rows behind a diff's count). */
+  static of(catalog: GoldCatalog, source: GridSource): GridFeed {
+    return new GridFeed(catalog, source.title, undefined, source);
+  }
+
   async page(offset: number, sort?: SortSpec, limit = PAGE_SIZE): Promise<GridPage> {
     const source = await this.sourceFor(offset + limit, sort);
     return this.catalog.page(source, { offset: Math.max(0, offset), limit, sort });
