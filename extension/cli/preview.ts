@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { GoldCatalog, goldCacheDir } from '../core/gold/catalog';
-import { comparePreview } from '../core/preview/compare';
+import { comparePreview, loadGold } from '../core/preview/compare';
 import type { PreviewEvent } from '../core/preview/events';
 import { formatPreview } from '../core/preview/format';
 import { runPreview } from '../core/preview/run';
@@ -44,18 +44,22 @@ export function registerPreviewCommand(program: Command): void {
       const stack = await openStack(config, (options.mode as StackModeSetting | undefined) ?? config.stackMode);
       await withStopSignals(async (signal) => {
         await ensureDevSession(stack, config, consoleReporter());
-        const source = { run: options.run, months: options.months, sample: options.sample };
-        const request = { ...source, mode: stack.mode, codeDir: options.code };
-        const preview = await runPreview(config, request, printPreviewEvent, signal);
         const catalog = new GoldCatalog({
           client: s3Client(config),
           bucket: config.buckets.gold,
           cache: { dir: goldCacheDir(config.paths.state) },
         });
         try {
-          const diff = await comparePreview(catalog, preview).catch((error: unknown) => {
+          const explained = (error: unknown) => {
             throw explainS3Error(error, endpointOf(config));
-          });
+          };
+          // Gold's side of the diff loads while the preview runs.
+          const gold = loadGold(catalog).catch(explained);
+          gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own
+          const source = { run: options.run, months: options.months, sample: options.sample };
+          const request = { ...source, mode: stack.mode, codeDir: options.code };
+          const preview = await runPreview(config, request, printPreviewEvent, signal);
+          const diff = await comparePreview(catalog, preview, await gold).catch(explained);
           process.stdout.write(options.json ? `${JSON.stringify(diff)}\n` : `${formatPreview(diff)}\n`);
         } finally {
           await catalog.close();

@@ -35,8 +35,7 @@ export function runEtlModule(
   const python = requireRuntime(locateRuntimes(root, config.paths.cache).python, 'The project Python venv');
   const child = execa(python, args, {
     cwd: root,
-    // env.PYTHONPATH: another copy of the etl package (`etl preview --code`), else the project's.
-    env: { ...process.env, ...env, PYTHONPATH: env.PYTHONPATH ?? join(root, 'src'), PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, ...env, PYTHONPATH: join(root, 'src'), PYTHONUNBUFFERED: '1' },
     reject: false,
     stdin: 'ignore',
     detached: true,

@@ -22,6 +22,19 @@ function monthTuples(months: string[]): string {
   return months.map((m) => `(${m.split('-').map((part) => String(Number(part))).join(', ')})`).join(', ');
 }
 
+/** Gold as the diff reads it: its tables, each registered as a view over its current snapshot. */
+export interface GoldSnapshot {
+  refs: GoldTableRef[];
+  versions: Map<string, number>;
+}
+
+/** Lists and registers every gold table (what a diff needs of gold; can run while the preview runs). */
+export async function loadGold(catalog: GoldCatalog): Promise<GoldSnapshot> {
+  const refs = await catalog.tables();
+  const states = await Promise.all(refs.map((ref) => catalog.register(ref)));
+  return { refs, versions: new Map(refs.map((ref, i) => [ref.root, states[i].version])) };
+}
+
 /**
  * The two sides of one table in the catalog's DuckDB: the preview's Parquet files (after) and gold's current
  * snapshot (before), gold limited to the preview's months for a month-partitioned table (dimensions: whole).
@@ -30,15 +43,14 @@ export async function previewInput(
   catalog: GoldCatalog,
   preview: PreviewOutput,
   spec: GoldTableSpec,
-  refs?: GoldTableRef[],
+  gold: GoldSnapshot,
 ): Promise<{ input: DiffInput; columns: string[]; version: number | null }> {
   const duck = await catalog.duck();
   const name = `${preview.id.replace(/[^A-Za-z0-9]/g, '_')}_${sqlNameOf(spec.table)}`;
   const after = quoteIdent(`after_${name}`);
   const files = join(preview.dir, spec.table, '*.parquet');
   await duck.run(`CREATE OR REPLACE VIEW ${after} AS SELECT * FROM read_parquet(${quoteLiteral(files)})`);
-  const ref = (refs ?? (await catalog.tables())).find((r) => r.root === `${spec.table}/`);
-  const gold = ref ? await catalog.register(ref) : undefined;
+  const ref = gold.refs.find((r) => r.root === `${spec.table}/`);
   const whole = ref ? `SELECT * FROM ${quoteIdent(ref.name)}` : `SELECT * FROM ${after} WHERE false`;
   const scoped = spec.partitionBy.length && preview.months.length;
   const before = quoteIdent(`before_${name}`);
@@ -54,18 +66,23 @@ export async function previewInput(
     scope: scoped ? preview.months.join(', ') : 'whole table',
     groupBy: spec.kind === 'quarantine' ? 'reject_rule' : undefined,
   };
-  return { input, columns: (await duck.columns(after)).map((c) => c.name), version: gold?.version ?? null };
+  const columns = (await duck.columns(after)).map((c) => c.name);
+  return { input, columns, version: ref ? (gold.versions.get(ref.root) ?? null) : null };
 }
 
-/** Every table of the preview against gold. */
-export async function comparePreview(catalog: GoldCatalog, preview: PreviewOutput): Promise<PreviewDiff> {
+/** Every table of the preview against gold (`gold`: loaded while the preview ran, or now). */
+export async function comparePreview(
+  catalog: GoldCatalog,
+  preview: PreviewOutput,
+  gold?: GoldSnapshot,
+): Promise<PreviewDiff> {
   const started = performance.now();
+  const snapshot = gold ?? (await loadGold(catalog));
   const duck = await catalog.duck();
   const tables: TableDiff[] = [];
   const goldVersions: Record<string, number | null> = {};
-  const refs = await catalog.tables();
   for (const spec of GOLD_TABLE_SPECS.filter((s) => preview.tables.includes(s.table))) {
-    const { input, version } = await previewInput(catalog, preview, spec, refs);
+    const { input, version } = await previewInput(catalog, preview, spec, snapshot);
     goldVersions[spec.table] = version;
     tables.push(await diffTable(duck, input));
   }
@@ -81,7 +98,7 @@ export async function previewRows(
 ): Promise<GridSource> {
   const spec = specOf(table);
   if (!spec) throw new Error(`not a gold table of the contract: ${table}`);
-  const { input, columns } = await previewInput(catalog, preview, spec);
+  const { input, columns } = await previewInput(catalog, preview, spec, await loadGold(catalog));
   const source = await catalog.result(rowsSql(input, columns, selector), `${table}: ${describeSelector(selector)}`);
   return { ...source, first: spec.kind === 'quarantine' && selector.kind !== 'column' ? 'reject_rule' : undefined };
 }

@@ -1,12 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
 import { EtlError, UsageError } from '../errors';
-import { parseJsonEvent, runEtlModuleIn } from '../pythonModule';
+import { parseJsonEvent } from '../pythonModule';
+import { ENV_CONTRACT } from '../contract';
 import type { StackMode } from '../stack/backend';
+import { HOST_ONLY } from '../stack/compose/runner';
 import type { PreviewEvent, PreviewOutputFields } from './events';
+import {
+  COMPOSE_PREVIEW_ROOT, PREVIEWS_KEPT, newPreviewId, previewRoot, previewSocket, prunePreviews,
+} from './folders';
 
 /** What a preview reads: one of them, or none for the last extraction run. */
 export interface PreviewSource {
@@ -19,6 +24,7 @@ export interface PreviewRequest extends PreviewSource {
   mode?: StackMode;
   /** The folder holding the `etl` package to run (default: the project's src/): a scratch copy, natively. */
   codeDir?: string;
+  /** Settings for this preview (buckets, ETL_BACKUP_DIR …), over the caller's own. */
   env?: Record<string, string>;
 }
 
@@ -41,45 +47,23 @@ export class PreviewError extends EtlError {
   }
 }
 
-/** Where previews are written: the state folder (compose mounts it into the dev session's container). */
-export const previewRoot = (config: EtlConfig) => join(config.paths.state, 'preview');
-/** The same folder as the compose dev session and runner see it (docker-compose.yml). */
-const COMPOSE_PREVIEW_ROOT = '/opt/etl/preview';
 const COMPOSE_SOURCE_ROOT = '/opt/etl/src';
-/** Previews kept on disk: the newest few (a grid may still read one); older ones go at each new preview. */
-export const PREVIEWS_KEPT = 5;
-
-export const newPreviewId = () =>
-  `preview-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 
 export function previewArgs(source: PreviewSource, out: string, id: string): string[] {
   const picked = [source.run && 'run', source.months && 'months', source.sample && 'sample'].filter(Boolean);
   if (picked.length > 1) throw new UsageError(`choose one of --run, --months and --sample (got ${picked.join(', ')})`);
-  const args = ['-m', 'etl.dev.preview', '--out', out, '--preview-id', id];
+  const args = ['--out', out, '--preview-id', id];
   if (source.run) args.push('--run', source.run);
   if (source.months) args.push('--months', source.months);
   if (source.sample) args.push('--sample');
   return args;
 }
 
-/** Deletes all but the newest `keep` preview folders. */
-export function prunePreviews(root: string, keep = PREVIEWS_KEPT): void {
-  let entries: { path: string; mtime: number }[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && e.name.startsWith('preview-'))
-      .map((e) => ({ path: join(root, e.name), mtime: statSync(join(root, e.name)).mtimeMs }));
-  } catch {
-    return; // no folder yet
-  }
-  entries.sort((a, b) => b.mtime - a.mtime);
-  for (const entry of entries.slice(keep)) rmSync(entry.path, { recursive: true, force: true });
-}
-
 /**
- * Runs `python -m etl.dev.preview` where the stack runs (the venv natively, the compose runner otherwise) against
- * the warm dev session, and resolves with where its tables are. Nothing is written to gold. Rejects with a
- * PreviewError (the edited file and line when known) when the code fails, an EtlError otherwise.
+ * Asks the dev session's preview runner (src/etl/dev/worker.py, on its Unix socket) for a preview and resolves
+ * with where its tables are. The runner imports the working tree (or `codeDir`) afresh; nothing is written to
+ * gold. Rejects with a PreviewError (the edited file and line when known) when the code fails, an EtlError
+ * otherwise. Aborting hangs up, which interrupts the preview's Spark jobs.
  */
 export async function runPreview(
   config: EtlConfig,
@@ -96,26 +80,23 @@ export async function runPreview(
   const id = newPreviewId();
   const dir = join(root, id);
   const out = mode === 'compose' ? `${COMPOSE_PREVIEW_ROOT}/${id}` : dir;
-  const env = { ...request.env, ...(request.codeDir ? { PYTHONPATH: resolve(request.codeDir) } : {}) };
-  const child = runEtlModuleIn(mode, config, previewArgs(request, out, id), env, signal);
+  const message = {
+    args: previewArgs(request, out, id),
+    code: request.codeDir ? resolve(request.codeDir) : null,
+    env: callerEnv(mode, request.env),
+  };
   let done: Extract<PreviewEvent, { event: 'preview_done' }> | undefined;
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    stderr.push(line);
-    if (stderr.length > 40) stderr.shift();
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const event = parseJsonEvent<PreviewEvent>(line);
-    if (!event) return;
-    if (event.event === 'preview_done') done = event;
-    onEvent?.(event);
-  });
-  const result = await child;
-  if (signal?.aborted) {
+  try {
+    await exchange(previewSocket(config), message, signal, (line) => {
+      const event = parseJsonEvent<PreviewEvent>(line);
+      if (event?.event === 'preview_done') done = event;
+      if (event) onEvent?.(event);
+    });
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new EtlError('preview cancelled (nothing was written to gold)');
+    throw error;
   }
-  if (result.exitCode === 0 && done?.status === 'succeeded') {
+  if (done?.status === 'succeeded') {
     const { event: _event, preview_id: _id, status: _status, seconds, ...fields } = done;
     return { id, dir, seconds, ...fields };
   }
@@ -124,13 +105,56 @@ export async function runPreview(
     const file = done.file ? hostPath(config, mode, done.file) : undefined;
     throw new PreviewError(done.error, file, done.line ?? undefined);
   }
-  if (result.exitCode === 2) throw new UsageError(stderr.filter((l) => l.trim()).slice(-2).join('\n'));
   throw new EtlError(
-    `etl preview failed (exit ${result.exitCode ?? '?'})${stderr.length ? `:\n${stderr.slice(-8).join('\n')}` : ''}`,
+    'the dev session ended the preview without an answer',
+    `see ${join(config.paths.serviceLogs, 'spark-connect.log')}, then \`etl stop spark-connect\` and preview again`,
   );
 }
 
-/** A path the Python process reported, as this machine sees it (compose: the runner's /opt/etl/src is ./src). */
+/**
+ * The settings the preview runs with: natively this process's own (what it reads of .env's keys, the
+ * profile, ETL_BACKUP_DIR …) and `extra`; in compose only `extra`, without host paths (as the compose runner).
+ * The runner has its own environment; a preview runs with the caller's, as a spawned process would.
+ */
+export function callerEnv(mode: StackMode, extra: Record<string, string> = {}): Record<string, string> {
+  const { fileKeys, optionalKeys, processOnly, overridePrefixes } = ENV_CONTRACT;
+  const known = new Set<string>([...fileKeys, ...optionalKeys, ...processOnly]);
+  const relevant = (key: string) => known.has(key) || overridePrefixes.some((prefix) => key.startsWith(prefix));
+  const own = Object.entries(process.env).filter(
+    (entry): entry is [string, string] => mode !== 'compose' && entry[1] !== undefined && relevant(entry[0]),
+  );
+  const env = { ...Object.fromEntries(own), ...extra };
+  return mode === 'compose' ? Object.fromEntries(Object.entries(env).filter(([key]) => !HOST_ONLY.has(key))) : env;
+}
+
+/** Sends one JSON line, hands each answered line to `onLine` until the runner closes the socket. */
+function exchange(path: string, message: object, signal: AbortSignal | undefined, onLine: (line: string) => void) {
+  return new Promise<void>((resolveDone, reject) => {
+    const socket = connect({ path });
+    const onAbort = () => {
+      socket.destroy();
+      reject(new EtlError('preview cancelled (nothing was written to gold)'));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => socket.write(`${JSON.stringify(message)}\n`));
+    createInterface({ input: socket }).on('line', onLine);
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new EtlError(
+          `the dev session's preview runner does not answer at ${path} (${error.code ?? error.message})`,
+          'start it with `etl up --with dev` (`etl preview` starts it itself), or see `etl status`',
+        ),
+      ),
+    );
+    socket.once('close', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolveDone();
+    });
+  });
+}
+
+/** A path the Python process reported, as this machine sees it (compose: the container's /opt/etl/src is ./src). */
 function hostPath(config: EtlConfig, mode: StackMode, file: string): string {
   if (mode !== 'compose' || !file.startsWith(`${COMPOSE_SOURCE_ROOT}/`)) return file;
   return join(config.paths.root, 'src', relative(COMPOSE_SOURCE_ROOT, file));

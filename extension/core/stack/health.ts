@@ -59,9 +59,14 @@ function httpsAnswersOk(url: string, timeoutMs: number, caFile: string): Promise
 }
 
 /** Whether something accepts a TCP connection on host:port within `timeoutMs`. */
-export function portAnswers(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
+export const portAnswers = (host: string, port: number, timeoutMs = 2_000) => accepts({ host, port }, timeoutMs);
+
+/** Whether something accepts a connection on the Unix socket at `path` within `timeoutMs`. */
+export const socketAnswers = (path: string, timeoutMs = 2_000) => accepts({ path }, timeoutMs);
+
+function accepts(target: { host: string; port: number } | { path: string }, timeoutMs: number): Promise<boolean> {
   return new Promise((done) => {
-    const socket = connect({ host, port, timeout: timeoutMs });
+    const socket = connect({ ...target, timeout: timeoutMs });
     const end = (ok: boolean) => {
       socket.destroy();
       done(ok);

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { endpointOf } from '../s3/client';
-import { answersOk, fetchJson, portAnswers } from './health';
+import { previewRoot, previewSocket } from '../preview/folders';
+import { answersOk, fetchJson, portAnswers, socketAnswers } from './health';
 import type { DaemonSpec } from './processes';
 import { esClient, esTarget } from '../elasticsearch/client';
 import { airflowAuthEnv, esCertsDir, esSecured, esSecuritySettings } from './localAuth';
@@ -234,8 +235,8 @@ function sparkHistory(config: EtlConfig): NativeService {
 
 /**
  * The dev session (`etl up --with dev`, or the first `etl preview`): a Spark session in local mode with Spark's
- * Connect server inside (src/etl/dev/server.py). Local mode: it holds no executor on the workers, so a real
- * transform started meanwhile gets both. Its Python workers import the working tree (PYTHONPATH=src).
+ * Connect server inside, and its warm preview runner (src/etl/dev/server.py, worker.py). Local mode: it holds no
+ * executor on the workers, so a real transform started meanwhile gets both. Python imports the working tree.
  */
 function sparkConnect(config: EtlConfig): NativeService {
   const { bindHost: host, spark } = config;
@@ -254,7 +255,7 @@ function sparkConnect(config: EtlConfig): NativeService {
       return {
         service: 'spark-connect',
         file: python,
-        args: ['-m', 'etl.dev.server'],
+        args: ['-m', 'etl.dev.server', '--preview-dir', previewRoot(config)],
         env: {
           ...baseEnv(),
           // Settings given to `etl up` in the environment (ports, a second stack's) reach the session.
@@ -268,10 +269,8 @@ function sparkConnect(config: EtlConfig): NativeService {
         logFile: logFile(config, 'spark-connect'),
       };
     },
-    // Its UI answers once the session runs; its gRPC port once the Connect server inside it listens.
-    healthy: async () =>
-      (await answersOk(`http://${host}:${spark.connectUiPort}/api/v1/applications`))
-      && portAnswers(host, spark.connectPort),
+    // Its gRPC port answers once the Connect server runs; its preview runner's socket once that is warm.
+    healthy: async () => (await portAnswers(host, spark.connectPort)) && socketAnswers(previewSocket(config)),
   };
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.extract.layout import SAMPLE_DIR, SAMPLE_FILE_TEMPLATE
+from etl.extract.layout import SAMPLE_DIR, SAMPLE_FILE_TEMPLATE, ZONES_FILE
 from etl.extract.months import parse_months
 from etl.manifest import load_manifest, manifest_path
 from etl.transform.errors import TransformError
@@ -14,6 +14,7 @@ from etl.transform.sources import (
     Month,
     TripFile,
     check_parquet_object,
+    parse_zone_ids,
     trip_files,
     zone_ids,
     zones_path,
@@ -87,3 +88,14 @@ def sample_run(manifest: Path | None = None) -> str:
         raise TransformError(f"the bundled sample is not in the rawzone yet (no run of it in {where}); "
                              "run `etl extract --months 2024-01..2024-02 --sample` first")
     return runs[-1]["run_id"]
+
+
+def local_sample_inputs(folder: Path = SAMPLE_DIR) -> PreviewInputs:
+    """The committed sample files read where they are (file://): the dev session's warm-up, which needs no
+    store (etl.dev.server)."""
+    files = [TripFile(*(int(part) for part in path.stem.rsplit("_", 1)[1].split("-")), path.resolve().as_uri())
+             for path in sorted(folder.glob(SAMPLE_FILE_TEMPLATE.replace("{YYYY}-{MM}", "*")))]
+    zones = folder / ZONES_FILE
+    return PreviewInputs("the bundled sample (local files)", files, zones.resolve().as_uri(),
+                         parse_zone_ids(zones.read_text(encoding="utf-8-sig")),
+                         {(f.year, f.month): Path(f.path.removeprefix("file://")).stat().st_size for f in files})

@@ -1,12 +1,15 @@
 """`etl preview`: what the working tree's transform would publish, computed on the warm dev session and
 written beside gold, never into it.
 
-    python -m etl.dev.preview --out DIR [--run RUN | --months SPEC | --sample] [--preview-id ID]
+    main(["--out", DIR, "--run", RUN | "--months", SPEC | "--sample", "--preview-id", ID])
+
+etl.dev.worker, the session's warm preview runner, calls main with each request's arguments, this module and
+the transform imported afresh; `python -m etl.dev.preview …` runs the same in a process of its own.
 
 The job's own functions run (etl.transform: read_trips, classify_months, rule_counts, model.month_tables,
 model.dimension_tables), imported from the `etl` package on this process's path: the working tree, edited or
-not. Each gold table's rows go to DIR/<table>/ as Parquet (DIR: where the dev session's server writes, a folder
-of this machine or of its container); no Delta log, no bucket is written. The TypeScript side diffs them against
+not. Each gold table's rows go to DIR/<table>/ as Parquet (DIR: a folder of the dev session, of this machine or
+of its container); no Delta log, no bucket is written. The TypeScript side diffs them against
 gold (extension/core/diff). Events on stdout as the transform's (etl.transform.events): preview_start, phase,
 preview_done (status succeeded or failed; a failure names the edited file and line: etl.dev.problems).
 Exit 0 when it succeeded, 1 when it failed, 2 on a usage error.
@@ -80,24 +83,33 @@ def _failed(preview_id: str, problem: Problem, clock: float) -> int:
 
 
 def run_preview(spark, settings, args: argparse.Namespace, preview_id: str) -> dict[str, Any]:
-    from pyspark.sql import DataFrame
-
     from etl.dev.inputs import select_inputs
     from etl.extract.store import make_client
-    from etl.submit import shuffle_partitions, small_input_conf
-    from etl.transform import model
     from etl.transform.job import PhaseClock
-    from etl.transform.months import classify_months
-    from etl.transform.report import quality_counts
-    from etl.transform.rules import rule_counts
-    from etl.transform.sources import read_trips, read_zones
     from etl.transform.watchdog import Activity
 
-    phases = PhaseClock(emit, Activity())
     inputs = select_inputs(make_client(settings), settings.rawzone_bucket, run=args.run, months=args.months,
                            sample=args.sample)
     emit("preview_inputs", preview_id=preview_id, described=inputs.described, months=inputs.months,
          inputs=[f.path for f in inputs.files], zones=inputs.zones)
+    phases = PhaseClock(emit, Activity())
+    counts, tables = write_tables(spark, inputs, args.out, phases)
+    return {"described": inputs.described, "months": inputs.months, "inputs": [f.path for f in inputs.files],
+            "tables": tables, "counts": counts, "phases_s": phases.seconds}
+
+
+def write_tables(spark, inputs, out: str, phases) -> tuple[dict[str, Any], list[str]]:
+    """The job's read, classification and model on `inputs`, each gold table's rows written as Parquet under
+    `out`; returns the quality counts and the tables written. Also the dev session's warm-up (etl.dev.server)."""
+    from pyspark.sql import DataFrame
+
+    from etl.submit import shuffle_partitions, small_input_conf
+    from etl.transform import model
+    from etl.transform.months import classify_months
+    from etl.transform.report import quality_counts
+    from etl.transform.rules import rule_counts
+    from etl.transform.sources import read_trips, read_zones
+
     input_bytes = sum(inputs.sizes.values()) or None
     # What the job's spark-submit sets for this input size, set on this session only.
     for key, value in {"spark.sql.shuffle.partitions": str(shuffle_partitions(input_bytes)),
@@ -120,12 +132,11 @@ def run_preview(spark, settings, args: argparse.Namespace, preview_id: str) -> d
     tables = {table: reduce(DataFrame.unionByName, frames) for table, frames in per_table.items()}
     tables.update(model.dimension_tables(spark, read_zones(spark, inputs.zones)))
     with ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-preview") as pool:
-        list(pool.map(lambda item: item[1].write.parquet(f"{_file_url(args.out)}/{item[0]}"), tables.items()))
+        list(pool.map(lambda item: item[1].write.parquet(f"{_file_url(out)}/{item[0]}"), tables.items()))
     for rows in classified.values():
         rows.unpersist()
     phases.stop()
-    return {"described": inputs.described, "months": inputs.months, "inputs": [f.path for f in inputs.files],
-            "tables": sorted(tables), "counts": counts, "phases_s": phases.seconds}
+    return counts, sorted(tables)
 
 
 def _file_url(folder: str) -> str:

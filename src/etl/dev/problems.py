@@ -13,7 +13,6 @@ from pathlib import Path
 from etl.transform.sources import first_line
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/etl of the code that runs
-OWN_DIR = Path(__file__).resolve().parent  # etl/dev: the preview's machinery, not what the user edits
 
 
 @dataclass(frozen=True)
@@ -27,10 +26,13 @@ class Problem:
 
 
 def problem_of(error: BaseException, package_dir: Path = PACKAGE_DIR) -> Problem:
+    """The error's message, and its place in `package_dir` outside etl/dev (the preview's machinery, not what a
+    user edits)."""
     message = first_line(error) if not isinstance(error, SyntaxError) else f"SyntaxError: {error.msg}"
+    package, own = package_dir.resolve(), (package_dir / "dev").resolve()
     for file, line in _places(error):
         path = Path(file).resolve()
-        if path.is_relative_to(package_dir) and not path.is_relative_to(OWN_DIR):
+        if path.is_relative_to(package) and not path.is_relative_to(own):
             return Problem(message, str(path), line)
     return Problem(message)
 

@@ -1,5 +1,6 @@
-"""The dev session's server: `python -m etl.dev.server [--bind ADDRESS]` runs a Spark session in local mode on
-this machine with Spark's Connect server inside it, until SIGTERM (its JVM ends with this process).
+"""The dev session's server: `python -m etl.dev.server --preview-dir DIR [--bind ADDRESS]` runs a Spark session
+in local mode on this machine with Spark's Connect server inside it, and its preview runner (etl.dev.worker),
+until SIGTERM (its JVM ends with this process).
 
 Local mode, not the standalone cluster: the session holds no executor on the workers, so an `etl transform`
 or a DAG run started while it is warm gets both at once (scripts/bench_preview.py measures it). It gets the
@@ -11,8 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.submit import (
@@ -30,6 +33,7 @@ from etl.submit import (
 # and Spark's cache of generated code is per class loader (SPARK-44795), so each preview (a new session)
 # compiled its some 90 classes again: 8-13 s of CPU on the sample (docs/performance.md "The dev session").
 APP_NAME = "etl-dev-session"
+WORKER_SOCKET = ".worker.sock"  # in the preview folder: extension/core/preview/run.ts connects to it
 ENV_CREDENTIALS = "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider"
 
 
@@ -44,6 +48,7 @@ def server_conf(settings: Settings, bind: str, python: str) -> dict[str, str]:
         "spark.driver.host": "127.0.0.1",
         "spark.driver.extraClassPath": os.pathsep.join(str(jar) for jar in jar_paths(settings)),
         "spark.pyspark.python": python,
+        "spark.ui.showConsoleProgress": "false",  # its log is a file, not a terminal
         # One class loader for every client session (see CONNECT_PLUGIN): the generated code stays cached.
         "spark.sql.artifact.isolation.enabled": "false",
         "spark.sql.artifact.isolation.alwaysApplyClassloader": "false",
@@ -67,8 +72,9 @@ def server_env(settings: Settings, bind: str, python: str = sys.executable) -> d
     return env
 
 
-def serve(settings: Settings, bind: str) -> None:
-    """Starts the session with the Connect plugin, then waits for SIGTERM or SIGINT and stops it."""
+def serve(settings: Settings, bind: str, preview_dir: Path) -> None:
+    """Starts the session and Spark's Connect service in it, then the preview runner (etl.dev.worker, on a Unix
+    socket in `preview_dir`); waits for SIGTERM or SIGINT, or the runner's end, and stops both."""
     from pyspark.sql import SparkSession
 
     os.environ.update(server_env(settings, bind))  # the JVM pyspark launches inherits them
@@ -82,12 +88,20 @@ def serve(settings: Settings, bind: str) -> None:
     # (and the stack calls it healthy) only when a client can use it.
     jvm.org.apache.spark.sql.SparkSession.setDefaultSession(spark._jsparkSession)
     jvm.org.apache.spark.sql.connect.service.SparkConnectService.start(spark._jsc.sc())
+    print(f"etl dev session: Spark Connect at {settings.spark_connect_url}, Spark UI on port "
+          f"{settings.spark_connect_ui_port}", file=sys.stderr, flush=True)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    print(f"etl dev session: Spark Connect at {settings.spark_connect_url}, Spark UI on port "
-          f"{settings.spark_connect_ui_port}", file=sys.stderr, flush=True)
+    worker = subprocess.Popen([sys.executable, "-m", "etl.dev.worker", "--socket", str(preview_dir / WORKER_SOCKET)])
+    # The session is of no use without its preview runner: one ending ends the other.
+    threading.Thread(target=lambda: (worker.wait(), stopping.set()), daemon=True).start()
     stopping.wait()
+    if worker.poll() is None:
+        worker.terminate()
+        worker.wait(timeout=10)
+    else:
+        print(f"etl dev session: the preview runner ended (exit {worker.returncode}); stopping", file=sys.stderr)
     jvm.org.apache.spark.sql.connect.service.SparkConnectService.stop(jvm.scala.Option.empty(),
                                                                        jvm.scala.Option.empty())
     spark.stop()
@@ -97,10 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.dev.server",
                                      description="run the dev session (a Spark Connect server) in the foreground")
     parser.add_argument("--bind", help="address to listen on (default ETL_BIND_HOST; compose: 0.0.0.0)")
+    parser.add_argument("--preview-dir", type=Path, required=True,
+                        help="where previews are written (the state folder's preview/); the runner's socket too")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        serve(settings, args.bind or settings.bind_host)
+        args.preview_dir.mkdir(parents=True, exist_ok=True)
+        serve(settings, args.bind or settings.bind_host, args.preview_dir)
     except (ConfigError, SubmitError) as error:
         print(f"etl dev session: error: {error}", file=sys.stderr)
         return 1

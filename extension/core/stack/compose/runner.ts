@@ -6,7 +6,7 @@ import { externalStepServices } from '../../profiles';
 import { composeArgs, composeEnv, composeProject } from './project';
 
 /** Host paths mean nothing in the runner: there the manifest and logs are the mounted ./Backup_data and ./ETL_logs. */
-const HOST_ONLY = new Set([
+export const HOST_ONLY = new Set([
   'ETL_BACKUP_DIR',
   'ETL_LOG_DIR',
   'ETL_STATE_DIR',

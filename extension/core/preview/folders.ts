@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EtlConfig } from '../config';
+
+/**
+ * Where previews live: the state folder's preview/ (compose mounts it into the dev session's container as
+ * /opt/etl/preview): each preview's tables in a folder of its own, and the preview runner's socket.
+ */
+export const previewRoot = (config: EtlConfig) => join(config.paths.state, 'preview');
+/** The dev session's preview runner (src/etl/dev/worker.py) takes requests there (server.py WORKER_SOCKET). */
+export const previewSocket = (config: EtlConfig) => join(previewRoot(config), '.worker.sock');
+/** The preview folder as the compose dev session sees it (docker-compose.yml). */
+export const COMPOSE_PREVIEW_ROOT = '/opt/etl/preview';
+/** Previews kept on disk: the newest few (a grid may still read one); older ones go at each new preview. */
+export const PREVIEWS_KEPT = 5;
+
+export const newPreviewId = () =>
+  `preview-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+
+/** Deletes all but the newest `keep` preview folders. */
+export function prunePreviews(root: string, keep = PREVIEWS_KEPT): void {
+  let entries: { path: string; mtime: number }[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name.startsWith('preview-'))
+      .map((e) => ({ path: join(root, e.name), mtime: statSync(join(root, e.name)).mtimeMs }));
+  } catch {
+    return; // no folder yet
+  }
+  entries.sort((a, b) => b.mtime - a.mtime);
+  for (const entry of entries.slice(keep)) rmSync(entry.path, { recursive: true, force: true });
+}

@@ -1,0 +1,173 @@
+"""The dev session's preview runner: `python -m etl.dev.worker --socket PATH` (etl.dev.server starts it).
+
+A preview in a fresh Python process paid some 1.8 s before its first Spark job: the interpreter, PySpark's
+Connect client (pandas, pyarrow, gRPC) and the minio client (docs/performance.md "The dev session"). This
+process pays that once. It warms the session with previews of the bundled sample, then runs each preview it is
+asked for, one at a time: a request is one JSON line on its Unix socket ({"args": [...], "code": DIR or null,
+"env": the caller's settings}),
+the answer the preview's event lines (etl.dev.preview), then the socket closes. Each request imports the `etl`
+package afresh, from the working tree or from the folder it names: an edit is always the code that runs. A
+client that hangs up interrupts the preview's Spark jobs.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import io
+import json
+import os
+import socket
+import socketserver
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from etl.dev import (
+    problems as loaded_problems,  # this process's copy: it reports an edited package that fails to import
+)
+
+DEFAULT_CODE = str(Path(__file__).resolve().parents[2])  # the src/ folder this worker started from
+WARM_UP_ROUNDS = 2
+
+
+class _Events(io.TextIOBase):
+    """stdout of a request: each line goes to the client at once."""
+
+    def __init__(self, wfile) -> None:
+        self.wfile = wfile
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        try:
+            self.wfile.write(text.encode())
+            self.wfile.flush()
+        except OSError:
+            pass  # the client left; the watcher interrupts the preview
+        return len(text)
+
+
+def fresh_etl(code: str) -> None:
+    """Forget every `etl` module, so the next import reads the files in `code` as they are now."""
+    for name in [m for m in sys.modules if m == "etl" or m.startswith("etl.")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    sys.path.insert(0, code)
+
+
+@contextlib.contextmanager
+def caller_environment(env: dict[str, str]):
+    """The caller's settings (its buckets, manifest folder, profile …) for one request, then this process's again."""
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_request(request: dict) -> None:
+    with caller_environment({str(k): str(v) for k, v in (request.get("env") or {}).items()}):
+        _run(request)
+
+
+def _run(request: dict) -> None:
+    code = str(request.get("code") or DEFAULT_CODE)
+    fresh_etl(code)
+    try:
+        preview = importlib.import_module("etl.dev.preview")
+    except Exception as error:  # the edited package does not even import (a syntax error in a module it loads)
+        problem = loaded_problems.problem_of(error, Path(code) / "etl")
+        _failed(problem.message, problem.file, problem.line)
+        return
+    finally:
+        sys.path.remove(code)
+    try:
+        preview.main(list(request.get("args") or []))
+    except SystemExit as usage:  # argparse: a request this version does not understand
+        _failed(f"the dev session cannot run this request (argparse exit {usage.code}); restart it with "
+                "`etl stop spark-connect` so it runs the current code")
+
+
+def _failed(message: str, file: str | None = None, line: int | None = None) -> None:
+    print(json.dumps({"event": "preview_done", "status": "failed", "error": message, "file": file, "line": line,
+                      "seconds": 0.0}), flush=True)
+
+
+class _Previews(socketserver.StreamRequestHandler):
+    lock = threading.Lock()
+
+    def handle(self) -> None:
+        line = self.rfile.readline()
+        if not line.strip():
+            return  # a health check: it connects and leaves
+        try:
+            request = json.loads(line)
+        except ValueError:
+            return
+        done = threading.Event()
+        with self.lock, contextlib.redirect_stdout(_Events(self.wfile)):
+            threading.Thread(target=_interrupt_when_gone, args=(self.connection, done), daemon=True).start()
+            try:
+                run_request(request)
+            finally:
+                done.set()
+
+
+def _interrupt_when_gone(connection: socket.socket, done: threading.Event) -> None:
+    """The client closed before the answer (Ctrl-C, a cancelled VS Code task): stop the preview's Spark jobs."""
+    try:
+        connection.recv(1)
+    except OSError:
+        pass
+    session = sys.modules.get("etl.dev.session")
+    if not done.is_set() and session is not None:
+        session.interrupt_current()
+
+
+def warm_up(rounds: int = WARM_UP_ROUNDS) -> None:
+    """Previews of the bundled sample (local files, nothing stored): a fresh JVM spends its first previews loading
+    classes, compiling Spark's generated code and JIT-compiling the planner. The first preview a user asks for
+    then runs warm."""
+    from etl.config import load_settings
+    from etl.dev.inputs import local_sample_inputs
+    from etl.dev.preview import write_tables
+    from etl.dev.session import dev_session
+    from etl.transform.job import PhaseClock
+    from etl.transform.watchdog import Activity
+
+    settings, inputs = load_settings(), local_sample_inputs()
+    for _ in range(rounds):
+        spark = dev_session(settings)
+        try:
+            with tempfile.TemporaryDirectory(prefix="etl-dev-warm-up-") as folder:
+                write_tables(spark, inputs, folder, PhaseClock(lambda *_, **__: None, Activity()))
+        finally:
+            spark.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl.dev.worker", description="the dev session's preview runner")
+    parser.add_argument("--socket", required=True, help="Unix socket to take requests on")
+    args = parser.parse_args(argv)
+    clock = time.monotonic()
+    warm_up()
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(args.socket)
+    with socketserver.UnixStreamServer(args.socket, _Previews) as server:
+        print(f"etl dev session: previews on {args.socket} (warm in {time.monotonic() - clock:.1f} s)",
+              file=sys.stderr, flush=True)
+        server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
