@@ -29,7 +29,20 @@ def dev_session(settings: Settings):
         raise TransformError(f"the dev session does not answer at {settings.spark_connect_url} "
                              f"({first_line(error)}); start it with `etl up --with dev` "
                              "(`etl preview` starts it itself)") from None
+    _record_call_sites()
     return spark
+
+
+def _record_call_sites() -> None:
+    """Makes the expressions the transform builds carry their call site, so the server's error names the rule's
+    line (etl.dev.problems). PySpark decides that once per process, from the active session of the thread that
+    first builds an expression; the transform builds its first ones in read_trips' threads, which have none, and
+    that turned call sites off for the process (a wrong column was then reported where Spark noticed it, in
+    _mark_duplicates). Decided again here, on the thread this session is active on."""
+    from pyspark.errors import utils
+
+    utils._enable_debugging_cache = None
+    utils.is_debugging_enabled()
 
 
 def interrupt_current() -> None:
