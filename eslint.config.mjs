@@ -48,7 +48,8 @@ export default tseslint.config(
   },
   {
     // page.waitForFunction bodies run in the browser page, not in Node.
-    files: ['test/vscode/driver/userScenario.mjs', 'test/vscode/driver/goldScenario.mjs'],
+    files: ['test/vscode/driver/userScenario.mjs', 'test/vscode/driver/goldScenario.mjs',
+      'test/vscode/driver/previewScenario.mjs'],
     languageOptions: { globals: { document: 'readonly' } },
   },
   {

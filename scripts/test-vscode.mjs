@@ -1,7 +1,8 @@
 // The extension inside a real VS Code:
 //  1. the mocha suite (test/vscode/suite) in the extension host of code-server 4.100.3 (VS Code 1.100.3),
 //     loaded as a development extension;
-//  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/).
+//  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/), then the
+//     Gold tables and the Preview Change scenarios in the same window.
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
 // `--mode compose`: the compose suite only (etl.stack.mode compose; it starts and removes the compose stack).
 // Natively, after the suite: the same extension in an untrusted workspace (test/vscode/suite/untrusted.vscode-test.ts).
@@ -168,6 +169,8 @@ async function runUserScenarioWithVsix(driver, tmp) {
     if (!goldOnly) await runUserScenario(page, { artifacts, log });
     const { runGoldScenario } = await import('../test/vscode/driver/goldScenario.mjs');
     await runGoldScenario(page, { artifacts, log });
+    const { runPreviewScenario } = await import('../test/vscode/driver/previewScenario.mjs');
+    await runPreviewScenario(page, { artifacts, log, root });
     return 0;
   } catch (error) {
     log(`user scenario failed: ${error.stack ?? error}`);
@@ -209,8 +212,8 @@ function filesUnder(path) {
  */
 async function localPorts(driver) {
   const names = ['MINIO_API_PORT', 'MINIO_CONSOLE_PORT', 'SPARK_MASTER_PORT', 'SPARK_MASTER_UI_PORT',
-    'SPARK_WORKER_1_UI_PORT', 'SPARK_WORKER_2_UI_PORT', 'SPARK_HISTORY_UI_PORT', 'ES_PORT', 'ES_TRANSPORT_PORT',
-    'AIRFLOW_PORT', 'KIBANA_PORT'];
+    'SPARK_WORKER_1_UI_PORT', 'SPARK_WORKER_2_UI_PORT', 'SPARK_HISTORY_UI_PORT', 'SPARK_CONNECT_PORT',
+    'SPARK_CONNECT_UI_PORT', 'ES_PORT', 'ES_TRANSPORT_PORT', 'AIRFLOW_PORT', 'KIBANA_PORT'];
   const ports = new Set();
   while (ports.size < names.length) ports.add(await driver.freePort());
   const free = [...ports];

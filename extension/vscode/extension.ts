@@ -5,6 +5,7 @@ import { EtlServices } from './common/services';
 import { EtlStatusBar } from './common/statusBar';
 import { registerGold } from './gold/registerGold';
 import { registerLogs } from './logs/registerLogs';
+import { registerPreview } from './preview/registerPreview';
 import { registerProfile } from './profile/registerProfile';
 import { registerRuns } from './runs/registerRuns';
 import { registerStack } from './stack/registerStack';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext) {
   const runs = registerRuns(context, services);
   const gold = registerGold(context, services);
   registerSteps(context, services);
+  const preview = registerPreview(context, services);
   const statusBar = new EtlStatusBar(services);
   const profileBar = registerProfile(context, services);
   context.subscriptions.push(
@@ -43,7 +45,7 @@ export function activate(context: vscode.ExtensionContext) {
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, stack, buckets, backup, logs, runs, gold, statusBar, profileBar, activationMs };
+  return { services, stack, buckets, backup, logs, runs, gold, preview, statusBar, profileBar, activationMs };
 }
 
 export type EtlExtensionApi = ReturnType<typeof activate>;

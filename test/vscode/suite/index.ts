@@ -25,6 +25,8 @@ export async function run(): Promise<void> {
       require('./runs.vscode-test');
     }
     require('./gold.vscode-test');
+    // After Gold: it previews against the sample that suite published.
+    require('./preview.vscode-test');
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];

@@ -1,0 +1,135 @@
+import { describeSchema } from '../diff/format';
+import { isUnchanged, type RowsSelector, type TableDiff } from '../diff/model';
+import { escapeHtml } from '../runs/reportHtml';
+import type { PreviewDiff } from './compare';
+
+/**
+ * The "Change preview" page: per changed table its counts, each a button that opens the rows behind it in the
+ * data grid; unchanged tables in one line. Self-contained (no CDN), a CSP that allows only the nonce'd style and
+ * script, VS Code's theme variables for every colour, every value from data escaped.
+ */
+export interface PreviewPageOptions {
+  nonce: string;
+  cspSource: string;
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+/** A count that opens its rows; a zero is plain text (nothing to open). */
+function countButton(table: string, selector: RowsSelector, text: string, label: string, count: number): string {
+  if (!count) return `<span class="zero">${escapeHtml(text)}</span>`;
+  const data = escapeHtml(JSON.stringify({ table, selector }));
+  return `<button class="count" data-rows="${data}" aria-label="${escapeHtml(label)}" ` +
+    `title="Open these rows in the grid">${escapeHtml(text)}</button>`;
+}
+
+const HEAD = ['before', 'after', 'added', 'removed', 'changed'].map((h) => `<th scope="col" class="num">${h}</th>`);
+const cell = (html: string) => `<td class="num">${html}</td>`;
+
+function tableSection(diff: TableDiff, index: number): string {
+  const t = diff.table;
+  const changed = diff.key.length
+    ? countButton(t, { kind: 'changed' }, n(diff.changed), `${n(diff.changed)} rows of ${t} changed`, diff.changed)
+    : '<span class="zero" title="no key: rows are compared whole">—</span>';
+  const cells = [
+    cell(n(diff.rowsBefore)),
+    cell(n(diff.rowsAfter)),
+    cell(countButton(t, { kind: 'added' }, `+${n(diff.added)}`, `${n(diff.added)} rows added to ${t}`, diff.added)),
+    cell(countButton(t, { kind: 'removed' }, `−${n(diff.removed)}`, `${n(diff.removed)} rows removed from ${t}`,
+      diff.removed)),
+    cell(changed),
+  ].join('');
+  const head = `<tr><th scope="col">rows</th>${HEAD.join('')}</tr>`;
+  const parts = [`<table><thead>${head}</thead><tbody><tr><th scope="row">${escapeHtml(diff.scope)}</th>${cells}</tr>`];
+  for (const group of (diff.groups ?? []).filter((g) => g.added || g.removed)) {
+    const name = group.value ?? '(kept)';
+    const added = countButton(t, { kind: 'group-added', value: group.value }, `+${n(group.added)}`,
+      `${n(group.added)} more rows rejected by ${name}`, group.added);
+    const removed = countButton(t, { kind: 'group-removed', value: group.value }, `−${n(group.removed)}`,
+      `${n(group.removed)} fewer rows rejected by ${name}`, group.removed);
+    const counts = [n(group.before), n(group.after), added, removed].map(cell).join('');
+    parts.push(`<tr class="group"><th scope="row">${escapeHtml(name)}</th>${counts}<td></td></tr>`);
+  }
+  parts.push('</tbody></table>');
+  const schema = describeSchema(diff.schema);
+  if (schema.length) parts.push(`<ul class="schema">${schema.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`);
+  if (diff.columns.length) parts.push(columnsTable(diff));
+  const id = `t${index}`;
+  return `<section aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(t)}</h2>${parts.join('')}</section>`;
+}
+
+function columnsTable(diff: TableDiff): string {
+  const rows = diff.columns.map((c) => {
+    const e = c.examples[0];
+    const value = (text: string | null) => escapeHtml(text ?? 'null');
+    const shown = e ? `<code>${escapeHtml(e.key)}</code>: ${value(e.before)} → ${value(e.after)}` : '';
+    const button = countButton(diff.table, { kind: 'column', column: c.column }, n(c.changed),
+      `${n(c.changed)} values of ${c.column} changed`, c.changed);
+    return `<tr><th scope="row"><code>${escapeHtml(c.column)}</code></th>${cell(button)}<td>${shown}</td></tr>`;
+  });
+  const head = '<tr><th scope="col">column</th><th scope="col" class="num">values changed</th>' +
+    '<th scope="col">for example</th></tr>';
+  return `<table class="columns"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+const STYLE = `
+body { color: var(--vscode-foreground); background: var(--vscode-editor-background);
+  font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1.2em 2em; }
+h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 600; margin-top: 1.4em; }
+table { border-collapse: collapse; min-width: 34em; margin-bottom: 0.6em; }
+th, td { padding: 0.25em 0.8em; text-align: left;
+  border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
+th[scope=col] { color: var(--vscode-descriptionForeground); font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.group th { padding-left: 1.6em; font-weight: normal; }
+button.count { font: inherit; color: var(--vscode-textLink-foreground); background: none; border: none;
+  padding: 0; cursor: pointer; text-decoration: underline; font-variant-numeric: tabular-nums; }
+button.count:hover { color: var(--vscode-textLink-activeForeground); }
+button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+.zero, .muted, .meta { color: var(--vscode-descriptionForeground); }
+.schema { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-orange)); }
+.published { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
+code { font-family: var(--vscode-editor-font-family); }
+`;
+
+const SCRIPT = `
+const vscode = acquireVsCodeApi();
+for (const button of document.querySelectorAll('button[data-rows]')) {
+  button.addEventListener('click', () => vscode.postMessage({ type: 'rows', ...JSON.parse(button.dataset.rows) }));
+}
+const first = document.querySelector('button[data-rows]');
+if (first) first.focus();
+`;
+
+/** The whole page for one preview's diff against gold. */
+export function previewPage(diff: PreviewDiff, options: PreviewPageOptions): string {
+  const nonce = `'nonce-${options.nonce}'`;
+  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src ${nonce}; script-src ${nonce};`;
+  const { preview } = diff;
+  const changed = diff.tables.filter((t) => !isUnchanged(t));
+  const unchanged = diff.tables.filter((t) => isUnchanged(t)).map((t) => t.table);
+  const versions = Object.entries(diff.goldVersions)
+    .map(([table, v]) => `${escapeHtml(table)} ${v === null ? '(absent)' : `v${v}`}`)
+    .join(', ');
+  const meta = [
+    `<code>${escapeHtml(preview.id)}</code>: ${escapeHtml(preview.described)} ` +
+      `(${escapeHtml(preview.months.join(', '))})`,
+    `the working tree's transform on the dev session, in ${preview.seconds.toFixed(1)} s; ` +
+      `diff ${diff.diffSeconds.toFixed(1)} s`,
+    `compared with gold as it is: ${versions}`,
+    '<span class="published">Nothing was published</span>: gold keeps these versions.',
+  ].map((line) => `<div>${line}</div>`).join('');
+  const body = changed.length
+    ? changed.map((t, i) => tableSection(t, i)).join('')
+    : '<p>Your change makes no difference to any gold table.</p>';
+  const rest = unchanged.length && changed.length
+    ? `<p class="muted">Unchanged: ${unchanged.map(escapeHtml).join(', ')}</p>`
+    : '';
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Change preview</title><style nonce="${options.nonce}">${STYLE}</style></head>
+<body><main><h1>Change preview</h1><div class="meta">${meta}</div>${body}${rest}
+<p class="muted">Counts open the rows behind them in the data grid (Tab to move, Enter to open).</p>
+</main><script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
+}
