@@ -4,7 +4,7 @@ A preview in a fresh Python process paid some 1.8 s before its first Spark job: 
 Connect client (pandas, pyarrow, gRPC) and the minio client (docs/performance.md "The dev session"). This
 process pays that once. It warms the session with previews of the bundled sample, then runs each preview it is
 asked for, one at a time: a request is one JSON line on its Unix socket ({"args": [...], "code": DIR or null,
-"env": the caller's settings}),
+"env": the caller's settings, "exclusive": whether they are all of them}),
 the answer the preview's event lines (etl.dev.preview), then the socket closes. Each request imports the `etl`
 package afresh, from the working tree or from the folder it names: an edit is always the code that runs. A
 client that hangs up interrupts the preview's Spark jobs.
@@ -25,9 +25,10 @@ import threading
 import time
 from pathlib import Path
 
-from etl.dev import (
-    problems as loaded_problems,  # this process's copy: it reports an edited package that fails to import
-)
+# This process's own copies (the per-request imports replace etl.* in sys.modules, not these): the settings'
+# contract, and what reports an edited package that fails to import.
+from etl.contract import env_contract
+from etl.dev import problems as loaded_problems
 
 DEFAULT_CODE = str(Path(__file__).resolve().parents[2])  # the src/ folder this worker started from
 WARM_UP_ROUNDS = 2
@@ -59,10 +60,23 @@ def fresh_etl(code: str) -> None:
     sys.path.insert(0, code)
 
 
+def is_setting(key: str) -> bool:
+    """A variable the ETL reads as a setting (config/contract.json env: .env's keys, optional and process-only keys,
+    and the override prefixes)."""
+    contract = env_contract()
+    named = {*contract["fileKeys"], *contract["optionalKeys"], *contract["processOnly"]}
+    return key in named or key.startswith(tuple(contract["overridePrefixes"]))
+
+
 @contextlib.contextmanager
-def caller_environment(env: dict[str, str]):
-    """The caller's settings (its buckets, manifest folder, profile …) for one request, then this process's again."""
-    saved = {key: os.environ.get(key) for key in env}
+def caller_environment(env: dict[str, str], exclusive: bool):
+    """The caller's settings (its buckets, manifest folder, profile …) for one request, then this process's again.
+    exclusive: the caller sent all of its settings; this process's other settings are hidden meanwhile (natively;
+    in compose the container's own, such as MINIO_HOST, stay)."""
+    hidden = [key for key in os.environ if exclusive and is_setting(key) and key not in env]
+    saved = {key: os.environ.get(key) for key in [*env, *hidden]}
+    for key in hidden:
+        del os.environ[key]
     os.environ.update(env)
     try:
         yield
@@ -75,7 +89,8 @@ def caller_environment(env: dict[str, str]):
 
 
 def run_request(request: dict) -> None:
-    with caller_environment({str(k): str(v) for k, v in (request.get("env") or {}).items()}):
+    env = {str(k): str(v) for k, v in (request.get("env") or {}).items()}
+    with caller_environment(env, bool(request.get("exclusive"))):
         _run(request)
 
 
