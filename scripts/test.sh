@@ -13,9 +13,10 @@ npm run -s test:lifecycle
 
 trap 'etl down' EXIT
 # Airflow's tasks write their manifest and logs to a scratch folder, not the checkout's,
-# and a failing task fails at once instead of retrying for minutes.
+# and a failing task fails at once instead of retrying for minutes. `dev`: the dev session of `etl preview`
+# (its warm-up overlaps the others' start-up).
 scratch="$(mktemp -d)"
-ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 etl up --with elasticsearch,airflow
+ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 etl up --with elasticsearch,airflow,dev
 npm run -s test:integration
 # "The team's cluster": a second native stack (own state folder, 24xxx ports, MinIO over TLS with a CA the
 # test makes) reached through a profile; it starts and downs that stack itself, starts nothing in ours.
@@ -32,6 +33,7 @@ npm run -s test:vscode
 PYTHONPATH=src "$(etl which python)" scripts/bench_extract.py --files 2 --size-mb 5
 PYTHONPATH=src "$(etl which python)" scripts/bench_transform.py --rows 20000
 PYTHONPATH=src "$(etl which python)" scripts/bench_sample.py
+PYTHONPATH=src "$(etl which python)" scripts/bench_preview.py --smoke
 npm run -s bench:extension -- --objects 500
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow

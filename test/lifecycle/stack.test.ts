@@ -28,12 +28,12 @@ async function statusJson(): Promise<StatusJson> {
 const stackProcesses = () => processesMentioning(config.paths.state);
 
 describe(
-  'native stack lifecycle (real MinIO, Spark master + 2 workers, Elasticsearch, Airflow)',
+  'native stack lifecycle (real MinIO, Spark master + 2 workers, Elasticsearch, Airflow, the dev session)',
   { timeout: 900_000 },
   () => {
     before(async () => {
       await etl(['down']);
-      const result = await etl(['up', '--with', 'elasticsearch,airflow']);
+      const result = await etl(['up', '--with', 'elasticsearch,airflow,dev']);
       assert.equal(result.exitCode, 0, `etl up failed:\n${result.all}`);
     });
 
@@ -59,6 +59,7 @@ describe(
         'elasticsearch',
         'log-shipper',
         'minio',
+        'spark-connect',
         'spark-history',
         'spark-master',
         'spark-worker-1',
@@ -67,10 +68,11 @@ describe(
       assert.deepEqual(services.map((s) => s.name).sort(), names);
     });
 
-    test('the master sees two ALIVE workers', async () => {
+    test('the master sees two ALIVE workers, and no application of the dev session (local mode)', async () => {
       const master = await sparkMasterJson(config);
       assert.equal(master?.status, 'ALIVE');
       assert.equal(master?.workers?.filter((w) => w.state === 'ALIVE').length, 2);
+      assert.deepEqual(master?.workers?.map((w) => w.coresused), [0, 0], 'the warm dev session holds a worker core');
     });
 
     test('a second `etl up` is a no-op that keeps the same processes', async () => {
