@@ -4,7 +4,7 @@
 // and find the error in the Problems panel. rules.py is restored whatever happens.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
+import { extractSampleFromPalette, numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
 
 const T = 300_000; // the first preview may start the dev session (with its warm-up)
 const RULE_COLUMN = 'F.col("trip_distance") <= 0)';
@@ -31,17 +31,7 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
   try {
     await step('ETL: Extract the sample again (a preview reads the last extraction by default)', async () => {
       await page.keyboard.press('Escape');
-      await palette('ETL: Extract');
-      const input = page.locator('.quick-input-widget input');
-      await page.waitForFunction(
-        () => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02',
-        undefined,
-        { timeout: 30_000 },
-      );
-      await input.press('Enter');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' }).first()
-        .waitFor({ timeout: 30_000 });
-      await page.keyboard.press('Enter');
+      await extractSampleFromPalette(page, palette);
       await page.locator('.notifications-toasts .notification-toast', { hasText: /ETL: extracted \d+ file/ })
         .first().waitFor({ timeout: T });
     });

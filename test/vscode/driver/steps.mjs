@@ -45,3 +45,18 @@ export function paletteRunner(page) {
     await page.keyboard.press('Enter');
   };
 }
+
+/** ETL: Extract from the palette with its defaults, as a user accepts them: the sample's months, source Sample. */
+export async function extractSampleFromPalette(page, palette) {
+  await palette('ETL: Extract');
+  const input = page.locator('.quick-input-widget input');
+  await page.waitForFunction(
+    // eslint-disable-next-line no-undef -- runs in the page
+    () => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02',
+    undefined,
+    { timeout: 30_000 },
+  );
+  await input.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}

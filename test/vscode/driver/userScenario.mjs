@@ -2,7 +2,7 @@
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
 // Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview, Delete… with its confirmation;
 // the Runs view and the quality report in the light and the dark theme.
-import { numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
+import { extractSampleFromPalette, numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
 
 const T = 180_000;
 
@@ -83,19 +83,7 @@ export async function runUserScenario(page, { artifacts, log }) {
   });
 
   await step('ETL: Extract right after Start Stack waits for the stack, then extracts the sample', async () => {
-    await palette('ETL: Extract');
-    const input = page.locator('.quick-input-widget input');
-    await page.waitForFunction(
-      () => document.querySelector('.quick-input-widget input')?.value === '2024-01..2024-02',
-      undefined,
-      { timeout: 30_000 },
-    );
-    await input.press('Enter');
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Sample' })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
+    await extractSampleFromPalette(page, palette);
     await notification('waiting for the stack to start');
     await screenshot('extract-waits-for-stack');
     await notification('ETL stack is up');
