@@ -47,7 +47,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--run", help="an extraction run of the manifest (default: the last one)")
     source.add_argument("--months", help="months of the rawzone, e.g. 2024-01..2024-02")
-    source.add_argument("--sample", action="store_true", help="the bundled sample (Data_extracted/)")
+    source.add_argument("--sample", action="store_true", help="the newest extraction run of the bundled sample")
     parser.add_argument("--preview-id", default=None, help="id of this preview (default preview-<UTC time>-<random>)")
     return parser.parse_args(argv)
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return _failed(preview_id, problem_of(error), clock)
     finally:
         if spark is not None:
-            spark.stop()  # releases the session's cache and artifacts on the server
+            spark.stop()  # releases the session on the server
     emit("preview_done", preview_id=preview_id, status="succeeded", seconds=round(time.monotonic() - clock, 2),
          **result)
     return EXIT_OK
@@ -120,21 +120,23 @@ def write_tables(spark, inputs, out: str, phases) -> tuple[dict[str, Any], list[
     months, _ = read_trips(spark, inputs.files)
     classified = {month: rows.persist() for month, rows in
                   classify_months(months, inputs.sizes, inputs.zone_ids).items()}
-    phases.start("classify", "the classification of the rows")
-    every_row = reduce(DataFrame.unionByName, classified.values())
-    counts = quality_counts([tuple(r) for r in rule_counts(every_row).collect()])  # fills the cache
+    try:
+        phases.start("classify", "the classification of the rows")
+        every_row = reduce(DataFrame.unionByName, classified.values())
+        counts = quality_counts([tuple(r) for r in rule_counts(every_row).collect()])  # fills the cache
 
-    phases.start("write", "the write of the preview tables")
-    per_table: dict[str, list[DataFrame]] = {}
-    for _, rows in sorted(classified.items()):
-        for table, frame in model.month_tables(rows).items():
-            per_table.setdefault(table, []).append(frame)
-    tables = {table: reduce(DataFrame.unionByName, frames) for table, frames in per_table.items()}
-    tables.update(model.dimension_tables(spark, read_zones(spark, inputs.zones)))
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-preview") as pool:
-        list(pool.map(lambda item: item[1].write.parquet(f"{_file_url(out)}/{item[0]}"), tables.items()))
-    for rows in classified.values():
-        rows.unpersist()
+        phases.start("write", "the write of the preview tables")
+        per_table: dict[str, list[DataFrame]] = {}
+        for _, rows in sorted(classified.items()):
+            for table, frame in model.month_tables(rows).items():
+                per_table.setdefault(table, []).append(frame)
+        tables = {table: reduce(DataFrame.unionByName, frames) for table, frames in per_table.items()}
+        tables.update(model.dimension_tables(spark, read_zones(spark, inputs.zones)))
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="etl-preview") as pool:
+            list(pool.map(lambda item: item[1].write.parquet(f"{_file_url(out)}/{item[0]}"), tables.items()))
+    finally:  # the session's cache is the server's memory: never left behind, even by a failed preview
+        for rows in classified.values():
+            rows.unpersist()
     phases.stop()
     return counts, sorted(tables)
 
