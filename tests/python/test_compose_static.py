@@ -269,12 +269,22 @@ def test_the_runner_and_airflow_run_as_the_caller_with_the_project_mounted(compo
 
 
 def test_the_dev_session_runs_as_the_caller_and_writes_previews_in_the_state_folder(compose, raw_compose):
-    """The host diffs what it writes: the caller's files, under <state>/preview (extension/core/preview/run.ts)."""
+    """The host diffs what it writes and connects to its runner's socket: the caller's files, under
+    <state>/compose/<project>/preview (extension/core/stack/compose/project.ts composePreviewDir), not the native
+    session's <state>/preview."""
     raw = raw_compose["services"]["spark-connect"]
     assert raw["user"] == "${ETL_UID:-1000}:${ETL_GID:-1000}" and raw["profiles"] == ["dev"]
-    assert "${ETL_STATE_DIR:-./.etl}/preview:/opt/etl/preview" in raw["volumes"]
-    assert "./src:/opt/etl/src:ro" in compose["services"]["spark-connect"]["volumes"]
-    assert raw["command"] == ["python", "-m", "etl.dev.server", "--bind", "0.0.0.0"]
+    assert raw["image"] == raw_compose["services"]["etl"]["image"], "the runtime image, as the runner"
+    preview = "${ETL_STATE_DIR:-./.etl}/compose/${COMPOSE_PROJECT_NAME:-etl-spark}/preview:/opt/etl/preview"
+    assert preview in raw["volumes"]
+    volumes = compose["services"]["spark-connect"]["volumes"]
+    for mount in ("./src:/opt/etl/src:ro", "./Data_extracted:/opt/etl/Data_extracted:ro",
+                  "./Backup_data:/opt/etl/Backup_data:ro", "./config:/opt/etl/config:ro"):
+        assert mount in volumes, mount
+    assert raw["command"] == ["python", "-m", "etl.dev.server", "--bind", "0.0.0.0", "--preview-dir",
+                              "/opt/etl/preview"]
+    check = " ".join(raw["healthcheck"]["test"])
+    assert "15002" in check and "/opt/etl/preview/.worker.sock" in check, "healthy = Connect answers and the runner"
     assert compose["services"]["etl"]["environment"]["SPARK_CONNECT_HOST"] == "spark-connect"
 
 

@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
+import type { StackMode } from '../stack/backend';
+import { composePreviewDir } from '../stack/compose/project';
 
 /**
- * Where previews live: the state folder's preview/ (compose mounts it into the dev session's container as
- * /opt/etl/preview): each preview's tables in a folder of its own, and the preview runner's socket.
+ * Where a stack's previews live: each preview's tables in a folder of its own, and the preview runner's socket.
+ * Natively the state folder's preview/; in compose `<state>/compose/<project>/preview`, mounted into the dev
+ * session's container as /opt/etl/preview (each stack's session has its own socket).
  */
-export const previewRoot = (config: EtlConfig) => join(config.paths.state, 'preview');
+export const previewRoot = (config: EtlConfig, mode: StackMode = 'native') =>
+  mode === 'compose' ? composePreviewDir(config) : join(config.paths.state, 'preview');
 /** The dev session's preview runner (src/etl/dev/worker.py) takes requests there (server.py WORKER_SOCKET). */
-export const previewSocket = (config: EtlConfig) => join(previewRoot(config), '.worker.sock');
+export const previewSocket = (config: EtlConfig, mode: StackMode = 'native') =>
+  join(previewRoot(config, mode), '.worker.sock');
 /** The preview folder as the compose dev session sees it (docker-compose.yml). */
 export const COMPOSE_PREVIEW_ROOT = '/opt/etl/preview';
 /** Previews kept on disk: the newest few (a grid may still read one); older ones go at each new preview. */

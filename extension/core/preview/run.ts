@@ -7,6 +7,7 @@ import { EtlError, UsageError } from '../errors';
 import { parseJsonEvent } from '../pythonModule';
 import { ENV_CONTRACT } from '../contract';
 import type { StackMode } from '../stack/backend';
+import { composeProjectName } from '../stack/compose/project';
 import { HOST_ONLY } from '../stack/compose/runner';
 import type { PreviewEvent, PreviewOutputFields } from './events';
 import {
@@ -74,7 +75,7 @@ export async function runPreview(
   const mode = request.mode ?? 'native';
   if (mode === 'compose' && request.codeDir)
     throw new UsageError('--code works with the native stack only (compose runs the mounted ./src)');
-  const root = previewRoot(config);
+  const root = previewRoot(config, mode);
   mkdirSync(root, { recursive: true });
   prunePreviews(root, PREVIEWS_KEPT - 1);
   const id = newPreviewId();
@@ -87,7 +88,7 @@ export async function runPreview(
   };
   let done: Extract<PreviewEvent, { event: 'preview_done' }> | undefined;
   try {
-    await exchange(previewSocket(config), message, signal, (line) => {
+    await exchange(previewSocket(config, mode), message, signal, (line) => {
       const event = parseJsonEvent<PreviewEvent>(line);
       if (event?.event === 'preview_done') done = event;
       if (event) onEvent?.(event);
@@ -105,9 +106,13 @@ export async function runPreview(
     const file = done.file ? hostPath(config, mode, done.file) : undefined;
     throw new PreviewError(done.error, file, done.line ?? undefined);
   }
+  const log =
+    mode === 'compose'
+      ? `\`docker compose -p ${composeProjectName()} logs spark-connect\``
+      : join(config.paths.serviceLogs, 'spark-connect.log');
   throw new EtlError(
     'the dev session ended the preview without an answer',
-    `see ${join(config.paths.serviceLogs, 'spark-connect.log')}, then \`etl stop spark-connect\` and preview again`,
+    `see ${log}, then \`etl stop spark-connect${mode === 'compose' ? ' --mode compose' : ''}\` and preview again`,
   );
 }
 

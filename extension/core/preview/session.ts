@@ -18,9 +18,9 @@ export async function ensureDevSession(
   reporter: Reporter,
 ): Promise<'warm' | 'started'> {
   // Its preview runner answering is enough to go on (the stack's whole status takes longer).
-  if (await socketAnswers(previewSocket(config))) return 'warm';
+  if (await socketAnswers(previewSocket(config, stack.mode))) return 'warm';
   // Made by us, not by docker: the compose session writes there as the caller's uid.
-  mkdirSync(previewRoot(config), { recursive: true });
+  mkdirSync(previewRoot(config, stack.mode), { recursive: true });
   reporter.step('starting the dev session (Spark Connect in local mode; `etl up --with dev` starts it with the stack)');
   await stack.start(DEV_SESSION, reporter);
   return 'started';

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -13,6 +14,7 @@ import {
   COMPOSE_PROFILES,
   composeArgs,
   composeEnv,
+  composePreviewDir,
   composeProject,
   type BuildSettings,
   type ComposeProject,
@@ -178,6 +180,14 @@ async function installTemplate(config: EtlConfig, reporter: Reporter): Promise<v
   }
 }
 
+/**
+ * The dev session's preview folder, made by us before compose mounts it: a folder docker makes is root's, and the
+ * session runs as the caller (ETL_UID), who writes its previews and socket there.
+ */
+function makePreviewDir(config: EtlConfig): void {
+  mkdirSync(composePreviewDir(config), { recursive: true });
+}
+
 /** The compose stack: docker compose with the project's docker-compose.yml, `-p` from COMPOSE_PROJECT_NAME. */
 export function composeStack(config: EtlConfig): Stack {
   const services = composeServices(config);
@@ -206,6 +216,7 @@ export function composeStack(config: EtlConfig): Stack {
         const profiles: string[] = COMPOSE_OPTIONAL.filter((profile) => withOptional.includes(profile));
         const before = await psRows(project);
         await assertPortsFree(config, services.filter((s) => !s.profile || profiles.includes(s.profile)), before);
+        if (profiles.includes('dev')) makePreviewDir(config);
         reporter.step(
           `docker compose (project ${project.name}): building the images (cached layers are reused) and starting ` +
             `the stack`,
@@ -266,6 +277,7 @@ export function composeStack(config: EtlConfig): Stack {
         await requireEngine();
         const project = composeProject(config, await presentBuild());
         await assertPortsFree(config, [service], await psRows(project));
+        if (service.profile === 'dev') makePreviewDir(config);
         reporter.step(`${service.title}: starting (docker compose up --wait ${name})`);
         // --no-recreate: starting one service never replaces a running one it depends on (the master of a worker).
         const outcome = await runUp(

@@ -28,17 +28,34 @@ export interface BuildSettings {
 
 export const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
+/** The compose project's name: COMPOSE_PROJECT_NAME, else etl-spark. */
+export const composeProjectName = () => process.env.COMPOSE_PROJECT_NAME || DEFAULT_PROJECT_NAME;
+
+/**
+ * The host folder the compose dev session (spark-connect) writes its previews and its runner's socket to, mounted
+ * as /opt/etl/preview: `<state>/compose/<project>/preview`, as docker-compose.yml spells it. Not the native
+ * session's `<state>/preview`: each stack's runner owns its socket, and a native and a compose stack (another
+ * project, other ports) may run at once.
+ */
+export const composePreviewDir = (config: EtlConfig) =>
+  join(config.paths.state, 'compose', composeProjectName(), 'preview');
+
 export function composeProject(config: EtlConfig, build: BuildSettings = {}): ComposeProject {
+  const name = composeProjectName();
   const env: Record<string, string> = {
     // The runner and Airflow write to the mounts as the caller, so the files are theirs.
     ETL_UID: String(process.getuid?.() ?? 1000),
     ETL_GID: String(process.getgid?.() ?? 1000),
+    // What docker-compose.yml builds the preview folder's path from (composePreviewDir): the folder this
+    // process resolved, whatever .env or a relative ETL_STATE_DIR would give compose.
+    ETL_STATE_DIR: config.paths.state,
+    COMPOSE_PROJECT_NAME: name,
   };
   if (build.debianBase) env.ETL_DEBIAN_BASE = build.debianBase;
   const caFile = build.caFile ?? (existsSync(HOST_CA_BUNDLE) ? HOST_CA_BUNDLE : undefined);
   if (caFile) env.ETL_BUILD_CA_FILE = caFile;
   return {
-    name: process.env.COMPOSE_PROJECT_NAME || DEFAULT_PROJECT_NAME,
+    name,
     file: join(config.paths.root, 'docker-compose.yml'),
     root: config.paths.root,
     env,
