@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { loadConfig } from '../../extension/core/config';
+import { isUnchanged } from '../../extension/core/diff/model';
+import { GOLD_TABLE_SPECS } from '../../extension/core/diff/tables';
+import type { PreviewDiff } from '../../extension/core/preview/compare';
 import { adminClient } from '../../extension/core/stack/buckets';
+import { composePreviewDir } from '../../extension/core/stack/compose/project';
 import { sparkMasterJson } from '../../extension/core/stack/services';
 import { ROOT, etl } from '../helpers/cli';
 import { dockerObjects, useComposeTestEnv } from '../helpers/compose';
@@ -38,6 +42,22 @@ async function goldObjects(prefix: string): Promise<{ name: string; lastModified
   return found;
 }
 
+/** Every gold table's Delta log objects (name and time): a preview adds or rewrites none. */
+async function deltaLogKeys(): Promise<{ name: string; lastModified: Date }[]> {
+  const logs = (await goldObjects('')).filter((o) => o.name.includes('/_delta_log/'));
+  return logs.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Each gold table's Delta version, from its commit files (`_delta_log/<version>.json`). */
+function deltaVersions(keys: string[]): Record<string, number> {
+  return Object.fromEntries(
+    GOLD_TABLE_SPECS.map((spec) => {
+      const commits = keys.filter((key) => new RegExp(`^${spec.table}/_delta_log/\\d{20}\\.json$`).test(key));
+      return [spec.table, commits.length - 1];
+    }),
+  );
+}
+
 function assertOwnedByCaller(dir: string): void {
   const files = readdirSync(dir).filter((f) => !f.startsWith('.'));
   assert.ok(files.length > 0, `${dir} has files`);
@@ -53,9 +73,10 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   before(async () => {
     await compose(['down', '--volumes']);
     const started = Date.now();
-    const up = await compose(['up']);
-    assert.equal(up.exitCode, 0, `etl up --mode compose failed:\n${up.all}`);
-    process.stderr.write(`# etl up --mode compose: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    // With the dev session (profile dev): its warm-up runs while the other services start.
+    const up = await compose(['up', '--with', 'dev']);
+    assert.equal(up.exitCode, 0, `etl up --mode compose --with dev failed:\n${up.all}`);
+    process.stderr.write(`# etl up --mode compose --with dev: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   });
 
   after(async () => {
@@ -67,7 +88,16 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
     assert.equal(status.mode, 'compose');
     assert.deepEqual(
       status.services.map((s) => s.name),
-      ['minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'elasticsearch', 'airflow'],
+      [
+        'minio',
+        'spark-master',
+        'spark-worker-1',
+        'spark-worker-2',
+        'spark-history',
+        'spark-connect',
+        'elasticsearch',
+        'airflow',
+      ],
     );
     for (const service of status.services) {
       assert.equal(service.state, 'running', JSON.stringify(service));
@@ -113,6 +143,52 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
     const master = (await sparkMasterJson(config)) as { completedapps?: { cores: number; name: string }[] };
     assert.ok(master.completedapps?.some((app) => app.cores === 2), JSON.stringify(master.completedapps));
     assertOwnedByCaller(join(ROOT, 'ETL_logs'));
+  });
+
+  test('the dev session in compose (started by `up --with dev`): healthy, a preview of the sample runs through it ' +
+    'and diffs with gold, which keeps every Delta version; stopped, its container no longer runs', async () => {
+    const row = (await statusJson()).services.find((s) => s.name === 'spark-connect');
+    assert.deepEqual(
+      [row?.state, row?.container, row?.url],
+      ['running', `${project}-spark-connect-1`, `http://${config.bindHost}:${config.spark.connectUiPort}`],
+    );
+    const health = await execa('docker', ['inspect', '--format', '{{.State.Health.Status}}', row!.container!]);
+    assert.equal(health.stdout.trim(), 'healthy');
+    // Its runner's socket is in the compose project's own preview folder, never the native session's.
+    const folder = composePreviewDir(config);
+    assert.ok(statSync(join(folder, '.worker.sock')).isSocket(), `no socket in ${folder}`);
+
+    const goldBefore = await deltaLogKeys();
+    const started = Date.now();
+    const result = await compose(['preview', '--sample', '--json']);
+    assert.equal(result.exitCode, 0, result.all);
+    const diff = JSON.parse(result.stdout) as PreviewDiff;
+    process.stderr.write(
+      `# etl preview --mode compose --sample: ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+        `(${diff.preview.seconds} s in the session)\n`,
+    );
+    assert.match(diff.preview.described, /^the bundled sample \(run \S+\)$/);
+    assert.deepEqual(diff.preview.months, ['2024-01', '2024-02']);
+    assert.deepEqual(diff.tables.map((t) => t.table).sort(), GOLD_TABLE_SPECS.map((s) => s.table).sort());
+    // Every row of the sample is kept or rejected once (which way is up to the working tree's rules, which may be
+    // edited meanwhile); the dimensions come from the zone table and the codes alone.
+    const rowsAfter = (table: string) => diff.tables.find((t) => t.table === table)?.rowsAfter;
+    assert.equal((rowsAfter('fact_trips') ?? 0) + (rowsAfter('quarantine/rejected_trips') ?? 0), 40_000);
+    for (const table of diff.tables.filter((t) => t.table.startsWith('dim_')))
+      assert.ok(isUnchanged(table), `${table.table} changed: ${JSON.stringify(table)}`);
+    // The session wrote the tables into the mounted folder as the caller, where this process read them.
+    assert.equal(dirname(diff.preview.dir), folder);
+    assertOwnedByCaller(join(diff.preview.dir, 'fact_trips'));
+    // Nothing committed: every table's Delta log is as it was, and the diff read its current version.
+    const goldAfter = await deltaLogKeys();
+    assert.deepEqual(goldAfter, goldBefore, 'a preview wrote to a Delta log of gold');
+    assert.deepEqual(diff.goldVersions, deltaVersions(goldAfter.map((o) => o.name)));
+
+    const stop = await compose(['stop', 'spark-connect']);
+    assert.equal(stop.exitCode, 0, stop.all);
+    assert.equal((await statusJson()).services.find((s) => s.name === 'spark-connect')?.state, 'stopped');
+    const running = await execa('docker', ['ps', '--filter', `name=^${row!.container}$`, '--format', '{{.Names}}']);
+    assert.equal(running.stdout.trim(), '', 'the spark-connect container still runs');
   });
 
   test('a worker container killed mid-transform: the job still finishes on the other one', async () => {
