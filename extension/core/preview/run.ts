@@ -85,6 +85,8 @@ export async function runPreview(
     args: previewArgs(request, out, id),
     code: request.codeDir ? resolve(request.codeDir) : null,
     env: callerEnv(mode, request.env),
+    // Natively these are all the caller's settings: the runner hides its own others (those of whoever started it).
+    exclusive: mode !== 'compose',
   };
   let done: Extract<PreviewEvent, { event: 'preview_done' }> | undefined;
   try {
