@@ -35,7 +35,7 @@ export interface NativeService {
 interface SparkMasterJson {
   status?: string;
   aliveworkers?: number;
-  workers?: { state: string; webuiaddress: string; cores: number; memory: number }[];
+  workers?: { state: string; webuiaddress: string; cores: number; coresused?: number; memory: number }[];
 }
 
 export function sparkMasterJson(config: EtlConfig): Promise<SparkMasterJson | undefined> {
