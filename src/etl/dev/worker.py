@@ -31,6 +31,9 @@ from etl.contract import env_contract
 from etl.dev import problems as loaded_problems
 
 DEFAULT_CODE = str(Path(__file__).resolve().parents[2])  # the src/ folder this worker started from
+# Never hidden from a request: the checkout this runner serves (its config/contract.json). Code run from elsewhere
+# (--code: a scratch copy of src/) has no config/ beside it, and found none without it.
+KEPT = frozenset({"ETL_PROJECT_ROOT"})
 WARM_UP_ROUNDS = 2
 
 
@@ -73,7 +76,7 @@ def caller_environment(env: dict[str, str], exclusive: bool):
     """The caller's settings (its buckets, manifest folder, profile …) for one request, then this process's again.
     exclusive: the caller sent all of its settings; this process's other settings are hidden meanwhile (natively;
     in compose the container's own, such as MINIO_HOST, stay)."""
-    hidden = [key for key in os.environ if exclusive and is_setting(key) and key not in env]
+    hidden = [key for key in os.environ if exclusive and is_setting(key) and key not in env and key not in KEPT]
     saved = {key: os.environ.get(key) for key in [*env, *hidden]}
     for key in hidden:
         del os.environ[key]
