@@ -49,19 +49,22 @@ export function registerPreviewCommand(program: Command): void {
           bucket: config.buckets.gold,
           cache: { dir: goldCacheDir(config.paths.state) },
         });
+        const explained = (error: unknown) => {
+          throw explainS3Error(error, endpointOf(config));
+        };
+        // Gold's side of the diff loads while the preview runs.
+        const gold = loadGold(catalog).catch(explained);
+        gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own
         try {
-          const explained = (error: unknown) => {
-            throw explainS3Error(error, endpointOf(config));
-          };
-          // Gold's side of the diff loads while the preview runs.
-          const gold = loadGold(catalog).catch(explained);
-          gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own
           const source = { run: options.run, months: options.months, sample: options.sample };
           const request = { ...source, mode: stack.mode, codeDir: options.code };
           const preview = await runPreview(config, request, printPreviewEvent, signal);
           const diff = await comparePreview(catalog, preview, await gold).catch(explained);
           process.stdout.write(options.json ? `${JSON.stringify(diff)}\n` : `${formatPreview(diff)}\n`);
         } finally {
+          // A preview that fails at once (a syntax error) leaves gold's views being made: DuckDB closed under a
+          // running statement crashes the CLI (SIGSEGV) or hangs it, so the load ends first.
+          await gold.catch(() => undefined);
           await catalog.close();
         }
       });
