@@ -54,9 +54,9 @@ async function preview(
   const reporter = { step: (message: string) => progress.report({ message }), detail: () => {} };
   await ensureDevSession(stack, config, reporter);
   const catalog = await goldCatalog(services);
+  const gold = loadGold(catalog); // while the preview runs
+  gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own
   try {
-    const gold = loadGold(catalog); // while the preview runs
-    gold.catch(() => undefined);
     const request = { ...source, mode: stack.mode, env: await services.stepEnv() };
     const output = await runPreview(config, request, (event) => {
       if (event.event === 'phase') progress.report({ message: `[${event.phase}]` });
@@ -65,6 +65,8 @@ async function preview(
     progress.report({ message: 'comparing with gold' });
     return await comparePreview(catalog, output, await gold);
   } finally {
+    // DuckDB closed under a running statement crashes the extension host (see extension/cli/preview.ts).
+    await gold.catch(() => undefined);
     await catalog.close();
   }
 }
