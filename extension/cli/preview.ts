@@ -1,14 +1,11 @@
 import { Command } from 'commander';
 import { GoldCatalog, goldCacheDir } from '../core/gold/catalog';
-import { comparePreview, loadGold } from '../core/preview/compare';
 import type { PreviewEvent } from '../core/preview/events';
+import { previewChange } from '../core/preview/flow';
 import { formatPreview } from '../core/preview/format';
-import { runPreview } from '../core/preview/run';
-import { ensureDevSession } from '../core/preview/session';
 import { openProject } from '../core/project';
 import { consoleReporter } from '../core/reporter';
-import { endpointOf, s3Client } from '../core/s3/client';
-import { explainS3Error } from '../core/s3/errors';
+import { s3Client } from '../core/s3/client';
 import type { StackModeSetting } from '../core/stack/backend';
 import { openStack } from '../core/stack/index';
 import { withStopSignals } from './signals';
@@ -35,7 +32,7 @@ export function registerPreviewCommand(program: Command): void {
     )
     .option('--run <runId>', 'an extraction run of the manifest (default: the last one)')
     .option('--months <spec>', 'months of the rawzone, e.g. 2024-01..2024-02')
-    .option('--sample', 'the bundled sample (Data_extracted/), nothing extracted needed')
+    .option('--sample', 'the newest extraction of the bundled sample (`etl extract --sample`)')
     .option('--code <dir>', 'the folder holding the etl package to run (default: src/ of the project)')
     .option('--json', 'print the whole diff as JSON')
     .addOption(modeOption())
@@ -43,35 +40,24 @@ export function registerPreviewCommand(program: Command): void {
       const config = openProject();
       const stack = await openStack(config, (options.mode as StackModeSetting | undefined) ?? config.stackMode);
       await withStopSignals(async (signal) => {
-        await ensureDevSession(stack, config, consoleReporter());
         const catalog = new GoldCatalog({
           client: s3Client(config),
           bucket: config.buckets.gold,
           cache: { dir: goldCacheDir(config.paths.state) },
         });
-        const explained = (error: unknown) => {
-          throw explainS3Error(error, endpointOf(config));
-        };
-        // Gold's side of the diff loads while the preview runs.
-        const gold = loadGold(catalog).catch(explained);
-        gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own
         try {
-          const source = { run: options.run, months: options.months, sample: options.sample };
-          const request = { ...source, mode: stack.mode, codeDir: options.code };
-          const preview = await runPreview(config, request, printPreviewEvent, signal);
-          const diff = await comparePreview(catalog, preview, await gold).catch(explained);
+          const request = { run: options.run, months: options.months, sample: options.sample, codeDir: options.code };
+          const reporter = consoleReporter();
+          const diff = await previewChange({ config, stack, catalog, request, reporter, onEvent, signal });
           process.stdout.write(options.json ? `${JSON.stringify(diff)}\n` : `${formatPreview(diff)}\n`);
         } finally {
-          // A preview that fails at once (a syntax error) leaves gold's views being made: DuckDB closed under a
-          // running statement crashes the CLI (SIGSEGV) or hangs it, so the load ends first.
-          await gold.catch(() => undefined);
           await catalog.close();
         }
       });
     });
 }
 
-function printPreviewEvent(event: PreviewEvent): void {
+function onEvent(event: PreviewEvent): void {
   if (event.event === 'preview_inputs') process.stderr.write(`  ${event.described}: ${event.months.join(', ')}\n`);
   else if (event.event === 'phase') process.stderr.write(`  [${event.phase}]\n`);
 }

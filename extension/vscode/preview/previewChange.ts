@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { describeError, EtlError } from '../../core/errors';
-import { comparePreview, loadGold, type PreviewDiff } from '../../core/preview/compare';
-import { PreviewError, runPreview, type PreviewSource } from '../../core/preview/run';
-import { ensureDevSession } from '../../core/preview/session';
+import type { PreviewDiff } from '../../core/preview/compare';
+import { previewChange } from '../../core/preview/flow';
+import { PreviewError, type PreviewSource } from '../../core/preview/run';
 import { requireTrust, type EtlServices } from '../common/services';
 import { goldCatalog } from '../gold/goldTree';
 import { PreviewPanel } from './previewPanel';
@@ -49,24 +49,22 @@ async function preview(
 ): Promise<PreviewDiff> {
   const controller = new AbortController();
   token.onCancellationRequested(() => controller.abort());
-  const config = services.project();
-  const stack = await services.stack();
   const reporter = { step: (message: string) => progress.report({ message }), detail: () => {} };
-  await ensureDevSession(stack, config, reporter);
   const catalog = await goldCatalog(services);
-  const gold = loadGold(catalog); // while the preview runs
-  gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own
   try {
-    const request = { ...source, mode: stack.mode, env: await services.stepEnv() };
-    const output = await runPreview(config, request, (event) => {
-      if (event.event === 'phase') progress.report({ message: `[${event.phase}]` });
-      services.diagnostics.info(`preview: ${JSON.stringify(event)}`);
-    }, controller.signal);
-    progress.report({ message: 'comparing with gold' });
-    return await comparePreview(catalog, output, await gold);
+    return await previewChange({
+      config: services.project(),
+      stack: await services.stack(),
+      catalog,
+      request: { ...source, env: await services.stepEnv() },
+      reporter,
+      onEvent: (event) => {
+        if (event.event === 'phase') progress.report({ message: `[${event.phase}]` });
+        services.diagnostics.info(`preview: ${JSON.stringify(event)}`);
+      },
+      signal: controller.signal,
+    });
   } finally {
-    // DuckDB closed under a running statement crashes the extension host (see extension/cli/preview.ts).
-    await gold.catch(() => undefined);
     await catalog.close();
   }
 }
