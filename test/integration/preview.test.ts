@@ -14,7 +14,7 @@ import { listAllKeys } from '../../extension/core/s3/listing';
 import { adminClient } from '../../extension/core/stack/buckets';
 import type { QualityReport } from '../../extension/core/transform/events';
 import { runTransform } from '../../extension/core/transform/run';
-import { ROOT, etl, processesMentioning, projectConfig } from '../helpers/cli';
+import { ROOT, etl, projectConfig } from '../helpers/cli';
 
 /*
  * `etl preview` as a user runs it (the built CLI) on the stack's warm dev session: the bundled sample extracted
@@ -243,45 +243,5 @@ describe('etl preview on the warm dev session, against gold written by a real tr
     code.restore('transform/model.py');
     assert.deepEqual(await goldKeys(), goldBefore);
     assert.equal(await sessionPid(), pid, 'a failed preview restarted the dev session');
-  });
-});
-
-/** Every port setting of .env.example moved to base, base + 1 …: a second stack's, clear of this checkout's. */
-function movedPorts(base: number): Record<string, string> {
-  const keys = readFileSync(join(ROOT, '.env.example'), 'utf8').match(/^[A-Z0-9_]+_PORT(?==)/gm) ?? [];
-  return Object.fromEntries(keys.map((key, i) => [key, String(base + i)]));
-}
-
-// Its own state folder and ports (test/profiles/teamCluster.test.ts uses 24000 on): the stack's own session,
-// which others use, is never stopped. 50-90 s, most of it the warm-up previews it runs before it reports healthy.
-describe('a dev session of its own: etl start, status and stop spark-connect', { timeout: 300_000 }, () => {
-  const state = join(tmp, 'second-state');
-  const ports = movedPorts(Number(process.env.ETL_PREVIEW_PORT_BASE || 25300));
-  const own = { ETL_STATE_DIR: state, SPARK_DRIVER_MEMORY: '1g', ...ports };
-  // Its daemons: the server and the preview runner name the state folder, the JVM its Connect port.
-  const processes = () => [...new Set([
-    ...processesMentioning(state),
-    ...processesMentioning(`spark.connect.grpc.binding.port=${ports.SPARK_CONNECT_PORT}`),
-  ])];
-
-  after(async () => {
-    await etl(['stop', 'spark-connect', '--mode', 'native'], own); // when a step below failed
-  });
-
-  test('started, it runs with a pid; stopped, none of its processes is left; the stack\'s session stays', async () => {
-    const shared = await sessionPid();
-    const started = Date.now();
-    const start = await etl(['start', 'spark-connect', '--mode', 'native'], own, 180_000);
-    assert.equal(start.exitCode, 0, start.all);
-    process.stdout.write(`# a second dev session warm in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    const pid = await sessionPid(own);
-    assert.ok(pid && processes().includes(pid), `etl status: pid ${pid}; processes ${processes().join(', ')}`);
-    assert.ok(processes().length >= 3, `server, runner and JVM expected: ${processes().join(', ')}`);
-
-    const stop = await etl(['stop', 'spark-connect', '--mode', 'native'], own);
-    assert.equal(stop.exitCode, 0, stop.all);
-    assert.equal(await sessionPid(own), null);
-    assert.deepEqual(processes(), [], 'a process of the stopped session is left');
-    assert.equal(await sessionPid(), shared, 'the stack\'s own dev session was disturbed');
   });
 });
