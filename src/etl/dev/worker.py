@@ -34,7 +34,9 @@ DEFAULT_CODE = str(Path(__file__).resolve().parents[2])  # the src/ folder this 
 # Never hidden from a request: the checkout this runner serves (its config/contract.json). Code run from elsewhere
 # (--code: a scratch copy of src/) has no config/ beside it, and found none without it.
 KEPT = frozenset({"ETL_PROJECT_ROOT"})
-WARM_UP_ROUNDS = 2
+# Previews of the sample before the session takes clients (ETL_DEV_WARM_UP_ROUNDS): on 2 cores they took 14.8, 4.9,
+# 4.3, 4.0 and 3.7 s; after four, a user's preview of the sample takes about 3 s (docs/performance.md).
+WARM_UP_ROUNDS = 4
 
 
 class _Events(io.TextIOBase):
@@ -151,10 +153,10 @@ def _interrupt_when_gone(connection: socket.socket, done: threading.Event) -> No
         session.interrupt_current()
 
 
-def warm_up(rounds: int = WARM_UP_ROUNDS) -> None:
+def warm_up(rounds: int = WARM_UP_ROUNDS) -> list[float]:
     """Previews of the bundled sample (local files, nothing stored): a fresh JVM spends its first previews loading
     classes, compiling Spark's generated code and JIT-compiling the planner. The first preview a user asks for
-    then runs warm."""
+    then runs warm. Returns each round's seconds."""
     from etl.config import load_settings
     from etl.dev.inputs import local_sample_inputs
     from etl.dev.preview import write_tables
@@ -163,13 +165,26 @@ def warm_up(rounds: int = WARM_UP_ROUNDS) -> None:
     from etl.transform.watchdog import Activity
 
     settings, inputs = load_settings(), local_sample_inputs()
+    seconds = []
     for _ in range(rounds):
+        clock = time.monotonic()
         spark = dev_session(settings)
         try:
             with tempfile.TemporaryDirectory(prefix="etl-dev-warm-up-") as folder:
                 write_tables(spark, inputs, folder, PhaseClock(lambda *_, **__: None, Activity()))
+            if not seconds:
+                touch_store(spark, settings.rawzone_bucket)
         finally:
             spark.stop()
+        seconds.append(round(time.monotonic() - clock, 1))
+    return seconds
+
+
+def touch_store(spark, bucket: str) -> None:
+    """Opens the s3a file system once (the AWS SDK's start: about a second of a first preview's read); whether
+    the listed folder exists does not matter."""
+    with contextlib.suppress(Exception):
+        spark.read.format("binaryFile").load(f"s3a://{bucket}/reference/").limit(1).count()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--socket", required=True, help="Unix socket to take requests on")
     args = parser.parse_args(argv)
     clock = time.monotonic()
-    warm_up()
+    rounds = warm_up(int(os.environ.get("ETL_DEV_WARM_UP_ROUNDS") or WARM_UP_ROUNDS))
     with contextlib.suppress(FileNotFoundError):
         os.unlink(args.socket)
     with socketserver.UnixStreamServer(args.socket, _Previews) as server:
-        print(f"etl dev session: previews on {args.socket} (warm in {time.monotonic() - clock:.1f} s)",
-              file=sys.stderr, flush=True)
+        print(f"etl dev session: previews on {args.socket} (warm in {time.monotonic() - clock:.1f} s, "
+              f"warm-up previews {rounds} s)", file=sys.stderr, flush=True)
         server.serve_forever()
     return 0
 
