@@ -28,10 +28,6 @@ from etl.submit import (
     s3a_conf,
 )
 
-# Spark's Connect service (SparkConnectService, what SparkConnectServer's main starts), started inside our own
-# session: SparkConnectServer's main forces a class loader per client session (spark.sql.artifact.isolation.*),
-# and Spark's cache of generated code is per class loader (SPARK-44795), so each preview (a new session)
-# compiled its some 90 classes again: 8-13 s of CPU on the sample (docs/performance.md "The dev session").
 APP_NAME = "etl-dev-session"
 WORKER_SOCKET = ".worker.sock"  # in the preview folder: extension/core/preview/run.ts connects to it
 ENV_CREDENTIALS = "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider"
@@ -49,7 +45,7 @@ def server_conf(settings: Settings, bind: str, python: str) -> dict[str, str]:
         "spark.driver.extraClassPath": os.pathsep.join(str(jar) for jar in jar_paths(settings)),
         "spark.pyspark.python": python,
         "spark.ui.showConsoleProgress": "false",  # its log is a file, not a terminal
-        # One class loader for every client session (see CONNECT_PLUGIN): the generated code stays cached.
+        # One class loader for every client session (see serve): the generated code stays cached.
         "spark.sql.artifact.isolation.enabled": "false",
         "spark.sql.artifact.isolation.alwaysApplyClassloader": "false",
         # A preview uses some 100 generated classes, Spark's default cache size: room for several previews.
@@ -74,7 +70,12 @@ def server_env(settings: Settings, bind: str, python: str = sys.executable) -> d
 
 def serve(settings: Settings, bind: str, preview_dir: Path) -> None:
     """Starts the session and Spark's Connect service in it, then the preview runner (etl.dev.worker, on a Unix
-    socket in `preview_dir`); waits for SIGTERM or SIGINT, or the runner's end, and stops both."""
+    socket in `preview_dir`); waits for SIGTERM or SIGINT, or the runner's end, and stops both.
+
+    Spark's Connect service is started here, in our session, as SparkConnectServer's main would, not by that main:
+    it forces a class loader per client session (spark.sql.artifact.isolation.*) and Spark's cache of generated
+    code is per class loader (SPARK-44795), so each preview (a new session) compiled its some 90 classes again,
+    8-13 s of CPU on the sample (docs/performance.md "The dev session")."""
     from pyspark.sql import SparkSession
 
     os.environ.update(server_env(settings, bind))  # the JVM pyspark launches inherits them
