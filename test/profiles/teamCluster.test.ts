@@ -139,7 +139,9 @@ describe('a team cluster through a profile: S3 over TLS with a custom CA, an ext
     };
     const rows = parsed.services;
     assert.ok(rows.every((row) => row.state === 'stopped'), status.stdout);
-    assert.ok(!rows.some((row) => row.name === 'minio' || row.name.startsWith('spark')), status.stdout);
+    // The local MinIO and Spark cluster are the profile's, not rows here; the dev session (local mode) stays local.
+    const cluster = (name: string) => name === 'minio' || (name.startsWith('spark') && name !== 'spark-connect');
+    assert.ok(!rows.some((row) => cluster(row.name)), status.stdout);
     // ... and the external ones are checked: S3 reachable, authenticated, buckets there; the master's two workers.
     const external = Object.fromEntries(parsed.external.map((row) => [row.service, row]));
     assert.ok(external.s3?.ok && /authenticated, buckets team-raw-\w+, team-gold-\w+ present/.test(external.s3.detail),
