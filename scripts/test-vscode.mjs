@@ -26,6 +26,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { NATIVE_EXTERNALS } from './nativeRuntime.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const artifacts = join(root, 'test-artifacts');
@@ -70,7 +71,8 @@ async function bundleSuite() {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    external: ['vscode', 'mocha'],
+    // DuckDB is a native addon (never bundled): a suite importing core code that reaches it resolves it from node_modules.
+    external: ['vscode', 'mocha', ...NATIVE_EXTERNALS],
     logLevel: 'warning',
   });
 }
@@ -191,6 +193,7 @@ async function runHelper(name, args) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    external: NATIVE_EXTERNALS,
     logLevel: 'warning',
   });
   sh(process.execPath, [out, ...args]);

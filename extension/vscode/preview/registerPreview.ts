@@ -4,6 +4,7 @@ import { guarded } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { openDevNotebookCommand } from './openDevNotebook';
 import { previewChangeCommand } from './previewChange';
+import { PreviewPanel } from './previewPanel';
 import { PreviewProblems } from './problems';
 
 /** Preview Change (palette, and the editor title of the transform's files) and the dev notebook. */
@@ -20,5 +21,6 @@ export function registerPreview(context: vscode.ExtensionContext, services: EtlS
     ),
     vscode.commands.registerCommand('etl.openDevNotebook', guarded(services, () => openDevNotebookCommand(services))),
   );
-  return { problems };
+  // `shownPanel`: the extension-host tests reach the panel through the API (their bundle has its own module copies).
+  return { problems, shownPanel: () => PreviewPanel.shown };
 }

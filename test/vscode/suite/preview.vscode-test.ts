@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { PreviewDiff } from '../../../extension/core/preview/compare';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
 import { NOTEBOOK_FILE, NOTEBOOK_TEMPLATE } from '../../../extension/vscode/preview/openDevNotebook';
-import { PreviewPanel } from '../../../extension/vscode/preview/previewPanel';
 
 // Preview Change and the dev notebook inside the real extension host, after the Gold suite published the sample
 // (a real pipeline run). The working tree's rules.py is edited for a test and always restored.
@@ -50,7 +49,7 @@ describe('Preview Change in a real VS Code', () => {
     assert.equal(diff.tables.length, 9);
     for (const table of diff.tables)
       assert.deepEqual([table.table, table.added, table.removed, table.changed], [table.table, 0, 0, 0]);
-    assert.equal(PreviewPanel.shown?.diff, diff);
+    assert.equal(api.preview.shownPanel()?.diff, diff);
     const again = await preview();
     assert.deepEqual(again?.goldVersions, diff.goldVersions, 'a preview committed to gold');
   });
@@ -65,7 +64,7 @@ describe('Preview Change in a real VS Code', () => {
     assert.deepEqual([fact.removed, fact.added, fact.rowsBefore - fact.rowsAfter], [rule.added, 0, rule.added]);
     for (const dim of diff.tables.filter((t) => t.table.startsWith('dim_')))
       assert.deepEqual([dim.added, dim.removed, dim.changed], [0, 0, 0], dim.table);
-    const grid = await PreviewPanel.shown?.openRows('quarantine/rejected_trips', {
+    const grid = await api.preview.shownPanel()?.openRows('quarantine/rejected_trips', {
       kind: 'group-added',
       value: 'non_positive_distance',
     });
