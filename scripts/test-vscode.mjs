@@ -71,7 +71,7 @@ async function bundleSuite() {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    // DuckDB is a native addon (never bundled): a suite importing core code that reaches it resolves it from node_modules.
+    // DuckDB is a native addon (never bundled): a suite reaching it through core code loads it from node_modules.
     external: ['vscode', 'mocha', ...NATIVE_EXTERNALS],
     logLevel: 'warning',
   });
