@@ -55,6 +55,13 @@ export interface DeltaTableState {
   history: DeltaCommit[];
 }
 
+/** A tagged commit's userMetadata is "<run id> | <what it was built from>" (src/etl/transform/unchanged.py). */
+const RUN_SEPARATOR = ' | ';
+
+/** The run that made a commit (the transform stamps its run id in commitInfo.userMetadata), undefined if unnamed. */
+export const runOfCommit = (commit: Pick<DeltaCommit, 'userMetadata'>): string | undefined =>
+  commit.userMetadata ? commit.userMetadata.split(RUN_SEPARATOR)[0] || undefined : undefined;
+
 const LOG = '_delta_log/';
 const COMMIT = /(\d{20})\.json$/;
 const CHECKPOINT = /(\d{20})\.checkpoint\.parquet$/;

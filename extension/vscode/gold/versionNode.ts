@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { DeltaCommit } from '../../core/gold/deltaLog';
+import { runOfCommit, type DeltaCommit } from '../../core/gold/deltaLog';
 import { describePredicate } from '../../core/gold/predicate';
 
-/** Which run made a commit: the transform's run id (commitInfo.userMetadata), else unknown. */
-export const writtenBy = (commit: DeltaCommit) => commit.userMetadata ?? 'an unnamed writer';
+/** Which run made a commit (commitInfo.userMetadata names it), else unknown. */
+export const writtenBy = (commit: DeltaCommit) => runOfCommit(commit) ?? 'an unnamed writer';
 
 /** Local time of a commit, to the second; the log's epoch ms in the tooltip. */
 export const commitWhen = (commit: DeltaCommit) =>

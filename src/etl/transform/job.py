@@ -33,7 +33,7 @@ from etl.transform.sources import (
     zone_ids,
     zones_path,
 )
-from etl.transform.unchanged import object_tag, table_holds
+from etl.transform.unchanged import commit_metadata, object_tag, table_holds
 from etl.transform.warmup import warm_snapshots
 from etl.transform.watchdog import Activity
 from etl.transform.writer import Partition, table_url, write_partitions, write_table
@@ -69,6 +69,7 @@ class Write:
     df: DataFrame | None = None
     months: dict[str, Partition] = field(default_factory=dict)  # "YYYY-MM" -> its partition
     tag: str | None = None
+    run_id: str | None = None  # with the tag in the commit's userMetadata (the session's default names only the run)
 
     @property
     def label(self) -> str:
@@ -81,7 +82,7 @@ class Write:
         spark.sparkContext.setJobDescription(f"write {self.label}")
         if self.months:
             return write_partitions(list(self.months.values()), base)
-        return write_table(self.df, base, user_metadata=self.tag)
+        return write_table(self.df, base, user_metadata=self.tag and commit_metadata(self.run_id or "", self.tag))
 
 
 def months_label(months: list[str]) -> str:
@@ -112,8 +113,9 @@ def month_writes(classified: dict[Month, DataFrame], counts: dict[str, Any]) -> 
     return [Write(table, months=months) for table, months in tables.items()]
 
 
-def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None]) -> list[Write]:
-    return [Write(name, df, tag=tags.get(name)) for name, df in model.dimension_tables(spark, zones).items()]
+def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None],
+                     run_id: str | None = None) -> list[Write]:
+    return [Write(name, df, tag=tags.get(name), run_id=run_id) for name, df in model.dimension_tables(spark, zones).items()]
 
 
 def dimension_tags(client, code_digest: str | None, zones_path: str) -> dict[str, str | None]:
@@ -250,7 +252,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     phases.start("write", "the write phase")
     await_all(warming, aborted)
     writes = month_writes(classified, counts)
-    writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file))
+    writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file), run_id)
     write_s = run_writes(writes, gold, emit, activity, aborted, client)
     for rows in classified.values():
         rows.unpersist()

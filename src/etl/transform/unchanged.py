@@ -77,9 +77,17 @@ def latest_commit_info(client, bucket: str, table: str) -> dict[str, Any] | None
     return {}
 
 
+RUN_SEPARATOR = " | "  # commit userMetadata of a tagged write: "<run id> | <tag>" (etl restore finds a run's commits)
+
+
+def commit_metadata(run_id: str, tag: str | None) -> str:
+    """A commit's userMetadata: the run that wrote it, then what the table was built from (when tagged)."""
+    return f"{run_id}{RUN_SEPARATOR}{tag}" if tag else run_id
+
+
 def table_holds(client, bucket: str, table: str, tag: str) -> bool:
     info = latest_commit_info(client, bucket, table)
-    return info is not None and info.get("userMetadata") == tag
+    return info is not None and str(info.get("userMetadata") or "").partition(RUN_SEPARATOR)[2] == tag
 
 
 def previous_unchanged_run(client, gold_bucket: str, fingerprint: str,
