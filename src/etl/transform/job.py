@@ -115,7 +115,8 @@ def month_writes(classified: dict[Month, DataFrame], counts: dict[str, Any]) -> 
 
 def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None],
                      run_id: str | None = None) -> list[Write]:
-    return [Write(name, df, tag=tags.get(name), run_id=run_id) for name, df in model.dimension_tables(spark, zones).items()]
+    return [Write(name, df, tag=tags.get(name), run_id=run_id)
+            for name, df in model.dimension_tables(spark, zones).items()]
 
 
 def dimension_tags(client, code_digest: str | None, zones_path: str) -> dict[str, str | None]:
