@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { Client } from 'minio';
 import { EtlError } from '../errors';
+import { asOfRun, resolveRun, type CatalogAsOf, type RunPoint } from './asOf';
 import { cachedFiles, DEFAULT_CACHE_BYTES, type CacheOptions } from './cache';
-import { readDeltaTable, type DeltaFile, type DeltaTableState } from './deltaLog';
+import { readTableLog, type DeltaFile, type DeltaTableState } from './deltaLog';
 import { GoldEngine, type GridPage, type PageRequest } from './engine';
+import { historyOf, NotYetCreatedError, replayLog } from './logReplay';
 import { tableRows } from './partitions';
 import { mentionedTables, quoteIdent, tableSelect } from './sql';
 import { listGoldTables, type GoldTableRef } from './tables';
@@ -22,6 +24,8 @@ export interface CatalogOptions {
   client: Client;
   bucket: string;
   cache: Pick<CacheOptions, 'dir'> & Partial<CacheOptions>;
+  /** Time travel: every table as of a version, a time or a run (default: the current snapshots). */
+  asOf?: CatalogAsOf;
 }
 
 /** Where the local copies live: the stack's state folder (per stack, like its MinIO data). */
@@ -31,11 +35,15 @@ export const goldCacheDir = (stateDir: string) => join(stateDir, 'gold-cache');
  * The gold bucket as SQL: every Delta table a DuckDB view over local copies of its current
  * snapshot's files (the log says which files and their partition values). Shared by the VS Code
  * grid, `etl query` and the benchmark. A view is (re)made when its table's version changed.
+ * With `asOf`, the snapshots are those of that version, time or run (time travel, `etl query --as-of-*`).
  */
 export class GoldCatalog {
   private engine?: Promise<GoldEngine>;
   private readonly views = new Map<string, number>();
   private readonly cache: CacheOptions;
+  private run?: Promise<RunPoint>;
+  /** SQL name → the version the last query read (with an as-of: the CLI says which). */
+  readonly versionsRead = new Map<string, number>();
 
   constructor(private readonly options: CatalogOptions) {
     this.cache = { maxBytes: DEFAULT_CACHE_BYTES, ...options.cache };
@@ -51,19 +59,40 @@ export class GoldCatalog {
     return listGoldTables(this.options.client, this.options.bucket);
   }
 
-  table(root: string): Promise<DeltaTableState> {
-    return readDeltaTable(this.options.client, this.options.bucket, root);
+  /** The table's snapshot at this catalog's as-of (default: its latest version), with its whole history. */
+  async table(root: string): Promise<DeltaTableState> {
+    const { client, bucket, asOf } = this.options;
+    const log = await readTableLog(client, bucket, root);
+    if (!asOf || !('run' in asOf)) return replayLog(log, asOf);
+    this.run ??= resolveRun(client, bucket, asOf.run);
+    const point = await this.run.catch((error: unknown) => {
+      this.run = undefined; // not kept: a later call may find MinIO up again
+      throw error;
+    });
+    return replayLog(log, asOfRun(historyOf(log), point));
   }
 
-  private localCopies(files: DeltaFile[]): Promise<string[]> {
-    return cachedFiles(this.options.client, this.options.bucket, files, this.cache);
+  private async localCopies(table: DeltaTableState, files: DeltaFile[] = table.files): Promise<string[]> {
+    try {
+      return await cachedFiles(this.options.client, this.options.bucket, files, this.cache);
+    } catch (error) {
+      // An old version's files stay in the bucket until a VACUUM deletes them.
+      const code = (error as { code?: string }).code;
+      if (this.options.asOf && (code === 'NotFound' || code === 'NoSuchKey'))
+        throw new EtlError(
+          `the files of version ${table.version} of s3://${this.options.bucket}/${table.root} were removed ` +
+            '(VACUUM), so that version can no longer be read',
+          'ask for a later version (the Gold tables view\'s History lists them)',
+        );
+      throw error;
+    }
   }
 
   /** Makes (or refreshes) the view of one table over its current snapshot. */
   async register(ref: GoldTableRef, state?: DeltaTableState): Promise<DeltaTableState> {
     const table = state ?? (await this.table(ref.root));
     if (this.views.get(ref.name) === table.version) return table;
-    const paths = await this.localCopies(table.files);
+    const paths = await this.localCopies(table);
     await (await this.duck()).createView(ref.name, tableSelect(table.columns, table.files, paths));
     this.views.set(ref.name, table.version);
     return table;
@@ -82,7 +111,7 @@ export class GoldCatalog {
     const head = firstRows === undefined ? undefined : filesHolding(table.files, firstRows);
     if (head && head.length < table.files.length) {
       const name = `etl_head_${ref.name}`;
-      const paths = await this.localCopies(head);
+      const paths = await this.localCopies(table, head);
       await (await this.duck()).createView(name, tableSelect(table.columns, head, paths));
       return { title: ref.root, source: quoteIdent(name), total, first };
     }
@@ -107,8 +136,23 @@ export class GoldCatalog {
       sql,
       refs.map((r) => r.name),
     );
-    for (const ref of refs.filter((r) => wanted.includes(r.name))) await this.register(ref);
-    const result = await (await this.duck()).materialize(sql);
+    this.versionsRead.clear();
+    const absent: string[] = [];
+    for (const ref of refs.filter((r) => wanted.includes(r.name))) {
+      try {
+        this.versionsRead.set(ref.name, (await this.register(ref)).version);
+      } catch (error) {
+        // Created after the as-of point: not in that snapshot (no view), said if the query needs it.
+        if (!(error instanceof NotYetCreatedError)) throw error;
+        absent.push(`${ref.name}: ${error.message}`);
+      }
+    }
+    const result = await (await this.duck())
+      .materialize(sql)
+      .catch((error: unknown) => {
+        if (!absent.length || !(error instanceof EtlError)) throw error;
+        throw new EtlError(`${error.message}\n  not in the snapshot asked for: ${absent.join('; ')}`, error.hint);
+      });
     return { title: sql.trim().split('\n')[0].slice(0, 80), source: result.source, total: result.total };
   }
 

@@ -4,6 +4,9 @@ import { compressors } from 'hyparquet-compressors';
 import { EtlError } from '../errors';
 import { listAllKeys } from '../s3/listing';
 import { readObject } from '../s3/read';
+import { replayLog, type Action, type AsOf, type TableLog } from './logReplay';
+
+export type { AsOf } from './logReplay';
 
 /**
  * A Delta table as stored: its `_delta_log/` replayed from the newest checkpoint (if older commits
@@ -41,6 +44,8 @@ export interface DeltaCommit {
   rowsWritten?: number;
   filesAdded: number;
   filesRemoved: number;
+  /** What its metaData changed ("+ column x double", "type of y: integer → long"); undefined: nothing. */
+  schemaChanges?: string[];
 }
 
 export interface DeltaTableState {
@@ -67,57 +72,10 @@ const COMMIT = /(\d{20})\.json$/;
 const CHECKPOINT = /(\d{20})\.checkpoint\.parquet$/;
 const pad = (version: number) => String(version).padStart(20, '0');
 
-interface AddAction {
-  path: string;
-  size: number | bigint;
-  partitionValues?: Record<string, string | null>;
-  stats?: string | null;
-}
-interface Action {
-  add?: AddAction;
-  remove?: { path: string };
-  metaData?: { schemaString: string; partitionColumns: string[] };
-  commitInfo?: {
-    timestamp?: number;
-    operation?: string;
-    operationParameters?: { predicate?: string };
-    userMetadata?: string;
-    operationMetrics?: { numOutputRows?: string };
-  };
-}
-
-/** Mutable state while replaying: path (relative to the root) → its add action. */
-interface Replay {
-  files: Map<string, AddAction>;
-  metaData?: Action['metaData'];
-}
-
-function apply(state: Replay, action: Action): void {
-  if (action.add) state.files.set(decodeURIComponent(action.add.path), action.add);
-  else if (action.remove) state.files.delete(decodeURIComponent(action.remove.path));
-  else if (action.metaData) state.metaData = action.metaData;
-}
-
-function commitOf(version: number, actions: Action[]): DeltaCommit {
-  const info = actions.find((a) => a.commitInfo)?.commitInfo;
-  const rows = info?.operationMetrics?.numOutputRows;
-  return {
-    version,
-    timestamp: info?.timestamp === undefined ? undefined : Number(info.timestamp),
-    operation: info?.operation,
-    predicate: info?.operationParameters?.predicate,
-    userMetadata: info?.userMetadata ?? undefined,
-    rowsWritten: rows === undefined ? undefined : Number(rows),
-    filesAdded: actions.filter((a) => a.add).length,
-    filesRemoved: actions.filter((a) => a.remove).length,
-  };
-}
-
-async function readCheckpoint(client: Client, bucket: string, key: string, state: Replay): Promise<void> {
+async function readCheckpoint(client: Client, bucket: string, key: string): Promise<Action[]> {
   const data = await readObject(client, bucket, key);
   const file = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  const rows = await parquetReadObjects({ file, columns: ['add', 'remove', 'metaData'], compressors });
-  for (const row of rows) apply(state, row as Action);
+  return (await parquetReadObjects({ file, columns: ['add', 'remove', 'metaData'], compressors })) as Action[];
 }
 
 const versionsOf = (keys: string[], re: RegExp) =>
@@ -128,8 +86,8 @@ const versionsOf = (keys: string[], re: RegExp) =>
     })
     .sort((a, b) => a - b);
 
-/** Reads the current snapshot and the history of the Delta table at `root` (e.g. `fact_trips/`). */
-export async function readDeltaTable(client: Client, bucket: string, root: string): Promise<DeltaTableState> {
+/** The objects of the log at `root` that a replay needs: the newest checkpoint only when older commits are gone. */
+export async function readTableLog(client: Client, bucket: string, root: string): Promise<TableLog> {
   const logKeys = (await listAllKeys(client, bucket, `${root}${LOG}`)).map((e) => e.key);
   const commits = versionsOf(logKeys, COMMIT);
   const checkpoints = versionsOf(logKeys, CHECKPOINT);
@@ -139,63 +97,35 @@ export async function readDeltaTable(client: Client, bucket: string, root: strin
       'run the transform (`etl transform`) to write gold',
     );
   }
-  const state: Replay = { files: new Map() };
-  let start = 0;
+  let checkpoint: TableLog['checkpoint'];
   // Replay from the newest checkpoint only when the commits before it are gone (Delta keeps both).
   if (checkpoints.length && (!commits.length || commits[0] > 0)) {
-    const checkpoint = checkpoints[checkpoints.length - 1];
-    await readCheckpoint(client, bucket, `${root}${LOG}${pad(checkpoint)}.checkpoint.parquet`, state);
-    start = checkpoint + 1;
+    const version = checkpoints[checkpoints.length - 1];
+    const key = `${root}${LOG}${pad(version)}.checkpoint.parquet`;
+    checkpoint = { version, actions: await readCheckpoint(client, bucket, key) };
   }
-  const history: DeltaCommit[] = [];
-  let version = start - 1;
-  for (const v of commits.filter((c) => c >= start)) {
-    const text = (await readObject(client, bucket, `${root}${LOG}${pad(v)}.json`)).toString('utf8');
+  const start = checkpoint ? checkpoint.version + 1 : 0;
+  const entries: TableLog['commits'] = [];
+  for (const version of commits.filter((c) => c >= start)) {
+    const text = (await readObject(client, bucket, `${root}${LOG}${pad(version)}.json`)).toString('utf8');
     const actions = text
       .split('\n')
       .filter((line) => line.trim())
       .map((line) => JSON.parse(line) as Action);
-    for (const action of actions) apply(state, action);
-    history.unshift(commitOf(v, actions));
-    version = v;
+    entries.push({ version, actions });
   }
-  return tableState(bucket, root, version, state, history);
+  return { bucket, root, checkpoint, commits: entries };
 }
 
-function tableState(
+/**
+ * Reads the Delta table at `root` (e.g. `fact_trips/`): its snapshot at `asOf` (default: the latest version)
+ * and its whole history.
+ */
+export async function readDeltaTable(
+  client: Client,
   bucket: string,
   root: string,
-  version: number,
-  state: Replay,
-  history: DeltaCommit[],
-): DeltaTableState {
-  if (!state.metaData)
-    throw new EtlError(
-      `the Delta log of s3://${bucket}/${root} has no metaData action`,
-      'the table is damaged; rerun the transform',
-    );
-  const partitionColumns = [...state.metaData.partitionColumns];
-  const schema = JSON.parse(state.metaData.schemaString) as {
-    fields: { name: string; type: unknown; nullable: boolean }[];
-  };
-  const columns = schema.fields.map((f) => ({
-    name: f.name,
-    type: typeof f.type === 'string' ? f.type : JSON.stringify(f.type),
-    nullable: f.nullable,
-    partition: partitionColumns.includes(f.name),
-  }));
-  const files = [...state.files.entries()].map(([path, add]) => fileOf(root, path, add));
-  files.sort((a, b) => a.key.localeCompare(b.key));
-  return { bucket, root, version, columns, partitionColumns, files, history };
-}
-
-function fileOf(root: string, path: string, add: AddAction): DeltaFile {
-  let rows: number | undefined;
-  try {
-    const stats = add.stats ? (JSON.parse(add.stats) as { numRecords?: number }) : undefined;
-    rows = stats?.numRecords === undefined ? undefined : Number(stats.numRecords);
-  } catch {
-    rows = undefined; // stats are optional in Delta; a file without them still belongs to the table
-  }
-  return { key: `${root}${path}`, size: Number(add.size), rows, partitionValues: { ...(add.partitionValues ?? {}) } };
+  asOf?: AsOf,
+): Promise<DeltaTableState> {
+  return replayLog(await readTableLog(client, bucket, root), asOf);
 }

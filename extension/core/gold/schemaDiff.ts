@@ -1,0 +1,50 @@
+/** A field of a Delta metaData schemaString (types of nested fields are JSON objects). */
+interface SchemaField {
+  name: string;
+  type: unknown;
+  nullable: boolean;
+}
+
+/** What a metaData action says about the table's shape. */
+export interface TableShape {
+  schemaString: string;
+  partitionColumns: string[];
+}
+
+const typeText = (type: unknown) => (typeof type === 'string' ? type : JSON.stringify(type));
+const yesNo = (nullable: boolean) => (nullable ? 'yes' : 'no');
+
+function fieldsOf(shape: TableShape): SchemaField[] {
+  return (JSON.parse(shape.schemaString) as { fields: SchemaField[] }).fields;
+}
+
+/**
+ * How a commit's metaData changed the table, one line per change ("+ column x double", "- column y",
+ * "type of y: integer → long", "nullable of z: no → yes"). No `before`: the table's creation, which
+ * changes nothing. A metaData rewritten with the same schema (an overwrite) gives no line.
+ */
+export function schemaChanges(before: TableShape | undefined, after: TableShape): string[] {
+  if (!before) return [];
+  const old = new Map(fieldsOf(before).map((f) => [f.name, f]));
+  const now = fieldsOf(after);
+  const lines: string[] = [];
+  for (const field of now) {
+    const was = old.get(field.name);
+    if (!was) {
+      lines.push(`+ column ${field.name} ${typeText(field.type)}`);
+      continue;
+    }
+    if (typeText(was.type) !== typeText(field.type))
+      lines.push(`type of ${field.name}: ${typeText(was.type)} → ${typeText(field.type)}`);
+    if (was.nullable !== field.nullable)
+      lines.push(`nullable of ${field.name}: ${yesNo(was.nullable)} → ${yesNo(field.nullable)}`);
+  }
+  const kept = new Set(now.map((f) => f.name));
+  for (const name of old.keys()) if (!kept.has(name)) lines.push(`- column ${name}`);
+  const partitioned = (cols: string[]) => (cols.length ? cols.join(', ') : 'nothing');
+  if (before.partitionColumns.join('\0') !== after.partitionColumns.join('\0'))
+    lines.push(
+      `partitioned by: ${partitioned(before.partitionColumns)} → ${partitioned(after.partitionColumns)}`,
+    );
+  return lines;
+}
