@@ -151,7 +151,7 @@ def test_other_failures_keep_their_first_line():
 def test_a_second_transform_on_the_same_gold_is_refused_at_once(isolated_state):
     held = acquire_transform_lock("gold-x")
     try:
-        with pytest.raises(TransformBusy, match="another transform is writing the gold bucket 'gold-x'"):
+        with pytest.raises(TransformBusy, match="another transform or a restore is writing the gold bucket 'gold-x'"):
             acquire_transform_lock("gold-x")
         acquire_transform_lock("gold-y").close()  # another bucket is another lock
     finally:

@@ -29,6 +29,6 @@ def acquire_transform_lock(gold_bucket: str) -> IO[str]:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise TransformBusy(f"another transform is writing the gold bucket {gold_bucket!r} (lock {path}); "
-                            "wait for it to finish, then run again") from None
+        raise TransformBusy(f"another transform or a restore is writing the gold bucket {gold_bucket!r} "
+                            f"(lock {path}); wait for it to finish, then run again") from None
     return handle
