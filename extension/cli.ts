@@ -5,6 +5,7 @@ import { registerPipelineCommand } from './cli/pipeline';
 import { registerPreviewCommand } from './cli/preview';
 import { registerProfileCommands } from './cli/profile';
 import { registerQueryCommand } from './cli/query';
+import { registerRestoreCommand } from './cli/restore';
 import { registerSetupCommand } from './cli/setup';
 import { registerStackCommands } from './cli/stack';
 import { registerTransformCommand } from './cli/transform';
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerPreviewCommand(program);
   registerTriggerCommand(program);
   registerQueryCommand(program);
+  registerRestoreCommand(program);
   registerProfileCommands(program);
   registerWhichCommand(program);
   return program;

@@ -1,5 +1,6 @@
 import type { ManifestRun } from '../manifest/model';
 import type { TaskInstance } from '../airflow/client';
+import { isRestoreReport } from '../restore/events';
 import { consumedExtractRuns, type QualityReport } from './report';
 
 export type RunState = 'succeeded' | 'failed' | 'running' | 'queued';
@@ -132,5 +133,6 @@ export function joinRuns(sources: RunSources): PipelineRun[] {
 /** The row run before this one that has a quality report: what "Compare with Previous Run" compares with. */
 export function previousWithReport(runs: PipelineRun[], id: string): PipelineRun | undefined {
   const index = runs.findIndex((r) => r.id === id);
-  return index < 0 ? undefined : runs.slice(index + 1).find((r) => r.transform);
+  // A restore's report has no rows to compare: the previous transform's is the one.
+  return index < 0 ? undefined : runs.slice(index + 1).find((r) => r.transform && !isRestoreReport(r.transform));
 }

@@ -1,3 +1,4 @@
+import { isRestoreReport, type RestoreReport } from '../restore/events';
 import type { PipelineRun } from './join';
 
 /** Labels for people (when, what, outcome); run ids go to the description and tooltip. */
@@ -39,6 +40,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 /** What ran: which steps, through what. */
 export function whatLabel(run: PipelineRun): string {
+  if (isRestoreReport(run.transform)) return `Restore before ${run.transform.before_run}`;
   const steps = [run.extract && 'extract', run.transform && 'transform'].filter(Boolean).join(' + ');
   if (run.dagRun) return steps ? `Airflow ${steps}` : `Airflow ${run.dagRun.dagId}`;
   if (run.extract && run.transform) return 'Pipeline';
@@ -47,6 +49,10 @@ export function whatLabel(run: PipelineRun): string {
 
 export function outcomeLabel(run: PipelineRun): string {
   if (run.state !== 'succeeded') return run.state;
+  if (isRestoreReport(run.transform)) {
+    const n = run.transform.restored.length;
+    return `${n} table${n === 1 ? '' : 's'} restored`;
+  }
   if (run.rows) return `${count(run.rows.kept)} kept, ${count(run.rows.rejected)} rejected`;
   const files = run.extract?.files.length;
   return files === undefined ? 'succeeded' : `${files} file${files === 1 ? '' : 's'}`;
@@ -58,19 +64,34 @@ export interface RunLabels {
   tooltip: string;
 }
 
+/** A restore's tables: the version each was at, the version restored, the version the RESTORE made. */
+function restoreLines(report: RestoreReport): string[] {
+  const tables = Object.entries(report.tables ?? {}).map(([table, t]) => {
+    const made = t.restored_version === undefined ? '' : ` (now v${t.restored_version})`;
+    return `${table} v${t.from ?? '?'} → v${t.to}${made}`;
+  });
+  const missed = report.not_restored?.length ? [`not restored: ${report.not_restored.join(', ')}`] : [];
+  return [...tables, ...missed];
+}
+
 /** The Runs view's row: "today 14:05 · Pipeline 2024-01–2024-02 · 38,880 kept, 1,120 rejected". */
 export function runLabels(run: PipelineRun, now = new Date()): RunLabels {
-  const what = `${whatLabel(run)} ${monthsLabel(run.months)}`;
+  const restore = isRestoreReport(run.transform) ? run.transform : undefined;
+  const what = restore ? whatLabel(run) : `${whatLabel(run)} ${monthsLabel(run.months)}`;
   const label = `${whenLabel(run.startedAt, now)} · ${what} · ${outcomeLabel(run)}`;
   const description = [durationLabel(run.durationMs), run.id].filter(Boolean).join(' · ');
   const lines = [
     `${whatLabel(run)} ${run.state}, started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
     run.extract && `extraction run ${run.extract.run_id}${run.extract.error ? ` — ${run.extract.error}` : ''}`,
-    run.transform &&
+    ...(restore ? restoreLines(restore) : []),
+    !restore &&
+      run.transform &&
       `transform run ${run.transform.run_id}${run.transform.app_id ? ` (Spark ${run.transform.app_id})` : ''}`,
     run.dagRun && `Airflow ${run.dagRun.dagId} run ${run.dagRun.dagRunId} (${run.dagRun.state})`,
     run.consumes.length ? `read extraction run(s) ${run.consumes.join(', ')}` : '',
-    run.rows && `rows read ${count(run.rows.read)}, kept ${count(run.rows.kept)}, rejected ${count(run.rows.rejected)}`,
+    !restore &&
+      run.rows &&
+      `rows read ${count(run.rows.read)}, kept ${count(run.rows.kept)}, rejected ${count(run.rows.rejected)}`,
   ];
   return { label, description, tooltip: lines.filter(Boolean).join('\n') };
 }
