@@ -6,6 +6,7 @@ import { compareWithPrevious } from './compareWithPrevious';
 import { openInSparkHistory } from './openInSparkHistory';
 import { openQualityReport } from './openQualityReport';
 import { rerun } from './rerun';
+import { restoreBeforeRun, type RestoreAnswer } from './restoreBeforeRun';
 import type { RunNode } from './runNode';
 import { RunsTreeProvider } from './runsTree';
 import { showRunLogs } from './showRunLogs';
@@ -34,6 +35,9 @@ export function registerRuns(context: vscode.ExtensionContext, services: EtlServ
     command('etl.runs.openReport', (node?: RunNode) => openQualityReport(tree, node)),
     command('etl.runs.compare', (node: RunNode) => compareWithPrevious(tree, node)),
     command('etl.runs.rerun', (node: RunNode) => rerun(node)),
+    command('etl.runs.restoreBefore', (node: RunNode, answer?: RestoreAnswer) =>
+      restoreBeforeRun(services, node, answer),
+    ),
     command('etl.runs.openInSparkHistory', (node: SparkAppNode | RunNode) => openInSparkHistory(services, node)),
     command('etl.runs.showTaskLog', (node: TaskNode) => showTaskLog(tree, node)),
     command('etl.runs.clearTask', (node: TaskNode, confirmed?: boolean) => clearTask(tree, node, confirmed === true)),

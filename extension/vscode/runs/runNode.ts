@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PipelineRun, RunState } from '../../core/runs/join';
 import { runLabels } from '../../core/runs/labels';
+import { isRestoreReport } from '../../core/restore/events';
 
 const STATE_ICONS: Record<RunState, [string, string]> = {
   succeeded: ['pass', 'testing.iconPassed'],
@@ -19,8 +20,14 @@ export class RunNode extends vscode.TreeItem {
     this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     this.description = labels.description;
     this.tooltip = labels.tooltip;
-    // Which actions apply: a report (open, compare), a DAG run (tasks), a Spark application.
-    const traits = [run.transform && 'report', run.dagRun && 'dag', run.transform?.app_id && 'spark'].filter(Boolean);
+    // Which actions apply: a report (open, compare, restore before it), a DAG run (tasks), a Spark application;
+    // a restore is not re-run (restoring before it undoes it).
+    const traits = [
+      run.transform && 'report',
+      run.dagRun && 'dag',
+      run.transform?.app_id && 'spark',
+      isRestoreReport(run.transform) && 'restore',
+    ].filter(Boolean);
     this.contextValue = ['etl.runs.run', ...traits].join('.');
     this.id = `runs:${run.id}`;
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceStatus } from '../../core/stack/backend';
 import { AirflowClient } from '../../core/airflow/client';
 import { describeError, type EtlError } from '../../core/errors';
+import { isRestoreReport, type RestoreReport } from '../../core/restore/events';
 import type { PipelineRun } from '../../core/runs/join';
 import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
 import { s3Client } from '../../core/s3/client';
@@ -17,6 +18,17 @@ import { TaskNode } from './taskNode';
 
 /** Airflow is optional: a stopped one must not hold the view for the client's 15 s. */
 const AIRFLOW_TIMEOUT_MS = 3_000;
+
+/** A restore's tables: each one's version before, the version restored, and whether it was (a partial failure). */
+function restoredTablesNode(runId: string, report: RestoreReport): DetailNode {
+  const nodes = Object.entries(report.tables ?? {}).map(([table, t]) => {
+    const restored = report.restored?.includes(table);
+    const what = restored ? `v${t.from ?? '?'} → v${t.to} (now v${t.restored_version ?? '?'})` : 'not restored';
+    return new DetailNode(table, what, restored ? 'history' : 'error', `runs:restored:${runId}:${table}`);
+  });
+  return new DetailNode('Tables restored', `before run ${report.before_run}`, 'history', `runs:restored:${runId}`,
+    nodes);
+}
 
 /** The Runs view: every pipeline run, newest first (extension/core/runs joins the sources). */
 export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem> {
@@ -89,7 +101,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
       const nodes = files.map((f) => new PathNode(run.extract?.run_id ?? run.id, f));
       parts.push(new DetailNode('Files', `${files.length} extracted`, 'files', `runs:files:${run.id}`, nodes));
     }
-    const tables = Object.entries(run.transform?.tables ?? {}) as [string, string[]][];
+    if (isRestoreReport(run.transform)) parts.push(restoredTablesNode(run.id, run.transform));
+    const tables = isRestoreReport(run.transform)
+      ? []
+      : (Object.entries(run.transform?.tables ?? {}) as [string, string[]][]);
     if (tables.length) {
       const nodes = tables.map(
         ([table, months]) =>

@@ -6,6 +6,7 @@ import type { EtlExtensionApi } from '../../../extension/vscode/extension';
 import type { RunNode } from '../../../extension/vscode/runs/runNode';
 import type { TaskNode } from '../../../extension/vscode/runs/taskNode';
 import type { QualityPanel } from '../../../extension/vscode/runs/qualityPanel';
+import type { RestorePlan } from '../../../extension/core/restore/plan';
 
 // The Runs view inside a real VS Code, after a real pipeline run through the real Airflow, Spark and MinIO.
 // Classes of the suite's bundle are not the extension's: compare by kind/contextValue, never instanceof.
@@ -102,6 +103,17 @@ describe('Runs view and quality report in a real VS Code', () => {
     assert.ok(panel.compareWith);
     assert.match(panel.panel.webview.html, /vs previous/);
     panel.panel.dispose();
+  });
+
+  it('Restore Gold to Before This Run: the plan names the tables the run wrote; declined, gold stays', async () => {
+    // The suite's gold is shared with the suites after it: the modal is declined ('cancel'); tests of the restore
+    // itself are in test/integration/restore.test.ts, on a gold bucket of their own.
+    const plan = await vscode.commands.executeCommand<RestorePlan>('etl.runs.restoreBefore', row, 'cancel');
+    assert.ok(plan, api.services.lastError);
+    assert.equal(plan.beforeRun, row.run.transform?.run_id);
+    assert.ok(plan.steps.some((s) => s.table === 'fact_trips'), JSON.stringify(plan.steps));
+    const again = await vscode.commands.executeCommand<RestorePlan>('etl.runs.restoreBefore', row, 'cancel');
+    assert.deepEqual(again, plan, 'declining changed gold');
   });
 
   it("Show Logs of This Run: the ETL Logs filter is the run's ids", async () => {
