@@ -23,8 +23,9 @@ export class GridFeed {
     this.whole = source;
   }
 
-  static preview(catalog: GoldCatalog, table: GoldTableRef): GridFeed {
-    return new GridFeed(catalog, `Gold: ${table.name}`, table);
+  /** `title`: the tab's title when not the table's (a past version: `Gold: fact_trips@v3`). */
+  static preview(catalog: GoldCatalog, table: GoldTableRef, title = `Gold: ${table.name}`): GridFeed {
+    return new GridFeed(catalog, title, table);
   }
 
   static async query(catalog: GoldCatalog, sql: string): Promise<GridFeed> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CatalogAsOf } from '../../core/gold/asOf';
 import { GoldCatalog, goldCacheDir } from '../../core/gold/catalog';
 import { partitionsOf } from '../../core/gold/partitions';
 import { endpointOf, s3Client } from '../../core/s3/client';
@@ -16,11 +17,15 @@ import { VersionNode } from './versionNode';
 
 export type GoldItem = TableNode | GroupNode | ColumnNode | PartitionNode | VersionNode | MessageNode;
 
-/** The project's gold bucket as a catalog (a new one per call: credentials and .env may have changed). */
-export async function goldCatalog(services: EtlServices): Promise<GoldCatalog> {
+/**
+ * The project's gold bucket as a catalog (a new one per call: credentials and .env may have changed),
+ * optionally as of a version, a time or a run (time travel).
+ */
+export async function goldCatalog(services: EtlServices, asOf?: CatalogAsOf): Promise<GoldCatalog> {
   const config = services.project();
   const client = s3Client(config, await services.credentials());
-  return new GoldCatalog({ client, bucket: config.buckets.gold, cache: { dir: goldCacheDir(config.paths.state) } });
+  const cache = { dir: goldCacheDir(config.paths.state) };
+  return new GoldCatalog({ client, bucket: config.buckets.gold, cache, asOf });
 }
 
 /**

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import type { CatalogAsOf } from '../../core/gold/asOf';
 import { GridFeed } from '../../core/gold/feed';
 import type { EtlServices } from '../common/services';
 import { GridPanel } from './gridPanel';
 import { goldCatalog } from './goldTree';
+import { pickAsOf } from './pickAsOf';
 
 const EXAMPLE =
   'SELECT pickup_month, count(*) AS trips, round(sum(total_amount), 2) AS revenue ' +
@@ -10,18 +12,20 @@ const EXAMPLE =
 
 /**
  * "Query Gold…": SQL over the gold tables (views named fact_trips, dim_zone, quarantine_rejected_trips, …),
- * the result in the grid.
+ * the result in the grid. Typed in: then asks "as of" (current, a run, a version, a time). Given `sql`
+ * (a test, a link): as of `asOf`, current by default.
  */
 export async function queryGoldCommand(
   services: EtlServices,
   open: (panel: GridPanel) => void,
   sql?: string,
+  asOf?: CatalogAsOf,
 ): Promise<GridPanel | undefined> {
   const text =
     typeof sql === 'string'
       ? sql
       : await vscode.window.showInputBox({
-          title: 'Query Gold (DuckDB SQL over the current snapshot of every gold table)',
+          title: 'Query Gold (DuckDB SQL over the gold tables; then: as of now, a run, a version or a time)',
           prompt:
             'Tables: fact_trips, dim_date, dim_zone, dim_vendor, dim_rate_code, dim_payment_type, ' +
             'mart_daily_zone, mart_hourly_demand, quarantine_rejected_trips',
@@ -29,7 +33,9 @@ export async function queryGoldCommand(
           ignoreFocusOut: true,
         });
   if (!text?.trim()) return undefined;
-  const catalog = await goldCatalog(services);
+  const when = typeof sql === 'string' ? asOf : await pickAsOf(services);
+  if (when === null) return undefined;
+  const catalog = await goldCatalog(services, when);
   const feed = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'ETL: querying gold…' },
     async () => {

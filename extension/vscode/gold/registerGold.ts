@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
+import type { CatalogAsOf } from '../../core/gold/asOf';
 import { guarded } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { GoldTreeProvider } from './goldTree';
 import type { GridPanel } from './gridPanel';
 import { previewTableCommand } from './previewTable';
+import { previewVersionCommand } from './previewVersion';
 import { queryGoldCommand } from './queryGold';
 import type { TableNode } from './tableNode';
+import type { VersionNode } from './versionNode';
 
 /** The Gold tables view and its grid commands. Returns handles the extension-host tests inspect. */
 export function registerGold(context: vscode.ExtensionContext, services: EtlServices) {
@@ -22,8 +25,12 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
       guarded(services, (node?: TableNode) => previewTableCommand(services, open, node)),
     ),
     vscode.commands.registerCommand(
+      'etl.gold.previewVersion',
+      guarded(services, (node?: VersionNode) => previewVersionCommand(services, open, node)),
+    ),
+    vscode.commands.registerCommand(
       'etl.gold.query',
-      guarded(services, (sql?: string) => queryGoldCommand(services, open, sql)),
+      guarded(services, (sql?: string, asOf?: CatalogAsOf) => queryGoldCommand(services, open, sql, asOf)),
     ),
     services.onCredentialsChanged(() => tree.refresh()),
     // A finished step (Transform, Run Pipeline) may have written new versions; and the "stack down" welcome

@@ -13,19 +13,21 @@ export const commitWhen = (commit: DeltaCommit) =>
 export class VersionNode extends vscode.TreeItem {
   readonly kind = 'goldVersion';
   constructor(
-    root: string,
+    readonly root: string,
     readonly commit: DeltaCommit,
   ) {
     super(`${commitWhen(commit)} — ${commit.operation ?? 'commit'}`, vscode.TreeItemCollapsibleState.None);
     const rows =
       commit.rowsWritten === undefined ? undefined : `${commit.rowsWritten.toLocaleString('en-US')} rows written`;
     const replaced = commit.predicate ? describePredicate(commit.predicate) : undefined;
-    this.description = [`v${commit.version}`, replaced, rows, writtenBy(commit)].filter(Boolean).join(' · ');
+    const schema = commit.schemaChanges?.length ? `schema: ${commit.schemaChanges.join(', ')}` : undefined;
+    this.description = [`v${commit.version}`, replaced, rows, writtenBy(commit), schema].filter(Boolean).join(' · ');
     this.tooltip = [
       `version ${commit.version} (${commit.timestamp ?? '?'} ms)`,
       `${commit.operation ?? 'commit'}${commit.predicate ? ` where ${commit.predicate}` : ''}`,
       `+${commit.filesAdded} / −${commit.filesRemoved} file(s)`,
       `run: ${writtenBy(commit)}`,
+      ...(commit.schemaChanges?.length ? ['schema changes:', ...commit.schemaChanges.map((c) => `  ${c}`)] : []),
     ].join('\n');
     this.iconPath = new vscode.ThemeIcon('git-commit');
     this.contextValue = 'etl.gold.version';

@@ -39,7 +39,8 @@ describe('Gold tables view in a real VS Code', () => {
 
   it('registers Preview Table and Query Gold…', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['etl.gold.previewTable', 'etl.gold.query']) assert.ok(all.includes(id), id);
+    for (const id of ['etl.gold.previewTable', 'etl.gold.previewVersion', 'etl.gold.query'])
+      assert.ok(all.includes(id), id);
   });
 
   it('lists the gold Delta tables (not folders) with rows, partitions, version and the run that wrote it', async () => {
@@ -111,6 +112,29 @@ describe('Gold tables view in a real VS Code', () => {
       'descending by total_amount',
     );
   });
+
+  it('Preview at This Version (a History node) opens the grid over that version; Query Gold… as of it agrees',
+    async () => {
+      const fact = (await api.gold.tree.getChildren())[0];
+      const history = (await api.gold.tree.getChildren(fact))[2];
+      const versions = await api.gold.tree.getChildren(history);
+      const oldest = versions[versions.length - 1];
+      assert.equal(oldest.contextValue, 'etl.gold.version');
+      const version = (oldest as { commit?: { version: number } }).commit?.version;
+      await vscode.commands.executeCommand('etl.gold.previewVersion', oldest);
+      const grid = api.gold.grids.last;
+      assert.ok(grid, api.services.lastError);
+      assert.equal(grid.panel.title, `Gold: fact_trips@v${version}`);
+      assert.ok(await until(() => grid.lastPage !== undefined || grid.lastError !== undefined));
+      assert.equal(grid.lastError, undefined);
+      const total = grid.lastPage?.total;
+      assert.ok(total !== undefined && total > 0, `rows of version ${version}: ${total}`);
+      await vscode.commands.executeCommand('etl.gold.query', 'SELECT count(*) AS n FROM fact_trips', { version });
+      const counted = api.gold.grids.last;
+      assert.notEqual(counted, grid);
+      assert.ok(await until(() => counted?.lastPage?.columns[0]?.name === 'n'), api.services.lastError);
+      assert.deepEqual(counted?.lastPage?.rows[0], [String(total)]);
+    });
 
   it('Query Gold… runs SQL over the gold tables and shows the result in the same grid', async () => {
     await vscode.commands.executeCommand(
