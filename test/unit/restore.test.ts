@@ -53,7 +53,8 @@ describe('restore plan (pure)', () => {
     ]);
     assert.deepEqual(restoreArgs(plan, 'restore-20261204T080000Z-abcdef'), [
       '-m', 'etl.restore', '--run-id', 'restore-20261204T080000Z-abcdef', '--before-run', 'BAD',
-      '--table', 'fact_trips=0', '--table', 'dim_zone=0',
+      '--table', 'fact_trips=0', '--expect-version', 'fact_trips=2', '--table', 'dim_zone=0',
+      '--expect-version', 'dim_zone=1',
     ]);
     assert.deepEqual(describePlan(plan), [
       'restore before run BAD: 2 table(s) go back',

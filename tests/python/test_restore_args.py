@@ -39,6 +39,13 @@ def test_run_ids_are_checked(option, value):
     assert exit_info.value.code == 2
 
 
+def test_expected_versions_are_of_restored_tables():
+    args = parse_args(["--table", "dim_zone=1", "--expect-version", "dim_zone=4", *GOOD])
+    assert args.expected == (TableTarget("dim_zone", 4),)
+    with pytest.raises(SystemExit):
+        parse_args(["--table", "dim_zone=1", "--expect-version", "fact_trips=4", *GOOD])
+
+
 def test_a_table_twice_and_no_table_are_usage_errors():
     for argv in (["--table", "dim_zone=1", "--table", "dim_zone=2", *GOOD], GOOD):
         with pytest.raises(SystemExit) as exit_info:
@@ -74,3 +81,7 @@ def test_short_error_drops_the_java_stack():
     error = RuntimeError("An error occurred while calling o51.sql.\n: org.apache.spark.sql.delta.DeltaIllegalStateE"
                          "xception: [DELTA_X] files are missing\n\tat org.apache...")
     assert short_error(error) == "[DELTA_X] files are missing"
+    missing = RuntimeError("Not all files from version 1 are available in file system.\n Missed files (top 100 files): "
+                           "m=1/part-0.parquet.\n Please use more recent version")
+    assert short_error(missing) == ("Not all files from version 1 are available in file system. Missed files (top 100 "
+                                    "files): m=1/part-0.parquet. Please use more recent version")

@@ -25,7 +25,7 @@ export type RestoreEvent =
       event: 'table_restored'; table: string; from: number | null; to: number; restored_version: number;
       seconds: number;
     }
-  | { event: 'table_failed'; table: string; to: number; error: string }
+  | { event: 'table_failed'; table: string; to: number | null; error: string }
   | {
       event: 'restore_done'; run_id: string; status: 'succeeded' | 'failed'; report: RestoreReport | null;
       report_path: string | null; error: string | null; restored: string[]; not_restored: string[];

@@ -155,9 +155,13 @@ export function newRestoreId(now = new Date(), hex = randomHex()): string {
 
 const randomHex = () => randomBytes(3).toString('hex');
 
-/** `python -m etl.restore …`: one `--table T=VERSION` per table to restore, in the plan's order. */
+/**
+ * `python -m etl.restore …`: one `--table T=VERSION` per table to restore, in the plan's order, and the version the
+ * plan saw (`--expect-version`): a table a transform moved since is not restored to a plan nobody saw.
+ */
 export function restoreArgs(plan: RestorePlan, restoreId: string): string[] {
-  const tables = restoreSteps(plan).flatMap((s) => ['--table', `${s.table}=${s.to}`]);
+  const tables = restoreSteps(plan).flatMap((s) => ['--table', `${s.table}=${s.to}`, '--expect-version',
+    `${s.table}=${s.from}`]);
   const ids = ['--run-id', checkRunId(restoreId, '--run-id'), '--before-run', plan.beforeRun];
   return ['-m', 'etl.restore', ...ids, ...tables];
 }

@@ -27,6 +27,8 @@ class RestoreArgs:
     run_id: str
     before_run: str
     tables: tuple[TableTarget, ...]
+    # The version each table was at when the plan was made: a table that moved since is not restored blindly.
+    expected: tuple[TableTarget, ...] = ()
 
 
 def table_target(text: str) -> TableTarget:
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="restore gold tables to Delta versions (one RESTORE commit each)")
     parser.add_argument("--table", dest="tables", action="append", type=table_target, required=True,
                         metavar="TABLE=VERSION", help="a table and the version to restore it to; repeat, in order")
+    parser.add_argument("--expect-version", dest="expected", action="append", type=table_target, default=[],
+                        metavar="TABLE=VERSION", help="the version the plan saw; the restore refuses if it moved")
     parser.add_argument("--run-id", type=run_id, required=True, help="this restore's id (report, commit metadata)")
     parser.add_argument("--before-run", type=run_id, required=True, help="the run whose changes are undone")
     return parser
@@ -76,4 +80,7 @@ def parse_args(argv: list[str]) -> RestoreArgs:
     duplicates = sorted({t for t in tables if tables.count(t) > 1})
     if duplicates:
         build_parser().error(f"a table given twice: {', '.join(duplicates)}")
-    return RestoreArgs(args.run_id, args.before_run, tuple(args.tables))
+    strays = sorted({e.table for e in args.expected} - set(tables))
+    if strays:
+        build_parser().error(f"--expect-version of a table not restored: {', '.join(strays)}")
+    return RestoreArgs(args.run_id, args.before_run, tuple(args.tables), tuple(args.expected))

@@ -39,15 +39,32 @@ _JAVA_EXCEPTION = re.compile(r"[\w$]+(?:\.[\w$]+)+(?:Exception|Error): ")  # a J
 
 
 def short_error(error: BaseException) -> str:
-    """Spark's message without the Java stack: the first line that names the cause."""
+    """Spark's message on one line, without the Java stack (Delta's missing-files error names the files on its
+    second line: kept)."""
     text = str(error)
     match = _JAVA_EXCEPTION.search(text)
-    line = text[match.end():] if match else text
-    return line.strip().splitlines()[0][:500] if line.strip() else type(error).__name__
+    message = re.split(r"\n\s*at |\n\s*JVM stacktrace:", text[match.end():] if match else text)[0]
+    return " ".join(message.split())[:600] or type(error).__name__
+
+
+def moved_since_plan(spark, bucket: str, args: RestoreArgs) -> tuple[str, str] | None:
+    """The table that moved and why the plan is stale (a transform committed after the plan was read), or None."""
+    for expected in args.expected:
+        now = current_version(spark, bucket, expected.table)
+        if now != expected.version:
+            return expected.table, (f"{expected.table} is at v{now}, the plan saw v{expected.version} (gold changed "
+                                    "since); run the restore again for a new plan")
+    return None
 
 
 def restore_tables(spark, bucket: str, args: RestoreArgs, emit: Emit, log) -> Outcome:
     outcome = Outcome()
+    stale = moved_since_plan(spark, bucket, args)
+    if stale:  # checked before any commit: nothing is restored from a plan the user did not see
+        table, outcome.error = stale
+        outcome.not_restored = [t.table for t in args.tables]
+        emit("table_failed", table=table, to=None, error=outcome.error)
+        return outcome
     for index, target in enumerate(args.tables):
         started = time.monotonic()
         entry: dict[str, Any] = {"from": None, "to": target.version}
