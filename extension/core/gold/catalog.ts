@@ -151,7 +151,10 @@ export class GoldCatalog {
       .materialize(sql)
       .catch((error: unknown) => {
         if (!absent.length || !(error instanceof EtlError)) throw error;
-        throw new EtlError(`${error.message}\n  not in the snapshot asked for: ${absent.join('; ')}`, error.hint);
+        throw new EtlError(
+          `not in the snapshot asked for: ${absent.join('; ')}\n  (${error.message.split('\n')[0]})`,
+          'ask for a later run or time, or query without that table',
+        );
       });
     return { title: sql.trim().split('\n')[0].slice(0, 80), source: result.source, total: result.total };
   }
