@@ -84,6 +84,10 @@ async function showCodeError(services: EtlServices, problems: PreviewProblems, e
   services.diagnostics.error(`preview: ${text}`);
   const open = location ? 'Go to Error' : undefined;
   const actions = open ? [open] : [];
-  const choice = await vscode.window.showErrorMessage(`ETL: Preview Change failed: ${error.message}`, ...actions);
-  if (choice && location) await vscode.window.showTextDocument(location.uri, { selection: location.range });
+  // Not awaited: the command ends now (the Problems panel has the error); the button works while the toast shows.
+  void vscode.window
+    .showErrorMessage(`ETL: Preview Change failed: ${error.message}`, ...actions)
+    .then((choice) =>
+      choice && location ? vscode.window.showTextDocument(location.uri, { selection: location.range }) : undefined,
+    );
 }

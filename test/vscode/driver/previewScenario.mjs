@@ -80,12 +80,14 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
 
     await step('the panel follows the other theme', async () => {
       const before = await dark();
-      await page.locator('.tab', { hasText: 'Change preview' }).first().click();
+      // The palette from a text editor: a key pressed while a webview has the focus may not reach the workbench.
+      await page.locator('.tab', { hasText: 'rules.py' }).first().click();
       await palette('Preferences: Toggle between Light/Dark Themes');
       // Runs in the page: no closure over this module's functions.
       const themeChanged = (was) =>
         /\bvs-dark\b/.test(document.querySelector('.monaco-workbench')?.className ?? '') !== was;
       await page.waitForFunction(themeChanged, before, { timeout: 30_000 });
+      await page.locator('.tab', { hasText: 'Change preview' }).first().click();
       await webview().locator('h1', { hasText: 'Change preview' }).waitFor({ timeout: T });
       await page.waitForTimeout(1000);
       await screenshot(`change-preview-${(await dark()) ? 'dark' : 'light'}`);

@@ -39,6 +39,9 @@ export function paletteRunner(page) {
   return async (title, hasText = title) => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
+    // A key pressed while a webview takes the focus can be lost: press once more if the palette did not open.
+    const opened = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    if (!opened) await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(`>${title}`);
     await page.locator('.quick-input-list .monaco-list-row', { hasText }).first().waitFor({ timeout: 30_000 });
