@@ -32,6 +32,4 @@ export function asOfOf(options: AsOfOptions): CatalogAsOf | undefined {
   return undefined;
 }
 
-/** The first line on stderr: which version of each table was read, e.g. `fact_trips@v3, dim_zone@v1`. */
-export const versionsLine = (versions: Map<string, number>) =>
-  [...versions].map(([name, version]) => `${name}@v${version}`).join(', ');
+export { versionsLine } from '../core/gold/asOf';

@@ -9,6 +9,10 @@ import { listGoldTables } from './tables';
 /** Which gold a catalog reads: a version or a time per table, or every table as a run left it. */
 export type CatalogAsOf = AsOf | { run: string };
 
+/** Which version of each table was read, e.g. `fact_trips@v3, dim_zone@v1` (etl query's stderr, a grid's title). */
+export const versionsLine = (versions: Map<string, number>) =>
+  [...versions].map(([name, version]) => `${name}@v${version}`).join(', ');
+
 /** A run as time travel needs it: its id and when it ended (epoch ms). */
 export interface RunPoint {
   runId: string;

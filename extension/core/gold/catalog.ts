@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Client } from 'minio';
 import { EtlError } from '../errors';
-import { asOfRun, resolveRun, type CatalogAsOf, type RunPoint } from './asOf';
+import { asOfRun, resolveRun, versionsLine, type CatalogAsOf, type RunPoint } from './asOf';
 import { cachedFiles, DEFAULT_CACHE_BYTES, type CacheOptions } from './cache';
 import { readTableLog, type DeltaFile, type DeltaTableState } from './deltaLog';
 import { GoldEngine, type GridPage, type PageRequest } from './engine';
@@ -156,7 +156,9 @@ export class GoldCatalog {
           'ask for a later run or time, or query without that table',
         );
       });
-    return { title: sql.trim().split('\n')[0].slice(0, 80), source: result.source, total: result.total };
+    // A past snapshot says so in the grid's title: the same SQL reads other rows now.
+    const asOf = this.options.asOf ? ` (as of ${versionsLine(this.versionsRead)})` : '';
+    return { title: sql.trim().split('\n')[0].slice(0, 80) + asOf, source: result.source, total: result.total };
   }
 
   /** Any SELECT over this catalog's views (a diff's rows), kept in DuckDB for paging. */
