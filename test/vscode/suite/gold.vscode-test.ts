@@ -37,7 +37,7 @@ describe('Gold tables view in a real VS Code', () => {
     );
   });
 
-  it('registers Preview Table and Query Gold…', async () => {
+  it('registers Preview Table, Preview at This Version and Query Gold…', async () => {
     const all = await vscode.commands.getCommands(true);
     for (const id of ['etl.gold.previewTable', 'etl.gold.previewVersion', 'etl.gold.query'])
       assert.ok(all.includes(id), id);
