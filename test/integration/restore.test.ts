@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { readDeltaTable } from '../../extension/core/gold/deltaLog';
 import { tableRows } from '../../extension/core/gold/partitions';
 import { listGoldTables } from '../../extension/core/gold/tables';
-import { readTableLog } from '../../extension/core/restore/load';
+import { readRestoreLog } from '../../extension/core/restore/load';
 import { filesAt, planRestore, restoreSteps } from '../../extension/core/restore/plan';
 import { s3Client } from '../../extension/core/s3/client';
 import { listAllKeys } from '../../extension/core/s3/listing';
@@ -149,7 +149,7 @@ describe('etl restore --before-run on gold written by the real transform', { tim
 
   test('a table failing half-way: the message names restored and not restored; running again finishes', async (t) => {
     const roots = (await listGoldTables(client, gold)).map((t) => t.root);
-    const tables = await Promise.all(roots.map((root) => readTableLog(client, gold, root)));
+    const tables = await Promise.all(roots.map((root) => readRestoreLog(client, gold, root)));
     const steps = restoreSteps(planRestore(badRun, tables));
     assert.ok(steps.length >= 2, JSON.stringify(steps));
     // The second table's restore fails for real: a data file its target version needs is moved aside.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EtlError, UsageError } from '../../extension/core/errors';
 import { isRestoreReport } from '../../extension/core/restore/events';
-import { parseCommit } from '../../extension/core/restore/load';
+import { logCommitOf } from '../../extension/core/restore/load';
 import {
   checkRunId,
   describePlan,
@@ -124,15 +124,14 @@ describe('restore plan (pure)', () => {
     assert.match(newRestoreId(), /^restore-\d{8}T\d{6}Z-[0-9a-f]{6}$/);
   });
 
-  test("a commit's JSON lines: encoded paths decoded, rows from stats, the run in userMetadata", () => {
-    const text = [
-      JSON.stringify({ commitInfo: { timestamp: 5, operation: 'RESTORE', userMetadata: 'restore-x' } }),
-      JSON.stringify({ add: { path: 'pickup_month%3D1/a.parquet', stats: '{"numRecords":7}' } }),
-      JSON.stringify({ add: { path: 'b.parquet', stats: 'not json' } }),
-      JSON.stringify({ remove: { path: 'pickup_month%3D1/old.parquet' } }),
-      '',
-    ].join('\n');
-    assert.deepEqual(parseCommit(3, text), {
+  test("a commit's actions: encoded paths decoded, rows from stats, the run in userMetadata", () => {
+    const actions = [
+      { commitInfo: { timestamp: 5, operation: 'RESTORE', userMetadata: 'restore-x' } },
+      { add: { path: 'pickup_month%3D1/a.parquet', size: 1, stats: '{"numRecords":7}' } },
+      { add: { path: 'b.parquet', size: 1, stats: 'not json' } },
+      { remove: { path: 'pickup_month%3D1/old.parquet' } },
+    ];
+    assert.deepEqual(logCommitOf({ version: 3, actions }), {
       version: 3,
       timestamp: 5,
       operation: 'RESTORE',

@@ -148,13 +148,17 @@ export function replayLog(log: TableLog, asOf?: AsOf): DeltaTableState {
   return { bucket, root, version, columns, partitionColumns, files: current, history: historyOf(log) };
 }
 
-function fileOf(root: string, path: string, add: AddAction): DeltaFile {
-  let rows: number | undefined;
+/** The rows of an added file, from its stats; undefined when the writer kept none. */
+export function rowsOfAdd(add: Pick<AddAction, 'stats'>): number | undefined {
   try {
     const stats = add.stats ? (JSON.parse(add.stats) as { numRecords?: number }) : undefined;
-    rows = stats?.numRecords === undefined ? undefined : Number(stats.numRecords);
+    return stats?.numRecords === undefined ? undefined : Number(stats.numRecords);
   } catch {
-    rows = undefined; // stats are optional in Delta; a file without them still belongs to the table
+    return undefined; // stats are optional in Delta; a file without them still belongs to the table
   }
+}
+
+function fileOf(root: string, path: string, add: AddAction): DeltaFile {
+  const rows = rowsOfAdd(add);
   return { key: `${root}${path}`, size: Number(add.size), rows, partitionValues: { ...(add.partitionValues ?? {}) } };
 }

@@ -1,62 +1,30 @@
 import type { Client } from 'minio';
 import type { EtlConfig } from '../config';
+import { readTableLog } from '../gold/deltaLog';
+import { commitOf, rowsOfAdd, type LogEntry } from '../gold/logReplay';
 import { listGoldTables } from '../gold/tables';
 import { loadManifest, manifestPath } from '../manifest/model';
 import { isRunReportKey, QUALITY_PREFIX } from '../runs/report';
 import { listAllKeys } from '../s3/listing';
-import { readObject } from '../s3/read';
 import { planRestore, type LogCommit, type RestorePlan, type TableLog } from './plan';
 
-const COMMIT = /_delta_log\/(\d{20})\.json$/;
-
-interface Action {
-  add?: { path: string; stats?: string | null };
-  remove?: { path: string };
-  commitInfo?: { timestamp?: number; operation?: string; userMetadata?: string };
-}
-
-function rowsOfStats(stats: string | null | undefined): number | undefined {
-  try {
-    const n = stats ? (JSON.parse(stats) as { numRecords?: number }).numRecords : undefined;
-    return n === undefined ? undefined : Number(n);
-  } catch {
-    return undefined; // stats are optional in Delta: the file still counts, its rows are unknown
-  }
-}
-
-/** One commit's JSON lines as restore needs them (see plan.ts LogCommit). */
-export function parseCommit(version: number, text: string): LogCommit {
-  const actions = text
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as Action);
-  const info = actions.find((a) => a.commitInfo)?.commitInfo;
+/** One commit of a log read by the Gold reader (core/gold/deltaLog.ts), as restore needs it (plan.ts LogCommit). */
+export function logCommitOf({ version, actions }: LogEntry): LogCommit {
+  const info = commitOf(version, actions);
   return {
     version,
-    timestamp: info?.timestamp === undefined ? undefined : Number(info.timestamp),
-    operation: info?.operation,
-    userMetadata: info?.userMetadata ?? undefined,
-    added: actions.flatMap((a) =>
-      a.add ? [{ path: decodeURIComponent(a.add.path), rows: rowsOfStats(a.add.stats) }] : [],
-    ),
+    timestamp: info.timestamp,
+    operation: info.operation,
+    userMetadata: info.userMetadata,
+    added: actions.flatMap((a) => (a.add ? [{ path: decodeURIComponent(a.add.path), rows: rowsOfAdd(a.add) }] : [])),
     removed: actions.flatMap((a) => (a.remove ? [decodeURIComponent(a.remove.path)] : [])),
   };
 }
 
 /** Every JSON commit still in `root`'s `_delta_log/` (root with its trailing slash), oldest first. */
-export async function readTableLog(client: Client, bucket: string, root: string): Promise<TableLog> {
-  const versions = (await listAllKeys(client, bucket, `${root}_delta_log/`))
-    .flatMap((e) => {
-      const m = COMMIT.exec(e.key);
-      return m ? [Number(m[1])] : [];
-    })
-    .sort((a, b) => a - b);
-  const commits: LogCommit[] = [];
-  for (const version of versions) {
-    const key = `${root}_delta_log/${String(version).padStart(20, '0')}.json`;
-    commits.push(parseCommit(version, (await readObject(client, bucket, key)).toString('utf8')));
-  }
-  return { table: root.replace(/\/$/, ''), commits };
+export async function readRestoreLog(client: Client, bucket: string, root: string): Promise<TableLog> {
+  const log = await readTableLog(client, bucket, root);
+  return { table: root.replace(/\/$/, ''), commits: log.commits.map(logCommitOf) };
 }
 
 /** Runs that exist without necessarily writing gold: reports in gold/_quality/ and the manifest's extractions. */
@@ -77,6 +45,6 @@ export async function loadRestorePlan(
 ): Promise<RestorePlan> {
   const bucket = config.buckets.gold;
   const logs: TableLog[] = [];
-  for (const table of await listGoldTables(client, bucket)) logs.push(await readTableLog(client, bucket, table.root));
+  for (const table of await listGoldTables(client, bucket)) logs.push(await readRestoreLog(client, bucket, table.root));
   return planRestore(beforeRun, logs, await knownRuns(config, client, env));
 }
