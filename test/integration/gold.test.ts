@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -11,36 +9,20 @@ import { GridFeed, PAGE_SIZE } from '../../extension/core/gold/feed';
 import { partitionsOf, tableRows } from '../../extension/core/gold/partitions';
 import { listGoldTables } from '../../extension/core/gold/tables';
 import { s3Client } from '../../extension/core/s3/client';
-import { listAllKeys } from '../../extension/core/s3/listing';
 import { adminClient } from '../../extension/core/stack/buckets';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
+import { emptyAndRemove, scratchProject } from '../helpers/scratch';
 
 // Gold written by the real transform: the committed sample extracted into a scratch rawzone bucket,
 // spark-submitted to the stack's master, written as Delta tables into a scratch gold bucket.
 const config = projectConfig();
 const client = s3Client(config);
 const admin = adminClient(config);
-const suffix = randomBytes(4).toString('hex');
-const rawzone = `${config.buckets.rawzone}-goldtest-${suffix}`;
-const gold = `${config.buckets.gold}-goldtest-${suffix}`;
+const { suffix, tmp, rawzone, gold, env } = scratchProject(config, 'goldtest');
 const runId = `transform-goldtest-${suffix}`;
-const tmp = mkdtempSync(join(tmpdir(), 'gold-test-'));
-const env = {
-  RAWZONE_BUCKET: rawzone,
-  GOLD_BUCKET: gold,
-  ETL_BACKUP_DIR: join(tmp, 'backup'),
-  ETL_LOG_DIR: join(tmp, 'logs'),
-  ETL_LOCK_DIR: join(tmp, 'locks'),
-};
 const cacheDir = join(tmp, 'cache');
 const catalog = new GoldCatalog({ client, bucket: gold, cache: { dir: cacheDir } });
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'delta-table');
-
-async function emptyAndRemove(bucket: string): Promise<void> {
-  const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
-  for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(bucket, keys.slice(i, i + 1000));
-  await admin.removeBucket(bucket);
-}
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) =>
@@ -62,7 +44,7 @@ describe(
 
     after(async () => {
       await catalog.close();
-      for (const bucket of [rawzone, gold]) await emptyAndRemove(bucket).catch(() => undefined);
+      for (const bucket of [rawzone, gold]) await emptyAndRemove(client, admin, bucket).catch(() => undefined);
     });
 
     test('every gold table is found from its _delta_log, in star-schema order, with SQL names', async () => {

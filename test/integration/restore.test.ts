@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
@@ -12,10 +9,10 @@ import { listGoldTables } from '../../extension/core/gold/tables';
 import { readRestoreLog } from '../../extension/core/restore/load';
 import { filesAt, planRestore, restoreSteps } from '../../extension/core/restore/plan';
 import { s3Client } from '../../extension/core/s3/client';
-import { listAllKeys } from '../../extension/core/s3/listing';
 import { readObject } from '../../extension/core/s3/read';
 import { adminClient } from '../../extension/core/stack/buckets';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
+import { emptyAndRemove, scratchProject } from '../helpers/scratch';
 
 // etl restore on gold written by the real transform: a good run of the bundled sample, then a "bad" run (a small
 // generated January) that replaces January; restoring before the bad run brings every table's rows back. One bad
@@ -24,20 +21,10 @@ import { ROOT, etl, projectConfig } from '../helpers/cli';
 const config = projectConfig();
 const client = s3Client(config);
 const admin = adminClient(config);
-const suffix = randomBytes(4).toString('hex');
-const rawzone = `${config.buckets.rawzone}-restoretest-${suffix}`;
-const gold = `${config.buckets.gold}-restoretest-${suffix}`;
+const { suffix, tmp, rawzone, gold, env } = scratchProject(config, 'restoretest');
 const goodRun = `transform-restoretest-good-${suffix}`;
 const badRun = `transform-restoretest-bad-${suffix}`;
 const badExtract = `extract-restoretest-bad-${suffix}`;
-const tmp = mkdtempSync(join(tmpdir(), 'restore-test-'));
-const env = {
-  RAWZONE_BUCKET: rawzone,
-  GOLD_BUCKET: gold,
-  ETL_BACKUP_DIR: join(tmp, 'backup'),
-  ETL_LOG_DIR: join(tmp, 'logs'),
-  ETL_LOCK_DIR: join(tmp, 'locks'),
-};
 
 /** Rows and version of every gold table, from its current Delta snapshot's stats. */
 async function goldState(): Promise<Record<string, { rows: number; version: number }>> {
@@ -53,12 +40,6 @@ async function goldState(): Promise<Record<string, { rows: number; version: numb
 
 const rowsOf = (state: Awaited<ReturnType<typeof goldState>>) =>
   Object.fromEntries(Object.entries(state).map(([table, s]) => [table, s.rows]));
-
-async function emptyAndRemove(bucket: string): Promise<void> {
-  const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
-  for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(bucket, keys.slice(i, i + 1000));
-  await admin.removeBucket(bucket);
-}
 
 async function python(): Promise<string> {
   const which = await etl(['which', 'python']);
@@ -95,7 +76,7 @@ describe('etl restore --before-run on gold written by the real transform', { tim
   });
 
   after(async () => {
-    for (const bucket of [rawzone, gold]) await emptyAndRemove(bucket).catch(() => undefined);
+    for (const bucket of [rawzone, gold]) await emptyAndRemove(client, admin, bucket).catch(() => undefined);
   });
 
   test('an unknown run id is refused, naming it and the runs that wrote gold', async () => {
