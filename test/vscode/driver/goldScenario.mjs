@@ -124,6 +124,10 @@ export async function runGoldScenario(page, { artifacts, log }) {
     );
     await input.fill('SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
     await page.keyboard.press('Enter');
+    // Then "as of": Current, the first choice, as a user accepts it.
+    const current = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Current' });
+    await current.first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
     await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
     await grid()
       .locator('#range', { hasText: /rows 1–4 of 4/ })
