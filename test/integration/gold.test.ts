@@ -11,14 +11,15 @@ import { listGoldTables } from '../../extension/core/gold/tables';
 import { s3Client } from '../../extension/core/s3/client';
 import { adminClient } from '../../extension/core/stack/buckets';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
-import { emptyAndRemove, scratchProject } from '../helpers/scratch';
+import { emptyAndRemove, publishSample, scratchProject } from '../helpers/scratch';
 
 // Gold written by the real transform: the committed sample extracted into a scratch rawzone bucket,
 // spark-submitted to the stack's master, written as Delta tables into a scratch gold bucket.
 const config = projectConfig();
 const client = s3Client(config);
 const admin = adminClient(config);
-const { suffix, tmp, rawzone, gold, env } = scratchProject(config, 'goldtest');
+const scratch = scratchProject(config, 'goldtest');
+const { suffix, tmp, rawzone, gold, env } = scratch;
 const runId = `transform-goldtest-${suffix}`;
 const cacheDir = join(tmp, 'cache');
 const catalog = new GoldCatalog({ client, bucket: gold, cache: { dir: cacheDir } });
@@ -34,12 +35,7 @@ describe(
   { timeout: 900_000 },
   () => {
     before(async () => {
-      await admin.makeBucket(rawzone, config.minio.region);
-      await admin.makeBucket(gold, config.minio.region);
-      const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample'], env);
-      assert.equal(extract.exitCode, 0, extract.all);
-      const transform = await etl(['transform', '--run-id', runId], env, 840_000);
-      assert.equal(transform.exitCode, 0, transform.all);
+      await publishSample(admin, scratch, config.minio.region, runId, 840_000);
     });
 
     after(async () => {

@@ -12,7 +12,7 @@ import { s3Client } from '../../extension/core/s3/client';
 import { readObject } from '../../extension/core/s3/read';
 import { adminClient } from '../../extension/core/stack/buckets';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
-import { emptyAndRemove, scratchProject } from '../helpers/scratch';
+import { emptyAndRemove, publishSample, scratchProject } from '../helpers/scratch';
 
 // etl restore on gold written by the real transform: a good run of the bundled sample, then a "bad" run (a small
 // generated January) that replaces January; restoring before the bad run brings every table's rows back. One bad
@@ -21,7 +21,8 @@ import { emptyAndRemove, scratchProject } from '../helpers/scratch';
 const config = projectConfig();
 const client = s3Client(config);
 const admin = adminClient(config);
-const { suffix, tmp, rawzone, gold, env } = scratchProject(config, 'restoretest');
+const scratch = scratchProject(config, 'restoretest');
+const { suffix, tmp, rawzone, gold, env } = scratch;
 const goodRun = `transform-restoretest-good-${suffix}`;
 const badRun = `transform-restoretest-bad-${suffix}`;
 const badExtract = `extract-restoretest-bad-${suffix}`;
@@ -52,12 +53,7 @@ describe('etl restore --before-run on gold written by the real transform', { tim
   let badState: Awaited<ReturnType<typeof goldState>>;
 
   before(async () => {
-    await admin.makeBucket(rawzone, config.minio.region);
-    await admin.makeBucket(gold, config.minio.region);
-    const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample'], env);
-    assert.equal(extract.exitCode, 0, extract.all);
-    const good = await etl(['transform', '--run-id', goodRun], env, 600_000);
-    assert.equal(good.exitCode, 0, good.all);
+    await publishSample(admin, scratch, config.minio.region, goodRun, 600_000);
     goodRows = rowsOf(await goldState());
     // The bad run: 2,000 generated January trips (another seed) replace the sample's 20,000.
     const badFolder = join(tmp, 'bad');
