@@ -3,6 +3,7 @@ judges what they measured. A result: {name, table, severity, status: pass|fail|s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from etl.checks.compile import compile_sql, tables_read
@@ -16,22 +17,24 @@ class Engine(Protocol):
 
 
 def evaluate_checks(checks: Iterable[Check], engine: Engine,
-                    missing_tables: Callable[[Check], list[str]] = lambda check: []) -> list[Result]:
+                    missing_tables: Callable[[Check], list[str]] = lambda check: [], workers: int = 1) -> list[Result]:
     """Every check's result, in the file's order. missing_tables(check): tables it reads that do not exist
-    (it is skipped). A query that fails is a failed check (it cannot vouch for the data)."""
-    results = []
-    for check in checks:
+    (it is skipped). A query that fails is a failed check (it cannot vouch for the data). workers > 1: that
+    many queries at once (Spark: small jobs are latency-bound, concurrent ones share the executors)."""
+    def evaluate(check: Check) -> Result:
         missing = missing_tables(check)
         if missing:
-            results.append(result(check, "skipped", None, None, f"no table {', '.join(sorted(missing))} yet"))
-            continue
+            return result(check, "skipped", None, None, f"no table {', '.join(sorted(missing))} yet")
         try:
             rows = engine.rows(compile_sql(check))
         except Exception as error:  # the engine's own message is the news (a wrong column, a bad query)
-            results.append(result(check, "fail", None, None, f"the query failed: {' '.join(str(error).split())[:300]}"))
-            continue
-        results.append(judge(check, rows))
-    return results
+            return result(check, "fail", None, None, f"the query failed: {' '.join(str(error).split())[:300]}")
+        return judge(check, rows)
+
+    if workers <= 1:
+        return [evaluate(check) for check in checks]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="etl-check") as pool:
+        return list(pool.map(evaluate, checks))
 
 
 def result(check: Check, status: str, measured: Any, bound: str | None, message: str) -> Result:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
 from etl.logger import log_file, setup_logging
-from etl.transform.errors import TransformError
+from etl.transform.errors import ChecksFailed, TransformError
 from etl.transform.events import emit
 from etl.transform.executors import ExecutorCheck, wait_seconds
 from etl.transform.failure import explain
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
                                emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure,
                                startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest)
+    except ChecksFailed as error:  # stopped on purpose before any write: not a crash (its report is stored)
+        return _failed(run_id, str(error), log, report=error.report, stopped_by=error.stopped_by)
     except (TransformError, ConfigError) as error:
         return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or str(error), log, watchdog)
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
@@ -142,9 +144,11 @@ def _end_now(code: int) -> None:
     os._exit(code)
 
 
-def _failed(run_id: str, message: str, log) -> int:
+def _failed(run_id: str, message: str, log, report: dict | None = None, stopped_by: str | None = None) -> int:
+    """stopped_by "checks": an error check stopped the run before any write (the Runs view tells it from a crash)."""
     log.error(message)
-    emit("run_done", run_id=run_id, status="failed", report=None, report_path=None, error=message)
+    emit("run_done", run_id=run_id, status="failed", report=report, report_path=report and report.get("report_path"),
+         error=message, **({"stopped_by": stopped_by} if stopped_by else {}))
     print(f"etl transform: error: {message}", file=sys.stderr, flush=True)
     return EXIT_FAILED
 

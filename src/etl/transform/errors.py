@@ -8,3 +8,13 @@ class TransformError(RuntimeError):
 
 class InputFileError(TransformError):
     """A rawzone object cannot be read as Parquet (corrupt, truncated, missing)."""
+
+
+class ChecksFailed(TransformError):
+    """An `error` check failed on the data about to be published (config/checks.yaml): nothing was written.
+    report: the run's quality report with every check's result (already stored)."""
+    stopped_by = "checks"
+
+    def __init__(self, message: str, report: dict) -> None:
+        super().__init__(message)
+        self.report = report

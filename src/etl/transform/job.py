@@ -16,9 +16,12 @@ from typing import Any
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
+from etl.checks.evaluate import Result, blocking, describe_failure
+from etl.checks.spark_audit import audit, delta_month_rows
+from etl.checks.suite import Check, ChecksConfigError, load_checks
 from etl.config import Settings
 from etl.transform import model
-from etl.transform.errors import TransformError
+from etl.transform.errors import ChecksFailed, TransformError
 from etl.transform.months import classify_months
 from etl.transform.report import put_report, quality_counts
 from etl.transform.rules import rule_counts
@@ -96,15 +99,14 @@ def files_for(rows: int) -> int:
     return max(1, -(-rows // ROWS_PER_FILE))
 
 
-def month_writes(classified: dict[Month, DataFrame], counts: dict[str, Any]) -> list[Write]:
+def month_writes(month_tables: dict[Month, dict[str, DataFrame]], counts: dict[str, Any]) -> list[Write]:
     """Per month-partitioned table, one write of all the run's months (one Delta commit: each extra commit
     costs a snapshot rebuild and two more Spark jobs; docs/performance.md). Per month: its fact rows, its
-    marts and its rejected rows (classified: each month's rows)."""
+    marts and its rejected rows (month_tables: each month's tables, model.month_tables, the checks' too)."""
     tables: dict[str, dict[str, Partition]] = defaultdict(dict)
-    for (year, month), rows in sorted(classified.items()):
+    for (year, month), built in sorted(month_tables.items()):
         label, pickup = f"{year:04d}-{month:02d}", {"pickup_year": year, "pickup_month": month}
         month_counts = counts["months"].get(label, {"rows_kept": 0, "rows_rejected": 0})
-        built = model.month_tables(rows)
         tables[FACT][label] = Partition(built[FACT], pickup, files_for(month_counts["rows_kept"]))
         for name in MARTS:
             tables[name][label] = Partition(built[name], pickup, 1)  # small: 1 file
@@ -113,10 +115,30 @@ def month_writes(classified: dict[Month, DataFrame], counts: dict[str, Any]) -> 
     return [Write(table, months=months) for table, months in tables.items()]
 
 
-def dimension_writes(spark: SparkSession, zones: DataFrame, tags: dict[str, str | None],
+def dimension_writes(dimensions: dict[str, DataFrame], tags: dict[str, str | None],
                      run_id: str | None = None) -> list[Write]:
-    return [Write(name, df, tag=tags.get(name), run_id=run_id)
-            for name, df in model.dimension_tables(spark, zones).items()]
+    return [Write(name, df, tag=tags.get(name), run_id=run_id) for name, df in dimensions.items()]
+
+
+def run_checks(checks: list[Check]) -> list[Check]:
+    """config/checks.yaml, read before any data (a file that does not validate fails the run at once)."""
+    try:
+        return checks if checks is not None else load_checks()
+    except ChecksConfigError as error:
+        raise TransformError(f"{error}; fix the checks file and run again") from None
+
+
+def stop_for_checks(client, gold: str, report: dict[str, Any], results: list[Result]) -> None:
+    """Raises ChecksFailed when an error check failed: its report (every check's result, status failed,
+    stopped_by checks, no table written) is stored as _quality/<run_id>.json, not as latest.json (gold is
+    still what the latest published run left)."""
+    failed = blocking(results)
+    if not failed:
+        return
+    message = "; ".join(map(describe_failure, failed)) + "; nothing was written (every gold table unchanged)"
+    report.update(status="failed", stopped_by="checks", error=message, tables={})
+    report["report_path"] = put_report(client, gold, report, latest=False)
+    raise ChecksFailed(message, report)
 
 
 def dimension_tags(client, code_digest: str | None, zones_path: str) -> dict[str, str | None]:
@@ -222,10 +244,13 @@ class PhaseClock:
 def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, *, manifest_run: str | None,
                   emit: Emit, log: logging.Logger, activity: Activity | None = None,
                   aborted: Callable[[], str | None] = lambda: None, startup_s: float | None = None,
-                  fingerprint: str | None = None, code_digest: str | None = None) -> dict[str, Any]:
+                  fingerprint: str | None = None, code_digest: str | None = None,
+                  checks: list[Check] | None = None) -> dict[str, Any]:
     """Runs the whole job; returns the quality report (also stored in gold/_quality/).
-    fingerprint, code_digest: from etl.submit (etl.transform.unchanged), to skip unchanged work later."""
+    fingerprint, code_digest: from etl.submit (etl.transform.unchanged), to skip unchanged work later.
+    checks: default config/checks.yaml; an error check failing raises ChecksFailed before any write."""
     started, clock = utc_now(), time.monotonic()
+    checks = run_checks(checks)
     files: list[TripFile] = trip_files(manifest_run)
     gold = settings.gold_bucket
     activity = activity or Activity()
@@ -250,20 +275,33 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     counts = quality_counts([tuple(r) for r in rule_counts(every_row).collect()])  # reads everything before any write
     log.info("rows read %s, kept %s, rejected %s", counts["rows_read"], counts["rows_kept"], counts["rows_rejected"])
 
+    # Built once: the checks audit these very DataFrames, and the writes publish them.
+    month_tables = {month: model.month_tables(rows) for month, rows in classified.items()}
+    dimensions = model.dimension_tables(spark, zones)
+    phases.start("checks", "the checks of what is about to be published (before any write)", checks=len(checks))
+    gold_rows = delta_month_rows(spark, lambda table: table_url(gold, table))
+    results = audit(spark, checks, month_tables, dimensions, gold_rows)
+    emit("checks", results=results)
+
+    def report_of(status: str, writes: list[Write], write_s: dict[str, float]) -> dict[str, Any]:
+        phases.stop()
+        return {"run_id": run_id, "status": status, "app_id": spark.sparkContext.applicationId,
+                "manifest_run": manifest_run, "extract_runs": consumed_runs(manifest_run),
+                "airflow": airflow_context(), "started_at": started, "ended_at": utc_now(),
+                "duration_s": round(time.monotonic() - clock, 2), "startup_s": startup_s,
+                "inputs": [f.path for f in files], "tables": tables_written(writes), "fingerprint": fingerprint,
+                **counts, "phases_s": phases.seconds, "writes_s": write_s, "checks": results}
+
+    stop_for_checks(client, gold, report_of("failed", [], {}), results)
+
     phases.start("write", "the write phase")
     await_all(warming, aborted)
-    writes = month_writes(classified, counts)
-    writes += dimension_writes(spark, zones, dimension_tags(client, code_digest, zones_file), run_id)
+    writes = month_writes(month_tables, counts)
+    writes += dimension_writes(dimensions, dimension_tags(client, code_digest, zones_file), run_id)
     write_s = run_writes(writes, gold, emit, activity, aborted, client)
     for rows in classified.values():
         rows.unpersist()
 
-    phases.stop()
-    report = {"run_id": run_id, "status": "succeeded", "app_id": spark.sparkContext.applicationId,
-              "manifest_run": manifest_run, "extract_runs": consumed_runs(manifest_run), "airflow": airflow_context(),
-              "started_at": started, "ended_at": utc_now(),
-              "duration_s": round(time.monotonic() - clock, 2), "startup_s": startup_s,
-              "inputs": [f.path for f in files], "tables": tables_written(writes), "fingerprint": fingerprint,
-              **counts, "phases_s": phases.seconds, "writes_s": write_s}
+    report = report_of("succeeded", writes, write_s)
     report["report_path"] = put_report(client, gold, report)
     return report

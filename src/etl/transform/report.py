@@ -37,9 +37,10 @@ def report_key(run_id: str) -> str:
     return f"{QUALITY_PREFIX}/{run_id}.json"
 
 
-def put_report(client, bucket: str, report: dict[str, Any]) -> str:
-    """Writes gold/_quality/<run_id>.json (one PUT: atomic) and a copy as latest.json."""
+def put_report(client, bucket: str, report: dict[str, Any], latest: bool = True) -> str:
+    """Writes gold/_quality/<run_id>.json (one PUT: atomic) and, unless latest=False (a run that published
+    nothing), a copy as latest.json."""
     body = json.dumps(report, indent=2).encode()
-    for key in (report_key(report["run_id"]), f"{QUALITY_PREFIX}/latest.json"):
+    for key in (report_key(report["run_id"]), *([f"{QUALITY_PREFIX}/latest.json"] if latest else [])):
         client.put_object(bucket, key, io.BytesIO(body), len(body), content_type="application/json")
     return f"s3a://{bucket}/{report_key(report['run_id'])}"
