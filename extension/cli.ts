@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerCheckCommand } from './cli/check';
 import { registerExtractCommand } from './cli/extract';
 import { registerPipelineCommand } from './cli/pipeline';
 import { registerPreviewCommand } from './cli/preview';
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerTriggerCommand(program);
   registerQueryCommand(program);
   registerRestoreCommand(program);
+  registerCheckCommand(program);
   registerProfileCommands(program);
   registerWhichCommand(program);
   return program;

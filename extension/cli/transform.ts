@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { openProject } from '../core/project';
 import type { StackModeSetting } from '../core/stack/backend';
 import { resolveStackMode } from '../core/stack/index';
-import { describeWrite, formatQualityReport } from '../core/transform/events';
+import { describeChecks, describeWrite, formatQualityReport } from '../core/transform/events';
 import { runTransform, type TransformCallbacks } from '../core/transform/run';
 import { withStopSignals } from './signals';
 import { modeOption } from './stack';
@@ -48,7 +48,8 @@ export function transformPrinter(verbose = false): TransformCallbacks {
         process.stderr.write(`  application ${event.app_id} on ${event.master}${after} (UI ${ui})\n`);
       } else if (event.event === 'phase') {
         process.stderr.write(`  [${event.phase}]${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
-      } else if (event.event === 'table_written') process.stderr.write(`  ${describeWrite(event)}\n`);
+      } else if (event.event === 'checks') process.stderr.write(`  ${describeChecks(event.results)}\n`);
+      else if (event.event === 'table_written') process.stderr.write(`  ${describeWrite(event)}\n`);
     },
     onProgress: (_progress, text) => process.stderr.write(`  ${text}\n`),
     onLog: verbose ? (line) => process.stderr.write(`  | ${line}\n`) : undefined,

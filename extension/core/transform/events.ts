@@ -1,3 +1,4 @@
+import type { CheckResult } from '../checks/results';
 import { parseJsonEvent } from '../pythonModule';
 
 /** Events of `python -m etl.submit` on stdout (the driver's JSON lines; docs/data-model.md). */
@@ -24,6 +25,8 @@ export interface QualityReport extends QualityCounts {
   writes_s?: Record<string, number>;
   /** Set when the run was skipped: why (nothing changed since this report's run). */
   skipped?: string;
+  /** Every check's result on what the run published (config/checks.yaml; reports since the checks). */
+  checks?: CheckResult[];
 }
 
 export type TransformEvent =
@@ -31,7 +34,9 @@ export type TransformEvent =
       event: 'run_start'; run_id: string; app_id: string; ui_url: string | null; master: string;
       manifest_run: string | null; startup_s?: number;
     }
-  | { event: 'phase'; phase: TransformPhase; files?: string[] }
+  | { event: 'phase'; phase: TransformPhase; files?: string[]; checks?: number }
+  /** Every check's result on the data about to be written, before any write. */
+  | { event: 'checks'; results: CheckResult[] }
   | {
       /** One Delta commit: the run's months of a month-partitioned table (YYYY-MM), or [] for a whole table. */
       event: 'table_written'; table: string; months: string[]; path: string; seconds?: number; unchanged?: boolean;
@@ -39,15 +44,25 @@ export type TransformEvent =
   | {
       event: 'run_done'; run_id: string; status: 'succeeded' | 'failed' | 'skipped'; report: QualityReport | null;
       report_path: string | null; error: string | null; message?: string;
+      /** 'checks': an error check stopped the run before any write (report: the failed run's, with the results). */
+      stopped_by?: 'checks';
     };
 
-export type TransformPhase = 'read' | 'classify' | 'write';
+export type TransformPhase = 'read' | 'classify' | 'checks' | 'write';
 
 /** One line per committed (or unchanged, skipped) table write, with its seconds. */
 export function describeWrite(event: Extract<TransformEvent, { event: 'table_written' }>): string {
   if (event.unchanged) return `unchanged ${event.path} (same content as its last commit: not rewritten)`;
   const months = event.months.length ? ` ${event.months.join(', ')}` : '';
   return `committed ${event.path}${months}${event.seconds !== undefined ? ` in ${event.seconds} s` : ''}`;
+}
+
+/** "checks: 14 passed, 1 failed (warn: fact_trips_flag), 0 skipped" from the checks event. */
+export function describeChecks(results: CheckResult[]): string {
+  const count = (status: CheckResult['status']) => results.filter((r) => r.status === status);
+  const failed = count('fail');
+  const named = failed.length ? ` (${failed.map((r) => `${r.severity}: ${r.name}`).join(', ')})` : '';
+  return `checks: ${count('pass').length} passed, ${failed.length} failed${named}, ${count('skipped').length} skipped`;
 }
 
 export const parseTransformLine = (line: string) => parseJsonEvent<TransformEvent>(line);
