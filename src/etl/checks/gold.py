@@ -1,6 +1,7 @@
 """`etl check`: the checks on current gold. Each table's current Delta snapshot (etl.delta_snapshot: the
 files its log adds and does not remove) is downloaded to a local cache, then queried with DuckDB. Data files
-are immutable under their unique names, so a file already in the cache is not downloaded again."""
+are immutable under their unique names, so a file already in the cache is not downloaded again; files the
+snapshot no longer holds are removed (<cache>/checks/<bucket>/<table>/ mirrors the current snapshot)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -28,7 +29,15 @@ def download_table(client, bucket: str, table: str, cache: Path) -> dict[tuple, 
             client.fget_object(bucket, f"{table}/{relative}", str(partial))
             partial.replace(local)
         parts[tuple(sorted(values.items()))].append(local)
+    prune(cache / bucket / table, {path for files in parts.values() for path in files})
     return parts if parts else None
+
+
+def prune(folder: Path, current: set[Path]) -> None:
+    """Removes the cached files the table no longer holds (a replaced month's): the cache stays one snapshot."""
+    for path in folder.rglob("*"):
+        if path.is_file() and path not in current:
+            path.unlink()
 
 
 def check_gold(client, bucket: str, checks: list[Check], cache: Path) -> list[Result]:
