@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatCheckTable, isBlocking, parseCheckRun, type CheckResult } from '../../extension/core/checks/results';
 import { checkArgs } from '../../extension/core/checks/run';
+import { checksSection } from '../../extension/core/runs/checksHtml';
 import { describeChecks } from '../../extension/core/transform/events';
 
 const result = (name: string, status: CheckResult['status'], severity: CheckResult['severity'] = 'error') =>
@@ -43,5 +44,16 @@ describe('etl check', () => {
   test("the transform's checks event in one line", () => {
     assert.equal(describeChecks([result('a', 'pass'), result('b', 'fail', 'warn'), result('c', 'skipped')]),
       'checks: 1 passed, 1 failed (warn: b), 1 skipped');
+  });
+});
+
+describe('the quality report page', () => {
+  test('shows every check and says when they stopped the run, escaped', () => {
+    const html = checksSection([result('volume', 'fail'), result('<b>', 'pass')], 'checks', 'check volume failed');
+    assert.match(html, /Stopped by checks before any write<\/strong>: check volume failed/);
+    assert.match(html, /<td>volume<\/td><td>fact_trips<\/td><td>error<\/td><td>fail<\/td><td>0.1<\/td>/);
+    assert.match(html, /<td>&lt;b&gt;<\/td>/);
+    assert.equal(checksSection(undefined, undefined, undefined), '');
+    assert.doesNotMatch(checksSection([result('a', 'pass')], undefined, undefined), /Stopped/);
   });
 });

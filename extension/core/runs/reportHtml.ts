@@ -1,4 +1,7 @@
+import type { CheckResult } from '../checks/results';
+import { checksSection } from './checksHtml';
 import type { Delta, ReportDiff } from './diff';
+import { escapeHtml } from './escape';
 import type { QualityReport } from './report';
 
 /**
@@ -15,8 +18,7 @@ export interface ReportPageOptions {
   others: [string, string][];
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+export { escapeHtml };
 
 const n = (value: number) => value.toLocaleString('en-US');
 const signed = (value: number) => (value > 0 ? `+${n(value)}` : value < 0 ? `−${n(-value)}` : '±0');
@@ -155,6 +157,7 @@ export function reportPage(report: QualityReport, options: ReportPageOptions): s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Quality report ${escapeHtml(report.run_id)}</title><style nonce="${options.nonce}">${STYLE}</style></head>
 <body><main><h1>Quality report</h1><div class="meta">${meta}</div><p>${comparePicker(report, options)}</p>
+${checksSection(report.checks as CheckResult[] | undefined, report.stopped_by, report.error)}
 ${totalsSection(report, options.diff)}${rulesSection(report, options.diff)}${monthsSection(report, options.diff)}
 </main><script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
 }
