@@ -159,7 +159,10 @@ def test_delta_files_get_their_partition_values_as_columns(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    january, february = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    january = tmp_path / "pickup_year=2024" / "pickup_month=1" / "a.parquet"  # Spark's folders, as in gold
+    february = tmp_path / "pickup_year=2024" / "pickup_month=2" / "b.parquet"
+    for folder in (january.parent, february.parent):
+        folder.mkdir(parents=True)
     pq.write_table(pa.table({"trip_key": [1, 2]}), january)
     pq.write_table(pa.table({"trip_key": [3]}), february)
     engine = DuckDBEngine()

@@ -27,7 +27,8 @@ class DuckDBEngine:
         for values, files in sorted(parts.items()):
             listed = ", ".join(_quote(str(f)) for f in sorted(files))
             extra = "".join(f", {_constant(value)} AS {column}" for column, value in values)
-            selects.append(f"SELECT *{extra} FROM read_parquet([{listed}])")
+            # hive_partitioning off: the log's values are the truth, not the folder names Spark happened to use
+            selects.append(f"SELECT *{extra} FROM read_parquet([{listed}], hive_partitioning = false)")
         self.connection.execute(f"CREATE OR REPLACE VIEW {view_name(table)} AS {' UNION ALL BY NAME '.join(selects)}")
 
     def register_month_rows(self, table: str) -> None:
