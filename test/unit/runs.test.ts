@@ -215,6 +215,18 @@ describe('labels for people', () => {
     assert.match(labels.description, /e1$/);
     assert.match(labels.tooltip, /transform run t1 \(Spark app-t1\)/);
   });
+
+  test('a run stopped by an error check says so and names the check, not just "failed"', () => {
+    const checks = [{ name: 'volume', table: 'fact_trips', severity: 'error', status: 'fail' },
+      { name: 'flag', table: 'fact_trips', severity: 'warn', status: 'fail' }];
+    const stopped = report('t2', '2026-01-02T11:00:00Z', [], { status: 'failed', stopped_by: 'checks', checks });
+    const crashed = report('t3', '2026-01-02T12:00:00Z', [], { status: 'failed' });
+    // newest first
+    const [crashedRow, stoppedRow] = joinRuns({ extracts: [], reports: [stopped, crashed], dagRuns: [] });
+    const now = new Date('2026-01-02T18:00:00Z');
+    assert.match(runLabels(stoppedRow, now).label, / · stopped by checks: volume$/);
+    assert.match(runLabels(crashedRow, now).label, / · failed$/);
+  });
 });
 
 describe('quality report page', () => {

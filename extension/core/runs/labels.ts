@@ -48,6 +48,11 @@ export function whatLabel(run: PipelineRun): string {
 }
 
 export function outcomeLabel(run: PipelineRun): string {
+  const failedChecks = Array.isArray(run.transform?.checks)
+    ? (run.transform.checks as { status: string; severity: string; name: string }[])
+      .filter((c) => c.status === 'fail' && c.severity === 'error').map((c) => c.name) : [];
+  // A run an error check stopped before any write is not a crash: say which check
+  if (run.transform?.stopped_by === 'checks') return `stopped by checks: ${failedChecks.join(', ') || 'failed'}`;
   if (run.state !== 'succeeded') return run.state;
   if (isRestoreReport(run.transform)) {
     const n = run.transform.restored.length;
