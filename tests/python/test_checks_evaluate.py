@@ -172,3 +172,47 @@ def test_delta_files_get_their_partition_values_as_columns(tmp_path):
     assert engine.rows("SELECT * FROM fact_trips__month_rows ORDER BY month_m") == [(2024, 1, 2), (2024, 2, 1)]
     result = only(engine, check("row_count", min_ratio=0.6))
     assert (result["status"], result["measured"]) == ("fail", 0.5)
+
+
+class CountingEngine(DuckDBEngine):
+    """Counts the queries it is asked (the fused checks of a table: one)."""
+
+    def __init__(self, inner: DuckDBEngine) -> None:
+        self.connection, self.queries = inner.connection, []
+
+    def rows(self, sql: str) -> list[tuple]:
+        self.queries.append(sql)
+        return super().rows(sql)
+
+
+def scan_checks() -> list[Check]:
+    """One of each fusable kind on fact_trips, passing and failing."""
+    def named(name: str, kind: str, **spec) -> Check:
+        return Check(name=name, kind=kind, table="fact_trips", severity="error", spec=spec)
+    zone = {"table": "dim_zone", "column": "location_id"}
+    return [named("nulls_ok", "not_null", columns=["trip_key", "vendor_id"]),
+            named("nulls_bad", "not_null", columns=["trip_key", "store_and_fwd_flag"]),
+            named("pickup_zone", "foreign_key", column="pickup_location_id", references=zone),
+            named("vendor_as_zone", "foreign_key", column="vendor_id", references=zone),
+            named("fresh", "freshness", column="pickup_datetime"),
+            named("flags_ok", "accepted_values", column="store_and_fwd_flag", values=["Y", "N"]),
+            named("flags_bad", "accepted_values", column="store_and_fwd_flag", values=["Y"])]
+
+
+def test_fused_checks_measure_what_each_measures_alone_in_one_scan(engine):
+    engine.connection.execute("DELETE FROM dim_zone WHERE location_id = 2")
+    engine.connection.execute("UPDATE fact_trips SET pickup_datetime = TIMESTAMP '2024-03-01 00:00:00' WHERE trip_key = 6")
+    alone = [only(engine, c) for c in scan_checks()]
+    counting = CountingEngine(engine)
+    fused = evaluate_checks(scan_checks(), counting, workers=2)
+    assert fused == alone
+    assert [r["status"] for r in fused] == ["pass", "fail", "fail", "fail", "fail", "pass", "fail"]
+    # one scan for all seven, then flags_bad's own query to list the other values it found
+    assert len(counting.queries) == 2 and "store_and_fwd_flag AS other_value" in counting.queries[1]
+
+
+def test_a_fused_check_that_cannot_run_fails_alone_and_the_others_are_measured(engine):
+    broken = Check(name="broken", kind="not_null", table="fact_trips", severity="error", spec={"columns": ["nope"]})
+    results = evaluate_checks([*scan_checks()[:3], broken], engine)
+    assert [r["status"] for r in results] == ["pass", "fail", "pass", "fail"]
+    assert results[3]["message"].startswith("the query failed:") and "nope" in results[3]["message"]

@@ -2,11 +2,12 @@
 judges what they measured. A result: {name, table, severity, status: pass|fail|skipped, measured, bound, message}."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-from etl.checks.compile import compile_sql, tables_read
+from etl.checks.compile import FUSABLE, compile_sql, fused_sql, tables_read
 from etl.checks.suite import Check
 
 Result = dict[str, Any]
@@ -19,22 +20,53 @@ class Engine(Protocol):
 def evaluate_checks(checks: Iterable[Check], engine: Engine,
                     missing_tables: Callable[[Check], list[str]] = lambda check: [], workers: int = 1) -> list[Result]:
     """Every check's result, in the file's order. missing_tables(check): tables it reads that do not exist
-    (it is skipped). A query that fails is a failed check (it cannot vouch for the data). workers > 1: that
-    many queries at once (Spark: small jobs are latency-bound, concurrent ones share the executors)."""
-    def evaluate(check: Check) -> Result:
+    (it is skipped). A query that fails is a failed check (it cannot vouch for the data). The FUSABLE checks
+    of a table run as one query (compile.fused_sql). workers > 1: that many queries at once (Spark: small
+    jobs are latency-bound, concurrent ones share the executors)."""
+    checks = list(checks)
+    results: dict[int, Result] = {}
+    units: dict[str, list[int]] = defaultdict(list)  # one query each: "fused:<table>" or "single:<index>"
+    for index, check in enumerate(checks):
         missing = missing_tables(check)
         if missing:
-            return result(check, "skipped", None, None, f"no table {', '.join(sorted(missing))} yet")
-        try:
-            rows = engine.rows(compile_sql(check))
-        except Exception as error:  # the engine's own message is the news (a wrong column, a bad query)
-            return result(check, "fail", None, None, f"the query failed: {' '.join(str(error).split())[:300]}")
-        return judge(check, rows)
+            results[index] = result(check, "skipped", None, None, f"no table {', '.join(sorted(missing))} yet")
+        else:
+            units[f"fused:{check.table}" if check.kind in FUSABLE else f"single:{index}"].append(index)
 
+    def run(unit: list[int]) -> list[tuple[int, Result]]:
+        if len(unit) == 1:
+            return [(unit[0], evaluate_one(checks[unit[0]], engine))]
+        return list(zip(unit, evaluate_fused([checks[i] for i in unit], engine), strict=True))
+
+    ordered = sorted(units.values(), key=len, reverse=True)  # the longest query first
     if workers <= 1:
-        return [evaluate(check) for check in checks]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="etl-check") as pool:
-        return list(pool.map(evaluate, checks))
+        measured = [run(unit) for unit in ordered]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="etl-check") as pool:
+            measured = list(pool.map(run, ordered))
+    results.update(pair for unit in measured for pair in unit)
+    return [results[index] for index in range(len(checks))]
+
+
+def evaluate_one(check: Check, engine: Engine) -> Result:
+    try:
+        rows = engine.rows(compile_sql(check))
+    except Exception as error:  # the engine's own message is the news (a wrong column, a bad query)
+        return result(check, "fail", None, None, f"the query failed: {' '.join(str(error).split())[:300]}")
+    return judge(check, rows)
+
+
+def evaluate_fused(checks: list[Check], engine: Engine) -> list[Result]:
+    """Checks of one table from one scan. If that query fails, each check runs on its own, so the failure
+    names the check that caused it. accepted_values that finds other values asks which (its own query)."""
+    fused = fused_sql(checks)
+    try:
+        row = engine.rows(fused.sql)[0]
+    except Exception:
+        return [evaluate_one(check, engine) for check in checks]
+    return [evaluate_one(check, engine) if check.kind == "accepted_values" and int(values[0] or 0)
+            else judge(check, [] if check.kind == "accepted_values" else [values])
+            for check, values in zip(checks, fused.values_of(row), strict=True)]
 
 
 def result(check: Check, status: str, measured: Any, bound: str | None, message: str) -> Result:
