@@ -7,10 +7,17 @@ extracts it into a throw-away rawzone bucket, then measures on the SAME running 
   duckdb     - the same cleaning rules as SQL in DuckDB on the same file, one machine, local disk
 and prints rows/s and the ratios transform/floor and transform/duckdb. Job times exclude the
 ~10 s of Spark application start-up (reported separately as wall time).
+Then the checks (config/checks.yaml), --check-rounds times in alternation on the same gold:
+  checks     - the transform as above (write-audit-publish: the checks before any write)
+  no checks  - the same run with ETL_CHECKS_FILE naming an empty checks file
+  etl check  - the checks on the gold just written (DuckDB over its cached files, cache warm)
+  count      - a DuckDB count(*) of those same files (the floor of `etl check`)
+and prints checks/no-checks (wall and job) and etl-check/count.
 
     PYTHONPATH=src python scripts/bench_transform.py --rows 200000          # quick
     PYTHONPATH=src python scripts/bench_transform.py                        # 1M and 10M
     PYTHONPATH=src python scripts/bench_transform.py --rows 40000000 --months 12 --year 2025   # a 2025 year
+    PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --check-rounds 2         # the checks' cost
 Needs the native stack up (etl up) and duckdb importable (pip install duckdb==1.5.6; it is not in
 requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are removed at the end.
 """
@@ -128,7 +135,7 @@ def timed_submit(run_id: str, **kwargs) -> tuple[dict, float]:
     return result.report, time.monotonic() - clock
 
 
-def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int) -> dict:
+def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, check_rounds: int) -> dict:
     """One size: `rows` spread over `months` (one file each), extracted as one run, then the three measures."""
     source_dir = work / f"src-{rows}"
     span = str(months[0]) if len(months) == 1 else f"{months[0]}..{months[-1]}"
@@ -145,9 +152,70 @@ def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int) 
     print(f"[{rows:,} rows] duckdb ...", file=sys.stderr, flush=True)
     duck = run_duckdb(files, work / f"duckdb-{rows}")
     assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
-    return {"rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
+    checks = bench_checks(run_id, check_rounds, work, settings) if check_rounds else None
+    return {"checks": checks, "rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
             "transform": transform["duration_s"], "transform_wall": transform_wall, "floor": floor_report["duration_s"],
             "floor_wall": floor_wall, "duckdb": duck["duration_s"], "kept": transform["rows_kept"], "report": transform}
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def bench_checks(run_id: str, rounds: int, work: Path, settings) -> dict:
+    """The transform with and without its checks, alternating on the same gold (every run replaces the
+    same partitions), then `etl check` on that gold beside a DuckDB count of the same files."""
+    empty = work / "no-checks.yaml"
+    empty.write_text("checks: []\n")
+    timed: dict[str, list[tuple[float, float]]] = {"checks": [], "none": []}
+    checks_phase: list[float] = []
+    for round_ in range(rounds):
+        for label in ("none", "checks"):
+            print(f"  checks round {round_ + 1}/{rounds}: transform, {label} ...", file=sys.stderr, flush=True)
+            report, wall = timed_submit(run_id, env={"ETL_CHECKS_FILE": str(empty)} if label == "none" else None)
+            timed[label].append((wall, report["duration_s"]))
+            if label == "checks":
+                checks_phase.append((report.get("phases_s") or {}).get("checks", 0.0))
+    return {"checks_wall": median([w for w, _ in timed["checks"]]), "none_wall": median([w for w, _ in timed["none"]]),
+            "checks_job": median([j for _, j in timed["checks"]]), "none_job": median([j for _, j in timed["none"]]),
+            "checks_phase": median(checks_phase), **bench_etl_check(work / "check-cache", settings)}
+
+
+def bench_etl_check(cache: Path, settings) -> dict:
+    """etl check's engine (etl.checks.gold) with its cache warm, and a DuckDB count(*) of the same files."""
+    import duckdb
+
+    from etl.checks.gold import check_gold
+    from etl.checks.suite import load_checks
+    from etl.extract.store import make_client
+
+    client, checks = make_client(settings), load_checks()
+    clock = time.monotonic()
+    check_gold(client, settings.gold_bucket, checks, cache)  # cold: downloads the snapshot's files
+    cold = time.monotonic() - clock
+    clock = time.monotonic()
+    results = check_gold(client, settings.gold_bucket, checks, cache)
+    warm = time.monotonic() - clock
+    failed = [r["name"] for r in results if r["status"] == "fail"]
+    assert not failed, f"checks failed on the benchmark's gold: {failed}"
+    files = [str(path) for path in cache.rglob("*.parquet")]
+    clock = time.monotonic()
+    count_sql = "SELECT count(*) FROM read_parquet($files, union_by_name = true)"
+    duckdb.connect().execute(count_sql, {"files": files}).fetchone()
+    return {"check_cold": cold, "check_warm": warm, "count": time.monotonic() - clock, "check_files": len(files)}
+
+
+def print_checks(r: dict) -> None:
+    c = r["checks"]
+    wall, job = c["checks_wall"] / c["none_wall"], c["checks_job"] / c["none_job"]
+    print(f"[{r['rows']:,} rows] checks: transform {c['checks_wall']:.1f} s wall / {c['checks_job']:.1f} s job with "
+          f"checks, {c['none_wall']:.1f} / {c['none_job']:.1f} s without: checks/no-checks {wall:.3f} (wall), "
+          f"{job:.3f} (job); the checks phase {c['checks_phase']:.1f} s (medians)")
+    print(f"[{r['rows']:,} rows] etl check {c['check_warm']:.2f} s warm ({c['check_cold']:.2f} s cold, "
+          f"{c['check_files']} files), DuckDB count(*) of the same files {c['count']:.2f} s: "
+          f"etl-check/count {c['check_warm'] / c['count']:.2f}")
 
 
 def print_results(results: list[dict]) -> None:
@@ -178,6 +246,8 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=1, choices=range(1, 13), metavar="1-12",
                         help="spread each size over this many monthly files of --year (12: a year)")
     parser.add_argument("--year", type=int, default=2024, help="2025: the 2025 schema (nanosecond timestamps)")
+    parser.add_argument("--check-rounds", type=int, default=1, metavar="N",
+                        help="rounds of transform with and without checks (0: skip the checks' measures)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
 
@@ -187,10 +257,13 @@ def main() -> int:
         return [Month(args.year, m + 1) for m in range(args.months)]
 
     with scratch_buckets() as (_tag, settings, work):
-        results = [bench_size(n, months_of(i), work, settings, args.seed) for i, n in enumerate(sizes)]
+        results = [bench_size(n, months_of(i), work, settings, args.seed, args.check_rounds)
+                   for i, n in enumerate(sizes)]
     print_results(results)
     for result in results:
         print_breakdown(result)
+        if result["checks"]:
+            print_checks(result)
     return 0
 
 

@@ -201,7 +201,8 @@ def scan_checks() -> list[Check]:
 
 def test_fused_checks_measure_what_each_measures_alone_in_one_scan(engine):
     engine.connection.execute("DELETE FROM dim_zone WHERE location_id = 2")
-    engine.connection.execute("UPDATE fact_trips SET pickup_datetime = TIMESTAMP '2024-03-01 00:00:00' WHERE trip_key = 6")
+    engine.connection.execute("UPDATE fact_trips SET pickup_datetime = TIMESTAMP '2024-03-01 00:00:00' "
+                              "WHERE trip_key = 6")
     alone = [only(engine, c) for c in scan_checks()]
     counting = CountingEngine(engine)
     fused = evaluate_checks(scan_checks(), counting, workers=2)

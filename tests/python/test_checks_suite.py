@@ -88,3 +88,12 @@ def test_bad_yaml_and_a_missing_file_name_the_file(tmp_path: Path):
         load_checks(broken)
     with pytest.raises(ChecksConfigError, match="^cannot read .*absent.yaml"):
         load_checks(tmp_path / "absent.yaml")
+
+
+def test_etl_checks_file_names_another_checks_file(tmp_path, monkeypatch):
+    none = tmp_path / "no-checks.yaml"
+    none.write_text("checks: []\n")
+    monkeypatch.setenv("ETL_CHECKS_FILE", str(none))
+    assert load_checks() == []
+    monkeypatch.delenv("ETL_CHECKS_FILE")
+    assert len(load_checks()) > 0  # config/checks.yaml

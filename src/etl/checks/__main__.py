@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from etl.checks.evaluate import Result, blocking
-from etl.checks.suite import CHECKS_FILE, ChecksConfigError, load_checks
+from etl.checks.suite import ChecksConfigError, checks_file, load_checks
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COLUMNS = ("name", "table", "severity", "status", "measured", "bound")
@@ -19,7 +19,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="etl check", description="run the data-quality checks on current gold")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON document")
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this check (repeatable)")
-    parser.add_argument("--checks-file", type=Path, default=CHECKS_FILE, help=f"default {CHECKS_FILE}")
+    parser.add_argument("--checks-file", type=Path, default=checks_file(),
+                        help=f"default {checks_file()} (ETL_CHECKS_FILE)")
     return parser.parse_args(argv)
 
 

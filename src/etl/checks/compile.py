@@ -66,9 +66,10 @@ def compile_sql(check: Check) -> str:
         return f"SELECT count(*) AS duplicate_keys FROM (SELECT {key} FROM {view} GROUP BY {key} HAVING count(*) > 1) d"
     if check.kind == "foreign_key":
         column, ref = spec["column"], spec["references"]
-        return (f"SELECT {broadcast_hint(['r'])}count(*) AS checked_rows, coalesce(sum(CASE WHEN r.ref_key IS NULL THEN 1 ELSE 0 END), 0) "
-                f"AS missing_rows FROM {view} t LEFT JOIN (SELECT DISTINCT {ref['column']} AS ref_key FROM "
-                f"{view_name(ref['table'])}) r ON t.{column} = r.ref_key WHERE t.{column} IS NOT NULL")
+        return (f"SELECT {broadcast_hint(['r'])}count(*) AS checked_rows, "
+                f"coalesce(sum(CASE WHEN r.ref_key IS NULL THEN 1 ELSE 0 END), 0) AS missing_rows FROM {view} t "
+                f"LEFT JOIN (SELECT DISTINCT {ref['column']} AS ref_key FROM {view_name(ref['table'])}) r "
+                f"ON t.{column} = r.ref_key WHERE t.{column} IS NOT NULL")
     if check.kind == "accepted_values":
         column = spec["column"]
         values = ", ".join(literal(v) for v in spec["values"])
