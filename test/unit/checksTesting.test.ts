@@ -76,7 +76,7 @@ describe('config/checks.yaml: each check and its line', () => {
     for (const check of checks) assert.match(lines[check.range.start.line], new RegExp(`- name: ${check.name}$`));
   });
 
-  test('a file being edited: a YAML error, an entry without a name, a name given twice are problems, not throws', () => {
+  test('being edited: a YAML error, an entry without a name, a name given twice are problems, not throws', () => {
     const broken = locateChecks('checks:\n  - name: a\n    table: t\n  - table: u\n  - name: a\n    table: v\n');
     assert.deepEqual(broken.checks.map((c) => c.name), ['a']);
     assert.deepEqual(broken.problems.map((p) => [p.message, p.range.start.line]), [
@@ -92,7 +92,9 @@ describe('config/checks.yaml: each check and its line', () => {
 
 describe('check results as Testing view states and Problems', () => {
   test('pass, fail and skipped map to passed, failed and skipped; junk is left out', () => {
-    const outcomes = outcomesOf([result('a', 'pass'), result('b', 'fail'), result('c', 'skipped'), { name: 'd' }, null]);
+    const outcomes = outcomesOf(
+      [result('a', 'pass'), result('b', 'fail'), result('c', 'skipped'), { name: 'd' }, null],
+    );
     assert.deepEqual([...outcomes.values()].map((o) => [o.name, o.state]),
       [['a', 'passed'], ['b', 'failed'], ['c', 'skipped']]);
   });
@@ -131,7 +133,8 @@ describe('check results as Testing view states and Problems', () => {
 
 describe('the last transform', () => {
   test('the newest run report first; latest.json and stray files left out', () => {
-    const at = (key: string, minute: number) => ({ key, size: 1, lastModified: new Date(Date.UTC(2026, 0, 1, 0, minute)) });
+    const at = (key: string, minute: number) =>
+      ({ key, size: 1, lastModified: new Date(Date.UTC(2026, 0, 1, 0, minute)) });
     const keys = newestReportKeys([at('_quality/t1.json', 1), at('_quality/latest.json', 9), at('_quality/t3.json', 3),
       at('_quality/notes.txt', 8), at('_quality/t2.json', 2)]).map((e) => e.key);
     assert.deepEqual(keys, ['_quality/t3.json', '_quality/t2.json', '_quality/t1.json']);

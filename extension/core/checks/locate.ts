@@ -67,7 +67,8 @@ export function locateChecks(source: string): ChecksFile {
   const seen = new Set<string>();
   for (const entry of list.items) {
     if (!isMap(entry)) {
-      problems.push({ message: 'a check is a mapping (name, kind, table, severity, …)', range: rangeOf(entry as Node) });
+      const message = 'a check is a mapping (name, kind, table, severity, …)';
+      problems.push({ message, range: rangeOf(entry as Node) });
       continue;
     }
     const nameNode = entry.get('name', true);
