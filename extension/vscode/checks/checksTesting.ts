@@ -25,6 +25,8 @@ export class ChecksTesting implements vscode.Disposable {
   readonly outcomes = new Map<string, CheckOutcome>();
   /** The transform whose results were last shown (a report is shown once, not again on every refresh). */
   lastTransformRunId: string | undefined;
+  /** Whether gold's reports were read once (MinIO answered), whatever they held. */
+  lastTransformRead = false;
   /** The outcomes of the last run of the Run profile (the extension-host test reads them). */
   lastRun: Map<string, CheckOutcome> | undefined;
   private reading: Promise<ChecksFile> | undefined;

@@ -19,6 +19,7 @@ export async function showLastTransform(testing: ChecksTesting, force = false): 
   try {
     const config = services.project();
     report = await lastTransformReport(s3Client(config, await services.credentials()), config.buckets.gold);
+    testing.lastTransformRead = true;
   } catch (error) {
     services.diagnostics.debug(`checks: the last transform's report not read: ${describeError(error).split('\n')[0]}`);
     return undefined;

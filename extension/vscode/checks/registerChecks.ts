@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { EtlServices } from '../common/services';
@@ -14,7 +15,7 @@ export interface ChecksArea {
   runProfile: vscode.TestRunProfile;
   /** Reads config/checks.yaml again (the items) and the last transform's report (its results, once per transform). */
   refresh(): Promise<void>;
-  /** The Stack view read the stack: when MinIO runs and no transform was shown yet, read the last one. */
+  /** The Stack view read the stack: when MinIO runs and gold's reports could not be read yet, read them. */
   stackChanged(statuses: ServiceStatus[]): void;
 }
 
@@ -35,14 +36,29 @@ export function registerChecks(context: vscode.ExtensionContext, services: EtlSe
   );
   const log = (what: string) => (error: unknown) => services.diagnostics.warn(`checks: ${what}: ${String(error)}`);
   const refreshFile = () => void testing.refresh().catch(log('config/checks.yaml not read'));
-  const readLastTransform = (force = false) =>
-    showLastTransform(testing, force).then(() => undefined, log("the last transform's results not shown"));
+  // One read at a time; asked again while one runs (a transform ended meanwhile), it reads once more after it.
+  let reading: Promise<void> | undefined;
+  let again = false;
+  const readLastTransform = (): Promise<void> => {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        await showLastTransform(testing).catch(log("the last transform's results not shown"));
+      } while (again);
+    })().finally(() => (reading = undefined));
+    return reading;
+  };
   controller.resolveHandler = async (item) => {
     if (!item) await testing.refresh();
   };
+  // Refresh: the file again, and a transform that ended since (a result of a later run of a check is kept).
   controller.refreshHandler = async () => {
     await testing.refresh();
-    await readLastTransform(true);
+    await readLastTransform();
   };
 
   // The file changes on disk (saved, switched branch, written by a tool): the items and the Problems' lines follow.
@@ -54,7 +70,7 @@ export function registerChecks(context: vscode.ExtensionContext, services: EtlSe
   const uri = testing.uri;
   if (uri) {
     const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), 'checks.yaml'),
+      new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), 'checks.yaml'),
     );
     context.subscriptions.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed),
       watcher.onDidDelete(changed));
@@ -85,7 +101,7 @@ export function registerChecks(context: vscode.ExtensionContext, services: EtlSe
       await readLastTransform();
     },
     stackChanged: (statuses) => {
-      if (!testing.lastTransformRunId && minioRunning(statuses)) void readLastTransform();
+      if (!testing.lastTransformRead && minioRunning(statuses)) void readLastTransform();
     },
   };
 }
