@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LocatedCheck } from '../../core/checks/locate';
 import { checkProblems, type CheckOutcome } from '../../core/checks/states';
-import { rangeOf } from './checkItems';
+import { rangeOf } from './checkItem';
 
 export const DIAGNOSTIC_SOURCE = 'ETL checks';
 

@@ -6,7 +6,9 @@ import type { CheckOutcome } from '../../core/checks/states';
 import type { EtlServices } from '../common/services';
 import { workspaceRoot } from '../stack/project';
 import { CheckDiagnostics } from './checkDiagnostics';
-import { CHECK_PREFIX, checkItem, fileProblemItem, rangeOf, TABLE_PREFIX, tableItem } from './checkItems';
+import { CHECK_PREFIX, checkItem, rangeOf, TABLE_PREFIX } from './checkItem';
+import { fileProblemItem } from './fileProblemItem';
+import { tableItem } from './tableItem';
 
 export const CONTROLLER_ID = 'etl.checks';
 export const CONTROLLER_LABEL = 'ETL checks';
