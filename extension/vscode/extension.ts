@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerBackup } from './backup/registerBackup';
 import { registerBuckets } from './buckets/registerBuckets';
+import { registerChecks } from './checks/registerChecks';
 import { EtlServices } from './common/services';
 import { EtlStatusBar } from './common/statusBar';
 import { registerGold } from './gold/registerGold';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext) {
   const gold = registerGold(context, services);
   registerSteps(context, services);
   const preview = registerPreview(context, services);
+  const checks = registerChecks(context, services);
   const statusBar = new EtlStatusBar(services);
   const profileBar = registerProfile(context, services);
   context.subscriptions.push(
@@ -33,19 +35,21 @@ export function activate(context: vscode.ExtensionContext) {
     stack.onStatus((s) => buckets.stackChanged(s)),
     stack.onStatus((s) => gold.tree.stackChanged(s)),
     stack.onStatus((s) => runs.stackChanged(s)),
+    stack.onStatus((s) => checks.stackChanged(s)),
     vscode.commands.registerCommand('etl.refresh', () => {
       stack.refresh();
       buckets.refresh();
       backup.refresh();
       runs.refresh();
       gold.tree.refresh();
+      void checks.refresh();
     }),
     vscode.commands.registerCommand('etl.showStatus', () => stack.refresh()),
   );
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, stack, buckets, backup, logs, runs, gold, preview, statusBar, profileBar, activationMs };
+  return { services, stack, buckets, backup, logs, runs, gold, preview, checks, statusBar, profileBar, activationMs };
 }
 
 export type EtlExtensionApi = ReturnType<typeof activate>;

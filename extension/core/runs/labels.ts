@@ -47,12 +47,24 @@ export function whatLabel(run: PipelineRun): string {
   return run.extract ? 'Extract' : 'Transform';
 }
 
+/**
+ * A run an error check stopped before any write (`stopped_by: "checks"`): the failed error checks' names (empty when
+ * the report does not list them). Undefined for any other run, a crash included.
+ */
+export function stoppedByChecks(run: PipelineRun): string[] | undefined {
+  if (run.transform?.stopped_by !== 'checks') return undefined;
+  const checks = Array.isArray(run.transform.checks)
+    ? (run.transform.checks as { status?: unknown; severity?: unknown; name?: unknown }[])
+    : [];
+  return checks
+    .filter((c) => c?.status === 'fail' && c.severity === 'error' && typeof c.name === 'string')
+    .map((c) => c.name as string);
+}
+
 export function outcomeLabel(run: PipelineRun): string {
-  const failedChecks = Array.isArray(run.transform?.checks)
-    ? (run.transform.checks as { status: string; severity: string; name: string }[])
-      .filter((c) => c.status === 'fail' && c.severity === 'error').map((c) => c.name) : [];
   // A run an error check stopped before any write is not a crash: say which check
-  if (run.transform?.stopped_by === 'checks') return `stopped by checks: ${failedChecks.join(', ') || 'failed'}`;
+  const stopped = stoppedByChecks(run);
+  if (stopped) return `stopped by checks: ${stopped.join(', ') || 'failed'}`;
   if (run.state !== 'succeeded') return run.state;
   if (isRestoreReport(run.transform)) {
     const n = run.transform.restored.length;
@@ -93,6 +105,8 @@ export function runLabels(run: PipelineRun, now = new Date()): RunLabels {
       run.transform &&
       `transform run ${run.transform.run_id}${run.transform.app_id ? ` (Spark ${run.transform.app_id})` : ''}`,
     run.dagRun && `Airflow ${run.dagRun.dagId} run ${run.dagRun.dagRunId} (${run.dagRun.state})`,
+    stoppedByChecks(run) &&
+      `stopped by checks before any write (nothing published): ${stoppedByChecks(run)?.join(', ') || 'see the report'}`,
     run.consumes.length ? `read extraction run(s) ${run.consumes.join(', ')}` : '',
     !restore &&
       run.rows &&

@@ -3,7 +3,9 @@ import type { ServiceStatus } from '../../core/stack/backend';
 import { AirflowClient } from '../../core/airflow/client';
 import { describeError, type EtlError } from '../../core/errors';
 import { isRestoreReport, type RestoreReport } from '../../core/restore/events';
+import { describeResult, reportChecks } from '../../core/checks/states';
 import type { PipelineRun } from '../../core/runs/join';
+import { stoppedByChecks } from '../../core/runs/labels';
 import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
 import { s3Client } from '../../core/s3/client';
 import { PathNode } from '../backup/nodes';
@@ -27,6 +29,18 @@ function restoredTablesNode(runId: string, report: RestoreReport): DetailNode {
     return new DetailNode(table, what, restored ? 'history' : 'error', `runs:restored:${runId}:${table}`);
   });
   return new DetailNode('Tables restored', `before run ${report.before_run}`, 'history', `runs:restored:${runId}`,
+    nodes);
+}
+
+/** Why a run the checks stopped published nothing: each failed error check, what it measured and the bound. */
+function stoppedByChecksNode(run: PipelineRun): DetailNode {
+  const failed = (reportChecks(run.transform) ?? []).filter((c) => c.status === 'fail' && c.severity === 'error');
+  const nodes = failed.map((c) => {
+    const node = new DetailNode(c.name, describeResult(c), 'error', `runs:checks:${run.id}:${c.name}`);
+    node.tooltip = `${c.name} (${c.table}): ${describeResult(c)}`;
+    return node;
+  });
+  return new DetailNode('Stopped by checks', 'before any write: nothing published', 'shield', `runs:checks:${run.id}`,
     nodes);
 }
 
@@ -94,6 +108,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
 
   private async partsOf(run: PipelineRun): Promise<vscode.TreeItem[]> {
     const parts: vscode.TreeItem[] = [];
+    if (stoppedByChecks(run)) parts.push(stoppedByChecksNode(run));
     if (run.transform?.app_id) parts.push(new SparkAppNode(run.id, run.transform.app_id));
     if (run.dagRun) parts.push(await this.tasksOf(run));
     const files = run.extract?.files ?? [];

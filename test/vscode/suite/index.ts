@@ -27,6 +27,8 @@ export async function run(): Promise<void> {
     require('./gold.vscode-test');
     // After Gold: it previews against the sample that suite published.
     require('./preview.vscode-test');
+    // After Gold too: `etl check` on the sample it published (every shipped check passes).
+    require('./checks.vscode-test');
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
   const results: { title: string; state: string; error?: string; ms?: number }[] = [];
