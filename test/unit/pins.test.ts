@@ -32,7 +32,7 @@ test('plain `etl setup` (npm run main) installs no test tool; --tests and --only
   assert.ok(!selectComponents().some((c) => c.name === 'vscode-tools'));
   assert.ok(selectComponents(undefined, true).some((c) => c.name === 'vscode-tools'));
   assert.deepEqual(selectComponents(['vscode-tools']).map((c) => c.name), ['vscode-tools']);
-  assert.match(readFileSync(join(ROOT, 'scripts', 'test.sh'), 'utf8'), /^etl setup --tests$/m);
+  assert.match(readFileSync(join(ROOT, 'scripts', 'test.sh'), 'utf8'), /^(step )?etl setup --tests$/m);
   assert.doesNotMatch(readFileSync(join(ROOT, 'scripts', 'main.sh'), 'utf8'), /--tests|vscode-tools/);
 });
 
