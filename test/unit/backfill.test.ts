@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { backfillBody, monthsOf, statesSummary, NOT_CREATED } from '../../extension/core/airflow/backfill';
+import type { ListedDagRun } from '../../extension/core/airflow/client';
+import {
+  backfillWindow,
+  logicalDateOf,
+  monthOfLogicalDate,
+  parseMonthRange,
+  PUBLICATION_LAG_MONTHS,
+  rangeLabel,
+} from '../../extension/core/airflow/monthRange';
+import { UsageError } from '../../extension/core/errors';
+import { ROOT } from '../helpers/cli';
+
+const NOW = new Date('2026-12-04T11:00:00Z');
+const usage = (pattern: RegExp) => (e: unknown) => e instanceof UsageError && pattern.test(e.describe());
+
+describe('month ranges', () => {
+  test('a range is every month from the first to the last, across years', () => {
+    assert.deepEqual(parseMonthRange('2024-01..2024-06').months,
+      ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06']);
+    assert.deepEqual(parseMonthRange(' 2023-11 .. 2024-02 ').months, ['2023-11', '2023-12', '2024-01', '2024-02']);
+    assert.deepEqual(parseMonthRange('2024-03'), { first: '2024-03', last: '2024-03', months: ['2024-03'] });
+    assert.deepEqual(parseMonthRange('2024-03..2024-03').months, ['2024-03']);
+    assert.equal(rangeLabel(parseMonthRange('2024-01..2024-06')), '2024-01..2024-06');
+    assert.equal(rangeLabel(parseMonthRange('2024-03..2024-03')), '2024-03');
+  });
+
+  test('bad input is a usage error saying what is wrong and what to write', () => {
+    assert.throws(() => parseMonthRange('2024-06..2024-01'),
+      usage(/range "2024-06\.\.2024-01" is reversed: 2024-01 comes before 2024-06\n.*2024-01\.\.2024-06/));
+    assert.throws(() => parseMonthRange('2024-13'), usage(/month "2024-13" is not YYYY-MM/));
+    assert.throws(() => parseMonthRange('2024-1..2024-03'), usage(/month "2024-1" is not YYYY-MM/));
+    assert.throws(() => parseMonthRange('2024-01..2024-00'), usage(/month "2024-00" is not YYYY-MM/));
+    assert.throws(() => parseMonthRange('2024-01..'), usage(/"2024-01\.\." is not a month range/));
+    assert.throws(() => parseMonthRange('2024-01..2024-02..2024-03'), usage(/is not a month range/));
+    assert.throws(() => parseMonthRange('2024-01,2024-03'), usage(/month "2024-01,2024-03" is not YYYY-MM/));
+    assert.throws(() => parseMonthRange(''), usage(/no months given/));
+    assert.throws(() => parseMonthRange('2008-12..2009-02'), usage(/"2008-12" is out of range\n.*start in 2009-01/));
+  });
+
+  test('at most 120 months', () => {
+    assert.equal(parseMonthRange('2010-01..2019-12').months.length, 120);
+    assert.throws(() => parseMonthRange('2010-01..2020-01'),
+      usage(/"2010-01\.\.2020-01" holds 121 months, more than 120/));
+  });
+});
+
+describe("the backfill's logical dates", () => {
+  test('month M is the run of 1st of M+2, 00:00 UTC, and back', () => {
+    assert.equal(logicalDateOf('2024-01'), '2024-03-01T00:00:00Z');
+    assert.equal(logicalDateOf('2024-11'), '2025-01-01T00:00:00Z');
+    assert.equal(logicalDateOf('2024-12'), '2025-02-01T00:00:00Z');
+    assert.equal(monthOfLogicalDate('2025-02-01T00:00:00Z'), '2024-12');
+    assert.equal(monthOfLogicalDate('2024-03-01T00:00:00+00:00'), '2024-01');
+    assert.equal(monthOfLogicalDate('not a date'), undefined);
+  });
+
+  test('the window is the first and last months\' own logical dates (Airflow includes both ends)', () => {
+    assert.deepEqual(backfillWindow(parseMonthRange('2024-01..2024-06')),
+      { fromDate: '2024-03-01T00:00:00Z', toDate: '2024-08-01T00:00:00Z' });
+    assert.deepEqual(backfillWindow(parseMonthRange('2024-05')),
+      { fromDate: '2024-07-01T00:00:00Z', toDate: '2024-07-01T00:00:00Z' });
+  });
+
+  test("the lag is src/etl/schedule.py's, which choose_month applies to the logical date", () => {
+    const schedule = readFileSync(join(ROOT, 'src', 'etl', 'schedule.py'), 'utf8');
+    assert.match(schedule, new RegExp(`^PUBLICATION_LAG_MONTHS = ${PUBLICATION_LAG_MONTHS}$`, 'm'));
+  });
+});
+
+describe('the request body of POST /api/v2/backfills', () => {
+  test('the DAG, the window, the source for every month, reprocessing, one run at a time', () => {
+    assert.deepEqual(backfillBody(parseMonthRange('2024-01..2024-06'), 'sample', NOW), {
+      dag_id: 'etl_pipeline',
+      from_date: '2024-03-01T00:00:00Z',
+      to_date: '2024-08-01T00:00:00Z',
+      run_backwards: false,
+      dag_run_conf: { source: 'sample' },
+      reprocess_behavior: 'completed',
+      max_active_runs: 1,
+    });
+  });
+
+  test('no month in the conf (it would override every run\'s logical date); no source: the TLC\'s', () => {
+    const body = backfillBody(parseMonthRange('2024-01..2024-02'), undefined, NOW);
+    assert.deepEqual(body.dag_run_conf, {});
+    const template = 'file:///data/yellow_tripdata_{YYYY}-{MM}.parquet';
+    assert.deepEqual(backfillBody(parseMonthRange('2024-01'), template, NOW).dag_run_conf, { source: template });
+    assert.throws(() => backfillBody(parseMonthRange('2024-01'), 'ftp://x', NOW), /neither "sample" nor a URL/);
+  });
+
+  test('a month whose run would lie in the future is refused, naming the last one possible', () => {
+    // 2026-12-04: 2026-10's run is 2026-12-01 (past), 2026-11's is 2027-01-01.
+    assert.equal(backfillBody(parseMonthRange('2026-09..2026-10'), undefined, NOW).to_date, '2026-12-01T00:00:00Z');
+    assert.throws(() => backfillBody(parseMonthRange('2026-09..2026-11'), undefined, NOW),
+      usage(/month 2026-11 cannot be backfilled yet: the DAG processes it in its run of 2027-01-01.*\n.*end the range at 2026-10/));
+  });
+});
+
+describe("following a backfill's months", () => {
+  const run = (logical: string, state: string): ListedDagRun => ({
+    dag_run_id: `backfill__${logical}`, logical_date: logical, state, run_type: 'backfill',
+  });
+
+  test('each month with the run of its logical date; a month Airflow made no run for is "not created"', () => {
+    const months = monthsOf(parseMonthRange('2024-01..2024-03'), [
+      run('2024-03-01T00:00:00Z', 'success'),
+      run('2024-05-01T00:00:00+00:00', 'failed'),
+      run('2024-09-01T00:00:00Z', 'running'), // another date: not ours
+    ]);
+    assert.deepEqual(months.map((m) => [m.month, m.runId, m.state]), [
+      ['2024-01', 'backfill__2024-03-01T00:00:00Z', 'success'],
+      ['2024-02', undefined, NOT_CREATED],
+      ['2024-03', 'backfill__2024-05-01T00:00:00+00:00', 'failed'],
+    ]);
+    assert.equal(statesSummary(months), `1 success, 1 ${NOT_CREATED}, 1 failed`);
+  });
+});
