@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { backfillBody, monthsOf, statesSummary, NOT_CREATED } from '../../extension/core/airflow/backfill';
-import type { ListedDagRun } from '../../extension/core/airflow/client';
+import type { Backfill, ListedDagRun } from '../../extension/core/airflow/client';
 import {
   backfillWindow,
   logicalDateOf,
@@ -13,6 +13,9 @@ import {
   rangeLabel,
 } from '../../extension/core/airflow/monthRange';
 import { UsageError } from '../../extension/core/errors';
+import { groupBackfills, type RunsEntry } from '../../extension/core/runs/backfills';
+import { joinRuns, type DagRunRecord } from '../../extension/core/runs/join';
+import { rerunPlan } from '../../extension/core/runs/rerun';
 import { ROOT } from '../helpers/cli';
 
 const NOW = new Date('2026-12-04T11:00:00Z');
@@ -118,5 +121,69 @@ describe("following a backfill's months", () => {
       ['2024-03', 'backfill__2024-05-01T00:00:00+00:00', 'failed'],
     ]);
     assert.equal(statesSummary(months), `1 success, 1 ${NOT_CREATED}, 1 failed`);
+  });
+});
+
+describe('backfills in the Runs view', () => {
+  const backfill = (id: number, first: string, last: string, created: string, completed: string | null): Backfill => ({
+    id, dag_id: 'etl_pipeline', from_date: logicalDateOf(first), to_date: logicalDateOf(last), dag_run_conf: {},
+    is_paused: false, reprocess_behavior: 'completed', max_active_runs: 1, created_at: created, completed_at: completed,
+  });
+  const dagRun = (id: string, start: string, state: string, extra: Partial<DagRunRecord> = {}): DagRunRecord => ({
+    dagId: 'etl_pipeline', dagRunId: id, state, startedAt: start, endedAt: null, conf: {}, ...extra,
+  });
+  const backfillRun = (month: string, start: string, state: string) =>
+    dagRun(`backfill__${logicalDateOf(month)}`, start, state,
+      { runType: 'backfill', logicalDate: logicalDateOf(month), queuedAt: start, conf: { source: 'sample' } });
+
+  test("a backfill run's month comes from its logical date; re-running it runs that month again", () => {
+    const [row] = joinRuns({ extracts: [], reports: [], dagRuns: [backfillRun('2024-02', '2026-12-04T10:00:00Z',
+      'failed')] });
+    assert.deepEqual(row.months, ['2024-02']);
+    assert.deepEqual(rerunPlan(row), { kind: 'dag', request: { month: '2024-02', source: 'sample' } });
+  });
+
+  test("a backfill's runs are one entry, where its newest run was, with each month's state", () => {
+    const runs = joinRuns({
+      extracts: [],
+      reports: [],
+      dagRuns: [
+        dagRun('manual__late', '2026-12-04T12:00:00Z', 'success', { runType: 'manual', conf: { month: '2024-05' } }),
+        backfillRun('2024-01', '2026-12-04T10:00:00Z', 'success'),
+        backfillRun('2024-02', '2026-12-04T10:10:00Z', 'failed'), // a check stopped it: the next month ran all the same
+        backfillRun('2024-03', '2026-12-04T10:20:00Z', 'running'),
+        dagRun('manual__early', '2026-12-04T09:00:00Z', 'success', { runType: 'manual', conf: { month: '2024-06' } }),
+        // an older backfill's run of a date outside the new one's window stays with the old one
+        backfillRun('2023-01', '2026-11-01T10:00:00Z', 'success'),
+      ],
+    });
+    const entries = groupBackfills(runs, [
+      backfill(7, '2024-01', '2024-04', '2026-12-04T09:59:00Z', null),
+      backfill(6, '2023-01', '2023-01', '2026-11-01T09:59:00Z', '2026-11-01T10:30:00Z'),
+    ]);
+    assert.deepEqual(entries.map((e) => (e.kind === 'run' ? e.run.id : `backfill ${e.group.range}`)), [
+      'manual__late', 'backfill 2024-01..2024-04', 'manual__early', 'backfill 2023-01',
+    ]);
+    const group = (entries[1] as Extract<RunsEntry, { kind: 'backfill' }>).group;
+    assert.deepEqual(group.months.map((m) => [m.month, m.run?.state]), [
+      ['2024-01', 'succeeded'], ['2024-02', 'failed'], ['2024-03', 'running'], ['2024-04', undefined],
+    ]);
+    assert.equal(group.summary, '1 succeeded · 1 failed · 1 running · 1 not created yet');
+    assert.equal(group.state, 'running');
+    const done = groupBackfills(runs.filter((r) => r.dagRun?.state !== 'running'),
+      [backfill(7, '2024-01', '2024-04', '2026-12-04T09:59:00Z', '2026-12-04T11:00:00Z')]);
+    const over = done.find((e) => e.kind === 'backfill') as Extract<RunsEntry, { kind: 'backfill' }>;
+    assert.equal(over.group.state, 'failed');
+    assert.equal(over.group.summary, '1 succeeded · 1 failed · 2 not run');
+  });
+
+  test('a run queued before a backfill was created is not its run (a later backfill took the date over)', () => {
+    const [row] = joinRuns({ extracts: [], reports: [], dagRuns: [backfillRun('2024-01', '2026-12-04T08:00:00Z',
+      'success')] });
+    const entries = groupBackfills([row], [
+      backfill(9, '2024-01', '2024-02', '2026-12-04T09:00:00Z', null),
+      backfill(8, '2024-01', '2024-01', '2026-12-04T07:59:00Z', '2026-12-04T08:30:00Z'),
+    ]);
+    assert.deepEqual(entries.map((e) => (e.kind === 'backfill' ? e.group.backfill.id : e.run.id)), [8]);
   });
 });
