@@ -11,6 +11,7 @@ import {
   parseMonthRange,
   PUBLICATION_LAG_MONTHS,
   rangeLabel,
+  rangeProblem,
 } from '../../extension/core/airflow/monthRange';
 import { UsageError } from '../../extension/core/errors';
 import { groupBackfills, type RunsEntry } from '../../extension/core/runs/backfills';
@@ -43,6 +44,14 @@ describe('month ranges', () => {
     assert.throws(() => parseMonthRange('2024-01,2024-03'), usage(/month "2024-01,2024-03" is not YYYY-MM/));
     assert.throws(() => parseMonthRange(''), usage(/no months given/));
     assert.throws(() => parseMonthRange('2008-12..2009-02'), usage(/"2008-12" is out of range\n.*start in 2009-01/));
+  });
+
+  test("Trigger DAG's input box says what is wrong on one line, nothing when the range can be backfilled", () => {
+    assert.equal(rangeProblem('2024-01..2024-06', NOW), undefined);
+    assert.equal(rangeProblem('2024-06..2024-01', NOW),
+      'range "2024-06..2024-01" is reversed: 2024-01 comes before 2024-06 — write the earlier month first: '
+        + '2024-01..2024-06');
+    assert.match(rangeProblem('2026-10..2026-11', NOW) ?? '', /^month 2026-11 cannot be backfilled yet: .* — end the/);
   });
 
   test('at most 120 months', () => {

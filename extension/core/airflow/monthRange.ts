@@ -1,5 +1,5 @@
 import { CONTRACT, MONTH } from '../contract';
-import { UsageError } from '../errors';
+import { describeError, UsageError } from '../errors';
 
 /**
  * The months a backfill processes, and where they sit on the DAG's schedule.
@@ -95,4 +95,14 @@ export function checkBackfillable(range: MonthRange, now = new Date()): void {
       + ` (the TLC publishes a month about ${PUBLICATION_LAG_MONTHS} months after it ends)`,
     `end the range at ${latest} at the latest, or run that one month now with \`etl trigger --month ${late}\``,
   );
+}
+
+/** What is wrong with a range typed in (Trigger DAG's input box), on one line; undefined when it can be backfilled. */
+export function rangeProblem(value: string, now = new Date()): string | undefined {
+  try {
+    checkBackfillable(parseMonthRange(value), now);
+    return undefined;
+  } catch (error) {
+    return describeError(error).replace(/\n\s*→ /, ' — ');
+  }
 }
