@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { backfillBody, monthsOf, statesSummary, NOT_CREATED } from '../../extension/core/airflow/backfill';
+import {
+  backfillBody,
+  confConflicts,
+  monthsOf,
+  NOT_CREATED,
+  statesSummary,
+} from '../../extension/core/airflow/backfill';
 import type { Backfill, ListedDagRun } from '../../extension/core/airflow/client';
 import {
   backfillWindow,
@@ -131,6 +137,24 @@ describe("following a backfill's months", () => {
     ]);
     assert.equal(statesSummary(months), `1 success, 1 ${NOT_CREATED}, 1 failed`);
   });
+});
+
+test("a month whose run has another conf is named: Airflow's backfill would run it again with that conf", () => {
+  const run = (logical: string, conf: Record<string, unknown> | undefined, state = 'success'): ListedDagRun => ({
+    dag_run_id: `r${logical.slice(0, 7)}`, logical_date: logical, state, run_type: 'backfill', conf,
+  });
+  const range = parseMonthRange('2024-01..2024-03');
+  const existing = [
+    run('2024-03-01T00:00:00Z', { source: 'sample' }),
+    run('2024-04-01T00:00:00Z', { source: 'file:///x/{YYYY}-{MM}' }, 'failed'),
+    run('2024-05-01T00:00:00Z', undefined, 'running'), // a scheduled run: no conf
+  ];
+  assert.deepEqual(confConflicts(range, existing, { source: 'sample' }), [
+    '2024-02 (run r2024-04, failed, conf {"source":"file:///x/{YYYY}-{MM}"})',
+    '2024-03 (run r2024-05, running, conf {})',
+  ]);
+  assert.deepEqual(confConflicts(range, [existing[2]], {}), []);
+  assert.deepEqual(confConflicts(range, [], { source: 'sample' }), []);
 });
 
 describe('backfills in the Runs view', () => {

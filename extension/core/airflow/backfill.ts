@@ -31,7 +31,8 @@ export interface BackfillRequest {
  *   already (a scheduled one, an earlier backfill's), failed ones included; `failed` would leave out those that
  *   succeeded once, even after the transform changed. Re-running a month is safe: the extract skips files whose
  *   sha256 it has, the transform publishes atomically. (A month whose run is still queued or running is left to
- *   that run whatever the choice: Airflow does not create a second one.)
+ *   that run whatever the choice: Airflow does not create a second one.) A month run again keeps its run's conf:
+ *   confConflicts refuses a range where that conf differs.
  * - `max_active_runs: 1`: one month at a time on a 2-core laptop (one extract, one spark-submit). Airflow counts a
  *   backfill's runs apart from the DAG's own max_active_runs (scheduler `_start_queued_dagruns`), so this is the
  *   limit that holds here.
@@ -116,6 +117,26 @@ export function statesSummary(months: BackfillMonth[]): string {
   return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 }
 
+const sameConf = (a: Record<string, unknown> | null | undefined, b: Record<string, unknown>) => {
+  const canonical = (conf: Record<string, unknown>) => JSON.stringify(Object.entries(conf).sort(([x], [y]) =>
+    x.localeCompare(y)));
+  return canonical(a ?? {}) === canonical(b);
+};
+
+/**
+ * Airflow's backfill runs a month that has a run already by clearing that run (reprocess_behavior completed), or
+ * leaves it to it while it is queued or running: either way the run keeps its own conf (models/backfill.py
+ * `_handle_clear_run` changes its type and backfill, not its conf). A month whose run has another conf (another
+ * source) would silently run with that one: refused, naming the months.
+ */
+export function confConflicts(range: MonthRange, existing: ListedDagRun[], conf: Record<string, unknown>): string[] {
+  return monthsOf(range, existing)
+    .map((month) => ({ month, run: existing.find((r) => r.dag_run_id === month.runId) }))
+    .filter(({ run }) => run && !sameConf(run.conf, conf))
+    .map(({ month, run }) =>
+      `${month.month} (run ${run?.dag_run_id}, ${month.state}, conf ${JSON.stringify(run?.conf ?? {})})`);
+}
+
 async function activeBackfillHint(client: AirflowClient): Promise<string> {
   const active = (await client.listBackfills(PIPELINE_DAG).catch(() => [] as Backfill[])).find((b) => !b.completed_at);
   const which = active
@@ -137,6 +158,17 @@ export async function backfillPipeline(
 ): Promise<BackfillResult> {
   const range = parseMonthRange(request.months);
   const body = backfillBody(range, request.source, options.now);
+  const conflicts = confConflicts(range, await client.runsBetween(PIPELINE_DAG, body.from_date, body.to_date),
+    body.dag_run_conf);
+  if (conflicts.length) {
+    throw new EtlError(
+      `${conflicts.length === 1 ? 'a month has' : `${conflicts.length} months have`} a run already with another conf `
+        + `than ${JSON.stringify(body.dag_run_conf)}: ${conflicts.join('; ')}; Airflow's backfill would run `
+        + 'each again with its own conf',
+      'backfill them with the same source, or delete those runs first (Airflow UI, Browse → Dag Runs), or run one '
+        + 'month with `etl trigger --month`',
+    );
+  }
   const dag = await client.getDag(PIPELINE_DAG);
   if (dag.is_paused) {
     await client.setPaused(PIPELINE_DAG, false);

@@ -112,6 +112,12 @@ export class AirflowClient {
     return page.dag_runs;
   }
 
+  /** Deletes a DAG run and its task instances (their history goes with them). */
+  async deleteRun(dagId: string, runId: string): Promise<void> {
+    const token = this.token ?? (this.token = await this.signIn());
+    await this.send('DELETE', dagPath(dagId, 'dagRuns', runId), undefined, token); // 204: no body to read
+  }
+
   /** Creates a backfill: Airflow makes its runs (queued) before it answers, the scheduler starts them. */
   createBackfill(body: BackfillBody): Promise<Backfill> {
     return this.call('POST', '/api/v2/backfills', body);
@@ -119,6 +125,11 @@ export class AirflowClient {
 
   getBackfill(id: number): Promise<Backfill> {
     return this.call('GET', `/api/v2/backfills/${encodeURIComponent(String(id))}`);
+  }
+
+  /** Stops a backfill: its queued runs end failed, its running ones go on; Airflow marks it completed. */
+  cancelBackfill(id: number): Promise<Backfill> {
+    return this.call('PUT', `/api/v2/backfills/${encodeURIComponent(String(id))}/cancel`);
   }
 
   /** The DAG's backfills, newest first. */
