@@ -60,6 +60,10 @@ with DAG(
     schedule=CronTriggerTimetable("0 0 1 * *", timezone="UTC", run_immediately=timedelta(0)),
     catchup=False,
     max_active_runs=1,  # one extraction per month at a time (the extractor also locks per object)
+    # `etl trigger --months` backfills a range, one run per month (its own max_active_runs, 1): a month that fails
+    # (a check stopped it) must not stop the others. No task depends_on_past, and no auto-pause after failures
+    # whatever [core] max_consecutive_failed_dag_runs_per_dag says (a paused DAG's backfill runs stay queued).
+    max_consecutive_failed_dag_runs=0,
     default_args=DEFAULT_ARGS,
     params={
         "month": Param(None, type=["null", "string"], pattern=contract()["month"]["pattern"],

@@ -96,6 +96,10 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   ],
   [['trigger', '--month', '13'], /month "13" is not YYYY-MM/],
   [['trigger', '--timeout', 'soon'], /--timeout soon is not a whole number/],
+  [['trigger', '--months', '2024-06..2024-01'], /range "2024-06\.\.2024-01" is reversed/],
+  [['trigger', '--months', '2010-01..2020-01'], /holds 121 months, more than 120/],
+  [['trigger', '--months', '2024-01', '--month', '2024-01'], /either --month \(one run now\) or --months/],
+  [['trigger', '--months', '2024-01', '--timeout', '0'], /--timeout 0 is not a whole number/],
   [['setup', '--only', 'nothing'], /^error: unknown setup component\(s\): nothing/],
 ];
 

@@ -84,3 +84,27 @@ def test_the_transform_is_a_constant_bash_command_fed_by_environment(dag):
 def test_month_and_source_are_parameters(dag):
     assert set(dag.params.keys()) >= {"month", "source"}
     assert dag.params["month"] is None
+
+
+# `etl trigger --months 2024-01..2024-06` asks Airflow for a backfill (extension/core/airflow/backfill.ts): one
+# run per month, independent of each other. Nothing in the DAG may let one month's failure stop the next.
+def test_a_failed_month_stops_no_other(dag):
+    assert not any(task.depends_on_past for task in dag.tasks)
+    assert not any(task.wait_for_downstream for task in dag.tasks)
+    assert dag.max_consecutive_failed_dag_runs == 0  # never auto-paused, whatever airflow.cfg says
+
+
+# The backfill's window (extension/core/airflow/monthRange.ts): month M is the run of logical date 1st of M+2,
+# 00:00 UTC; from_date and to_date are the first and last months' own logical dates, both ends included, and
+# choose_month turns each logical date back into its month. The same computation Airflow's POST /api/v2/backfills
+# makes (models/backfill.py _get_info_list: SerializedDAG.iter_dagrun_infos_between).
+def test_the_backfill_window_of_2024_01_to_2024_06(dag):
+    from etl.schedule import target_month
+
+    scheduled = SerializedDAG.from_dict(SerializedDAG.to_dict(dag))
+    infos = list(scheduled.iter_dagrun_infos_between(pendulum.parse("2024-03-01T00:00:00Z"),
+                                                     pendulum.parse("2024-08-01T00:00:00Z")))
+    assert [info.logical_date.isoformat() for info in infos] == [
+        f"2024-{m:02d}-01T00:00:00+00:00" for m in range(3, 9)
+    ]
+    assert [target_month(None, info.logical_date) for info in infos] == [f"2024-{m:02d}" for m in range(1, 7)]

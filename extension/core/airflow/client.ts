@@ -20,6 +20,38 @@ export interface DagRun {
   end_date?: string | null;
 }
 
+/** A DAG run as GET …/dagRuns lists it: with its type (manual, scheduled, backfill, asset_triggered). */
+export type ListedDagRun = DagRun & { run_type: string };
+
+/** What happens to a logical date that already has a run (Airflow's ReprocessBehavior). */
+export type ReprocessBehavior = 'none' | 'failed' | 'completed';
+
+/** POST /api/v2/backfills (BackfillPostBody; Airflow refuses any other key). */
+export interface BackfillBody {
+  dag_id: string;
+  from_date: string;
+  to_date: string;
+  run_backwards: boolean;
+  dag_run_conf: Record<string, unknown>;
+  reprocess_behavior: ReprocessBehavior;
+  max_active_runs: number;
+}
+
+/** A backfill as Airflow 3.1 answers it (BackfillResponse): completed_at is set once none of its runs is active. */
+export interface Backfill {
+  id: number;
+  dag_id: string;
+  from_date: string;
+  to_date: string;
+  dag_run_conf: Record<string, unknown>;
+  is_paused: boolean;
+  reprocess_behavior: ReprocessBehavior;
+  max_active_runs: number;
+  created_at: string;
+  completed_at: string | null;
+  updated_at?: string;
+}
+
 export interface TaskInstance {
   task_id: string;
   state: string | null;
@@ -65,13 +97,46 @@ export class AirflowClient {
     return this.call('POST', dagPath(dagId, 'dagRuns'), { logical_date: null, conf });
   }
 
-  async listRuns(dagId: string, limit = 100): Promise<(DagRun & { run_type: string })[]> {
+  async listRuns(dagId: string, limit = 100): Promise<ListedDagRun[]> {
     const query = `?order_by=-run_after&limit=${limit}`;
-    const page = await this.call<{ dag_runs: (DagRun & { run_type: string })[] }>(
-      'GET',
-      `${dagPath(dagId, 'dagRuns')}${query}`,
-    );
+    const page = await this.call<{ dag_runs: ListedDagRun[] }>('GET', `${dagPath(dagId, 'dagRuns')}${query}`);
     return page.dag_runs;
+  }
+
+  /** The runs whose logical date is within [from, to] (both included), oldest first: a backfill's months. */
+  async runsBetween(dagId: string, from: string, to: string, limit = 500): Promise<ListedDagRun[]> {
+    const query = new URLSearchParams({
+      logical_date_gte: from, logical_date_lte: to, order_by: 'logical_date', limit: String(limit),
+    });
+    const page = await this.call<{ dag_runs: ListedDagRun[] }>('GET', `${dagPath(dagId, 'dagRuns')}?${query}`);
+    return page.dag_runs;
+  }
+
+  /** Deletes a DAG run and its task instances (their history goes with them). */
+  async deleteRun(dagId: string, runId: string): Promise<void> {
+    const token = this.token ?? (this.token = await this.signIn());
+    await this.send('DELETE', dagPath(dagId, 'dagRuns', runId), undefined, token); // 204: no body to read
+  }
+
+  /** Creates a backfill: Airflow makes its runs (queued) before it answers, the scheduler starts them. */
+  createBackfill(body: BackfillBody): Promise<Backfill> {
+    return this.call('POST', '/api/v2/backfills', body);
+  }
+
+  getBackfill(id: number): Promise<Backfill> {
+    return this.call('GET', `/api/v2/backfills/${encodeURIComponent(String(id))}`);
+  }
+
+  /** Stops a backfill: its queued runs end failed, its running ones go on; Airflow marks it completed. */
+  cancelBackfill(id: number): Promise<Backfill> {
+    return this.call('PUT', `/api/v2/backfills/${encodeURIComponent(String(id))}/cancel`);
+  }
+
+  /** The DAG's backfills, newest first. */
+  async listBackfills(dagId: string, limit = 25): Promise<Backfill[]> {
+    const query = new URLSearchParams({ dag_id: dagId, order_by: '-id', limit: String(limit) });
+    const page = await this.call<{ backfills: Backfill[] }>('GET', `/api/v2/backfills?${query}`);
+    return page.backfills;
   }
 
   getRun(dagId: string, runId: string): Promise<DagRun> {
@@ -118,6 +183,11 @@ export class AirflowClient {
       reset_dag_runs: true,
       include_downstream: true,
     });
+  }
+
+  /** Where the DAG (its runs, its backfills) is shown in the Airflow UI. */
+  dagUrl(dagId: string): string {
+    return `${this.baseUrl}/dags/${encodeURIComponent(dagId)}`;
   }
 
   /** Where the run is shown in the Airflow UI. */

@@ -36,8 +36,9 @@ export interface TriggerResult {
 }
 
 export class WatchStopped extends EtlError {
-  constructor(runId: string, url: string, why: string) {
-    super(`${why}; stopped watching run ${runId}, which goes on in Airflow`, `follow it at ${url}`);
+  /** `what`: what was watched ("run <id>" by default, "backfill 3"). */
+  constructor(runId: string, url: string, why: string, what = `run ${runId}`) {
+    super(`${why}; stopped watching ${what}, which goes on in Airflow`, `follow it at ${url}`);
   }
 }
 

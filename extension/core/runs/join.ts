@@ -1,5 +1,6 @@
 import type { ManifestRun } from '../manifest/model';
 import type { TaskInstance } from '../airflow/client';
+import { monthOfLogicalDate } from '../airflow/monthRange';
 import { isRestoreReport } from '../restore/events';
 import { consumedExtractRuns, type QualityReport } from './report';
 
@@ -13,6 +14,11 @@ export interface DagRunRecord {
   startedAt: string | null;
   endedAt: string | null;
   conf: Record<string, unknown>;
+  /** manual, scheduled, backfill, asset_triggered (Airflow's run_type), when known. */
+  runType?: string;
+  /** Set for scheduled and backfill runs (a manual run of Airflow 3 has none). */
+  logicalDate?: string | null;
+  queuedAt?: string | null;
   /** The extraction run its extract task made (its XCom), when known. */
   extractRunId?: string;
   tasks?: TaskInstance[];
@@ -98,6 +104,14 @@ function stateOf(row: PipelineRun): RunState {
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : NaN);
 
+/** The month a DAG run processes: its conf's, else (scheduled, backfill) its logical date's, as choose_month. */
+function dagMonthOf(dagRun: DagRunRecord | undefined): string[] {
+  if (!dagRun) return [];
+  if (typeof dagRun.conf.month === 'string') return [dagRun.conf.month];
+  const month = dagRun.logicalDate ? monthOfLogicalDate(dagRun.logicalDate) : undefined;
+  return month ? [month] : [];
+}
+
 /** Start, end, duration, months and rows from the row's parts. */
 function complete(row: PipelineRun): PipelineRun {
   const starts = [row.extract?.started_at, row.transform?.started_at, row.dagRun?.startedAt].filter(
@@ -109,9 +123,9 @@ function complete(row: PipelineRun): PipelineRun {
   row.endedAt = row.state === 'running' || row.state === 'queued' ? null : (ends.sort().at(-1) ?? null);
   const duration = ms(row.endedAt) - ms(row.startedAt);
   row.durationMs = Number.isFinite(duration) ? duration : null;
-  const dagMonth = typeof row.dagRun?.conf.month === 'string' ? [row.dagRun.conf.month] : [];
+
   const reportMonths = Object.keys(row.transform?.months ?? {});
-  row.months = [...new Set([...(row.extract?.months ?? []), ...reportMonths, ...dagMonth])].sort();
+  row.months = [...new Set([...(row.extract?.months ?? []), ...reportMonths, ...dagMonthOf(row.dagRun)])].sort();
   if (row.transform) {
     const t = row.transform;
     row.rows = { read: t.rows_read, kept: t.rows_kept, rejected: t.rows_rejected };

@@ -1,5 +1,5 @@
 import type { Client } from 'minio';
-import { AirflowClient, type DagRun } from '../airflow/client';
+import type { AirflowClient, Backfill, ListedDagRun } from '../airflow/client';
 import { PIPELINE_DAG } from '../airflow/pipelineRun';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
@@ -69,13 +69,16 @@ export async function loadReports(client: Client, bucket: string, cache = new Re
   return { reports, problems };
 }
 
-const recordOf = (run: DagRun): DagRunRecord => ({
+const recordOf = (run: ListedDagRun): DagRunRecord => ({
   dagId: PIPELINE_DAG,
   dagRunId: run.dag_run_id,
   state: run.state,
   startedAt: run.start_date ?? null,
   endedAt: run.end_date ?? null,
   conf: run.conf ?? {},
+  runType: run.run_type,
+  logicalDate: run.logical_date ?? null,
+  queuedAt: run.queued_at ?? null,
 });
 
 /**
@@ -87,7 +90,7 @@ export async function loadDagRuns(
   linked: Set<string>,
   limit = 50,
 ): Promise<DagRunRecord[] | undefined> {
-  let runs: DagRun[];
+  let runs: ListedDagRun[];
   try {
     runs = await client.listRuns(PIPELINE_DAG, limit);
   } catch (error) {
@@ -111,6 +114,8 @@ export interface RunsModel {
   problems: string[];
   /** Whether Airflow answered (its DAG runs are in `runs`). */
   airflow: boolean;
+  /** The DAG's backfills, newest first (the Runs view groups their runs); empty when Airflow does not answer. */
+  backfills: Backfill[];
 }
 
 export interface RunsSources {
@@ -168,5 +173,9 @@ export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
     ...manifest.runs,
     ...(await mirroredRuns(sources.s3, config.buckets.rawzone, [...new Set(fromAirflow)])),
   ];
-  return { runs: joinRuns({ extracts, reports, dagRuns: dagRuns ?? [] }), problems, airflow: !!dagRuns };
+  // Backfills are a grouping only: a failure to list them leaves the runs ungrouped, it hides none.
+  const backfills = dagRuns && sources.airflow
+    ? await sources.airflow.listBackfills(PIPELINE_DAG).catch(() => [] as Backfill[])
+    : [];
+  return { runs: joinRuns({ extracts, reports, dagRuns: dagRuns ?? [] }), problems, airflow: !!dagRuns, backfills };
 }

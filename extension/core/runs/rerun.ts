@@ -1,4 +1,5 @@
 import type { ExtractRequest } from '../extract/run';
+import { monthOfLogicalDate } from '../airflow/monthRange';
 import type { TriggerRequest } from '../airflow/pipelineRun';
 import type { EtlConfig } from '../config';
 import type { PipelineRun } from './join';
@@ -14,10 +15,12 @@ const SAMPLE_TEMPLATE = /\/Data_extracted\/yellow_tripdata_\{YYYY\}-\{MM\}\.parq
 export function rerunPlan(run: PipelineRun): RerunPlan {
   if (run.dagRun) {
     const { month, source } = run.dagRun.conf;
+    // A scheduled or backfill run names no month: its logical date does (the month again, not the latest one).
+    const dated = run.dagRun.logicalDate ? monthOfLogicalDate(run.dagRun.logicalDate) : undefined;
     return {
       kind: 'dag',
       request: {
-        month: typeof month === 'string' ? month : undefined,
+        month: typeof month === 'string' ? month : dated,
         source: typeof source === 'string' ? source : undefined,
       },
     };

@@ -4,6 +4,7 @@ import { AirflowClient } from '../../core/airflow/client';
 import { describeError, type EtlError } from '../../core/errors';
 import { isRestoreReport, type RestoreReport } from '../../core/restore/events';
 import { describeResult, reportChecks } from '../../core/checks/states';
+import { groupBackfills } from '../../core/runs/backfills';
 import type { PipelineRun } from '../../core/runs/join';
 import { stoppedByChecks } from '../../core/runs/labels';
 import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
@@ -12,6 +13,7 @@ import { PathNode } from '../backup/nodes';
 import { explainForProfile } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
 import { minioRunning, type StackWait, stackWaitOf } from '../common/stackWait';
+import { BackfillNode } from './backfillNode';
 import { DetailNode } from './detailNode';
 import { isS3Problem, problemNode } from './problemNode';
 import { RunNode } from './runNode';
@@ -49,7 +51,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly cache = new ReportCache();
-  model: RunsModel = { runs: [], problems: [], airflow: false };
+  model: RunsModel = { runs: [], problems: [], airflow: false, backfills: [] };
   /** Set while the reports cannot be read because MinIO is stopped or starting (the problem row says which). */
   wait: StackWait | undefined;
 
@@ -88,6 +90,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
 
   async getChildren(item?: vscode.TreeItem): Promise<vscode.TreeItem[]> {
     if (item instanceof RunNode) return this.partsOf(item.run);
+    if (item instanceof BackfillNode) return item.months();
     if (item instanceof DetailNode) return item.children;
     if (item || !this.services.hasProject()) return [];
     try {
@@ -103,7 +106,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     const wait = this.model.problems.some(isS3Problem) ? await stackWaitOf(this.services, 'Runs') : undefined;
     this.wait = wait;
     const problems = this.model.problems.map((p, i) => problemNode(p, i, isS3Problem(p) ? wait : undefined));
-    return [...this.model.runs.map((run) => new RunNode(run)), ...problems];
+    // A backfill's months under one node (extension/core/runs/backfills.ts); every other run a row of its own.
+    const entries = groupBackfills(this.model.runs, this.model.backfills);
+    const rows = entries.map((e) => (e.kind === 'run' ? new RunNode(e.run) : new BackfillNode(e.group)));
+    return [...rows, ...problems];
   }
 
   private async partsOf(run: PipelineRun): Promise<vscode.TreeItem[]> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ExtractRequest } from '../../core/extract/run';
 import type { S3Credentials } from '../../core/s3/client';
 import type { TransformRequest } from '../../core/transform/run';
+import type { BackfillRequest } from '../../core/airflow/backfill';
 import type { TriggerRequest } from '../../core/airflow/pipelineRun';
 import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
@@ -35,7 +36,7 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
     ),
     vscode.commands.registerCommand(
       'etl.triggerDag',
-      returning((request?: TriggerRequest) => triggerDagCommand(services, request)),
+      returning((request?: TriggerRequest | BackfillRequest) => triggerDagCommand(services, request)),
     ),
     vscode.commands.registerCommand(
       'etl.runPipeline',
