@@ -7,10 +7,16 @@ source "$(dirname "$0")/bootstrap.sh"
 mkdir -p test-artifacts
 timings=test-artifacts/test-timings.txt
 : >"$timings"
+# ETL_TEST_KEEP_GOING=1: a failed step does not stop the others; the failures are listed at the end (exit 1).
+failed=()
 step() {
-  local t0=$SECONDS
-  "$@"
-  printf '%5d s  %s\n' "$((SECONDS - t0))" "$*" | tee -a "$timings"
+  local t0=$SECONDS rc=0
+  "$@" || rc=$?
+  printf '%5d s  %s%s\n' "$((SECONDS - t0))" "$*" "$([ "$rc" = 0 ] || echo "  FAILED ($rc)")" | tee -a "$timings"
+  if [ "$rc" != 0 ]; then
+    [ "${ETL_TEST_KEEP_GOING:-}" = 1 ] || exit "$rc"
+    failed+=("$*")
+  fi
 }
 
 # The runtimes, and the tools only the tests use (code-server, Chromium: the VS Code tests).
@@ -66,3 +72,8 @@ step npm run -s test:compose
 step npm run -s test:vscode -- --mode compose
 # Stop Stack keeps the named volumes, as a user expects; the tests leave none behind.
 step etl down --mode compose --volumes
+if [ "${#failed[@]}" != 0 ]; then
+  printf 'error: %d step(s) failed:\n' "${#failed[@]}" >&2
+  printf '  %s\n' "${failed[@]}" >&2
+  exit 1
+fi
