@@ -2,7 +2,7 @@
 //  1. the mocha suite (test/vscode/suite) in the extension host of code-server 4.100.3 (VS Code 1.100.3),
 //     loaded as a development extension;
 //  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/), then the
-//     Gold tables and the Preview Change scenarios in the same window.
+//     Gold tables, the Preview Change and the checks (Testing view, Problems) scenarios in the same window.
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
 // `--mode compose`: the compose suite only (etl.stack.mode compose; it starts and removes the compose stack).
 // Natively, after the suite: the same extension in an untrusted workspace (test/vscode/suite/untrusted.vscode-test.ts).
@@ -173,6 +173,8 @@ async function runUserScenarioWithVsix(driver, tmp) {
     await runGoldScenario(page, { artifacts, log });
     const { runPreviewScenario } = await import('../test/vscode/driver/previewScenario.mjs');
     await runPreviewScenario(page, { artifacts, log, root });
+    const { runChecksScenario } = await import('../test/vscode/driver/checksScenario.mjs');
+    await runChecksScenario(page, { artifacts, log, root });
     return 0;
   } catch (error) {
     log(`user scenario failed: ${error.stack ?? error}`);
