@@ -7,9 +7,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from etl.config import PROJECT_ROOT
 from etl.extract.layout import sample_source
 from etl.extract.run import extract_months
+
+pytestmark = pytest.mark.integration
 
 NOTEBOOK = PROJECT_ROOT / "src" / "etl" / "dev" / "notebook.py"
 

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The quick tier (`npm run check`): everything that needs no stack — type check, lint, the TypeScript and the
+# Python unit tests. `npm test` runs these and every stack, VS Code and benchmark step besides (CI runs it).
+source "$(dirname "$0")/bootstrap.sh"
+
+etl setup --only python  # the ETL venv (ruff, pytest, PySpark for the local-mode unit tests), if missing
+npm run -s typecheck
+npm run -s lint
+npm run -s test:unit
+"$(etl which python)" -m pytest -q -m "not integration"
