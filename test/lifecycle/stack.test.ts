@@ -207,6 +207,15 @@ describe(
       assert.equal(master?.workers?.filter((w) => w.state === 'ALIVE').length, 2);
     });
 
+    test('`etl down` stops every process and frees every port', async () => {
+      // The stack the suite started (every optional service, the dev session too): no second start (CI time).
+      assert.notDeepEqual(stackProcesses(), []);
+      const result = await etl(['down']);
+      assert.equal(result.exitCode, 0, result.all);
+      assert.deepEqual(stackProcesses(), [], 'no process of the stack is left');
+      for (const service of (await statusJson()).services) assert.equal(service.state, 'stopped');
+    });
+
     test('a port held by another program is a clear error naming the port and the program', async () => {
       await etl(['down']);
       const blocker: Server = createServer();
@@ -222,16 +231,6 @@ describe(
       } finally {
         await new Promise((resolve) => blocker.close(resolve));
       }
-    });
-
-    test('`etl down` stops every process and frees every port', async () => {
-      const up = await etl(['up', '--with', 'elasticsearch,airflow']);
-      assert.equal(up.exitCode, 0, up.all);
-      assert.notDeepEqual(stackProcesses(), []);
-      const result = await etl(['down']);
-      assert.equal(result.exitCode, 0, result.all);
-      assert.deepEqual(stackProcesses(), [], 'no process of the stack is left');
-      for (const service of (await statusJson()).services) assert.equal(service.state, 'stopped');
     });
   },
 );
