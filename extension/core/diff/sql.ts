@@ -74,6 +74,40 @@ export function groupCountsSql(input: DiffInput, columns: string[], group: strin
     `FROM (${values}) GROUP BY value ORDER BY value NULLS FIRST`;
 }
 
+/**
+ * Per partition (the values of `partitionBy`): rows before and after, added, removed and changed, in one
+ * GROUP BY over the tallies of each side. Keyed tables: added and removed by key, changed counted in the
+ * partition of the row after; keyless: added and removed as multisets over `columns`, changed 0.
+ */
+export function partitionCountsSql(input: DiffInput, columns: string[], partitionBy: string[]): string {
+  const parts = partitionBy.map(q).join(', ');
+  const of = (alias: 'a' | 'b') => partitionBy.map((c) => `${alias}.${q(c)}`).join(', ');
+  const positions = partitionBy.map((_, i) => i + 1).join(', ');
+  const tally = (side: string, sql: string) =>
+    `SELECT ${parts}, '${side}' AS side, count(*) AS n FROM (${sql}) GROUP BY ${positions}`;
+  const compared = columns.filter((c) => !input.key.includes(c));
+  const any = compared.length ? compared.map(differs).join(' OR ') : 'false';
+  const sides: [string, string][] = input.key.length
+    ? [
+        ['added', keyedOnly(input.after, input.before, input.key, 'a', of('a'))],
+        ['removed', keyedOnly(input.before, input.after, input.key, 'b', of('b'))],
+        ['changed', `SELECT ${of('a')} FROM ${joined(input)} WHERE ${any}`],
+      ]
+    : [
+        ['added', multisetSql(input.after, input.before, columns)],
+        ['removed', multisetSql(input.before, input.after, columns)],
+      ];
+  const all: [string, string][] = [
+    ['before', `SELECT ${parts} FROM ${input.before}`],
+    ['after', `SELECT ${parts} FROM ${input.after}`],
+    ...sides,
+  ];
+  const names = ['before', 'after', 'added', 'removed', 'changed'];
+  const sums = names.map((n) => `coalesce(sum(n) FILTER (WHERE side = '${n}'), 0) AS ${n}`).join(', ');
+  return `SELECT ${parts}, ${sums} FROM (${all.map(([side, sql]) => tally(side, sql)).join(' UNION ALL ')}) ` +
+    `GROUP BY ${positions} ORDER BY ${positions} NULLS FIRST`;
+}
+
 /** The rows a count stands for, as a SELECT the grid can page. */
 export function rowsSql(input: DiffInput, columns: string[], selector: RowsSelector): string {
   switch (selector.kind) {
