@@ -95,6 +95,9 @@ describe('diff engine (DuckDB)', () => {
     async () => {
       const diff = await diffTable(duck, { ...keyed, before: 'pb', after: 'pa', partitionBy: ['y', 'm'] });
       assert.deepEqual([diff.added, diff.removed, diff.changed], [2, 1, 1]);
+      const whole = await diffTable(duck, { ...keyed, before: 'pb', after: 'pa' });
+      assert.deepEqual([whole.added, whole.removed, whole.changed], [2, 1, 1], 'the totals without partitions agree');
+      assert.deepEqual(diff.columns, whole.columns);
       assert.deepEqual(diff.partitionBy, ['y', 'm']);
       assert.deepEqual(diff.partitions, [
         { label: 'y=2024/m=1', values: ['2024', '1'], before: 2, after: 1, added: 0, removed: 1, changed: 1 },

@@ -21,8 +21,12 @@ export async function diffTable(duck: GoldEngine, input: DiffInput): Promise<Tab
   const base = { table, key, scope, rowsBefore, rowsAfter, schema, ...partitioned };
   if (!input.key.length) return { ...base, ...(await keylessChange(duck, input, common)), changed: 0, columns: [] };
   const compared = common.filter((name) => !input.key.includes(name));
-  const { rows } = await duck.rows(keyedCountsSql(input, compared));
-  const [added, removed, changed, ...perColumn] = rows[0].map((v) => Number(v ?? 0));
+  // Partitioned: added and removed are the partitions' sums (no second pass over both sides for the totals).
+  const parts = partitioned.partitions;
+  const { rows } = await duck.rows(keyedCountsSql(input, compared, !parts));
+  const [keyedAdded, keyedRemoved, changed, ...perColumn] = rows[0].map((v) => Number(v ?? 0));
+  const sum = (pick: (p: PartitionChange) => number) => (parts ?? []).reduce((total, p) => total + pick(p), 0);
+  const [added, removed] = parts ? [sum((p) => p.added), sum((p) => p.removed)] : [keyedAdded, keyedRemoved];
   const columns = [];
   for (const [i, column] of compared.entries()) {
     if (!perColumn[i]) continue;

@@ -19,14 +19,19 @@ function keyedOnly(from: string, other: string, key: string[], alias: 'a' | 'b',
 
 export const joined = (input: DiffInput) => `${input.after} a JOIN ${input.before} b ON ${keyMatch(input.key)}`;
 
-/** Added, removed and changed rows, and how many rows changed in each compared column, in one pass each. */
-export function keyedCountsSql(input: DiffInput, compared: string[]): string {
+/**
+ * Added, removed and changed rows, and how many rows changed in each compared column, in one pass each.
+ * `totals` false: added and removed are left out (0), the per-partition counts already hold them.
+ */
+export function keyedCountsSql(input: DiffInput, compared: string[], totals = true): string {
   const any = compared.length ? compared.map(differs).join(' OR ') : 'false';
   const perColumn = compared.map((c, i) => `count(*) FILTER (WHERE ${differs(c)}) AS c${i}`);
+  const only = (from: string, other: string, alias: 'a' | 'b') =>
+    totals ? `(SELECT count(*) FROM (${keyedOnly(from, other, input.key, alias, '1')}))` : '0';
   return [
     'SELECT',
-    `(SELECT count(*) FROM (${keyedOnly(input.after, input.before, input.key, 'a', '1')})) AS added,`,
-    `(SELECT count(*) FROM (${keyedOnly(input.before, input.after, input.key, 'b', '1')})) AS removed,`,
+    `${only(input.after, input.before, 'a')} AS added,`,
+    `${only(input.before, input.after, 'b')} AS removed,`,
     `count(*) FILTER (WHERE ${any}) AS changed${perColumn.length ? ',' : ''}`,
     perColumn.join(', '),
     `FROM ${joined(input)}`,
