@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './cli/check';
 import { registerExtractCommand } from './cli/extract';
+import { registerGoldCommands } from './cli/gold';
 import { registerPipelineCommand } from './cli/pipeline';
 import { registerPreviewCommand } from './cli/preview';
 import { registerProfileCommands } from './cli/profile';
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerPreviewCommand(program);
   registerTriggerCommand(program);
   registerQueryCommand(program);
+  registerGoldCommands(program);
   registerRestoreCommand(program);
   registerCheckCommand(program);
   registerProfileCommands(program);

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readDeltaTable, runOfCommit } from '../../extension/core/gold/deltaLog';
+import type { VersionCompare } from '../../extension/core/gold/compareVersion';
+import { readDeltaTable, runOfCommit, type DeltaTableState } from '../../extension/core/gold/deltaLog';
+import { partitionsOf } from '../../extension/core/gold/partitions';
 import { loadReports } from '../../extension/core/runs/load';
 import { s3Client } from '../../extension/core/s3/client';
 import { listAllKeys } from '../../extension/core/s3/listing';
@@ -41,9 +43,39 @@ interface QueryJson {
   asOf?: Record<string, number>;
 }
 
+/** `etl gold compare TABLE --version N` on the scratch gold (or the stack's own with `own`), `--json` parsed. */
+async function compare(table: string, version: number, json = true, own = false) {
+  const args = ['gold', 'compare', table, '--version', String(version), ...(json ? ['--json'] : [])];
+  const result = await etl(args, own ? {} : { GOLD_BUCKET: gold }, 120_000);
+  const out = json && result.exitCode === 0 ? (JSON.parse(result.stdout) as VersionCompare) : undefined;
+  return { ...result, out };
+}
+
+/** Per partition, what the compare counted before and after equals the two versions' row stats (the log's). */
+function assertMatchesStats(out: VersionCompare, past: DeltaTableState, now: DeltaTableState): void {
+  const rowsOf = (table: DeltaTableState, label: string) =>
+    partitionsOf(table).find((p) => p.label === label)?.rows ?? 0;
+  const parts = out.diff.partitions ?? [];
+  const labels = new Set([...partitionsOf(past), ...partitionsOf(now)].map((p) => p.label));
+  assert.deepEqual(new Set(parts.map((p) => p.label)), labels, 'every partition of either version');
+  for (const part of parts) {
+    assert.equal(part.before, rowsOf(past, part.label), `${part.label}: rows of v${past.version}`);
+    assert.equal(part.after, rowsOf(now, part.label), `${part.label}: rows of v${now.version}`);
+    assert.equal(part.after - part.before, part.added - part.removed, `${part.label}: the counts add up`);
+  }
+  const sum = (pick: (p: (typeof parts)[number]) => number) => parts.reduce((t, p) => t + pick(p), 0);
+  assert.deepEqual(
+    [sum((p) => p.before), sum((p) => p.after), sum((p) => p.added), sum((p) => p.removed)],
+    [out.diff.rowsBefore, out.diff.rowsAfter, out.diff.added, out.diff.removed],
+  );
+}
+
+/** The suite's CLI runs, `etl gold compare`'s among them (each a fresh DuckDB over local copies). */
+const TIMEOUT = { timeout: 240_000 };
+
 const noStackTrace = (stderr: string) => assert.doesNotMatch(stderr, /^\s+at /m, 'a clear error, no stack trace');
 
-describe('time travel: etl query --as-of-version / --as-of / --as-of-run', { timeout: 120_000 }, () => {
+describe('time travel: etl query --as-of-version / --as-of / --as-of-run, etl gold compare', TIMEOUT, () => {
   before(async () => {
     await admin.makeBucket(gold, config.minio.region);
     for (const file of files(FIXTURE)) await client.fPutObject(gold, `${TABLE}/${relative(FIXTURE, file)}`, file);
@@ -113,6 +145,33 @@ describe('time travel: etl query --as-of-version / --as-of / --as-of-run', { tim
     assert.equal(both.exitCode, 2, both.all);
     assert.match(both.stderr, /cannot be used with option/);
   });
+
+  test('etl gold compare: version 1 against current (v11), per partition what the two versions’ stats say',
+    async () => {
+      const [past, now] = await Promise.all([
+        readDeltaTable(client, gold, `${TABLE}/`, { version: 1 }),
+        readDeltaTable(client, gold, `${TABLE}/`),
+      ]);
+      const result = await compare(TABLE, 1);
+      assert.equal(result.exitCode, 0, result.all);
+      const out = result.out as VersionCompare;
+      assert.deepEqual([out.table, out.version, out.current], [TABLE, 1, 11]);
+      assert.deepEqual([out.diff.rowsBefore, out.diff.rowsAfter], [5, 16], 'as etl query --as-of-version says');
+      assert.deepEqual(out.diff.partitionBy, ['pickup_year', 'pickup_month']);
+      assertMatchesStats(out, past, now);
+      // Month 1 rewritten since v1 (its rows replaced), month 2 untouched.
+      const month = (m: number) => out.diff.partitions?.find((p) => p.values[1] === String(m));
+      assert.deepEqual([month(1)?.removed, month(1)?.added], [3, 14]);
+      assert.deepEqual([month(2)?.added, month(2)?.removed], [0, 0]);
+      const text = await compare(TABLE, 1, false);
+      assert.equal(text.exitCode, 0, text.all);
+      assert.equal(text.stdout.split('\n')[0], `${TABLE} v1 → current (v11)`);
+      assert.match(text.stdout, /^ {2}pickup_year=2024\/pickup_month=1 +3 +14 +\+14 +-3 +-$/m);
+      const late = await compare(TABLE, 99);
+      assert.equal(late.exitCode, 1, late.all);
+      assert.match(late.stderr, /has no version 99: its latest is 11/);
+      noStackTrace(late.stderr);
+    });
 
   test('commits folded into a checkpoint and removed: an older version is refused, saying the oldest', async () => {
     const gone = Array.from({ length: 10 }, (_, v) => `${TABLE}/_delta_log/${String(v).padStart(20, '0')}.json`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { diffTable, schemaChange } from '../../extension/core/diff/engine';
 import { formatDiffs } from '../../extension/core/diff/format';
-import type { DiffInput } from '../../extension/core/diff/model';
+import type { DiffInput, PartitionChange } from '../../extension/core/diff/model';
 import { rowsSql } from '../../extension/core/diff/sql';
 import { GOLD_TABLE_SPECS } from '../../extension/core/diff/tables';
 import { GoldEngine } from '../../extension/core/gold/engine';
@@ -27,6 +27,14 @@ before(async () => {
   // The quarantine: no key, two identical rejected rows before, one of them gone after, one new rule's row.
   await duck.run(`CREATE TABLE qb AS SELECT * FROM (VALUES ('r1', 1), ('r1', 1), ('r2', 5)) t(reject_rule, x)`);
   await duck.run(`CREATE TABLE qa AS SELECT * FROM (VALUES ('r1', 1), ('r2', 5), ('r2', 6)) t(reject_rule, x)`);
+  // A month-partitioned keyed table: month 1 loses k=1 and changes k=2, month 2 gains k=4, month 3 is new.
+  await duck.run(
+    `CREATE TABLE pb AS SELECT * FROM (VALUES (1, 2024, 1, 10), (2, 2024, 1, 20), (3, 2024, 2, 30)) t(k, y, m, v)`,
+  );
+  await duck.run(
+    'CREATE TABLE pa AS SELECT * FROM ' +
+      '(VALUES (2, 2024, 1, 21), (3, 2024, 2, 30), (4, 2024, 2, 40), (5, 2024, 3, 50)) t(k, y, m, v)',
+  );
 });
 after(() => duck.close());
 
@@ -81,6 +89,48 @@ describe('diff engine (DuckDB)', () => {
     assert.match(text, /^ {2}r2 +1 +2 +\+1 +0/m);
     assert.match(text, /^ {2}s: 1 changed \(e\.g\. k=3: c → null\)$/m);
     assert.match(text, /^unchanged: dim$/m);
+  });
+
+  test('per partition: a keyed table’s added, removed and changed rows per (year, month), summing to the totals',
+    async () => {
+      const diff = await diffTable(duck, { ...keyed, before: 'pb', after: 'pa', partitionBy: ['y', 'm'] });
+      assert.deepEqual([diff.added, diff.removed, diff.changed], [2, 1, 1]);
+      const whole = await diffTable(duck, { ...keyed, before: 'pb', after: 'pa' });
+      assert.deepEqual([whole.added, whole.removed, whole.changed], [2, 1, 1], 'the totals without partitions agree');
+      assert.deepEqual(diff.columns, whole.columns);
+      assert.deepEqual(diff.partitionBy, ['y', 'm']);
+      assert.deepEqual(diff.partitions, [
+        { label: 'y=2024/m=1', values: ['2024', '1'], before: 2, after: 1, added: 0, removed: 1, changed: 1 },
+        { label: 'y=2024/m=2', values: ['2024', '2'], before: 1, after: 2, added: 1, removed: 0, changed: 0 },
+        { label: 'y=2024/m=3', values: ['2024', '3'], before: 0, after: 1, added: 1, removed: 0, changed: 0 },
+      ]);
+      const sum = (pick: (p: PartitionChange) => number) => (diff.partitions ?? []).reduce((t, p) => t + pick(p), 0);
+      assert.deepEqual(
+        [sum((p) => p.before), sum((p) => p.after), sum((p) => p.added), sum((p) => p.removed), sum((p) => p.changed)],
+        [diff.rowsBefore, diff.rowsAfter, diff.added, diff.removed, diff.changed],
+      );
+    });
+
+  test('per partition: a keyless table as multisets; a partition column missing on a side: no breakdown', async () => {
+    const diff = await diffTable(duck, { ...keyless, partitionBy: ['reject_rule'] });
+    assert.deepEqual(diff.partitions?.map((p) => [p.label, p.before, p.after, p.added, p.removed, p.changed]), [
+      ['reject_rule=r1', 2, 1, 0, 1, 0],
+      ['reject_rule=r2', 1, 2, 1, 0, 0],
+    ]);
+    const missing = await diffTable(duck, { ...keyed, partitionBy: ['m'] });
+    assert.equal(missing.partitions, undefined);
+    assert.equal(missing.partitionBy, undefined);
+  });
+
+  test('the text table: the partitions that changed under their table, the others left out', async () => {
+    const diff = await diffTable(duck, { ...keyed, before: 'pb', after: 'pa', partitionBy: ['y', 'm'] });
+    diff.partitions?.push({ label: 'y=2023/m=12', values: ['2023', '12'], before: 7, after: 7, added: 0, removed: 0,
+      changed: 0 });
+    const text = formatDiffs([diff]);
+    assert.match(text, /^fact +3 +4 +\+2 +-1 +1$/m);
+    assert.match(text, /^ {2}y=2024\/m=1 +2 +1 +0 +-1 +1$/m);
+    assert.match(text, /^ {2}y=2024\/m=3 +0 +1 +\+1 +0 +0$/m);
+    assert.doesNotMatch(text, /m=12/);
   });
 
   test('every contract table has a key but the quarantine', () => {

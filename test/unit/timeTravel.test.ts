@@ -13,6 +13,13 @@ import {
 } from '../../extension/core/gold/logReplay';
 import { schemaChanges } from '../../extension/core/gold/schemaDiff';
 import { EtlError } from '../../extension/core/errors';
+import {
+  compareTitle,
+  formatVersionCompare,
+  schemaSince,
+  type VersionCompare,
+} from '../../extension/core/gold/compareVersion';
+import { comparePage } from '../../extension/core/preview/html';
 
 // Delta logs built in memory as the transform writes them: a month overwritten per commit, the run id in userMetadata.
 const schema = (...fields: [string, string, boolean?][]) => ({
@@ -182,5 +189,61 @@ describe('etl query --as-of-* arguments', () => {
       ),
       'fact_trips@v3, dim_zone@v1',
     );
+  });
+});
+
+describe('Compare with current: the pure parts (the diff itself: test/unit/diff.test.ts)', () => {
+  const compare = (): VersionCompare => ({
+    table: 'fact_trips',
+    version: 1,
+    current: 3,
+    seconds: 0.2,
+    schemaHistory: schemaSince(replayLog(log()), 1),
+    diff: {
+      table: 'fact_trips',
+      key: ['trip_key'],
+      scope: 'whole table',
+      rowsBefore: 5,
+      rowsAfter: 6,
+      added: 5,
+      removed: 4,
+      changed: 0,
+      columns: [],
+      schema: { added: [{ name: 'tip', type: 'DOUBLE' }], removed: [], retyped: [] },
+      partitionBy: ['month'],
+      partitions: [
+        { label: 'month=1', values: ['1'], before: 3, after: 5, added: 5, removed: 3, changed: 0 },
+        { label: 'month=2', values: ['2'], before: 2, after: 1, added: 0, removed: 1, changed: 0 },
+      ],
+    },
+  });
+
+  test('the schema changes History recorded after the version, oldest first, each with its version', () => {
+    assert.deepEqual(schemaSince(replayLog(log()), 1), ['v2: + column tip double']);
+    assert.deepEqual(schemaSince(replayLog(log()), 2), []);
+    assert.deepEqual(schemaSince(replayLog(log(), { version: 1 }), 0), [], 'only up to the version read as current');
+  });
+
+  test('the title and the text: etl preview’s table with a line per partition, then the schema history', () => {
+    assert.equal(compareTitle(compare()), 'fact_trips v1 → current (v3)');
+    const text = formatVersionCompare(compare());
+    assert.equal(text.split('\n')[0], 'fact_trips v1 → current (v3)');
+    assert.match(text, /^fact_trips +5 +6 +\+5 +-4 +0$/m);
+    assert.match(text, /^ {2}\+ column tip DOUBLE$/m);
+    assert.match(text, /^ {2}month=1 +3 +5 +\+5 +-3 +0$/m);
+    assert.match(text, /^ {2}month=2 +2 +1 +0 +-1 +0$/m);
+    assert.match(text, /^schema changes committed since v1:\n {2}v2: \+ column tip double$/m);
+  });
+
+  test('the panel’s page: titled by the versions, a row per partition that changed, values escaped', () => {
+    const hostile = compare();
+    hostile.diff.partitions?.push({ label: '<b>x</b>', values: ['<b>x</b>'], before: 0, after: 1, added: 1,
+      removed: 0, changed: 0 });
+    const page = comparePage(hostile, { nonce: 'n0nce', cspSource: 'vscode-resource:' });
+    assert.match(page, /<h1>fact_trips v1 → current \(v3\)<\/h1>/);
+    assert.match(page, /<tr class="partition"><th scope="row">month=1<\/th>/);
+    assert.match(page, /&lt;b&gt;x&lt;\/b&gt;/);
+    assert.ok(!page.includes('<b>x'), 'an unescaped tag from data');
+    assert.equal((page.match(/<script/g) ?? []).length, 1);
   });
 });

@@ -1,6 +1,6 @@
 import type { GoldEngine } from '../gold/engine';
-import type { ColumnType, DiffInput, GroupChange, SchemaChange, TableDiff } from './model';
-import { examplesSql, groupCountsSql, keyedCountsSql, multisetCountsSql } from './sql';
+import type { ColumnType, DiffInput, GroupChange, PartitionChange, SchemaChange, TableDiff } from './model';
+import { examplesSql, groupCountsSql, keyedCountsSql, multisetCountsSql, partitionCountsSql } from './sql';
 
 export const EXAMPLES_PER_COLUMN = 3;
 
@@ -8,18 +8,25 @@ export const EXAMPLES_PER_COLUMN = 3;
  * The diff of one table's two sides, computed in DuckDB: rows before and after; keyed tables: rows added,
  * removed and changed, and per column how many changed with a few examples; keyless tables (the quarantine):
  * the rows added and removed as multisets, per value of `groupBy`. Columns on one side only, or of another type,
- * are the schema change; values are compared on the columns both sides have.
+ * are the schema change; values are compared on the columns both sides have. With `partitionBy` (both sides
+ * having those columns), the same counts per partition too.
  */
 export async function diffTable(duck: GoldEngine, input: DiffInput): Promise<TableDiff> {
   const [before, after] = await Promise.all([duck.columns(input.before), duck.columns(input.after)]);
   const schema = schemaChange(before, after);
   const common = after.map((c) => c.name).filter((name) => before.some((b) => b.name === name));
   const [rowsBefore, rowsAfter] = await Promise.all([duck.count(input.before), duck.count(input.after)]);
-  const base = { table: input.table, key: input.key, scope: input.scope, rowsBefore, rowsAfter, schema };
+  const partitioned = await partitionChanges(duck, input, common);
+  const { table, key, scope } = input;
+  const base = { table, key, scope, rowsBefore, rowsAfter, schema, ...partitioned };
   if (!input.key.length) return { ...base, ...(await keylessChange(duck, input, common)), changed: 0, columns: [] };
   const compared = common.filter((name) => !input.key.includes(name));
-  const { rows } = await duck.rows(keyedCountsSql(input, compared));
-  const [added, removed, changed, ...perColumn] = rows[0].map((v) => Number(v ?? 0));
+  // Partitioned: added and removed are the partitions' sums (no second pass over both sides for the totals).
+  const parts = partitioned.partitions;
+  const { rows } = await duck.rows(keyedCountsSql(input, compared, !parts));
+  const [keyedAdded, keyedRemoved, changed, ...perColumn] = rows[0].map((v) => Number(v ?? 0));
+  const sum = (pick: (p: PartitionChange) => number) => (parts ?? []).reduce((total, p) => total + pick(p), 0);
+  const [added, removed] = parts ? [sum((p) => p.added), sum((p) => p.removed)] : [keyedAdded, keyedRemoved];
   const columns = [];
   for (const [i, column] of compared.entries()) {
     if (!perColumn[i]) continue;
@@ -53,6 +60,24 @@ async function keylessChange(
   }));
   const sum = (pick: (g: GroupChange) => number) => groups.reduce((total, g) => total + pick(g), 0);
   return { added: sum((g) => g.added), removed: sum((g) => g.removed), groupBy: group, groups };
+}
+
+/** The per-partition counts, when the input asks for them and both sides have its partition columns. */
+async function partitionChanges(
+  duck: GoldEngine,
+  input: DiffInput,
+  common: string[],
+): Promise<Pick<TableDiff, 'partitionBy' | 'partitions'>> {
+  const partitionBy = input.partitionBy ?? [];
+  if (!partitionBy.length || !partitionBy.every((c) => common.includes(c))) return {};
+  const { rows } = await duck.rows(partitionCountsSql(input, common, partitionBy));
+  const partitions: PartitionChange[] = rows.map((row) => {
+    const values = row.slice(0, partitionBy.length);
+    const [before, after, added, removed, changed] = row.slice(partitionBy.length).map((v) => Number(v ?? 0));
+    const label = partitionBy.map((c, i) => `${c}=${values[i] ?? 'null'}`).join('/');
+    return { label, values, before, after, added, removed, changed };
+  });
+  return { partitionBy, partitions };
 }
 
 export function schemaChange(before: ColumnType[], after: ColumnType[]): SchemaChange {

@@ -14,11 +14,12 @@ export function describeSchema(schema: SchemaChange): string[] {
 
 /**
  * The diffs as a text table: per table rows before and after, added, removed, changed; under a changed table
- * its schema changes, its changed columns with an example each, and a keyless table's groups (rules) that moved.
- * Unchanged tables share one line at the end.
+ * its schema changes, the partitions that changed (a partitioned diff), a keyless table's groups (rules) that
+ * moved, and its changed columns with an example each. Unchanged tables share one line at the end.
  */
 export function formatDiffs(diffs: TableDiff[]): string {
-  const width = Math.max(28, ...diffs.map((d) => d.table.length + 2));
+  const labels = diffs.flatMap((d) => (d.partitions ?? []).map((p) => p.label.length + 4));
+  const width = Math.max(28, ...diffs.map((d) => d.table.length + 2), ...labels);
   const columns = ['before', 'after', 'added', 'removed', 'changed'];
   const head = `${'table'.padEnd(width)}${columns.map((h) => h.padStart(10)).join('')}`;
   const lines = [head];
@@ -34,6 +35,14 @@ export function formatDiffs(diffs: TableDiff[]): string {
         signed(diff.removed, '-'), changed].map((v) => v.padStart(10)).join('')}`,
     );
     for (const text of describeSchema(diff.schema)) lines.push(`  ${text}`);
+    for (const part of diff.partitions ?? []) {
+      if (!part.added && !part.removed && !part.changed && part.before === part.after) continue;
+      const partChanged = diff.key.length ? num(part.changed) : '-';
+      lines.push(
+        `${`  ${part.label}`.padEnd(width)}${[num(part.before), num(part.after), signed(part.added, '+'),
+          signed(part.removed, '-'), partChanged].map((v) => v.padStart(10)).join('')}`,
+      );
+    }
     for (const group of diff.groups ?? []) {
       if (!group.added && !group.removed) continue;
       lines.push(

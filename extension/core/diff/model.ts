@@ -16,6 +16,11 @@ export interface DiffInput {
   scope: string;
   /** A column whose values split a keyless diff (the quarantine: `reject_rule`). */
   groupBy?: string;
+  /**
+   * The table's partition columns (a month-partitioned table: year and month): the diff then also counts per
+   * partition. Used only when both sides have them all.
+   */
+  partitionBy?: string[];
 }
 
 export interface ValueExample {
@@ -40,6 +45,22 @@ export interface GroupChange {
   removed: number;
 }
 
+/**
+ * One partition's change: rows before and after, added and removed (keyless: as multisets), changed (keyed: a
+ * row whose key is on both sides, counted in its partition after).
+ */
+export interface PartitionChange {
+  /** `pickup_year=2024/pickup_month=1`, as the Gold tables view's Partitions name it. */
+  label: string;
+  /** The partition's values as text, in `partitionBy` order (null kept). */
+  values: (string | null)[];
+  before: number;
+  after: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
 export interface SchemaChange {
   added: ColumnType[];
   removed: ColumnType[];
@@ -61,6 +82,9 @@ export interface TableDiff {
   schema: SchemaChange;
   groupBy?: string;
   groups?: GroupChange[];
+  /** With `partitionBy`: the columns and every partition on either side, in natural order. */
+  partitionBy?: string[];
+  partitions?: PartitionChange[];
 }
 
 /** Which rows a count stands for (the grid opens them). */

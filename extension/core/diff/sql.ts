@@ -19,14 +19,19 @@ function keyedOnly(from: string, other: string, key: string[], alias: 'a' | 'b',
 
 export const joined = (input: DiffInput) => `${input.after} a JOIN ${input.before} b ON ${keyMatch(input.key)}`;
 
-/** Added, removed and changed rows, and how many rows changed in each compared column, in one pass each. */
-export function keyedCountsSql(input: DiffInput, compared: string[]): string {
+/**
+ * Added, removed and changed rows, and how many rows changed in each compared column, in one pass each.
+ * `totals` false: added and removed are left out (0), the per-partition counts already hold them.
+ */
+export function keyedCountsSql(input: DiffInput, compared: string[], totals = true): string {
   const any = compared.length ? compared.map(differs).join(' OR ') : 'false';
   const perColumn = compared.map((c, i) => `count(*) FILTER (WHERE ${differs(c)}) AS c${i}`);
+  const only = (from: string, other: string, alias: 'a' | 'b') =>
+    totals ? `(SELECT count(*) FROM (${keyedOnly(from, other, input.key, alias, '1')}))` : '0';
   return [
     'SELECT',
-    `(SELECT count(*) FROM (${keyedOnly(input.after, input.before, input.key, 'a', '1')})) AS added,`,
-    `(SELECT count(*) FROM (${keyedOnly(input.before, input.after, input.key, 'b', '1')})) AS removed,`,
+    `${only(input.after, input.before, 'a')} AS added,`,
+    `${only(input.before, input.after, 'b')} AS removed,`,
     `count(*) FILTER (WHERE ${any}) AS changed${perColumn.length ? ',' : ''}`,
     perColumn.join(', '),
     `FROM ${joined(input)}`,
@@ -72,6 +77,40 @@ export function groupCountsSql(input: DiffInput, columns: string[], group: strin
   const values = parts.map((sql, i) => `SELECT value, '${names[i]}' AS side, n FROM (${sql})`).join(' UNION ALL ');
   return `SELECT value, ${names.map((n) => `sum(n) FILTER (WHERE side = '${n}') AS ${n}`).join(', ')} ` +
     `FROM (${values}) GROUP BY value ORDER BY value NULLS FIRST`;
+}
+
+/**
+ * Per partition (the values of `partitionBy`): rows before and after, added, removed and changed, in one
+ * GROUP BY over the tallies of each side. Keyed tables: added and removed by key, changed counted in the
+ * partition of the row after; keyless: added and removed as multisets over `columns`, changed 0.
+ */
+export function partitionCountsSql(input: DiffInput, columns: string[], partitionBy: string[]): string {
+  const parts = partitionBy.map(q).join(', ');
+  const of = (alias: 'a' | 'b') => partitionBy.map((c) => `${alias}.${q(c)}`).join(', ');
+  const positions = partitionBy.map((_, i) => i + 1).join(', ');
+  const tally = (side: string, sql: string) =>
+    `SELECT ${parts}, '${side}' AS side, count(*) AS n FROM (${sql}) GROUP BY ${positions}`;
+  const compared = columns.filter((c) => !input.key.includes(c));
+  const any = compared.length ? compared.map(differs).join(' OR ') : 'false';
+  const sides: [string, string][] = input.key.length
+    ? [
+        ['added', keyedOnly(input.after, input.before, input.key, 'a', of('a'))],
+        ['removed', keyedOnly(input.before, input.after, input.key, 'b', of('b'))],
+        ['changed', `SELECT ${of('a')} FROM ${joined(input)} WHERE ${any}`],
+      ]
+    : [
+        ['added', multisetSql(input.after, input.before, columns)],
+        ['removed', multisetSql(input.before, input.after, columns)],
+      ];
+  const all: [string, string][] = [
+    ['before', `SELECT ${parts} FROM ${input.before}`],
+    ['after', `SELECT ${parts} FROM ${input.after}`],
+    ...sides,
+  ];
+  const names = ['before', 'after', 'added', 'removed', 'changed'];
+  const sums = names.map((n) => `coalesce(sum(n) FILTER (WHERE side = '${n}'), 0) AS ${n}`).join(', ');
+  return `SELECT ${parts}, ${sums} FROM (${all.map(([side, sql]) => tally(side, sql)).join(' UNION ALL ')}) ` +
+    `GROUP BY ${positions} ORDER BY ${positions} NULLS FIRST`;
 }
 
 /** The rows a count stands for, as a SELECT the grid can page. */

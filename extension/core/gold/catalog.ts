@@ -5,7 +5,7 @@ import { asOfRun, resolveRun, versionsLine, type CatalogAsOf, type RunPoint } fr
 import { cachedFiles, DEFAULT_CACHE_BYTES, type CacheOptions } from './cache';
 import { readTableLog, type DeltaFile, type DeltaTableState } from './deltaLog';
 import { GoldEngine, type GridPage, type PageRequest } from './engine';
-import { historyOf, NotYetCreatedError, replayLog } from './logReplay';
+import { historyOf, NotYetCreatedError, replayLog, type AsOf } from './logReplay';
 import { tableRows } from './partitions';
 import { mentionedTables, quoteIdent, tableSelect } from './sql';
 import { listGoldTables, type GoldTableRef } from './tables';
@@ -59,9 +59,13 @@ export class GoldCatalog {
     return listGoldTables(this.options.client, this.options.bucket);
   }
 
-  /** The table's snapshot at this catalog's as-of (default: its latest version), with its whole history. */
-  async table(root: string): Promise<DeltaTableState> {
-    const { client, bucket, asOf } = this.options;
+  /**
+   * The table's snapshot at `at`, else at this catalog's as-of (default: its latest version), with its whole
+   * history. `at`: one table at another point (Compare with current reads two versions in one catalog).
+   */
+  async table(root: string, at?: AsOf): Promise<DeltaTableState> {
+    const { client, bucket } = this.options;
+    const asOf = at ?? this.options.asOf;
     const log = await readTableLog(client, bucket, root);
     if (!asOf || !('run' in asOf)) return replayLog(log, asOf);
     this.run ??= resolveRun(client, bucket, asOf.run);
@@ -78,7 +82,8 @@ export class GoldCatalog {
     } catch (error) {
       // An old version's files stay in the bucket until a VACUUM deletes them.
       const code = (error as { code?: string }).code;
-      if (this.options.asOf && (code === 'NotFound' || code === 'NoSuchKey'))
+      const past = this.options.asOf !== undefined || table.version !== table.history[0]?.version;
+      if (past && (code === 'NotFound' || code === 'NoSuchKey'))
         throw new EtlError(
           `the files of version ${table.version} of s3://${this.options.bucket}/${table.root} were removed ` +
             '(VACUUM), so that version can no longer be read',
@@ -88,7 +93,10 @@ export class GoldCatalog {
     }
   }
 
-  /** Makes (or refreshes) the view of one table over its current snapshot. */
+  /**
+   * Makes (or refreshes) the view of one table over its current snapshot (or over `state`, named `ref.name`:
+   * two versions of one table are two views under two names).
+   */
   async register(ref: GoldTableRef, state?: DeltaTableState): Promise<DeltaTableState> {
     const table = state ?? (await this.table(ref.root));
     if (this.views.get(ref.name) === table.version) return table;

@@ -65,6 +65,7 @@ export async function previewInput(
     after,
     scope: scoped ? preview.months.join(', ') : 'whole table',
     groupBy: spec.kind === 'quarantine' ? 'reject_rule' : undefined,
+    partitionBy: spec.partitionBy,
   };
   const columns = (await duck.columns(after)).map((c) => c.name);
   return { input, columns, version: ref ? (gold.versions.get(ref.root) ?? null) : null };

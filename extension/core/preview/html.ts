@@ -1,6 +1,8 @@
 import { describeSchema } from '../diff/format';
-import { isUnchanged, type RowsSelector, type TableDiff } from '../diff/model';
+import { isUnchanged, type PartitionChange, type RowsSelector, type TableDiff } from '../diff/model';
 import { escapeHtml } from '../runs/reportHtml';
+import type { VersionCompare } from '../gold/compareVersion';
+import { compareTitle } from '../gold/compareVersion';
 import type { PreviewDiff } from './compare';
 
 /**
@@ -50,6 +52,11 @@ function tableSection(diff: TableDiff, index: number): string {
     const counts = [n(group.before), n(group.after), added, removed].map(cell).join('');
     parts.push(`<tr class="group"><th scope="row">${escapeHtml(name)}</th>${counts}<td></td></tr>`);
   }
+  for (const part of (diff.partitions ?? []).filter(partitionMoved)) {
+    const counts = [n(part.before), n(part.after), `+${n(part.added)}`, `−${n(part.removed)}`,
+      diff.key.length ? n(part.changed) : '—'].map(cell).join('');
+    parts.push(`<tr class="partition"><th scope="row">${escapeHtml(part.label)}</th>${counts}</tr>`);
+  }
   parts.push('</tbody></table>');
   const schema = describeSchema(diff.schema);
   if (schema.length) parts.push(`<ul class="schema">${schema.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`);
@@ -57,6 +64,8 @@ function tableSection(diff: TableDiff, index: number): string {
   const id = `t${index}`;
   return `<section aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(t)}</h2>${parts.join('')}</section>`;
 }
+
+const partitionMoved = (p: PartitionChange) => p.added || p.removed || p.changed || p.before !== p.after;
 
 function columnsTable(diff: TableDiff): string {
   const rows = diff.columns.map((c) => {
@@ -81,7 +90,8 @@ th, td { padding: 0.25em 0.8em; text-align: left;
   border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
 th[scope=col] { color: var(--vscode-descriptionForeground); font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.group th { padding-left: 1.6em; font-weight: normal; }
+tr.group th, tr.partition th { padding-left: 1.6em; font-weight: normal; }
+tr.partition td, tr.partition th { color: var(--vscode-descriptionForeground); }
 button.count { font: inherit; color: var(--vscode-textLink-foreground); background: none; border: none;
   padding: 0; cursor: pointer; text-decoration: underline; font-variant-numeric: tabular-nums; }
 button.count:hover { color: var(--vscode-textLink-activeForeground); }
@@ -103,11 +113,7 @@ if (first) first.focus();
 
 /** The whole page for one preview's diff against gold. */
 export function previewPage(diff: PreviewDiff, options: PreviewPageOptions): string {
-  const nonce = `'nonce-${options.nonce}'`;
-  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src ${nonce}; script-src ${nonce};`;
   const { preview } = diff;
-  const changed = diff.tables.filter((t) => !isUnchanged(t));
-  const unchanged = diff.tables.filter((t) => isUnchanged(t)).map((t) => t.table);
   const versions = Object.entries(diff.goldVersions)
     .map(([table, v]) => `${escapeHtml(table)} ${v === null ? '(absent)' : `v${v}`}`)
     .join(', ');
@@ -118,18 +124,46 @@ export function previewPage(diff: PreviewDiff, options: PreviewPageOptions): str
       `diff ${diff.diffSeconds.toFixed(1)} s`,
     `compared with gold as it is: ${versions}`,
     '<span class="published">Nothing was published</span>: gold keeps these versions.',
-  ].map((line) => `<div>${line}</div>`).join('');
-  const body = changed.length
-    ? changed.map((t, i) => tableSection(t, i)).join('')
-    : '<p>Your change makes no difference to any gold table.</p>';
+  ];
+  return diffPage('Change preview', meta, diff.tables, 'Your change makes no difference to any gold table.', options);
+}
+
+/** Compare with current (a History version of the Gold tables view): the same page, titled by the versions. */
+export function comparePage(compare: VersionCompare, options: PreviewPageOptions): string {
+  const meta = [
+    `<code>${escapeHtml(compare.table)}</code> at version ${compare.version} (before) against its current version ` +
+      `${compare.current} (after); diff ${compare.seconds.toFixed(1)} s`,
+    ...(compare.schemaHistory.length
+      ? [`schema changes committed since v${compare.version}: ${compare.schemaHistory.map(escapeHtml).join('; ')}`]
+      : []),
+  ];
+  const same = `Version ${compare.version} and the current version hold the same rows and schema.`;
+  return diffPage(compareTitle(compare), meta, [compare.diff], same, options);
+}
+
+/** A page of diffs: its title, lines about what was compared (already HTML), the changed tables' sections. */
+function diffPage(
+  title: string,
+  meta: string[],
+  tables: TableDiff[],
+  none: string,
+  options: PreviewPageOptions,
+): string {
+  const nonce = `'nonce-${options.nonce}'`;
+  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src ${nonce}; script-src ${nonce};`;
+  const changed = tables.filter((t) => !isUnchanged(t));
+  const unchanged = tables.filter((t) => isUnchanged(t)).map((t) => t.table);
+  const body = changed.length ? changed.map((t, i) => tableSection(t, i)).join('') : `<p>${escapeHtml(none)}</p>`;
   const rest = unchanged.length && changed.length
     ? `<p class="muted">Unchanged: ${unchanged.map(escapeHtml).join(', ')}</p>`
     : '';
+  const heading = escapeHtml(title);
+  const about = meta.map((line) => `<div>${line}</div>`).join('');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Change preview</title><style nonce="${options.nonce}">${STYLE}</style></head>
-<body><main><h1>Change preview</h1><div class="meta">${meta}</div>${body}${rest}
+<title>${heading}</title><style nonce="${options.nonce}">${STYLE}</style></head>
+<body><main><h1>${heading}</h1><div class="meta">${about}</div>${body}${rest}
 <p class="muted">Counts open the rows behind them in the data grid (Tab to move, Enter to open).</p>
 </main><script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
 }

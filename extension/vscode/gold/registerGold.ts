@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CatalogAsOf } from '../../core/gold/asOf';
 import { guarded } from '../common/notify';
 import type { EtlServices } from '../common/services';
+import { compareVersionCommand } from './compareVersion';
 import { GoldTreeProvider } from './goldTree';
 import type { GridPanel } from './gridPanel';
 import { previewTableCommand } from './previewTable';
@@ -27,6 +28,10 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
     vscode.commands.registerCommand(
       'etl.gold.previewVersion',
       guarded(services, (node?: VersionNode) => previewVersionCommand(services, open, node)),
+    ),
+    vscode.commands.registerCommand(
+      'etl.gold.compareVersion',
+      guarded(services, (node?: VersionNode) => compareVersionCommand(services, node)),
     ),
     vscode.commands.registerCommand(
       'etl.gold.query',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
+import type { VersionCompare } from '../../../extension/core/gold/compareVersion';
 import type { GoldItem } from '../../../extension/vscode/gold/goldTree';
 
 // The Gold tables view after a real pipeline run (Run Pipeline: the sample extracted, then the real
@@ -39,7 +40,7 @@ describe('Gold tables view in a real VS Code', () => {
 
   it('registers Preview Table, Preview at This Version and Query Gold…', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['etl.gold.previewTable', 'etl.gold.previewVersion', 'etl.gold.query'])
+    for (const id of ['etl.gold.previewTable', 'etl.gold.previewVersion', 'etl.gold.compareVersion', 'etl.gold.query'])
       assert.ok(all.includes(id), id);
   });
 
@@ -134,6 +135,33 @@ describe('Gold tables view in a real VS Code', () => {
       assert.notEqual(counted, grid);
       assert.ok(await until(() => counted?.lastPage?.columns[0]?.name === 'n'), api.services.lastError);
       assert.deepEqual(counted?.lastPage?.rows[0], [String(total)]);
+    });
+
+  it('Compare with Current (a History node) opens the Change preview panel: that version → current, per partition',
+    async () => {
+      const fact = (await api.gold.tree.getChildren())[0];
+      const history = (await api.gold.tree.getChildren(fact))[2];
+      const versions = await api.gold.tree.getChildren(history);
+      const oldest = versions[versions.length - 1] as GoldItem & { commit?: { version: number } };
+      const version = oldest.commit?.version;
+      const compare = await vscode.commands.executeCommand<VersionCompare | undefined>(
+        'etl.gold.compareVersion',
+        oldest,
+      );
+      assert.ok(compare, api.services.lastError);
+      const panel = api.preview.shownPanel();
+      assert.equal(panel?.compare, compare);
+      assert.equal(panel?.panel.title, `fact_trips v${version} → current (v${compare.current})`);
+      const parts = compare.diff.partitions ?? [];
+      assert.deepEqual(compare.diff.partitionBy, ['pickup_year', 'pickup_month']);
+      assert.ok(parts.length > 0, 'fact_trips is compared per (year, month)');
+      const sum = (pick: (p: (typeof parts)[number]) => number) => parts.reduce((t, p) => t + pick(p), 0);
+      assert.equal(sum((p) => p.before), compare.diff.rowsBefore);
+      assert.equal(sum((p) => p.after), compare.diff.rowsAfter);
+      assert.equal(sum((p) => p.added), compare.diff.added);
+      assert.equal(sum((p) => p.removed), compare.diff.removed);
+      const moved = parts.find((p) => p.added || p.removed || p.changed || p.before !== p.after);
+      if (moved) assert.ok(panel?.panel.webview.html.includes(moved.label), `${moved.label} shown in the panel`);
     });
 
   it('Query Gold… runs SQL over the gold tables and shows the result in the same grid', async () => {
