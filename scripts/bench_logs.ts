@@ -163,12 +163,18 @@ async function latency(send: (runId: string, n: number) => Promise<void> | void,
     written.set(n, performance.now());
     await send(runId, n);
   }
-  await Promise.race([
-    watcher,
-    sleep(120_000).then(() => {
-      throw new Error(`${what}: not every line searchable after 120 s`);
-    }),
-  ]);
+  // The deadline's timer is cancelled once the watcher is done: a pending one kept the process alive 120 s more.
+  const deadline = new AbortController();
+  try {
+    await Promise.race([
+      watcher,
+      sleep(120_000, undefined, { signal: deadline.signal }).then(() => {
+        throw new Error(`${what}: not every line searchable after 120 s`);
+      }),
+    ]);
+  } finally {
+    deadline.abort();
+  }
   return [...written].map(([n, at]) => (seen.get(n) ?? Number.NaN) - at).sort((a, b) => a - b);
 }
 
