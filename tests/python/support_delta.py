@@ -14,6 +14,9 @@ def delta_spark(base_settings):
     from etl.submit import DELTA_CONF, jar_paths, s3a_conf
     from etl.transform.session import s3a_credentials
 
+    active = SparkSession.getActiveSession()
+    if active is not None:  # another module's session (support_spark): Delta's static settings need a new one
+        active.stop()
     builder = (SparkSession.builder.master("local[1]").appName("etl-delta-reader")
                .config("spark.jars", ",".join(str(j) for j in jar_paths(base_settings)))
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")

@@ -20,7 +20,17 @@ def bundled_zone_ids() -> list[int]:
 def spark():
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[2]").appName("etl-transform-unit")
+    from etl.config import load_settings
+    from etl.submit import SubmitError, jar_paths
+
+    # One JVM serves the whole pytest run, its classpath fixed when the first session starts: when this one is
+    # first (test_checks_spark.py sorts before test_gold_faults_integration.py), it carries the s3a and Delta jars
+    # the Delta reader tests need (support_delta.delta_spark), when `etl setup` installed them.
+    try:
+        jars = ",".join(str(jar) for jar in jar_paths(load_settings()))
+    except SubmitError:
+        jars = ""
+    session = (SparkSession.builder.master("local[2]").appName("etl-transform-unit").config("spark.jars", jars)
                .config("spark.sql.shuffle.partitions", "2")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.legacy.parquet.nanosAsLong", "true")
