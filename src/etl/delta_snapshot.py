@@ -24,6 +24,14 @@ CHECKPOINT = re.compile(r"^(\d{20})\.checkpoint\.parquet$")
 class Snapshot:
     version: int
     files: dict[str, dict[str, str]] = field(default_factory=dict)  # relative path -> partition values
+    rows: dict[str, int | None] = field(default_factory=dict)  # relative path -> numRecords of its stats (None: none)
+
+    def partition_rows(self, values: dict[str, str]) -> int | None:
+        """The rows of the files whose partition values include `values` (from the log's stats, no data read);
+        None when one of them has no row count in its stats."""
+        counts = [self.rows.get(path) for path, have in self.files.items()
+                  if all(have.get(k) == v for k, v in values.items())]
+        return None if any(c is None for c in counts) else sum(counts)  # type: ignore[arg-type]
 
     @property
     def paths(self) -> list[str]:
@@ -34,12 +42,24 @@ class NotADeltaTable(ValueError):
     """No `_delta_log/` commit under the folder."""
 
 
-def _apply(files: dict[str, dict[str, str]], action: dict) -> None:
+def _apply(snapshot: Snapshot, action: dict) -> None:
     if action.get("add"):
         add = action["add"]
-        files[_unquote(add["path"])] = dict(add.get("partitionValues") or {})
+        path = _unquote(add["path"])
+        snapshot.files[path] = dict(add.get("partitionValues") or {})
+        snapshot.rows[path] = _num_records(add.get("stats"))
     elif action.get("remove"):
-        files.pop(_unquote(action["remove"]["path"]), None)
+        path = _unquote(action["remove"]["path"])
+        snapshot.files.pop(path, None)
+        snapshot.rows.pop(path, None)
+
+
+def _num_records(stats: str | None) -> int | None:
+    try:
+        value = json.loads(stats).get("numRecords") if stats else None
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _unquote(path: str) -> str:
@@ -55,30 +75,30 @@ def replay(names: Iterable[str], read: Callable[[str], bytes]) -> Snapshot:
     checkpoints = sorted(int(m.group(1)) for m in map(CHECKPOINT.match, names) if m)
     if not commits and not checkpoints:
         raise NotADeltaTable("no Delta commit in _delta_log/")
-    files: dict[str, dict[str, str]] = {}
+    snapshot = Snapshot(-1)
     start = 0
     if checkpoints and (not commits or commits[0] > 0):  # older commits cleaned up: start at the checkpoint
         start = checkpoints[-1]
-        _read_checkpoint(read(f"{start:020d}.checkpoint.parquet"), files)
+        _read_checkpoint(read(f"{start:020d}.checkpoint.parquet"), snapshot)
         start += 1
     version = -1
     for v in (c for c in commits if c >= start):
         for line in read(f"{v:020d}.json").decode().splitlines():
             if line.strip():
-                _apply(files, json.loads(line))
+                _apply(snapshot, json.loads(line))
         version = v
-    return Snapshot(max(version, start - 1), files)
+    snapshot.version = max(version, start - 1)
+    return snapshot
 
 
-def _read_checkpoint(data: bytes, files: dict[str, dict[str, str]]) -> None:
+def _read_checkpoint(data: bytes, snapshot: Snapshot) -> None:
     import pyarrow.parquet as pq
 
     for row in pq.read_table(io.BytesIO(data), columns=["add", "remove"]).to_pylist():
-        if row.get("add"):
-            add = row["add"]
-            files[_unquote(add["path"])] = dict(add.get("partitionValues") or [])
-        elif row.get("remove"):
-            files.pop(_unquote(row["remove"]["path"]), None)
+        add = row.get("add")
+        if add:  # a checkpoint's partitionValues is a list of (key, value) pairs
+            add = {**add, "partitionValues": dict(add.get("partitionValues") or [])}
+        _apply(snapshot, {"add": add} if add else {"remove": row.get("remove")})
 
 
 def local_snapshot(table_dir: Path) -> Snapshot:

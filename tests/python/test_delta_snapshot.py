@@ -32,3 +32,19 @@ def test_the_checkpoint_gives_the_same_snapshot_when_early_commits_are_gone(tmp_
 def test_a_plain_folder_is_not_a_delta_table(tmp_path):
     with pytest.raises(NotADeltaTable):
         local_snapshot(tmp_path)
+
+
+@pytest.mark.parametrize("early_commits_gone", [False, True])
+def test_partition_rows_come_from_the_log_stats_and_match_the_files(tmp_path, early_commits_gone):
+    import pyarrow.parquet as pq
+
+    table = shutil.copytree(FIXTURE, tmp_path / "table")
+    if early_commits_gone:  # the counts then come from the checkpoint's add actions
+        for version in range(10):
+            (table / "_delta_log" / f"{version:020d}.json").unlink()
+    snapshot = local_snapshot(table)
+    for month in ("1", "2"):
+        files = [p for p, values in snapshot.files.items() if values["pickup_month"] == month]
+        read = sum(pq.ParquetFile(table / p).metadata.num_rows for p in files)
+        assert snapshot.partition_rows({"pickup_year": "2024", "pickup_month": month}) == read > 0
+    assert snapshot.partition_rows({"pickup_year": "2023", "pickup_month": "12"}) == 0

@@ -17,7 +17,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from etl.checks.evaluate import Result, blocking, describe_failure
-from etl.checks.spark_audit import audit, delta_month_rows
+from etl.checks.spark_audit import audit, delta_log_month_rows, delta_month_rows
 from etl.checks.suite import Check, ChecksConfigError, load_checks
 from etl.config import Settings
 from etl.transform import model
@@ -279,7 +279,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     month_tables = {month: model.month_tables(rows) for month, rows in classified.items()}
     dimensions = model.dimension_tables(spark, zones)
     phases.start("checks", "the checks of what is about to be published (before any write)", checks=len(checks))
-    gold_rows = delta_month_rows(spark, lambda table: table_url(gold, table))
+    gold_rows = delta_log_month_rows(client, gold, delta_month_rows(spark, lambda table: table_url(gold, table)))
     results = audit(spark, checks, month_tables, dimensions, gold_rows)
     emit("checks", results=results)
 
