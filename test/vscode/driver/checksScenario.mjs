@@ -42,9 +42,14 @@ export async function runChecksScenario(page, { artifacts, log, root }) {
       await page.locator('.test-explorer .monaco-list-row', { hasText: 'dim_payment_type' }).first()
         .waitFor({ timeout: 60_000 });
       await palette('Test: Run All Tests');
-      // The failed item's row (the tree's aria-label names its state), then its message in the peek/results.
-      await page.locator('.test-explorer .monaco-list-row[aria-label*="dim_payment_type_codes"][aria-label*="Failed"]')
-        .first().waitFor({ timeout: T });
+      // The table's group turns failed; opened, its check is the failed one.
+      const failedRow = (name) => page.locator('.test-explorer .monaco-list-row')
+        .filter({ has: page.locator('.codicon-testing-failed-icon') })
+        .filter({ hasText: name });
+      await failedRow('dim_payment_type').first().waitFor({ timeout: T });
+      await failedRow('dim_payment_type').first().click();
+      await page.keyboard.press('ArrowRight');
+      await failedRow('dim_payment_type_codes').first().waitFor({ timeout: 30_000 });
       await screenshot('failed-check-in-testing');
     });
 
