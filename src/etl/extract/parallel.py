@@ -39,9 +39,18 @@ def run_in_order(items: Sequence[T], work: Callable[[T], None], limit: int, canc
         raise failures[min(failures)]
 
 
+# The main thread never blocks on the workers for longer than this. Ctrl-C is a process signal: Linux may hand
+# it to a worker thread (in a socket read), and Python then runs its handler in the main thread only when that
+# thread next runs bytecode: a main thread blocked until a file finished let that file upload after the
+# interrupt (the test that sends SIGINT mid-transfer stored a whole month on a loaded machine).
+WAKE_S = 0.2
+
+
 def _collect(running: dict[Future, int], failures: dict[int, BaseException], block: bool) -> None:
     """Records the failures of the items that ended; with `block`, waits for one to end first."""
-    done, _ = wait(list(running), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+    done, _ = wait(list(running), timeout=WAKE_S if block else 0, return_when=FIRST_COMPLETED)
+    while block and not done:  # woken to let a pending Ctrl-C raise here
+        done, _ = wait(list(running), timeout=WAKE_S, return_when=FIRST_COMPLETED)
     for future in done:
         index = running.pop(future)
         error = future.exception()
