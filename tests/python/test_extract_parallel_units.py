@@ -19,7 +19,7 @@ def test_ctrl_c_delivered_to_a_worker_thread_stops_the_run_at_once():
     def work(item: int) -> None:  # a file in flight: it stops at its next read once `cancel` is set
         workers.append(threading.get_ident())
         started.set()
-        deadline = time.monotonic() + 10  # without the fix the run would end only here, the file "stored"
+        deadline = time.monotonic() + 30  # without the fix the run would end only here, the file "stored"
         while not cancel.wait(0.05):
             if time.monotonic() > deadline:
                 return
