@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -10,10 +8,10 @@ import { readDeltaTable } from '../../extension/core/gold/deltaLog';
 import { tableRows } from '../../extension/core/gold/partitions';
 import { listGoldTables } from '../../extension/core/gold/tables';
 import { s3Client } from '../../extension/core/s3/client';
-import { listAllKeys } from '../../extension/core/s3/listing';
 import { readObject } from '../../extension/core/s3/read';
 import { adminClient } from '../../extension/core/stack/buckets';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
+import { emptyAndRemove, scratchProject } from '../helpers/scratch';
 
 // The checks of config/checks.yaml on the real stack: a good run of the bundled sample (January and February
 // 2024) publishes and `etl check` passes on it; then a run whose February is generated at a tenth of the rows
@@ -21,20 +19,10 @@ import { ROOT, etl, projectConfig } from '../helpers/cli';
 const config = projectConfig();
 const client = s3Client(config);
 const admin = adminClient(config);
-const suffix = randomBytes(4).toString('hex');
-const rawzone = `${config.buckets.rawzone}-checkstest-${suffix}`;
-const gold = `${config.buckets.gold}-checkstest-${suffix}`;
+const { suffix, tmp, rawzone, gold, env } = scratchProject(config, 'checkstest');
 const goodRun = `transform-checkstest-good-${suffix}`;
 const badRun = `transform-checkstest-bad-${suffix}`;
 const badExtract = `extract-checkstest-bad-${suffix}`;
-const tmp = mkdtempSync(join(tmpdir(), 'checks-test-'));
-const env = {
-  RAWZONE_BUCKET: rawzone,
-  GOLD_BUCKET: gold,
-  ETL_BACKUP_DIR: join(tmp, 'backup'),
-  ETL_LOG_DIR: join(tmp, 'logs'),
-  ETL_LOCK_DIR: join(tmp, 'locks'),
-};
 const SAMPLE_MONTH_ROWS_KEPT = 19_600; // docs/data-model.md: the committed sample keeps 19,600 trips a month
 /** The names of the shipped checks, in the file's order. */
 const shippedChecks = [...readFileSync(join(ROOT, 'config', 'checks.yaml'), 'utf8').matchAll(/^ {2}- name: (\S+)$/gm)]
@@ -54,12 +42,6 @@ async function readJson<T>(key: string): Promise<T> {
   return JSON.parse((await readObject(client, gold, key)).toString()) as T;
 }
 
-async function emptyAndRemove(bucket: string): Promise<void> {
-  const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
-  for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(bucket, keys.slice(i, i + 1000));
-  await admin.removeBucket(bucket);
-}
-
 describe('data-quality checks on the real stack', { timeout: 900_000 }, () => {
   let goodState: Awaited<ReturnType<typeof goldState>>;
 
@@ -75,7 +57,7 @@ describe('data-quality checks on the real stack', { timeout: 900_000 }, () => {
   });
 
   after(async () => {
-    for (const bucket of [rawzone, gold]) await emptyAndRemove(bucket).catch(() => undefined);
+    for (const bucket of [rawzone, gold]) await emptyAndRemove(client, admin, bucket).catch(() => undefined);
     rmSync(join(config.paths.cache, 'checks', gold), { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true });
   });
