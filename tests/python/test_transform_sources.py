@@ -73,6 +73,33 @@ def test_trip_files_per_run_or_all():
         trip_files("zz")
 
 
+def test_runs_of_another_store_are_left_out_and_named_and_refused_by_id(monkeypatch, caplog):
+    """The native and compose stacks share the manifest but not MinIO: a transform reads only the runs stored
+    where it reads (a run of the other store failed on its first object, NoSuchKey)."""
+    from etl.config import load_settings
+
+    here = load_settings()
+    monkeypatch.setenv("RAWZONE_BUCKET", "raw")
+    native = {"minio_endpoint": here.minio_url, "bucket": "raw"}
+    write_manifest([
+        {"run_id": "native", **native, "files": [entry("trips", "2024-01", "s3a://raw/jan")]},
+        {"run_id": "compose", "minio_endpoint": "http://minio:9000", "bucket": "raw",
+         "files": [entry("trips", "2024-02", "s3a://raw/feb")]},
+        {"run_id": "other-bucket", "minio_endpoint": here.minio_url, "bucket": "rawzone-team",
+         "files": [entry("trips", "2024-03", "s3a://rawzone-team/mar")]},
+        {"run_id": "older", "files": [entry("trips", "2024-04", "s3a://raw/apr")]},  # no store recorded: kept
+    ])
+    with caplog.at_level("WARNING", logger="etl.transform.sources"):
+        assert [f.label for f in trip_files()] == ["2024-01", "2024-04"]
+    warning = caplog.text
+    assert "left out 2 extraction run(s)" in warning
+    assert "compose (http://minio:9000/raw)" in warning and f"other-bucket ({here.minio_url}/rawzone-team)" in warning
+    assert consumed_runs() == ["native", "older"]
+    with pytest.raises(TransformError, match=r"'compose' was extracted to http://minio:9000/raw, not to "
+                                             rf"{here.minio_url}/raw .*extract its months again here"):
+        trip_files("compose")
+
+
 def test_trip_bytes_sum_the_manifest_sizes_of_the_runs_trip_files():
     sized = [{**entry("trips", "2024-01", "s3a://r/jan"), "size": 100},
              {**entry("trips", "2024-02", "s3a://r/feb"), "size": 50},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
@@ -10,11 +11,13 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
+from etl.config import load_settings
 from etl.manifest import load_manifest, manifest_path
 from etl.transform.errors import InputFileError, TransformError
 from etl.transform.schema import conform, extra_columns
 
 READ_THREADS = 4
+log = logging.getLogger("etl.transform.sources")
 Month = tuple[int, int]  # (year, month)
 
 
@@ -29,14 +32,37 @@ class TripFile:
         return f"{self.year:04d}-{self.month:02d}"
 
 
+def this_store() -> tuple[str, str]:
+    """Where this transform reads: its MinIO endpoint and rawzone bucket (the native and compose stacks, and a
+    profile's S3, are separate stores that share one manifest)."""
+    settings = load_settings()
+    return settings.minio_url, settings.rawzone_bucket
+
+
+def store_of(run: dict, default: tuple[str, str]) -> tuple[str, str]:
+    """The store an extraction run went to, as its manifest entry records it (older entries: `default`)."""
+    return run.get("minio_endpoint") or default[0], run.get("bucket") or default[1]
+
+
 def _selected_runs(run_id: str | None, manifest: Path | None = None) -> list[dict]:
-    runs = load_manifest(manifest)["runs"]
+    """One run, or every run stored where this transform reads; a run of another store is named, never read
+    (its objects are not here: reading them would fail on the first one)."""
+    runs, here = load_manifest(manifest)["runs"], this_store()
     if run_id is None:
-        return runs
+        elsewhere = [r for r in runs if store_of(r, here) != here]
+        if elsewhere:
+            log.warning("left out %d extraction run(s) stored in another MinIO than %s/%s: %s", len(elsewhere),
+                        *here, ", ".join(f"{r['run_id']} ({'/'.join(store_of(r, here))})" for r in elsewhere))
+        return [r for r in runs if store_of(r, here) == here]
     selected = [r for r in runs if r["run_id"] == run_id]
     if not selected:
         raise TransformError(f"run {run_id!r} is not in the manifest {manifest or manifest_path()}; "
                              "list runs there or omit --run to use every extracted file")
+    if store_of(selected[0], here) != here:
+        raise TransformError(
+            f"run {run_id!r} was extracted to {'/'.join(store_of(selected[0], here))}, not to {'/'.join(here)} "
+            "where this transform reads (the native and compose stacks and each profile keep their own MinIO); "
+            "transform it with the stack that extracted it, or extract its months again here")
     return selected
 
 
@@ -73,7 +99,7 @@ def consumed_runs(run_id: str | None = None, *, manifest: Path | None = None) ->
 def zones_path(run_id: str | None, rawzone_bucket: str) -> str:
     paths = sorted({f["path"] for r in _selected_runs(run_id) for f in r["files"] if f["kind"] == "zones"})
     if not paths:  # a run with --no-zones: the table an earlier run stored
-        paths = sorted({f["path"] for r in load_manifest()["runs"] for f in r["files"] if f["kind"] == "zones"})
+        paths = sorted({f["path"] for r in _selected_runs(None) for f in r["files"] if f["kind"] == "zones"})
     return paths[-1] if paths else f"s3a://{rawzone_bucket}/reference/taxi_zone_lookup.csv"
 
 
