@@ -18,6 +18,7 @@ and prints checks/no-checks (wall and job) and etl-check/count.
     PYTHONPATH=src python scripts/bench_transform.py                        # 1M and 10M
     PYTHONPATH=src python scripts/bench_transform.py --rows 40000000 --months 12 --year 2025   # a 2025 year
     PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --check-rounds 2         # the checks' cost
+    PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --no-floors              # checks alone, 1 round
 Needs the native stack up (etl up) and duckdb importable (pip install duckdb==1.5.6; it is not in
 requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are removed at the end.
 """
@@ -135,7 +136,8 @@ def timed_submit(run_id: str, **kwargs) -> tuple[dict, float]:
     return result.report, time.monotonic() - clock
 
 
-def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, check_rounds: int) -> dict:
+def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, check_rounds: int,
+               floors: bool = True) -> dict:
     """One size: `rows` spread over `months` (one file each), extracted as one run, then the three measures."""
     source_dir = work / f"src-{rows}"
     span = str(months[0]) if len(months) == 1 else f"{months[0]}..{months[-1]}"
@@ -147,11 +149,13 @@ def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, 
     extract_months(span, template, zones, run_id=run_id, settings=settings)
     print(f"[{rows:,} rows] transform on the cluster ...", file=sys.stderr, flush=True)
     transform, transform_wall = timed_submit(run_id)
-    print(f"[{rows:,} rows] read-and-write floor ...", file=sys.stderr, flush=True)
-    floor_report, floor_wall = timed_submit(run_id, entry=Path(floor.__file__))
-    print(f"[{rows:,} rows] duckdb ...", file=sys.stderr, flush=True)
-    duck = run_duckdb(files, work / f"duckdb-{rows}")
-    assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
+    floor_report, floor_wall, duck = {"duration_s": float("nan")}, float("nan"), {"duration_s": float("nan")}
+    if floors:
+        print(f"[{rows:,} rows] read-and-write floor ...", file=sys.stderr, flush=True)
+        floor_report, floor_wall = timed_submit(run_id, entry=Path(floor.__file__))
+        print(f"[{rows:,} rows] duckdb ...", file=sys.stderr, flush=True)
+        duck = run_duckdb(files, work / f"duckdb-{rows}")
+        assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
     checks = bench_checks(run_id, check_rounds, work, settings) if check_rounds else None
     return {"checks": checks, "rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
             "transform": transform["duration_s"], "transform_wall": transform_wall, "floor": floor_report["duration_s"],
@@ -248,6 +252,8 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=2024, help="2025: the 2025 schema (nanosecond timestamps)")
     parser.add_argument("--check-rounds", type=int, default=1, metavar="N",
                         help="rounds of transform with and without checks (0: skip the checks' measures)")
+    parser.add_argument("--no-floors", action="store_true",
+                        help="skip the read-and-write floor and DuckDB (the checks' measures alone: a 10M run is long)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
 
@@ -257,7 +263,7 @@ def main() -> int:
         return [Month(args.year, m + 1) for m in range(args.months)]
 
     with scratch_buckets() as (_tag, settings, work):
-        results = [bench_size(n, months_of(i), work, settings, args.seed, args.check_rounds)
+        results = [bench_size(n, months_of(i), work, settings, args.seed, args.check_rounds, not args.no_floors)
                    for i, n in enumerate(sizes)]
     print_results(results)
     for result in results:
