@@ -24,15 +24,16 @@ step etl setup --tests
 step npm run -s typecheck
 step npm run -s lint
 step npm run -s test:unit
-# Brings the stack up and down itself: lifecycle, error cases, no leftovers.
-step npm run -s test:lifecycle
-
 trap 'etl down' EXIT
 # Airflow's tasks write their manifest and logs to a scratch folder, not the checkout's,
 # and a failing task fails at once instead of retrying for minutes. `dev`: the dev session of `etl preview`
 # (its warm-up overlaps the others' start-up).
 scratch="$(mktemp -d)"
-step env ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0 node dist/cli.js up --with elasticsearch,airflow,dev
+stack_env=(ETL_BACKUP_DIR="$scratch/backup" ETL_LOG_DIR="$scratch/logs" ETL_DAG_RETRIES=0)
+# Brings the stack up and down itself (lifecycle, error cases, no leftovers), and ends with the whole stack up
+# (with stack_env, which Airflow keeps): the next `up` only finds it running, so CI starts it once.
+step env "${stack_env[@]}" npm run -s test:lifecycle
+step env "${stack_env[@]}" node dist/cli.js up --with elasticsearch,airflow,dev
 step npm run -s test:integration
 # "The team's cluster": a second native stack (own state folder, 24xxx ports, MinIO over TLS with a CA the
 # test makes) reached through a profile; it starts and downs that stack itself, starts nothing in ours.
@@ -64,7 +65,8 @@ step env ROUNDS=1 bash scripts/bench_profiles.sh
 # answering, it installs docker.io and starts dockerd, builds compose v2 from the Go module
 # proxy, and makes the Debian base image with debootstrap. Image layers stay cached between runs.
 # The tests use their own project (etl-spark-test) and ports (29xxx), and take it down themselves.
-step etl down
+# `etl down` of that whole stack, tested (every process gone, every port free).
+step npm run -s test:down
 trap - EXIT
 step npm run -s test:compose
 # The extension in compose mode (its own suite): Start Stack shows the containers healthy, Extract and

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
@@ -85,5 +86,22 @@ describe('a race-free native stack: one lock per state folder, no unrecorded pro
     const again = await etl(['up']);
     assert.equal(again.exitCode, 0, again.all);
     assert.equal(sparkMasters().length, 1);
+  });
+
+  test('a port held by another program is a clear error naming the port and the program', async () => {
+    await etl(['down']);
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(config.minio.apiPort, config.bindHost, resolve));
+    try {
+      const result = await etl(['up']);
+      assert.equal(result.exitCode, 1, result.all);
+      assert.match(
+        result.stderr,
+        new RegExp(`port ${config.minio.apiPort} \\(MINIO_API_PORT\\).*used by node \\(pid ${process.pid}\\)`),
+      );
+      assert.deepEqual(stackProcesses(), [], 'a failed up leaves nothing running');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { execa } from 'execa';
 import { adminClient } from '../../extension/core/stack/buckets';
@@ -27,6 +26,61 @@ async function statusJson(): Promise<StatusJson> {
 // Every daemon of ours names the state folder on its command line (data, work or conf dir).
 const stackProcesses = () => processesMentioning(config.paths.state);
 
+describe('stack errors without services', () => {
+  test('a stale pid file is detected and cleaned', async () => {
+    const pidFile = join(config.paths.pids, 'spark-master.json');
+    await etl(['down']);
+    mkdirSync(config.paths.pids, { recursive: true });
+    writeFileSync(
+      pidFile,
+      JSON.stringify({
+        service: 'spark-master',
+        pid: 999_999,
+        startTicks: '1',
+        command: [],
+        logFile: '',
+        startedAt: '',
+      }),
+    );
+    const { services } = await statusJson();
+    assert.equal(services.find((s) => s.name === 'spark-master')?.state, 'stopped');
+    assert.throws(() => readFileSync(pidFile), /ENOENT/);
+  });
+
+  test('a missing runtime says to run `etl setup`', async () => {
+    const emptyCache = mkdtempSync(join(tmpdir(), 'etl-empty-cache-'));
+    const result = await etl(['up'], { ETL_CACHE_DIR: emptyCache });
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /is not installed .*\n.*run `etl setup` first/);
+    assert.deepEqual(stackProcesses(), []);
+  });
+
+  test('a bad value in .env is a clear error naming the key', async () => {
+    const envFile = join(mkdtempSync(join(tmpdir(), 'etl-env-')), '.env');
+    writeFileSync(
+      envFile,
+      readFileSync(join(ROOT, '.env.example'), 'utf8').replace('SPARK_MASTER_PORT=7077', 'SPARK_MASTER_PORT=70770'),
+    );
+    const result = await etl(['up'], { ETL_ENV_FILE: envFile });
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /SPARK_MASTER_PORT=70770 in \.env is not a TCP port/);
+  });
+
+  test('a worker cannot start without its master', async () => {
+    await etl(['down']);
+    const result = await etl(['start', 'spark-worker-1']);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /Spark worker 1 needs the Spark master, which is not running/);
+    assert.deepEqual(stackProcesses(), []);
+  });
+
+  test('an unknown --with service is a usage error', async () => {
+    const result = await etl(['up', '--with', 'kafka']);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /unknown service for --with: kafka/);
+  });
+});
+
 describe(
   'native stack lifecycle (real MinIO, Spark master + 2 workers, Elasticsearch, Airflow, the dev session)',
   { timeout: 900_000 },
@@ -37,9 +91,8 @@ describe(
       assert.equal(result.exitCode, 0, `etl up failed:\n${result.all}`);
     });
 
-    after(async () => {
-      await etl(['down']);
-    });
+    // No down at the end: the integration tests run on this stack (test.sh), and `etl down` of the whole stack is
+    // tested when they are done (test/teardown), so CI starts the full stack once.
 
     test('every service reports running with a pid and a loopback url', async () => {
       const { services } = await statusJson();
@@ -206,86 +259,6 @@ describe(
       const master = await sparkMasterJson(config);
       assert.equal(master?.workers?.filter((w) => w.state === 'ALIVE').length, 2);
     });
-
-    test('`etl down` stops every process and frees every port', async () => {
-      // The stack the suite started (every optional service, the dev session too): no second start (CI time).
-      assert.notDeepEqual(stackProcesses(), []);
-      const result = await etl(['down']);
-      assert.equal(result.exitCode, 0, result.all);
-      assert.deepEqual(stackProcesses(), [], 'no process of the stack is left');
-      for (const service of (await statusJson()).services) assert.equal(service.state, 'stopped');
-    });
-
-    test('a port held by another program is a clear error naming the port and the program', async () => {
-      await etl(['down']);
-      const blocker: Server = createServer();
-      await new Promise<void>((resolve) => blocker.listen(config.minio.apiPort, config.bindHost, resolve));
-      try {
-        const result = await etl(['up']);
-        assert.equal(result.exitCode, 1, result.all);
-        assert.match(
-          result.stderr,
-          new RegExp(`port ${config.minio.apiPort} \\(MINIO_API_PORT\\).*used by node \\(pid ${process.pid}\\)`),
-        );
-        assert.deepEqual(stackProcesses(), [], 'a failed up leaves nothing running');
-      } finally {
-        await new Promise((resolve) => blocker.close(resolve));
-      }
-    });
   },
 );
 
-describe('stack errors without services', () => {
-  test('a stale pid file is detected and cleaned', async () => {
-    const pidFile = join(config.paths.pids, 'spark-master.json');
-    await etl(['down']);
-    mkdirSync(config.paths.pids, { recursive: true });
-    writeFileSync(
-      pidFile,
-      JSON.stringify({
-        service: 'spark-master',
-        pid: 999_999,
-        startTicks: '1',
-        command: [],
-        logFile: '',
-        startedAt: '',
-      }),
-    );
-    const { services } = await statusJson();
-    assert.equal(services.find((s) => s.name === 'spark-master')?.state, 'stopped');
-    assert.throws(() => readFileSync(pidFile), /ENOENT/);
-  });
-
-  test('a missing runtime says to run `etl setup`', async () => {
-    const emptyCache = mkdtempSync(join(tmpdir(), 'etl-empty-cache-'));
-    const result = await etl(['up'], { ETL_CACHE_DIR: emptyCache });
-    assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /is not installed .*\n.*run `etl setup` first/);
-    assert.deepEqual(stackProcesses(), []);
-  });
-
-  test('a bad value in .env is a clear error naming the key', async () => {
-    const envFile = join(mkdtempSync(join(tmpdir(), 'etl-env-')), '.env');
-    writeFileSync(
-      envFile,
-      readFileSync(join(ROOT, '.env.example'), 'utf8').replace('SPARK_MASTER_PORT=7077', 'SPARK_MASTER_PORT=70770'),
-    );
-    const result = await etl(['up'], { ETL_ENV_FILE: envFile });
-    assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /SPARK_MASTER_PORT=70770 in \.env is not a TCP port/);
-  });
-
-  test('a worker cannot start without its master', async () => {
-    await etl(['down']);
-    const result = await etl(['start', 'spark-worker-1']);
-    assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /Spark worker 1 needs the Spark master, which is not running/);
-    assert.deepEqual(stackProcesses(), []);
-  });
-
-  test('an unknown --with service is a usage error', async () => {
-    const result = await etl(['up', '--with', 'kafka']);
-    assert.equal(result.exitCode, 2);
-    assert.match(result.stderr, /unknown service for --with: kafka/);
-  });
-});
