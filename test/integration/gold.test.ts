@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -231,6 +231,38 @@ describe(
           ['pickup_year=2024/pickup_month=2', 2],
         ],
       );
+    });
+
+    // Last: it changes gold. The transform as a user would edit it (a copy of src/ with dim_zone changed), run
+    // by the real etl.submit on the cluster; History shows where the schema changed, from the real Delta log.
+    test('an edited transform that changes dim_zone: its History shows the schema change', async () => {
+      const code = join(tmp, 'code', 'src');
+      cpSync(join(ROOT, 'src'), code, { recursive: true, filter: (path) => !path.includes('__pycache__') });
+      const model = join(code, 'etl', 'transform', 'model.py');
+      const original = readFileSync(model, 'utf8');
+      const edited = original
+        .replace('F.col("LocationID").cast("int")', 'F.col("LocationID").cast("bigint")')
+        .replace('.alias("service_zone"))', '.alias("service_zone"), F.length("Zone").alias("zone_name_length"))');
+      assert.equal(edited.split('bigint').length - original.split('bigint').length, 1, 'the retype applies once');
+      assert.ok(edited.includes('zone_name_length'), 'the new column applies');
+      writeFileSync(model, edited);
+      const before = await readDeltaTable(client, gold, 'dim_zone/');
+      const python = (await etl(['which', 'python'])).stdout.trim();
+      const editRun = `transform-goldtest-schema-${suffix}`;
+      const submit = await execa(python, ['-m', 'etl.submit', '--run-id', editRun, '--force'], {
+        cwd: ROOT, env: { ...env, PYTHONPATH: code, ETL_PROJECT_ROOT: ROOT }, reject: false, all: true,
+        timeout: 600_000,
+      });
+      assert.equal(submit.exitCode, 0, submit.all);
+      const after = await readDeltaTable(client, gold, 'dim_zone/');
+      assert.equal(after.version, before.version + 1);
+      assert.equal(after.history[0].userMetadata?.includes(editRun) ?? false, true, JSON.stringify(after.history[0]));
+      assert.deepEqual(after.history[0].schemaChanges, [
+        'type of location_id: integer → long',
+        '+ column zone_name_length integer',
+      ]);
+      assert.ok(after.history.slice(1).every((c) => !c.schemaChanges?.length), 'earlier commits changed nothing');
+      assert.equal(after.columns.find((c) => c.name === 'location_id')?.type, 'long');
     });
   },
 );
