@@ -136,4 +136,28 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await theme('Dark Modern');
     await screenshot('query-dark');
   });
+
+  await step('hostile names and values reach the grid as text: no element made, no script run', async () => {
+    const hostile = `<img src=x onerror="window.etlPwned=1">`;
+    await palette('ETL: Query Gold…', 'Query Gold');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.quick-input-widget input')?.value.startsWith('SELECT pickup_month'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await input.fill(`SELECT '${hostile.replaceAll("'", "''")}' AS "<b onmouseover=alert(1)>col</b>", 1 AS n`);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Current' }).first().waitFor({ timeout: T });
+    await page.keyboard.press('Enter');
+    await grid().locator('td', { hasText: hostile }).waitFor({ timeout: T });
+    await grid().locator('th', { hasText: '<b onmouseover=alert(1)>col</b>' }).waitFor({ timeout: T });
+    const made = await grid().locator('td img, th b, td b').count();
+    if (made) throw new Error(`${made} element(s) made from data in the grid`);
+    // The page's title may hold the query (as text); a handler that ran would have set this global.
+    const ran = await grid().locator(':root').evaluate(() => window.etlPwned === 1);
+    if (ran) throw new Error('a script from the data ran in the grid');
+    await screenshot('query-hostile');
+  });
 }
