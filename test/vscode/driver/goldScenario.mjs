@@ -156,7 +156,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
     const made = await grid().locator('td img, th b, td b').count();
     if (made) throw new Error(`${made} element(s) made from data in the grid`);
     // The page's title may hold the query (as text); a handler that ran would have set this global.
-    const ran = await grid().locator(':root').evaluate(() => window.etlPwned === 1);
+    const ran = await grid().locator(':root').evaluate(() => globalThis.etlPwned === 1);
     if (ran) throw new Error('a script from the data ran in the grid');
     await screenshot('query-hostile');
   });
