@@ -112,7 +112,8 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await screenshot('preview-light');
   });
 
-  await step('Query Gold… shows the quarantine by rule in the same grid', async () => {
+  /** ETL: Query Gold… from the palette: the SQL typed over the example query, then "as of" Current accepted. */
+  const queryGold = async (sql) => {
     await palette('ETL: Query Gold…', 'Query Gold');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
@@ -122,12 +123,16 @@ export async function runGoldScenario(page, { artifacts, log }) {
       undefined,
       { timeout: 30_000 },
     );
-    await input.fill('SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
+    await input.fill(sql);
     await page.keyboard.press('Enter');
     // Then "as of": Current, the first choice, as a user accepts it.
     const current = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Current' });
     await current.first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
+  };
+
+  await step('Query Gold… shows the quarantine by rule in the same grid', async () => {
+    await queryGold('SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY 2 DESC');
     await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
     await grid()
       .locator('#range', { hasText: /rows 1–4 of 4/ })
@@ -139,18 +144,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
 
   await step('hostile names and values reach the grid as text: no element made, no script run', async () => {
     const hostile = `<img src=x onerror="window.etlPwned=1">`;
-    await palette('ETL: Query Gold…', 'Query Gold');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.waitForFunction(
-      () => document.querySelector('.quick-input-widget input')?.value.startsWith('SELECT pickup_month'),
-      undefined,
-      { timeout: 30_000 },
-    );
-    await input.fill(`SELECT '${hostile.replaceAll("'", "''")}' AS "<b onmouseover=alert(1)>col</b>", 1 AS n`);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Current' }).first().waitFor({ timeout: T });
-    await page.keyboard.press('Enter');
+    await queryGold(`SELECT '${hostile.replaceAll("'", "''")}' AS "<b onmouseover=alert(1)>col</b>", 1 AS n`);
     await grid().locator('td', { hasText: hostile }).waitFor({ timeout: T });
     await grid().locator('th', { hasText: '<b onmouseover=alert(1)>col</b>' }).waitFor({ timeout: T });
     const made = await grid().locator('td img, th b, td b').count();
