@@ -28,7 +28,8 @@ async function pickRun(services: EtlServices): Promise<string | undefined> {
   const items = [...reports]
     .sort((a, b) => b.ended_at.localeCompare(a.ended_at))
     .map((r) => ({ label: r.run_id, description: `${r.status} · ended ${r.ended_at}` }));
-  return (await vscode.window.showQuickPick(items, { title: 'Query Gold as of which run?' }))?.label;
+  return (await vscode.window.showQuickPick(items, { title: 'Query Gold as of which run?', ignoreFocusOut: true }))
+    ?.label;
 }
 
 /**
@@ -42,7 +43,8 @@ export async function pickAsOf(services: EtlServices): Promise<CatalogAsOf | und
     { label: 'As of a version…', description: 'version N of each table (mostly for one table)', choice: 'version' },
     { label: 'As of a time…', description: 'every table as it was at a time (ISO 8601)', choice: 'time' },
   ];
-  const picked = await vscode.window.showQuickPick(choices, { title: 'Query Gold as of…' });
+  // A step of Query Gold…: focus returning to the grid behind it must not close it.
+  const picked = await vscode.window.showQuickPick(choices, { title: 'Query Gold as of…', ignoreFocusOut: true });
   if (!picked) return null;
   if (picked.choice === 'current') return undefined;
   if (picked.choice === 'run') {

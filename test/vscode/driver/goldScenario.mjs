@@ -126,7 +126,10 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await input.fill(sql);
     await page.keyboard.press('Enter');
     // Then "as of": Current, the first choice, as a user accepts it.
-    const current = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Current' });
+    // The list is reused: an earlier pick's row stays in the page, hidden.
+    const current = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Current' })
+      .filter({ visible: true });
     await current.first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
   };
