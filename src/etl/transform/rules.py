@@ -31,9 +31,13 @@ class Rule:
     rejects: Column
 
 
+def duration_of(pickup: Column, dropoff: Column) -> Column:
+    """Seconds from pickup to dropoff (negative when dropoff is earlier)."""
+    return F.unix_micros(dropoff.cast("timestamp")) / 1e6 - F.unix_micros(pickup.cast("timestamp")) / 1e6
+
+
 def duration_seconds() -> Column:
-    return F.unix_micros(F.col("dropoff_datetime").cast("timestamp")) / 1e6 - \
-        F.unix_micros(F.col("pickup_datetime").cast("timestamp")) / 1e6
+    return duration_of(F.col("pickup_datetime"), F.col("dropoff_datetime"))
 
 
 def row_rules(zone_ids: Iterable[int]) -> list[Rule]:
