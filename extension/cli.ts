@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './cli/check';
 import { registerExtractCommand } from './cli/extract';
 import { registerGoldCommands } from './cli/gold';
+import { registerLineageCommand } from './cli/lineage';
 import { registerPipelineCommand } from './cli/pipeline';
 import { registerPreviewCommand } from './cli/preview';
 import { registerProfileCommands } from './cli/profile';
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   registerTriggerCommand(program);
   registerQueryCommand(program);
   registerGoldCommands(program);
+  registerLineageCommand(program);
   registerRestoreCommand(program);
   registerCheckCommand(program);
   registerProfileCommands(program);

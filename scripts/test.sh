@@ -51,6 +51,7 @@ step env PYTHONPATH=src "$(etl which python)" scripts/bench_extract.py --files 2
 step env PYTHONPATH=src "$(etl which python)" scripts/bench_transform.py --rows 20000
 step env PYTHONPATH=src "$(etl which python)" scripts/bench_sample.py
 step env PYTHONPATH=src "$(etl which python)" scripts/bench_preview.py --smoke
+step env PYTHONPATH=src "$(etl which python)" scripts/bench_lineage.py --runs 5 --rounds 1
 step npm run -s bench:extension -- --objects 500
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 step env ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow

@@ -102,6 +102,43 @@ def test_gold_tables_partitions_and_report(first_run, minio, gold_bucket):
     assert read_table(root, "quarantine/rejected_trips").num_rows == run.report["rows_rejected"]
 
 
+def lineage_events(env, run_id: str) -> list[dict]:
+    """The OpenLineage events a transform run left in <backup dir>/lineage, oldest first."""
+    events = [json.loads(p.read_text()) for p in (Path(env["ETL_BACKUP_DIR"]) / "lineage").glob("*.json")]
+    tagged = [(next(t["value"] for t in e["run"]["facets"]["tags"]["tags"] if t["key"] == "etl.run_id"), e)
+              for e in events]
+    return sorted((e for tag, e in tagged if tag == run_id), key=lambda e: e["eventTime"])
+
+
+def etl_lineage(env, target: str) -> dict:
+    done = subprocess.run(["node", str(PROJECT_ROOT / "dist" / "cli.js"), "lineage", target, "--json"], env=env,
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_run_leaves_openlineage_events_and_etl_lineage_reads_them(first_run, job_env):
+    run, _ = first_run
+    events = lineage_events(job_env, run.report["run_id"])
+    assert [e["eventType"] for e in events] == ["START", "COMPLETE"]
+    assert events[0]["run"]["runId"] == events[1]["run"]["runId"]
+    trip_files = sorted(run.report["inputs"])
+    inputs = {f"s3a://{i['namespace'].removeprefix('s3://')}/{i['name']}" for i in events[1]["inputs"]}
+    assert set(trip_files) < inputs and len(inputs) == len(trip_files) + 1  # and the zone table
+    assert {o["name"] for o in events[1]["outputs"]} == set(TABLES)
+    # The CLI over these events: speed_mph reads exactly its three raw columns, in each trip file of the run.
+    trace = etl_lineage(job_env, "fact_trips.speed_mph")["trace"]
+    assert {r["field"] for r in trace["raw"]} == {"trip_distance", "tpep_pickup_datetime", "tpep_dropoff_datetime"}
+    for raw in trace["raw"]:
+        assert sorted(f"s3a://{d['namespace'][5:]}/{d['name']}" for d in raw["datasets"]) == trip_files
+    assert trace["code"]["file"] == "src/etl/transform/columns.py"
+    line = (PROJECT_ROOT / trace["code"]["file"]).read_text().splitlines()[trace["code"]["line"] - 1]
+    assert 'col("speed_mph"' in line
+    assert trace["downstream"] == [{"table": "mart_hourly_demand", "column": "avg_speed_mph"}]
+    table = etl_lineage(job_env, "fact_trips")["trace"]
+    assert table["downstreamTables"] == ["mart_daily_zone", "mart_hourly_demand"]
+
+
 def commits(table_dir: Path) -> list[list[dict]]:
     return [[json.loads(line) for line in p.read_text().splitlines()]
             for p in sorted((table_dir / "_delta_log").glob("*.json"))]
@@ -200,3 +237,7 @@ def test_corrupt_input_names_the_object_and_leaves_gold_untouched(first_run, job
     assert path in failed.done["error"] and failed.done["status"] == "failed"
     assert f"etl transform: error: cannot read {path}" in failed.stderr
     assert snapshot(minio, gold_bucket) == before
+    # Its lineage events say it failed, and why.
+    events = lineage_events(job_env, failed.done["run_id"])
+    assert [e["eventType"] for e in events] == ["START", "FAIL"]
+    assert path in events[1]["run"]["facets"]["errorMessage"]["message"]

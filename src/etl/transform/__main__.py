@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
+from etl.lineage.emitter import RunLineage
 from etl.logger import log_file, setup_logging
 from etl.transform.errors import ChecksFailed, TransformError
 from etl.transform.events import emit
@@ -31,6 +32,7 @@ from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_servic
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DRIVER_STARTED = time.monotonic()  # the Python driver's start (spark-submit's JVM start is before it)
 REPORTING = threading.Lock()  # a failure is reported once: by the main thread, or by the watchdog if it is stuck
+LINEAGE: list[RunLineage] = []  # this run's lineage events, once settings are read (a failure ends them with FAIL)
 
 
 def default_run_id() -> str:
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = watchdog = settings = None
     try:
         settings = load_settings()
+        LINEAGE.append(RunLineage(run_id, settings.gold_bucket))
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
         from etl.transform.session import driver_session  # pyspark import only where needed
 
@@ -69,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
              manifest_run=args.manifest_run, startup_s=startup_s)
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
                                emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure,
-                               startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest)
+                               startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest,
+                               lineage=LINEAGE[0])
     except ChecksFailed as error:  # stopped on purpose before any write: not a crash (its report is stored)
         return _failed(run_id, str(error), log, report=error.report, stopped_by=error.stopped_by)
     except (TransformError, ConfigError) as error:
@@ -147,6 +151,8 @@ def _end_now(code: int) -> None:
 def _failed(run_id: str, message: str, log, report: dict | None = None, stopped_by: str | None = None) -> int:
     """stopped_by "checks": an error check stopped the run before any write (the Runs view tells it from a crash)."""
     log.error(message)
+    for lineage in LINEAGE:
+        lineage.fail(message)
     emit("run_done", run_id=run_id, status="failed", report=report, report_path=report and report.get("report_path"),
          error=message, **({"stopped_by": stopped_by} if stopped_by else {}))
     print(f"etl transform: error: {message}", file=sys.stderr, flush=True)

@@ -20,6 +20,7 @@ from etl.checks.evaluate import Result, blocking, describe_failure
 from etl.checks.spark_audit import audit, delta_log_month_rows, delta_month_rows
 from etl.checks.suite import Check, ChecksConfigError, load_checks
 from etl.config import Settings
+from etl.lineage.emitter import RunLineage
 from etl.transform import model
 from etl.transform.errors import ChecksFailed, TransformError
 from etl.transform.months import classify_months
@@ -245,10 +246,11 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
                   emit: Emit, log: logging.Logger, activity: Activity | None = None,
                   aborted: Callable[[], str | None] = lambda: None, startup_s: float | None = None,
                   fingerprint: str | None = None, code_digest: str | None = None,
-                  checks: list[Check] | None = None) -> dict[str, Any]:
+                  checks: list[Check] | None = None, lineage: RunLineage | None = None) -> dict[str, Any]:
     """Runs the whole job; returns the quality report (also stored in gold/_quality/).
     fingerprint, code_digest: from etl.submit (etl.transform.unchanged), to skip unchanged work later.
-    checks: default config/checks.yaml; an error check failing raises ChecksFailed before any write."""
+    checks: default config/checks.yaml; an error check failing raises ChecksFailed before any write.
+    lineage: told the inputs (START) and, once published, the tables (COMPLETE); the caller sends FAIL."""
     started, clock = utc_now(), time.monotonic()
     checks = run_checks(checks)
     files: list[TripFile] = trip_files(manifest_run)
@@ -261,6 +263,8 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
         sizes[(trip_file.year, trip_file.month)] += check_parquet_object(client, trip_file.path)
     warming = warm_snapshots(spark, [table_url(gold, table) for table in MONTH_TABLES])
     zones_file = zones_path(manifest_run, settings.rawzone_bucket)
+    if lineage:
+        lineage.start([f.path for f in files], zones_file)
     known_zones = zone_ids(client, zones_file)
     zones = read_zones(spark, zones_file)  # dim_zone's rows: read only if that table is rewritten
     months, extras = read_trips(spark, files)
@@ -304,4 +308,8 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
 
     report = report_of("succeeded", writes, write_s)
     report["report_path"] = put_report(client, gold, report)
+    if lineage:  # the schemas only: no Spark job
+        built = {**next(iter(month_tables.values()), {}), **dimensions}
+        lineage.complete({table: [(f.name, f.dataType.simpleString()) for f in df.schema.fields]
+                          for table, df in built.items()})
     return report

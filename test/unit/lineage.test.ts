@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { UsageError } from '../../extension/core/errors';
+import { latestComplete, runEvents, type RunEvent } from '../../extension/core/lineage/events';
+import { formatColumnTrace, formatTableTrace } from '../../extension/core/lineage/format';
+import { traceColumn, traceTable } from '../../extension/core/lineage/trace';
+
+const RAW = 's3://rawzone';
+const FILES = ['yellow_tripdata/year=2024/month=01/a.parquet', 'yellow_tripdata/year=2024/month=02/b.parquet'];
+const raw = (field: string) => FILES.map((name) => ({ namespace: RAW, name, field }));
+const gold = (table: string, field: string) => ({ namespace: 's3://gold', name: table, field });
+
+/** A COMPLETE event as src/etl/lineage/events.py writes it: fact_trips from raw, a mart from fact_trips. */
+function event(runId: string, type = 'COMPLETE'): RunEvent {
+  return {
+    eventType: type,
+    eventTime: '2026-12-04T10:00:00+00:00',
+    run: { runId: 'uuid', facets: { tags: { tags: [{ key: 'etl.run_id', value: runId }] } } },
+    job: { namespace: 'etl-spark', name: 'clean_and_transform' },
+    outputs: [
+      {
+        namespace: 's3://gold',
+        name: 'fact_trips',
+        facets: {
+          schema: { fields: [{ name: 'speed_mph', type: 'double' }, { name: 'trip_distance_mi', type: 'double' }] },
+          columnLineage: {
+            fields: {
+              speed_mph: { inputFields: [...raw('trip_distance'), ...raw('tpep_pickup_datetime')] },
+              trip_distance_mi: { inputFields: raw('trip_distance'), transformationDescription: 'a copy' },
+            },
+          },
+          etlColumnCode: { columns: { speed_mph: { file: 'src/etl/transform/columns.py', line: 78, reads: [] } } },
+        },
+      },
+      {
+        namespace: 's3://gold',
+        name: 'mart_hourly_demand',
+        facets: {
+          schema: { fields: [{ name: 'avg_speed_mph', type: 'double' }] },
+          columnLineage: { fields: { avg_speed_mph: { inputFields: [gold('fact_trips', 'speed_mph')] } } },
+        },
+      },
+      { namespace: 's3://gold', name: 'dim_date', facets: { schema: { fields: [{ name: 'date_key' }] } } },
+    ],
+  };
+}
+
+describe('lineage traces (core/lineage)', () => {
+  test('a mart column traces through fact_trips to the raw columns of every trip file', () => {
+    const trace = traceColumn(event('t1'), 'mart_hourly_demand', 'avg_speed_mph');
+    assert.deepEqual(
+      trace.upstream.map((u) => `${u.table}.${u.column}`),
+      ['fact_trips.speed_mph'],
+    );
+    const fact = trace.upstream[0];
+    assert.deepEqual(
+      fact.raw.map((r) => [r.field, r.datasets.map((d) => d.name)]),
+      [
+        ['trip_distance', FILES],
+        ['tpep_pickup_datetime', FILES],
+      ],
+    );
+    assert.equal(fact.code?.line, 78);
+    assert.deepEqual(fact.downstream, [{ table: 'mart_hourly_demand', column: 'avg_speed_mph' }]);
+    const text = formatColumnTrace(trace, event('t1'));
+    assert.match(text, /lineage of transform run t1/);
+    assert.match(text, /reads fact_trips\.speed_mph/);
+    assert.match(text, /defined at src\/etl\/transform\/columns\.py:78/);
+  });
+
+  test('a table: the raw objects it reads, the gold tables it reads and that read it', () => {
+    assert.deepEqual(traceTable(event('t1'), 'fact_trips').downstreamTables, ['mart_hourly_demand']);
+    const mart = traceTable(event('t1'), 'mart_hourly_demand');
+    assert.deepEqual(mart.upstreamTables, ['fact_trips']);
+    assert.deepEqual(
+      mart.rawInputs.map((d) => d.name),
+      FILES,
+    );
+    assert.match(formatTableTrace(traceTable(event('t1'), 'dim_date'), event('t1')), /reads no raw object/);
+  });
+
+  test('an unknown table or column is a usage error that lists what there is', () => {
+    assert.throws(
+      () => traceColumn(event('t1'), 'fact_trips', 'nope'),
+      (e: unknown) => e instanceof UsageError && /speed_mph, trip_distance_mi/.test(String(e.hint)),
+    );
+    assert.throws(
+      () => traceTable(event('t1'), 'fact'),
+      (e: unknown) => e instanceof UsageError && /fact_trips, mart_hourly_demand, dim_date/.test(String(e.hint)),
+    );
+  });
+});
+
+describe('lineage event files (core/lineage/events)', () => {
+  test('the newest COMPLETE wins; a FAIL after it and a file cut short are passed over, the latter named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etl-lineage-'));
+    const write = (name: string, body: string, second: number) => {
+      writeFileSync(join(dir, name), body);
+      utimesSync(join(dir, name), second, second);
+    };
+    write('t1-a.json', JSON.stringify(event('t1')), 100);
+    write('t2-a.json', JSON.stringify(event('t2', 'START')), 200);
+    write('t2-b.json', JSON.stringify(event('t2')), 300);
+    write('t3-a.json', JSON.stringify(event('t3', 'FAIL')), 400);
+    write('t4-a.json', '{"eventType": "COMPL', 500);
+    const latest = await latestComplete(dir);
+    assert.equal(latest?.event.run.facets?.tags?.tags?.[0].value, 't2');
+    assert.deepEqual(latest?.skipped, [join(dir, 't4-a.json')]);
+    assert.deepEqual(
+      (await runEvents(dir, 't2')).map((e) => e.eventType).sort(),
+      ['COMPLETE', 'START'],
+    );
+    assert.equal(await latestComplete(join(dir, 'none')), undefined);
+  });
+});
