@@ -3,7 +3,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { NATIVE_EXTERNALS, copyNativeRuntime } from './nativeRuntime.mjs';
+import { LAZY_EXTERNALS, NATIVE_EXTERNALS, copyNativeRuntime } from './nativeRuntime.mjs';
 
 // DuckDB is a native addon: never bundled; dist/ and out/test resolve it from node_modules (see nativeRuntime.mjs).
 const common = {
@@ -24,12 +24,17 @@ const testEntries = (dir) =>
   });
 
 const builds = [
-  build({ ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js' }),
+  build({
+    ...common,
+    entryPoints: ['extension/cli.ts'],
+    outfile: 'dist/cli.js',
+    external: [...NATIVE_EXTERNALS, ...LAZY_EXTERNALS],
+  }),
   build({
     ...common,
     entryPoints: ['extension/vscode/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode', ...NATIVE_EXTERNALS],
+    external: ['vscode', ...NATIVE_EXTERNALS, ...LAZY_EXTERNALS],
   }),
 ];
 if (process.argv.includes('--tests')) {

@@ -17,7 +17,18 @@ function platformPackage() {
   return `node-bindings-${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
 }
 
+// elkjs (the lineage graph's layout, 1.6 MB of compiled Java) is kept out of the bundles too, so the extension's
+// activation does not parse it: Show Lineage loads it on first use, from dist/node_modules/elkjs.
+export const LAZY_EXTERNALS = ['elkjs'];
+
 export function copyNativeRuntime() {
+  const elk = join(root, 'dist', 'node_modules', 'elkjs');
+  if (!existsSync(elk) || version(elk) !== version(join(root, 'node_modules', 'elkjs'))) {
+    rmSync(elk, { recursive: true, force: true });
+    for (const file of ['package.json', 'LICENSE.md', 'lib/elk.bundled.js'])
+      if (existsSync(join(root, 'node_modules', 'elkjs', file)))
+        cpSync(join(root, 'node_modules', 'elkjs', file), join(elk, file), { recursive: true });
+  }
   for (const name of ['node-api', 'node-bindings', platformPackage()]) {
     const from = join(root, 'node_modules', '@duckdb', name);
     const to = join(root, 'dist', 'node_modules', '@duckdb', name);

@@ -5,6 +5,7 @@ import { registerChecks } from './checks/registerChecks';
 import { EtlServices } from './common/services';
 import { EtlStatusBar } from './common/statusBar';
 import { registerGold } from './gold/registerGold';
+import { registerLineage } from './lineage/registerLineage';
 import { registerLogs } from './logs/registerLogs';
 import { registerPreview } from './preview/registerPreview';
 import { registerProfile } from './profile/registerProfile';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext) {
   const logs = registerLogs(context, services);
   const runs = registerRuns(context, services);
   const gold = registerGold(context, services);
+  const lineage = registerLineage(context, services);
   registerSteps(context, services);
   const preview = registerPreview(context, services);
   const checks = registerChecks(context, services);
@@ -49,7 +51,21 @@ export function activate(context: vscode.ExtensionContext) {
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, stack, buckets, backup, logs, runs, gold, preview, checks, statusBar, profileBar, activationMs };
+  return {
+    services,
+    stack,
+    buckets,
+    backup,
+    logs,
+    runs,
+    gold,
+    lineage,
+    preview,
+    checks,
+    statusBar,
+    profileBar,
+    activationMs,
+  };
 }
 
 export type EtlExtensionApi = ReturnType<typeof activate>;

@@ -6,6 +6,9 @@ import { describe, test } from 'node:test';
 import { UsageError } from '../../extension/core/errors';
 import { latestComplete, runEvents, type RunEvent } from '../../extension/core/lineage/events';
 import { formatColumnTrace, formatTableTrace } from '../../extension/core/lineage/format';
+import { columnGraph, tableGraph } from '../../extension/core/lineage/graph';
+import { layoutGraph } from '../../extension/core/lineage/layout';
+import { lineageSvg } from '../../extension/core/lineage/svg';
 import { traceColumn, traceTable } from '../../extension/core/lineage/trace';
 
 const RAW = 's3://rawzone';
@@ -114,5 +117,45 @@ describe('lineage event files (core/lineage/events)', () => {
       ['COMPLETE', 'START'],
     );
     assert.equal(await latestComplete(join(dir, 'none')), undefined);
+  });
+});
+
+describe('lineage graph (core/lineage graph, layout, svg)', () => {
+  test('a column graph: raw objects → raw columns → the transform → fact column → mart column', async () => {
+    const graph = columnGraph(event('t1'), 'mart_hourly_demand', 'avg_speed_mph');
+    const edges = graph.edges.map((e) => `${e.from} → ${e.to}`).sort();
+    assert.deepEqual(edges, [
+      'col:fact_trips.speed_mph → col:mart_hourly_demand.avg_speed_mph',
+      'field:tpep_pickup_datetime → transform',
+      'field:trip_distance → transform',
+      'raw → field:tpep_pickup_datetime',
+      'raw → field:trip_distance',
+      'transform → col:fact_trips.speed_mph',
+    ]);
+    const placed = await layoutGraph(graph);
+    // ELK lays it out left to right: each edge goes rightwards, and no two boxes overlap.
+    const at = new Map(placed.nodes.map((n) => [n.id, n]));
+    for (const e of placed.edges) assert.ok(at.get(e.from)!.x < at.get(e.to)!.x, `${e.from} → ${e.to}`);
+    for (const a of placed.nodes)
+      for (const b of placed.nodes)
+        if (a !== b)
+          assert.ok(
+            a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y,
+            `${a.id} overlaps ${b.id}`,
+          );
+  });
+
+  test('the SVG escapes every text and numbers its click targets', async () => {
+    const hostile = event('<img src=x onerror=alert(1)>');
+    const placed = await layoutGraph(tableGraph(hostile, 'fact_trips'));
+    const { svg, targets } = lineageSvg(placed);
+    assert.ok(!svg.includes('<img'), 'a run id became markup');
+    assert.match(svg, /run &lt;img src=x onerror=alert\(1\)&gt;/);
+    // The table (preview), its two columns (their lineage), both raw objects (preview), the mart (its lineage).
+    assert.deepEqual(
+      targets.map((t) => t.kind).sort(),
+      ['lineage', 'lineage', 'lineage', 'object', 'object', 'table'],
+    );
+    assert.equal((svg.match(/data-open="/g) ?? []).length, targets.length);
   });
 });

@@ -5,7 +5,7 @@ import type { DeltaColumn } from '../../core/gold/deltaLog';
 export class ColumnNode extends vscode.TreeItem {
   readonly kind = 'goldColumn';
   constructor(
-    root: string,
+    readonly root: string,
     readonly column: DeltaColumn,
   ) {
     super(column.name, vscode.TreeItemCollapsibleState.None);

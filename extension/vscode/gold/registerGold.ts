@@ -23,7 +23,7 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
     vscode.window.createTreeView('etl.gold', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.commands.registerCommand(
       'etl.gold.previewTable',
-      guarded(services, (node?: TableNode) => previewTableCommand(services, open, node)),
+      guarded(services, (node?: TableNode | string) => previewTableCommand(services, open, node)),
     ),
     vscode.commands.registerCommand(
       'etl.gold.previewVersion',

@@ -2,7 +2,7 @@
 // run, Preview Table on fact_trips (a paged grid in a webview), a sort by clicking a header, keyboard paging,
 // then a Query Gold… result; screenshots of the grid in the dark and the light theme.
 import { join } from 'node:path';
-import { paletteRunner } from './steps.mjs';
+import { contextMenuRunner, paletteRunner } from './steps.mjs';
 
 const T = 180_000;
 
@@ -13,6 +13,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
     log(`screenshot ${file}`);
   };
   const palette = paletteRunner(page);
+  const menuItem = contextMenuRunner(page);
   const pick = async (text) => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
     await page.locator('.quick-input-widget input').fill(text);
@@ -156,5 +157,31 @@ export async function runGoldScenario(page, { artifacts, log }) {
     const ran = await grid().locator(':root').evaluate(() => globalThis.etlPwned === 1);
     if (ran) throw new Error('a script from the data ran in the grid');
     await screenshot('query-hostile');
+  });
+
+  await step('Show Lineage on fact_trips: rawzone objects → clean_and_transform → fact_trips → the marts', async () => {
+    const fact = pane('Gold tables').locator('.monaco-list-row', { hasText: /^fact_trips/ }).first();
+    await menuItem('Show Lineage', fact);
+    const svg = grid().locator('svg[aria-label="Lineage of fact_trips"]');
+    await svg.waitFor({ timeout: T });
+    const expected = ['clean_and_transform', 'mart_daily_zone', 'mart_hourly_demand', 'yellow_tripdata_2024-01'];
+    for (const text of expected)
+      await svg.locator('text', { hasText: text }).first().waitFor({ timeout: 30_000 });
+    await screenshot('lineage-fact-trips');
+  });
+
+  await step('a column of the graph: speed_mph from its raw columns, and its line of code opens', async () => {
+    await grid().locator('text.link', { hasText: /^speed_mph/ }).click();
+    const svg = grid().locator('svg[aria-label="Lineage of fact_trips.speed_mph"]');
+    await svg.waitFor({ timeout: T });
+    const raw = ['trip_distance', 'tpep_pickup_datetime', 'tpep_dropoff_datetime'];
+    const expected = [...raw, 'mart_hourly_demand.avg_speed_mph'];
+    for (const text of expected)
+      await svg.locator('text', { hasText: text }).first().waitFor({ timeout: 30_000 });
+    await screenshot('lineage-speed-mph');
+    await svg.locator('g.focus').click();
+    // columns.py opens at the declaration of speed_mph.
+    await page.locator('.tab', { hasText: 'columns.py' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: 'col("speed_mph"' }).first().waitFor({ timeout: 30_000 });
   });
 }

@@ -49,6 +49,18 @@ export function paletteRunner(page) {
   };
 }
 
+/** Right-clicks `target` and picks `title` from its context menu. */
+export function contextMenuRunner(page) {
+  return async (title, target) => {
+    await target.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-label', { hasText: title }).first();
+    await item.click();
+    // A click that lands while the menu is still laying out only highlights the item: Enter runs it.
+    await page.waitForTimeout(500);
+    if (await item.isVisible()) await page.keyboard.press('Enter');
+  };
+}
+
 /** ETL: Extract from the palette with its defaults, as a user accepts them: the sample's months, source Sample. */
 export async function extractSampleFromPalette(page, palette) {
   await palette('ETL: Extract');

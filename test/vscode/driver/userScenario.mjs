@@ -2,7 +2,13 @@
 // Stop Stack, Buckets' "Start Stack" welcome, each service starting then running, Extract right after
 // Start Stack (it waits), then rawzone objects, the run, log lines, a Parquet preview, Delete… with its confirmation;
 // the Runs view and the quality report in the light and the dark theme.
-import { extractSampleFromPalette, numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
+import {
+  contextMenuRunner,
+  extractSampleFromPalette,
+  numberedScreenshots,
+  paletteRunner,
+  stepRecorder,
+} from './steps.mjs';
 
 const T = 180_000;
 
@@ -11,15 +17,7 @@ export async function runUserScenario(page, { artifacts, log }) {
   const palette = paletteRunner(page);
   const notification = (text) =>
     page.locator('.notifications-toasts .notification-toast', { hasText: text }).first().waitFor({ timeout: T });
-  /** Right-clicks `target` and picks `title` from its context menu. */
-  const menuItem = async (title, target) => {
-    await target.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-label', { hasText: title }).first();
-    await item.click();
-    // A click that lands while the menu is still laying out only highlights the item: Enter runs it.
-    await page.waitForTimeout(500);
-    if (await item.isVisible()) await page.keyboard.press('Enter');
-  };
+  const menuItem = contextMenuRunner(page);
   const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
   const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
   const stackRow = (text) => pane('Stack').locator('.monaco-list-row', { hasText: text }).first();
