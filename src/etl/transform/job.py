@@ -254,6 +254,9 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     started, clock = utc_now(), time.monotonic()
     checks = run_checks(checks)
     files: list[TripFile] = trip_files(manifest_run)
+    zones_file = zones_path(manifest_run, settings.rawzone_bucket)
+    if lineage:  # before any input is read: a run that fails on one still says what it was reading
+        lineage.start([f.path for f in files], zones_file)
     gold = settings.gold_bucket
     activity = activity or Activity()
     phases = PhaseClock(emit, activity)
@@ -262,9 +265,6 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     for trip_file in files:
         sizes[(trip_file.year, trip_file.month)] += check_parquet_object(client, trip_file.path)
     warming = warm_snapshots(spark, [table_url(gold, table) for table in MONTH_TABLES])
-    zones_file = zones_path(manifest_run, settings.rawzone_bucket)
-    if lineage:
-        lineage.start([f.path for f in files], zones_file)
     known_zones = zone_ids(client, zones_file)
     zones = read_zones(spark, zones_file)  # dim_zone's rows: read only if that table is rewritten
     months, extras = read_trips(spark, files)
