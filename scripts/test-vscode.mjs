@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { NATIVE_EXTERNALS } from './nativeRuntime.mjs';
 
@@ -79,7 +79,13 @@ async function bundleSuite() {
 
 /** Per-run folders, so the tests never touch the checkout's Backup_data/ or ETL_logs/. */
 function runEnv(tmp) {
-  const env = { ETL_BACKUP_DIR: join(tmp, 'backup'), ETL_LOG_DIR: join(tmp, 'logs'), ETL_LOCK_DIR: join(tmp, 'locks') };
+  // One lineage folder for every part: the user scenario's Show Lineage reads the events of the suite's pipeline run.
+  const env = {
+    ETL_BACKUP_DIR: join(tmp, 'backup'),
+    ETL_LOG_DIR: join(tmp, 'logs'),
+    ETL_LOCK_DIR: join(tmp, 'locks'),
+    ETL_LINEAGE_DIR: process.env.ETL_LINEAGE_DIR || join(dirname(tmp), 'lineage'),
+  };
   for (const dir of Object.values(env)) mkdirSync(dir, { recursive: true });
   return env;
 }

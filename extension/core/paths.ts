@@ -34,6 +34,8 @@ export interface ProjectPaths {
   etlLogs: string;
   /** The extraction manifest's folder: $ETL_BACKUP_DIR, else Backup_data/ (as src/etl/manifest.py). */
   backup: string;
+  /** The transform's OpenLineage events: $ETL_LINEAGE_DIR, else <backup>/lineage (as src/etl/lineage/emitter.py). */
+  lineage: string;
   cache: string;
 }
 
@@ -45,6 +47,7 @@ export function projectPaths(
   env: NodeJS.ProcessEnv = {},
 ): ProjectPaths {
   const state = resolve(root, stateDir || DEFAULT_PATHS.stateDir);
+  const backup = resolve(root, env.ETL_BACKUP_DIR || DEFAULT_PATHS.backupDir);
   return {
     root,
     state,
@@ -52,7 +55,8 @@ export function projectPaths(
     data: join(state, 'data'),
     serviceLogs: join(state, 'logs'),
     etlLogs: resolve(root, env.ETL_LOG_DIR || DEFAULT_PATHS.logDir),
-    backup: resolve(root, env.ETL_BACKUP_DIR || DEFAULT_PATHS.backupDir),
+    backup,
+    lineage: resolve(root, env.ETL_LINEAGE_DIR || join(backup, 'lineage')),
     cache: cacheDir,
   };
 }

@@ -40,8 +40,8 @@ export interface RunEvent {
 
 export const TRANSFORM_JOB = { namespace: 'etl-spark', name: 'clean_and_transform' };
 
-/** <backup dir>/lineage: where the transform's file transport writes one JSON file per event. */
-export const lineageDir = (paths: Pick<ProjectPaths, 'backup'>) => join(paths.backup, 'lineage');
+/** Where the transform's file transport writes one JSON file per event (<backup dir>/lineage by default). */
+export const lineageDir = (paths: Pick<ProjectPaths, 'lineage'>) => paths.lineage;
 
 /** Our run id (the event's `etl.run_id` tag; the OpenLineage run id is a UUID). */
 export const etlRunId = (event: RunEvent) => event.run.facets?.tags?.tags?.find((t) => t.key === 'etl.run_id')?.value;

@@ -11,6 +11,8 @@ export type OpenTarget =
 
 export interface GraphLine {
   text: string;
+  /** The whole text when `text` is shortened (a tooltip). */
+  title?: string;
   open?: OpenTarget;
 }
 
@@ -31,15 +33,16 @@ export interface LineageGraph {
   edges: { from: string; to: string }[];
 }
 
-const MAX_LINES = 12;
+const MAX_OBJECTS = 12; // a year of monthly files
+const MAX_COLUMNS = 60; // every column of every gold table
 const TRANSFORM = 'transform';
 
 /** `s3://rawzone` + key → the object to preview. */
 const objectOf = (d: DatasetRef): OpenTarget => ({ kind: 'object', bucket: d.namespace.replace(/^s3:\/\//, ''), key: d.name });
 
-function capped(lines: GraphLine[], what: string): GraphLine[] {
-  if (lines.length <= MAX_LINES) return lines;
-  return [...lines.slice(0, MAX_LINES - 1), { text: `… and ${lines.length - MAX_LINES + 1} more ${what}` }];
+function capped(lines: GraphLine[], max: number, what: string): GraphLine[] {
+  if (lines.length <= max) return lines;
+  return [...lines.slice(0, max - 1), { text: `… and ${lines.length - max + 1} more ${what}` }];
 }
 
 function rawNode(objects: DatasetRef[]): LineageNode {
@@ -49,8 +52,13 @@ function rawNode(objects: DatasetRef[]): LineageNode {
     label: `rawzone: ${objects.length} object(s)`,
     detail: 'click one to preview it',
     lines: capped(
-      objects.map((d) => ({ text: d.name, open: objectOf(d) })),
-      'objects',
+      objects.map((d) => ({
+        text: d.name.split('/').pop() ?? d.name,
+        title: `${d.namespace}/${d.name}`,
+        open: objectOf(d),
+      })),
+      MAX_OBJECTS,
+      'objects (etl lineage --json lists them all)',
     ),
   };
 }
@@ -143,6 +151,7 @@ export function tableGraph(event: RunEvent, table: string): LineageGraph {
         text: `${c.name}${c.type ? `  ${c.type}` : ''}`,
         open: { kind: 'lineage', table: trace.table, column: c.name },
       })),
+      MAX_COLUMNS,
       'columns',
     ),
   });

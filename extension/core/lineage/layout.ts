@@ -2,7 +2,7 @@ import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { LineageGraph, LineageNode } from './graph';
 
 /** Sizes the graph's text needs in the webview (13 px sans; these are its metrics, rounded up). */
-export const TEXT = { char: 7.4, line: 18, pad: 10, title: 20 };
+export const TEXT = { char: 7.4, bold: 8.2, line: 18, pad: 10, title: 20 };
 
 export interface PlacedNode extends LineageNode {
   x: number;
@@ -26,8 +26,9 @@ export interface PlacedGraph extends Omit<LineageGraph, 'nodes' | 'edges'> {
 
 /** A node's box: its widest text and its lines. */
 export function nodeSize(node: LineageNode): { width: number; height: number } {
-  const texts = [node.label, node.detail ?? '', ...(node.lines ?? []).map((l) => l.text)];
-  const width = Math.ceil(Math.max(...texts.map((t) => t.length)) * TEXT.char + 2 * TEXT.pad);
+  const texts = [node.detail ?? '', ...(node.lines ?? []).map((l) => l.text)];
+  const widest = Math.max(node.label.length * TEXT.bold, ...texts.map((t) => t.length * TEXT.char));
+  const width = Math.ceil(widest + 2 * TEXT.pad);
   const rows = (node.detail ? 1 : 0) + (node.lines?.length ?? 0);
   return { width: Math.max(width, 120), height: TEXT.title + rows * TEXT.line + 2 * TEXT.pad };
 }

@@ -17,8 +17,10 @@ export function lineageSvg(graph: PlacedGraph): { svg: string; targets: OpenTarg
     .filter((e) => e.points.length > 1)
     .map((e) => `<polyline class="edge" points="${e.points.map((p) => `${p.x},${p.y}`).join(' ')}"/>`);
   const nodes = graph.nodes.map((node) => nodeSvg(node, clickable));
+  const [width, height] = [Math.ceil(graph.width), Math.ceil(graph.height)];
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(graph.width)}" height="${Math.ceil(graph.height)}" ` +
+    // viewBox: the stylesheet lets a wide graph shrink to the panel's width.
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `role="img" aria-label="${escapeHtml(graph.title)}">` +
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" ' +
     'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow"/></marker></defs>' +
@@ -40,8 +42,11 @@ function nodeSvg(node: PlacedNode, clickable: (target: OpenTarget | undefined, l
   }
   for (const line of node.lines ?? []) {
     y += TEXT.line;
-    const attrs = clickable(line.open, `${node.label}: ${line.text}`);
-    parts.push(`<text x="${x}" y="${y}" class="line${attrs ? ' link' : ''}"${attrs}>${escapeHtml(line.text)}</text>`);
+    const attrs = clickable(line.open, `${node.label}: ${line.title ?? line.text}`);
+    const title = line.title ? `<title>${escapeHtml(line.title)}</title>` : '';
+    parts.push(
+      `<text x="${x}" y="${y}" class="line${attrs ? ' link' : ''}"${attrs}>${title}${escapeHtml(line.text)}</text>`,
+    );
   }
   const open = clickable(node.open, `${node.label}: ${openLabel(node.open)}`);
   return `<g class="${classes}" data-id="${escapeHtml(node.id)}"${open}>${parts.join('')}</g>`;

@@ -1,8 +1,8 @@
 """Sends one transform run's OpenLineage events: START, then COMPLETE or FAIL.
 
-Always to files in <backup dir>/lineage/ (openlineage-python's file transport: one JSON file per event,
-`<run id>-<time>.json`), which `etl lineage` and VS Code read; also to a lineage server (Marquez or
-another) when OPENLINEAGE_URL is set. An event that cannot be delivered is a warning, never a failed run.
+Always to files in <backup dir>/lineage/ or $ETL_LINEAGE_DIR (openlineage-python's file transport: one JSON
+file per event, `<run id>-<time>.json`), which `etl lineage` and VS Code read; also to a lineage server
+(Marquez or another) when OPENLINEAGE_URL is set. An event that cannot be delivered is a warning, never a failed run.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ log = logging.getLogger("etl.lineage")
 
 
 def lineage_dir() -> Path:
-    """<backup dir>/lineage: beside the manifest, so it is where the driver runs in both stack modes."""
-    return manifest_path().parent / "lineage"
+    """$ETL_LINEAGE_DIR, else <backup dir>/lineage: beside the manifest, where the driver runs in both stack modes."""
+    return Path(os.environ.get("ETL_LINEAGE_DIR") or manifest_path().parent / "lineage")
 
 
 def transport_config(run_id: str, folder: Path, server_url: str | None) -> dict[str, Any]:
