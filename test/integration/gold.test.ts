@@ -238,11 +238,12 @@ describe(
     test('an edited transform that changes dim_zone: its History shows the schema change', async () => {
       const code = join(tmp, 'code', 'src');
       cpSync(join(ROOT, 'src'), code, { recursive: true, filter: (path) => !path.includes('__pycache__') });
-      const model = join(code, 'etl', 'transform', 'model.py');
+      // dim_zone's columns are declared in columns.py (each with what it reads): the edit a user makes there.
+      const model = join(code, 'etl', 'transform', 'columns.py');
       const original = readFileSync(model, 'utf8');
       const edited = original
-        .replace('F.col("LocationID").cast("int")', 'F.col("LocationID").cast("bigint")')
-        .replace('.alias("service_zone"))', '.alias("service_zone"), F.length("Zone").alias("zone_name_length"))');
+        .replace('build=lambda id_: id_.cast("int"))', 'build=lambda id_: id_.cast("bigint"))')
+        .replace('    col("service_zone"),\n]', '    col("service_zone"),\n    col("zone_name_length", "Zone", build=F.length),\n]');
       assert.equal(edited.split('bigint').length - original.split('bigint').length, 1, 'the retype applies once');
       assert.ok(edited.includes('zone_name_length'), 'the new column applies');
       writeFileSync(model, edited);
