@@ -243,7 +243,10 @@ describe(
       const original = readFileSync(model, 'utf8');
       const edited = original
         .replace('build=lambda id_: id_.cast("int"))', 'build=lambda id_: id_.cast("bigint"))')
-        .replace('    col("service_zone"),\n]', '    col("service_zone"),\n    col("zone_name_length", "Zone", build=F.length),\n]');
+        .replace(
+          '    col("service_zone"),\n]',
+          '    col("service_zone"),\n    col("zone_name_length", "Zone", build=F.length),\n]',
+        );
       assert.equal(edited.split('bigint').length - original.split('bigint').length, 1, 'the retype applies once');
       assert.ok(edited.includes('zone_name_length'), 'the new column applies');
       writeFileSync(model, edited);
