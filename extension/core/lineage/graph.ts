@@ -1,4 +1,4 @@
-import type { RunEvent } from './events';
+import { etlRunId, type RunEvent } from './events';
 import { describeSource } from './format';
 import { traceColumn, traceTable, type ColumnTrace, type DatasetRef } from './trace';
 
@@ -78,10 +78,8 @@ class Builder {
   }
 }
 
-const runLabel = (event: RunEvent) => event.run.facets?.tags?.tags?.find((t) => t.key === 'etl.run_id')?.value;
-
 function transformNode(event: RunEvent): LineageNode {
-  return { id: TRANSFORM, kind: 'transform', label: 'clean_and_transform', detail: `run ${runLabel(event) ?? '?'}` };
+  return { id: TRANSFORM, kind: 'transform', label: 'clean_and_transform', detail: `run ${etlRunId(event) ?? '?'}` };
 }
 
 function columnNode(trace: ColumnTrace, focus: boolean): LineageNode {
