@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.util import find_spec
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +29,13 @@ from etl.schedule import target_month  # noqa: E402
 # ETL_DAG_RETRIES: the test stack sets 0 so a failing run fails at once.
 RETRIES = int(os.environ.get("ETL_DAG_RETRIES") or 2)
 DEFAULT_ARGS = {"retries": RETRIES, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True}
+# Airflow's OpenLineage provider sends this DAG's own lineage events; its macros name the task's run, which the
+# transform's events carry as their parent (etl.lineage.parent). Without the provider the DAG still runs.
+OPENLINEAGE = "macros.OpenLineageProviderPlugin"
+PARENT_LINEAGE = {
+    "OPENLINEAGE_PARENT_ID": f"{{{{ {OPENLINEAGE}.lineage_parent_id(task_instance) }}}}",
+    "OPENLINEAGE_ROOT_PARENT_ID": f"{{{{ {OPENLINEAGE}.lineage_root_parent_id(task_instance) }}}}",
+} if find_spec("airflow.providers.openlineage") else {}
 
 
 @task
@@ -84,6 +92,7 @@ with DAG(
             "ETL_PYTHON": ETL_PYTHON,
             "ETL_RUN_ID": "{{ ti.xcom_pull(task_ids='extract')['run_id'] }}",
             "PYTHONPATH": str(ETL_ROOT / "src"),
+            **PARENT_LINEAGE,
         },
         append_env=True,
         cwd=str(ETL_ROOT),

@@ -5,6 +5,20 @@
 # left out: with the LocalExecutor the UI reads task logs from the local files.
 # Configuration arrives through AIRFLOW__* variables set by the CLI.
 set -euo pipefail
+
+# The OpenLineage provider's events: files in ETL_AIRFLOW_LINEAGE_DIR (beside the transform's), and the lineage
+# server too when OPENLINEAGE_URL is set; an AIRFLOW__OPENLINEAGE__TRANSPORT given by the user wins.
+if [ -z "${AIRFLOW__OPENLINEAGE__TRANSPORT:-}" ] && [ -n "${ETL_AIRFLOW_LINEAGE_DIR:-}" ]; then
+  mkdir -p "$ETL_AIRFLOW_LINEAGE_DIR"
+  AIRFLOW__OPENLINEAGE__TRANSPORT="$(python -c '
+import json, os
+files = {"type": "file", "log_file_path": os.path.join(os.environ["ETL_AIRFLOW_LINEAGE_DIR"], "etl_pipeline")}
+url = os.environ.get("OPENLINEAGE_URL")
+print(json.dumps(files if not url else {"type": "composite", "continue_on_failure": True, "transports": {
+    "files": files, "server": {"type": "http", "url": url, "timeout": 5}}}))')"
+  export AIRFLOW__OPENLINEAGE__TRANSPORT
+fi
+
 airflow db migrate
 airflow scheduler --skip-serve-logs &
 airflow dag-processor &

@@ -14,6 +14,8 @@ export const PINS = {
   mc: { module: 'github.com/minio/mc', version: 'v0.0.0-20250313080218-cf909e1063a9' },
   // Airflow lives in its own venv: its dependency pins never meet the ETL's.
   airflow: '3.1.3',
+  // Airflow's OpenLineage provider: the DAG's own lineage events, and the parent of the transform's (dags/).
+  airflowOpenLineage: '2.20.3',
   elasticsearch: {
     version: '8.19.21',
     artifact: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip',

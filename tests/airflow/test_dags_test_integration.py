@@ -1,5 +1,6 @@
 """`airflow dags test etl_pipeline` for one sample month against the real native stack
-(MinIO, Spark master + 2 workers): both tasks succeed and gold holds the month."""
+(MinIO, Spark master + 2 workers): both tasks succeed, gold holds the month, and the lineage events of the DAG
+(Airflow's OpenLineage provider) and of the transform are linked."""
 import json
 import os
 import subprocess
@@ -38,9 +39,18 @@ def gold_snapshot(table: str) -> dict:
     return json.loads(out.stdout)
 
 
+def lineage_events(folder: Path) -> list[dict]:
+    return [json.loads(line) for file in sorted(folder.glob("*.json")) for line in file.read_text().splitlines()]
+
+
 @pytest.mark.integration
 def test_dags_test_runs_extract_then_transform_and_gold_holds_the_month(tmp_path):
-    env = {**os.environ, "ETL_PROJECT_ROOT": str(ROOT), "ETL_BACKUP_DIR": str(tmp_path / "backup")}
+    airflow_lineage = tmp_path / "airflow-lineage"
+    airflow_lineage.mkdir()
+    env = {**os.environ, "ETL_PROJECT_ROOT": str(ROOT), "ETL_BACKUP_DIR": str(tmp_path / "backup"),
+           # Airflow's OpenLineage provider, as scripts/airflow-native.sh configures it.
+           "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps({"type": "file",
+                                                          "log_file_path": str(airflow_lineage / "etl_pipeline")})}
     conf = json.dumps({"month": "2024-01", "source": SAMPLE})
     started = time.monotonic()
     result = subprocess.run([str(AIRFLOW), "dags", "test", "etl_pipeline", "--conf", conf],
@@ -66,3 +76,20 @@ def test_dags_test_runs_extract_then_transform_and_gold_holds_the_month(tmp_path
     january = [path for path, part in snapshot["files"].items()
                if (part["pickup_year"], part["pickup_month"]) == ("2024", "1")]
     assert january and all(p.startswith("pickup_year=2024/pickup_month=1/") for p in january), snapshot
+
+    # The DAG's own lineage (Airflow's OpenLineage provider) and the transform's, linked: the transform's run names
+    # the Airflow task's run as its parent and the DAG run as its root.
+    airflow_events = lineage_events(airflow_lineage)
+    task = [e for e in airflow_events if e["job"]["name"] == "etl_pipeline.clean_and_transform"]
+    assert {e["eventType"] for e in task} >= {"START", "COMPLETE"}, [(e["job"]["name"], e["eventType"])
+                                                                     for e in airflow_events]
+    dag_run = {e["run"]["runId"] for e in airflow_events if e["job"]["name"] == "etl_pipeline"}
+    assert len(dag_run) == 1, airflow_events
+    transform = [e for e in lineage_events(tmp_path / "backup" / "lineage") if e["job"]["name"] == "clean_and_transform"]
+    assert [e["eventType"] for e in sorted(transform, key=lambda e: e["eventTime"])] == ["START", "COMPLETE"]
+    for event in transform:
+        parent = event["run"]["facets"]["parent"]
+        assert parent["job"]["name"] == "etl_pipeline.clean_and_transform"
+        assert parent["run"]["runId"] == task[0]["run"]["runId"]
+        assert parent["root"]["job"]["name"] == "etl_pipeline"
+        assert {parent["root"]["run"]["runId"]} == dag_run

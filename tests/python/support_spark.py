@@ -67,6 +67,7 @@ def good_trip(**changes) -> dict:
         airport_fee=0.0,
         cbd_congestion_fee=None,
         source_path="s3a://rawzone/yellow_tripdata/year=2024/month=01/x.parquet",
+        source_row=0,
         source_year=2024,
         source_month=1,
     )

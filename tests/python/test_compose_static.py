@@ -211,6 +211,7 @@ def test_image_tags_and_build_pins_are_those_of_etl_setup(raw_compose):
     pyspark = re.search(r"^pyspark==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M).group(1)
     assert pyspark == pin(r"pyspark: '([^']+)'")
     assert args["AIRFLOW_VERSION"] == pin(r"airflow: '([^']+)'")
+    assert args["AIRFLOW_OPENLINEAGE_VERSION"] == pin(r"airflowOpenLineage: '([^']+)'")
     assert args["ELASTICSEARCH_VERSION"] == pin(r"elasticsearch: \{\s*version: '([^']+)'")
     assert f"integ-test-zip:elasticsearch:{args['ELASTICSEARCH_VERSION']}:zip" in pin(r"artifact: '([^']+)'")
     for tool, prefix in (("minio", "MINIO"), ("mc", "MC")):

@@ -409,6 +409,8 @@ function airflow(config: EtlConfig): NativeService {
           AIRFLOW__API_AUTH__JWT_ISSUER: 'etl-spark',
           ETL_PROJECT_ROOT: config.paths.root,
           ETL_PYTHON: runtimes.python,
+          // The OpenLineage provider's event files (scripts/airflow-native.sh), beside the transform's.
+          ETL_AIRFLOW_LINEAGE_DIR: join(config.paths.lineage, 'airflow'),
         },
         cwd: config.paths.state,
         logFile: logFile(config, 'airflow'),

@@ -18,7 +18,8 @@ TRIPS, ZONES, GOLD = "trips", "zones", "gold"  # what a column reads: the trip f
 FACT, QUARANTINE = "fact_trips", "quarantine/rejected_trips"
 # From the repository root (the driver imports etl from spark-submit's zip: not columns.__file__).
 CODE_FILE = PurePosixPath("src", *columns.__name__.split(".")).with_suffix(".py").as_posix()
-# The conformed columns that come from a trip file's key (its path, its month), not from one of its columns.
+# The conformed columns that come from the trip file itself (its key, its month, the row's index in it), not from
+# one of its columns.
 FROM_OBJECT_KEY = set(SOURCE_COLUMNS)
 
 
@@ -37,7 +38,7 @@ class ColumnLineage:
     identity: bool  # a copy of its one source (renamed, cast)
     line: int  # its declaration in etl/transform/columns.py (0: none, e.g. a quarantined raw column)
     reads: tuple[str, ...]  # as declared (names in the layer below)
-    from_object_key: bool = False  # source_path, pickup_year, pickup_month: the object's key, not a column
+    from_object_key: bool = False  # source_path, source_row, pickup_year/month: the object itself, not a column
     aggregated: bool = False  # a mart measure: over the rows of its group
 
     @property

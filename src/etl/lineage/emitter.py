@@ -35,12 +35,15 @@ class RunLineage:
     def __init__(self, run_id: str, gold_bucket: str, folder: Path | None = None, server_url: str | None = None):
         from openlineage.client.uuid import generate_new_uuid
 
+        from etl.lineage.parent import parent_facet
+
         self.run_id, self.gold = run_id, gold_bucket
         self.folder = folder or lineage_dir()
         self.run_uuid = str(generate_new_uuid())
         self.inputs: list[str] = []
         self.zones = ""
         self.ended = False
+        self.parent = parent_facet(os.environ)
         server_url = server_url if server_url is not None else os.environ.get("OPENLINEAGE_URL")
         try:
             self.client = self._client(server_url)
@@ -90,6 +93,6 @@ class RunLineage:
             return
         try:
             self.client.emit(run_event(state, self.run_uuid, self.run_id, inputs=self.inputs, outputs=outputs,
-                                       error=error))
+                                       error=error, parent=self.parent))
         except Exception as error_:  # noqa: BLE001  (lineage is a record of the run, never its failure)
             log.warning("lineage event %s not delivered (%s); the run goes on", state.value, error_)

@@ -17,6 +17,7 @@ from openlineage.client.facet_v2 import (
     column_lineage_dataset,
     error_message_run,
     job_type_job,
+    parent_run,
     schema_dataset,
     tags_run,
 )
@@ -83,15 +84,17 @@ def _description(lineage: ColumnLineage) -> str:
     if lineage.column == REJECT_COLUMN:
         return "the first cleaning rule the row fails (etl/transform/rules.py)"
     if lineage.from_object_key:
-        return "from the trip file's key (its path, or the month it is for)"
+        return "from the trip file itself (its path, the row's index in it, or the month it is for)"
     return "a copy" if lineage.identity else f"computed from {', '.join(lineage.reads) or 'the row count'}"
 
 
 def run_event(state: RunState, run_uuid: str, run_id: str, *, inputs: list[str], outputs: list[OutputDataset],
-              error: str | None = None) -> RunEvent:
+              error: str | None = None, parent: parent_run.ParentRunFacet | None = None) -> RunEvent:
     run_facets: dict[str, Any] = {
         "tags": tags_run.TagsRunFacet(tags=[tags_run.TagsRunFacetFields(key="etl.run_id", value=run_id)]),
     }
+    if parent is not None:
+        run_facets["parent"] = parent
     if error is not None:
         run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(message=error, programmingLanguage="python")
     job = Job(namespace=NAMESPACE, name=JOB, facets={"jobType": job_type_job.JobTypeJobFacet(

@@ -79,6 +79,7 @@ FACT_COLUMNS: list[Col] = [
         build=lambda miles, pickup, dropoff: F.round(miles / (duration_of(pickup, dropoff) / 3600), 2)),
     *[col(name, name, build=_zero_if_null) if name in SURCHARGES_NULL_AS_ZERO else col(name) for name in MONEY],
     col("source_path"),
+    col("source_row"),
     col("pickup_year", "source_year"),
     col("pickup_month", "source_month"),
 ]

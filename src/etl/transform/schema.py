@@ -36,9 +36,11 @@ TARGET_COLUMNS: dict[str, tuple[str, T.DataType]] = {
     "airport_fee": ("airport_fee", T.DoubleType()),
     "cbd_congestion_fee": ("cbd_congestion_fee", T.DoubleType()),
 }
-# Lineage columns added to every conformed row.
+# Row provenance added to every conformed row: the trip file, the row's index in it (Spark's own file metadata
+# column `_metadata.row_index`, 0-based, not a guess), and the month the file is for.
 SOURCE_COLUMNS: dict[str, T.DataType] = {
     "source_path": T.StringType(),
+    "source_row": T.LongType(),
     "source_year": T.IntegerType(),
     "source_month": T.IntegerType(),
 }
@@ -68,10 +70,11 @@ def _conformed(df: DataFrame, target: str, source: str, dtype: T.DataType) -> Co
 
 
 def conform(df: DataFrame, source_path: str, year: int, month: int) -> DataFrame:
-    """The file's rows in the target schema, tagged with the file and the month it is for."""
+    """The file's rows in the target schema, tagged with the file, each row's index in it and the month the file
+    is for (df: the file as spark.read.parquet returns it, so its `_metadata` column is there)."""
     columns = [_conformed(df, target, source, dtype) for target, (source, dtype) in TARGET_COLUMNS.items()]
-    columns += [F.lit(source_path).alias("source_path"), F.lit(year).alias("source_year"),
-                F.lit(month).alias("source_month")]
+    columns += [F.lit(source_path).alias("source_path"), F.col("_metadata.row_index").alias("source_row"),
+                F.lit(year).alias("source_year"), F.lit(month).alias("source_month")]
     return df.select(*columns)
 
 

@@ -48,9 +48,10 @@ class Partition:
 
 def write_partitions(partitions: list[Partition], base: str) -> str:
     """The partitions' rows replace those partitions, and only them, in one commit (every partition
-    has the same columns: the table's partition columns)."""
+    has the same columns: the table's partition columns). A column the code added joins the table's schema
+    (mergeSchema: earlier months read it as null); a column whose type changed still fails the write."""
     rows = reduce(DataFrame.unionByName, [partition.only_its_rows() for partition in partitions])
-    (rows.write.format(DELTA).mode("overwrite")
+    (rows.write.format(DELTA).mode("overwrite").option("mergeSchema", "true")
        .option("replaceWhere", partitions_predicate([partition.values for partition in partitions]))
        .partitionBy(*partitions[0].values).save(base))
     return base
