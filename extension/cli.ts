@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './cli/check';
 import { registerExtractCommand } from './cli/extract';
 import { registerGoldCommands } from './cli/gold';
-import { registerLineageCommand } from './cli/lineage';
+import { registerLineageCommand, registerSourceRowCommand } from './cli/lineage';
 import { registerPipelineCommand } from './cli/pipeline';
 import { registerPreviewCommand } from './cli/preview';
 import { registerProfileCommands } from './cli/profile';
@@ -32,6 +32,7 @@ function buildProgram(): Command {
   registerQueryCommand(program);
   registerGoldCommands(program);
   registerLineageCommand(program);
+  registerSourceRowCommand(program);
   registerRestoreCommand(program);
   registerCheckCommand(program);
   registerProfileCommands(program);

@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { UsageError } from '../core/errors';
 import { latestComplete, lineageDir } from '../core/lineage/events';
 import { formatColumnTrace, formatTableTrace } from '../core/lineage/format';
+import { readSourceRow, sourceRowJson, sourceRowText } from '../core/lineage/sourceRow';
 import { traceColumn, traceTable } from '../core/lineage/trace';
 import { openProject } from '../core/project';
+import { s3Client } from '../core/s3/client';
 
 /** `etl lineage TABLE[.COLUMN]`: from the transform's OpenLineage events (src/etl/lineage), no service needed. */
 export function registerLineageCommand(program: Command): void {
@@ -35,6 +37,21 @@ export function registerLineageCommand(program: Command): void {
       const text =
         'column' in trace ? formatColumnTrace(trace, latest.event) : formatTableTrace(trace, latest.event);
       process.stdout.write(`${text}\n`);
+    });
+}
+
+/** `etl source-row PATH INDEX`: the raw row a fact_trips or quarantine row came from (its source_path, source_row). */
+export function registerSourceRowCommand(program: Command): void {
+  program
+    .command('source-row')
+    .description('the raw row of a trip file that a fact_trips or quarantine row came from (row provenance)')
+    .argument('<path>', "the row's source_path, e.g. s3a://rawzone/yellow_tripdata/year=2024/month=01/….parquet")
+    .argument('<index>', "the row's source_row: its index in that file, from 0")
+    .option('--json', 'print the row as JSON')
+    .action(async (path: string, index: string, options: { json?: boolean }) => {
+      if (!/^\d+$/.test(index)) throw new UsageError(`${JSON.stringify(index)} is not a row index`, 'give source_row: 0, 1, 2, …');
+      const source = await readSourceRow(s3Client(openProject()), { path, index: Number(index) });
+      process.stdout.write(options.json ? `${sourceRowJson(source)}\n` : sourceRowText(source));
     });
 }
 

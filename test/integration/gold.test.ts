@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { GoldCatalog } from '../../extension/core/gold/catalog';
 import { readDeltaTable } from '../../extension/core/gold/deltaLog';
 import { GridFeed, PAGE_SIZE } from '../../extension/core/gold/feed';
+import { readSourceRow, rowSourceOf } from '../../extension/core/lineage/sourceRow';
 import { partitionsOf, tableRows } from '../../extension/core/gold/partitions';
 import { listGoldTables } from '../../extension/core/gold/tables';
 import { s3Client } from '../../extension/core/s3/client';
@@ -120,6 +121,41 @@ describe(
       const preview = await GridFeed.preview(catalog, quarantine).page(0);
       assert.equal(preview.columns[0].name, 'reject_rule');
       assert.equal(preview.total, 800);
+    });
+
+    // Row provenance: source_path and source_row (Spark's _metadata.row_index) lead back to the raw row, read
+    // from the rawzone object by the same core as Show Source Row.
+    test('row provenance: three quarantined rows and a fact row equal their source rows in the raw objects', async () => {
+      const conformed: Record<string, string> = {
+        vendor_id: 'VendorID', pu_location_id: 'PULocationID', do_location_id: 'DOLocationID',
+        trip_distance: 'trip_distance', fare_amount: 'fare_amount', tip_amount: 'tip_amount',
+        total_amount: 'total_amount', pickup_datetime: 'tpep_pickup_datetime',
+      };
+      const quarantined = await GridFeed.query(catalog, `
+        SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY reject_rule ORDER BY source_path, source_row) AS n
+                       FROM quarantine_rejected_trips) WHERE n = 1 AND reject_rule IN
+          ('non_positive_distance', 'negative_amount', 'dropoff_before_pickup') ORDER BY reject_rule`);
+      const fact = await GridFeed.query(catalog, `SELECT *, trip_distance_mi AS trip_distance,
+        pickup_location_id AS pu_location_id, dropoff_location_id AS do_location_id
+        FROM fact_trips ORDER BY source_row DESC LIMIT 1`);
+      const pages = [await quarantined.page(0), await fact.page(0)];
+      const rows = pages.flatMap((page) => page.rows.map((cells) => ({ names: page.columns.map((c) => c.name), cells })));
+      assert.equal(rows.length, 4);
+      for (const { names, cells } of rows) {
+        const source = rowSourceOf(names, cells);
+        assert.ok(source, `a row without provenance: ${names.join(', ')}`);
+        const raw = await readSourceRow(client, source);
+        for (const [column, rawName] of Object.entries(conformed)) {
+          if (!names.includes(column)) continue;
+          const cell = cells[names.indexOf(column)];
+          const value = raw.row[rawName];
+          const expected = column === 'pickup_datetime'
+            ? new Date(`${cell?.replace(' ', 'T')}Z`).toISOString() : cell === null ? null : Number(cell);
+          const actual = value === null || value === undefined ? null
+            : value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : Number(value);
+          assert.equal(actual, expected, `${source.path} row ${source.index}: ${column} vs the raw ${rawName}`);
+        }
+      }
     });
 
     test('paging, sorting: the head files give the first page; sorted pages are exact slices', async () => {

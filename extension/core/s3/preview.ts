@@ -57,6 +57,21 @@ function describeType(node: SchemaTree): string {
 
 const jsonValue = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
+/** Rows [rowStart, rowEnd) of a Parquet file (only the row groups that hold them are read) and its row count. */
+export async function readParquetRows(
+  file: AsyncBuffer, rowStart: number, rowEnd: number,
+): Promise<{ rows: Record<string, unknown>[]; numRows: number }> {
+  const metadata = await parquetMetadataAsync(file, { parsers });
+  const numRows = Number(metadata.num_rows);
+  if (rowStart >= numRows) return { rows: [], numRows };
+  const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd: Math.min(rowEnd, numRows), parsers,
+    compressors });
+  return { rows, numRows };
+}
+
+/** A row as one line of JSON (64-bit integers as their exact digits). */
+export const rowJson = (row: Record<string, unknown>) => JSON.stringify(row, jsonValue);
+
 /** Schema, row count and the first rows, as readable text. */
 export async function previewParquet(file: AsyncBuffer, rows = PARQUET_PREVIEW_ROWS): Promise<string> {
   const metadata = await parquetMetadataAsync(file, { parsers });
@@ -77,7 +92,7 @@ export async function previewParquet(file: AsyncBuffer, rows = PARQUET_PREVIEW_R
     compressors,
   });
   lines.push('', `## First ${first.length} rows`);
-  for (const row of first) lines.push(JSON.stringify(row, jsonValue));
+  for (const row of first) lines.push(rowJson(row));
   return `${lines.join('\n')}\n`;
 }
 
