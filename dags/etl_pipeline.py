@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.util import find_spec
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 from airflow.providers.standard.operators.bash import BashOperator

@@ -2,7 +2,9 @@
 // Values arrive as exact text from DuckDB (ns timestamps, 64-bit integers); nothing here parses them.
 (function () {
   const vscode = acquireVsCodeApi();
-  const state = { offset: 0, limit: 100, total: undefined, sort: undefined, columns: [], loading: true };
+  const state = {
+    offset: 0, limit: 100, total: undefined, sort: undefined, columns: [], loading: true, table: undefined,
+  };
   const $ = (id) => document.getElementById(id);
   const head = document.querySelector('#grid thead');
   const body = document.querySelector('#grid tbody');
@@ -39,19 +41,49 @@
       button.appendChild(type);
       button.addEventListener('click', () => request(0, nextSort(column.name)));
       th.appendChild(button);
+      // Right-click a column of a table preview: Show Lineage (package.json "webview/context").
+      if (state.table) th.dataset.vscodeContext = JSON.stringify(
+        { webviewSection: 'goldColumn', table: state.table, column: column.name,
+          preventDefaultContextMenuItems: true });
       row.appendChild(th);
     }
     head.replaceChildren(row);
+  }
+
+  // A row that names its trip file and its index in it (fact_trips, the quarantine): Show Source Row, by its
+  // row number's button or a right-click (package.json "webview/context").
+  function sourceOf(page, values) {
+    const names = page.columns.map((c) => c.name);
+    const path = values[names.indexOf('source_path')];
+    const index = values[names.indexOf('source_row')];
+    return path && /^\d+$/.test(index || '') ? { sourcePath: path, sourceRow: Number(index) } : undefined;
+  }
+
+  function rowNumber(page, i, source) {
+    const no = document.createElement('td');
+    no.className = 'rowno';
+    const label = String(page.offset + i + 1);
+    if (!source) {
+      no.textContent = label;
+      return no;
+    }
+    const button = document.createElement('button');
+    button.className = 'source';
+    button.textContent = label + ' ↗';
+    button.title = `Show Source Row: row ${source.sourceRow} of ${source.sourcePath}`;
+    button.addEventListener('click', () => vscode.postMessage({ type: 'sourceRow', ...source }));
+    no.appendChild(button);
+    return no;
   }
 
   function rows(page) {
     const fragment = document.createDocumentFragment();
     page.rows.forEach((values, i) => {
       const tr = document.createElement('tr');
-      const no = document.createElement('td');
-      no.className = 'rowno';
-      no.textContent = String(page.offset + i + 1);
-      tr.appendChild(no);
+      const source = sourceOf(page, values);
+      if (source) tr.dataset.vscodeContext = JSON.stringify(
+        { webviewSection: 'sourceRow', ...source, preventDefaultContextMenuItems: true });
+      tr.appendChild(rowNumber(page, i, source));
       values.forEach((value, c) => {
         const td = document.createElement('td');
         const classes = [];
@@ -111,7 +143,10 @@
 
   window.addEventListener('message', (event) => {
     const message = event.data;
-    if (message.type === 'page') show(message.page);
+    if (message.type === 'page') {
+      state.table = message.table;
+      show(message.page);
+    }
     else if (message.type === 'error') {
       state.loading = false;
       $('message').textContent = message.message;

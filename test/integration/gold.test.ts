@@ -125,7 +125,7 @@ describe(
 
     // Row provenance: source_path and source_row (Spark's _metadata.row_index) lead back to the raw row, read
     // from the rawzone object by the same core as Show Source Row.
-    test('row provenance: three quarantined rows and a fact row equal their source rows in the raw objects', async () => {
+    test('row provenance: three quarantined rows and a fact row equal their raw rows', async () => {
       const conformed: Record<string, string> = {
         vendor_id: 'VendorID', pu_location_id: 'PULocationID', do_location_id: 'DOLocationID',
         trip_distance: 'trip_distance', fare_amount: 'fare_amount', tip_amount: 'tip_amount',
@@ -139,7 +139,8 @@ describe(
         pickup_location_id AS pu_location_id, dropoff_location_id AS do_location_id
         FROM fact_trips ORDER BY source_row DESC LIMIT 1`);
       const pages = [await quarantined.page(0), await fact.page(0)];
-      const rows = pages.flatMap((page) => page.rows.map((cells) => ({ names: page.columns.map((c) => c.name), cells })));
+      const rows = pages.flatMap((page) =>
+        page.rows.map((cells) => ({ names: page.columns.map((c) => c.name), cells })));
       assert.equal(rows.length, 4);
       for (const { names, cells } of rows) {
         const source = rowSourceOf(names, cells);

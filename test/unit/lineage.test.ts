@@ -9,6 +9,7 @@ import { formatColumnTrace, formatTableTrace } from '../../extension/core/lineag
 import { columnGraph, tableGraph } from '../../extension/core/lineage/graph';
 import { layoutGraph } from '../../extension/core/lineage/layout';
 import { lineageSvg } from '../../extension/core/lineage/svg';
+import { rowSourceOf, sourceRowText, splitObjectUrl } from '../../extension/core/lineage/sourceRow';
 import { traceColumn, traceTable } from '../../extension/core/lineage/trace';
 
 const RAW = 's3://rawzone';
@@ -157,5 +158,34 @@ describe('lineage graph (core/lineage graph, layout, svg)', () => {
       ['lineage', 'lineage', 'lineage', 'object', 'object', 'table'],
     );
     assert.equal((svg.match(/data-open="/g) ?? []).length, targets.length);
+  });
+});
+
+describe('row provenance (pure parts)', () => {
+  test('a grid row with source_path and source_row names its raw row; one without does not', () => {
+    const columns = ['reject_rule', 'source_path', 'source_row'];
+    assert.deepEqual(rowSourceOf(columns, ['negative_amount', 's3a://rawzone/a/b.parquet', '17']),
+      { path: 's3a://rawzone/a/b.parquet', index: 17 });
+    assert.equal(rowSourceOf(columns, ['negative_amount', 's3a://rawzone/a/b.parquet', null]), undefined);
+    assert.equal(rowSourceOf(['trip_key', 'source_path'], ['1', 's3a://rawzone/a/b.parquet']), undefined);
+    assert.equal(rowSourceOf(columns, ['x', 's3a://rawzone/a/b.parquet', '-1']), undefined);
+  });
+
+  test('s3a:// paths split into bucket and key; anything else is a usage error', () => {
+    assert.deepEqual(splitObjectUrl('s3a://rawzone/yellow/year=2024/x.parquet'),
+      { bucket: 'rawzone', key: 'yellow/year=2024/x.parquet' });
+    assert.throws(() => splitObjectUrl('/tmp/x.parquet'), UsageError);
+    assert.throws(() => splitObjectUrl('s3a://rawzone/'), UsageError);
+  });
+
+  test('the raw row as text: where it is, then each column (64-bit integers exact, nulls named)', () => {
+    const text = sourceRowText({
+      path: 's3a://rawzone/y/x.parquet', index: 3, bucket: 'rawzone', key: 'y/x.parquet', rows: 20000,
+      row: { VendorID: 2, big: 9007199254740993n, Airport_fee: null },
+    });
+    assert.deepEqual(text.split('\n'), [
+      '# Row 3 of x.parquet (20,000 rows, counted from 0)', '# s3a://rawzone/y/x.parquet', '',
+      'VendorID     2', 'big          9007199254740993', 'Airport_fee  null', '',
+    ]);
   });
 });

@@ -85,7 +85,8 @@ def test_dags_test_runs_extract_then_transform_and_gold_holds_the_month(tmp_path
                                                                      for e in airflow_events]
     dag_run = {e["run"]["runId"] for e in airflow_events if e["job"]["name"] == "etl_pipeline"}
     assert len(dag_run) == 1, airflow_events
-    transform = [e for e in lineage_events(tmp_path / "backup" / "lineage") if e["job"]["name"] == "clean_and_transform"]
+    transform = [e for e in lineage_events(tmp_path / "backup" / "lineage")
+                 if e["job"]["name"] == "clean_and_transform"]
     assert [e["eventType"] for e in sorted(transform, key=lambda e: e["eventTime"])] == ["START", "COMPLETE"]
     for event in transform:
         parent = event["run"]["facets"]["parent"]

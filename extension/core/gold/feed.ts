@@ -38,6 +38,11 @@ export class GridFeed {
     return new GridFeed(catalog, source.title, undefined, source);
   }
 
+  /** The table a preview shows (its folder in gold, e.g. `fact_trips`); undefined for a query result. */
+  get tableRoot(): string | undefined {
+    return this.table?.root.replace(/\/$/, '');
+  }
+
   async page(offset: number, sort?: SortSpec, limit = PAGE_SIZE): Promise<GridPage> {
     const source = await this.sourceFor(offset + limit, sort);
     return this.catalog.page(source, { offset: Math.max(0, offset), limit, sort });

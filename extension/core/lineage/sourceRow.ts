@@ -64,7 +64,9 @@ export function sourceRowText(source: SourceRow): string {
   const value = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'bigint' ? v.toString()
     : typeof v === 'string' ? v : JSON.stringify(v));
   return [
-    `# Row ${source.index} of ${source.path} (${source.rows} rows; the index counts from 0)`,
+    `# Row ${source.index} of ${source.key.slice(source.key.lastIndexOf('/') + 1)} ` +
+      `(${source.rows.toLocaleString('en-US')} rows, counted from 0)`,
+    `# ${source.path}`,
     '',
     ...Object.entries(source.row).map(([name, v]) => `${name.padEnd(width)}  ${value(v)}`),
     '',

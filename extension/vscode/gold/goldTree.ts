@@ -21,6 +21,11 @@ export type GoldItem = TableNode | GroupNode | ColumnNode | PartitionNode | Vers
  * The project's gold bucket as a catalog (a new one per call: credentials and .env may have changed),
  * optionally as of a version, a time or a run (time travel).
  */
+/** The S3 client of the project's store (its credentials from SecretStorage or .env). */
+export async function goldClient(services: EtlServices) {
+  return s3Client(services.project(), await services.credentials());
+}
+
 export async function goldCatalog(services: EtlServices, asOf?: CatalogAsOf): Promise<GoldCatalog> {
   const config = services.project();
   const client = s3Client(config, await services.credentials());

@@ -6,7 +6,10 @@ import type { GridFeed } from '../../core/gold/feed';
 import type { SortSpec } from '../../core/gold/sql';
 import { gridHtml } from './gridHtml';
 
-type FromGrid = { type: 'ready' } | { type: 'page'; offset: number; sort?: SortSpec };
+type FromGrid =
+  | { type: 'ready' }
+  | { type: 'page'; offset: number; sort?: SortSpec }
+  | { type: 'sourceRow'; sourcePath: string; sourceRow: number };
 
 /**
  * One data grid in a webview tab: a table preview or a query result. The webview asks for pages
@@ -46,7 +49,8 @@ export class GridPanel {
       const page = await this.feed.page(offset, sort);
       this.lastPage = page;
       this.lastError = undefined;
-      await this.panel.webview.postMessage({ type: 'page', page });
+      // table: a preview's gold table, for the column headers' Show Lineage (a query result has none).
+      await this.panel.webview.postMessage({ type: 'page', page, table: this.feed.tableRoot });
       this.pageEmitter.fire(page);
       return page;
     } catch (error) {
@@ -59,5 +63,9 @@ export class GridPanel {
   private async answer(message: FromGrid): Promise<void> {
     if (message.type === 'ready') await this.show(0);
     else if (message.type === 'page') await this.show(message.offset, message.sort);
+    else if (message.type === 'sourceRow') {
+      const { sourcePath, sourceRow } = message;
+      await vscode.commands.executeCommand('etl.gold.showSourceRow', { sourcePath, sourceRow });
+    }
   }
 }

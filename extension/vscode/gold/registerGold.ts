@@ -8,12 +8,14 @@ import type { GridPanel } from './gridPanel';
 import { previewTableCommand } from './previewTable';
 import { previewVersionCommand } from './previewVersion';
 import { queryGoldCommand } from './queryGold';
+import { SOURCE_ROW_SCHEME, SourceRowDocuments, showSourceRowCommand } from './showSourceRow';
 import type { TableNode } from './tableNode';
 import type { VersionNode } from './versionNode';
 
 /** The Gold tables view and its grid commands. Returns handles the extension-host tests inspect. */
 export function registerGold(context: vscode.ExtensionContext, services: EtlServices) {
   const tree = new GoldTreeProvider(services);
+  const sourceRows = new SourceRowDocuments(services);
   const grids: { last?: GridPanel } = {};
   const open = (panel: GridPanel) => {
     grids.last = panel;
@@ -36,6 +38,11 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
     vscode.commands.registerCommand(
       'etl.gold.query',
       guarded(services, (sql?: string, asOf?: CatalogAsOf) => queryGoldCommand(services, open, sql, asOf)),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(SOURCE_ROW_SCHEME, sourceRows),
+    vscode.commands.registerCommand(
+      'etl.gold.showSourceRow',
+      guarded(services, (row?: { sourcePath?: string; sourceRow?: number }) => showSourceRowCommand(sourceRows, row)),
     ),
     services.onCredentialsChanged(() => tree.refresh()),
     // A finished step (Transform, Run Pipeline) may have written new versions; and the "stack down" welcome

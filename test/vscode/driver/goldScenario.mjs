@@ -1,6 +1,7 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX: the Gold tables view after a pipeline
 // run, Preview Table on fact_trips (a paged grid in a webview), a sort by clicking a header, keyboard paging,
-// then a Query Gold… result; screenshots of the grid in the dark and the light theme.
+// then a Query Gold… result; screenshots of the grid in the dark and the light theme; Show Lineage from the tree
+// and from a grid's column header; Show Source Row on a quarantine row.
 import { join } from 'node:path';
 import { contextMenuRunner, paletteRunner } from './steps.mjs';
 
@@ -183,5 +184,31 @@ export async function runGoldScenario(page, { artifacts, log }) {
     // columns.py opens at the declaration of speed_mph.
     await page.locator('.tab', { hasText: 'columns.py' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.view-line', { hasText: 'col("speed_mph"' }).first().waitFor({ timeout: 30_000 });
+  });
+
+  await step("a grid's column header: right-click → Show Lineage (fact_trips.tip_share's raw columns)", async () => {
+    await page.locator('.tab', { hasText: 'Gold: fact_trips' }).first().click();
+    await menuItem('Show Lineage', grid().locator('th', { hasText: 'tip_share' }).first());
+    const svg = grid().locator('svg[aria-label="Lineage of fact_trips.tip_share"]');
+    await svg.waitFor({ timeout: T });
+    for (const text of ['tip_amount', 'total_amount'])
+      await svg.locator('text', { hasText: text }).first().waitFor({ timeout: 30_000 });
+  });
+
+  await step('Show Source Row on a quarantine row: its raw row opens beside the grid', async () => {
+    await palette('ETL: Preview Table');
+    await pick('quarantine_rejected_trips');
+    await grid().locator('#range', { hasText: /of 800/ }).waitFor({ timeout: T });
+    const button = grid().locator('td.rowno button.source').first();
+    const title = await button.getAttribute('title', { timeout: T });
+    const [, index, path] = /row (\d+) of (\S+)$/.exec(title ?? '') ?? [];
+    if (!path) throw new Error(`the row number's button says ${JSON.stringify(title)}`);
+    await button.click();
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    await page.locator('.tab', { hasText: `${file} row ${index}` }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: `# Row ${index} of ${file} (` }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: `# ${path}` }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: 'tpep_pickup_datetime' }).first().waitFor({ timeout: 30_000 });
+    await screenshot('source-row');
   });
 }
