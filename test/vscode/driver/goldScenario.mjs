@@ -211,4 +211,14 @@ export async function runGoldScenario(page, { artifacts, log }) {
     await page.locator('.view-line', { hasText: 'tpep_pickup_datetime' }).first().waitFor({ timeout: 30_000 });
     await screenshot('source-row');
   });
+
+  await step('Show Source Row from the context menu of another quarantine row', async () => {
+    await page.locator('.tab', { hasText: 'Gold: quarantine_rejected_trips' }).first().click();
+    const row = grid().locator('tbody tr').nth(30);
+    const title = await row.locator('td.rowno button.source').getAttribute('title', { timeout: T });
+    const [, index, path] = /row (\d+) of (\S+)$/.exec(title ?? '') ?? [];
+    await menuItem('Show Source Row', row.locator('td').nth(2));
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    await page.locator('.tab', { hasText: `${file} row ${index}` }).first().waitFor({ timeout: 30_000 });
+  });
 }
