@@ -13,9 +13,10 @@ if [ -z "${AIRFLOW__OPENLINEAGE__TRANSPORT:-}" ] && [ -n "${ETL_AIRFLOW_LINEAGE_
   AIRFLOW__OPENLINEAGE__TRANSPORT="$(python -c '
 import json, os
 files = {"type": "file", "log_file_path": os.path.join(os.environ["ETL_AIRFLOW_LINEAGE_DIR"], "etl_pipeline")}
-url = os.environ.get("OPENLINEAGE_URL")
-print(json.dumps(files if not url else {"type": "composite", "continue_on_failure": True, "transports": {
-    "files": files, "server": {"type": "http", "url": url, "timeout": 5}}}))')"
+url, key = os.environ.get("OPENLINEAGE_URL"), os.environ.get("OPENLINEAGE_API_KEY")
+server = {"type": "http", "url": url, "timeout": 5, **({"auth": {"type": "api_key", "apiKey": key}} if key else {})}
+print(json.dumps(files if not url else {"type": "composite", "continue_on_failure": True,
+                                        "transports": {"files": files, "server": server}}))')"
   export AIRFLOW__OPENLINEAGE__TRANSPORT
 fi
 

@@ -77,12 +77,12 @@ interface ShownProfile {
 
 /** The resolved profile and, for each secret variable it names, only whether it is set. */
 function describeProfile(config: EtlConfig): ShownProfile {
-  const { s3, elasticsearch: es, airflow } = config.profile;
+  const { s3, elasticsearch: es, airflow, lineage } = config.profile;
   const secrets: ShownProfile['secrets'] = {};
   if (s3.accessKeyEnv) secrets[s3.accessKeyEnv] = config.minio.accessKey ? 'set' : 'NOT SET';
   if (s3.secretKeyEnv) secrets[s3.secretKeyEnv] = config.minio.secretKey ? 'set' : 'NOT SET';
   const named = [es.usernameEnv, es.passwordEnv, es.apiKeyEnv, airflow.usernameEnv, airflow.passwordEnv,
-    airflow.tokenEnv];
+    airflow.tokenEnv, lineage.apiKeyEnv];
   for (const name of named) if (name) secrets[name] = config.secretOf?.(name) ? 'set' : 'NOT SET';
   return { profile: config.profile, secrets };
 }
@@ -90,7 +90,7 @@ function describeProfile(config: EtlConfig): ShownProfile {
 const authOf = (kind: string | undefined) => (kind ? `auth: ${kind}` : 'no auth');
 
 function formatProfile({ profile, secrets }: ShownProfile): string {
-  const { s3, spark, elasticsearch: es, airflow } = profile;
+  const { s3, spark, elasticsearch: es, airflow, lineage } = profile;
   const lines = [
     `profile ${profile.name}${profile.name === LOCAL_PROFILE ? ' (implicit: .env)' : ` (${profile.file})`}`,
     ...(profile.description ? [`  ${profile.description}`] : []),
@@ -106,6 +106,8 @@ function formatProfile({ profile, secrets }: ShownProfile): string {
       + `${es.url.startsWith('https:') ? `, CA ${es.caFile ?? 'system'}` : ''}`,
     `  airflow        ${airflow.mode.padEnd(9)} ${airflow.url}  `
       + `${authOf(airflow.tokenEnv ? 'token' : airflow.usernameEnv && 'user and password')}`,
+    `  lineage        ${lineage.mode.padEnd(9)} `
+      + `${lineage.url ? `${lineage.url}  ${authOf(lineage.apiKeyEnv && 'API key')}` : 'event files only'}`,
     ...Object.entries(secrets).map(([variable, state]) => `  secret ${variable}: ${state}`),
   ];
   return `${lines.join('\n')}\n`;

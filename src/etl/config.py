@@ -87,6 +87,10 @@ class Settings:
     spark_connect_port: int = 15002
     spark_connect_ui_port: int = 4050
     spark_connect_host: str = ""
+    # A lineage server (the profile's `lineage` section, else OPENLINEAGE_URL), and its API key; empty: the
+    # transform's lineage events go to their files only (etl.lineage.emitter).
+    lineage_url: str = ""
+    lineage_api_key: str = ""
 
     @property
     def spark_connect_url(self) -> str:
@@ -177,6 +181,10 @@ def _with_profile(settings: Settings, profile: dict[str, Any], values: dict[str,
                               "set in the environment nor in .env; export it (the profile file holds only its name)")
         changes.update(s3_external=True, minio_access_key=access, minio_secret_key=secret, minio_region=s3["region"],
                        rawzone_bucket=s3["buckets"]["rawzone"], gold_bucket=s3["buckets"]["gold"])
+    lineage = profile.get("lineage", {})
+    if lineage.get("mode") == "external":
+        changes.update(lineage_url=lineage["url"],
+                       lineage_api_key=secret_from(lineage.get("apiKeyEnv"), values, dict(os.environ)) or "")
     if spark["mode"] == "external":
         changes.update(spark_external=True, spark_master=spark["masterUrl"],
                        driver_host=spark.get("driverHost") or settings.driver_host,
@@ -212,6 +220,9 @@ def _env_settings(values: dict[str, str]) -> Settings:
         spark_connect_port=_port(values, "SPARK_CONNECT_PORT"),
         spark_connect_ui_port=_port(values, "SPARK_CONNECT_UI_PORT"),
         spark_connect_host=value("SPARK_CONNECT_HOST"),
+        # OpenLineage's own variables, from the process environment (a profile's `lineage` section wins).
+        lineage_url=os.environ.get("OPENLINEAGE_URL", "").strip(),
+        lineage_api_key=os.environ.get("OPENLINEAGE_API_KEY", ""),
     )
 
 

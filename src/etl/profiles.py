@@ -1,7 +1,7 @@
 """Profiles: where each service is (etl-profiles.json), the same format and rules as extension/core/profiles/.
 
 The active profile is ETL_PROFILE (the environment wins over .env); empty or `local`: today's services on
-ETL_BIND_HOST with the ports of .env. A profile places each service (s3, spark, elasticsearch, airflow):
+ETL_BIND_HOST with the ports of .env. A profile places each service (s3, spark, elasticsearch, airflow, lineage):
 `local`, `compose` or `external` with its endpoint. Secrets are never in the file, only the NAME of the
 environment variable holding them (`…Env` fields). test/fixtures/profiles/cases.json holds the cases the
 TypeScript and Python loaders must agree on. Resolved profiles are plain dicts with the TypeScript field names.
@@ -24,9 +24,10 @@ FIELDS: dict[str, dict[str, Any]] = {
               "driverBindAddress": "text", "driverPort": "port", "blockManagerPort": "port"},
     "elasticsearch": {"url": "http", "caFile": "text", "usernameEnv": "env", "passwordEnv": "env", "apiKeyEnv": "env"},
     "airflow": {"url": "http", "usernameEnv": "env", "passwordEnv": "env", "tokenEnv": "env"},
+    "lineage": {"url": "http", "apiKeyEnv": "env"},
 }
 REQUIRED_EXTERNAL = {"s3": ["endpoint", "accessKeyEnv", "secretKeyEnv"], "spark": ["masterUrl"],
-                     "elasticsearch": ["url"], "airflow": ["url"]}
+                     "elasticsearch": ["url"], "airflow": ["url"], "lineage": ["url"]}
 SECRET_FIELDS = {"accessKey", "secretKey", "secret", "password", "token", "apiKey", "sessionToken"}
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -181,6 +182,10 @@ def _apply(root: Path, name: str, file: Path, profile: dict[str, Any], implicit:
         section = profile[service]
         url = section["url"] if section["mode"] == "external" else implicit[service]["url"]
         resolved[service] = {"mode": section["mode"], "url": url}
+    lineage = profile["lineage"]  # a lineage server, or (local) only the event files
+    resolved["lineage"] = {"mode": lineage["mode"]}
+    if lineage["mode"] == "external":
+        resolved["lineage"].update(url=lineage["url"].rstrip("/"), apiKeyEnv=lineage.get("apiKeyEnv"))
     return resolved
 
 
@@ -220,6 +225,7 @@ def local_profile(root: Path, local: dict[str, Any]) -> dict[str, Any]:
                   "uiUrl": f"http://{host}:{local['sparkMasterUiPort']}"},
         "elasticsearch": {"mode": "local", "url": f"http://{host}:{local['esPort']}"},
         "airflow": {"mode": "local", "url": f"http://{host}:{local['airflowPort']}"},
+        "lineage": {"mode": "local"},
     }
 
 

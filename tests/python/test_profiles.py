@@ -103,3 +103,19 @@ def test_no_profile_leaves_the_local_settings_as_they_were():
     assert settings.minio_url == "http://127.0.0.1:9000" and not settings.s3_secure
     assert s3a_conf(settings)["spark.hadoop.fs.s3a.connection.ssl.enabled"] == "false"
     assert s3a_conf(settings)["spark.hadoop.fs.s3a.path.style.access"] == "true"
+
+
+def test_a_profile_lineage_server_reaches_the_transform_events_transport(tmp_path, monkeypatch):
+    from etl.lineage.emitter import transport_config
+
+    file = {"profiles": {"team": {"lineage": {"mode": "external", "url": "https://marquez.team.example",
+                                              "apiKeyEnv": "TEAM_MARQUEZ_KEY"}}}}
+    (tmp_path / "etl-profiles.json").write_text(json.dumps(file))
+    monkeypatch.setenv("TEAM_MARQUEZ_KEY", "marquez-key-from-env")
+    settings = _with_profile(_base(), resolve_profile(tmp_path, {**EXAMPLE, "ETL_PROFILE": "team"}, LOCAL), {})
+    assert (settings.lineage_url, settings.lineage_api_key) == ("https://marquez.team.example", "marquez-key-from-env")
+    config = transport_config("run-1", tmp_path, settings.lineage_url, settings.lineage_api_key)
+    assert config["type"] == "composite" and config["transports"]["files"]["log_file_path"] == str(tmp_path / "run-1")
+    assert config["transports"]["server"] == {"type": "http", "url": "https://marquez.team.example", "timeout": 5,
+                                              "auth": {"type": "api_key", "apiKey": "marquez-key-from-env"}}
+    assert transport_config("run-1", tmp_path, "")["type"] == "file"  # no server: the files alone

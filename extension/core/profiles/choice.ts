@@ -33,7 +33,7 @@ export function profileChoices(root: string, env: NodeJS.ProcessEnv = process.en
 export function declaredSecretNames(profile: Profile | undefined): string[] {
   if (!profile) return [];
   const names: string[] = [];
-  for (const section of [profile.s3, profile.spark, profile.elasticsearch, profile.airflow]) {
+  for (const section of [profile.s3, profile.spark, profile.elasticsearch, profile.airflow, profile.lineage]) {
     for (const [field, value] of Object.entries(section)) {
       if (field.endsWith('Env') && typeof value === 'string' && !names.includes(value)) names.push(value);
     }

@@ -77,6 +77,14 @@ export interface ResolvedAirflow {
   tokenEnv?: string;
 }
 
+/** Where the transform and Airflow send lineage events besides their files: a server, or none (local). */
+export interface ResolvedLineage {
+  mode: ServiceMode;
+  url?: string;
+  /** The environment variable holding the server's API key; never the value. */
+  apiKeyEnv?: string;
+}
+
 export interface ResolvedProfile {
   name: string;
   /** The profile file (ETL_PROFILES_FILE, else <root>/etl-profiles.json), whether it exists or not. */
@@ -86,6 +94,7 @@ export interface ResolvedProfile {
   spark: ResolvedSpark;
   elasticsearch: ResolvedElasticsearch;
   airflow: ResolvedAirflow;
+  lineage: ResolvedLineage;
 }
 
 export type Values = Record<string, string | undefined>;
@@ -136,7 +145,7 @@ export function resolveProfile(root: string, values: Values, local: LocalEndpoin
 function applyProfile(
   root: string, name: string, file: string, profile: Profile, implicit: Omit<ResolvedProfile, 'file'>,
 ): ResolvedProfile {
-  const { s3, spark, elasticsearch: es, airflow } = profile;
+  const { s3, spark, elasticsearch: es, airflow, lineage } = profile;
   return {
     name,
     file,
@@ -158,6 +167,9 @@ function applyProfile(
         passwordEnv: airflow.passwordEnv, tokenEnv: airflow.tokenEnv,
       }
       : { ...implicit.airflow, mode: airflow.mode },
+    lineage: lineage.mode === 'external'
+      ? { mode: 'external', url: withoutSlash(lineage.url as string), apiKeyEnv: lineage.apiKeyEnv }
+      : { mode: lineage.mode },
   };
 }
 
@@ -241,6 +253,7 @@ export function localProfile(root: string, local: LocalEndpoints): Omit<Resolved
       uiUrl: `http://${host}:${local.sparkMasterUiPort}`,
     },
     elasticsearch: localEs(root, local),
+    lineage: { mode: 'local' },
     airflow: {
       mode: 'local',
       url: `http://${host}:${local.airflowPort}`,

@@ -50,12 +50,20 @@ export interface AirflowProfile {
   tokenEnv?: string;
 }
 
+/** A lineage server (Marquez or another OpenLineage backend); local: the event files only. */
+export interface LineageProfile {
+  mode: ServiceMode;
+  url?: string;
+  apiKeyEnv?: string;
+}
+
 export interface Profile {
   description?: string;
   s3: S3Profile;
   spark: SparkProfile;
   elasticsearch: EsProfile;
   airflow: AirflowProfile;
+  lineage: LineageProfile;
 }
 
 type FieldKind = 'url' | 'https-or-http' | 'text' | 'env' | 'port' | 'bucket' | readonly string[];
@@ -72,6 +80,7 @@ const FIELDS: Record<keyof Omit<Profile, 'description'>, Record<string, FieldKin
   },
   elasticsearch: { url: 'https-or-http', caFile: 'text', usernameEnv: 'env', passwordEnv: 'env', apiKeyEnv: 'env' },
   airflow: { url: 'https-or-http', usernameEnv: 'env', passwordEnv: 'env', tokenEnv: 'env' },
+  lineage: { url: 'https-or-http', apiKeyEnv: 'env' },
 };
 /** What an external service cannot do without. */
 const REQUIRED_EXTERNAL: Record<keyof typeof FIELDS, string[]> = {
@@ -79,6 +88,7 @@ const REQUIRED_EXTERNAL: Record<keyof typeof FIELDS, string[]> = {
   spark: ['masterUrl'],
   elasticsearch: ['url'],
   airflow: ['url'],
+  lineage: ['url'],
 };
 /** Field names that would hold a secret itself: refused, the file names the variable instead. */
 const SECRET_FIELDS = new Set(['accessKey', 'secretKey', 'secret', 'password', 'token', 'apiKey', 'sessionToken']);
@@ -118,6 +128,7 @@ function parseProfile(body: unknown, where: string, fail: Fail): Profile {
   if (!isObject(body)) throw fail(where, 'is not an object', 'give each service a section: {"s3": {...}}');
   const profile: Profile = {
     s3: { mode: 'local' }, spark: { mode: 'local' }, elasticsearch: { mode: 'local' }, airflow: { mode: 'local' },
+    lineage: { mode: 'local' },
   };
   for (const [key, value] of Object.entries(body)) {
     if (key === 'description' || key === '$comment') {

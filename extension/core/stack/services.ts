@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { OPTIONAL_SERVICES, type EtlConfig } from '../config';
+import { lineageServerEnv } from '../lineage/server';
 import { locateRuntimes, requireRuntime } from '../runtimes';
 import { endpointOf } from '../s3/client';
 import { previewRoot, previewSocket } from '../preview/folders';
@@ -409,8 +410,10 @@ function airflow(config: EtlConfig): NativeService {
           AIRFLOW__API_AUTH__JWT_ISSUER: 'etl-spark',
           ETL_PROJECT_ROOT: config.paths.root,
           ETL_PYTHON: runtimes.python,
-          // The OpenLineage provider's event files (scripts/airflow-native.sh), beside the transform's.
+          // The OpenLineage provider's event files (scripts/airflow-native.sh), beside the transform's, and the
+          // profile's lineage server.
           ETL_AIRFLOW_LINEAGE_DIR: join(config.paths.lineage, 'airflow'),
+          ...lineageServerEnv(config),
         },
         cwd: config.paths.state,
         logFile: logFile(config, 'airflow'),

@@ -2,7 +2,8 @@
 
 Always to files in <backup dir>/lineage/ or $ETL_LINEAGE_DIR (openlineage-python's file transport: one JSON
 file per event, `<run id>-<time>.json`), which `etl lineage` and VS Code read; also to a lineage server
-(Marquez or another) when OPENLINEAGE_URL is set. An event that cannot be delivered is a warning, never a failed run.
+(Marquez or another): the profile's `lineage` section, else OPENLINEAGE_URL (and OPENLINEAGE_API_KEY).
+An event that cannot be delivered is a warning, never a failed run.
 """
 from __future__ import annotations
 
@@ -21,18 +22,20 @@ def lineage_dir() -> Path:
     return Path(os.environ.get("ETL_LINEAGE_DIR") or manifest_path().parent / "lineage")
 
 
-def transport_config(run_id: str, folder: Path, server_url: str | None) -> dict[str, Any]:
+def transport_config(run_id: str, folder: Path, server_url: str | None, api_key: str | None = None) -> dict[str, Any]:
     files = {"type": "file", "log_file_path": str(folder / run_id), "append": False}
     if not server_url:
         return files
-    return {"type": "composite", "continue_on_failure": True,
-            "transports": {"files": files, "server": {"type": "http", "url": server_url, "timeout": 5}}}
+    server = {"type": "http", "url": server_url, "timeout": 5,
+              **({"auth": {"type": "api_key", "apiKey": api_key}} if api_key else {})}
+    return {"type": "composite", "continue_on_failure": True, "transports": {"files": files, "server": server}}
 
 
 class RunLineage:
     """The events of one run (its OpenLineage run id is a UUIDv7; our run id is its `etl.run_id` tag)."""
 
-    def __init__(self, run_id: str, gold_bucket: str, folder: Path | None = None, server_url: str | None = None):
+    def __init__(self, run_id: str, gold_bucket: str, folder: Path | None = None, server_url: str | None = None,
+                 api_key: str | None = None):
         from openlineage.client.uuid import generate_new_uuid
 
         from etl.lineage.parent import parent_facet
@@ -46,18 +49,18 @@ class RunLineage:
         self.parent = parent_facet(os.environ)
         server_url = server_url if server_url is not None else os.environ.get("OPENLINEAGE_URL")
         try:
-            self.client = self._client(server_url)
+            self.client = self._client(server_url, api_key)
         except Exception as error:  # noqa: BLE001  (say it, and run without lineage)
             log.warning("lineage events off for this run: %s cannot be used (%s)", self.folder, error)
             self.client = None
 
-    def _client(self, server_url: str | None):
+    def _client(self, server_url: str | None, api_key: str | None):
         from openlineage.client import OpenLineageClient
         from openlineage.client.transport import get_default_factory
 
         self.folder.mkdir(parents=True, exist_ok=True)
         return OpenLineageClient(
-            transport=get_default_factory().create(transport_config(self.run_id, self.folder, server_url)))
+            transport=get_default_factory().create(transport_config(self.run_id, self.folder, server_url, api_key)))
 
     def start(self, trip_files: list[str], zones: str) -> None:
         from openlineage.client.event_v2 import RunState

@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     spark = watchdog = settings = None
     try:
         settings = load_settings()
-        LINEAGE.append(RunLineage(run_id, settings.gold_bucket))
+        LINEAGE.append(RunLineage(run_id, settings.gold_bucket, server_url=settings.lineage_url,
+                                  api_key=settings.lineage_api_key or None))
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
         from etl.transform.session import driver_session  # pyspark import only where needed
 
