@@ -13,12 +13,16 @@ Then the checks (config/checks.yaml), --check-rounds times in alternation on the
   etl check  - the checks on the gold just written (DuckDB over its cached files, cache warm)
   count      - a DuckDB count(*) of those same files (the floor of `etl check`)
 and prints checks/no-checks (wall and job) and etl-check/count.
+Then lineage (--lineage-rounds, in alternation on the same gold): the transform with its OpenLineage events
+(etl.lineage: START before the read, COMPLETE with every table's schema and column lineage) and with
+ETL_LINEAGE=off; prints lineage-on/off (wall and job). Goal (issue 25): <= 1.05 on the 10M-row month.
 
     PYTHONPATH=src python scripts/bench_transform.py --rows 200000          # quick
     PYTHONPATH=src python scripts/bench_transform.py                        # 1M and 10M
     PYTHONPATH=src python scripts/bench_transform.py --rows 40000000 --months 12 --year 2025   # a 2025 year
     PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --check-rounds 2         # the checks' cost
     PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --no-floors              # checks alone, 1 round
+    PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --no-floors --check-rounds 0 --lineage-rounds 3
 Needs the native stack up (etl up) and duckdb importable (pip install duckdb==1.5.6; it is not in
 requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are removed at the end.
 """
@@ -137,7 +141,7 @@ def timed_submit(run_id: str, **kwargs) -> tuple[dict, float]:
 
 
 def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, check_rounds: int,
-               floors: bool = True) -> dict:
+               floors: bool = True, lineage_rounds: int = 0) -> dict:
     """One size: `rows` spread over `months` (one file each), extracted as one run, then the three measures."""
     source_dir = work / f"src-{rows}"
     span = str(months[0]) if len(months) == 1 else f"{months[0]}..{months[-1]}"
@@ -157,7 +161,8 @@ def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, 
         duck = run_duckdb(files, work / f"duckdb-{rows}")
         assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
     checks = bench_checks(run_id, check_rounds, work, settings) if check_rounds else None
-    return {"checks": checks, "rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
+    lineage = bench_lineage(run_id, lineage_rounds, work) if lineage_rounds else None
+    return {"checks": checks, "lineage": lineage, "rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
             "transform": transform["duration_s"], "transform_wall": transform_wall, "floor": floor_report["duration_s"],
             "floor_wall": floor_wall, "duckdb": duck["duration_s"], "kept": transform["rows_kept"], "report": transform}
 
@@ -185,6 +190,32 @@ def bench_checks(run_id: str, rounds: int, work: Path, settings) -> dict:
     return {"checks_wall": median([w for w, _ in timed["checks"]]), "none_wall": median([w for w, _ in timed["none"]]),
             "checks_job": median([j for _, j in timed["checks"]]), "none_job": median([j for _, j in timed["none"]]),
             "checks_phase": median(checks_phase), **bench_etl_check(work / "check-cache", settings)}
+
+
+def bench_lineage(run_id: str, rounds: int, work: Path) -> dict:
+    """The transform with its lineage events and with ETL_LINEAGE=off, alternating on the same gold; each run
+    with events must leave its START and COMPLETE in the scratch lineage folder."""
+    folder = work / "lineage"
+    timed: dict[str, list[tuple[float, float]]] = {"on": [], "off": []}
+    for round_ in range(rounds):
+        for label in ("off", "on"):
+            print(f"  lineage round {round_ + 1}/{rounds}: transform, lineage {label} ...", file=sys.stderr, flush=True)
+            before = len(list(folder.glob("*.json"))) if folder.exists() else 0
+            report, wall = timed_submit(run_id, env={"ETL_LINEAGE_DIR": str(folder),
+                                                     **({"ETL_LINEAGE": "off"} if label == "off" else {})})
+            after = len(list(folder.glob("*.json"))) if folder.exists() else 0
+            assert after - before == (2 if label == "on" else 0), f"lineage {label}: {after - before} event files"
+            timed[label].append((wall, report["duration_s"]))
+    return {key: median([pair[i] for pair in timed[label]])
+            for label in ("on", "off") for i, key in ((0, f"{label}_wall"), (1, f"{label}_job"))}
+
+
+def print_lineage(r: dict) -> None:
+    lineage = r["lineage"]
+    print(f"[{r['rows']:,} rows] lineage: transform {lineage['on_wall']:.1f} s wall / {lineage['on_job']:.1f} s job "
+          f"with events, {lineage['off_wall']:.1f} / {lineage['off_job']:.1f} s with ETL_LINEAGE=off: lineage on/off "
+          f"{lineage['on_wall'] / lineage['off_wall']:.3f} (wall), {lineage['on_job'] / lineage['off_job']:.3f} (job; "
+          "goal <= 1.05, medians)")
 
 
 def bench_etl_check(cache: Path, settings) -> dict:
@@ -254,6 +285,8 @@ def main() -> int:
                         help="rounds of transform with and without checks (0: skip the checks' measures)")
     parser.add_argument("--no-floors", action="store_true",
                         help="skip the read-and-write floor and DuckDB (the checks' measures alone: a 10M run is long)")
+    parser.add_argument("--lineage-rounds", type=int, default=1, metavar="N",
+                        help="rounds of transform with and without lineage events (0: skip)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
 
@@ -263,13 +296,16 @@ def main() -> int:
         return [Month(args.year, m + 1) for m in range(args.months)]
 
     with scratch_buckets() as (_tag, settings, work):
-        results = [bench_size(n, months_of(i), work, settings, args.seed, args.check_rounds, not args.no_floors)
+        results = [bench_size(n, months_of(i), work, settings, args.seed, args.check_rounds, not args.no_floors,
+                              args.lineage_rounds)
                    for i, n in enumerate(sizes)]
     print_results(results)
     for result in results:
         print_breakdown(result)
         if result["checks"]:
             print_checks(result)
+        if result["lineage"]:
+            print_lineage(result)
     return 0
 
 

@@ -56,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     spark = watchdog = settings = None
     try:
         settings = load_settings()
-        LINEAGE.append(RunLineage(run_id, settings.gold_bucket, server_url=settings.lineage_url,
-                                  api_key=settings.lineage_api_key or None))
+        if os.environ.get("ETL_LINEAGE") != "off":  # off: no events (scripts/bench_transform.py measures their cost)
+            LINEAGE.append(RunLineage(run_id, settings.gold_bucket, server_url=settings.lineage_url,
+                                      api_key=settings.lineage_api_key or None))
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
         from etl.transform.session import driver_session  # pyspark import only where needed
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
                                emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure,
                                startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest,
-                               lineage=LINEAGE[0])
+                               lineage=LINEAGE[0] if LINEAGE else None)
     except ChecksFailed as error:  # stopped on purpose before any write: not a crash (its report is stored)
         return _failed(run_id, str(error), log, report=error.report, stopped_by=error.stopped_by)
     except (TransformError, ConfigError) as error:
