@@ -162,7 +162,8 @@ def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, 
         assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
     checks = bench_checks(run_id, check_rounds, work, settings) if check_rounds else None
     lineage = bench_lineage(run_id, lineage_rounds, work) if lineage_rounds else None
-    return {"checks": checks, "lineage": lineage, "rows": rows, "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
+    return {"checks": checks, "lineage": lineage, "rows": rows,
+            "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
             "transform": transform["duration_s"], "transform_wall": transform_wall, "floor": floor_report["duration_s"],
             "floor_wall": floor_wall, "duckdb": duck["duration_s"], "kept": transform["rows_kept"], "report": transform}
 
