@@ -20,6 +20,8 @@ export function venvDir(root: string, cache: string): string {
 export const venvPython = (venv: string) => join(venv, 'bin', 'python');
 export const jarsDir = (cache: string) => join(cache, 'jars');
 export const sparkJarPaths = (cache: string) => PINS.sparkJars.map((c) => join(jarsDir(cache), jarFileName(c)));
+/** Jars only the tests load (never on the cluster's classpath). */
+export const testJarsDir = (cache: string) => join(cache, 'jars-test');
 export const goBinary = (cache: string, name: 'minio' | 'mc') => join(cache, 'bin', name);
 export const airflowVenv = (cache: string) => join(cache, `airflow-${PINS.airflow}`);
 export const elasticsearchHome = (cache: string) => join(cache, `elasticsearch-${PINS.elasticsearch.version}`);

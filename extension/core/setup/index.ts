@@ -7,12 +7,13 @@ import { airflow } from './airflow';
 import { elasticsearch } from './elasticsearch';
 import { logShipper } from './logShipper';
 import { minioClient, minioServer, pruneGoCaches } from './goTools';
+import { openLineageSpark } from './openLineageSpark';
 import { pythonVenv } from './pythonVenv';
 import { sparkJars } from './sparkJars';
 import { vscodeTools } from './vscodeTools';
 
 export const SETUP_COMPONENTS: SetupComponent[] = [
-  pythonVenv, sparkJars, minioServer, minioClient, elasticsearch, logShipper, airflow, vscodeTools,
+  pythonVenv, sparkJars, minioServer, minioClient, elasticsearch, logShipper, airflow, vscodeTools, openLineageSpark,
 ];
 
 export interface SetupResult {
