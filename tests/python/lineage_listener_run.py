@@ -39,7 +39,8 @@ def main(jar: str, events: str, work: str) -> None:
     zone_ids = parse_zone_ids((SAMPLE / "taxi_zone_lookup.csv").read_text(encoding="utf-8-sig"))
     classified = classify(conform(spark.read.parquet(path), path, 2024, 1), zone_ids)
     fact = model.month_tables(classified)[model.FACT]
-    fact.write.format("delta").mode("overwrite").partitionBy(*model.PARTITION_COLUMNS).save(str(Path(work) / "fact_trips"))
+    target = str(Path(work) / "fact_trips")
+    fact.write.format("delta").mode("overwrite").partitionBy(*model.PARTITION_COLUMNS).save(target)
     spark.stop()  # the listener sends the application's last events as it stops
 
 

@@ -92,13 +92,3 @@ export async function latestComplete(dir: string): Promise<LatestLineage | undef
   }
   return undefined;
 }
-
-/** Every event of one transform run (by our run id), oldest first: START, then COMPLETE or FAIL. */
-export async function runEvents(dir: string, runId: string): Promise<RunEvent[]> {
-  const events: RunEvent[] = [];
-  for (const file of await eventFiles(dir)) {
-    const event = await readEvent(file);
-    if (event && etlRunId(event) === runId) events.push(event);
-  }
-  return events.sort((a, b) => a.eventTime.localeCompare(b.eventTime));
-}

@@ -35,7 +35,7 @@ export class GridPanel {
       localResourceRoots: [media],
       retainContextWhenHidden: true,
     });
-    this.panel.webview.html = gridHtml(this.panel.webview, media, feed.title);
+    this.panel.webview.html = gridHtml(this.panel.webview, context.extensionUri, feed.title);
     this.panel.webview.onDidReceiveMessage((message: FromGrid) => void this.answer(message));
     this.panel.onDidDispose(() => {
       this.pageEmitter.dispose();

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { OpenTarget } from '../../core/lineage/graph';
 import type { PlacedGraph } from '../../core/lineage/layout';
 import { lineageSvg } from '../../core/lineage/svg';
 import { escapeHtml } from '../../core/runs/escape';
+import { webviewPage } from '../common/webviewPage';
 
 /**
  * The lineage graph in a webview tab (one tab, reused: a click on another column's lineage redraws it).
@@ -41,25 +41,12 @@ export class LineagePanel {
   }
 
   private html(graph: PlacedGraph, svg: string): string {
-    const webview = this.panel.webview;
-    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    const nonce = randomBytes(16).toString('base64');
-    const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'lineage.css'));
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'lineage.js'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${style}">
-<title>${escapeHtml(graph.title)}</title>
-</head>
-<body>
-<header><h1>${escapeHtml(graph.title)}</h1><p>${escapeHtml(graph.source)}</p></header>
-<main id="graph">${svg}</main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewPage(this.panel.webview, this.context.extensionUri, {
+      title: graph.title,
+      style: 'lineage.css',
+      script: 'lineage.js',
+      body: `<header><h1>${escapeHtml(graph.title)}</h1><p>${escapeHtml(graph.source)}</p></header>
+<main id="graph">${svg}</main>`,
+    });
   }
 }
