@@ -172,11 +172,17 @@ async function runUserScenarioWithVsix(driver, tmp) {
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    if (!goldOnly) {
+      const { runUnrelatedFolderScenario } = await import('../test/vscode/driver/unrelatedFolderScenario.mjs');
+      await runUnrelatedFolderScenario(page, { artifacts, log, server, tmp });
+    }
     await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
     const { runUserScenario } = await import('../test/vscode/driver/userScenario.mjs');
     if (!goldOnly) await runUserScenario(page, { artifacts, log });
     const { runGoldScenario } = await import('../test/vscode/driver/goldScenario.mjs');
-    await runGoldScenario(page, { artifacts, log });
+    // The user scenario deletes this sample object (Delete… in Buckets): the gold scenario checks what its rows say.
+    const deletedRaw = goldOnly ? undefined : 'yellow_tripdata_2024-01.parquet';
+    await runGoldScenario(page, { artifacts, log, deletedRaw });
     const { runPreviewScenario } = await import('../test/vscode/driver/previewScenario.mjs');
     await runPreviewScenario(page, { artifacts, log, root });
     const { runChecksScenario } = await import('../test/vscode/driver/checksScenario.mjs');

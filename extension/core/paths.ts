@@ -17,6 +17,18 @@ export function findProjectRoot(start: string = process.cwd()): string {
   }
 }
 
+/** The file only an ETL Spark project has: the extension activates on it (package.json activationEvents). */
+export const PROJECT_MARKER = join('config', 'contract.json');
+
+/** Whether `folder` is an ETL Spark project's root (or inside one), by its marker. */
+export function isProjectFolder(folder: string): boolean {
+  try {
+    return existsSync(join(findProjectRoot(folder), PROJECT_MARKER));
+  } catch {
+    return false;
+  }
+}
+
 /** Where `etl setup` installs runtimes: outside the repository, shared by clones. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');

@@ -49,6 +49,9 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('etl.showStatus', () => stack.refresh()),
   );
   void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
+  // The views and palette entries show only in an ETL Spark project (a task or an etl-s3 link may activate
+  // the extension elsewhere).
+  void vscode.commands.executeCommand('setContext', 'etl.projectFolder', services.isProjectFolder());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EtlConfig } from '../../core/config';
 import { EtlError } from '../../core/errors';
+import { isProjectFolder } from '../../core/paths';
 import { declaredSecretNames, profileChoices } from '../../core/profiles/choice';
 import type { S3Credentials } from '../../core/s3/client';
 import type { ServiceStatus, Stack } from '../../core/stack/backend';
@@ -130,6 +131,12 @@ export class EtlServices {
     await this.loadProfileSecrets();
     this.workspaceStack.forget();
     this.profileEmitter.fire();
+  }
+
+  /** The window's folder is an ETL Spark project (its marker file), whether its configuration reads or not. */
+  isProjectFolder(): boolean {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return Boolean(process.env.ETL_PROJECT_ROOT) || (folder !== undefined && isProjectFolder(folder.uri.fsPath));
   }
 
   hasProject(): boolean {

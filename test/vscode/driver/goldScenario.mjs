@@ -7,7 +7,8 @@ import { contextMenuRunner, paletteRunner } from './steps.mjs';
 
 const T = 180_000;
 
-export async function runGoldScenario(page, { artifacts, log }) {
+// deletedRaw: a rawzone object the user scenario deleted before (its rows' Show Source Row must say so).
+export async function runGoldScenario(page, { artifacts, log, deletedRaw }) {
   const screenshot = async (name) => {
     const file = join(artifacts, `vscode-gold-${name}.png`);
     await page.screenshot({ path: file });
@@ -195,10 +196,39 @@ export async function runGoldScenario(page, { artifacts, log }) {
       await svg.locator('text', { hasText: text }).first().waitFor({ timeout: 30_000 });
   });
 
-  await step('Show Source Row on a quarantine row: its raw row opens beside the grid', async () => {
+  // Sorting by source_path puts one trip file's rows first: ascending the January file's, descending February's.
+  const sortBySource = async (order) => {
+    const header = grid().locator('th button', { hasText: 'source_path' });
+    for (let click = 0; click < 2; click += 1) {
+      if (await grid().locator(`th[aria-sort="${order}"] button`, { hasText: 'source_path' }).count()) return;
+      await header.click();
+      await page.waitForTimeout(500);
+    }
+    await grid().locator(`th[aria-sort="${order}"] button`, { hasText: 'source_path' }).waitFor({ timeout: T });
+  };
+
+  await step('Preview Table on the quarantine: each row number is marked ↗ (its raw row)', async () => {
     await palette('ETL: Preview Table');
     await pick('quarantine_rejected_trips');
     await grid().locator('#range', { hasText: /of 800/ }).waitFor({ timeout: T });
+    await grid().locator('td.rowno button.source').first().waitFor({ timeout: T });
+  });
+
+  if (deletedRaw) {
+    await step('Show Source Row on a row whose raw object was deleted: an error that says what to do', async () => {
+      await sortBySource('ascending');
+      await grid().locator(`td.rowno button.source[title*="${deletedRaw}"]`).first().click();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'cannot be read' }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      const text = await toast.innerText();
+      if (!/extract that month again/.test(text)) throw new Error(`the error does not say what to do: ${text}`);
+      await screenshot('source-row-missing');
+      await page.keyboard.press('Escape');
+    });
+  }
+
+  await step('Show Source Row on a quarantine row: its raw row opens beside the grid', async () => {
+    await sortBySource('descending');
     const button = grid().locator('td.rowno button.source').first();
     const title = await button.getAttribute('title', { timeout: T });
     const [, index, path] = /row (\d+) of (\S+)$/.exec(title ?? '') ?? [];
@@ -214,7 +244,7 @@ export async function runGoldScenario(page, { artifacts, log }) {
 
   await step('Show Source Row from the context menu of another quarantine row', async () => {
     await page.locator('.tab', { hasText: 'Gold: quarantine_rejected_trips' }).first().click();
-    const row = grid().locator('tbody tr').nth(30);
+    const row = grid().locator('tbody tr').nth(3);
     const title = await row.locator('td.rowno button.source').getAttribute('title', { timeout: T });
     const [, index, path] = /row (\d+) of (\S+)$/.exec(title ?? '') ?? [];
     await menuItem('Show Source Row', row.locator('td').nth(2));

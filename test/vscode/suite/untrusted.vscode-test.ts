@@ -86,7 +86,9 @@ describe('ETL Spark extension in an untrusted workspace', () => {
   });
 
   it('the palette and the menus offer what runs only in a trusted workspace', () => {
-    const runs = ['etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline'];
+    const runs = [
+      'etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.triggerDag',
+    ];
     const menus = manifest().contributes.menus as Record<string, { command: string; when?: string }[]>;
     for (const id of runs) {
       const entry = menus.commandPalette.find((m) => m.command === id);
