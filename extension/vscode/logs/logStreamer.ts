@@ -5,6 +5,7 @@ import { formatRecord, type LogFilter, type LogRecord } from '../../core/logs/re
 import { etlLogDir, openLogSource, type LogSourceSetting } from '../../core/logs/source';
 import type { EtlServices } from '../common/services';
 import { ETL_LOGS_LANGUAGE } from './originLinks';
+import type { RunFilter } from './runFilter';
 
 /** Streams ETL logs into the "ETL Logs" channel from the files or Elasticsearch (setting etl.logs.source). */
 export class LogStreamer implements vscode.Disposable {
@@ -16,7 +17,10 @@ export class LogStreamer implements vscode.Disposable {
   private readonly appended = new vscode.EventEmitter<LogRecord[]>();
   readonly onAppended = this.appended.event;
 
-  constructor(private readonly services: EtlServices) {}
+  constructor(
+    private readonly services: EtlServices,
+    readonly runFilter: RunFilter,
+  ) {}
 
   get sourceKind(): LogSource['kind'] | undefined {
     return this.source?.kind;
@@ -41,7 +45,7 @@ export class LogStreamer implements vscode.Disposable {
         overlapMs: 5000,
       },
       filter: filter ?? {
-        runId: settings.get<string>('runId') || undefined,
+        runId: this.runFilter.get(),
         step: settings.get<string>('step') || undefined,
         levels: settings.get<string[]>('levels', []),
       },

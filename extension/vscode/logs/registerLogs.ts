@@ -4,18 +4,30 @@ import type { EtlServices } from '../common/services';
 import { isEtlStepLaunch } from '../../core/logs/debugLaunch';
 import { LogStreamer } from './logStreamer';
 import { registerOriginLinks } from './originLinks';
+import { RunFilter } from './runFilter';
 import { SEARCH_SCHEME, SearchResults, searchLogsCommand } from './searchLogsCommand';
 
 export function registerLogs(context: vscode.ExtensionContext, services: EtlServices): LogStreamer {
-  const streamer = new LogStreamer(services);
+  const runFilter = new RunFilter(context.workspaceState);
+  void runFilter.migrateFromSettings((note) => services.diagnostics.info(note));
+  const streamer = new LogStreamer(services, runFilter);
   const show = async () => {
     if (!streamer.running) await streamer.start();
+    streamer.channel.show(true);
+  };
+  // Another run filter: the stream starts again with it.
+  const showRuns = async (runIds?: string) => {
+    await runFilter.set(runIds);
+    await streamer.start();
     streamer.channel.show(true);
   };
   const results = new SearchResults();
   context.subscriptions.push(
     streamer,
     vscode.commands.registerCommand('etl.showLogs', guarded(services, show)),
+    // Internal (the Runs view's Show Logs of This Run): not contributed.
+    vscode.commands.registerCommand('etl.logs.showRuns', (runIds: string) => showRuns(runIds)),
+    vscode.commands.registerCommand('etl.logs.showEveryRun', guarded(services, () => showRuns(undefined))),
     // Not guarded: tests get the results document back (errors still end in one notification).
     vscode.commands.registerCommand('etl.searchLogs', (given?: string) =>
       searchLogsCommand(services, results, given).catch((error) => {

@@ -7,14 +7,13 @@ export function logRunIds(node: RunNode): string[] {
   return [run.extract?.run_id, run.transform?.run_id].filter((id): id is string => !!id);
 }
 
-/** Show Logs of this run: the ETL Logs filter set to its run ids, then the stream shown. */
+/** Show Logs of this run: ETL Logs filtered to its run ids (the workspace's state, not a setting), then shown. */
 export async function showRunLogs(node: RunNode): Promise<string> {
   const ids = logRunIds(node);
   const filter = ids.length ? ids.join(',') : node.run.id;
-  await vscode.workspace.getConfiguration('etl.logs').update('runId', filter, vscode.ConfigurationTarget.Workspace);
-  await vscode.commands.executeCommand('etl.showLogs');
-  void vscode.window.showInformationMessage(
-    `ETL Logs shows run ${filter} only; clear "etl.logs.runId" to see every run.`,
-  );
+  await vscode.commands.executeCommand('etl.logs.showRuns', filter);
+  void vscode.window
+    .showInformationMessage(`ETL Logs shows run ${filter} only.`, 'Show Every Run')
+    .then((choice) => choice && vscode.commands.executeCommand('etl.logs.showEveryRun'));
   return filter;
 }

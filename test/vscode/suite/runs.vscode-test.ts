@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
@@ -116,18 +116,16 @@ describe('Runs view and quality report in a real VS Code', () => {
     assert.deepEqual(again, plan, 'declining changed gold');
   });
 
-  it("Show Logs of This Run: the ETL Logs filter is the run's ids", async () => {
-    // The filter is a workspace setting: the checkout keeps no .vscode/settings.json it did not have.
+  it("Show Logs of This Run: the ETL Logs filter is the run's ids, in workspace state, not settings", async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
     const settingsFile = join(folder, '.vscode', 'settings.json');
-    const hadSettings = existsSync(settingsFile);
+    const before = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
     const filter = await vscode.commands.executeCommand<string>('etl.runs.showLogs', row);
     assert.equal(filter, [row.run.extract?.run_id, row.run.transform?.run_id].join(','));
-    assert.equal(vscode.workspace.getConfiguration('etl.logs').get('runId'), filter);
-    await vscode.workspace
-      .getConfiguration('etl.logs')
-      .update('runId', undefined, vscode.ConfigurationTarget.Workspace);
-    if (!hadSettings) rmSync(settingsFile, { force: true });
+    assert.equal(api.logs.runFilter.get(), filter);
+    assert.equal(existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined, before, 'settings.json');
+    await vscode.commands.executeCommand('etl.logs.showEveryRun');
+    assert.equal(api.logs.runFilter.get(), undefined);
   });
 
   it('Open in Spark History: the finished application is served by the History Server', async function () {
