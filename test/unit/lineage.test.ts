@@ -73,6 +73,11 @@ describe('lineage traces (core/lineage)', () => {
     assert.match(text, /lineage of transform run t1/);
     assert.match(text, /reads fact_trips\.speed_mph/);
     assert.match(text, /defined at src\/etl\/transform\/columns\.py:78/);
+    assert.doesNotMatch(text, /run by/);
+    const byAirflow = event('t1');
+    byAirflow.run.facets = { ...byAirflow.run.facets, parent: {
+      job: { namespace: 'default', name: 'etl_pipeline.clean_and_transform' }, run: { runId: 'task-uuid' } } };
+    assert.match(formatColumnTrace(trace, byAirflow), /\(completed [^)]*, run by etl_pipeline\.clean_and_transform task-uuid\)/);
   });
 
   test('a table: the raw objects it reads, the gold tables it reads and that read it', () => {

@@ -31,7 +31,12 @@ export interface RunEvent {
   eventTime: string;
   run: {
     runId: string;
-    facets?: { tags?: { tags?: { key: string; value: string }[] }; errorMessage?: { message: string } };
+    facets?: {
+      tags?: { tags?: { key: string; value: string }[] };
+      errorMessage?: { message: string };
+      /** The run that started this one (Airflow's task, with its DAG run as root): src/etl/lineage/parent.py. */
+      parent?: { job: { namespace: string; name: string }; run: { runId: string } };
+    };
   };
   job: { namespace: string; name: string };
   inputs?: { namespace: string; name: string }[];

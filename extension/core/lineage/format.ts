@@ -11,9 +11,12 @@ function objectLines(datasets: DatasetRef[], indent: string): string[] {
   return more > 0 ? [...shown, `${indent}… and ${more} more (--json lists them all)`] : shown;
 }
 
-/** Which run the lineage is of: our run id and when it ended. */
-export const describeSource = (event: RunEvent) =>
-  `lineage of transform run ${etlRunId(event) ?? event.run.runId} (completed ${event.eventTime})`;
+/** Which run the lineage is of: our run id, when it ended, and the run that started it (an Airflow task). */
+export function describeSource(event: RunEvent): string {
+  const parent = event.run.facets?.parent;
+  const by = parent ? `, run by ${parent.job.name} ${parent.run.runId}` : '';
+  return `lineage of transform run ${etlRunId(event) ?? event.run.runId} (completed ${event.eventTime}${by})`;
+}
 
 function columnLines(trace: ColumnTrace, indent: string): string[] {
   const lines = [`${indent}${trace.table}.${trace.column}${trace.type ? ` (${trace.type})` : ''}`];
