@@ -4,6 +4,7 @@
   const vscode = acquireVsCodeApi();
   const state = {
     offset: 0, limit: 100, total: undefined, sort: undefined, columns: [], loading: true, table: undefined,
+    sources: [],
   };
   const $ = (id) => document.getElementById(id);
   const head = document.querySelector('#grid thead');
@@ -50,15 +51,9 @@
     head.replaceChildren(row);
   }
 
-  // A row that names its trip file and its index in it (fact_trips, the quarantine): Show Source Row, by its
-  // row number's button or a right-click (package.json "webview/context").
-  function sourceOf(page, values) {
-    const names = page.columns.map((c) => c.name);
-    const path = values[names.indexOf('source_path')];
-    const index = values[names.indexOf('source_row')];
-    return path && /^\d+$/.test(index || '') ? { sourcePath: path, sourceRow: Number(index) } : undefined;
-  }
-
+  // A row that names its trip file and its index in it (fact_trips, the quarantine; the extension host reads them
+  // from the row: message.sources): Show Source Row, by its row number's button or a right-click
+  // (package.json "webview/context").
   function rowNumber(page, i, source) {
     const no = document.createElement('td');
     no.className = 'rowno';
@@ -80,7 +75,8 @@
     const fragment = document.createDocumentFragment();
     page.rows.forEach((values, i) => {
       const tr = document.createElement('tr');
-      const source = sourceOf(page, values);
+      const found = state.sources[i];
+      const source = found && { sourcePath: found.path, sourceRow: found.index };
       if (source) tr.dataset.vscodeContext = JSON.stringify(
         { webviewSection: 'sourceRow', ...source, preventDefaultContextMenuItems: true });
       tr.appendChild(rowNumber(page, i, source));
@@ -145,6 +141,7 @@
     const message = event.data;
     if (message.type === 'page') {
       state.table = message.table;
+      state.sources = message.sources || [];
       show(message.page);
     }
     else if (message.type === 'error') {

@@ -1,6 +1,7 @@
 import type { Client } from 'minio';
 import { EtlError, UsageError } from '../errors';
-import { objectAsyncBuffer, readParquetRows } from '../s3/preview';
+import { baseName, parseS3aPath, type ObjectRef } from '../s3/paths';
+import { jsonValue, objectAsyncBuffer, readParquetRows } from '../s3/preview';
 import { objectSize } from '../s3/read';
 
 /**
@@ -32,12 +33,16 @@ export function rowSourceOf(columns: string[], cells: (string | null)[]): RowSou
   return { path, index: Number(index) };
 }
 
-/** `s3a://rawzone/a/b.parquet` → rawzone, a/b.parquet. */
-export function splitObjectUrl(path: string): { bucket: string; key: string } {
-  const match = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(path);
-  if (!match) throw new UsageError(`${JSON.stringify(path)} is not an s3a://bucket/key path`,
+/** `s3a://rawzone/a/b.parquet` → rawzone, a/b.parquet (s3/paths.ts parses it); a path to no object is refused. */
+export function splitObjectUrl(path: string): ObjectRef {
+  try {
+    const ref = parseS3aPath(path);
+    if (ref.key) return ref;
+  } catch {
+    // not s3a://bucket/key: refused below, as a usage error
+  }
+  throw new UsageError(`${JSON.stringify(path)} is not an s3a://bucket/key path`,
     'give the source_path of a fact_trips or quarantine row');
-  return { bucket: match[1], key: match[2] };
 }
 
 /** The raw row behind a gold row, read from its object (the footer and the one row group that holds it). */
@@ -64,7 +69,7 @@ export function sourceRowText(source: SourceRow): string {
   const value = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'bigint' ? v.toString()
     : typeof v === 'string' ? v : JSON.stringify(v));
   return [
-    `# Row ${source.index} of ${source.key.slice(source.key.lastIndexOf('/') + 1)} ` +
+    `# Row ${source.index} of ${baseName(source.key)} ` +
       `(${source.rows.toLocaleString('en-US')} rows, counted from 0)`,
     `# ${source.path}`,
     '',
@@ -75,6 +80,5 @@ export function sourceRowText(source: SourceRow): string {
 
 /** The raw row as JSON (64-bit integers as their digits). */
 export function sourceRowJson(source: SourceRow): string {
-  return JSON.stringify({ path: source.path, index: source.index, rows: source.rows, row: source.row },
-    (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return JSON.stringify({ path: source.path, index: source.index, rows: source.rows, row: source.row }, jsonValue);
 }

@@ -55,7 +55,8 @@ function describeType(node: SchemaTree): string {
   return `${e.type ?? 'group'}${converted}${logical}${e.repetition_type === 'OPTIONAL' ? ' nullable' : ''}`;
 }
 
-const jsonValue = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+/** JSON.stringify's replacer that keeps 64-bit integers exact (as their digits). */
+export const jsonValue = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
 /** Rows [rowStart, rowEnd) of a Parquet file (only the row groups that hold them are read) and its row count. */
 export async function readParquetRows(
@@ -68,9 +69,6 @@ export async function readParquetRows(
     compressors });
   return { rows, numRows };
 }
-
-/** A row as one line of JSON (64-bit integers as their exact digits). */
-export const rowJson = (row: Record<string, unknown>) => JSON.stringify(row, jsonValue);
 
 /** Schema, row count and the first rows, as readable text. */
 export async function previewParquet(file: AsyncBuffer, rows = PARQUET_PREVIEW_ROWS): Promise<string> {
@@ -92,7 +90,7 @@ export async function previewParquet(file: AsyncBuffer, rows = PARQUET_PREVIEW_R
     compressors,
   });
   lines.push('', `## First ${first.length} rows`);
-  for (const row of first) lines.push(rowJson(row));
+  for (const row of first) lines.push(JSON.stringify(row, jsonValue));
   return `${lines.join('\n')}\n`;
 }
 

@@ -28,7 +28,7 @@ export async function goldClient(services: EtlServices) {
 
 export async function goldCatalog(services: EtlServices, asOf?: CatalogAsOf): Promise<GoldCatalog> {
   const config = services.project();
-  const client = s3Client(config, await services.credentials());
+  const client = await goldClient(services);
   const cache = { dir: goldCacheDir(config.paths.state) };
   return new GoldCatalog({ client, bucket: config.buckets.gold, cache, asOf });
 }

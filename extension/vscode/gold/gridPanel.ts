@@ -4,6 +4,7 @@ import type { GoldCatalog } from '../../core/gold/catalog';
 import type { GridPage } from '../../core/gold/engine';
 import type { GridFeed } from '../../core/gold/feed';
 import type { SortSpec } from '../../core/gold/sql';
+import { rowSourceOf } from '../../core/lineage/sourceRow';
 import { gridHtml } from './gridHtml';
 
 type FromGrid =
@@ -49,8 +50,11 @@ export class GridPanel {
       const page = await this.feed.page(offset, sort);
       this.lastPage = page;
       this.lastError = undefined;
-      // table: a preview's gold table, for the column headers' Show Lineage (a query result has none).
-      await this.panel.webview.postMessage({ type: 'page', page, table: this.feed.tableRoot });
+      // table: a preview's gold table, for the column headers' Show Lineage (a query result has none); sources:
+      // each row's raw file and index, when it has them (Show Source Row).
+      const names = page.columns.map((c) => c.name);
+      const sources = page.rows.map((cells) => rowSourceOf(names, cells));
+      await this.panel.webview.postMessage({ type: 'page', page, table: this.feed.tableRoot, sources });
       this.pageEmitter.fire(page);
       return page;
     } catch (error) {

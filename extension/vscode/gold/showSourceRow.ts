@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { UsageError } from '../../core/errors';
 import { readSourceRow, sourceRowText, type RowSource } from '../../core/lineage/sourceRow';
+import { baseName } from '../../core/s3/paths';
 import type { EtlServices } from '../common/services';
 import { goldClient } from './goldTree';
 
@@ -14,9 +15,8 @@ interface GridRowSource {
 }
 
 export function sourceRowUri(source: RowSource): vscode.Uri {
-  const file = source.path.slice(source.path.lastIndexOf('/') + 1);
-  return vscode.Uri.from({ scheme: SOURCE_ROW_SCHEME, path: `/${file} row ${source.index}`, query: source.path,
-    fragment: String(source.index) });
+  return vscode.Uri.from({ scheme: SOURCE_ROW_SCHEME, path: `/${baseName(source.path)} row ${source.index}`,
+    query: source.path, fragment: String(source.index) });
 }
 
 /** The documents' text: the raw row, read from its object in the rawzone (kept: a raw object is not rewritten). */
@@ -33,8 +33,8 @@ export class SourceRowDocuments implements vscode.TextDocumentContentProvider {
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    return this.texts.get(uri.toString()) ?? this.texts.get((await this.read(
-      { path: uri.query, index: Number(uri.fragment) })).toString()) ?? '';
+    const read = await this.read({ path: uri.query, index: Number(uri.fragment) });
+    return this.texts.get(read.toString()) ?? '';
   }
 }
 
