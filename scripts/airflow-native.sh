@@ -7,20 +7,19 @@
 set -euo pipefail
 
 # The OpenLineage provider's events: files in ETL_AIRFLOW_LINEAGE_DIR (beside the transform's), and the lineage
-# server too when OPENLINEAGE_URL is set; an AIRFLOW__OPENLINEAGE__TRANSPORT given by the user wins.
-# A folder that cannot be made leaves Airflow without lineage events, never without Airflow.
+# server too when OPENLINEAGE_URL is set, in the transport the transform uses (etl.lineage.emitter, run with the
+# ETL's python); an AIRFLOW__OPENLINEAGE__TRANSPORT given by the user wins. A folder that cannot be made leaves
+# Airflow without lineage events, never without Airflow.
 if [ -z "${AIRFLOW__OPENLINEAGE__TRANSPORT:-}" ] && [ -n "${ETL_AIRFLOW_LINEAGE_DIR:-}" ]; then
-  if mkdir -p "$ETL_AIRFLOW_LINEAGE_DIR"; then
-    AIRFLOW__OPENLINEAGE__TRANSPORT="$(python -c '
-import json, os
-files = {"type": "file", "log_file_path": os.path.join(os.environ["ETL_AIRFLOW_LINEAGE_DIR"], "etl_pipeline")}
-url, key = os.environ.get("OPENLINEAGE_URL"), os.environ.get("OPENLINEAGE_API_KEY")
-server = {"type": "http", "url": url, "timeout": 5, **({"auth": {"type": "api_key", "apiKey": key}} if key else {})}
-print(json.dumps(files if not url else {"type": "composite", "continue_on_failure": True,
-                                        "transports": {"files": files, "server": server}}))')"
+  if mkdir -p "$ETL_AIRFLOW_LINEAGE_DIR" && AIRFLOW__OPENLINEAGE__TRANSPORT="$(
+    PYTHONPATH="$ETL_PROJECT_ROOT/src" "$ETL_PYTHON" -c '
+import json, os, pathlib
+from etl.lineage.emitter import transport_config
+print(json.dumps(transport_config("etl_pipeline", pathlib.Path(os.environ["ETL_AIRFLOW_LINEAGE_DIR"]),
+                                  os.environ.get("OPENLINEAGE_URL"), os.environ.get("OPENLINEAGE_API_KEY"))))')"; then
     export AIRFLOW__OPENLINEAGE__TRANSPORT
   else
-    echo "warning: cannot make $ETL_AIRFLOW_LINEAGE_DIR: the DAG's lineage events are off" >&2
+    echo "warning: no lineage transport for $ETL_AIRFLOW_LINEAGE_DIR: the DAG's lineage events are off" >&2
     export AIRFLOW__OPENLINEAGE__DISABLED=true
   fi
 fi

@@ -36,6 +36,7 @@ class RunLineage:
 
     def __init__(self, run_id: str, gold_bucket: str, folder: Path | None = None, server_url: str | None = None,
                  api_key: str | None = None):
+        """server_url, api_key: the lineage server, as Settings resolve it (a profile, else OPENLINEAGE_URL)."""
         from openlineage.client.uuid import generate_new_uuid
 
         from etl.lineage.parent import parent_facet
@@ -47,7 +48,6 @@ class RunLineage:
         self.zones = ""
         self.ended = False
         self.parent = parent_facet(os.environ)
-        server_url = server_url if server_url is not None else os.environ.get("OPENLINEAGE_URL")
         try:
             self.client = self._client(server_url, api_key)
         except Exception as error:  # noqa: BLE001  (say it, and run without lineage)
