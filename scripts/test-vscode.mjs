@@ -46,7 +46,9 @@ const only =
       : process.argv.includes('--profile-only')
         ? 'profile'
         : 'all';
-const settings = { 'etl.stack.mode': mode };
+// `etl.logs.elasticsearchIndex`: a setting of the old `etl.` namespace (its default value), which activation moves
+// to `etlSpark.` (the suite checks it).
+const settings = { 'etlSpark.stack.mode': mode, 'etl.logs.elasticsearchIndex': 'etl-logs-*' };
 // The untrusted-workspace suite (native, after the trusted one; `--untrusted-only` alone): workspace trust on, the
 // folder never trusted, no startup prompt, so the window opens in Restricted Mode as for a user who chose so.
 const untrusted = process.argv.includes('--untrusted-only') || (mode === 'native' && only === 'all');

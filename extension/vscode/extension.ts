@@ -3,6 +3,7 @@ import { registerBackup } from './backup/registerBackup';
 import { registerBuckets } from './buckets/registerBuckets';
 import { registerChecks } from './checks/registerChecks';
 import { EtlServices } from './common/services';
+import { hasOldSettings, migrateOldSettings } from './common/settingsMigration';
 import { EtlStatusBar } from './common/statusBar';
 import { registerGold } from './gold/registerGold';
 import { registerLineage } from './lineage/registerLineage';
@@ -14,9 +15,11 @@ import { registerStack } from './stack/registerStack';
 import { registerSteps } from './steps/registerSteps';
 
 /** Only wiring: each area registers its own views and commands. Returns handles the extension-host tests inspect. */
-export function activate(context: vscode.ExtensionContext) {
+export async function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const services = new EtlServices(context);
+  // Settings of the `etl.` namespace move to `etlSpark.` before anything reads them (awaited only when present).
+  if (hasOldSettings()) await migrateOldSettings((note) => services.diagnostics.info(note));
   const stack = registerStack(context, services);
   const buckets = registerBuckets(context, services);
   const backup = registerBackup(context, services, buckets);
@@ -32,13 +35,13 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(
     statusBar,
     // Another profile places the services elsewhere: every view reads them again.
-    services.onProfileChanged(() => void vscode.commands.executeCommand('etl.refresh')),
+    services.onProfileChanged(() => void vscode.commands.executeCommand('etlSpark.refresh')),
     stack.onStatus((s) => statusBar.updateStack(s)),
     stack.onStatus((s) => buckets.stackChanged(s)),
     stack.onStatus((s) => gold.tree.stackChanged(s)),
     stack.onStatus((s) => runs.stackChanged(s)),
     stack.onStatus((s) => checks.stackChanged(s)),
-    vscode.commands.registerCommand('etl.refresh', () => {
+    vscode.commands.registerCommand('etlSpark.refresh', () => {
       stack.refresh();
       buckets.refresh();
       backup.refresh();
@@ -46,12 +49,12 @@ export function activate(context: vscode.ExtensionContext) {
       gold.tree.refresh();
       void checks.refresh();
     }),
-    vscode.commands.registerCommand('etl.showStatus', () => stack.refresh()),
+    vscode.commands.registerCommand('etlSpark.showStatus', () => stack.refresh()),
   );
-  void vscode.commands.executeCommand('setContext', 'etl.hasProject', services.hasProject());
-  // The views and palette entries show only in an ETL Spark project (a task or an etl-s3 link may activate
+  void vscode.commands.executeCommand('setContext', 'etlSpark.hasProject', services.hasProject());
+  // The views and palette entries show only in an ETL Spark project (a task or an etl-spark-s3 link may activate
   // the extension elsewhere).
-  void vscode.commands.executeCommand('setContext', 'etl.projectFolder', services.isProjectFolder());
+  void vscode.commands.executeCommand('setContext', 'etlSpark.projectFolder', services.isProjectFolder());
   const activationMs = performance.now() - started;
   services.diagnostics.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
@@ -71,6 +74,6 @@ export function activate(context: vscode.ExtensionContext) {
   };
 }
 
-export type EtlExtensionApi = ReturnType<typeof activate>;
+export type EtlExtensionApi = Awaited<ReturnType<typeof activate>>;
 
 export function deactivate(): void {}

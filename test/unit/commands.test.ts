@@ -29,7 +29,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** How a test runs `command`: through the API or from the palette; undefined when none does. */
 function howTested(command: Contributed): string | undefined {
-  // An optional type argument, as in executeCommand<QualityPanel>('etl.runs.compare', …).
+  // An optional type argument, as in executeCommand<QualityPanel>('etlSpark.runs.compare', …).
   const called = (fn: string, text: string) =>
     new RegExp(`${fn}(<[^(]*>)?\\(\\s*['"\`]${escape(text)}['"\`]`).test(testSources);
   if (called('(executeCommand|promptly)', command.command)) return 'executeCommand';
@@ -45,6 +45,6 @@ test('every contributed command is run by a test in test/vscode', () => {
 });
 
 test('the check itself: an id no test mentions is reported untested', () => {
-  assert.equal(howTested({ command: 'etl.noSuchCommand', title: 'No Such Command', category: 'ETL' }), undefined);
-  assert.equal(howTested({ command: 'etl.startStack', title: 'Start Stack', category: 'ETL' }), 'executeCommand');
+  assert.equal(howTested({ command: 'etlSpark.noSuchCommand', title: 'No Such Command', category: 'ETL' }), undefined);
+  assert.equal(howTested({ command: 'etlSpark.startStack', title: 'Start Stack', category: 'ETL' }), 'executeCommand');
 });

@@ -35,7 +35,7 @@ export class BackupTreeProvider implements vscode.TreeDataProvider<BackupItem> {
       node.iconPath = new vscode.ThemeIcon('error');
       return [node];
     }
-    await vscode.commands.executeCommand('setContext', 'etl.backup.empty', this.runs.length === 0);
+    await vscode.commands.executeCommand('setContext', 'etlSpark.backup.empty', this.runs.length === 0);
     return this.runs.map((r) => new RunNode(r));
   }
 }

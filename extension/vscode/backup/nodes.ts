@@ -30,7 +30,7 @@ export class RunNode extends vscode.TreeItem {
     ]
       .filter(Boolean)
       .join('\n');
-    this.contextValue = 'etl.backup.run';
+    this.contextValue = 'etlSpark.backup.run';
     this.id = `run:${run.runId}`;
   }
 }
@@ -43,9 +43,9 @@ export class PathNode extends vscode.TreeItem {
     this.iconPath = new vscode.ThemeIcon(file.kind === 'zones' ? 'table' : 'file-binary');
     this.description = `${file.status} · ${formatBytes(file.size)}`;
     this.tooltip = `${file.path}\nsha256 ${file.sha256}\nfrom ${file.source_url}`;
-    this.contextValue = 'etl.backup.path';
+    this.contextValue = 'etlSpark.backup.path';
     this.id = `path:${runId}:${file.path}`;
-    this.command = { command: 'etl.backup.reveal', title: 'Reveal and preview', arguments: [this] };
+    this.command = { command: 'etlSpark.backup.reveal', title: 'Reveal and preview', arguments: [this] };
   }
 }
 

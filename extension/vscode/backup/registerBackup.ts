@@ -14,9 +14,9 @@ export function registerBackup(
 ): BackupTreeProvider {
   const tree = new BackupTreeProvider(services);
   context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('etl.backup', tree),
+    vscode.window.registerTreeDataProvider('etlSpark.backup', tree),
     vscode.commands.registerCommand(
-      'etl.backup.reveal',
+      'etlSpark.backup.reveal',
       guarded(services, (node: PathNode) => revealPathCommand(buckets, node)),
     ),
   );

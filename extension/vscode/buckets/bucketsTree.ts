@@ -195,7 +195,7 @@ export class BucketsTreeProvider implements vscode.TreeDataProvider<BucketItem> 
   }
 
   private async publishProblem(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'etl.s3.problem', this.problem?.kind ?? '');
+    await vscode.commands.executeCommand('setContext', 'etlSpark.s3.problem', this.problem?.kind ?? '');
   }
 }
 

@@ -10,7 +10,7 @@ export class BucketNode extends vscode.TreeItem {
   constructor(readonly bucket: string) {
     super(bucket, vscode.TreeItemCollapsibleState.Collapsed);
     this.iconPath = new vscode.ThemeIcon('database');
-    this.contextValue = 'etl.s3.bucket';
+    this.contextValue = 'etlSpark.s3.bucket';
     this.id = `s3:${bucket}/`;
     this.tooltip = `s3a://${bucket}/`;
   }
@@ -21,7 +21,7 @@ export class PrefixNode extends vscode.TreeItem {
   constructor(readonly bucket: string, readonly prefix: string, filter?: string) {
     super(baseName(prefix), vscode.TreeItemCollapsibleState.Collapsed);
     this.iconPath = vscode.ThemeIcon.Folder;
-    this.contextValue = 'etl.s3.prefix';
+    this.contextValue = 'etlSpark.s3.prefix';
     this.id = `s3:${bucket}/${prefix}`;
     this.tooltip = s3aPath({ bucket, key: prefix });
     if (filter) this.description = `filter: ${filter}*`;
@@ -39,10 +39,10 @@ export class ObjectNode extends vscode.TreeItem {
     this.description = `${formatBytes(entry.size)} · ${modified}${superseded ? ' · not in the Delta snapshot' : ''}`;
     this.tooltip = `${s3aPath({ bucket, key: entry.key })}\n${entry.size} bytes, modified ` +
       `${entry.lastModified.toISOString()}`;
-    this.resourceUri = vscode.Uri.from({ scheme: 'etl-s3', path: `/${bucket}/${entry.key}` });
-    this.contextValue = 'etl.s3.object';
+    this.resourceUri = vscode.Uri.from({ scheme: 'etl-spark-s3', path: `/${bucket}/${entry.key}` });
+    this.contextValue = 'etlSpark.s3.object';
     this.id = `s3:${bucket}/${entry.key}`;
-    this.command = { command: 'etl.buckets.preview', title: 'Preview', arguments: [this] };
+    this.command = { command: 'etlSpark.buckets.preview', title: 'Preview', arguments: [this] };
   }
 }
 
@@ -53,8 +53,8 @@ export class LoadMoreNode extends vscode.TreeItem {
     super('Load more…', vscode.TreeItemCollapsibleState.None);
     this.iconPath = new vscode.ThemeIcon('ellipsis');
     this.description = `${loaded} shown`;
-    this.contextValue = 'etl.s3.more';
-    this.command = { command: 'etl.buckets.loadMore', title: 'Load more', arguments: [this] };
+    this.contextValue = 'etlSpark.s3.more';
+    this.command = { command: 'etlSpark.buckets.loadMore', title: 'Load more', arguments: [this] };
   }
 }
 
@@ -66,8 +66,8 @@ export class S3ErrorNode extends vscode.TreeItem {
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     this.description = 'Retry';
     this.tooltip = hint ? `${message}\n→ ${hint}` : message;
-    this.contextValue = 'etl.s3.error';
-    this.command = { command: 'etl.buckets.retry', title: 'Retry', arguments: [this] };
+    this.contextValue = 'etlSpark.s3.error';
+    this.command = { command: 'etlSpark.buckets.retry', title: 'Retry', arguments: [this] };
   }
 }
 

@@ -12,7 +12,7 @@ import type { LoadMoreNode, S3ErrorNode } from './nodes';
 
 export function registerBuckets(context: vscode.ExtensionContext, services: EtlServices): BucketsTreeProvider {
   const tree = new BucketsTreeProvider(services);
-  const view = vscode.window.createTreeView('etl.buckets', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('etlSpark.buckets', { treeDataProvider: tree, showCollapseAll: true });
   const waitsForStack = () => tree.problem?.kind === 'stackDown' || tree.problem?.kind === 'stackStarting';
   const run = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) => guarded(services, fn);
   context.subscriptions.push(
@@ -21,16 +21,16 @@ export function registerBuckets(context: vscode.ExtensionContext, services: EtlS
       isReadonly: true,
       isCaseSensitive: true,
     }),
-    vscode.commands.registerCommand('etl.buckets.preview', run(previewObjectCommand.bind(undefined, tree))),
-    vscode.commands.registerCommand('etl.buckets.download', run(downloadCommand.bind(undefined, tree))),
-    vscode.commands.registerCommand('etl.buckets.copyPath', run(copyPathCommand)),
-    vscode.commands.registerCommand('etl.buckets.delete', run(deleteCommand.bind(undefined, tree))),
-    vscode.commands.registerCommand('etl.buckets.filter', run(filterCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etlSpark.buckets.preview', run(previewObjectCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etlSpark.buckets.download', run(downloadCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etlSpark.buckets.copyPath', run(copyPathCommand)),
+    vscode.commands.registerCommand('etlSpark.buckets.delete', run(deleteCommand.bind(undefined, tree))),
+    vscode.commands.registerCommand('etlSpark.buckets.filter', run(filterCommand.bind(undefined, tree))),
     vscode.commands.registerCommand(
-      'etl.buckets.loadMore',
+      'etlSpark.buckets.loadMore',
       run((node: LoadMoreNode) => tree.loadMore(node)),
     ),
-    vscode.commands.registerCommand('etl.buckets.retry', (node?: S3ErrorNode) => tree.refresh(node?.parent)),
+    vscode.commands.registerCommand('etlSpark.buckets.retry', (node?: S3ErrorNode) => tree.refresh(node?.parent)),
     services.onCredentialsChanged(() => tree.refresh()),
     // The "stack down" welcome turns into "starting" as Start Stack begins (and into the buckets as MinIO runs:
     // stackChanged).

@@ -3,9 +3,9 @@ import { describeError } from '../../core/errors';
 import { previewObject, PreviewTooLarge } from '../../core/s3/preview';
 import type { BucketsTreeProvider } from './bucketsTree';
 
-export const S3_SCHEME = 'etl-s3';
+export const S3_SCHEME = 'etl-spark-s3';
 
-/** etl-s3:/bucket/key[?force] → the object; `force` skips the size limit (the user said yes). */
+/** etl-spark-s3:/bucket/key[?force] → the object; `force` skips the size limit (the user said yes). */
 export function objectUri(bucket: string, key: string, force = false): vscode.Uri {
   return vscode.Uri.from({ scheme: S3_SCHEME, path: `/${bucket}/${key}`, query: force ? 'force' : '' });
 }

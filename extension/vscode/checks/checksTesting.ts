@@ -10,7 +10,7 @@ import { CHECK_PREFIX, checkItem, rangeOf, TABLE_PREFIX } from './checkItem';
 import { fileProblemItem } from './fileProblemItem';
 import { tableItem } from './tableItem';
 
-export const CONTROLLER_ID = 'etl.checks';
+export const CONTROLLER_ID = 'etlSpark.checks';
 export const CONTROLLER_LABEL = 'ETL checks';
 
 /**

@@ -70,7 +70,7 @@ export class EtlServices {
     );
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration(
-        (e) => e.affectsConfiguration('etl.stack.mode') && this.workspaceStack.forget(),
+        (e) => e.affectsConfiguration('etlSpark.stack.mode') && this.workspaceStack.forget(),
       ),
     );
   }

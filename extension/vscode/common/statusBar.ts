@@ -4,12 +4,12 @@ import type { EtlServices } from './services';
 
 /** "ETL: stack up · extract…" — the stack's state and the running step. */
 export class EtlStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('etl.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly item = vscode.window.createStatusBarItem('etlSpark.status', vscode.StatusBarAlignment.Left, 10);
   private stack = 'stack ?';
 
   constructor(private readonly services: EtlServices) {
     this.item.name = 'ETL';
-    this.item.command = 'etl.showLogs';
+    this.item.command = 'etlSpark.showLogs';
     services.onStepChanged(() => this.render());
     this.render();
     this.item.show();

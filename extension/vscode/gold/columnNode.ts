@@ -12,7 +12,7 @@ export class ColumnNode extends vscode.TreeItem {
     const notes = [column.partition ? 'partition' : undefined, column.nullable ? undefined : 'not null'];
     this.description = [column.type, ...notes].filter(Boolean).join(' · ');
     this.iconPath = new vscode.ThemeIcon(column.partition ? 'symbol-key' : 'symbol-field');
-    this.contextValue = 'etl.gold.column';
+    this.contextValue = 'etlSpark.gold.column';
     this.id = `gold:${root}:column:${column.name}`;
   }
 }

@@ -85,7 +85,7 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
       const nodes = await Promise.all(refs.map(async (ref) => new TableNode(ref, await catalog.table(ref.root))));
       this.problem = undefined;
       await this.setWait(undefined);
-      await vscode.commands.executeCommand('setContext', 'etl.gold.empty', nodes.length === 0);
+      await vscode.commands.executeCommand('setContext', 'etlSpark.gold.empty', nodes.length === 0);
       return nodes;
     } catch (error) {
       const explained = explainForProfile(explainS3Error(error, endpointOf(config)), config.profile);
@@ -95,7 +95,7 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
       const kind = classifyS3Error(explained);
       const waits = kind === 'unreachable' || (kind === 'credentials' && this.services.stackStarting);
       await this.setWait(waits ? await stackWaitOf(this.services, 'Gold tables') : undefined);
-      await vscode.commands.executeCommand('setContext', 'etl.gold.empty', false);
+      await vscode.commands.executeCommand('setContext', 'etlSpark.gold.empty', false);
       return this.wait ? [] : [new MessageNode(explained.message, explained.hint)];
     } finally {
       await catalog.close();
@@ -104,7 +104,7 @@ export class GoldTreeProvider implements vscode.TreeDataProvider<GoldItem> {
 
   private async setWait(wait: StackWait | undefined): Promise<void> {
     this.wait = wait;
-    await vscode.commands.executeCommand('setContext', 'etl.gold.wait', wait ?? '');
+    await vscode.commands.executeCommand('setContext', 'etlSpark.gold.wait', wait ?? '');
   }
 }
 

@@ -31,7 +31,7 @@ export class GridPanel {
     private readonly feed: GridFeed,
   ) {
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel('etl.gold.grid', feed.title, vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel('etlSpark.gold.grid', feed.title, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [media],
       retainContextWhenHidden: true,
@@ -69,7 +69,7 @@ export class GridPanel {
     else if (message.type === 'page') await this.show(message.offset, message.sort);
     else if (message.type === 'sourceRow') {
       const { sourcePath, sourceRow } = message;
-      await vscode.commands.executeCommand('etl.gold.showSourceRow', { sourcePath, sourceRow });
+      await vscode.commands.executeCommand('etlSpark.gold.showSourceRow', { sourcePath, sourceRow });
     }
   }
 }

@@ -20,7 +20,7 @@ export class GroupNode extends vscode.TreeItem {
     this.iconPath = new vscode.ThemeIcon(
       { columns: 'symbol-field', partitions: 'folder-library', history: 'history' }[group],
     );
-    this.contextValue = `etl.gold.${group}`;
+    this.contextValue = `etlSpark.gold.${group}`;
     this.id = `gold:${table.ref.root}:${group}`;
   }
 }

@@ -8,7 +8,7 @@ export class MessageNode extends vscode.TreeItem {
     this.description = hint;
     this.tooltip = hint ? `${message}\n${hint}` : message;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    this.contextValue = 'etl.gold.error';
-    this.command = { command: 'etl.refresh', title: 'Retry' };
+    this.contextValue = 'etlSpark.gold.error';
+    this.command = { command: 'etlSpark.refresh', title: 'Retry' };
   }
 }

@@ -14,7 +14,7 @@ export class PartitionNode extends vscode.TreeItem {
     this.description = `${rows} · ${partition.files.length} file(s) · ${formatBytes(partition.bytes)}`;
     this.tooltip = partition.files.map((f) => `${f.key} (${f.rows ?? '?'} rows, ${formatBytes(f.size)})`).join('\n');
     this.iconPath = new vscode.ThemeIcon('folder');
-    this.contextValue = 'etl.gold.partition';
+    this.contextValue = 'etlSpark.gold.partition';
     this.id = `gold:${root}:partition:${partition.label}`;
   }
 }

@@ -22,26 +22,26 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
     context.subscriptions.push(panel.panel);
   };
   context.subscriptions.push(
-    vscode.window.createTreeView('etl.gold', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.window.createTreeView('etlSpark.gold', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.commands.registerCommand(
-      'etl.gold.previewTable',
+      'etlSpark.gold.previewTable',
       guarded(services, (node?: TableNode | string) => previewTableCommand(services, open, node)),
     ),
     vscode.commands.registerCommand(
-      'etl.gold.previewVersion',
+      'etlSpark.gold.previewVersion',
       guarded(services, (node?: VersionNode) => previewVersionCommand(services, open, node)),
     ),
     vscode.commands.registerCommand(
-      'etl.gold.compareVersion',
+      'etlSpark.gold.compareVersion',
       guarded(services, (node?: VersionNode) => compareVersionCommand(services, node)),
     ),
     vscode.commands.registerCommand(
-      'etl.gold.query',
+      'etlSpark.gold.query',
       guarded(services, (sql?: string, asOf?: CatalogAsOf) => queryGoldCommand(services, open, sql, asOf)),
     ),
     vscode.workspace.registerTextDocumentContentProvider(SOURCE_ROW_SCHEME, sourceRows),
     vscode.commands.registerCommand(
-      'etl.gold.showSourceRow',
+      'etlSpark.gold.showSourceRow',
       guarded(services, (row?: { sourcePath?: string; sourceRow?: number }) => showSourceRowCommand(sourceRows, row)),
     ),
     services.onCredentialsChanged(() => tree.refresh()),

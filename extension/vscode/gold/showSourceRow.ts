@@ -5,8 +5,8 @@ import { baseName } from '../../core/s3/paths';
 import type { EtlServices } from '../common/services';
 import { goldClient } from './goldTree';
 
-/** Read-only documents of raw rows: `etl-source-row:/<file> row <index>?<path>#<index>`. */
-export const SOURCE_ROW_SCHEME = 'etl-source-row';
+/** Read-only documents of raw rows: `etl-spark-source-row:/<file> row <index>?<path>#<index>`. */
+export const SOURCE_ROW_SCHEME = 'etl-spark-source-row';
 
 /** What the grid gives: its row's source (from the row number's button, or the row's right-click context). */
 interface GridRowSource {

@@ -48,7 +48,7 @@ export class TableNode extends vscode.TreeItem {
         .filter(Boolean)
         .join('\n\n'),
     );
-    this.contextValue = 'etl.gold.table';
+    this.contextValue = 'etlSpark.gold.table';
     this.id = `gold:${ref.root}`;
   }
 }

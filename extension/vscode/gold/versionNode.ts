@@ -30,7 +30,7 @@ export class VersionNode extends vscode.TreeItem {
       ...(commit.schemaChanges?.length ? ['schema changes:', ...commit.schemaChanges.map((c) => `  ${c}`)] : []),
     ].join('\n');
     this.iconPath = new vscode.ThemeIcon('git-commit');
-    this.contextValue = 'etl.gold.version';
+    this.contextValue = 'etlSpark.gold.version';
     this.id = `gold:${root}:version:${commit.version}`;
   }
 }

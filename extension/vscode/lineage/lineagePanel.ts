@@ -21,7 +21,7 @@ export class LineagePanel {
     private readonly onOpen: (target: OpenTarget) => unknown,
   ) {
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel('etl.lineage', 'Lineage', vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel('etlSpark.lineage', 'Lineage', vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [media],
     });

@@ -36,7 +36,7 @@ export function registerLineage(context: vscode.ExtensionContext, services: EtlS
   };
   context.subscriptions.push(
     vscode.commands.registerCommand(
-      'etl.lineage.show',
+      'etlSpark.lineage.show',
       guarded(services, (arg?: GoldNode | LineageSubject) => show(subjectOf(arg))),
     ),
   );

@@ -33,7 +33,7 @@ export class LogStreamer implements vscode.Disposable {
   async start(filter?: LogFilter): Promise<void> {
     this.stop();
     const config = this.services.project();
-    const settings = vscode.workspace.getConfiguration('etl.logs');
+    const settings = vscode.workspace.getConfiguration('etlSpark.logs');
     this.lastWarning = undefined;
     this.source = await openLogSource((records) => this.append(records), {
       setting: settings.get<LogSourceSetting>('source', 'files'),

@@ -24,12 +24,12 @@ export function registerLogs(context: vscode.ExtensionContext, services: EtlServ
   const results = new SearchResults();
   context.subscriptions.push(
     streamer,
-    vscode.commands.registerCommand('etl.showLogs', guarded(services, show)),
+    vscode.commands.registerCommand('etlSpark.showLogs', guarded(services, show)),
     // Internal (the Runs view's Show Logs of This Run): not contributed.
-    vscode.commands.registerCommand('etl.logs.showRuns', (runIds: string) => showRuns(runIds)),
-    vscode.commands.registerCommand('etl.logs.showEveryRun', guarded(services, () => showRuns(undefined))),
+    vscode.commands.registerCommand('etlSpark.logs.showRuns', (runIds: string) => showRuns(runIds)),
+    vscode.commands.registerCommand('etlSpark.logs.showEveryRun', guarded(services, () => showRuns(undefined))),
     // Not guarded: tests get the results document back (errors still end in one notification).
-    vscode.commands.registerCommand('etl.searchLogs', (given?: string) =>
+    vscode.commands.registerCommand('etlSpark.searchLogs', (given?: string) =>
       searchLogsCommand(services, results, given).catch((error) => {
         reportError(services, error);
         return undefined;
@@ -42,7 +42,7 @@ export function registerLogs(context: vscode.ExtensionContext, services: EtlServ
       void show().catch((e) => services.diagnostics.error(String(e)));
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('etl.logs') && streamer.running)
+      if (event.affectsConfiguration('etlSpark.logs') && streamer.running)
         void streamer.start().catch((e) => services.diagnostics.error(String(e)));
     }),
   );

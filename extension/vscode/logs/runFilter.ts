@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-const KEY = 'etl.logs.runFilter';
+const KEY = 'etlSpark.logs.runFilter';
 
 /**
  * Which runs ETL Logs shows (Show Logs of This Run): a transient filter, kept in the workspace's state, never in

@@ -13,8 +13,8 @@ import { etlLogDir } from '../../core/logs/source';
 import type { EtlServices } from '../common/services';
 import { ETL_LOGS_LANGUAGE } from './originLinks';
 
-/** Read-only documents holding search results: `etl-logs-search:/<n>/results.etl-logs`. */
-export const SEARCH_SCHEME = 'etl-logs-search';
+/** Read-only documents holding search results: `etl-spark-logs-search:/<n>/results.etl-logs`. */
+export const SEARCH_SCHEME = 'etl-spark-logs-search';
 
 export class SearchResults implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
@@ -71,7 +71,7 @@ export async function searchLogsCommand(
   const search = typeof given === 'string' ? parseLogSearch(given) : (given ?? (await askForSearch()));
   if (!search) return undefined;
   const config = services.project();
-  const index = vscode.workspace.getConfiguration('etl.logs').get<string>('elasticsearchIndex', 'etl-logs-*');
+  const index = vscode.workspace.getConfiguration('etlSpark.logs').get<string>('elasticsearchIndex', 'etl-logs-*');
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `ETL: searching logs for ${describeLogSearch(search)}` },
     () =>

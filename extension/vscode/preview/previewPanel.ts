@@ -28,7 +28,8 @@ export class PreviewPanel {
   lastGrid: GridPanel | undefined;
 
   private constructor(private readonly services: EtlServices) {
-    this.panel = vscode.window.createWebviewPanel('etl.changePreview', 'Change preview', vscode.ViewColumn.Beside, {
+    this.panel = vscode.window.createWebviewPanel(
+      'etlSpark.changePreview', 'Change preview', vscode.ViewColumn.Beside, {
       enableScripts: true,
       localResourceRoots: [],
       retainContextWhenHidden: true,

@@ -3,7 +3,7 @@ import type { PreviewError } from '../../core/preview/run';
 
 /** The Problems panel's entries of Preview Change: the edited code's error at its file and line. */
 export class PreviewProblems {
-  readonly collection = vscode.languages.createDiagnosticCollection('etl-preview');
+  readonly collection = vscode.languages.createDiagnosticCollection('etlSpark.preview');
 
   clear(): void {
     this.collection.clear();

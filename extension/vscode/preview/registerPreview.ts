@@ -13,13 +13,15 @@ export function registerPreview(context: vscode.ExtensionContext, services: EtlS
   context.subscriptions.push(
     problems,
     vscode.commands.registerCommand(
-      'etl.previewChange',
+      'etlSpark.previewChange',
       // From the editor title the argument is the file's Uri, not a source: the default input then.
       guarded(services, (source?: PreviewSource | vscode.Uri) =>
         previewChangeCommand(services, problems, source instanceof vscode.Uri ? {} : (source ?? {})),
       ),
     ),
-    vscode.commands.registerCommand('etl.openDevNotebook', guarded(services, () => openDevNotebookCommand(services))),
+    vscode.commands.registerCommand(
+      'etlSpark.openDevNotebook', guarded(services, () => openDevNotebookCommand(services)),
+    ),
   );
   // `shownPanel`: the extension-host tests reach the panel through the API (their bundle has its own module copies).
   return { problems, shownPanel: () => PreviewPanel.shown };

@@ -7,11 +7,11 @@ import { brokenProfileTooltip, profileStatusText, profileTooltip } from './profi
 
 /** "$(cloud) team" / "$(server) local": the active profile, the tooltip says where each service is; click: switch. */
 export class ProfileStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('etl.profile', vscode.StatusBarAlignment.Left, 11);
+  private readonly item = vscode.window.createStatusBarItem('etlSpark.profile', vscode.StatusBarAlignment.Left, 11);
 
   constructor(private readonly services: EtlServices) {
     this.item.name = 'ETL Profile';
-    this.item.command = 'etl.switchProfile';
+    this.item.command = 'etlSpark.switchProfile';
     services.onProfileChanged(() => this.render());
     this.render();
   }

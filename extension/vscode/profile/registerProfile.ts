@@ -14,10 +14,10 @@ export function registerProfile(context: vscode.ExtensionContext, services: EtlS
     new ProfileWatcher(services),
     // Trusting the workspace lets the stored secrets through (secretEnvironment): the views read them now.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void services.profileChanged()),
-    vscode.commands.registerCommand('etl.switchProfile', guarded(services, (name?: string) =>
+    vscode.commands.registerCommand('etlSpark.switchProfile', guarded(services, (name?: string) =>
       switchProfile(services, name))),
     vscode.commands.registerCommand(
-      'etl.setProfileSecret',
+      'etlSpark.setProfileSecret',
       guarded(services, (given?: { name: string; value: string }) => setProfileSecret(services, given)),
     ),
   );

@@ -27,7 +27,7 @@ export class BackfillNode extends vscode.TreeItem {
       `created ${backfill.created_at}${backfill.completed_at ? `, completed ${backfill.completed_at}` : ''}`,
       group.summary,
     ].join('\n');
-    this.contextValue = 'etl.runs.backfill';
+    this.contextValue = 'etlSpark.runs.backfill';
     this.id = `runs:backfill:${backfill.id}`;
   }
 

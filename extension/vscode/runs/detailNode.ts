@@ -13,7 +13,7 @@ export class DetailNode extends vscode.TreeItem {
     super(label, children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.description = description;
     this.iconPath = new vscode.ThemeIcon(icon);
-    this.contextValue = 'etl.runs.detail';
+    this.contextValue = 'etlSpark.runs.detail';
     this.id = id;
   }
 }

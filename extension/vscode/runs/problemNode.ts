@@ -7,7 +7,7 @@ export function problemNode(problem: string, index: number, wait: StackWait | un
   if (wait === 'stackDown') {
     const node = new DetailNode('The stack is down', 'click to start it and list the transforms', 'debug-start', id);
     node.tooltip = 'The quality reports live in the gold bucket, on MinIO. Start the stack to list the transforms.';
-    node.command = { command: 'etl.startStack', title: 'Start Stack' };
+    node.command = { command: 'etlSpark.startStack', title: 'Start Stack' };
     return node;
   }
   if (wait === 'stackStarting') {
@@ -17,7 +17,7 @@ export function problemNode(problem: string, index: number, wait: StackWait | un
   }
   const node = new DetailNode(problem.split(' → ')[0], '', 'warning', id);
   node.tooltip = problem;
-  node.command = { command: 'etl.refresh', title: 'Retry' };
+  node.command = { command: 'etlSpark.refresh', title: 'Retry' };
   return node;
 }
 

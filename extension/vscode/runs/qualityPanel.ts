@@ -17,7 +17,7 @@ export class QualityPanel {
     private readonly runs: () => PipelineRun[],
   ) {
     this.panel = vscode.window.createWebviewPanel(
-      'etl.qualityReport',
+      'etlSpark.qualityReport',
       `Quality ${report.run_id}`,
       vscode.ViewColumn.Active,
       {

@@ -30,17 +30,18 @@ export function registerRuns(context: vscode.ExtensionContext, services: EtlServ
   const command = <A extends unknown[], R>(id: string, fn: (...args: A) => Promise<R>) =>
     vscode.commands.registerCommand(id, returning(services, fn));
   context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('etl.runs', tree),
-    command('etl.runs.showLogs', (node: RunNode) => showRunLogs(node)),
-    command('etl.runs.openReport', (node?: RunNode) => openQualityReport(tree, node)),
-    command('etl.runs.compare', (node: RunNode) => compareWithPrevious(tree, node)),
-    command('etl.runs.rerun', (node: RunNode) => rerun(node)),
-    command('etl.runs.restoreBefore', (node: RunNode, answer?: RestoreAnswer) =>
+    vscode.window.registerTreeDataProvider('etlSpark.runs', tree),
+    command('etlSpark.runs.showLogs', (node: RunNode) => showRunLogs(node)),
+    command('etlSpark.runs.openReport', (node?: RunNode) => openQualityReport(tree, node)),
+    command('etlSpark.runs.compare', (node: RunNode) => compareWithPrevious(tree, node)),
+    command('etlSpark.runs.rerun', (node: RunNode) => rerun(node)),
+    command('etlSpark.runs.restoreBefore', (node: RunNode, answer?: RestoreAnswer) =>
       restoreBeforeRun(services, node, answer),
     ),
-    command('etl.runs.openInSparkHistory', (node: SparkAppNode | RunNode) => openInSparkHistory(services, node)),
-    command('etl.runs.showTaskLog', (node: TaskNode) => showTaskLog(tree, node)),
-    command('etl.runs.clearTask', (node: TaskNode, confirmed?: boolean) => clearTask(tree, node, confirmed === true)),
+    command('etlSpark.runs.openInSparkHistory', (node: SparkAppNode | RunNode) => openInSparkHistory(services, node)),
+    command('etlSpark.runs.showTaskLog', (node: TaskNode) => showTaskLog(tree, node)),
+    command('etlSpark.runs.clearTask',
+      (node: TaskNode, confirmed?: boolean) => clearTask(tree, node, confirmed === true)),
     // "The stack is down" turns into "starting" as Start Stack begins (and into the transforms as MinIO runs:
     // stackChanged).
     services.onStepChanged(() => tree.wait !== undefined && tree.refresh()),

@@ -10,17 +10,17 @@ export async function rerun(node: RunNode): Promise<boolean> {
   if (!requireTrust('Re-run')) return false;
   const plan = rerunPlan(node.run);
   if (plan.kind === 'dag') {
-    return !!(await vscode.commands.executeCommand('etl.triggerDag', plan.request));
+    return !!(await vscode.commands.executeCommand('etlSpark.triggerDag', plan.request));
   }
   let transformRun = plan.transformRun;
   if (plan.extract) {
-    const extracted = await vscode.commands.executeCommand<ExtractResult | undefined>('etl.extract', plan.extract);
+    const extracted = await vscode.commands.executeCommand<ExtractResult | undefined>('etlSpark.extract', plan.extract);
     if (!extracted) return false;
     transformRun = extracted.runId;
   }
   if (!plan.transform) return true;
   const done = await vscode.commands.executeCommand<boolean>(
-    'etl.transform',
+    'etlSpark.transform',
     transformRun ? { run: transformRun } : {},
   );
   if (done) void vscode.window.showInformationMessage(`ETL: re-run of ${monthsLabel(node.run.months)} finished`);

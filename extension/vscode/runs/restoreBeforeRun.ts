@@ -65,7 +65,7 @@ export async function restoreBeforeRun(
         }, controller.signal);
       },
     ),
-  ).finally(() => vscode.commands.executeCommand('etl.refresh'));
+  ).finally(() => vscode.commands.executeCommand('etlSpark.refresh'));
   void vscode.window.showInformationMessage(
     `ETL: restored ${report.restored.join(', ')} to before run ${runId} (restore ${report.run_id})`,
   );

@@ -34,7 +34,7 @@ export class RunNode extends vscode.TreeItem {
       isRestoreReport(run.transform) && 'restore',
       stopped && 'checks',
     ].filter(Boolean);
-    this.contextValue = ['etl.runs.run', ...traits].join('.');
+    this.contextValue = ['etlSpark.runs.run', ...traits].join('.');
     this.id = `runs:${run.id}`;
   }
 }

@@ -99,10 +99,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
       const node = new vscode.TreeItem(describeError(error).split('\n')[0]);
       node.tooltip = describeError(error);
       node.iconPath = new vscode.ThemeIcon('error');
-      node.command = { command: 'etl.refresh', title: 'Retry' };
+      node.command = { command: 'etlSpark.refresh', title: 'Retry' };
       return [node];
     }
-    await vscode.commands.executeCommand('setContext', 'etl.runs.empty', this.model.runs.length === 0);
+    await vscode.commands.executeCommand('setContext', 'etlSpark.runs.empty', this.model.runs.length === 0);
     const wait = this.model.problems.some(isS3Problem) ? await stackWaitOf(this.services, 'Runs') : undefined;
     this.wait = wait;
     const problems = this.model.problems.map((p, i) => problemNode(p, i, isS3Problem(p) ? wait : undefined));

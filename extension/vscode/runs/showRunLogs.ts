@@ -11,9 +11,9 @@ export function logRunIds(node: RunNode): string[] {
 export async function showRunLogs(node: RunNode): Promise<string> {
   const ids = logRunIds(node);
   const filter = ids.length ? ids.join(',') : node.run.id;
-  await vscode.commands.executeCommand('etl.logs.showRuns', filter);
+  await vscode.commands.executeCommand('etlSpark.logs.showRuns', filter);
   void vscode.window
     .showInformationMessage(`ETL Logs shows run ${filter} only.`, 'Show Every Run')
-    .then((choice) => choice && vscode.commands.executeCommand('etl.logs.showEveryRun'));
+    .then((choice) => choice && vscode.commands.executeCommand('etlSpark.logs.showEveryRun'));
   return filter;
 }

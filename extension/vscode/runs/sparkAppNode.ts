@@ -11,8 +11,8 @@ export class SparkAppNode extends vscode.TreeItem {
     this.iconPath = new vscode.ThemeIcon('flame');
     this.description = 'Spark History';
     this.tooltip = `Open ${appId} in the Spark History Server (stages, tasks, SQL of the finished run)`;
-    this.contextValue = 'etl.runs.sparkApp';
+    this.contextValue = 'etlSpark.runs.sparkApp';
     this.id = `runs:spark:${runId}:${appId}`;
-    this.command = { command: 'etl.runs.openInSparkHistory', title: 'Open in Spark History', arguments: [this] };
+    this.command = { command: 'etlSpark.runs.openInSparkHistory', title: 'Open in Spark History', arguments: [this] };
   }
 }

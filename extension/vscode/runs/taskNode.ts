@@ -28,8 +28,8 @@ export class TaskNode extends vscode.TreeItem {
     this.description = [state, `try ${task.try_number}`, durationLabel(ms)].filter(Boolean).join(' · ');
     this.tooltip = `${dagId} / ${dagRunId} / ${task.task_id}\n${this.description}`;
     const failed = state === 'failed' || state === 'upstream_failed';
-    this.contextValue = failed ? 'etl.runs.task.failed' : 'etl.runs.task';
+    this.contextValue = failed ? 'etlSpark.runs.task.failed' : 'etlSpark.runs.task';
     this.id = `runs:task:${dagRunId}:${task.task_id}`;
-    this.command = { command: 'etl.runs.showTaskLog', title: 'Show Log', arguments: [this] };
+    this.command = { command: 'etlSpark.runs.showTaskLog', title: 'Show Log', arguments: [this] };
   }
 }

@@ -3,7 +3,7 @@ import type { ExternalHealth } from '../../core/profiles/health';
 
 /**
  * A service the active profile places elsewhere (an external S3, Spark master, Elasticsearch, Airflow): its
- * endpoint and health (extension/core/profiles/health.ts), never Start/Stop (contextValue `etl.external.<service>`
+ * endpoint and health (extension/core/profiles/health.ts), never Start/Stop (contextValue `etlSpark.external.<service>`
  * matches none of the Stack view's inline actions): it is not ours to start.
  */
 export class ExternalServiceNode extends vscode.TreeItem {
@@ -15,7 +15,7 @@ export class ExternalServiceNode extends vscode.TreeItem {
       : new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     this.tooltip = `${health.title}: external (${health.ok ? 'healthy' : 'NOT healthy'})\n${health.endpoint}\n`
       + `${health.detail}\nNot started nor stopped here: the active profile places it elsewhere.`;
-    this.contextValue = `etl.external.${health.service}`;
+    this.contextValue = `etlSpark.external.${health.service}`;
     this.id = `external:${health.service}`;
   }
 }

@@ -19,7 +19,7 @@ async function openStopped(services: EtlServices, service: ServiceStatus): Promi
     'Start Stack',
     'Open Anyway',
   );
-  if (choice === 'Start Stack') await vscode.commands.executeCommand('etl.startStack');
+  if (choice === 'Start Stack') await vscode.commands.executeCommand('etlSpark.startStack');
   else if (choice === 'Open Anyway') await open(services, service);
 }
 
@@ -30,12 +30,12 @@ export async function openUi(services: EtlServices, target: UiName | ServiceNode
   const service = (await stack.status()).find((s) => s.name === name);
   if (!service) {
     const composeOnly =
-      stack.mode === 'native' ? ' It runs with the compose stack: set "etl.stack.mode" to "compose".' : '';
+      stack.mode === 'native' ? ' It runs with the compose stack: set "etlSpark.stack.mode" to "compose".' : '';
     const choice = await vscode.window.showWarningMessage(
       `ETL: the ${stack.mode} stack has no ${name} service.${composeOnly}`,
       'Open Settings',
     );
-    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'etl.stack.mode');
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'etlSpark.stack.mode');
     return;
   }
   if (!service.url) {

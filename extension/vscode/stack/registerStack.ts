@@ -13,34 +13,34 @@ export function registerStack(context: vscode.ExtensionContext, services: EtlSer
   const tree = new StackTreeProvider(services);
   context.subscriptions.push(
     tree,
-    vscode.window.registerTreeDataProvider('etl.stack', tree),
-    vscode.commands.registerCommand('etl.startStack', () => startStack(services)),
-    vscode.commands.registerCommand('etl.stopStack', () => stopStack(services)),
+    vscode.window.registerTreeDataProvider('etlSpark.stack', tree),
+    vscode.commands.registerCommand('etlSpark.startStack', () => startStack(services)),
+    vscode.commands.registerCommand('etlSpark.stopStack', () => stopStack(services)),
     // Inline start/stop act on the row's service; without a row (palette), on the whole stack.
-    vscode.commands.registerCommand('etl.stack.startService', (node?: ServiceNode) =>
+    vscode.commands.registerCommand('etlSpark.stack.startService', (node?: ServiceNode) =>
       node ? startService(services, node) : startStack(services),
     ),
-    vscode.commands.registerCommand('etl.stack.stopService', (node?: ServiceNode) =>
+    vscode.commands.registerCommand('etlSpark.stack.stopService', (node?: ServiceNode) =>
       node ? stopService(services, node) : stopStack(services),
     ),
     vscode.commands.registerCommand(
-      'etl.stack.openUi',
+      'etlSpark.stack.openUi',
       guarded(services, (node: ServiceNode) => openUi(services, node)),
     ),
     vscode.commands.registerCommand(
-      'etl.openMinioConsole',
+      'etlSpark.openMinioConsole',
       guarded(services, () => openUi(services, 'minio')),
     ),
     vscode.commands.registerCommand(
-      'etl.openSparkUi',
+      'etlSpark.openSparkUi',
       guarded(services, () => openUi(services, 'spark')),
     ),
     vscode.commands.registerCommand(
-      'etl.openKibana',
+      'etlSpark.openKibana',
       guarded(services, () => openUi(services, 'kibana')),
     ),
     vscode.commands.registerCommand(
-      'etl.openAirflow',
+      'etlSpark.openAirflow',
       guarded(services, () => openUi(services, 'airflow')),
     ),
   );

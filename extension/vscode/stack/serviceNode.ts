@@ -16,7 +16,7 @@ function where(service: ServiceStatus): string | undefined {
 
 /**
  * One service of the stack (a native process or a compose container): its state as icon and
- * description, inline start/stop and "open UI". contextValue is `etl.service.<state>[.noui]`.
+ * description, inline start/stop and "open UI". contextValue is `etlSpark.service.<state>[.noui]`.
  */
 export class ServiceNode extends vscode.TreeItem {
   constructor(readonly service: ServiceStatus) {
@@ -32,7 +32,7 @@ export class ServiceNode extends vscode.TreeItem {
         : 'not running';
     this.tooltip = `${service.title}: ${service.state} (${kind})\n${service.url}`;
     // `.noui`: Logstash and Filebeat have no page to open.
-    this.contextValue = `etl.service.${service.state}${service.url ? '' : '.noui'}`;
+    this.contextValue = `etlSpark.service.${service.state}${service.url ? '' : '.noui'}`;
     this.id = `service:${service.name}`;
   }
 }

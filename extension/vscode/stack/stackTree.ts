@@ -66,7 +66,7 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
     this.stateChanged.fire(this.lastStatus);
     await vscode.commands.executeCommand(
       'setContext',
-      'etl.stackDown',
+      'etlSpark.stackDown',
       this.lastStatus.every((s) => s.state === 'stopped'),
     );
     const elsewhere = this.lastExternal.map((h) => new ExternalServiceNode(h));

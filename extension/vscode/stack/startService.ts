@@ -20,5 +20,5 @@ export async function startService(services: EtlServices, node: ServiceNode): Pr
   } catch (error) {
     reportError(services, error);
   }
-  await vscode.commands.executeCommand('etl.refresh');
+  await vscode.commands.executeCommand('etlSpark.refresh');
 }

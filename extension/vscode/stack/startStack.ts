@@ -6,7 +6,7 @@ import { outputReporter } from './project';
 
 /** The optional services Start Stack brings too: .env's ETL_STACK_WITH and the etl.stack.with setting. */
 function optionalServices(services: EtlServices, given?: string[]): string[] {
-  const chosen = given ?? vscode.workspace.getConfiguration('etl').get<string[]>('stack.with', ['elasticsearch']);
+  const chosen = given ?? vscode.workspace.getConfiguration('etlSpark').get<string[]>('stack.with', ['elasticsearch']);
   return [...new Set([...services.project().stackWith, ...chosen])];
 }
 
@@ -42,11 +42,11 @@ export async function startStack(services: EtlServices, withOptional?: string[])
     );
     const healthy = started.filter((s) => s.state === 'running').length;
     void vscode.window.showInformationMessage(`ETL stack is up: ${healthy} service(s) healthy.`);
-    await vscode.commands.executeCommand('etl.refresh');
+    await vscode.commands.executeCommand('etlSpark.refresh');
     return true;
   } catch (error) {
     reportError(services, error);
-    await vscode.commands.executeCommand('etl.refresh');
+    await vscode.commands.executeCommand('etlSpark.refresh');
     return false;
   }
 }

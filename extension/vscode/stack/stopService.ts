@@ -16,5 +16,5 @@ export async function stopService(services: EtlServices, node: ServiceNode): Pro
   } catch (error) {
     reportError(services, error);
   }
-  await vscode.commands.executeCommand('etl.refresh');
+  await vscode.commands.executeCommand('etlSpark.refresh');
 }

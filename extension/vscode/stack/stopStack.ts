@@ -22,5 +22,5 @@ export async function stopStack(services: EtlServices): Promise<void> {
   } catch (error) {
     reportError(services, error);
   }
-  await vscode.commands.executeCommand('etl.refresh');
+  await vscode.commands.executeCommand('etlSpark.refresh');
 }

@@ -7,9 +7,11 @@ import { openStack, resolveStackMode } from '../../core/stack/index';
 /** How long an `auto` answer ("does Docker answer?") is trusted: the views refresh often, `docker info` is slow. */
 const AUTO_ANSWER_MS = 15_000;
 
-/** `etl.stack.mode` when the user set it (user, workspace or folder settings); undefined leaves the choice to .env. */
+/**
+ * `etlSpark.stack.mode` when the user set it (user, workspace or folder settings); undefined leaves the choice to .env.
+ */
 function explicitSetting(): StackModeSetting | undefined {
-  const inspected = vscode.workspace.getConfiguration('etl').inspect<string>('stack.mode');
+  const inspected = vscode.workspace.getConfiguration('etlSpark').inspect<string>('stack.mode');
   const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
   if (value === undefined) return undefined;
   if (!(STACK_MODE_SETTINGS as readonly string[]).includes(value)) {

@@ -69,7 +69,7 @@ Promise<BackfillResult | undefined> {
     services.diagnostics.error(`airflow: backfill ${result.backfillId}: months that did not succeed\n`
       + `${await backfillFailureSummary(client, result)}`);
   void announce(result, missed.map((m) => `${m.month} (${m.state === NOT_CREATED ? 'no run' : m.state})`));
-  await vscode.commands.executeCommand('etl.refresh');
+  await vscode.commands.executeCommand('etlSpark.refresh');
   return result;
 }
 

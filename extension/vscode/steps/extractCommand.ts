@@ -40,7 +40,7 @@ export async function extractCommand(
   if (!chosen) return undefined;
   const config = services.project();
   const withCredentials: ExtractRequest = { ...chosen, env: await services.stepEnv(chosen.env) };
-  void vscode.commands.executeCommand('etl.showLogs');
+  void vscode.commands.executeCommand('etlSpark.showLogs');
   const result = await services
     .runStep('extract', () =>
       Promise.resolve(
@@ -81,7 +81,7 @@ export async function extractCommand(
     });
   if (result) {
     void vscode.window.showInformationMessage(`ETL: extracted ${result.files} file(s) in run ${result.runId}`);
-    await vscode.commands.executeCommand('etl.refresh');
+    await vscode.commands.executeCommand('etlSpark.refresh');
   }
   return result;
 }

@@ -27,23 +27,23 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
     };
   context.subscriptions.push(
     vscode.commands.registerCommand(
-      'etl.extract',
+      'etlSpark.extract',
       returning((request?: ExtractRequest) => extractCommand(services, request)),
     ),
     vscode.commands.registerCommand(
-      'etl.transform',
+      'etlSpark.transform',
       returning((request?: TransformRequest) => transformCommand(services, request)),
     ),
     vscode.commands.registerCommand(
-      'etl.triggerDag',
+      'etlSpark.triggerDag',
       returning((request?: TriggerRequest | BackfillRequest) => triggerDagCommand(services, request)),
     ),
     vscode.commands.registerCommand(
-      'etl.runPipeline',
+      'etlSpark.runPipeline',
       returning((months?: string) => runPipelineCommand(services, months)),
     ),
     vscode.commands.registerCommand(
-      'etl.setCredentials',
+      'etlSpark.setCredentials',
       returning((given?: S3Credentials | null) => setCredentialsCommand(services, given)),
     ),
   );

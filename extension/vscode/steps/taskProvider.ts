@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-/** tasks.json: { "type": "etl", "step": "extract", "months": "2024-01..2024-02", "sample": true } */
+/** tasks.json: { "type": "etlSpark", "step": "extract", "months": "2024-01..2024-02", "sample": true } */
 interface EtlTaskDefinition extends vscode.TaskDefinition {
   step: 'startStack' | 'stopStack' | 'extract' | 'transform' | 'pipeline';
   months?: string;
@@ -8,11 +8,11 @@ interface EtlTaskDefinition extends vscode.TaskDefinition {
 }
 
 const COMMANDS: Record<EtlTaskDefinition['step'], string> = {
-  startStack: 'etl.startStack',
-  stopStack: 'etl.stopStack',
-  extract: 'etl.extract',
-  transform: 'etl.transform',
-  pipeline: 'etl.runPipeline',
+  startStack: 'etlSpark.startStack',
+  stopStack: 'etlSpark.stopStack',
+  extract: 'etlSpark.extract',
+  transform: 'etlSpark.transform',
+  pipeline: 'etlSpark.runPipeline',
 };
 
 /** A task whose "terminal" runs the extension command, so tasks chain (dependsOn) and bind to keys. */
@@ -40,21 +40,21 @@ function taskFor(definition: EtlTaskDefinition, scope: vscode.WorkspaceFolder | 
       close: () => undefined,
     };
   });
-  return new vscode.Task(definition, scope, definition.step, 'etl', execution);
+  return new vscode.Task(definition, scope, definition.step, 'etlSpark', execution);
 }
 
 export function registerTaskProvider(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.tasks.registerTaskProvider('etl', {
+    vscode.tasks.registerTaskProvider('etlSpark', {
       provideTasks: () => {
         const folder = vscode.workspace.workspaceFolders?.[0];
         if (!folder) return [];
         const steps: EtlTaskDefinition[] = [
-          { type: 'etl', step: 'startStack' },
-          { type: 'etl', step: 'extract', months: '2024-01..2024-02', sample: true },
-          { type: 'etl', step: 'transform' },
-          { type: 'etl', step: 'pipeline' },
-          { type: 'etl', step: 'stopStack' },
+          { type: 'etlSpark', step: 'startStack' },
+          { type: 'etlSpark', step: 'extract', months: '2024-01..2024-02', sample: true },
+          { type: 'etlSpark', step: 'transform' },
+          { type: 'etlSpark', step: 'pipeline' },
+          { type: 'etlSpark', step: 'stopStack' },
         ];
         return steps.map((d) => taskFor(d, folder));
       },

@@ -13,7 +13,7 @@ export async function transformCommand(services: EtlServices, request: Transform
   if (!requireTrust('Transform')) return false;
   const config = services.project();
   const withCredentials: TransformRequest = { ...request, env: await services.stepEnv(request.env) };
-  void vscode.commands.executeCommand('etl.showLogs');
+  void vscode.commands.executeCommand('etlSpark.showLogs');
   try {
     const report = await services.runStep(
       'transform',
@@ -49,7 +49,7 @@ export async function transformCommand(services: EtlServices, request: Transform
       `ETL: transform ${report.run_id} done: ${report.rows_kept} rows kept, ${report.rows_rejected} rejected ` +
         `(report in the "ETL" output)`,
     );
-    await vscode.commands.executeCommand('etl.refresh');
+    await vscode.commands.executeCommand('etlSpark.refresh');
     return true;
   } catch (error) {
     const text = describeError(error);

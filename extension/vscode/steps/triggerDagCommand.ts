@@ -95,7 +95,7 @@ export async function triggerDagCommand(
   if (result.state === 'failed')
     services.diagnostics.error(`airflow: run ${result.runId} failed\n${await failureSummary(client, result)}`);
   void announce(result);
-  await vscode.commands.executeCommand('etl.refresh');
+  await vscode.commands.executeCommand('etlSpark.refresh');
   return result;
 }
 

@@ -88,7 +88,7 @@ describe('ETL checks: Testing view and Problems in a real VS Code', () => {
   });
 
   it('one test item per check of config/checks.yaml, grouped by table, each at its "- name:" line', async () => {
-    assert.equal(controller().id, 'etl.checks');
+    assert.equal(controller().id, 'etlSpark.checks');
     assert.equal(controller().label, 'ETL checks');
     await controller().resolveHandler?.(undefined);
     const inFile = namesInFile(readFileSync(checksFile, 'utf8'));

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
 import type { ServiceNode } from '../../../extension/vscode/stack/serviceNode';
 
-// The extension with "etl.stack.mode": "compose" (scripts/test-vscode.mjs --mode compose), against the
+// The extension with "etlSpark.stack.mode": "compose" (scripts/test-vscode.mjs --mode compose), against the
 // real Docker engine: the compose project COMPOSE_PROJECT_NAME of the environment, started and removed here.
 let api: EtlExtensionApi;
 const DEFAULT_SERVICES = [
@@ -36,7 +36,7 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('etl.stopStack');
+    await vscode.commands.executeCommand('etlSpark.stopStack');
   });
 
   it('Start Stack in compose mode: the Stack view shows each container starting, then healthy', async () => {
@@ -54,7 +54,7 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
     try {
       api.services.lastError = undefined;
       assert.equal(
-        await vscode.commands.executeCommand('etl.startStack'),
+        await vscode.commands.executeCommand('etlSpark.startStack'),
         true,
         `Start Stack failed: ${api.services.lastError}`,
       );
@@ -67,7 +67,7 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
       const node = nodes.find((n) => n.service.name === name);
       assert.equal(node?.service.state, 'running', `${name}: ${JSON.stringify(node?.service)}`);
       assert.match(String(node?.description), new RegExp(`^running · ${project}-${name}-1$`));
-      assert.equal(node?.contextValue, 'etl.service.running');
+      assert.equal(node?.contextValue, 'etlSpark.service.running');
     }
     const shownStarting = [...seen].filter(
       ([, states]) => states.indexOf('starting') >= 0 && states.indexOf('starting') < states.lastIndexOf('running'),
@@ -81,21 +81,21 @@ describe('ETL Spark extension in a real VS Code, compose mode', function () {
 
   it('Extract and Transform run in the compose etl runner', async () => {
     api.services.lastError = undefined;
-    const extracted = (await vscode.commands.executeCommand('etl.extract', {
+    const extracted = (await vscode.commands.executeCommand('etlSpark.extract', {
       months: '2024-01',
       source: { sample: true },
     })) as { runId: string; files: number } | undefined;
     assert.ok(extracted, `Extract failed: ${api.services.lastError}`);
     assert.equal(extracted.files, 2);
     assert.equal(
-      await vscode.commands.executeCommand('etl.transform', { run: extracted.runId, force: true }),
+      await vscode.commands.executeCommand('etlSpark.transform', { run: extracted.runId, force: true }),
       true,
       `Transform failed: ${api.services.lastError}`,
     );
   });
 
   it('Stop Stack removes every container of the project; the rows read stopped', async () => {
-    await vscode.commands.executeCommand('etl.stopStack');
+    await vscode.commands.executeCommand('etlSpark.stopStack');
     assert.equal(ourContainers(), '');
     assert.ok(
       (await rows()).every((n) => n.service.state === 'stopped'),

@@ -50,23 +50,29 @@ describe('ETL Spark extension in a real VS Code', () => {
     console.log(`activate() took ${api.activationMs.toFixed(1)} ms in VS Code ${vscode.version}`);
   });
 
+  it('moved the old etl.* user setting to etlSpark.* once, at activation', () => {
+    const moved = vscode.workspace.getConfiguration('etlSpark').inspect('logs.elasticsearchIndex');
+    assert.equal(moved?.globalValue, 'etl-logs-*');
+    assert.equal(vscode.workspace.getConfiguration('etl').inspect('logs.elasticsearchIndex')?.globalValue, undefined);
+  });
+
   it('registers every palette command with a stable id', async () => {
     const all = await vscode.commands.getCommands(true);
     for (const id of [
-      'etl.startStack',
-      'etl.stopStack',
-      'etl.extract',
-      'etl.transform',
-      'etl.runPipeline',
-      'etl.triggerDag',
-      'etl.showLogs',
-      'etl.searchLogs',
-      'etl.refresh',
-      'etl.openMinioConsole',
-      'etl.openSparkUi',
-      'etl.openKibana',
-      'etl.openAirflow',
-      'etl.setCredentials',
+      'etlSpark.startStack',
+      'etlSpark.stopStack',
+      'etlSpark.extract',
+      'etlSpark.transform',
+      'etlSpark.runPipeline',
+      'etlSpark.triggerDag',
+      'etlSpark.showLogs',
+      'etlSpark.searchLogs',
+      'etlSpark.refresh',
+      'etlSpark.openMinioConsole',
+      'etlSpark.openSparkUi',
+      'etlSpark.openKibana',
+      'etlSpark.openAirflow',
+      'etlSpark.setCredentials',
     ]) {
       assert.ok(all.includes(id), id);
     }
@@ -79,7 +85,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     const minio = serviceNode(nodes, 'minio');
     assert.equal(minio?.service.state, 'running');
     assert.match(String(minio?.description), /^running · pid \d+/);
-    assert.equal(minio?.contextValue, 'etl.service.running');
+    assert.equal(minio?.contextValue, 'etlSpark.service.running');
     // The rows are the stack's services, each once; Kibana runs with the compose stack only.
     assert.deepEqual(nodes.map((n) => (n as ServiceNode).service?.name), (await stack.status()).map((s) => s.name));
     assert.ok(!labels(nodes).includes('Kibana'), labels(nodes).join(','));
@@ -89,10 +95,11 @@ describe('ETL Spark extension in a real VS Code', () => {
     'succeeds', async () => {
     // Stop two services through their rows' inline Stop, so Start Stack has something to start.
     for (const name of ['minio', 'spark-worker-2'])
-      await vscode.commands.executeCommand('etl.stack.stopService', serviceNode(await api.stack.getChildren(), name));
+      await vscode.commands.executeCommand(
+        'etlSpark.stack.stopService', serviceNode(await api.stack.getChildren(), name));
     const stopped = await api.stack.getChildren();
     assert.equal(serviceNode(stopped, 'minio')?.service.state, 'stopped');
-    assert.equal(serviceNode(stopped, 'spark-worker-2')?.contextValue, 'etl.service.stopped');
+    assert.equal(serviceNode(stopped, 'spark-worker-2')?.contextValue, 'etlSpark.service.stopped');
     const seen: Record<string, string[]> = { minio: [], 'spark-worker-2': [] };
     const record = async () => {
       for (const node of await api.stack.getChildren()) {
@@ -105,11 +112,11 @@ describe('ETL Spark extension in a real VS Code', () => {
     let readings = Promise.resolve();
     const sub = api.stack.onDidChangeTreeData(() => (readings = readings.then(record)));
     try {
-      const started = Promise.resolve(vscode.commands.executeCommand('etl.startStack'));
+      const started = Promise.resolve(vscode.commands.executeCommand('etlSpark.startStack'));
       assert.ok(await until(() => api.services.stackStarting), 'Start Stack is running');
       api.services.lastError = undefined;
       const extracted = Promise.resolve(
-        vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }),
+        vscode.commands.executeCommand('etlSpark.extract', { months: '2024-01', source: { sample: true } }),
       );
       assert.ok(
         await until(() => api.services.runningStep?.includes('extract') === true),
@@ -117,7 +124,7 @@ describe('ETL Spark extension in a real VS Code', () => {
       );
       // A second Extract meanwhile is refused with what to do; the first one goes on.
       assert.equal(
-        await vscode.commands.executeCommand('etl.extract', { months: '2024-01', source: { sample: true } }),
+        await vscode.commands.executeCommand('etlSpark.extract', { months: '2024-01', source: { sample: true } }),
         undefined,
       );
       assert.match(
@@ -152,11 +159,11 @@ describe('ETL Spark extension in a real VS Code', () => {
       assert.equal(children.length, 501);
       const more = children.at(-1);
       assert.equal(more?.kind, 'more');
-      await vscode.commands.executeCommand('etl.buckets.loadMore', more);
+      await vscode.commands.executeCommand('etlSpark.buckets.loadMore', more);
       children = await api.buckets.getChildren(folder);
       assert.equal(children.length, 1001);
       assert.equal(children[999].kind, 'object');
-      await vscode.commands.executeCommand('etl.buckets.filter', folder, 'o-104');
+      await vscode.commands.executeCommand('etlSpark.buckets.filter', folder, 'o-104');
       children = await api.buckets.getChildren(folder);
       assert.deepEqual(labels(children), Array.from({ length: 10 }, (_, i) => `o-104${i}`));
       assert.match(String(children[0].description), /^1 B · \d{4}-\d\d-\d\d \d\d:\d\d$/);
@@ -166,7 +173,7 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('Extract from a command: the run appears under Backup paths and its objects under rawzone', async () => {
-    const result = (await vscode.commands.executeCommand('etl.extract', {
+    const result = (await vscode.commands.executeCommand('etlSpark.extract', {
       months: '2024-01',
       source: { sample: true },
     })) as { runId: string; files: number } | undefined;
@@ -197,7 +204,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     const monthPrefix = new PrefixNode('rawzone', 'yellow_tripdata/year=2024/month=01/');
     const object = (await api.buckets.getChildren(monthPrefix)).find((n): n is ObjectNode => n.kind === 'object');
     assert.ok(object, 'an object under the month prefix');
-    const editor = (await vscode.commands.executeCommand('etl.buckets.preview', object)) as
+    const editor = (await vscode.commands.executeCommand('etlSpark.buckets.preview', object)) as
       | vscode.TextEditor
       | undefined;
     assert.match(editor?.document.getText() ?? '', /^# Parquet: 20000 rows/);
@@ -206,18 +213,18 @@ describe('ETL Spark extension in a real VS Code', () => {
       [monthPrefix, 's3a://rawzone/yellow_tripdata/year=2024/month=01/'],
       [new BucketNode('gold'), 's3a://gold/'],
     ] as const) {
-      assert.equal(await vscode.commands.executeCommand('etl.buckets.copyPath', node), path);
+      assert.equal(await vscode.commands.executeCommand('etlSpark.buckets.copyPath', node), path);
       assert.equal(await vscode.env.clipboard.readText(), path);
     }
     const { client } = await api.buckets.client();
     const stat = await client.statObject('rawzone', object.key);
     const target = mkdtempSync(join(tmpdir(), 'etl-download-'));
-    const one = (await vscode.commands.executeCommand('etl.buckets.download', object, target)) as string[];
+    const one = (await vscode.commands.executeCommand('etlSpark.buckets.download', object, target)) as string[];
     assert.deepEqual(one, [join(target, basename(object.key))]);
     assert.equal(statSync(one[0]).size, stat.size);
     // A prefix keeps its layout below the prefix; every object under it arrives with its size.
     const all = (await vscode.commands.executeCommand(
-      'etl.buckets.download',
+      'etlSpark.buckets.download',
       new PrefixNode('rawzone', 'yellow_tripdata/'),
       target,
     )) as string[];
@@ -231,7 +238,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     const paths = (await api.backup.getChildren(runs[0])).filter((n): n is PathNode => (n as PathNode).kind === 'path');
     const trips = paths.find((p) => p.file.key.endsWith('.parquet'));
     assert.ok(trips, `a trip file among ${paths.map((p) => p.file.key).join(', ')}`);
-    const editor = (await vscode.commands.executeCommand('etl.backup.reveal', trips)) as vscode.TextEditor | undefined;
+    const editor =
+      (await vscode.commands.executeCommand('etlSpark.backup.reveal', trips)) as vscode.TextEditor | undefined;
     assert.equal(editor?.document.uri.scheme, 'etl-s3');
     assert.equal(editor?.document.uri.path, `/${trips.file.bucket}/${trips.file.key}`);
     assert.match(editor?.document.getText() ?? '', /^# Parquet: \d+ rows/);
@@ -239,11 +247,11 @@ describe('ETL Spark extension in a real VS Code', () => {
 
   it('Stack rows: inline Stop, then Start, of one service', async () => {
     const row = async () => serviceNode(await api.stack.getChildren(), 'spark-worker-2');
-    await vscode.commands.executeCommand('etl.stack.stopService', await row());
+    await vscode.commands.executeCommand('etlSpark.stack.stopService', await row());
     assert.equal((await row())?.service.state, 'stopped');
-    assert.equal((await row())?.contextValue, 'etl.service.stopped');
+    assert.equal((await row())?.contextValue, 'etlSpark.service.stopped');
     api.services.lastError = undefined;
-    await vscode.commands.executeCommand('etl.stack.startService', await row());
+    await vscode.commands.executeCommand('etlSpark.stack.startService', await row());
     assert.equal(api.services.lastError, undefined);
     assert.equal((await row())?.service.state, 'running');
     assert.match(String((await row())?.description), /^running · pid \d+/);
@@ -260,8 +268,8 @@ describe('ETL Spark extension in a real VS Code', () => {
         sub.dispose();
       }
     };
-    assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.refresh')), 'Refresh');
-    assert.ok(await refreshes(() => vscode.commands.executeCommand('etl.showStatus')), 'Show Stack Status');
+    assert.ok(await refreshes(() => vscode.commands.executeCommand('etlSpark.refresh')), 'Refresh');
+    assert.ok(await refreshes(() => vscode.commands.executeCommand('etlSpark.showStatus')), 'Show Stack Status');
   });
 
   it('Open UI: a row, MinIO Console, Spark UI and Airflow open their page in the browser; Kibana is ' +
@@ -282,15 +290,15 @@ describe('ETL Spark extension in a real VS Code', () => {
       );
     };
     const worker = serviceNode(await api.stack.getChildren(), 'spark-worker-1');
-    await opens(() => vscode.commands.executeCommand('etl.stack.openUi', worker), config.spark.workerUiPorts[0]);
-    await opens(() => vscode.commands.executeCommand('etl.openMinioConsole'), config.minio.consolePort);
-    await opens(() => vscode.commands.executeCommand('etl.openSparkUi'), config.spark.masterUiPort);
-    await opens(() => vscode.commands.executeCommand('etl.openAirflow'), config.airflowPort);
+    await opens(() => vscode.commands.executeCommand('etlSpark.stack.openUi', worker), config.spark.workerUiPorts[0]);
+    await opens(() => vscode.commands.executeCommand('etlSpark.openMinioConsole'), config.minio.consolePort);
+    await opens(() => vscode.commands.executeCommand('etlSpark.openSparkUi'), config.spark.masterUiPort);
+    await opens(() => vscode.commands.executeCommand('etlSpark.openAirflow'), config.airflowPort);
     // Kibana runs with the compose stack only: a warning that offers the setting (it waits for an answer: closing
     // the notifications answers none), and nothing opens.
     const before = readFileSync(opened, 'utf8');
     let answered = false;
-    const kibana = Promise.resolve(vscode.commands.executeCommand('etl.openKibana')).then(() => (answered = true));
+    const kibana = Promise.resolve(vscode.commands.executeCommand('etlSpark.openKibana')).then(() => (answered = true));
     const closeNotifications = async () => {
       await vscode.commands.executeCommand('notifications.clearAll');
       return answered;
@@ -305,7 +313,7 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('ETL Logs streams new lines of ETL_logs/*.log with step and level', async () => {
-    await vscode.commands.executeCommand('etl.showLogs');
+    await vscode.commands.executeCommand('etlSpark.showLogs');
     const before = api.logs.lines;
     const dir = process.env.ETL_LOG_DIR ?? join(api.services.project().paths.etlLogs);
     mkdirSync(dir, { recursive: true });
@@ -336,7 +344,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     let document: vscode.TextDocument | undefined;
     // The shipper indexes within seconds; Elasticsearch makes it searchable at its next refresh.
     for (let tries = 0; tries < 40 && !document?.getText().includes('suite search marker'); tries += 1) {
-      document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId} level:error marker`)) as
+      document = (await vscode.commands.executeCommand('etlSpark.searchLogs', `run:${runId} level:error marker`)) as
         | vscode.TextDocument
         | undefined;
       if (!document?.getText().includes('suite search marker')) await new Promise((r) => setTimeout(r, 2000));
@@ -370,7 +378,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     const port = process.env.ES_PORT;
     process.env.ES_PORT = '1';
     try {
-      const document = (await vscode.commands.executeCommand('etl.searchLogs', `run:${runId}`)) as
+      const document = (await vscode.commands.executeCommand('etlSpark.searchLogs', `run:${runId}`)) as
         | vscode.TextDocument
         | undefined;
       assert.ok(document, api.services.lastError);
@@ -385,7 +393,7 @@ describe('ETL Spark extension in a real VS Code', () => {
 
   it('Transform of an unknown extraction run fails with a clear message, no exception', async () => {
     api.services.lastError = undefined;
-    assert.equal(await vscode.commands.executeCommand('etl.transform', { run: 'no-such-run-h3' }), false);
+    assert.equal(await vscode.commands.executeCommand('etlSpark.transform', { run: 'no-such-run-h3' }), false);
     assert.match(api.services.lastError ?? '', /etl transform: error: run 'no-such-run-h3' is not in the manifest/);
   });
 
@@ -399,7 +407,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     const before = new Set(await runIds());
     const started = Date.now();
     api.services.lastError = undefined;
-    const finished = await vscode.commands.executeCommand('etl.runPipeline', '2024-01');
+    const finished = await vscode.commands.executeCommand('etlSpark.runPipeline', '2024-01');
     assert.equal(finished, true, `Run Pipeline failed: ${api.services.lastError}`);
     assert.equal((await runIds()).filter((id) => !before.has(id)).length, 1, 'one new extraction run');
     // The transform committed a new version of the fact table's Delta log.
@@ -415,7 +423,8 @@ describe('ETL Spark extension in a real VS Code', () => {
     'end', async function () {
     // The run spark-submits the transform: over 3 min on a loaded 2-core machine (seen: 3 min 22 s).
     this.timeout(600_000);
-    const result = (await vscode.commands.executeCommand('etl.triggerDag', { month: '2024-01', source: 'sample' })) as
+    const result = (await vscode.commands.executeCommand(
+      'etlSpark.triggerDag', { month: '2024-01', source: 'sample' })) as
       | { state: string; url: string; tasks: { task_id: string; state: string }[] }
       | undefined;
     assert.ok(result, `no result: ${api.services.lastError}`);
@@ -434,23 +443,25 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('failure: wrong credentials give an empty view with the credentials problem, no exception', async () => {
-    await vscode.commands.executeCommand('etl.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
+    await vscode.commands.executeCommand(
+      'etlSpark.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
     try {
       const roots = await api.buckets.getChildren();
       assert.deepEqual(roots, []);
       assert.equal(api.buckets.problem?.kind, 'credentials');
       assert.match(api.buckets.problem?.error.describe() ?? '', /refused the credentials/);
     } finally {
-      await vscode.commands.executeCommand('etl.setCredentials', null);
+      await vscode.commands.executeCommand('etlSpark.setCredentials', null);
     }
     assert.deepEqual(labels(await api.buckets.getChildren()), ['rawzone', 'gold']);
   });
 
   it('failure: stored credentials reach Extract too, so wrong ones stop it with the reason', async () => {
-    await vscode.commands.executeCommand('etl.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
+    await vscode.commands.executeCommand(
+      'etlSpark.setCredentials', { accessKey: 'nobody', secretKey: 'wrong-secret-123' });
     api.services.lastError = undefined;
     try {
-      const result = await vscode.commands.executeCommand('etl.extract', {
+      const result = await vscode.commands.executeCommand('etlSpark.extract', {
         months: '2024-01',
         source: { sample: true },
       });
@@ -460,7 +471,7 @@ describe('ETL Spark extension in a real VS Code', () => {
         /refused access to bucket 'rawzone' \((AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)\)/,
       );
     } finally {
-      await vscode.commands.executeCommand('etl.setCredentials', null);
+      await vscode.commands.executeCommand('etlSpark.setCredentials', null);
     }
   });
 
@@ -476,19 +487,19 @@ describe('ETL Spark extension in a real VS Code', () => {
       assert.equal(api.buckets.problem?.kind, 'stackDown');
       const welcome = (
         extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
-      ).find((w) => w.when.includes('etl.s3.problem == stackDown'));
+      ).find((w) => w.when.includes('etlSpark.s3.problem == stackDown'));
       assert.match(welcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
       assert.deepEqual(await api.gold.tree.getChildren(), []);
       assert.equal(api.gold.tree.wait, 'stackDown');
       const goldWelcome = (
         extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
-      ).find((w) => w.view === 'etl.gold' && w.when.includes('etl.gold.wait == stackDown'));
+      ).find((w) => w.view === 'etlSpark.gold' && w.when.includes('etlSpark.gold.wait == stackDown'));
       assert.match(goldWelcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
       // Runs: the manifest's runs still show; the transforms' absence is explained with Start Stack, not an S3 error.
       const problem = (await api.runs.getChildren()).find((n) => String(n.id).startsWith('runs:problem:'));
       assert.equal(problem?.label, 'The stack is down');
       assert.equal(api.runs.wait, 'stackDown');
-      assert.equal(problem?.command?.command, 'etl.startStack');
+      assert.equal(problem?.command?.command, 'etlSpark.startStack');
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
@@ -511,7 +522,7 @@ describe('ETL Spark extension in a real VS Code', () => {
       assert.equal(roots.length, 1);
       assert.equal((roots[0] as S3ErrorNode).kind, 'error');
       assert.match(labels(roots)[0], /^cannot reach MinIO at http:\/\/127\.0\.0\.1:1 /);
-      assert.equal(roots[0].command?.command, 'etl.buckets.retry');
+      assert.equal(roots[0].command?.command, 'etlSpark.buckets.retry');
       assert.equal(api.buckets.problem?.kind, 'unreachable');
     } finally {
       if (port === undefined) delete process.env.MINIO_API_PORT;
@@ -521,7 +532,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     let changed = false;
     const sub = api.buckets.onDidChangeTreeData(() => (changed = true));
     try {
-      await vscode.commands.executeCommand('etl.buckets.retry', roots[0]);
+      await vscode.commands.executeCommand('etlSpark.buckets.retry', roots[0]);
       assert.ok(await until(() => changed), 'Retry refreshed the Buckets view');
     } finally {
       sub.dispose();
@@ -530,7 +541,7 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('failure: Elasticsearch down falls back to the files with a warning', async () => {
-    const config = vscode.workspace.getConfiguration('etl.logs');
+    const config = vscode.workspace.getConfiguration('etlSpark.logs');
     const port = process.env.ES_PORT;
     await config.update('source', 'elasticsearch', vscode.ConfigurationTarget.Global);
     process.env.ES_PORT = '1';

@@ -26,13 +26,13 @@ describe('Gold tables view in a real VS Code', () => {
     api = (await extension.activate()) as EtlExtensionApi;
     // The real pipeline on the running stack: extract the sample months, spark-submit the transform
     // (minutes on 2 shared cores).
-    const extracted = await vscode.commands.executeCommand<{ runId: string } | undefined>('etl.extract', {
+    const extracted = await vscode.commands.executeCommand<{ runId: string } | undefined>('etlSpark.extract', {
       months: '2024-01..2024-02',
       source: { sample: true },
     });
     assert.ok(extracted, api.services.lastError);
     assert.equal(
-      await vscode.commands.executeCommand('etl.transform', { run: extracted.runId, force: true }),
+      await vscode.commands.executeCommand('etlSpark.transform', { run: extracted.runId, force: true }),
       true,
       api.services.lastError,
     );
@@ -40,7 +40,10 @@ describe('Gold tables view in a real VS Code', () => {
 
   it('registers Preview Table, Preview at This Version and Query Gold…', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['etl.gold.previewTable', 'etl.gold.previewVersion', 'etl.gold.compareVersion', 'etl.gold.query'])
+    for (const id of [
+      'etlSpark.gold.previewTable', 'etlSpark.gold.previewVersion', 'etlSpark.gold.compareVersion',
+      'etlSpark.gold.query',
+    ])
       assert.ok(all.includes(id), id);
   });
 
@@ -58,7 +61,7 @@ describe('Gold tables view in a real VS Code', () => {
       'mart_hourly_demand',
       'quarantine/rejected_trips',
     ]);
-    assert.ok(tables.every((t) => kindOf(t) === 'goldTable' && t.contextValue === 'etl.gold.table'));
+    assert.ok(tables.every((t) => kindOf(t) === 'goldTable' && t.contextValue === 'etlSpark.gold.table'));
     assert.match(
       String(tables[0].description),
       /^fact · 39,200 rows · 2 partition\(s\) · v\d+ · by transform-\d{8}T\d{6}Z-[0-9a-f]+$/,
@@ -91,7 +94,7 @@ describe('Gold tables view in a real VS Code', () => {
 
   it('Preview Table opens the grid: first page, total, exact timestamps; sorting and paging in DuckDB', async () => {
     const fact = (await api.gold.tree.getChildren())[0];
-    await vscode.commands.executeCommand('etl.gold.previewTable', fact);
+    await vscode.commands.executeCommand('etlSpark.gold.previewTable', fact);
     const grid = api.gold.grids.last;
     assert.ok(grid, api.services.lastError);
     assert.ok(
@@ -120,9 +123,9 @@ describe('Gold tables view in a real VS Code', () => {
       const history = (await api.gold.tree.getChildren(fact))[2];
       const versions = await api.gold.tree.getChildren(history);
       const oldest = versions[versions.length - 1];
-      assert.equal(oldest.contextValue, 'etl.gold.version');
+      assert.equal(oldest.contextValue, 'etlSpark.gold.version');
       const version = (oldest as { commit?: { version: number } }).commit?.version;
-      await vscode.commands.executeCommand('etl.gold.previewVersion', oldest);
+      await vscode.commands.executeCommand('etlSpark.gold.previewVersion', oldest);
       const grid = api.gold.grids.last;
       assert.ok(grid, api.services.lastError);
       assert.equal(grid.panel.title, `Gold: fact_trips@v${version}`);
@@ -130,7 +133,7 @@ describe('Gold tables view in a real VS Code', () => {
       assert.equal(grid.lastError, undefined);
       const total = grid.lastPage?.total;
       assert.ok(total !== undefined && total > 0, `rows of version ${version}: ${total}`);
-      await vscode.commands.executeCommand('etl.gold.query', 'SELECT count(*) AS n FROM fact_trips', { version });
+      await vscode.commands.executeCommand('etlSpark.gold.query', 'SELECT count(*) AS n FROM fact_trips', { version });
       const counted = api.gold.grids.last;
       assert.notEqual(counted, grid);
       assert.ok(await until(() => counted?.lastPage?.columns[0]?.name === 'n'), api.services.lastError);
@@ -145,7 +148,7 @@ describe('Gold tables view in a real VS Code', () => {
       const oldest = versions[versions.length - 1] as GoldItem & { commit?: { version: number } };
       const version = oldest.commit?.version;
       const compare = await vscode.commands.executeCommand<VersionCompare | undefined>(
-        'etl.gold.compareVersion',
+        'etlSpark.gold.compareVersion',
         oldest,
       );
       assert.ok(compare, api.services.lastError);
@@ -166,7 +169,7 @@ describe('Gold tables view in a real VS Code', () => {
 
   it('Query Gold… runs SQL over the gold tables and shows the result in the same grid', async () => {
     await vscode.commands.executeCommand(
-      'etl.gold.query',
+      'etlSpark.gold.query',
       'SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY n DESC',
     );
     const grid = api.gold.grids.last;
@@ -177,7 +180,7 @@ describe('Gold tables view in a real VS Code', () => {
 
   it('failure: SQL that does not parse gives one clear error, no grid, no exception', async () => {
     const before = api.gold.grids.last;
-    await vscode.commands.executeCommand('etl.gold.query', 'SELEC nonsense');
+    await vscode.commands.executeCommand('etlSpark.gold.query', 'SELEC nonsense');
     assert.equal(api.gold.grids.last, before);
     assert.match(api.services.lastError ?? '', /^the query failed: Parser Error/);
   });

@@ -27,7 +27,7 @@ async function withEditedRule<T>(replacement: string, work: () => Promise<T>): P
 }
 
 const preview = async (source: object = { sample: true }) =>
-  await vscode.commands.executeCommand<PreviewDiff | undefined>('etl.previewChange', source);
+  await vscode.commands.executeCommand<PreviewDiff | undefined>('etlSpark.previewChange', source);
 const tableOf = (diff: PreviewDiff, table: string) => {
   const found = diff.tables.find((t) => t.table === table);
   assert.ok(found, `${table} not in the preview`);
@@ -95,13 +95,13 @@ describe('Preview Change in a real VS Code', () => {
     const file = join(root, NOTEBOOK_FILE);
     rmSync(file, { force: true });
     try {
-      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('etl.openDevNotebook');
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('etlSpark.openDevNotebook');
       assert.equal(editor?.document.uri.fsPath, file);
       assert.equal(readFileSync(file, 'utf8'), readFileSync(join(root, NOTEBOOK_TEMPLATE), 'utf8'));
       assert.match(editor.document.getText(), /^# %% Connect/m);
       writeFileSync(file, '# %% mine\n');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-      await vscode.commands.executeCommand('etl.openDevNotebook');
+      await vscode.commands.executeCommand('etlSpark.openDevNotebook');
       assert.equal(readFileSync(file, 'utf8'), '# %% mine\n', 'a second Open Dev Notebook overwrote the user copy');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

@@ -21,7 +21,7 @@ const find = (items: vscode.TreeItem[], label: string | RegExp) =>
 async function pipelineRow(): Promise<RunNode> {
   const existing = (await runNodes()).find((n) => n.run.dagRun?.state === 'success' && n.run.transform);
   if (existing) return existing;
-  const result = await vscode.commands.executeCommand<{ state: string } | undefined>('etl.triggerDag', {
+  const result = await vscode.commands.executeCommand<{ state: string } | undefined>('etlSpark.triggerDag', {
     month: '2024-01',
     source: 'sample',
   });
@@ -59,7 +59,7 @@ describe('Runs view and quality report in a real VS Code', () => {
     );
     assert.ok(row.run.extract && String(row.description).endsWith(row.run.extract.run_id), String(row.description));
     assert.match(String(row.tooltip), /Airflow etl_pipeline run .* \(success\)/);
-    assert.equal(row.contextValue, 'etl.runs.run.report.dag.spark');
+    assert.equal(row.contextValue, 'etlSpark.runs.run.report.dag.spark');
     const runs = api.runs.model.runs;
     assert.deepEqual(
       runs.map((r) => r.startedAt),
@@ -87,7 +87,7 @@ describe('Runs view and quality report in a real VS Code', () => {
   });
 
   it('Open Quality Report: a webview with totals, per month and rejected rows per rule', async () => {
-    const panel = await vscode.commands.executeCommand<QualityPanel>('etl.runs.openReport', row);
+    const panel = await vscode.commands.executeCommand<QualityPanel>('etlSpark.runs.openReport', row);
     assert.ok(panel, api.services.lastError);
     const html = panel.panel.webview.html;
     for (const text of ['Totals', 'Per month', 'Rejected rows per rule', row.run.transform?.run_id ?? '?', '2024-01'])
@@ -97,7 +97,7 @@ describe('Runs view and quality report in a real VS Code', () => {
   });
 
   it('Compare with Previous Run: the diff against the run before, deltas highlighted', async () => {
-    const panel = await vscode.commands.executeCommand<QualityPanel>('etl.runs.compare', row);
+    const panel = await vscode.commands.executeCommand<QualityPanel>('etlSpark.runs.compare', row);
     assert.ok(panel, 'an earlier run with a report exists (the integration tests and earlier transforms write them)');
     assert.match(panel.panel.title, / vs /);
     assert.ok(panel.compareWith);
@@ -108,11 +108,11 @@ describe('Runs view and quality report in a real VS Code', () => {
   it('Restore Gold to Before This Run: the plan names the tables the run wrote; declined, gold stays', async () => {
     // The suite's gold is shared with the suites after it: the modal is declined ('cancel'); tests of the restore
     // itself are in test/integration/restore.test.ts, on a gold bucket of their own.
-    const plan = await vscode.commands.executeCommand<RestorePlan>('etl.runs.restoreBefore', row, 'cancel');
+    const plan = await vscode.commands.executeCommand<RestorePlan>('etlSpark.runs.restoreBefore', row, 'cancel');
     assert.ok(plan, api.services.lastError);
     assert.equal(plan.beforeRun, row.run.transform?.run_id);
     assert.ok(plan.steps.some((s) => s.table === 'fact_trips'), JSON.stringify(plan.steps));
-    const again = await vscode.commands.executeCommand<RestorePlan>('etl.runs.restoreBefore', row, 'cancel');
+    const again = await vscode.commands.executeCommand<RestorePlan>('etlSpark.runs.restoreBefore', row, 'cancel');
     assert.deepEqual(again, plan, 'declining changed gold');
   });
 
@@ -120,17 +120,17 @@ describe('Runs view and quality report in a real VS Code', () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
     const settingsFile = join(folder, '.vscode', 'settings.json');
     const before = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
-    const filter = await vscode.commands.executeCommand<string>('etl.runs.showLogs', row);
+    const filter = await vscode.commands.executeCommand<string>('etlSpark.runs.showLogs', row);
     assert.equal(filter, [row.run.extract?.run_id, row.run.transform?.run_id].join(','));
     assert.equal(api.logs.runFilter.get(), filter);
     assert.equal(existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined, before, 'settings.json');
-    await vscode.commands.executeCommand('etl.logs.showEveryRun');
+    await vscode.commands.executeCommand('etlSpark.logs.showEveryRun');
     assert.equal(api.logs.runFilter.get(), undefined);
   });
 
   it('Open in Spark History: the finished application is served by the History Server', async function () {
     this.timeout(90_000);
-    const url = await vscode.commands.executeCommand<string>('etl.runs.openInSparkHistory', row);
+    const url = await vscode.commands.executeCommand<string>('etlSpark.runs.openInSparkHistory', row);
     assert.match(String(url), /\/history\/app-[\d-]+\/$/);
     const end = Date.now() + 60_000;
     let status = 0;
@@ -145,7 +145,7 @@ describe('Runs view and quality report in a real VS Code', () => {
     const airflow = find(await childrenOf(row), 'Airflow etl_pipeline');
     assert.ok(airflow);
     const extract = ((await childrenOf(airflow)) as TaskNode[]).find((t) => t.task.task_id === 'extract');
-    const document = await vscode.commands.executeCommand<vscode.TextDocument>('etl.runs.showTaskLog', extract);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('etlSpark.runs.showTaskLog', extract);
     assert.ok(document, api.services.lastError);
     assert.match(document.getText(), /^# etl_pipeline \/ .* \/ extract, try \d+: success/);
     assert.ok(document.lineCount > 3, 'the log has lines');
@@ -154,14 +154,14 @@ describe('Runs view and quality report in a real VS Code', () => {
   it('a failed DAG run: Clear and Retry its failed task; Re-run starts it again', async function () {
     this.timeout(900_000);
     const source = 'file:///no/such/folder/yellow_tripdata_{YYYY}-{MM}.parquet';
-    await vscode.commands.executeCommand('etl.triggerDag', { month: '2023-05', source });
+    await vscode.commands.executeCommand('etlSpark.triggerDag', { month: '2023-05', source });
     api.runs.refresh();
     const failed = await waitForRow((n) => n.run.dagRun?.conf.source === source && n.run.state === 'failed');
     const airflow = find(await childrenOf(failed), 'Airflow etl_pipeline');
     assert.ok(airflow);
     const extract = ((await childrenOf(airflow)) as TaskNode[]).find((t) => t.task.task_id === 'extract');
-    assert.equal(extract?.contextValue, 'etl.runs.task.failed');
-    assert.equal(await vscode.commands.executeCommand('etl.runs.clearTask', extract, true), true);
+    assert.equal(extract?.contextValue, 'etlSpark.runs.task.failed');
+    assert.equal(await vscode.commands.executeCommand('etlSpark.runs.clearTask', extract, true), true);
     // Airflow runs the cleared task again: a new try (the source still does not exist, so it fails again).
     const dagRunId = String(failed.run.dagRun?.dagRunId);
     const tries = async () =>
@@ -173,7 +173,7 @@ describe('Runs view and quality report in a real VS Code', () => {
     }
     const before = api.runs.model.runs.filter((r) => r.dagRun?.conf.source === source).length;
     // Re-run triggers the DAG with the same conf and follows it (it fails again: the source does not exist).
-    assert.equal(await vscode.commands.executeCommand('etl.runs.rerun', failed), true);
+    assert.equal(await vscode.commands.executeCommand('etlSpark.runs.rerun', failed), true);
     await api.runs.load();
     const after = api.runs.model.runs.filter(
       (r) => r.dagRun?.conf.source === source && r.dagRun.conf.month === '2023-05',

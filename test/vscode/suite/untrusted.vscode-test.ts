@@ -49,7 +49,7 @@ describe('ETL Spark extension in an untrusted workspace', () => {
     assert.deepEqual(buckets.map((b) => b.label), ['rawzone', 'gold']);
     assert.ok((await runCount()) >= 0, 'the manifest is read');
     const uri = vscode.Uri.from({
-      scheme: 'etl-s3',
+      scheme: 'etl-spark-s3',
       path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet',
     });
     assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /^# Parquet: 20000 rows/);
@@ -60,14 +60,14 @@ describe('ETL Spark extension in an untrusted workspace', () => {
     const stackBefore = await snapshot();
     const runsBefore = await runCount();
     const minio = (await api.stack.getChildren()).find((n) => (n as ServiceNode).service?.name === 'minio');
-    assert.equal(await promptly('etl.startStack'), false);
-    await promptly('etl.stopStack');
-    await promptly('etl.stack.stopService', minio);
-    await promptly('etl.stack.startService', minio);
-    assert.equal(await promptly('etl.extract', { months: '2024-01', source: { sample: true } }), undefined);
-    assert.equal(await promptly('etl.transform', { run: 'any-run' }), false);
-    assert.equal(await promptly('etl.runPipeline', '2024-01'), false);
-    assert.equal(await promptly('etl.triggerDag', { month: '2024-01', source: 'sample' }), undefined);
+    assert.equal(await promptly('etlSpark.startStack'), false);
+    await promptly('etlSpark.stopStack');
+    await promptly('etlSpark.stack.stopService', minio);
+    await promptly('etlSpark.stack.startService', minio);
+    assert.equal(await promptly('etlSpark.extract', { months: '2024-01', source: { sample: true } }), undefined);
+    assert.equal(await promptly('etlSpark.transform', { run: 'any-run' }), false);
+    assert.equal(await promptly('etlSpark.runPipeline', '2024-01'), false);
+    assert.equal(await promptly('etlSpark.triggerDag', { month: '2024-01', source: 'sample' }), undefined);
     assert.deepEqual(await snapshot(), stackBefore);
     assert.equal(await runCount(), runsBefore);
   });
@@ -78,7 +78,7 @@ describe('ETL Spark extension in an untrusted workspace', () => {
     await client.putObject('rawzone', key, Buffer.from('keep me'));
     try {
       const node = { kind: 'object', bucket: 'rawzone', key } as ObjectNode;
-      await promptly('etl.buckets.delete', node);
+      await promptly('etlSpark.buckets.delete', node);
       assert.equal((await client.statObject('rawzone', key)).size, 7);
     } finally {
       await client.removeObject('rawzone', key);
@@ -87,7 +87,8 @@ describe('ETL Spark extension in an untrusted workspace', () => {
 
   it('the palette and the menus offer what runs only in a trusted workspace', () => {
     const runs = [
-      'etl.startStack', 'etl.stopStack', 'etl.extract', 'etl.transform', 'etl.runPipeline', 'etl.triggerDag',
+      'etlSpark.startStack', 'etlSpark.stopStack', 'etlSpark.extract', 'etlSpark.transform', 'etlSpark.runPipeline',
+      'etlSpark.triggerDag',
     ];
     const menus = manifest().contributes.menus as Record<string, { command: string; when?: string }[]>;
     for (const id of runs) {
@@ -95,7 +96,7 @@ describe('ETL Spark extension in an untrusted workspace', () => {
       assert.match(entry?.when ?? '', /isWorkspaceTrusted/, id);
     }
     const item = (id: string) => menus['view/item/context'].filter((m) => m.command === id);
-    for (const id of ['etl.stack.startService', 'etl.stack.stopService', 'etl.buckets.delete']) {
+    for (const id of ['etlSpark.stack.startService', 'etlSpark.stack.stopService', 'etlSpark.buckets.delete']) {
       assert.ok(item(id).length > 0 && item(id).every((m) => /isWorkspaceTrusted/.test(m.when ?? '')), id);
     }
   });
