@@ -31,7 +31,9 @@ import { NATIVE_EXTERNALS } from './nativeRuntime.mjs';
 const root = resolve(import.meta.dirname, '..');
 const artifacts = join(root, 'test-artifacts');
 const suiteOut = join(root, 'out', 'vscode-suite');
-const vsix = join(root, 'dist', 'etl-spark.vsix');
+// The VSIX of this machine's platform (`npm run package` makes one per target, see scripts/package.mjs).
+const hostTarget = `${process.platform}-${process.arch}`;
+const vsix = join(root, 'dist', 'vsix', `etl-spark-${hostTarget}.vsix`);
 const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
 // The stack the extension drives (etl.stack.mode in the user settings): native unless `--mode compose`,
 // which runs test/vscode/suite/compose.vscode-test.ts only (it starts and removes the compose stack itself).
@@ -319,7 +321,7 @@ mkdirSync(artifacts, { recursive: true });
 // Screenshots of this run only (a failure screenshot of an earlier run would mislead).
 for (const name of readdirSync(artifacts))
   if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
-sh('npm', ['run', '-s', 'package']);
+sh('npm', ['run', '-s', 'package', '--', '--target', hostTarget]);
 await bundleSuite();
 const started = Date.now();
 if (process.argv.includes('--electron')) {
