@@ -66,8 +66,8 @@ function requestedTargets(argv) {
 async function bindingFolder(target) {
   const name = `node-bindings-${target}`;
   const installed = join(root, 'node_modules', '@duckdb', name);
-  if (existsSync(join(installed, 'package.json')) && readJson(join(installed, 'package.json')).version === bindingsVersion)
-    return installed;
+  const manifest = join(installed, 'package.json');
+  if (existsSync(manifest) && readJson(manifest).version === bindingsVersion) return installed;
   const folder = join(cacheRoot, `${name}-${bindingsVersion}`);
   if (existsSync(join(folder, 'duckdb.node'))) return folder;
   mkdirSync(cacheRoot, { recursive: true });

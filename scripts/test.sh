@@ -24,6 +24,8 @@ step etl setup --tests
 step npm run -s typecheck
 step npm run -s lint
 step npm run -s test:unit
+# The build once, then one VSIX per platform, each checked for its target and its own DuckDB binding (~15 s).
+step npm run -s test:package
 trap 'etl down' EXIT
 # Airflow's tasks write their manifest and logs to a scratch folder, not the checkout's,
 # and a failing task fails at once instead of retrying for minutes. `dev`: the dev session of `etl preview`
