@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../core/errors';
 import { GoldCatalog, goldCacheDir } from '../core/gold/catalog';
+import { exportFormatOf } from '../core/gold/export';
 import { formatPage } from '../core/gold/textTable';
 import { openProject } from '../core/project';
 import { endpointOf, s3Client } from '../core/s3/client';
@@ -26,6 +29,10 @@ export function registerQueryCommand(program: Command): void {
     .argument('<sql>', 'one SELECT, e.g. "SELECT pickup_month, count(*) FROM fact_trips GROUP BY 1"')
     .option('--limit <n>', 'rows to print', positive, 50)
     .option('--json', 'print {columns, rows, total} as JSON (values as exact text, null as null)')
+    .option(
+      '--out <file>',
+      'write every row of the result to a file instead: CSV with a header (.csv) or Parquet (.parquet), by DuckDB',
+    )
     .addOption(
       new Option('--as-of-run <run>', 'time travel: every table as that transform run left it').conflicts(
         others('asOfRun'),
@@ -47,7 +54,10 @@ export function registerQueryCommand(program: Command): void {
         .argParser(parseTimestamp)
         .conflicts(others('asOf')),
     )
-    .action(async (sql: string, options: { limit: number; json?: boolean } & AsOfOptions) => {
+    .action(async (sql: string, options: { limit: number; json?: boolean; out?: string } & AsOfOptions) => {
+      const format = options.out === undefined ? undefined : exportFormatOf(options.out);
+      if (options.out !== undefined && !format)
+        throw new UsageError(`--out ${options.out}: the file name ends with .csv or .parquet`);
       const config = openProject();
       const asOf = asOfOf(options);
       const catalog = new GoldCatalog({
@@ -62,6 +72,15 @@ export function registerQueryCommand(program: Command): void {
         });
         // Said first, on stderr: stdout stays the result alone (pipes, --json).
         if (asOf) process.stderr.write(`as of: ${versionsLine(catalog.versionsRead) || 'no gold table mentioned'}\n`);
+        if (options.out && format) {
+          const done = await catalog.export(source, resolve(options.out), format);
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify(done)}\n`
+              : `wrote ${done.rows} row(s) to ${done.path} (${format}, ${done.bytes} bytes)\n`,
+          );
+          return;
+        }
         const page = await catalog.page(source, { offset: 0, limit: options.limit });
         const versions = asOf ? { asOf: Object.fromEntries(catalog.versionsRead) } : {};
         process.stdout.write(

@@ -5,9 +5,10 @@ import { asOfRun, resolveRun, versionsLine, type CatalogAsOf, type RunPoint } fr
 import { cachedFiles, DEFAULT_CACHE_BYTES, type CacheOptions } from './cache';
 import { readTableLog, type DeltaFile, type DeltaTableState } from './deltaLog';
 import { GoldEngine, type GridPage, type PageRequest } from './engine';
+import { exportSelect, type ExportFormat, type ExportResult } from './export';
 import { historyOf, NotYetCreatedError, replayLog, type AsOf } from './logReplay';
 import { tableRows } from './partitions';
-import { mentionedTables, quoteIdent, tableSelect } from './sql';
+import { gridSelect, mentionedTables, quoteIdent, tableSelect, type SortSpec } from './sql';
 import { listGoldTables, type GoldTableRef } from './tables';
 
 /** A grid's data: a view or a query result in DuckDB, with what the grid needs to page it. */
@@ -177,6 +178,11 @@ export class GoldCatalog {
 
   async page(source: GridSource, request: Omit<PageRequest, 'first'>): Promise<GridPage> {
     return (await this.duck()).page(source.source, { ...request, first: source.first }, source.total);
+  }
+
+  /** Every row of a grid's source, in the grid's sort, written to `target` (CSV or Parquet) by DuckDB. */
+  async export(source: GridSource, target: string, format: ExportFormat, sort?: SortSpec): Promise<ExportResult> {
+    return exportSelect(await this.duck(), gridSelect(source.source, sort, source.first), target, format);
   }
 
   async close(): Promise<void> {

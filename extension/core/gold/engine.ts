@@ -125,6 +125,16 @@ export class GoldEngine {
     return { source, total: await this.count(source) };
   }
 
+  /**
+   * Runs a COPY … TO $1 with `path` bound to $1 (a file name never becomes SQL text); returns the rows written.
+   */
+  async copyTo(copy: string, path: string): Promise<number> {
+    const statement = await this.connection.prepare(copy);
+    statement.bindVarchar(1, path);
+    const reader = await statement.runAndReadAll();
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  }
+
   async drop(source: string): Promise<void> {
     await this.connection.run(`DROP TABLE IF EXISTS ${source}`);
   }

@@ -1,5 +1,6 @@
 import type { GoldCatalog, GridSource } from './catalog';
 import type { GridPage } from './engine';
+import { exportStem, type ExportFormat, type ExportResult } from './export';
 import type { SortSpec } from './sql';
 import type { GoldTableRef } from './tables';
 
@@ -13,6 +14,8 @@ export const PAGE_SIZE = 100;
 export class GridFeed {
   private head?: GridSource;
   private whole?: GridSource;
+  /** The query behind a query result (export names its file after the tables it reads). */
+  private sql?: string;
 
   private constructor(
     private readonly catalog: GoldCatalog,
@@ -28,9 +31,12 @@ export class GridFeed {
     return new GridFeed(catalog, title, table);
   }
 
-  static async query(catalog: GoldCatalog, sql: string): Promise<GridFeed> {
+  /** `title`: the tab's title when not the query's first line (a .sql file's name and line). */
+  static async query(catalog: GoldCatalog, sql: string, title?: string): Promise<GridFeed> {
     const source = await catalog.query(sql);
-    return new GridFeed(catalog, `Query: ${source.title}`, undefined, source);
+    const feed = new GridFeed(catalog, title ?? `Query: ${source.title}`, undefined, source);
+    feed.sql = sql;
+    return feed;
   }
 
   /** A result already in the catalog's DuckDB (the rows behind a diff's count). */
@@ -46,6 +52,17 @@ export class GridFeed {
   async page(offset: number, sort?: SortSpec, limit = PAGE_SIZE): Promise<GridPage> {
     const source = await this.sourceFor(offset + limit, sort);
     return this.catalog.page(source, { offset: Math.max(0, offset), limit, sort });
+  }
+
+  /** A file name (no extension) for an export of what this grid shows. */
+  get exportStem(): string {
+    return exportStem({ table: this.table?.name, title: this.title, sql: this.sql });
+  }
+
+  /** Every row (every page, not only those seen), in the grid's current `sort`, to a CSV or Parquet file. */
+  async export(target: string, format: ExportFormat, sort?: SortSpec): Promise<ExportResult> {
+    const source = await this.sourceFor(Number.POSITIVE_INFINITY, sort);
+    return this.catalog.export(source, target, format, sort);
   }
 
   private async sourceFor(rows: number, sort?: SortSpec): Promise<GridSource> {

@@ -73,11 +73,16 @@ export interface SortSpec {
   descending: boolean;
 }
 
-/** One page of `source` (a view or a result table), sorted in DuckDB so paging stays exact on millions of rows. */
-export function pageSql(source: string, offset: number, limit: number, sort?: SortSpec, first?: string): string {
+/** Every row of `source` as the grid shows it: `first` column first, in the grid's sort (an export writes this). */
+export function gridSelect(source: string, sort?: SortSpec, first?: string): string {
   const columns = first ? `${quoteIdent(first)}, * EXCLUDE (${quoteIdent(first)})` : '*';
   const order = sort ? ` ORDER BY ${quoteIdent(sort.column)} ${sort.descending ? 'DESC' : 'ASC'} NULLS LAST` : '';
-  return `SELECT ${columns} FROM ${source}${order} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
+  return `SELECT ${columns} FROM ${source}${order}`;
+}
+
+/** One page of `source` (a view or a result table), sorted in DuckDB so paging stays exact on millions of rows. */
+export function pageSql(source: string, offset: number, limit: number, sort?: SortSpec, first?: string): string {
+  return `${gridSelect(source, sort, first)} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
 }
 
 /** The user's statement without trailing semicolons/whitespace, so it can be wrapped. */
