@@ -122,6 +122,16 @@
     $('last').disabled = atEnd || page.total === undefined;
   }
 
+  // Export: the extension host asks where (the save dialog) and DuckDB writes every row in the current sort.
+  function exportAs(format) {
+    $('exportCsv').disabled = $('exportParquet').disabled = true;
+    $('notice').textContent = `exporting to ${format === 'csv' ? 'CSV' : 'Parquet'}…`;
+    $('notice').hidden = false;
+    vscode.postMessage({ type: 'export', format });
+  }
+  $('exportCsv').addEventListener('click', () => exportAs('csv'));
+  $('exportParquet').addEventListener('click', () => exportAs('parquet'));
+
   const lastOffset = () => Math.max(0, Math.floor(((state.total || 1) - 1) / state.limit) * state.limit);
   $('first').addEventListener('click', () => request(0, state.sort));
   $('prev').addEventListener('click', () => request(state.offset - state.limit, state.sort));
@@ -143,6 +153,11 @@
       state.table = message.table;
       state.sources = message.sources || [];
       show(message.page);
+    }
+    else if (message.type === 'exported') {
+      $('exportCsv').disabled = $('exportParquet').disabled = false;
+      $('notice').textContent = message.text || '';
+      $('notice').hidden = !message.text;
     }
     else if (message.type === 'error') {
       state.loading = false;

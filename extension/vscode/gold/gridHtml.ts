@@ -18,8 +18,13 @@ export function gridHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
     <button id="next" title="Next page (Page Down)" aria-label="Next page">›</button>
     <button id="last" title="Last page (End)" aria-label="Last page">»</button>
   </nav>
+  <div class="actions" role="group" aria-label="Export">
+    <button id="exportCsv" title="Export every row, in this sort, to a CSV file">Export CSV…</button>
+    <button id="exportParquet" title="Export every row, in this sort, to a Parquet file">Export Parquet…</button>
+  </div>
 </header>
 <div id="message" role="alert" hidden></div>
+<div id="notice" role="status" aria-live="polite" hidden></div>
 <div id="scroll" tabindex="0" aria-label="Rows">
   <table id="grid" role="grid"><thead></thead><tbody></tbody></table>
 </div>`,

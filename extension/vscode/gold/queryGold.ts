@@ -5,6 +5,7 @@ import type { EtlServices } from '../common/services';
 import { GridPanel } from './gridPanel';
 import { goldCatalog } from './goldTree';
 import { pickAsOf } from './pickAsOf';
+import { offerSqlFile } from './saveQueryAsSqlFile';
 
 const EXAMPLE =
   'SELECT pickup_month, count(*) AS trips, round(sum(total_amount), 2) AS revenue ' +
@@ -49,5 +50,7 @@ export async function queryGoldCommand(
   );
   const panel = new GridPanel(services.context, catalog, feed);
   open(panel);
+  // Typed in: a quick question that may be worth keeping (a test's or a link's SQL is kept elsewhere already).
+  if (typeof sql !== 'string') void offerSqlFile(text, when);
   return panel;
 }

@@ -8,7 +8,9 @@ import type { GridPanel } from './gridPanel';
 import { previewTableCommand } from './previewTable';
 import { previewVersionCommand } from './previewVersion';
 import { queryGoldCommand } from './queryGold';
+import { runSqlFileCommand } from './runSqlFile';
 import { SOURCE_ROW_SCHEME, SourceRowDocuments, showSourceRowCommand } from './showSourceRow';
+import { SQL_DOCUMENTS, SqlCodeLensProvider } from './sqlCodeLens';
 import type { TableNode } from './tableNode';
 import type { VersionNode } from './versionNode';
 
@@ -21,6 +23,16 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
     grids.last = panel;
     context.subscriptions.push(panel.panel);
   };
+  // One result tab per .sql file: running it again replaces the tab (once the new result is there).
+  const sqlResults = new Map<string, GridPanel>();
+  const openForSql = (panel: GridPanel, document: vscode.Uri) => {
+    const key = document.toString();
+    sqlResults.get(key)?.panel.dispose();
+    sqlResults.set(key, panel);
+    panel.panel.onDidDispose(() => sqlResults.get(key) === panel && sqlResults.delete(key));
+    open(panel);
+  };
+  const lenses = new SqlCodeLensProvider(services);
   context.subscriptions.push(
     vscode.window.createTreeView('etlSpark.gold', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.commands.registerCommand(
@@ -39,6 +51,11 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
       'etlSpark.gold.query',
       guarded(services, (sql?: string, asOf?: CatalogAsOf) => queryGoldCommand(services, open, sql, asOf)),
     ),
+    vscode.commands.registerCommand(
+      'etlSpark.gold.runSqlFile',
+      guarded(services, (target?: vscode.Uri, line?: number) => runSqlFileCommand(services, openForSql, target, line)),
+    ),
+    vscode.languages.registerCodeLensProvider(SQL_DOCUMENTS, lenses),
     vscode.workspace.registerTextDocumentContentProvider(SOURCE_ROW_SCHEME, sourceRows),
     vscode.commands.registerCommand(
       'etlSpark.gold.showSourceRow',
@@ -49,5 +66,5 @@ export function registerGold(context: vscode.ExtensionContext, services: EtlServ
     // turns into "starting" as Start Stack begins.
     services.onStepChanged((step) => (step === undefined || tree.wait !== undefined) && tree.refresh()),
   );
-  return { tree, grids };
+  return { tree, grids, lenses };
 }
