@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { openProject } from '../core/project';
 import { consoleReporter } from '../core/reporter';
 import { SETUP_COMPONENTS, runSetup, selectComponents } from '../core/setup';
+import { assertNativeStackRuns, hostPlatform } from '../core/stack/platformSupport';
 import { commaList, usageError } from './args';
 
 export function registerSetupCommand(program: Command): void {
@@ -18,6 +19,8 @@ export function registerSetupCommand(program: Command): void {
     .action(async (options: { only?: string[]; tests?: boolean }) => {
       if (options.only && options.tests) throw usageError('give either --only or --tests, not both');
       selectComponents(options.only); // a usage error before anything is printed
+      // Every component is a Linux build (or serves one): elsewhere, say what works instead of downloading them.
+      assertNativeStackRuns(hostPlatform());
       const config = openProject();
       const reporter = consoleReporter();
       reporter.step(`cache: ${config.paths.cache}`);

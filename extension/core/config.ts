@@ -4,6 +4,7 @@ import { parse } from 'dotenv';
 import { ENV_CONTRACT } from './contract';
 import { EtlError } from './errors';
 import { STACK_MODE_SETTINGS, type StackModeSetting } from './stack/backend';
+import { defaultStackModeSetting, hostPlatform } from './stack/platformSupport';
 import { defaultCacheDir, projectPaths, type ProjectPaths } from './paths';
 import { LOCAL_AUTH_ENV, resolveProfile, secretFrom, type ResolvedProfile } from './profiles';
 
@@ -181,7 +182,7 @@ export function parseConfig(values: RawEnv, paths: ProjectPaths, env: NodeJS.Pro
     kibanaPort: read.port('KIBANA_PORT'),
     airflowPort: read.port('AIRFLOW_PORT'),
     stackWith: read.optionalServices('ETL_STACK_WITH'),
-    stackMode: read.choice('ETL_STACK_MODE', STACK_MODE_SETTINGS, 'native'),
+    stackMode: read.choice('ETL_STACK_MODE', STACK_MODE_SETTINGS, defaultStackModeSetting(hostPlatform())),
     paths,
     overrides: {},
   };

@@ -4,6 +4,7 @@ import type { Stack, StackMode, StackModeSetting } from './backend';
 import { composeStack } from './compose/composeStack';
 import { engineAnswers } from './compose/provision';
 import { nativeStack } from './nativeStack';
+import { assertNativeStackRuns, canRunNativeStack, hostPlatform, type HostPlatform } from './platformSupport';
 import { liveRecord, recordedServices } from './processes';
 
 /** A Docker engine that answers within 3 s (the CLI alone is not enough). */
@@ -18,9 +19,15 @@ export const nativeStackRuns = (config: EtlConfig): boolean =>
  * them; the compose runner sees only the compose network), or when this state folder's native stack
  * runs (so `status`, `down`, a second `up` act on it and no compose stack fights it for its ports),
  * else compose when a Docker engine answers, else native.
+ * Where the native stack cannot run (not Linux), `auto` is compose and `native` fails at once with what to do,
+ * before anything downloads Linux builds.
  */
-export async function resolveStackMode(setting: StackModeSetting, config?: EtlConfig): Promise<StackMode> {
+export async function resolveStackMode(
+  setting: StackModeSetting, config?: EtlConfig, platform: HostPlatform = hostPlatform(),
+): Promise<StackMode> {
+  if (setting === 'native') assertNativeStackRuns(platform);
   if (setting === 'native' || setting === 'compose') return setting;
+  if (!canRunNativeStack(platform)) return 'compose';
   if (config && externalStepServices(config.profile).length > 0) return 'native';
   if (config && nativeStackRuns(config)) return 'native';
   return (await dockerAnswers()) ? 'compose' : 'native';
