@@ -1,5 +1,6 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { EtlError } from '../errors';
+import { loadDuckDb } from './duckdb';
 import { pageSql, quoteIdent, statementBody, type SortSpec } from './sql';
 
 /** A column of the grid: its name, DuckDB type, and whether it is a number (right-aligned). */
@@ -58,7 +59,7 @@ export class GoldEngine {
   ) {}
 
   static async open(): Promise<GoldEngine> {
-    const instance = await DuckDBInstance.create(':memory:', {
+    const instance = await (await loadDuckDb()).DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
     });
