@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { GoldCatalog } from '../../extension/core/gold/catalog';
@@ -8,6 +8,7 @@ import { readDeltaTable } from '../../extension/core/gold/deltaLog';
 import { GridFeed, PAGE_SIZE } from '../../extension/core/gold/feed';
 import { readSourceRow, rowSourceOf } from '../../extension/core/lineage/sourceRow';
 import { partitionsOf, tableRows } from '../../extension/core/gold/partitions';
+import { quoteLiteral } from '../../extension/core/gold/sql';
 import { listGoldTables } from '../../extension/core/gold/tables';
 import { s3Client } from '../../extension/core/s3/client';
 import { adminClient } from '../../extension/core/stack/buckets';
@@ -213,6 +214,55 @@ describe(
     const bad = await etl(['query', 'SELEC 1'], env);
     assert.equal(bad.exitCode, 1);
     assert.match(bad.stderr, /error: the query failed: Parser Error[\s\S]*→ fix the SQL/);
+  });
+
+  test('export: every row of a grid, in its sort, to CSV (header, rows) and Parquet (the same rows back)', async () => {
+    const tables = await catalog.tables();
+    const quarantine = tables.find((t) => t.kind === 'quarantine');
+    assert.ok(quarantine);
+    const duck = await catalog.duck();
+    // A preview of 800 rows (8 pages), sorted: the CSV holds them all, reject_rule first as in the grid.
+    const sort = { column: 'source_row', descending: true };
+    const rejected = GridFeed.preview(catalog, quarantine);
+    const shown = await rejected.page(0, sort);
+    const csv = join(tmp, 'export', `${rejected.exportStem}.csv`);
+    mkdirSync(dirname(csv), { recursive: true });
+    const written = await rejected.export(csv, 'csv', sort);
+    assert.equal(written.rows, 800);
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    assert.equal(lines[0], shown.columns.map((c) => c.name).join(','));
+    assert.equal(lines.length, 1 + 800);
+    const back = await duck.rows(`SELECT reject_rule, source_row FROM read_csv(${quoteLiteral(csv)}) LIMIT 3`);
+    const at = (name: string) => shown.columns.findIndex((c) => c.name === name);
+    assert.deepEqual(back.rows, shown.rows.slice(0, 3).map((r) => [r[at('reject_rule')], r[at('source_row')]]));
+    assert.deepEqual(readdirSync(dirname(csv)), ['quarantine_rejected_trips.csv'], 'no partial file left');
+
+    // fact_trips (39,200 rows) to Parquet by trip_key descending: read back, the very rows of the table, in order.
+    const fact = GridFeed.preview(catalog, tables[0]);
+    const byKey = { column: 'trip_key', descending: true };
+    const parquet = join(tmp, 'export', 'fact_trips.parquet');
+    assert.equal((await fact.export(parquet, 'parquet', byKey)).rows, 39_200);
+    const file = quoteLiteral(parquet);
+    const missing = await duck.rows(`SELECT count(*) FROM (FROM fact_trips EXCEPT ALL FROM read_parquet(${file}))`);
+    const extra = await duck.rows(`SELECT count(*) FROM (FROM read_parquet(${file}) EXCEPT ALL FROM fact_trips)`);
+    assert.deepEqual([missing.rows[0][0], extra.rows[0][0]], ['0', '0']);
+    const firstKeys = await duck.rows(`SELECT trip_key FROM read_parquet(${file}) LIMIT 5`);
+    const top = await fact.page(0, byKey);
+    const key = top.columns.findIndex((c) => c.name === 'trip_key');
+    assert.deepEqual(firstKeys.rows.map((r) => r[0]), top.rows.slice(0, 5).map((r) => r[key]));
+
+    // A query result, and the CLI's --out (same core); a name that is neither .csv nor .parquet is refused.
+    const sql = 'SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY n DESC';
+    const out = join(tmp, 'export', 'rules.parquet');
+    const cli = await etl(['query', sql, '--out', out], env);
+    assert.equal(cli.exitCode, 0, cli.all);
+    assert.match(cli.stdout, /^wrote 4 row\(s\) to .*rules\.parquet \(parquet, \d+ bytes\)/);
+    const rules = await duck.rows(`SELECT * FROM read_parquet(${quoteLiteral(out)})`);
+    assert.deepEqual(rules.columns, ['reject_rule', 'n']);
+    assert.deepEqual(rules.rows[0], ['non_positive_distance', '400']);
+    const refused = await etl(['query', sql, '--out', join(tmp, 'export', 'rules.txt')], env);
+    assert.equal(refused.exitCode, 2, refused.all);
+    assert.match(refused.stderr, /--out .*rules\.txt: the file name ends with \.csv or \.parquet/);
   });
 
   test('the local cache: copies named by etag, reused, bounded', async () => {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EtlExtensionApi } from '../../../extension/vscode/extension';
 import type { VersionCompare } from '../../../extension/core/gold/compareVersion';
 import type { GoldItem } from '../../../extension/vscode/gold/goldTree';
+import type { GridPanel } from '../../../extension/vscode/gold/gridPanel';
 
 // The Gold tables view after a real pipeline run (Run Pipeline: the sample extracted, then the real
 // transform on the stack's Spark), inside the real extension host. Nodes are compared by kind, never instanceof.
@@ -42,7 +45,7 @@ describe('Gold tables view in a real VS Code', () => {
     const all = await vscode.commands.getCommands(true);
     for (const id of [
       'etlSpark.gold.previewTable', 'etlSpark.gold.previewVersion', 'etlSpark.gold.compareVersion',
-      'etlSpark.gold.query',
+      'etlSpark.gold.query', 'etlSpark.gold.runSqlFile',
     ])
       assert.ok(all.includes(id), id);
   });
@@ -177,6 +180,67 @@ describe('Gold tables view in a real VS Code', () => {
     assert.deepEqual(grid?.lastPage?.rows[0], ['non_positive_distance', '400']);
     assert.equal(grid?.lastPage?.total, 4);
   });
+
+  it('a .sql file: a Run on Gold lens above each statement runs it into the grid beside; the grid exports every row',
+    async () => {
+      // A scratch folder inside the workspace (an ETL Spark project): the lens shows there.
+      const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+      mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+      const dir = mkdtempSync(join(root, 'test-artifacts', 'sql-suite-'));
+      try {
+        const file = join(dir, 'rules.sql');
+        writeFileSync(file, [
+          '-- rejected trips by rule',
+          'SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY n DESC;',
+          '',
+          'SELECT pickup_month, count(*) AS trips FROM fact_trips GROUP BY 1 ORDER BY 1;',
+          '',
+        ].join('\n'));
+        const uri = vscode.Uri.file(file);
+        const editor = await vscode.window.showTextDocument(uri);
+        assert.equal(editor.document.languageId, 'sql');
+        const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        const lenses = all.filter((l) => l.command?.command === 'etlSpark.gold.runSqlFile');
+        assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [
+          [1, '$(play) Run on Gold'],
+          [3, '$(play) Run on Gold'],
+        ]);
+        // The second statement's lens (as a click runs it): its rows, beside the editor, titled by file and line.
+        const months = await vscode.commands.executeCommand<GridPanel | undefined>(
+          'etlSpark.gold.runSqlFile', ...(lenses[1].command?.arguments ?? []));
+        assert.ok(months, api.services.lastError);
+        assert.equal(months.panel.title, 'Query: rules.sql:4');
+        assert.ok(await until(() => months.lastPage !== undefined || months.lastError !== undefined));
+        assert.deepEqual(months.lastPage?.rows, [['1', '19600'], ['2', '19600']]);
+        // The keybinding's way (no arguments): the statement at the cursor; it replaces the file's result tab.
+        let replaced = false;
+        months.panel.onDidDispose(() => (replaced = true));
+        await vscode.window.showTextDocument(editor.document, { selection: new vscode.Range(1, 5, 1, 5) });
+        const rules = await vscode.commands.executeCommand<GridPanel | undefined>('etlSpark.gold.runSqlFile');
+        assert.ok(rules, api.services.lastError);
+        assert.ok(replaced, 'the earlier result tab of rules.sql closed');
+        assert.ok(await until(() => rules.lastPage !== undefined || rules.lastError !== undefined));
+        assert.equal(rules.lastPage?.total, 4);
+        assert.deepEqual(rules.lastPage?.rows[0], ['non_positive_distance', '400']);
+        // Export (the grid's buttons take this path; a given target: no dialog): every row, the grid's sort.
+        await rules.show(0, { column: 'n', descending: false });
+        const csv = join(dir, 'rules.csv');
+        const written = await rules.exportTo('csv', csv);
+        assert.equal(written?.rows, 4, rules.lastError);
+        const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+        assert.equal(lines[0], 'reject_rule,n');
+        assert.equal(lines.length, 5);
+        assert.equal(lines[1], 'pickup_outside_month,80', 'ascending by n, as the grid was sorted');
+        assert.equal((await rules.exportTo('parquet', join(dir, 'rules')))?.path, join(dir, 'rules.parquet'));
+        // A folder that does not exist: the grid and the user are told, nothing is written.
+        assert.equal(await rules.exportTo('csv', join(dir, 'no', 'such', 'x.csv')), undefined);
+        assert.match(rules.lastError ?? '', /the export to .*x\.csv failed[\s\S]*choose a folder that exists/);
+        assert.deepEqual(readdirSync(dir).sort(), ['rules.csv', 'rules.parquet', 'rules.sql']);
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
   it('failure: SQL that does not parse gives one clear error, no grid, no exception', async () => {
     const before = api.gold.grids.last;
