@@ -15,7 +15,8 @@ const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win3
 
 const root = resolve(import.meta.dirname, '..');
 const vsixDir = join(root, 'dist', 'vsix');
-const stagingRoot = join(root, 'out', 'package');
+// Per run: two runs at once (the VS Code tests and test:package) never stage into each other's folders.
+const stagingRoot = join(root, 'out', 'package', String(process.pid));
 const cacheRoot = join(
   process.env.ETL_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'etl-spark'),
   'duckdb-bindings',
@@ -78,12 +79,13 @@ async function bindingFolder(target) {
     await execa('npm', ['pack', spec, '--pack-destination', cacheRoot, '--silent']);
   }
   // Extracted beside and renamed into place, so a run cut short never leaves a half folder that looks complete.
-  const partial = `${folder}.partial`;
+  const partial = `${folder}.${process.pid}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial);
   await execa('tar', ['-xzf', tarball, '-C', partial, '--strip-components=1']);
   if (!existsSync(join(partial, 'duckdb.node'))) throw new Error(`${tarball} holds no duckdb.node`);
-  renameSync(partial, folder);
+  if (existsSync(folder)) rmSync(partial, { recursive: true, force: true }); // another run was first
+  else renameSync(partial, folder);
   return folder;
 }
 
@@ -101,7 +103,9 @@ async function packageTarget(target, nodeApi) {
   mkdirSync(vsixDir, { recursive: true });
   const vsce = join(root, 'node_modules', '.bin', 'vsce');
   // stdin closed: a question from vsce ("continue? [y/N]") is answered no instead of waiting forever.
-  const result = await execa(vsce, ['package', '--target', target, '--no-dependencies', '-o', vsixPath(target)], {
+  // Written beside and renamed: whoever installs dist/vsix/ meanwhile never reads a half-written VSIX.
+  const partial = join(vsixDir, `etl-spark-${target}.${process.pid}.partial.vsix`);
+  const result = await execa(vsce, ['package', '--target', target, '--no-dependencies', '-o', partial], {
     cwd: staging,
     stdin: 'ignore',
     all: true,
@@ -109,6 +113,7 @@ async function packageTarget(target, nodeApi) {
   });
   process.stdout.write(`[package] ${target}: vsce package\n${result.all}\n`);
   if (result.exitCode !== 0) throw new Error(`vsce package --target ${target} failed (exit ${result.exitCode})`);
+  renameSync(partial, vsixPath(target));
   rmSync(staging, { recursive: true, force: true });
   return statSync(vsixPath(target)).size;
 }
@@ -118,6 +123,7 @@ const targets = requestedTargets(process.argv.slice(2));
 const nodeApi = await bundleNodeApi();
 // In parallel: vsce's compression takes one core per target.
 const sizes = await Promise.all(targets.map(async (target) => [target, await packageTarget(target, nodeApi)]));
+rmSync(stagingRoot, { recursive: true, force: true });
 for (const [target, size] of sizes)
   process.stdout.write(`[package] ${vsixPath(target)}  ${(size / 1024 / 1024).toFixed(1)} MB\n`);
 process.stdout.write(`[package] ${sizes.length} VSIX in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
