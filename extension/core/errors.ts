@@ -22,6 +22,22 @@ export class UsageError extends EtlError {
   }
 }
 
+/**
+ * The project's code failed at a file and line (a path of this machine): the Problems panel shows it there, the
+ * terminal as `FILE:LINE: message` (what the `$etlSpark` problem matcher reads).
+ */
+export class CodeError extends EtlError {
+  constructor(
+    readonly problem: string,
+    readonly file: string,
+    readonly line: number,
+    hint = 'fix the code there, then run again',
+  ) {
+    super(`${file}:${line}: ${problem}`, hint);
+    this.name = 'CodeError';
+  }
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof EtlError) return error.describe();
   return error instanceof Error ? error.message : String(error);

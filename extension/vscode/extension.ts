@@ -27,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext) {
   const runs = registerRuns(context, services);
   const gold = registerGold(context, services);
   const lineage = registerLineage(context, services);
-  registerSteps(context, services);
+  const stepProblems = registerSteps(context, services);
   const preview = registerPreview(context, services);
   const checks = registerChecks(context, services);
   const statusBar = new EtlStatusBar(services);
@@ -67,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext) {
     gold,
     lineage,
     preview,
+    stepProblems,
     checks,
     statusBar,
     profileBar,

@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
 from etl.contract import jar_file_name, spark_jar_coordinates
+from etl.problems import SOURCE_PACKAGE_ENV
 from etl.truststore import TrustStoreError, java_options, trust_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
@@ -265,6 +266,8 @@ def submit_env(settings: Settings, python: str = sys.executable) -> dict[str, st
     env.update(SPARK_LOCAL_IP=settings.spark_driver_bind,
                PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
                PYTHONUNBUFFERED="1", ETL_PROJECT_ROOT=str(PROJECT_ROOT))
+    # The driver imports the package from the --py-files zip: a failure's frames are placed in these sources.
+    env[SOURCE_PACKAGE_ENV] = str(PACKAGE_DIR)
     env.pop("SPARK_HOME", None)  # the venv's pyspark, not another install
     return env
 

@@ -13,7 +13,7 @@ import pytest
 
 from etl.dev import worker
 from etl.dev.inputs import last_run, sample_run
-from etl.dev.problems import problem_of
+from etl.problems import problem_of
 from etl.transform.errors import TransformError
 
 
@@ -57,6 +57,14 @@ def test_a_syntax_error_is_placed_at_its_line_and_the_preview_machinery_never(tm
     assert problem.message.startswith("SyntaxError:")
     outside = _SparkError("boom", f"{package / 'dev' / 'preview.py'}:10")
     assert problem_of(outside, package).file is None  # etl/dev is the preview's own code, not the user's
+
+
+def test_a_frame_inside_the_submitted_zip_is_placed_at_the_package_file(tmp_path):
+    package = tmp_path / "etl"
+    zipped = "/tmp/spark-1/userFiles-2/etl.zip/etl/transform/rules.py"
+    error = _SparkError("[UNRESOLVED_COLUMN] `x` cannot be resolved", f"{zipped}:12")
+    problem = problem_of(error, package)
+    assert (problem.file, problem.line) == (str(package.resolve() / "transform" / "rules.py"), 12)
 
 
 def _manifest(path: Path, runs: list[dict]) -> Path:
@@ -122,3 +130,23 @@ def test_a_fresh_import_reads_the_edited_file(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "[1, 22]", result.stderr
+
+
+def test_an_extractor_fault_is_a_crashed_event_at_its_line_then_the_traceback(capsys, monkeypatch):
+    """A bug in the extractor's code (not a bad source): the Problems panel's place, and the traceback for the log."""
+    import etl.extract.__main__ as extract_main
+
+    def broken(*_args, **_kwargs):
+        return {}["no such key"]  # this line is the fault
+
+    monkeypatch.setattr(extract_main, "extract_months", broken)
+    assert extract_main.main(["--months", "2024-01", "--sample", "--progress-json"]) == 1
+    out, err = capsys.readouterr()
+    crashed = json.loads(out.strip().splitlines()[-1])
+    assert crashed["event"] == "crashed" and crashed["error"] == "'no such key'"
+    # The fault's own frame is outside the package (this test): the innermost frame inside it is the call.
+    source = Path(crashed["file"])
+    assert source == Path(extract_main.__file__).resolve()
+    assert "extract_months(" in source.read_text().splitlines()[crashed["line"] - 1]
+    assert "Traceback (most recent call last)" in err
+    assert err.rstrip().splitlines()[-1].startswith(f"etl extract: error: {source}:{crashed['line']}: ")

@@ -86,6 +86,8 @@ def test_env(settings):
     env = submit_env(settings, "/venv/bin/python")
     assert env["SPARK_LOCAL_IP"] == "127.0.0.1" and env["PYSPARK_PYTHON"] == "/venv/bin/python"
     assert Path(env["ETL_PROJECT_ROOT"]).joinpath("src/etl").is_dir()
+    # The driver runs the package from the zip; its failures are placed in these sources (etl.problems).
+    assert Path(env["ETL_SOURCE_PACKAGE"]) == Path(env["ETL_PROJECT_ROOT"]) / "src" / "etl"
 
 
 def test_unknown_run_fails_before_spark_starts(capsys):

@@ -32,7 +32,9 @@ export type ExtractEvent =
       bytes: number;
       manifest: string;
       error: string | null;
-    };
+    }
+  /** A fault of the extractor's code: its message, and the package's file and line that raised it when known. */
+  | { event: 'crashed'; error: string; file: string | null; line: number | null };
 
 /** A stdout line as an event, or undefined for anything else (never throws on noise). */
 export const parseEventLine = (line: string) => parseJsonEvent<ExtractEvent>(line);

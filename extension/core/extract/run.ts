@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
-import { EtlError, UsageError } from '../errors';
+import { CodeError, EtlError, UsageError } from '../errors';
+import { hostSourcePath } from '../hostPath';
 import { runEtlModuleIn } from '../pythonModule';
 import type { StackMode } from '../stack/backend';
 import { parseEventLine, type ExtractEvent } from './events';
@@ -59,17 +60,21 @@ export async function runExtract(
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   let done: Extract<ExtractEvent, { event: 'run_done' }> | undefined;
+  let crashed: Extract<ExtractEvent, { event: 'crashed' }> | undefined;
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
     const event = parseEventLine(line);
     if (!event) return;
     if (event.event === 'run_done') done = event;
+    if (event.event === 'crashed') crashed = event;
     onEvent(event);
   });
   const result = await child;
   if (signal?.aborted) throw new ExtractCancelled();
   if (result.exitCode === 0 && done?.status === 'succeeded')
     return { runId: done.run_id, files: done.files, bytes: done.bytes, manifest: done.manifest };
+  if (crashed?.file && crashed.line)
+    throw new CodeError(crashed.error, hostSourcePath(config, request.mode ?? 'native', crashed.file), crashed.line);
   const message = extractorError(stderr.join('\n'), done?.error ?? null, result.exitCode);
   throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: the extractor's usage error
 }

@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
 import { EtlError, UsageError } from '../errors';
+import { hostSourcePath } from '../hostPath';
 import { parseJsonEvent } from '../pythonModule';
 import { ENV_CONTRACT } from '../contract';
 import type { StackMode } from '../stack/backend';
@@ -47,8 +48,6 @@ export class PreviewError extends EtlError {
     this.name = 'PreviewError';
   }
 }
-
-const COMPOSE_SOURCE_ROOT = '/opt/etl/src';
 
 export function previewArgs(source: PreviewSource, out: string, id: string): string[] {
   const picked = [source.run && 'run', source.months && 'months', source.sample && 'sample'].filter(Boolean);
@@ -105,7 +104,7 @@ export async function runPreview(
   }
   rmSync(dir, { recursive: true, force: true });
   if (done?.status === 'failed') {
-    const file = done.file ? hostPath(config, mode, done.file) : undefined;
+    const file = done.file ? hostSourcePath(config, mode, done.file) : undefined;
     throw new PreviewError(done.error, file, done.line ?? undefined);
   }
   const log =
@@ -159,10 +158,4 @@ function exchange(path: string, message: object, signal: AbortSignal | undefined
       resolveDone();
     });
   });
-}
-
-/** A path the Python process reported, as this machine sees it (compose: the container's /opt/etl/src is ./src). */
-function hostPath(config: EtlConfig, mode: StackMode, file: string): string {
-  if (mode !== 'compose' || !file.startsWith(`${COMPOSE_SOURCE_ROOT}/`)) return file;
-  return join(config.paths.root, 'src', relative(COMPOSE_SOURCE_ROOT, file));
 }

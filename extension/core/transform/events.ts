@@ -46,6 +46,8 @@ export type TransformEvent =
       report_path: string | null; error: string | null; message?: string;
       /** 'checks': an error check stopped the run before any write (report: the failed run's, with the results). */
       stopped_by?: 'checks';
+      /** A failure of the code: the file and line of the package where it failed (the driver's path). */
+      file?: string; line?: number;
     };
 
 export type TransformPhase = 'read' | 'classify' | 'checks' | 'write';

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
-import { EtlError, UsageError } from '../errors';
+import { CodeError, EtlError, UsageError } from '../errors';
+import { hostSourcePath } from '../hostPath';
 import { runEtlModuleIn } from '../pythonModule';
 import type { StackMode } from '../stack/backend';
 import { describeProgress, fetchStages, findDriverUi, summarizeStages, type SparkProgress } from '../spark/restApi';
@@ -113,6 +114,9 @@ export async function runTransform(
     }
     if (result.exitCode === 0 && done?.status === 'succeeded' && done.report)
       return { ...done.report, report_path: done.report_path ?? undefined };
+    if (done?.status === 'failed' && done.error && done.file && done.line) {
+      throw new CodeError(done.error, hostSourcePath(config, request.mode ?? 'native', done.file), done.line);
+    }
     const message = transformError(stderrTail, done?.error ?? null, result.exitCode);
     throw result.exitCode === 2 ? new UsageError(message) : new EtlError(message); // 2: argparse's usage error
   } finally {

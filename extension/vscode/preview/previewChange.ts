@@ -5,6 +5,7 @@ import { previewChange } from '../../core/preview/flow';
 import { PreviewError, type PreviewSource } from '../../core/preview/run';
 import { requireTrust, type EtlServices } from '../common/services';
 import { goldCatalog } from '../gold/goldTree';
+import { showCodeProblem } from '../common/codeProblems';
 import { PreviewPanel } from './previewPanel';
 import type { PreviewProblems } from './problems';
 
@@ -78,16 +79,5 @@ async function saveEditedSources(): Promise<void> {
 }
 
 async function showCodeError(services: EtlServices, problems: PreviewProblems, error: PreviewError): Promise<void> {
-  const location = problems.report(error);
-  const text = describeError(error);
-  services.lastError = text;
-  services.diagnostics.error(`preview: ${text}`);
-  const open = location ? 'Go to Error' : undefined;
-  const actions = open ? [open] : [];
-  // Not awaited: the command ends now (the Problems panel has the error); the button works while the toast shows.
-  void vscode.window
-    .showErrorMessage(`ETL: Preview Change failed: ${error.message}`, ...actions)
-    .then((choice) =>
-      choice && location ? vscode.window.showTextDocument(location.uri, { selection: location.range }) : undefined,
-    );
+  showCodeProblem(services, problems, problems.problemOf(error), 'ETL: Preview Change failed', describeError(error));
 }

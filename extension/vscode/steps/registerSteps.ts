@@ -4,6 +4,8 @@ import type { S3Credentials } from '../../core/s3/client';
 import type { TransformRequest } from '../../core/transform/run';
 import type { BackfillRequest } from '../../core/airflow/backfill';
 import type { TriggerRequest } from '../../core/airflow/pipelineRun';
+import { CodeError, describeError } from '../../core/errors';
+import { CodeProblems, showCodeProblem } from '../common/codeProblems';
 import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { extractCommand } from './extractCommand';
@@ -13,26 +15,34 @@ import { registerTaskProvider } from './taskProvider';
 import { transformCommand } from './transformCommand';
 import { triggerDagCommand } from './triggerDagCommand';
 
-export function registerSteps(context: vscode.ExtensionContext, services: EtlServices): void {
-  // These return their result (tasks and tests use it) and report errors themselves.
+/** The Problems panel's owner of the steps' code errors (the `$etlSpark` problem matcher's owner too). */
+export const STEP_PROBLEMS = 'etlSpark';
+
+export function registerSteps(context: vscode.ExtensionContext, services: EtlServices): CodeProblems {
+  const problems = new CodeProblems(STEP_PROBLEMS, 'ETL');
+  // These return their result (tasks and tests use it) and report errors themselves. `source`: a step that runs the
+  // project's code, whose fault goes to the Problems panel at its file and line (its next run clears it).
   const returning =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>, source?: string) =>
     async (...args: A): Promise<R | undefined> => {
+      if (source) problems.clear();
       try {
         return await fn(...args);
       } catch (error) {
-        reportError(services, error);
+        if (!(error instanceof CodeError) || !source) reportError(services, error);
+        else showCodeProblem(services, problems, { message: error.problem, file: error.file, line: error.line, source },
+          source, describeError(error));
         return undefined;
       }
     };
   context.subscriptions.push(
     vscode.commands.registerCommand(
       'etlSpark.extract',
-      returning((request?: ExtractRequest) => extractCommand(services, request)),
+      returning((request?: ExtractRequest) => extractCommand(services, request), 'ETL: Extract'),
     ),
     vscode.commands.registerCommand(
       'etlSpark.transform',
-      returning((request?: TransformRequest) => transformCommand(services, request)),
+      returning((request?: TransformRequest) => transformCommand(services, request), 'ETL: Transform'),
     ),
     vscode.commands.registerCommand(
       'etlSpark.triggerDag',
@@ -40,12 +50,14 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
     ),
     vscode.commands.registerCommand(
       'etlSpark.runPipeline',
-      returning((months?: string) => runPipelineCommand(services, months)),
+      returning((months?: string) => runPipelineCommand(services, months), 'ETL: Run Pipeline'),
     ),
     vscode.commands.registerCommand(
       'etlSpark.setCredentials',
       returning((given?: S3Credentials | null) => setCredentialsCommand(services, given)),
     ),
   );
-  registerTaskProvider(context);
+  context.subscriptions.push(problems);
+  registerTaskProvider(context, problems);
+  return problems;
 }

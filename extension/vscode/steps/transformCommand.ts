@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
+import { CodeError, describeError } from '../../core/errors';
 import { formatQualityReport } from '../../core/transform/events';
 import { runTransform, TransformCancelled, type TransformRequest } from '../../core/transform/run';
 import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
@@ -52,6 +52,7 @@ export async function transformCommand(services: EtlServices, request: Transform
     await vscode.commands.executeCommand('etlSpark.refresh');
     return true;
   } catch (error) {
+    if (error instanceof CodeError) throw error; // registerSteps puts it in the Problems panel at its line
     const text = describeError(error);
     services.lastError = text;
     services.diagnostics.error(text);

@@ -11,7 +11,7 @@ model.dimension_tables), imported from the `etl` package on this process's path:
 not. Each gold table's rows go to DIR/<table>/ as Parquet (DIR: a folder of the dev session, of this machine or
 of its container); no Delta log, no bucket is written. The TypeScript side diffs them against
 gold (extension/core/diff). Events on stdout as the transform's (etl.transform.events): preview_start, phase,
-preview_done (status succeeded or failed; a failure names the edited file and line: etl.dev.problems).
+preview_done (status succeeded or failed; a failure names the edited file and line: etl.problems).
 Exit 0 when it succeeded, 1 when it failed, 2 on a usage error.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from functools import reduce
 from typing import Any
 
 from etl.config import ConfigError, load_settings
-from etl.dev.problems import Problem, problem_of
+from etl.problems import Problem, problem_of
 from etl.transform.errors import TransformError
 from etl.transform.events import emit
 

@@ -10,7 +10,7 @@ import contextlib
 
 from etl.config import Settings
 from etl.transform.errors import TransformError
-from etl.transform.sources import first_line
+from etl.transform.failure import first_line
 
 _current = None  # the session of the preview under way (interrupt_current)
 
@@ -35,7 +35,7 @@ def dev_session(settings: Settings):
 
 def _record_call_sites() -> None:
     """Makes the expressions the transform builds carry their call site, so the server's error names the rule's
-    line (etl.dev.problems). PySpark decides that once per process, from the active session of the thread that
+    line (etl.problems). PySpark decides that once per process, from the active session of the thread that
     first builds an expression; the transform builds its first ones in read_trips' threads, which have none, and
     that turned call sites off for the process (a wrong column was then reported where Spark noticed it, in
     _mark_duplicates). Decided again here, on the thread this session is active on."""

@@ -27,8 +27,8 @@ from pathlib import Path
 
 # This process's own copies (the per-request imports replace etl.* in sys.modules, not these): the settings'
 # contract, and what reports an edited package that fails to import.
+from etl import problems as loaded_problems
 from etl.contract import env_contract
-from etl.dev import problems as loaded_problems
 
 DEFAULT_CODE = str(Path(__file__).resolve().parents[2])  # the src/ folder this worker started from
 # Never hidden from a request: the checkout this runner serves (its config/contract.json). Code run from elsewhere

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 
 from etl.extract.errors import ExtractError, UsageError
 from etl.extract.layout import DEFAULT_SOURCE, sample_source
 from etl.extract.progress import ProgressReporter
 from etl.extract.run import USE_DEFAULT, extract_months
 from etl.extract.transfer import MAX_PARALLEL_FILES, TransferOptions
+from etl.problems import problem_of
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     zones = None if args.no_zones else args.zones_source or USE_DEFAULT
     options = TransferOptions(retries=args.retries, backoff_s=args.backoff, lock_timeout_s=args.lock_timeout,
                               parallel_files=args.parallel)
+    reporter = ProgressReporter(args.progress_json)
     try:
         result = extract_months(args.months, source, zones, run_id=args.run_id, backup_dir=args.backup_dir,
-                                reporter=ProgressReporter(args.progress_json), options=options)
+                                reporter=reporter, options=options)
     except UsageError as exc:
         print(f"etl extract: usage error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -89,9 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("etl extract: interrupted; nothing partial was stored, rerun to finish", file=sys.stderr)
         return 130
+    except Exception as exc:  # a fault of the code: its file and line (the Problems panel), then the traceback
+        return _crashed(exc, reporter)
     print(f"etl extract: run {result.run_id} succeeded: {len(result.files)} files, {result.bytes} bytes; "
           f"manifest {result.manifest}", file=sys.stderr)
     return 0
+
+
+def _crashed(exc: Exception, reporter: ProgressReporter) -> int:
+    problem = problem_of(exc)
+    reporter.emit("crashed", error=problem.message, file=problem.file, line=problem.line)
+    traceback.print_exc()
+    # `error: FILE:LINE: message` is what the `$etlSpark` problem matcher reads from a terminal or a task.
+    print(f"etl extract: error: {problem}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

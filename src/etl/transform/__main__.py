@@ -21,6 +21,7 @@ from etl.config import ConfigError, load_settings
 from etl.extract.store import make_client
 from etl.lineage.emitter import RunLineage
 from etl.logger import log_file, setup_logging
+from etl.problems import Problem, problem_of
 from etl.transform.errors import ChecksFailed, TransformError
 from etl.transform.events import emit
 from etl.transform.executors import ExecutorCheck, wait_seconds
@@ -84,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("transform failed")
         message = explain(error, log_hint(), settings and settings.spark_executor_memory,
                           settings.spark_driver_bind if settings else "")
-        return _failed_or_exit(run_id, (watchdog and watchdog.diagnose()) or message, log, watchdog)
+        diagnosed = watchdog and watchdog.diagnose()
+        # A service gone is no fault of the code; else the code's line that failed (the Problems panel shows it).
+        return _failed_or_exit(run_id, diagnosed or message, log, watchdog, None if diagnosed else problem_of(error))
     finally:
         if watchdog is not None:
             watchdog.stop()
@@ -126,12 +129,12 @@ def executor_check(settings, sc) -> ExecutorCheck:
                          hint=hint, wait_s=wait_seconds())
 
 
-def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None) -> int:
+def _failed_or_exit(run_id: str, message: str, log, watchdog: Watchdog | None, place: Problem | None = None) -> int:
     """With MinIO or the master gone, writer threads may sit in Delta's and s3a's retries and
     spark.stop() would wait for them: report, then end the driver now (its JVM and executors go
     with it; a Delta commit is one PUT, so a table those threads had not committed stays as it was)."""
     REPORTING.acquire()  # held for good: a stuck-driver exit from the watchdog cannot report twice
-    code = _failed(run_id, message, log)
+    code = _failed(run_id, message, log, place=place)
     if watchdog is not None and watchdog.failure:
         _end_now(code)
     return code
@@ -150,14 +153,19 @@ def _end_now(code: int) -> None:
     os._exit(code)
 
 
-def _failed(run_id: str, message: str, log, report: dict | None = None, stopped_by: str | None = None) -> int:
-    """stopped_by "checks": an error check stopped the run before any write (the Runs view tells it from a crash)."""
+def _failed(run_id: str, message: str, log, report: dict | None = None, stopped_by: str | None = None,
+            place: Problem | None = None) -> int:
+    """stopped_by "checks": an error check stopped the run before any write (the Runs view tells it from a crash).
+    place: the code's file and line that failed, when the traceback names one in the package."""
     log.error(message)
     for lineage in LINEAGE:
         lineage.fail(message)
+    where = {"file": place.file, "line": place.line} if place and place.file else {}
     emit("run_done", run_id=run_id, status="failed", report=report, report_path=report and report.get("report_path"),
-         error=message, **({"stopped_by": stopped_by} if stopped_by else {}))
-    print(f"etl transform: error: {message}", file=sys.stderr, flush=True)
+         error=message, **({"stopped_by": stopped_by} if stopped_by else {}), **where)
+    # `error: FILE:LINE: message` is what the `$etlSpark` problem matcher reads from a terminal or a task.
+    at = f"{place.file}:{place.line}: " if where else ""
+    print(f"etl transform: error: {at}{message}", file=sys.stderr, flush=True)
     return EXIT_FAILED
 
 

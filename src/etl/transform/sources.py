@@ -14,6 +14,7 @@ from pyspark.sql import DataFrame, SparkSession
 from etl.config import load_settings
 from etl.manifest import load_manifest, manifest_path
 from etl.transform.errors import InputFileError, TransformError
+from etl.transform.failure import first_line
 from etl.transform.schema import conform, extra_columns
 
 READ_THREADS = 4
@@ -101,11 +102,6 @@ def zones_path(run_id: str | None, rawzone_bucket: str) -> str:
     if not paths:  # a run with --no-zones: the table an earlier run stored
         paths = sorted({f["path"] for r in _selected_runs(None) for f in r["files"] if f["kind"] == "zones"})
     return paths[-1] if paths else f"s3a://{rawzone_bucket}/reference/taxi_zone_lookup.csv"
-
-
-def first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:400] if text else type(error).__name__
 
 
 PARQUET_MAGIC = b"PAR1"

@@ -1,7 +1,8 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX installed, after the Gold scenario: edit a
 // rule of the transform in the editor, click Preview Change in the editor's title, read the "Change preview" panel
 // (screenshots in the light and the dark theme), open the rows behind a count with the keyboard, then break the rule
-// and find the error in the Problems panel. rules.py is restored whatever happens.
+// and find the error in the Problems panel, then run ETL: Transform with it and find the transform's error there too.
+// rules.py is restored whatever happens.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractSampleFromPalette, numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
@@ -103,6 +104,18 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
       await page.locator('.markers-panel .monaco-list-row', { hasText: 'trip_distanc' }).first()
         .waitFor({ timeout: 30_000 });
       await screenshot('problem-at-its-line');
+    });
+
+    await step('ETL: Transform with that rule: the Spark error is in the Problems panel at rules.py', async () => {
+      await page.locator('.tab', { hasText: 'rules.py' }).first().click();
+      await palette('ETL: Transform');
+      // The run's own entry (source "ETL: Transform"), beside Preview Change's: the transform's analysis error.
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'rules.py' })
+        .first().waitFor({ timeout: 180_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ETL: Transform' });
+      await row.filter({ hasText: 'trip_distanc' }).first().waitFor({ timeout: 30_000 });
+      await screenshot('transform-error-in-problems');
     });
   } finally {
     writeFileSync(rules, original);

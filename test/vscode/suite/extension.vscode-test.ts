@@ -437,9 +437,10 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.match(result.url, /\/dags\/etl_pipeline\/runs\//);
   });
 
-  it('offers etl tasks', async () => {
-    const tasks = await vscode.tasks.fetchTasks({ type: 'etl' });
+  it('offers etlSpark tasks, each reading its faults with the $etlSpark problem matcher', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'etlSpark' });
     assert.deepEqual(tasks.map((t) => t.name).sort(), ['extract', 'pipeline', 'startStack', 'stopStack', 'transform']);
+    for (const task of tasks) assert.deepEqual(task.problemMatchers, ['$etlSpark'], task.name);
   });
 
   it('failure: wrong credentials give an empty view with the credentials problem, no exception', async () => {
