@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EtlError } from '../../extension/core/errors';
+import { engineDownError } from '../../extension/core/stack/compose/provision';
 import { resolveStackMode } from '../../extension/core/stack/index';
 import {
   assertNativeStackRuns,
@@ -47,4 +48,10 @@ test('off Linux, auto is compose and native fails before anything starts', async
 test('on Linux, an explicit mode is kept as it was', async () => {
   assert.equal(await resolveStackMode('native', undefined, linux), 'native');
   assert.equal(await resolveStackMode('compose', undefined, linux), 'compose');
+});
+
+test('Docker not answering: native is suggested only where it runs', () => {
+  assert.match(engineDownError(linux).hint ?? '', /--mode native/);
+  assert.doesNotMatch(engineDownError(mac).hint ?? '', /native/);
+  assert.match(engineDownError(mac).hint ?? '', /Docker Desktop.*darwin-arm64/);
 });

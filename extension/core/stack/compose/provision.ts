@@ -18,6 +18,7 @@ import { EtlError } from '../../errors';
 import type { Reporter } from '../../reporter';
 import { goToolchain } from '../../setup/goToolchain';
 import { waitUntil } from '../health';
+import { canRunNativeStack, hostPlatform, platformName, type HostPlatform } from '../platformSupport';
 import { HOST_CA_BUNDLE, type BuildSettings } from './project';
 import { tarDirectoryInto } from './tarPipe';
 
@@ -45,10 +46,13 @@ export async function engineAnswers(timeoutMs = 5_000): Promise<boolean> {
   return result.exitCode === 0;
 }
 
-export function engineDownError(): EtlError {
+export function engineDownError(platform: HostPlatform = hostPlatform()): EtlError {
   return new EtlError(
     `the Docker engine does not answer at ${engineAddress()}`,
-    'start it (or point DOCKER_HOST at one), or use --mode native',
+    canRunNativeStack(platform)
+      ? 'start it (or point DOCKER_HOST at one), or use --mode native'
+      // Off Linux the native stack is no way out: never suggest it.
+      : `start it (Docker Desktop, or DOCKER_HOST pointing at one): on ${platformName(platform)} the stack runs in it`,
   );
 }
 

@@ -3,6 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { EtlConfig } from '../../config';
 import { EtlError } from '../../errors';
 import { externalStepServices } from '../../profiles';
+import { canRunNativeStack, hostPlatform, platformName } from '../platformSupport';
 import { composeArgs, composeEnv, composeProject } from './project';
 
 /** Host paths mean nothing in the runner: there the manifest and logs are the mounted ./Backup_data and ./ETL_logs. */
@@ -33,7 +34,10 @@ export function runEtlModuleInCompose(
     throw new EtlError(
       `profile ${config.profile.name} places ${external.join(' and ')} outside this machine, and the compose runner `
         + 'reaches only the compose stack\'s services',
-      'run the step with --mode native (or ETL_STACK_MODE=native): the driver then runs here and reaches them',
+      canRunNativeStack(hostPlatform())
+        ? 'run the step with --mode native (or ETL_STACK_MODE=native): the driver then runs here and reaches them'
+        : `run the step from a Linux machine with --mode native (the driver there reaches them): on `
+          + `${platformName(hostPlatform())} only the compose stack runs`,
     );
   }
   const passed = {
