@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { isEtlStepLaunch } from '../../extension/core/logs/debugLaunch';
+import { etlDebugLaunches, isEtlStepLaunch } from '../../extension/core/logs/debugLaunch';
 import { findOrigins, locateOrigin } from '../../extension/core/logs/origin';
 import { formatRecord, parseEcsLine } from '../../extension/core/logs/record';
 import { kibanaDiscoverUrl, parseLogSearch, searchFiles } from '../../extension/core/logs/search';
@@ -86,6 +86,15 @@ describe('log search and code origins', () => {
     assert.ok(isEtlStepLaunch({ program: '${workspaceFolder}/src/etl/submit.py' }));
     assert.ok(!isEtlStepLaunch({ program: '/w/scripts/bench_extract.py' }));
     assert.ok(!isEtlStepLaunch({ module: 'pytest' }));
+  });
+
+  test('the launches offered to the Python Debugger run the steps from the folder and stream their logs', () => {
+    const launches = etlDebugLaunches('/w');
+    assert.deepEqual(launches.map((l) => l.module), ['etl.extract', 'etl.transform']);
+    for (const launch of launches) {
+      assert.ok(isEtlStepLaunch(launch), String(launch.name));
+      assert.deepEqual([launch.type, launch.cwd, launch.env], ['debugpy', '/w', { PYTHONPATH: '/w/src' }]);
+    }
   });
 });
 

@@ -9,3 +9,21 @@ export function isEtlStepLaunch(configuration: Record<string, unknown>): boolean
   const program = typeof configuration.program === 'string' ? configuration.program : '';
   return ETL_MODULES.test(module) || ETL_PROGRAMS.test(program);
 }
+
+/**
+ * Launch configurations of the ETL steps for the Python Debugger (type `debugpy`), offered as dynamic configurations
+ * (Run and Debug's "Python Debugger" list) when that extension is installed: no hard dependency on it.
+ */
+export function etlDebugLaunches(workspaceFolder: string): Record<string, unknown>[] {
+  const common = {
+    type: 'debugpy', request: 'launch', cwd: workspaceFolder, env: { PYTHONPATH: `${workspaceFolder}/src` },
+    justMyCode: true,
+  };
+  return [
+    {
+      ...common, name: 'ETL: extract (sample)', module: 'etl.extract',
+      args: ['--months', '2024-01..2024-02', '--sample'],
+    },
+    { ...common, name: 'ETL: transform', module: 'etl.transform' },
+  ];
+}

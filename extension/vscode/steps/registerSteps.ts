@@ -11,6 +11,7 @@ import type { EtlServices } from '../common/services';
 import { extractCommand } from './extractCommand';
 import { runPipelineCommand } from './runPipeline';
 import { setCredentialsCommand } from './setCredentials';
+import { registerDebugLaunches } from './debugLaunches';
 import { registerTaskProvider } from './taskProvider';
 import { transformCommand } from './transformCommand';
 import { triggerDagCommand } from './triggerDagCommand';
@@ -59,5 +60,6 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
   );
   context.subscriptions.push(problems);
   registerTaskProvider(context, problems);
+  registerDebugLaunches(context);
   return problems;
 }

@@ -1,8 +1,10 @@
 // As a user, in headless Chromium on code-server with the packaged VSIX: the Gold tables view after a pipeline
 // run, Preview Table on fact_trips (a paged grid in a webview), a sort by clicking a header, keyboard paging,
 // then a Query Gold… result; screenshots of the grid in the dark and the light theme; Show Lineage from the tree
-// and from a grid's column header; Show Source Row on a quarantine row.
-import { join } from 'node:path';
+// and from a grid's column header; Show Source Row on a quarantine row; a query saved as a .sql file, run by its
+// Run on Gold lens and by Ctrl+Alt+Enter, its result exported to CSV through the save dialog.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { contextMenuRunner, paletteRunner } from './steps.mjs';
 
 const T = 180_000;
@@ -251,4 +253,86 @@ export async function runGoldScenario(page, { artifacts, log, deletedRaw }) {
     const file = path.slice(path.lastIndexOf('/') + 1);
     await page.locator('.tab', { hasText: `${file} row ${index}` }).first().waitFor({ timeout: 30_000 });
   });
+
+  // .sql files: a scratch folder inside the workspace (test-artifacts/ is git-ignored), removed at the end.
+  const scratch = mkdtempSync(join(artifacts, 'sql-scenario-'));
+  try {
+    await runSqlFileSteps({ page, step, screenshot, palette, queryGold, grid, scratch });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
+
+/**
+ * Query Gold… → the notification's Save as SQL File (a name under the scratch folder) → the .sql file's Run on Gold
+ * lens → the grid beside → Export CSV through the save dialog; then the keybinding runs it again.
+ */
+async function runSqlFileSteps({ page, step, screenshot, palette, queryGold, grid, scratch }) {
+  const sql = 'SELECT reject_rule, count(*) AS n FROM quarantine_rejected_trips GROUP BY 1 ORDER BY n DESC';
+  const file = join(scratch, 'by-rule.sql');
+  const typed = relativeToWorkspace(file);
+  const csv = join(scratch, 'by-rule.csv');
+
+  await step('Query Gold… offers Save as SQL File: the query kept in a .sql file with a Run on Gold lens', async () => {
+    await palette('View: Close All Editor Groups');
+    await palette('Notifications: Clear All Notifications');
+    await queryGold(sql);
+    await grid().locator('#range', { hasText: /rows 1–4 of 4/ }).waitFor({ timeout: T });
+    const toast = page.locator('.notification-toast', { hasText: 'Keep it in a .sql file' }).first();
+    await toast.locator('.monaco-button', { hasText: 'Save as SQL File' }).click({ timeout: 30_000 });
+    const input = page.locator('.quick-input-widget input');
+    const proposed = 'queries/query-quarantine_rejected_trips.sql';
+    await page.waitForFunction(
+      (name) => document.querySelector('.quick-input-widget input')?.value === name,
+      proposed,
+      { timeout: 30_000 },
+    );
+    await input.fill(typed);
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'by-rule.sql' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.codelens-decoration', { hasText: 'Run on Gold' }).first().waitFor({ timeout: 30_000 });
+    if (!existsSync(file)) throw new Error(`Save as SQL File wrote no ${file}`);
+    await screenshot('sql-codelens');
+  });
+
+  await step('the Run on Gold lens opens the result in the grid beside the file', async () => {
+    await page.locator('.codelens-decoration a', { hasText: 'Run on Gold' }).first().click();
+    await page.locator('.tab', { hasText: 'Query: by-rule.sql:2' }).first().waitFor({ timeout: T });
+    await grid().locator('#range', { hasText: /rows 1–4 of 4/ }).waitFor({ timeout: T });
+    await grid().locator('td', { hasText: 'non_positive_distance' }).waitFor({ timeout: T });
+    await screenshot('sql-result');
+  });
+
+  await step('Export CSV: the save dialog, a path typed; the file holds the header and every row', async () => {
+    await grid().locator('#exportCsv').click();
+    // code-server's own save dialog: a quick input holding the proposed path (the workspace, the query's name).
+    const input = page.locator('.quick-input-widget input');
+    await page.waitForFunction(
+      () => document.querySelector('.quick-input-widget input')?.value.endsWith('query-quarantine_rejected_trips.csv'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await input.fill(csv);
+    await page.keyboard.press('Enter');
+    await grid().locator('#notice', { hasText: /exported 4 row\(s\) to .*by-rule\.csv/ }).waitFor({ timeout: T });
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    if (lines[0] !== 'reject_rule,n' || lines.length !== 5 || lines[1] !== 'non_positive_distance,400')
+      throw new Error(`the exported CSV holds ${JSON.stringify(lines)}`);
+    await screenshot('grid-exported-csv');
+  });
+
+  await step('Ctrl+Alt+Enter in the .sql editor runs it again (the result tab replaced)', async () => {
+    await page.locator('.tab', { hasText: 'by-rule.sql' }).first().click();
+    await page.locator('.view-line', { hasText: 'SELECT reject_rule' }).first().click();
+    await page.keyboard.press('Control+Alt+Enter');
+    // A new grid: the export's notice is gone, the rows are there.
+    await grid().locator('#range', { hasText: /rows 1–4 of 4/ }).waitFor({ timeout: T });
+    await grid().locator('#notice[hidden]').waitFor({ state: 'attached', timeout: T });
+    const tabs = await page.locator('.tab', { hasText: 'Query: by-rule.sql:2' }).count();
+    if (tabs !== 1) throw new Error(`${tabs} result tabs for by-rule.sql`);
+    await palette('View: Close All Editor Groups');
+  });
+}
+
+/** The workspace is the checkout (test-artifacts/ is inside it): a path relative to it, with forward slashes. */
+const relativeToWorkspace = (path) => relative(join(import.meta.dirname, '..', '..', '..'), path).split(sep).join('/');
