@@ -131,7 +131,7 @@ describe('Save as SQL File', () => {
 
   test('the file: a comment, the query once with one semicolon; an as-of query says Run on Gold reads now', () => {
     const text = sqlFileText('SELECT 1 ;; \n');
-    assert.match(text, /^-- From Query Gold…\. Run on Gold/);
+    assert.match(text, /^-- Saved from Query Gold… — its Run on Gold lens/);
     assert.ok(text.endsWith('\nSELECT 1;\n'));
     assert.match(sqlFileText('SELECT 1', { run: 'transform-x' }), /as of run transform-x; Run on Gold reads the current/);
     assert.match(sqlFileText('SELECT 1', { timestamp: Date.UTC(2026, 0, 2) }), /as of 2026-01-02T00:00:00\.000Z/);

@@ -40,6 +40,6 @@ export function sqlFileText(sql: string, asOf?: CatalogAsOf): string {
       : 'version' in asOf
         ? ` (asked as of version ${asOf.version}; Run on Gold reads the current tables)`
         : ` (asked as of ${new Date(asOf.timestamp).toISOString()}; Run on Gold reads the current tables)`;
-  return `-- From Query Gold…${when}. Run on Gold (Ctrl+Alt+Enter) runs the statement at the cursor.\n` +
+  return `-- Saved from Query Gold…${when} — its Run on Gold lens (or Ctrl/Cmd+Alt+Enter) runs it again.\n` +
     `${statementBody(sql)};\n`;
 }

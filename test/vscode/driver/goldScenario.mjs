@@ -313,7 +313,9 @@ async function runSqlFileSteps({ page, step, screenshot, palette, queryGold, gri
       { timeout: 30_000 },
     );
     await input.fill(csv);
-    await page.keyboard.press('Enter');
+    // The dialog lists the typed folder first (a moment); its OK then saves under the typed name.
+    await page.waitForTimeout(1000);
+    await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
     await grid().locator('#notice', { hasText: /exported 4 row\(s\) to .*by-rule\.csv/ }).waitFor({ timeout: T });
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
     if (lines[0] !== 'reject_rule,n' || lines.length !== 5 || lines[1] !== 'non_positive_distance,400')
