@@ -89,6 +89,8 @@ describe('grid export: SQL, paths and names', () => {
     );
     assert.equal(exportStem({ title: 'q', sql: 'SELECT 1' }), 'query-result');
     assert.equal(exportStem({ title: 'q', sql: 'select * from ../../etc' }), 'query-result');
+    assert.equal(exportStem({ title: 'fact_trips · added (2024-01)' }), 'fact_trips-added-2024-01');
+    assert.equal(exportStem({ title: '../..' }), 'query-result');
   });
 
   test('a path with quotes, spaces and a semicolon is written as named; a failed export leaves no file', async () => {

@@ -45,8 +45,9 @@ export function partialPathFor(target: string, token = randomBytes(4).toString('
 }
 
 /**
- * A file name (no extension) for what a grid shows: its table (`fact_trips`, a version: `fact_trips-v3`), or for a
- * query `query-` and the tables it reads from (`query-fact_trips-dim_zone`), `query-result` when none is named.
+ * A file name (no extension) for what a grid shows: its table (`fact_trips`, a version: `fact_trips-v3`), for a
+ * query `query-` and the tables it reads from (`query-fact_trips-dim_zone`, `query-result` when none is named),
+ * else its title.
  */
 export function exportStem(shown: { table?: string; title: string; sql?: string }): string {
   const safe = (text: string) =>
@@ -58,7 +59,9 @@ export function exportStem(shown: { table?: string; title: string; sql?: string 
     const version = /@v(\d+)/.exec(shown.title);
     return safe(`${shown.table}${version ? `-v${version[1]}` : ''}`) || 'table';
   }
-  const tables = [...(shown.sql ?? '').matchAll(/\b(?:from|join)\s+"?([A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1]);
+  // Rows of a diff (no table, no query): after their title, e.g. `fact_trips · added` → `fact_trips-added`.
+  if (shown.sql === undefined) return safe(shown.title) || 'query-result';
+  const tables = [...shown.sql.matchAll(/\b(?:from|join)\s+"?([A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1]);
   const named = [...new Set(tables)].slice(0, 3);
   return safe(`query-${named.length ? named.join('-') : 'result'}`);
 }
