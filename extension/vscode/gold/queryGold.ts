@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CatalogAsOf } from '../../core/gold/asOf';
 import { GridFeed } from '../../core/gold/feed';
+import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { GridPanel } from './gridPanel';
 import { goldCatalog } from './goldTree';
@@ -51,6 +52,6 @@ export async function queryGoldCommand(
   const panel = new GridPanel(services.context, catalog, feed);
   open(panel);
   // Typed in: a quick question that may be worth keeping (a test's or a link's SQL is kept elsewhere already).
-  if (typeof sql !== 'string') void offerSqlFile(text, when);
+  if (typeof sql !== 'string') void offerSqlFile(text, when).catch((error: unknown) => reportError(services, error));
   return panel;
 }
