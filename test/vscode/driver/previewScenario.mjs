@@ -112,7 +112,8 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
       // The run's own entry (source "ETL: Transform"), beside Preview Change's: the transform's analysis error.
       await page.locator('.notifications-toasts .notification-toast', { hasText: 'rules.py' })
         .first().waitFor({ timeout: 180_000 });
-      await page.keyboard.press('Control+Shift+M');
+      // The run showed ETL Logs in the panel: the Problems tab, as a user clicks it.
+      await page.locator('.part.panel [role="tab"]', { hasText: 'Problems' }).first().click();
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ETL: Transform' });
       await row.filter({ hasText: 'trip_distanc' }).first().waitFor({ timeout: 30_000 });
       await screenshot('transform-error-in-problems');
