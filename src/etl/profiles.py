@@ -10,24 +10,39 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from etl.contract import PROJECT_ROOT
+
 PROFILE_FILE = "etl-profiles.json"
 LOCAL = "local"
 MODES = ("local", "compose", "external")
-FIELDS: dict[str, dict[str, Any]] = {
-    "s3": {"endpoint": "http", "caFile": "text", "addressing": ("path", "virtual"), "region": "text",
-           "buckets": "buckets", "accessKeyEnv": "env", "secretKeyEnv": "env"},
-    "spark": {"masterUrl": "spark", "uiUrl": "http", "deployMode": ("client", "cluster"), "driverHost": "text",
-              "driverBindAddress": "text", "driverPort": "port", "blockManagerPort": "port"},
-    "elasticsearch": {"url": "http", "caFile": "text", "usernameEnv": "env", "passwordEnv": "env", "apiKeyEnv": "env"},
-    "airflow": {"url": "http", "usernameEnv": "env", "passwordEnv": "env", "tokenEnv": "env"},
-    "lineage": {"url": "http", "apiKeyEnv": "env"},
-}
-REQUIRED_EXTERNAL = {"s3": ["endpoint", "accessKeyEnv", "secretKeyEnv"], "spark": ["masterUrl"],
-                     "elasticsearch": ["url"], "airflow": ["url"], "lineage": ["url"]}
+SCHEMA_FILE = PROJECT_ROOT / "config" / "profiles.schema.json"
+
+
+def _field_table(schema: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """Each service's fields and their kinds (the definition a field refers to, or its enum as a tuple), and
+    what an external service cannot do without: from config/profiles.schema.json, the table TypeScript reads too."""
+    definitions = schema["definitions"]
+    fields: dict[str, dict[str, Any]] = {}
+    required: dict[str, list[str]] = {}
+    for service, spec in definitions["profile"]["properties"].items():
+        if "$ref" not in spec:  # description, $comment
+            continue
+        section = definitions[spec["$ref"].rsplit("/", 1)[-1]]
+        fields[service] = {name: tuple(spec["enum"]) if "enum" in spec else spec["$ref"].rsplit("/", 1)[-1]
+                           for name, spec in section["properties"].items() if name not in ("mode", "$comment")}
+        required[service] = next(part["then"]["required"] for part in section["allOf"] if "then" in part)
+    return fields, required
+
+
+@cache
+def field_table() -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The fields and required-when-external fields of config/profiles.schema.json, read once when first needed."""
+    return _field_table(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 SECRET_FIELDS = {"accessKey", "secretKey", "secret", "password", "token", "apiKey", "sessionToken"}
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -76,7 +91,8 @@ def parse_profile_file(raw: Any, file: str) -> dict[str, dict[str, Any]]:
 def _parse_profile(body: Any, where: str, fail) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise fail(where, "is not an object", 'give each service a section: {"s3": {...}}')
-    profile: dict[str, Any] = {service: {"mode": "local"} for service in FIELDS}
+    fields = field_table()[0]
+    profile: dict[str, Any] = {service: {"mode": "local"} for service in fields}
     for key, value in body.items():
         if key in ("description", "$comment"):
             if not isinstance(value, str):
@@ -84,8 +100,8 @@ def _parse_profile(body: Any, where: str, fail) -> dict[str, Any]:
             if key == "description":
                 profile["description"] = value
             continue
-        if key not in FIELDS:
-            raise fail(f'{where} field "{key}"', "is not known", f"known: description, {', '.join(FIELDS)}")
+        if key not in fields:
+            raise fail(f'{where} field "{key}"', "is not known", f"known: description, {', '.join(fields)}")
         profile[key] = _parse_service(key, value, f"{where} {key}", fail)
     return profile
 
@@ -93,6 +109,7 @@ def _parse_profile(body: Any, where: str, fail) -> dict[str, Any]:
 def _parse_service(service: str, body: Any, where: str, fail) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise fail(where, "is not an object", 'write {"mode": "external", ...}')
+    fields, required = field_table()[0][service], field_table()[1]
     mode = body.get("mode", "local")
     if mode not in MODES:
         raise fail(f"{where}.mode", f"is {json.dumps(mode)}", f"use one of {', '.join(MODES)}")
@@ -104,13 +121,13 @@ def _parse_service(service: str, body: Any, where: str, fail) -> dict[str, Any]:
             raise fail(f"{where}.{field}", "holds a secret in the file",
                        f'remove it; set "{field}Env" to the NAME of an environment variable that holds it '
                        f"(secrets never go in {PROFILE_FILE})")
-        kind = FIELDS[service].get(field)
+        kind = fields.get(field)
         if kind is None:
-            raise fail(f"{where}.{field}", "is not known", f"known: mode, {', '.join(FIELDS[service])}")
+            raise fail(f"{where}.{field}", "is not known", f"known: mode, {', '.join(fields)}")
         if mode != "external":
             raise fail(f"{where}.{field}", f'is set but mode is "{mode}"', "only an external service takes settings")
         out[field] = _check(kind, value, f"{where}.{field}", fail)
-    missing = [f for f in REQUIRED_EXTERNAL[service] if f not in out] if mode == "external" else []
+    missing = [f for f in required[service] if f not in out] if mode == "external" else []
     if missing:
         raise fail(where, f"is external but lacks {', '.join(missing)}", README)
     if out.get("deployMode") == "cluster":

@@ -1,4 +1,5 @@
 import { EtlError } from '../errors';
+import { SCHEMAS, validator, describeSchemaError } from '../schemas';
 
 /**
  * The profile file (etl-profiles.json): per service, where it is. One format for TypeScript and
@@ -66,30 +67,39 @@ export interface Profile {
   lineage: LineageProfile;
 }
 
-type FieldKind = 'url' | 'https-or-http' | 'text' | 'env' | 'port' | 'bucket' | readonly string[];
+/** A field's kind: the definition of config/profiles.schema.json it refers to, or the values it may take. */
+type FieldKind = 'http' | 'spark' | 'text' | 'env' | 'port' | 'buckets' | readonly string[];
+type Service = keyof Omit<Profile, 'description'>;
 
-/** Every field a service section may have (besides `mode`), and its kind; anything else is refused. */
-const FIELDS: Record<keyof Omit<Profile, 'description'>, Record<string, FieldKind>> = {
-  s3: {
-    endpoint: 'https-or-http', caFile: 'text', addressing: ['path', 'virtual'], region: 'text', buckets: 'text',
-    accessKeyEnv: 'env', secretKeyEnv: 'env',
-  },
-  spark: {
-    masterUrl: 'url', uiUrl: 'https-or-http', deployMode: ['client', 'cluster'], driverHost: 'text',
-    driverBindAddress: 'text', driverPort: 'port', blockManagerPort: 'port',
-  },
-  elasticsearch: { url: 'https-or-http', caFile: 'text', usernameEnv: 'env', passwordEnv: 'env', apiKeyEnv: 'env' },
-  airflow: { url: 'https-or-http', usernameEnv: 'env', passwordEnv: 'env', tokenEnv: 'env' },
-  lineage: { url: 'https-or-http', apiKeyEnv: 'env' },
-};
-/** What an external service cannot do without. */
-const REQUIRED_EXTERNAL: Record<keyof typeof FIELDS, string[]> = {
-  s3: ['endpoint', 'accessKeyEnv', 'secretKeyEnv'],
-  spark: ['masterUrl'],
-  elasticsearch: ['url'],
-  airflow: ['url'],
-  lineage: ['url'],
-};
+interface SchemaShape {
+  definitions: Record<string, {
+    properties: Record<string, { $ref?: string; enum?: string[] }>;
+    allOf?: { then?: { required: string[] } }[];
+  }>;
+}
+
+/**
+ * Every field a service section may have (besides `mode`) and its kind, and what an external service cannot do
+ * without: read from config/profiles.schema.json, the one table src/etl/profiles.py reads too. Anything else is
+ * refused.
+ */
+function fieldTable(schema: SchemaShape) {
+  const fields = {} as Record<Service, Record<string, FieldKind>>;
+  const required = {} as Record<Service, string[]>;
+  const tail = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
+  for (const [service, spec] of Object.entries(schema.definitions.profile.properties)) {
+    if (!spec.$ref) continue; // description, $comment
+    const section = schema.definitions[tail(spec.$ref)];
+    fields[service as Service] = Object.fromEntries(
+      Object.entries(section.properties)
+        .filter(([name]) => name !== 'mode' && name !== '$comment')
+        .map(([name, field]) => [name, field.enum ?? (tail(field.$ref ?? '') as FieldKind)]),
+    );
+    required[service as Service] = section.allOf?.find((part) => part.then)?.then?.required ?? [];
+  }
+  return { fields, required };
+}
+const { fields: FIELDS, required: REQUIRED_EXTERNAL } = fieldTable(SCHEMAS.profiles as unknown as SchemaShape);
 /** Field names that would hold a secret itself: refused, the file names the variable instead. */
 const SECRET_FIELDS = new Set(['accessKey', 'secretKey', 'secret', 'password', 'token', 'apiKey', 'sessionToken']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -118,6 +128,12 @@ export function parseProfileFile(raw: unknown, file: string): Record<string, Pro
       throw fail(`profile "${name}"`, 'has an invalid name', 'use letters, digits, ".", "_" and "-"');
     }
     profiles[name] = parseProfile(body, `profile "${name}"`, fail);
+  }
+  // The checks above give the precise hints; the schema is the contract both loaders share, checked last.
+  const validate = validator('profiles');
+  if (!validate(raw)) {
+    throw new ProfileFileError(`${file}: ${describeSchemaError(validate.errors)} (config/profiles.schema.json)`,
+      'see README "Run against your cluster"');
   }
   return profiles;
 }
@@ -167,7 +183,7 @@ function parseService(service: keyof typeof FIELDS, body: unknown, where: string
     if (mode !== 'external') {
       throw fail(`${where}.${field}`, `is set but mode is "${mode}"`, 'only an external service takes settings');
     }
-    out[field] = field === 'buckets'
+    out[field] = kind === 'buckets'
       ? checkBuckets(value, `${where}.buckets`, fail)
       : check(kind, value, `${where}.${field}`, fail);
   }
@@ -200,10 +216,10 @@ function check(kind: FieldKind, value: unknown, where: string, fail: Fail): unkn
     throw fail(where, 'is not an environment variable name',
       'name the variable that holds the value (letters, digits, _), never the value itself');
   }
-  if (kind === 'https-or-http' && !/^https?:\/\/[^/\s]+/.test(value)) {
+  if (kind === 'http' && !/^https?:\/\/[^/\s]+/.test(value)) {
     throw fail(where, `is "${value}", not an http(s) URL`, 'for example https://s3.eu-west-1.amazonaws.com');
   }
-  if (kind === 'url' && !/^spark:\/\/[^/\s:]+:\d+$/.test(value)) {
+  if (kind === 'spark' && !/^spark:\/\/[^/\s:]+:\d+$/.test(value)) {
     throw fail(where, `is "${value}", not a Spark master URL`, 'for example spark://spark-master.example.com:7077');
   }
   return value.trim();
