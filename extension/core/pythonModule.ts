@@ -3,6 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { EtlConfig } from './config';
 import { locateRuntimes, requireRuntime } from './runtimes';
 import type { StackMode } from './stack/backend';
+import { type SchemaName, validated } from './schemas';
 import { runEtlModuleInCompose } from './stack/compose/runner';
 
 type ModuleChild = ResultPromise<{ reject: false; stdin: 'ignore'; buffer: false }>;
@@ -48,16 +49,28 @@ export function runEtlModule(
   return child;
 }
 
-/** A stdout line of an ETL module as its JSON event, or undefined for anything else (never throws on noise). */
-export function parseJsonEvent<T extends { event: string }>(line: string): T | undefined {
+/**
+ * A stdout line of an ETL module as its JSON event, or undefined for anything else (never throws on noise).
+ * With a schema of config/ (the extractor's and the transform's events), a JSON line that does not match it is
+ * noise too, and `onInvalid` hears why (the field it names) so that a logger can show it.
+ */
+export function parseJsonEvent<T extends { event: string }>(
+  line: string,
+  schema?: SchemaName,
+  onInvalid?: (reason: string) => void,
+): T | undefined {
   const trimmed = line.trim();
   if (!trimmed.startsWith('{')) return undefined;
+  let value: { event?: unknown };
   try {
-    const value = JSON.parse(trimmed) as { event?: unknown };
-    return typeof value.event === 'string' ? (value as T) : undefined;
+    value = JSON.parse(trimmed) as { event?: unknown };
   } catch {
     return undefined;
   }
+  if (schema) {
+    return validated<T>(schema, value, (reason) => onInvalid?.(`progress line ignored: ${reason}: ${trimmed}`));
+  }
+  return typeof value?.event === 'string' ? (value as T) : undefined;
 }
 
 /** SIGTERM to the group, SIGKILL 5 s later for whatever ignored it. */

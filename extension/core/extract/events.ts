@@ -1,6 +1,6 @@
 import { parseJsonEvent } from '../pythonModule';
 
-/** Progress events of `python -m etl.extract --progress-json` (docs/extraction.md). */
+/** Progress events of `python -m etl.extract --progress-json` (config/extract-events.schema.json). */
 export type ExtractEvent =
   | {
       event: 'run_start';
@@ -36,8 +36,12 @@ export type ExtractEvent =
   /** A fault of the extractor's code: its message, and the package's file and line that raised it when known. */
   | { event: 'crashed'; error: string; file: string | null; line: number | null };
 
-/** A stdout line as an event, or undefined for anything else (never throws on noise). */
-export const parseEventLine = (line: string) => parseJsonEvent<ExtractEvent>(line);
+/**
+ * A stdout line as an event validated against config/extract-events.schema.json, or undefined for anything else
+ * (never throws on noise; a JSON line that does not match is told to `onInvalid`).
+ */
+export const parseEventLine = (line: string, onInvalid?: (reason: string) => void) =>
+  parseJsonEvent<ExtractEvent>(line, 'extractEvents', onInvalid);
 
 /** One file in flight: its name in the display, bytes so far and the size announced (or null). */
 interface InFlight {

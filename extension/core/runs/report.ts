@@ -1,3 +1,4 @@
+import { validated } from '../schemas';
 import type { QualityCounts } from '../transform/events';
 
 export type { QualityCounts };
@@ -35,27 +36,27 @@ export const reportKey = (runId: string) => `${QUALITY_PREFIX}${runId}.json`;
 export const isRunReportKey = (key: string) =>
   key.startsWith(QUALITY_PREFIX) && key.endsWith('.json') && key !== LATEST_REPORT;
 
-const isCounts = (value: unknown): value is QualityCounts => {
-  const v = value as QualityCounts | undefined;
-  return typeof v?.rows_read === 'number' && typeof v.rows_kept === 'number' && typeof v.rows_rejected === 'number';
-};
-
-/** A report, or a message saying why the text is not one (the Runs view shows it instead of failing). */
+/**
+ * A report, or a message saying why the text is not one (the Runs view shows it instead of failing): the file and
+ * the field config/quality-report.schema.json found wrong. Reports older than `months` or `rejected_by_rule` read
+ * as if those were empty.
+ */
 export function parseReport(text: string, source: string): QualityReport | { error: string } {
-  let value: QualityReport;
+  let value: unknown;
   try {
-    value = JSON.parse(text) as QualityReport;
+    value = JSON.parse(text);
   } catch (error) {
     return { error: `${source} is not valid JSON (${(error as Error).message})` };
   }
-  if (typeof value?.run_id !== 'string' || !isCounts(value) || typeof value.started_at !== 'string') {
-    return {
-      error: `${source} is not a quality report (run_id, rows_read, rows_kept, rows_rejected, started_at expected)`,
-    };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const loose = value as Partial<QualityReport>;
+    loose.rejected_by_rule ??= {};
+    loose.months ??= {};
   }
-  value.rejected_by_rule ??= {};
-  value.months = value.months && typeof value.months === 'object' ? value.months : {};
-  return value;
+  let reason = '';
+  const report = validated<QualityReport>('qualityReport', value, (why) => (reason = why));
+  if (!report) return { error: `${source} is not a quality report: ${reason} (config/quality-report.schema.json)` };
+  return report;
 }
 
 /** The extraction runs a report says it read: extract_runs, else the one given with --run. */

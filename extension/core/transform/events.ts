@@ -1,7 +1,10 @@
 import type { CheckResult } from '../checks/results';
 import { parseJsonEvent } from '../pythonModule';
 
-/** Events of `python -m etl.submit` on stdout (the driver's JSON lines; docs/data-model.md). */
+/**
+ * Events of `python -m etl.submit` on stdout (the driver's JSON lines; docs/data-model.md), as
+ * config/transform-events.schema.json and config/quality-report.schema.json describe them.
+ */
 export interface QualityCounts {
   rows_read: number;
   rows_kept: number;
@@ -67,7 +70,9 @@ export function describeChecks(results: CheckResult[]): string {
   return `checks: ${count('pass').length} passed, ${failed.length} failed${named}, ${count('skipped').length} skipped`;
 }
 
-export const parseTransformLine = (line: string) => parseJsonEvent<TransformEvent>(line);
+/** A stdout line as an event validated against config/transform-events.schema.json (else undefined: noise). */
+export const parseTransformLine = (line: string, onInvalid?: (reason: string) => void) =>
+  parseJsonEvent<TransformEvent>(line, 'transformEvents', onInvalid);
 
 const pad = (text: string, width: number) => text.padEnd(width);
 const num = (value: number) => value.toLocaleString('en-US');

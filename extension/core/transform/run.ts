@@ -94,7 +94,7 @@ export async function runTransform(
     callbacks.onLog?.(line);
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const event = parseTransformLine(line);
+    const event = parseTransformLine(line, callbacks.onLog);
     if (!event) return;
     if (event.event === 'phase') phase = event.phase;
     if (event.event === 'run_start') {
