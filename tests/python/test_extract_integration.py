@@ -39,8 +39,8 @@ def _events(stdout: str) -> list[dict]:
 
 
 def _assert_schema_keys(document: dict) -> None:
-    """The manifest has exactly the keys docs/extracted_paths.schema.json requires."""
-    schema = json.loads((PROJECT_ROOT / "docs" / "extracted_paths.schema.json").read_text())
+    """The manifest has exactly the keys config/extracted_paths.schema.json requires."""
+    schema = json.loads((PROJECT_ROOT / "config" / "extracted_paths.schema.json").read_text())
     assert set(document) == set(schema["required"])
     for run in document["runs"]:
         assert set(run) == set(schema["$defs"]["run"]["required"])
