@@ -189,9 +189,9 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(labels(top).includes('yellow_tripdata/'), labels(top).join(','));
   });
 
-  it('previews a Parquet object through the read-only etl-s3 file system', async () => {
+  it('previews a Parquet object through the read-only etl-spark-s3 file system', async () => {
     const uri = vscode.Uri.from({
-      scheme: 'etl-s3',
+      scheme: 'etl-spark-s3',
       path: '/rawzone/yellow_tripdata/year=2024/month=01/yellow_tripdata_2024-01.parquet',
     });
     const document = await vscode.workspace.openTextDocument(uri);
@@ -240,7 +240,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.ok(trips, `a trip file among ${paths.map((p) => p.file.key).join(', ')}`);
     const editor =
       (await vscode.commands.executeCommand('etlSpark.backup.reveal', trips)) as vscode.TextEditor | undefined;
-    assert.equal(editor?.document.uri.scheme, 'etl-s3');
+    assert.equal(editor?.document.uri.scheme, 'etl-spark-s3');
     assert.equal(editor?.document.uri.path, `/${trips.file.bucket}/${trips.file.key}`);
     assert.match(editor?.document.getText() ?? '', /^# Parquet: \d+ rows/);
   });
@@ -353,7 +353,7 @@ describe('ETL Spark extension in a real VS Code', () => {
     assert.match(document.getText(), /from Elasticsearch \(etl-logs-\*\)/);
     assert.match(document.getText(), /\[extract\] ERROR suite-search-\w+ suite search marker \(logger\.py:3\)/);
     assert.equal(document.languageId, 'etl-logs');
-    assert.equal(document.uri.scheme, 'etl-logs-search');
+    assert.equal(document.uri.scheme, 'etl-spark-logs-search');
     const links = (await vscode.commands.executeCommand(
       'vscode.executeLinkProvider',
       document.uri,
@@ -477,7 +477,7 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('Buckets and Gold tables with the stack down: no error row but the "Start Stack" welcome ' +
-    '(etl.s3.problem, etl.gold.wait = stackDown)', async () => {
+    '(etlSpark.s3.problem, etlSpark.gold.wait = stackDown)', async () => {
     // A project state folder where nothing runs, and a MinIO port nothing listens on: a stack that is down.
     const saved = { ETL_STATE_DIR: process.env.ETL_STATE_DIR, MINIO_API_PORT: process.env.MINIO_API_PORT };
     process.env.ETL_STATE_DIR = mkdtempSync(join(tmpdir(), 'etl-down-'));
@@ -489,13 +489,13 @@ describe('ETL Spark extension in a real VS Code', () => {
       const welcome = (
         extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
       ).find((w) => w.when.includes('etlSpark.s3.problem == stackDown'));
-      assert.match(welcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
+      assert.match(welcome?.contents ?? '', /\[Start Stack\]\(command:etlSpark\.startStack\)/);
       assert.deepEqual(await api.gold.tree.getChildren(), []);
       assert.equal(api.gold.tree.wait, 'stackDown');
       const goldWelcome = (
         extensionManifest().contributes.viewsWelcome as { view: string; contents: string; when: string }[]
       ).find((w) => w.view === 'etlSpark.gold' && w.when.includes('etlSpark.gold.wait == stackDown'));
-      assert.match(goldWelcome?.contents ?? '', /\[Start Stack\]\(command:etl\.startStack\)/);
+      assert.match(goldWelcome?.contents ?? '', /\[Start Stack\]\(command:etlSpark\.startStack\)/);
       // Runs: the manifest's runs still show; the transforms' absence is explained with Start Stack, not an S3 error.
       const problem = (await api.runs.getChildren()).find((n) => String(n.id).startsWith('runs:problem:'));
       assert.equal(problem?.label, 'The stack is down');

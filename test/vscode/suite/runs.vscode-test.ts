@@ -188,11 +188,11 @@ describe('Runs view and quality report in a real VS Code', () => {
     const events: string[] = walkthrough.steps.flatMap((s: { completionEvents: string[] }) => s.completionEvents);
     assert.deepEqual(events, [
       'onCommand:workbench.action.terminal.new',
-      'onCommand:etl.startStack',
-      'onCommand:etl.extract',
-      'onCommand:etl.transform',
-      'onCommand:etl.runs.openReport',
-      'onCommand:etl.showLogs',
+      'onCommand:etlSpark.startStack',
+      'onCommand:etlSpark.extract',
+      'onCommand:etlSpark.transform',
+      'onCommand:etlSpark.runs.openReport',
+      'onCommand:etlSpark.showLogs',
     ]);
     const all = await vscode.commands.getCommands(true);
     for (const event of events) assert.ok(all.includes(event.slice('onCommand:'.length)), event);
