@@ -3,6 +3,7 @@ import { guarded } from '../common/notify';
 import type { EtlServices } from '../common/services';
 import { clearTask } from './clearTask';
 import { compareWithPrevious } from './compareWithPrevious';
+import { filterLogsByRun } from './filterLogsByRun';
 import { openInSparkHistory } from './openInSparkHistory';
 import { openQualityReport } from './openQualityReport';
 import { rerun } from './rerun';
@@ -32,6 +33,7 @@ export function registerRuns(context: vscode.ExtensionContext, services: EtlServ
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('etlSpark.runs', tree),
     command('etlSpark.runs.showLogs', (node: RunNode) => showRunLogs(node)),
+    command('etlSpark.logs.filterRuns', (runId?: string) => filterLogsByRun(tree, runId)),
     command('etlSpark.runs.openReport', (node?: RunNode) => openQualityReport(tree, node)),
     command('etlSpark.runs.compare', (node: RunNode) => compareWithPrevious(tree, node)),
     command('etlSpark.runs.rerun', (node: RunNode) => rerun(node)),

@@ -126,6 +126,13 @@ describe('Runs view and quality report in a real VS Code', () => {
     assert.equal(existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined, before, 'settings.json');
     await vscode.commands.executeCommand('etlSpark.logs.showEveryRun');
     assert.equal(api.logs.runFilter.get(), undefined);
+    // Filter Logs by Run… (the filter UI; its quick pick skipped by the run id): the same filter, then none again.
+    assert.equal(await vscode.commands.executeCommand<string>('etlSpark.logs.filterRuns', row.run.id), filter);
+    assert.equal(api.logs.runFilter.get(), filter);
+    assert.equal(await vscode.commands.executeCommand<string>('etlSpark.logs.filterRuns', ''), '');
+    assert.equal(api.logs.runFilter.get(), undefined);
+    assert.equal(await vscode.commands.executeCommand('etlSpark.logs.filterRuns', 'no-such-run'), undefined);
+    assert.match(api.services.lastError ?? '', /no run no-such-run in the Runs view/);
   });
 
   it('Open in Spark History: the finished application is served by the History Server', async function () {
