@@ -10,12 +10,11 @@ import type { DaemonSpec } from './processes';
 import { esClient, esTarget } from '../elasticsearch/client';
 import { airflowAuthEnv, esCertsDir, esSecured, esSecuritySettings } from './localAuth';
 import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
+import { catalogEntry, NATIVE_CATALOG, portsOf, portValue, urlOf, type CatalogEntry, type NativeName } from './catalog';
 
-export const SERVICE_NAMES = [
-  'minio', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-history', 'spark-connect', 'elasticsearch',
-  'airflow', 'log-shipper',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The native services (catalog.ts), in the catalog's order. */
+export const SERVICE_NAMES = NATIVE_CATALOG.map((e) => e.name) as readonly ServiceName[];
+export type ServiceName = NativeName;
 
 /** A service of the native stack: how to start it, which ports it takes, how to tell it is healthy. */
 export interface NativeService {
@@ -27,6 +26,8 @@ export interface NativeService {
   ports: { port: number; setting: string }[];
   /** Seconds to wait for health after start. */
   startTimeoutSeconds: number;
+  /** Its start wave (catalog.ts): the second starts once the first is healthy. */
+  wave: 1 | 2;
   daemon(): DaemonSpec;
   healthy(): Promise<boolean>;
   /** Runs before `etl stop`/`down` signals the daemon. */
@@ -40,8 +41,36 @@ interface SparkMasterJson {
 }
 
 export function sparkMasterJson(config: EtlConfig): Promise<SparkMasterJson | undefined> {
-  return fetchJson<SparkMasterJson>(`http://${config.bindHost}:${config.spark.masterUiPort}/json/`);
+  return fetchJson<SparkMasterJson>(probeUrl(config, nativeEntry('spark-master')));
 }
+
+type NativeEntry = CatalogEntry & { native: NonNullable<CatalogEntry['native']> };
+
+/** The catalog's row of a native service. */
+function nativeEntry(name: ServiceName): NativeEntry {
+  return catalogEntry(name) as NativeEntry;
+}
+
+/** What the catalog says of a native service: name, title, URL, ports, start timeout and wave. */
+function fromCatalog(config: EtlConfig, entry: NativeEntry, scheme: 'http' | 'https' = 'http') {
+  return {
+    name: entry.name as ServiceName,
+    title: entry.title,
+    url: urlOf(config, entry, scheme),
+    ports: portsOf(config, entry, 'native'),
+    startTimeoutSeconds: entry.native.startTimeoutSeconds,
+    wave: entry.native.wave,
+  };
+}
+
+/** The URL of a native service's HTTP health probe (catalog.ts): its port on the bind host, its path. */
+function probeUrl(config: EtlConfig, entry: NativeEntry): string {
+  const { port, path } = entry.native.health;
+  return `http://${config.bindHost}${port ? `:${portValue(config, port)}` : ''}${path ?? ''}`;
+}
+
+/** The leading arguments of a native command (catalog.ts): everything after the program. */
+const fixedArgs = (entry: NativeEntry) => entry.native.command.slice(1);
 
 function ensureDir(path: string): string {
   mkdirSync(path, { recursive: true });
@@ -60,12 +89,9 @@ function logFile(config: EtlConfig, name: string): string {
 
 function minio(config: EtlConfig): NativeService {
   const { bindHost: host, minio: m } = config;
+  const entry = nativeEntry('minio');
   return {
-    name: 'minio',
-    title: 'MinIO',
-    url: `http://${host}:${m.consolePort}`,
-    ports: [{ port: m.apiPort, setting: 'MINIO_API_PORT' }, { port: m.consolePort, setting: 'MINIO_CONSOLE_PORT' }],
-    startTimeoutSeconds: 60,
+    ...fromCatalog(config, entry),
     daemon() {
       const data = join(config.paths.data, 'minio');
       mkdirSync(data, { recursive: true });
@@ -73,7 +99,8 @@ function minio(config: EtlConfig): NativeService {
         service: 'minio',
         file: requireRuntime(locateRuntimes(config.paths.root, config.paths.cache).minio, 'The MinIO server'),
         args: [
-          'server', data, '--address', `${host}:${m.apiPort}`, '--console-address', `${host}:${m.consolePort}`,
+          ...fixedArgs(entry), data,
+          '--address', `${host}:${m.apiPort}`, '--console-address', `${host}:${m.consolePort}`,
           // MINIO_CERTS_DIR: MinIO serves TLS when public.crt and private.key are there.
           ...(config.minio.certsDir ? ['--certs-dir', resolve(config.paths.root, config.minio.certsDir)] : []),
         ],
@@ -88,7 +115,8 @@ function minio(config: EtlConfig): NativeService {
         logFile: logFile(config, 'minio'),
       };
     },
-    healthy: () => answersOk(`${endpointOf(config)}/minio/health/live`, 2_000, config.profile.s3.caFile),
+    // The S3 endpoint: MINIO_API_PORT, https when MINIO_CERTS_DIR is set.
+    healthy: () => answersOk(`${endpointOf(config)}${entry.native.health.path}`, 2_000, config.profile.s3.caFile),
   };
 }
 
@@ -113,15 +141,9 @@ function sparkEnv(config: EtlConfig, sparkHome: string, python: string): Record<
 
 function sparkMaster(config: EtlConfig): NativeService {
   const { bindHost: host, spark } = config;
+  const entry = nativeEntry('spark-master');
   return {
-    name: 'spark-master',
-    title: 'Spark master',
-    url: `http://${host}:${spark.masterUiPort}`,
-    ports: [
-      { port: spark.masterPort, setting: 'SPARK_MASTER_PORT' },
-      { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' },
-    ],
-    startTimeoutSeconds: 90,
+    ...fromCatalog(config, entry),
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
       const sparkClass = requireRuntime(join(runtimes.sparkHome, 'bin', 'spark-class'), 'PySpark (spark-class)');
@@ -129,7 +151,7 @@ function sparkMaster(config: EtlConfig): NativeService {
         service: 'spark-master',
         file: sparkClass,
         args: [
-          'org.apache.spark.deploy.master.Master',
+          ...fixedArgs(entry),
           '--host',
           host,
           '--port',
@@ -149,13 +171,10 @@ function sparkMaster(config: EtlConfig): NativeService {
 function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
   const { bindHost: host, spark } = config;
   const name = `spark-worker-${index}` as const;
+  const entry = nativeEntry(name);
   const uiPort = spark.workerUiPorts[index - 1];
   return {
-    name,
-    title: `Spark worker ${index}`,
-    url: `http://${host}:${uiPort}`,
-    ports: [{ port: uiPort, setting: `SPARK_WORKER_${index}_UI_PORT` }],
-    startTimeoutSeconds: 90,
+    ...fromCatalog(config, entry),
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
       const sparkClass = requireRuntime(join(runtimes.sparkHome, 'bin', 'spark-class'), 'PySpark (spark-class)');
@@ -165,7 +184,7 @@ function sparkWorker(config: EtlConfig, index: 1 | 2): NativeService {
         service: name,
         file: sparkClass,
         args: [
-          'org.apache.spark.deploy.worker.Worker',
+          ...fixedArgs(entry),
           '--host',
           host,
           '--webui-port',
@@ -201,13 +220,10 @@ export function sparkEventsDir(config: EtlConfig): string {
  * rebuilt from the event logs. Light (one JVM at 512 MB): it always runs with Spark.
  */
 function sparkHistory(config: EtlConfig): NativeService {
-  const { bindHost: host, spark } = config;
+  const { spark } = config;
+  const entry = nativeEntry('spark-history');
   return {
-    name: 'spark-history',
-    title: 'Spark History',
-    url: `http://${host}:${spark.historyUiPort}`,
-    ports: [{ port: spark.historyUiPort, setting: 'SPARK_HISTORY_UI_PORT' }],
-    startTimeoutSeconds: 90,
+    ...fromCatalog(config, entry),
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
       const sparkClass = requireRuntime(join(runtimes.sparkHome, 'bin', 'spark-class'), 'PySpark (spark-class)');
@@ -221,7 +237,7 @@ function sparkHistory(config: EtlConfig): NativeService {
       return {
         service: 'spark-history',
         file: sparkClass,
-        args: ['org.apache.spark.deploy.history.HistoryServer'],
+        args: [...fixedArgs(entry)],
         env: {
           ...sparkEnv(config, runtimes.sparkHome, runtimes.python),
           SPARK_HISTORY_OPTS: Object.entries(options).map(([k, v]) => `-D${k}=${v}`).join(' '),
@@ -230,7 +246,7 @@ function sparkHistory(config: EtlConfig): NativeService {
         logFile: logFile(config, 'spark-history'),
       };
     },
-    healthy: () => answersOk(`http://${host}:${spark.historyUiPort}/api/v1/version`),
+    healthy: () => answersOk(probeUrl(config, entry)),
   };
 }
 
@@ -240,23 +256,18 @@ function sparkHistory(config: EtlConfig): NativeService {
  * executor on the workers, so a real transform started meanwhile gets both. Python imports the working tree.
  */
 function sparkConnect(config: EtlConfig): NativeService {
-  const { bindHost: host, spark } = config;
+  const { bindHost: host } = config;
+  const entry = nativeEntry('spark-connect');
+  const grpcPort = portValue(config, entry.native.health.port ?? 'SPARK_CONNECT_PORT');
   return {
-    name: 'spark-connect',
-    title: 'Spark Connect (dev session)',
-    url: `http://${host}:${spark.connectUiPort}`,
-    ports: [
-      { port: spark.connectPort, setting: 'SPARK_CONNECT_PORT' },
-      { port: spark.connectUiPort, setting: 'SPARK_CONNECT_UI_PORT' },
-    ],
-    startTimeoutSeconds: 120,
+    ...fromCatalog(config, entry),
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
       const python = requireRuntime(runtimes.python, 'The project Python venv');
       return {
         service: 'spark-connect',
         file: python,
-        args: ['-m', 'etl.dev.server', '--preview-dir', previewRoot(config)],
+        args: [...fixedArgs(entry), '--preview-dir', previewRoot(config)],
         env: {
           ...baseEnv(),
           // Settings given to `etl up` in the environment (ports, a second stack's) reach the session.
@@ -271,7 +282,7 @@ function sparkConnect(config: EtlConfig): NativeService {
       };
     },
     // Its gRPC port answers once the Connect server runs; its preview runner's socket once that is warm.
-    healthy: async () => (await portAnswers(host, spark.connectPort)) && socketAnswers(previewSocket(config)),
+    healthy: async () => (await portAnswers(host, grpcPort)) && socketAnswers(previewSocket(config)),
   };
 }
 
@@ -307,12 +318,9 @@ export function javaHome(): string {
 function elasticsearch(config: EtlConfig): NativeService {
   const { bindHost: host, elasticsearch: es } = config;
   const certs = esCertsDir(config);
+  const entry = nativeEntry('elasticsearch');
   return {
-    name: 'elasticsearch',
-    title: 'Elasticsearch',
-    url: `${certs ? 'https' : 'http'}://${host}:${es.port}`,
-    ports: [{ port: es.port, setting: 'ES_PORT' }, { port: es.transportPort, setting: 'ES_TRANSPORT_PORT' }],
-    startTimeoutSeconds: 120,
+    ...fromCatalog(config, entry, certs ? 'https' : 'http'),
     daemon() {
       const home = locateRuntimes(config.paths.root, config.paths.cache).elasticsearchHome;
       const bin = requireRuntime(join(home, 'bin', 'elasticsearch'), 'Elasticsearch');
@@ -354,7 +362,7 @@ function elasticsearch(config: EtlConfig): NativeService {
     },
     healthy: async () => {
       if (!certs && !esSecured(config)) {
-        const health = await fetchJson<{ status?: string }>(`http://${host}:${es.port}/_cluster/health`);
+        const health = await fetchJson<{ status?: string }>(probeUrl(config, entry));
         return health?.status === 'green' || health?.status === 'yellow';
       }
       const client = esClient(esTarget(config), 2_000);
@@ -378,20 +386,17 @@ interface AirflowHealth {
 /** Airflow (DAG processor, scheduler, API server) on the project's dags/, see scripts/airflow-native.sh. */
 function airflow(config: EtlConfig): NativeService {
   const { bindHost: host, airflowPort: port } = config;
+  const entry = nativeEntry('airflow');
   return {
-    name: 'airflow',
-    title: 'Airflow',
-    url: `http://${host}:${port}`,
-    ports: [{ port, setting: 'AIRFLOW_PORT' }],
-    startTimeoutSeconds: 180,
+    ...fromCatalog(config, entry),
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
       const home = join(config.paths.state, 'airflow');
       mkdirSync(home, { recursive: true });
       return {
         service: 'airflow',
-        file: join(config.paths.root, 'scripts', 'airflow-native.sh'),
-        args: [],
+        file: join(config.paths.root, entry.native.command[0]),
+        args: [...fixedArgs(entry)],
         env: {
           ...baseEnv(),
           // Settings given to `etl up` in the environment reach the tasks (the ETL reads .env itself).
@@ -420,7 +425,7 @@ function airflow(config: EtlConfig): NativeService {
       };
     },
     healthy: async () => {
-      const health = await fetchJson<AirflowHealth>(`http://${host}:${port}/api/v2/monitor/health`);
+      const health = await fetchJson<AirflowHealth>(probeUrl(config, entry));
       return health?.metadatabase?.status === 'healthy' && health?.scheduler?.status === 'healthy';
     },
   };
@@ -432,14 +437,9 @@ function airflow(config: EtlConfig): NativeService {
  * folder: not /etc/rsyslog.conf, not the system daemon, no socket or port of its own (runs as any user).
  */
 function logShipper(config: EtlConfig): NativeService {
-  const { bindHost: host, elasticsearch: es } = config;
+  const entry = nativeEntry('log-shipper');
   return {
-    name: 'log-shipper',
-    title: 'Log shipper (rsyslog)',
-    // What it feeds: the log indices in Elasticsearch.
-    url: `http://${host}:${es.port}/etl-logs-*/_search`,
-    ports: [],
-    startTimeoutSeconds: 30,
+    ...fromCatalog(config, entry),
     daemon() {
       const rsyslogd = requireShipper();
       const log = logFile(config, 'log-shipper');
@@ -447,7 +447,7 @@ function logShipper(config: EtlConfig): NativeService {
       return {
         service: 'log-shipper',
         file: rsyslogd,
-        args: ['-n', '-f', files.config, '-i', files.pid],
+        args: [...fixedArgs(entry), '-f', files.config, '-i', files.pid],
         env: baseEnv(),
         cwd: config.paths.state,
         logFile: log,

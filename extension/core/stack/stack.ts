@@ -24,11 +24,11 @@ import { allNativeServices, nativeServices, type NativeService, type ServiceName
 
 export type { ServiceState, ServiceStatus } from './backend';
 
-/** Services are started in waves: the workers need a live master, the log shipper the log template. */
-const WAVES: ServiceName[][] = [
-  ['minio', 'spark-master', 'spark-history', 'spark-connect', 'elasticsearch'],
-  ['spark-worker-1', 'spark-worker-2', 'airflow', 'log-shipper'],
-];
+/**
+ * Services are started in waves (each one's wave is in catalog.ts): the workers need a live master, the log shipper
+ * the log template.
+ */
+const WAVES = [1, 2] as const;
 
 async function assertPortsFree(config: EtlConfig, service: NativeService): Promise<void> {
   for (const { port, setting } of service.ports) {
@@ -224,7 +224,7 @@ async function startInWaves(
   };
   try {
     for (const wave of WAVES) {
-      const inWave = services.filter((s) => wave.includes(s.name));
+      const inWave = services.filter((s) => s.wave === wave);
       const results = await Promise.allSettled(inWave.map((s) => startService(config, s, reporter, track)));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;

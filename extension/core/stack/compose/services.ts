@@ -1,5 +1,6 @@
 import type { EtlConfig } from '../../config';
 import type { ServiceState } from '../backend';
+import { COMPOSE_CATALOG, portsOf, urlOf } from '../catalog';
 
 /** A long-running service of docker-compose.yml (one-shots such as minio-init are not rows). */
 export interface ComposeService {
@@ -12,79 +13,15 @@ export interface ComposeService {
   profile?: string;
 }
 
+/** The compose services (catalog.ts), in the catalog's order. */
 export function composeServices(config: EtlConfig): ComposeService[] {
-  const host = config.bindHost;
-  const at = (port: number) => `http://${host}:${port}`;
-  const { minio, spark } = config;
-  return [
-    {
-      name: 'minio',
-      title: 'MinIO',
-      url: at(minio.consolePort),
-      ports: [
-        { port: minio.apiPort, setting: 'MINIO_API_PORT' },
-        { port: minio.consolePort, setting: 'MINIO_CONSOLE_PORT' },
-      ],
-    },
-    {
-      name: 'spark-master',
-      title: 'Spark master',
-      url: at(spark.masterUiPort),
-      ports: [
-        { port: spark.masterPort, setting: 'SPARK_MASTER_PORT' },
-        { port: spark.masterUiPort, setting: 'SPARK_MASTER_UI_PORT' },
-      ],
-    },
-    {
-      name: 'spark-worker-1',
-      title: 'Spark worker 1',
-      url: at(spark.workerUiPorts[0]),
-      ports: [{ port: spark.workerUiPorts[0], setting: 'SPARK_WORKER_1_UI_PORT' }],
-    },
-    {
-      name: 'spark-worker-2',
-      title: 'Spark worker 2',
-      url: at(spark.workerUiPorts[1]),
-      ports: [{ port: spark.workerUiPorts[1], setting: 'SPARK_WORKER_2_UI_PORT' }],
-    },
-    {
-      name: 'spark-history',
-      title: 'Spark History',
-      url: at(spark.historyUiPort),
-      ports: [{ port: spark.historyUiPort, setting: 'SPARK_HISTORY_UI_PORT' }],
-    },
-    {
-      name: 'spark-connect',
-      title: 'Spark Connect (dev session)',
-      url: at(spark.connectUiPort),
-      ports: [
-        { port: spark.connectPort, setting: 'SPARK_CONNECT_PORT' },
-        { port: spark.connectUiPort, setting: 'SPARK_CONNECT_UI_PORT' },
-      ],
-      profile: 'dev',
-    },
-    {
-      name: 'elasticsearch',
-      title: 'Elasticsearch',
-      url: at(config.elasticsearch.port),
-      ports: [{ port: config.elasticsearch.port, setting: 'ES_PORT' }],
-    },
-    {
-      name: 'airflow',
-      title: 'Airflow',
-      url: at(config.airflowPort),
-      ports: [{ port: config.airflowPort, setting: 'AIRFLOW_PORT' }],
-    },
-    { name: 'logstash', title: 'Logstash', url: '', ports: [], profile: 'elk' },
-    {
-      name: 'kibana',
-      title: 'Kibana',
-      url: at(config.kibanaPort),
-      ports: [{ port: config.kibanaPort, setting: 'KIBANA_PORT' }],
-      profile: 'elk',
-    },
-    { name: 'filebeat', title: 'Filebeat', url: '', ports: [], profile: 'elk' },
-  ];
+  return COMPOSE_CATALOG.map((entry) => ({
+    name: entry.name,
+    title: entry.title,
+    url: urlOf(config, entry),
+    ports: portsOf(config, entry, 'compose'),
+    ...(entry.compose?.profile ? { profile: entry.compose.profile } : {}),
+  }));
 }
 
 /** Optional groups `up` accepts in compose mode (Elasticsearch and Airflow always run there). */
