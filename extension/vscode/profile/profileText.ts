@@ -1,6 +1,7 @@
 // What the profile status bar, the Switch Profile quick pick and the secret merge show and compute: plain data in,
 // plain data out (no vscode import), so the unit tests check it without a window.
 import { LOCAL_PROFILE, type Profile, type ResolvedProfile } from '../../core/profiles';
+import { catalogEntry } from '../../core/stack/catalog';
 
 /** "$(cloud) team" when any service of the profile is external, else "$(server) local". */
 export function profileStatusText(profile: ResolvedProfile): string {
@@ -130,16 +131,11 @@ export function externalSummary(profile: ResolvedProfile): string {
 
 /**
  * Whether a local service of the stack stands for one the profile places elsewhere (MinIO for an external S3, the
- * Spark services for an external master, …). The Stack view leaves such a row out while it is stopped: the external
- * row replaces it; a local one still running stays, so that it can be stopped.
+ * Spark services for an external master, the log shipper and the ELK pieces for an external Elasticsearch, …: the
+ * service catalog's `external`). The Stack view leaves such a row out while it is stopped: the external row replaces
+ * it; a local one still running stays, so that it can be stopped.
  */
-const ELASTIC_SIDE = ['elasticsearch', 'log-shipper', 'logstash', 'kibana', 'filebeat'];
-
 export function replacedByExternal(service: string, profile: ResolvedProfile): boolean {
-  if (service === 'minio') return profile.s3.mode === 'external';
-  if (service.startsWith('spark-')) return profile.spark.mode === 'external';
-  // The log shipper and the ELK pieces feed or read the local Elasticsearch.
-  if (ELASTIC_SIDE.includes(service)) return profile.elasticsearch.mode === 'external';
-  if (service === 'airflow') return profile.airflow.mode === 'external';
-  return false;
+  const section = catalogEntry(service)?.external;
+  return section !== undefined && profile[section].mode === 'external';
 }
