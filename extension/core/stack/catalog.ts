@@ -275,6 +275,8 @@ export const CATALOG = [
 ] as const satisfies readonly CatalogEntry[];
 
 type Entry = (typeof CATALOG)[number];
+/** A service of the catalog, in either mode. */
+export type CatalogName = Entry['name'];
 /** The services the native stack runs (`etl start|stop` natively). */
 export type NativeName = Extract<Entry, { native: object }>['name'];
 export type ComposeName = Extract<Entry, { compose: object }>['name'];

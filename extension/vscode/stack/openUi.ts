@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import type { ServiceStatus } from '../../core/stack/backend';
+import type { CatalogName } from '../../core/stack/catalog';
 import type { EtlServices } from '../common/services';
 import type { ServiceNode } from './serviceNode';
 
 /** The palette's "Open …" commands and the stack service each opens. */
-export const UI_SERVICES = { minio: 'minio', spark: 'spark-master', kibana: 'kibana', airflow: 'airflow' } as const;
+export const UI_SERVICES = {
+  minio: 'minio',
+  spark: 'spark-master',
+  kibana: 'kibana',
+  airflow: 'airflow',
+} as const satisfies Record<string, CatalogName>;
 export type UiName = keyof typeof UI_SERVICES;
 
 async function open(services: EtlServices, service: ServiceStatus): Promise<void> {
