@@ -279,7 +279,6 @@ type Entry = (typeof CATALOG)[number];
 export type CatalogName = Entry['name'];
 /** The services the native stack runs (`etl start|stop` natively). */
 export type NativeName = Extract<Entry, { native: object }>['name'];
-export type ComposeName = Extract<Entry, { compose: object }>['name'];
 
 export const catalogEntry = (name: string): CatalogEntry | undefined =>
   (CATALOG as readonly CatalogEntry[]).find((e) => e.name === name);
