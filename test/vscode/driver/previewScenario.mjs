@@ -112,10 +112,16 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
       // The run's own entry (source "ETL: Transform"), beside Preview Change's: the transform's analysis error.
       await page.locator('.notifications-toasts .notification-toast', { hasText: 'rules.py' })
         .first().waitFor({ timeout: 180_000 });
-      // The run showed ETL Logs in the panel: the Problems tab, as a user clicks it.
-      await page.locator('.part.panel [role="tab"]', { hasText: 'Problems' }).first().click();
-      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ETL: Transform' });
-      await row.filter({ hasText: 'trip_distanc' }).first().waitFor({ timeout: 30_000 });
+      // The run showed ETL Logs in the panel: the Problems tab, as a user clicks it (again if the log stream's
+      // start brought its channel back to the front meanwhile).
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ETL: Transform' })
+        .filter({ hasText: 'trip_distanc' }).first();
+      const end = Date.now() + 30_000;
+      for (;;) {
+        await page.locator('.part.panel [role="tab"]', { hasText: 'Problems' }).first().click();
+        if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+        if (Date.now() > end) await row.waitFor({ timeout: 1 }); // fails with the locator in its message
+      }
       await screenshot('transform-error-in-problems');
     });
   } finally {
