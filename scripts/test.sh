@@ -49,11 +49,11 @@ step npm run -s test:vscode
 step "$(etl which python)" -m pytest -q
 # Every benchmark once at a tiny size, so none can rot: a smoke run that completes and prints its
 # ratios (no timing assertion; real figures: docs/performance.md). Scratch buckets, removed after.
-step env PYTHONPATH=src "$(etl which python)" scripts/bench_extract.py --files 2 --size-mb 5
-step env PYTHONPATH=src "$(etl which python)" scripts/bench_transform.py --rows 20000
-step env PYTHONPATH=src "$(etl which python)" scripts/bench_sample.py
-step env PYTHONPATH=src "$(etl which python)" scripts/bench_preview.py --smoke
-step env PYTHONPATH=src "$(etl which python)" scripts/bench_lineage.py --runs 5 --rounds 1
+step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_extract.py --files 2 --size-mb 5
+step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_transform.py --rows 20000
+step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_sample.py
+step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_preview.py --smoke
+step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_lineage.py --runs 5 --rounds 1
 step npm run -s bench:extension -- --objects 500
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 step env ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow
@@ -61,7 +61,7 @@ step env ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/pyt
 step npm run -s bench:gold -- --rows 20000
 # The TLS-profile benchmark at its smallest (one round: the sample month on our stack, then through a TLS
 # profile on a second stack it brings up and down on 24xxx ports); prints the ratio, asserts no time.
-step env ROUNDS=1 bash scripts/bench_profiles.sh
+step env ROUNDS=1 bash benchmarks/bench_profiles.sh
 
 # The compose stack on a real Docker engine, after the native stack is down (its ports free).
 # `etl up --mode compose` provisions what is missing first: as root on Debian with no engine

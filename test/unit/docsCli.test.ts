@@ -180,7 +180,7 @@ describe('docs name only commands and flags the etl CLI has', () => {
       'etl setup --tests && etl up --with dev',
       'etl status     each service, --frobnicate in its description',
       'etl query --as-of-* (time travel)',
-      '"$(etl which python)" scripts/bench_transform.py --rows 20000',
+      '"$(etl which python)" benchmarks/bench_transform.py --rows 20000',
     ]) {
       assert.deepEqual(check(fine), [], fine);
     }

@@ -84,7 +84,7 @@ describe('log search and code origins', () => {
     assert.ok(isEtlStepLaunch({ module: 'etl.extract' }));
     assert.ok(isEtlStepLaunch({ program: '/w/src/etl/extract/__main__.py' }));
     assert.ok(isEtlStepLaunch({ program: '${workspaceFolder}/src/etl/submit.py' }));
-    assert.ok(!isEtlStepLaunch({ program: '/w/scripts/bench_extract.py' }));
+    assert.ok(!isEtlStepLaunch({ program: '/w/benchmarks/bench_extract.py' }));
     assert.ok(!isEtlStepLaunch({ module: 'pytest' }));
   });
 

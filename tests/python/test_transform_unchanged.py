@@ -1,5 +1,5 @@
 """What a transform may skip (etl.transform.unchanged) and the job's sizing: pure logic, no services.
-The skip against a real MinIO is exercised by scripts/bench_sample.py (npm test's benchmark block)."""
+The skip against a real MinIO is exercised by benchmarks/bench_sample.py (npm test's benchmark block)."""
 from __future__ import annotations
 
 from etl.submit import job_args

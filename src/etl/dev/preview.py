@@ -32,7 +32,7 @@ from etl.transform.events import emit
 
 EXIT_OK, EXIT_FAILED = 0, 1
 # Each table is its own small Spark job on the session's cores; a few at once keep both cores busy (more only
-# queue: scripts/bench_preview.py).
+# queue: benchmarks/bench_preview.py).
 WRITE_THREADS = 3
 
 

@@ -3,7 +3,7 @@ in local mode on this machine with Spark's Connect server inside it, and its pre
 until SIGTERM (its JVM ends with this process).
 
 Local mode, not the standalone cluster: the session holds no executor on the workers, so an `etl transform`
-or a DAG run started while it is warm gets both at once (scripts/bench_preview.py measures it). It gets the
+or a DAG run started while it is warm gets both at once (benchmarks/bench_preview.py measures it). It gets the
 transform's s3a and Delta jars and settings (etl.submit). The S3 key reaches the JVM in its environment (the
 AWS SDK's environment provider), never on its command line, which `ps` shows.
 """

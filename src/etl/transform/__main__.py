@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = watchdog = settings = None
     try:
         settings = load_settings()
-        if os.environ.get("ETL_LINEAGE") != "off":  # off: no events (scripts/bench_transform.py measures their cost)
+        if os.environ.get("ETL_LINEAGE") != "off":  # off: no events (benchmarks/bench_transform.py measures their cost)
             LINEAGE.append(RunLineage(run_id, settings.gold_bucket, server_url=settings.lineage_url,
                                       api_key=settings.lineage_api_key or None))
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)

@@ -1,6 +1,6 @@
-"""Benchmark floor (scripts/bench_transform.py): read the raw files and write them back unchanged,
+"""Benchmark floor (benchmarks/bench_transform.py): read the raw files and write them back unchanged,
 on the same cluster, as a Delta table like gold's. spark-submitted by etl.submit with entry=this file.
---count-only (scripts/bench_sample.py): the trivial job, read the files and count their rows."""
+--count-only (benchmarks/bench_sample.py): the trivial job, read the files and count their rows."""
 from __future__ import annotations
 
 import argparse

@@ -17,12 +17,12 @@ Then lineage (--lineage-rounds, in alternation on the same gold): the transform 
 (etl.lineage: START before the read, COMPLETE with every table's schema and column lineage) and with
 ETL_LINEAGE=off; prints lineage-on/off (wall and job). Goal (issue 25): <= 1.05 on the 10M-row month.
 
-    PYTHONPATH=src python scripts/bench_transform.py --rows 200000          # quick
-    PYTHONPATH=src python scripts/bench_transform.py                        # 1M and 10M
-    PYTHONPATH=src python scripts/bench_transform.py --rows 40000000 --months 12 --year 2025   # a 2025 year
-    PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --check-rounds 2         # the checks' cost
-    PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --no-floors              # checks alone, 1 round
-    PYTHONPATH=src python scripts/bench_transform.py --rows 10000000 --no-floors --check-rounds 0 --lineage-rounds 3
+    PYTHONPATH=src python benchmarks/bench_transform.py --rows 200000          # quick
+    PYTHONPATH=src python benchmarks/bench_transform.py                        # 1M and 10M
+    PYTHONPATH=src python benchmarks/bench_transform.py --rows 40000000 --months 12 --year 2025   # a 2025 year
+    PYTHONPATH=src python benchmarks/bench_transform.py --rows 10000000 --check-rounds 2         # the checks' cost
+    PYTHONPATH=src python benchmarks/bench_transform.py --rows 10000000 --no-floors              # checks alone, 1 round
+    PYTHONPATH=src python benchmarks/bench_transform.py --rows 10000000 --no-floors --check-rounds 0 --lineage-rounds 3
 Needs the native stack up (etl up) and duckdb importable (pip install duckdb==1.5.6; it is not in
 requirements-dev.txt, see the report). Buckets rawzone-bench-*/gold-bench-* are removed at the end.
 """

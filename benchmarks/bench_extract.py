@@ -10,8 +10,8 @@ CPU seconds (user + system) each side used, its own and MinIO's (native stack: M
 on a loaded machine CPU seconds compare better than wall times). Everything it creates (files,
 bucket) is removed at the end.
 
-    PYTHONPATH=src python scripts/bench_extract.py [--files 3] [--size-mb 100]
-    PYTHONPATH=src python scripts/bench_extract.py --goal --repeat 2     # 3 x 100 MB and 1 x 500 MB, twice each
+    PYTHONPATH=src python benchmarks/bench_extract.py [--files 3] [--size-mb 100]
+    PYTHONPATH=src python benchmarks/bench_extract.py --goal --repeat 2     # 3 x 100 MB and 1 x 500 MB, twice each
     ... [--parallel N] [--compare-src OTHER_CHECKOUT/src] [--mc PATH]
 
 --compare-src also runs the extractor of another checkout (e.g. `git archive` of an older

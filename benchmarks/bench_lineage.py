@@ -10,7 +10,7 @@ times, best of --rounds:
   answer  - `etl lineage fact_trips.speed_mph`: the newest COMPLETE among every stored event
 and prints answer/floor and the answer against its goal (<= 1 s with 500 runs stored). No service needed.
 
-    PYTHONPATH=src python scripts/bench_lineage.py [--runs 500] [--files 12] [--rounds 5]
+    PYTHONPATH=src python benchmarks/bench_lineage.py [--runs 500] [--files 12] [--rounds 5]
 """
 from __future__ import annotations
 

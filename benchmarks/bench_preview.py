@@ -13,7 +13,7 @@ and prints the ratios second/trivial and first - trivial. Goals (issue "Develop 
 second <= 5 s and <= 0.4x trivial; first <= trivial + 5 s; executors within 10 s while the session is warm.
 Every preview is checked to have committed nothing: each gold table's Delta version is the same after it.
 
-    PYTHONPATH=src python scripts/bench_preview.py [--previews 3] [--smoke]
+    PYTHONPATH=src python benchmarks/bench_preview.py [--previews 3] [--smoke]
 
 --smoke (npm test): the dev session is left as it is (the first preview is cold only if it was down), one warm
 preview, and the executors are measured once, on the transform that publishes the sample.

@@ -5,7 +5,7 @@
 //   a group-by over the whole table vs the same query in python duckdb on the same local files.
 //   npm run -s bench:gold [-- --rows 10000000 --keep]       (tiny: --rows 20000)
 // Needs the stack's MinIO (`etl up`) and the ETL venv with duckdb (requirements-dev.txt). The table is made by
-// scripts/bench_gold_data.py (fact_trips' columns, 2 month partitions, a real Delta commit) in a scratch bucket
+// benchmarks/bench_gold_data.py (fact_trips' columns, 2 month partitions, a real Delta commit) in a scratch bucket
 // gold-bench-*, removed at the end unless --keep.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -12,7 +12,7 @@ and prints each, the ratios edit/trivial and first/trivial, and the edit run's b
 (start-up, read, classify, each write with its Delta commit). Goal (issue 13): edit <= 20 s and
 <= 2x trivial; unchanged <= 10 s or skipped. Load on the machine is printed with the figures.
 
-    PYTHONPATH=src python scripts/bench_sample.py [--rounds 1]
+    PYTHONPATH=src python benchmarks/bench_sample.py [--rounds 1]
 """
 from __future__ import annotations
 

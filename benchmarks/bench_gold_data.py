@@ -1,4 +1,4 @@
-"""Writes a fact_trips-shaped Delta table of N rows to a local folder, for scripts/bench_gold.ts (not a test).
+"""Writes a fact_trips-shaped Delta table of N rows to a local folder, for benchmarks/bench_gold.ts (not a test).
 
 Spark would need about 25 minutes for a 10M-row transform on the 2-core test machine, so the benchmark's
 table is generated directly: DuckDB writes the Parquet files (the fact's real column names and types,
@@ -6,9 +6,9 @@ partitioned by pickup_year/pickup_month, which stay out of the files as in Delta
 the Delta commit 00000000000000000000.json (protocol, metaData with the schema, one `add` per file with
 its partitionValues, size and numRecords stats), which is all a Delta reader needs.
 
-    python scripts/bench_gold_data.py --rows 10000000 --out /tmp/fact_trips
+    python benchmarks/bench_gold_data.py --rows 10000000 --out /tmp/fact_trips
 Then run timings of the floor (DuckDB from PyPI on the same local files):
-    python scripts/bench_gold_data.py --floor FILES_JSON
+    python benchmarks/bench_gold_data.py --floor FILES_JSON
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 # local stack and through a TLS profile on a second native stack ("the team's cluster": MinIO over TLS with
 # a CA made here, its own Spark master and two workers), alternated ROUNDS times so the machine's load
 # falls on both alike. Needs the caller's stack up (`etl up`); brings the second one up and down itself.
-#   bash scripts/bench_profiles.sh            (ETL_TEAM_PORT_BASE=24000, ROUNDS=2)
+#   bash benchmarks/bench_profiles.sh            (ETL_TEAM_PORT_BASE=24000, ROUNDS=2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 etl() { node dist/cli.js "$@"; }
