@@ -51,6 +51,9 @@ describe('ETL Spark extension in a real VS Code', () => {
   });
 
   it('moved the old etl.* user setting to etlSpark.* once, at activation', () => {
+    // Once per user, before the registration activate() times: the settings files are written.
+    assert.ok(api.migrationMs > 0 && api.migrationMs < 10_000, `the migration took ${api.migrationMs} ms`);
+    console.log(`settings migration took ${api.migrationMs.toFixed(1)} ms`);
     const moved = vscode.workspace.getConfiguration('etlSpark').inspect('logs.elasticsearchIndex');
     assert.equal(moved?.globalValue, 'etl-logs-*');
     assert.equal(vscode.workspace.getConfiguration('etl').inspect('logs.elasticsearchIndex')?.globalValue, undefined);
