@@ -5,7 +5,8 @@ export const RENAMED_SETTINGS = [
   'stack.mode', 'stack.with', 'logs.source', 'logs.elasticsearchIndex', 'logs.step', 'logs.levels', 'logs.showHistory',
 ] as const;
 
-const TARGETS = [
+// A function, not a module constant: the bundle's modules load before activate() (benchmarks load them with a stub).
+const targets = () => [
   ['globalValue', vscode.ConfigurationTarget.Global],
   ['workspaceValue', vscode.ConfigurationTarget.Workspace],
   ['workspaceFolderValue', vscode.ConfigurationTarget.WorkspaceFolder],
@@ -14,7 +15,7 @@ const TARGETS = [
 /** Whether any old `etl.` setting still holds a value (cheap: activation awaits the migration only then). */
 export function hasOldSettings(): boolean {
   const old = vscode.workspace.getConfiguration('etl');
-  return RENAMED_SETTINGS.some((key) => TARGETS.some(([field]) => old.inspect(key)?.[field] !== undefined));
+  return RENAMED_SETTINGS.some((key) => targets().some(([field]) => old.inspect(key)?.[field] !== undefined));
 }
 
 /**
@@ -25,7 +26,7 @@ export async function migrateOldSettings(note: (message: string) => void): Promi
   const old = vscode.workspace.getConfiguration('etl');
   const current = vscode.workspace.getConfiguration('etlSpark');
   for (const key of RENAMED_SETTINGS) {
-    for (const [field, target] of TARGETS) {
+    for (const [field, target] of targets()) {
       const value = old.inspect(key)?.[field];
       if (value === undefined) continue;
       try {
