@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   process.stdout.write(`bench_gold: ${ROWS.toLocaleString('en-US')} rows of fact_trips in ${bucket}\n`);
   const [, generateMs] = await timed(async () =>
     execFileSync(python, [
-      join(root, 'scripts', 'bench_gold_data.py'),
+      join(root, 'benchmarks', 'bench_gold_data.py'),
       '--rows',
       String(ROWS),
       '--out',
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     .filter((n) => n.endsWith('.parquet'))
     .map((n) => join(cache.dir, n));
   const floor = JSON.parse(
-    execFileSync(python, [join(root, 'scripts', 'bench_gold_data.py'), '--floor', JSON.stringify(local)], {
+    execFileSync(python, [join(root, 'benchmarks', 'bench_gold_data.py'), '--floor', JSON.stringify(local)], {
       encoding: 'utf8',
     }),
   ) as { first_page_s: number; sorted_page_s: number; group_by_s: number };
