@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { reportError } from './notify';
 import type { EtlServices } from './services';
 
 /** A failure of the project's code: what, and where when known (a path of this machine, a 1-based line). */
@@ -46,19 +47,14 @@ export class CodeProblems {
 }
 
 /**
- * A code failure as a user meets it: the Problems panel entry, the diagnostics line, and a notification whose
+ * A code failure as a user meets it: the Problems panel entry, then the error's notification (reportError) whose
  * "Go to Error" opens the line. Not awaited: the command ends now; the button works while the toast shows.
  */
 export function showCodeProblem(
-  services: EtlServices, problems: CodeProblems, problem: CodeProblem, title: string, text: string,
+  services: EtlServices, problems: CodeProblems, problem: CodeProblem, title: string, error: unknown,
 ): void {
   const location = problems.report(problem);
-  services.lastError = text;
-  services.diagnostics.error(`${title}: ${text}`);
-  const actions = location ? ['Go to Error'] : [];
-  void vscode.window
-    .showErrorMessage(`${title}: ${text.replace(/\n\s*→ /, ' — ')}`, ...actions)
-    .then((choice) =>
-      choice && location ? vscode.window.showTextDocument(location.uri, { selection: location.range }) : undefined,
-    );
+  void reportError(services, error, title, ...(location ? ['Go to Error'] : [])).then((choice) =>
+    choice && location ? vscode.window.showTextDocument(location.uri, { selection: location.range }) : undefined,
+  );
 }

@@ -2,12 +2,17 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { EtlServices } from './services';
 
-/** Every command's error ends here: one notification, one diagnostics line, never an unhandled rejection. */
-export function reportError(services: EtlServices, error: unknown, prefix = 'ETL'): void {
+/**
+ * Every command's error ends here: one notification, one diagnostics line, never an unhandled rejection.
+ * `actions`: the notification's buttons; the returned promise says which one was clicked.
+ */
+export function reportError(
+  services: EtlServices, error: unknown, prefix = 'ETL', ...actions: string[]
+): Thenable<string | undefined> {
   const text = describeError(error);
   services.lastError = text;
   services.diagnostics.error(text);
-  void vscode.window.showErrorMessage(`${prefix}: ${text.replace(/\n\s*→ /, ' — ')}`);
+  return vscode.window.showErrorMessage(`${prefix}: ${text.replace(/\n\s*→ /, ' — ')}`, ...actions);
 }
 
 export function guarded<A extends unknown[], R>(

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeError, EtlError } from '../../core/errors';
+import { EtlError } from '../../core/errors';
 import type { PreviewDiff } from '../../core/preview/compare';
 import { previewChange } from '../../core/preview/flow';
 import { PreviewError, type PreviewSource } from '../../core/preview/run';
@@ -79,5 +79,5 @@ async function saveEditedSources(): Promise<void> {
 }
 
 async function showCodeError(services: EtlServices, problems: PreviewProblems, error: PreviewError): Promise<void> {
-  showCodeProblem(services, problems, problems.problemOf(error), 'ETL: Preview Change failed', describeError(error));
+  showCodeProblem(services, problems, problems.problemOf(error), 'ETL: Preview Change failed', error);
 }

@@ -4,7 +4,7 @@ import type { S3Credentials } from '../../core/s3/client';
 import type { TransformRequest } from '../../core/transform/run';
 import type { BackfillRequest } from '../../core/airflow/backfill';
 import type { TriggerRequest } from '../../core/airflow/pipelineRun';
-import { CodeError, describeError } from '../../core/errors';
+import { CodeError } from '../../core/errors';
 import { CodeProblems, showCodeProblem } from '../common/codeProblems';
 import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
@@ -32,7 +32,7 @@ export function registerSteps(context: vscode.ExtensionContext, services: EtlSer
       } catch (error) {
         if (!(error instanceof CodeError) || !source) reportError(services, error);
         else showCodeProblem(services, problems, { message: error.problem, file: error.file, line: error.line, source },
-          source, describeError(error));
+          source, error);
         return undefined;
       }
     };
