@@ -1,4 +1,4 @@
-// ESLint for the TypeScript (extension/, test/, scripts/) and the Node scripts (*.mjs).
+// ESLint for the TypeScript (extension/, tests/typescript/, scripts/, benchmarks/) and the Node scripts (*.mjs).
 // typescript-eslint's `recommended` set, without type information: the type-aware set would
 // double `npm test`'s lint time on a 2-core machine, and `tsc` (strict, noUnused*) already
 // checks types. Layering: extension/core and extension/cli never import vscode (also enforced
@@ -48,8 +48,8 @@ export default tseslint.config(
   },
   {
     // page.waitForFunction bodies run in the browser page, not in Node.
-    files: ['test/vscode/driver/userScenario.mjs', 'test/vscode/driver/goldScenario.mjs',
-      'test/vscode/driver/previewScenario.mjs'],
+    files: ['tests/typescript/vscode/driver/userScenario.mjs', 'tests/typescript/vscode/driver/goldScenario.mjs',
+      'tests/typescript/vscode/driver/previewScenario.mjs'],
     languageOptions: { globals: { document: 'readonly' } },
   },
   {
@@ -59,7 +59,7 @@ export default tseslint.config(
   },
   {
     // The test suites in the VS Code extension host use mocha's globals (describe, it, before).
-    files: ['test/vscode/suite/**/*.ts'],
+    files: ['tests/typescript/vscode/suite/**/*.ts'],
     languageOptions: { globals: { ...globals.mocha } },
   },
 );

@@ -12,7 +12,7 @@ rounds="${ROUNDS:-2}"
 work="$(mktemp -d)"
 tls="$work/tls"
 mkdir -p "$tls/certs/CAs"
-# A CA and a server certificate for 127.0.0.1 (as test/helpers/tls.ts).
+# A CA and a server certificate for 127.0.0.1 (as tests/typescript/helpers/tls.ts).
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/ca.key" -out "$tls/ca.crt" -days 2 -subj "/CN=bench CA" \
   -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=critical,CA:FALSE extendedKeyUsage=serverAuth \

@@ -1,11 +1,12 @@
 // Bundles the CLI and the extension with esbuild (CommonJS for the VS Code extension host).
-// `--tests` also bundles test/**/*.test.ts into out/test, so ESM-only dependencies (execa) load under node --test.
+// `--tests` also bundles tests/typescript/**/*.test.ts into out/tests, so ESM-only dependencies (execa) load under
+// node --test.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LAZY_EXTERNALS, NATIVE_EXTERNALS, copyNativeRuntime } from './nativeRuntime.mjs';
 
-// DuckDB is a native addon: never bundled; dist/ and out/test resolve it from node_modules (see nativeRuntime.mjs).
+// DuckDB is a native addon: never bundled; dist/ and out/tests resolve it from node_modules (see nativeRuntime.mjs).
 const common = {
   bundle: true,
   platform: 'node',
@@ -39,8 +40,8 @@ const builds = [
 ];
 if (process.argv.includes('--tests')) {
   // A test file deleted or moved must not live on as a stale bundle.
-  rmSync('out/test', { recursive: true, force: true });
-  const tests = { entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test' };
+  rmSync('out/tests', { recursive: true, force: true });
+  const tests = { entryPoints: testEntries('tests/typescript'), outdir: 'out/tests', outbase: 'tests/typescript' };
   builds.push(build({ ...common, ...tests, external: ['vscode', ...NATIVE_EXTERNALS] }));
 }
 await Promise.all(builds);

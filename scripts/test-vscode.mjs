@@ -1,13 +1,15 @@
 // The extension inside a real VS Code:
-//  1. the mocha suite (test/vscode/suite) in the extension host of code-server 4.100.3 (VS Code 1.100.3),
+//  1. the mocha suite (tests/typescript/vscode/suite) in the extension host of code-server 4.100.3 (VS Code 1.100.3),
 //     loaded as a development extension;
 //  2. a user scenario in headless Chromium with the packaged VSIX installed (screenshots in test-artifacts/), then the
 //     Gold tables, the Preview Change and the checks (Testing view, Problems) scenarios in the same window.
 // `--electron`: run the same suite with @vscode/test-electron instead (needs VS Code's download site).
 // `--mode compose`: the compose suite only (etl.stack.mode compose; it starts and removes the compose stack).
-// Natively, after the suite: the same extension in an untrusted workspace (test/vscode/suite/untrusted.vscode-test.ts).
-// Natively, last: the profile scenario (test/vscode/driver/profileScenario.mjs) against "the team's cluster", a MinIO
-// over TLS of its own (ETL_TEAM_PORT_BASE), with a fresh state folder in which nothing may start.
+// Natively, after the suite: the same extension in an untrusted workspace
+// (tests/typescript/vscode/suite/untrusted.vscode-test.ts).
+// Natively, last: the profile scenario (tests/typescript/vscode/driver/profileScenario.mjs) against
+// "the team's cluster", a MinIO over TLS of its own (ETL_TEAM_PORT_BASE), with a fresh state folder in which nothing
+// may start.
 // `--suite-only`, `--untrusted-only`, `--user-only`, `--profile-only`: one part alone.
 // Needs: `node dist/cli.js setup --only vscode-tools` and, natively, a running stack with Elasticsearch and Airflow
 // (`etl up --with elasticsearch,airflow`); in compose mode a Docker engine and no native stack on the same ports.
@@ -36,7 +38,8 @@ const hostTarget = `${process.platform}-${process.arch}`;
 const vsix = join(root, 'dist', 'vsix', `etl-spark-${hostTarget}.vsix`);
 const log = (line) => process.stderr.write(`[test-vscode] ${line.trimEnd()}\n`);
 // The stack the extension drives (etl.stack.mode in the user settings): native unless `--mode compose`,
-// which runs test/vscode/suite/compose.vscode-test.ts only (it starts and removes the compose stack itself).
+// which runs tests/typescript/vscode/suite/compose.vscode-test.ts only (it starts and removes the compose stack
+// itself).
 const modeArg = process.argv.indexOf('--mode');
 const mode = modeArg > 0 ? process.argv[modeArg + 1] : 'native';
 if (!['native', 'compose'].includes(mode)) throw new Error(`--mode ${mode}: use native or compose`);
@@ -68,7 +71,7 @@ function sh(command, args) {
 
 async function bundleSuite() {
   await build({
-    entryPoints: [join(root, 'test/vscode/suite/index.ts')],
+    entryPoints: [join(root, 'tests/typescript/vscode/suite/index.ts')],
     outfile: join(suiteOut, 'index.js'),
     bundle: true,
     platform: 'node',
@@ -106,7 +109,8 @@ function recordOpenedPages(page, file) {
   });
 }
 
-/** One suite in the extension host: `suite` is native, compose or untrusted (test/vscode/suite/index.ts). */
+/** One suite in the extension host: `suite` is native, compose or untrusted (tests/typescript/vscode/suite/index.ts).
+ */
 async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = settings) {
   const results = join(tmp, `${suite}-results.json`);
   const opened = join(tmp, `${suite}-opened.txt`);
@@ -177,19 +181,20 @@ async function runUserScenarioWithVsix(driver, tmp) {
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     if (!goldOnly) {
-      const { runUnrelatedFolderScenario } = await import('../test/vscode/driver/unrelatedFolderScenario.mjs');
+      const scenario = '../tests/typescript/vscode/driver/unrelatedFolderScenario.mjs';
+      const { runUnrelatedFolderScenario } = await import(scenario);
       await runUnrelatedFolderScenario(page, { artifacts, log, server, tmp });
     }
     await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
-    const { runUserScenario } = await import('../test/vscode/driver/userScenario.mjs');
+    const { runUserScenario } = await import('../tests/typescript/vscode/driver/userScenario.mjs');
     if (!goldOnly) await runUserScenario(page, { artifacts, log });
-    const { runGoldScenario } = await import('../test/vscode/driver/goldScenario.mjs');
+    const { runGoldScenario } = await import('../tests/typescript/vscode/driver/goldScenario.mjs');
     // The user scenario deletes this sample object (Delete… in Buckets): the gold scenario checks what its rows say.
     const deletedRaw = goldOnly ? undefined : 'yellow_tripdata_2024-01.parquet';
     await runGoldScenario(page, { artifacts, log, deletedRaw });
-    const { runPreviewScenario } = await import('../test/vscode/driver/previewScenario.mjs');
+    const { runPreviewScenario } = await import('../tests/typescript/vscode/driver/previewScenario.mjs');
     await runPreviewScenario(page, { artifacts, log, root });
-    const { runChecksScenario } = await import('../test/vscode/driver/checksScenario.mjs');
+    const { runChecksScenario } = await import('../tests/typescript/vscode/driver/checksScenario.mjs');
     await runChecksScenario(page, { artifacts, log, root });
     return 0;
   } catch (error) {
@@ -205,7 +210,7 @@ async function runUserScenarioWithVsix(driver, tmp) {
 async function runHelper(name, args) {
   const out = join(suiteOut, `${name}.js`);
   await build({
-    entryPoints: [join(root, `test/vscode/driver/${name}.ts`)],
+    entryPoints: [join(root, `tests/typescript/vscode/driver/${name}.ts`)],
     outfile: out,
     bundle: true,
     platform: 'node',
@@ -283,7 +288,7 @@ async function runProfileScenarioWithVsix(driver, tmp) {
     browser = await driver.launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(root)}`);
-    const { runProfileScenario } = await import('../test/vscode/driver/profileScenario.mjs');
+    const { runProfileScenario } = await import('../tests/typescript/vscode/driver/profileScenario.mjs');
     await runProfileScenario(page, { artifacts, log, team, key, envFile });
     // Nothing was started for this window: no pid file in its state folder.
     const pids = join(state, 'pids');
@@ -327,7 +332,7 @@ const started = Date.now();
 if (process.argv.includes('--electron')) {
   await runWithElectron();
 } else {
-  const driver = await import('../test/vscode/driver/codeServer.mjs');
+  const driver = await import('../tests/typescript/vscode/driver/codeServer.mjs');
   const tmp = mkdtempSync(join(tmpdir(), 'etl-vscode-'));
   let failures = 0;
   try {

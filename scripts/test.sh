@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: type check, lint, unit tests, the stack lifecycle test, then the integration
-# tests (TypeScript and Python) against the real native stack.
+# Every test: the quick tier of `npm run check` (type check, lint, the TypeScript and Python unit tests), then the
+# stack lifecycle, the integration suites (TypeScript and Python) against the real native stack, the profiles, a real
+# VS Code, every benchmark at a tiny size and the compose stack. The tests live in tests/<language>/<tier>.
 source "$(dirname "$0")/bootstrap.sh"
 
 # Each step's wall time, printed as it ends and kept in test-artifacts/test-timings.txt (where CI time goes).
@@ -24,6 +25,7 @@ step etl setup --tests
 step npm run -s typecheck
 step npm run -s lint
 step npm run -s test:unit
+step "$(etl which python)" -m pytest -q tests/python/unit
 # The build once, then one VSIX per platform, each checked for its target and its own DuckDB binding (~15 s).
 step npm run -s test:package
 trap 'etl down' EXIT
@@ -46,7 +48,7 @@ step npm run -s bench:runs -- --runs 20
 step npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 step npm run -s test:vscode
-step "$(etl which python)" -m pytest -q
+step "$(etl which python)" -m pytest -q tests/python/integration
 # Every benchmark once at a tiny size, so none can rot: a smoke run that completes and prints its
 # ratios (no timing assertion; real figures: docs/performance.md). Scratch buckets, removed after.
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_extract.py --files 2 --size-mb 5
@@ -54,11 +56,12 @@ step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_transform.py --ro
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_sample.py
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_preview.py --smoke
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_lineage.py --runs 5 --rounds 1
-step npm run -s bench:extension -- --objects 500
+# The :built variants use the bundle bootstrap.sh made (the plain ones rebuild first, for a user's edit).
+step npm run -s bench:extension:built -- --objects 500
 # The DAG, in Airflow's own venv: structure, then `airflow dags test` against the stack.
 step env ETL_PYTHON="$(etl which python)" "$(dirname "$(etl which airflow)")/python" -m pytest -q tests/airflow
 # Gold tables benchmark at a tiny size (smoke run while the native stack is up: it runs and prints its ratios).
-step npm run -s bench:gold -- --rows 20000
+step npm run -s bench:gold:built -- --rows 20000
 # The TLS-profile benchmark at its smallest (one round: the sample month on our stack, then through a TLS
 # profile on a second stack it brings up and down on 24xxx ports); prints the ratio, asserts no time.
 step env ROUNDS=1 bash benchmarks/bench_profiles.sh

@@ -2,7 +2,7 @@
  * config/contract.json: what the TypeScript side, the Python ETL (src/etl/contract.py reads the
  * same file at run time) and the Docker build (docker/spark-jars.txt) must agree on. esbuild
  * bundles the file into dist/, so the CLI and the extension carry the copy they were built with;
- * test/unit/contract.test.ts fails when any consumer drifts from it.
+ * tests/typescript/unit/contract.test.ts fails when any consumer drifts from it.
  */
 import contract from '../../config/contract.json';
 

@@ -16,7 +16,7 @@ export const PINS = {
   airflow: '3.1.3',
   // Airflow's OpenLineage provider: the DAG's own lineage events, and the parent of the transform's (dags/).
   airflowOpenLineage: '2.20.3',
-  // OpenLineage's Spark listener: only tests/python/test_lineage_spark_listener.py runs it, to compare its column
+  // OpenLineage's Spark listener: only tests/python/unit/test_lineage_spark_listener.py runs it, to compare its column
   // lineage with the transform's own (docs/lineage.md); never on the cluster's classpath.
   openLineageSpark: 'io.openlineage:openlineage-spark_2.13:1.53.0',
   elasticsearch: {

@@ -3,7 +3,7 @@
 The active profile is ETL_PROFILE (the environment wins over .env); empty or `local`: today's services on
 ETL_BIND_HOST with the ports of .env. A profile places each service (s3, spark, elasticsearch, airflow, lineage):
 `local`, `compose` or `external` with its endpoint. Secrets are never in the file, only the NAME of the
-environment variable holding them (`…Env` fields). test/fixtures/profiles/cases.json holds the cases the
+environment variable holding them (`…Env` fields). tests/fixtures/profiles/cases.json holds the cases the
 TypeScript and Python loaders must agree on. Resolved profiles are plain dicts with the TypeScript field names.
 """
 from __future__ import annotations

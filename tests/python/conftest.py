@@ -75,3 +75,14 @@ def cli_env(settings, isolated_state) -> dict[str, str]:
     env.update(PYTHONPATH=str(PROJECT_ROOT / "src"), RAWZONE_BUCKET=settings.rawzone_bucket,
                MINIO_API_PORT=str(settings.minio_api_port))
     return env
+
+
+def pytest_collection_modifyitems(config, items):
+    """The folder is the tier: everything in integration/ needs the stack (so `-m "not integration"` still works),
+    and a unit test that asks for the stack is a misplaced file, refused at collection."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier == "integration":
+            item.add_marker(pytest.mark.integration)
+        elif tier == "unit" and item.get_closest_marker("integration"):
+            raise pytest.UsageError(f"{item.nodeid} needs the stack: move it to tests/python/integration/")

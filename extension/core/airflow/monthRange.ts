@@ -13,7 +13,7 @@ import { describeError, UsageError } from '../errors';
  * the run the schedule would have made for it.
  */
 
-/** src/etl/schedule.py PUBLICATION_LAG_MONTHS (test/unit/backfill.test.ts fails when they drift apart). */
+/** src/etl/schedule.py PUBLICATION_LAG_MONTHS (tests/typescript/unit/backfill.test.ts fails when they drift apart). */
 export const PUBLICATION_LAG_MONTHS = 2;
 
 /** More is a typo (2014 for 2024) more often than a wish: ten years of months, each one Spark run. */

@@ -3,7 +3,7 @@ import { SCHEMAS, validator, describeSchemaError } from '../schemas';
 
 /**
  * The profile file (etl-profiles.json): per service, where it is. One format for TypeScript and
- * Python (src/etl/profiles.py validates the same way; test/fixtures/profiles/cases.json holds the
+ * Python (src/etl/profiles.py validates the same way; tests/fixtures/profiles/cases.json holds the
  * cases both must agree on). Secrets are never in the file: only the NAME of the environment
  * variable that holds them (`…Env` fields).
  */

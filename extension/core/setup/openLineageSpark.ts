@@ -7,7 +7,7 @@ import { mavenCopy } from './maven';
 
 /**
  * OpenLineage's Spark listener (one shaded jar), for the test that compares its column lineage with the
- * transform's declared one (tests/python/test_lineage_spark_listener.py). Tests only.
+ * transform's declared one (tests/python/unit/test_lineage_spark_listener.py). Tests only.
  */
 export const openLineageSpark: SetupComponent = {
   name: 'openlineage-spark',

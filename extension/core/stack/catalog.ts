@@ -4,7 +4,7 @@ import type { EtlConfig, OptionalService } from '../config';
  * The one service catalog: every long-running service of the stack, native (services.ts) and compose
  * (compose/services.ts, docker-compose.yml), with its title, ports, URL, health check, how it is enabled and what
  * starts it. The native and compose services read their names, titles, ports, URLs and probes from here;
- * docker-compose.yml stays hand-written YAML and test/unit/serviceCatalog.test.ts holds it to this table.
+ * docker-compose.yml stays hand-written YAML and tests/typescript/unit/serviceCatalog.test.ts holds it to this table.
  * How a native service is started (its arguments and environment) stays logic in services.ts.
  */
 

@@ -3,7 +3,7 @@
 model.py builds fact_trips, the marts and dim_zone from these declarations, and the lineage
 (etl.transform.lineage) reports them: which columns each reads, and the line here that defines it.
 A build function receives only the columns its declaration names, so a declaration cannot read less
-than its code does (tests/python/test_transform_columns.py checks it against Spark's own plan).
+than its code does (tests/python/unit/test_lineage_declared.py checks it against Spark's own plan).
 
 Layers: a conformed column (etl.transform.schema: one raw TLC column, renamed and cast), a fact column
 (reads conformed columns), a fact measure (reads fact columns), a mart column (reads fact columns).

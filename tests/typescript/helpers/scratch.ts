@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { Client } from 'minio';
+import type { EtlConfig } from '../../../extension/core/config';
+import { listAllKeys } from '../../../extension/core/s3/listing';
+import { etl } from './cli';
+
+/**
+ * A test's own rawzone and gold buckets and folders (manifest, logs, locks), so it never touches the stack's
+ * data: `env` points the CLI and the Python steps at them. The buckets are made by the first extract/transform.
+ */
+export function scratchProject(config: EtlConfig, label: string) {
+  const suffix = randomBytes(4).toString('hex');
+  const tmp = mkdtempSync(join(tmpdir(), `${label}-`));
+  const rawzone = `${config.buckets.rawzone}-${label}-${suffix}`;
+  const gold = `${config.buckets.gold}-${label}-${suffix}`;
+  const env = {
+    RAWZONE_BUCKET: rawzone,
+    GOLD_BUCKET: gold,
+    ETL_BACKUP_DIR: join(tmp, 'backup'),
+    ETL_LOG_DIR: join(tmp, 'logs'),
+    ETL_LOCK_DIR: join(tmp, 'locks'),
+  };
+  return { suffix, tmp, rawzone, gold, env };
+}
+
+/** Removes a bucket and everything in it (S3 removes only empty buckets). */
+export async function emptyAndRemove(client: Client, admin: Client, bucket: string): Promise<void> {
+  const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
+  for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(bucket, keys.slice(i, i + 1000));
+  await admin.removeBucket(bucket);
+}
+
+/** Makes the scratch buckets, extracts the bundled sample (2024-01..02) into them and transforms it as `runId`. */
+export async function publishSample(
+  admin: Client,
+  scratch: ReturnType<typeof scratchProject>,
+  region: string,
+  runId: string,
+  timeoutMs: number,
+): Promise<void> {
+  await admin.makeBucket(scratch.rawzone, region);
+  await admin.makeBucket(scratch.gold, region);
+  const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample'], scratch.env);
+  assert.equal(extract.exitCode, 0, extract.all);
+  const transform = await etl(['transform', '--run-id', runId], scratch.env, timeoutMs);
+  assert.equal(transform.exitCode, 0, transform.all);
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TaskInstance } from '../../../extension/core/airflow/client';
+import {
+  describeChange,
+  failedTasks,
+  pipelineConf,
+  taskChanges,
+  type TaskChange,
+} from '../../../extension/core/airflow/pipelineRun';
+import { EtlError } from '../../../extension/core/errors';
+import { etlPolicy, etlPolicyText } from '../../../extension/core/stack/minioUser';
+import { ROOT } from '../helpers/cli';
+
+const task = (task_id: string, state: string | null, try_number = 1): TaskInstance => ({ task_id, state, try_number });
+
+test('the run conf carries only what was asked for', () => {
+  assert.deepEqual(pipelineConf({}), {});
+  assert.deepEqual(pipelineConf({ month: '2024-01', source: 'sample' }), { month: '2024-01', source: 'sample' });
+  const template = 'https://example.org/yellow_{YYYY}-{MM}.parquet';
+  assert.deepEqual(pipelineConf({ source: template }), { source: template });
+});
+
+test('a malformed month or source is refused before Airflow is asked', () => {
+  assert.throws(
+    () => pipelineConf({ month: '2024-13' }),
+    (e: unknown) => e instanceof EtlError && /"2024-13" is not YYYY-MM/.test(e.message),
+  );
+  assert.throws(() => pipelineConf({ source: 'ftp://x/{YYYY}-{MM}' }), /neither "sample" nor a URL template/);
+  assert.throws(() => pipelineConf({ source: 'https://x/no-placeholders.parquet' }), /neither "sample" nor a URL template/);
+});
+
+test('each poll reports only the tasks whose state or try changed', () => {
+  const seen = new Map<string, TaskChange>();
+  assert.deepEqual(taskChanges(seen, [task('extract', null), task('clean_and_transform', null)]).map(describeChange), [
+    'extract not started',
+    'clean_and_transform not started',
+  ]);
+  assert.deepEqual(taskChanges(seen, [task('extract', null), task('clean_and_transform', null)]), []);
+  assert.deepEqual(
+    taskChanges(seen, [task('extract', 'running'), task('clean_and_transform', null)]).map(describeChange),
+    ['extract running'],
+  );
+  assert.deepEqual(
+    taskChanges(seen, [task('extract', 'running', 2), task('clean_and_transform', null)]).map(describeChange),
+    ['extract running (try 2)'],
+  );
+});
+
+test('failed and upstream-failed tasks are the failures', () => {
+  const tasks = [
+    task('choose_month', 'success'),
+    task('extract', 'failed', 3),
+    task('clean_and_transform', 'upstream_failed'),
+  ];
+  assert.deepEqual(failedTasks(tasks).map((t) => t.task_id), ['extract', 'clean_and_transform']);
+});
+
+test("the ETL's MinIO policy comes from config/minio-etl-policy.json: objects in its buckets, no " +
+  "administration", () => {
+  const policy = etlPolicy(ROOT, { rawzone: 'raw', gold: 'golden' }) as {
+    Statement: { Action: string[]; Resource: string[] }[];
+  };
+  const resources = policy.Statement.flatMap((s) => s.Resource);
+  assert.deepEqual([...new Set(resources.map((r) => r.replace(/\/\*$/, '')))].sort(), [
+    'arn:aws:s3:::golden',
+    'arn:aws:s3:::golden-*',
+    'arn:aws:s3:::raw',
+    'arn:aws:s3:::raw-*',
+  ]);
+  const actions = policy.Statement.flatMap((s) => s.Action);
+  for (const forbidden of [
+    's3:*',
+    's3:PutBucketPolicy',
+    's3:DeleteBucketPolicy',
+    's3:CreateBucket',
+    's3:DeleteBucket',
+  ]) {
+    assert.ok(!actions.includes(forbidden), `${forbidden} must not be granted`);
+  }
+  assert.ok(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'].every((a) => actions.includes(a)));
+});
+
+test('a placeholder the code does not fill is an error naming the file', () => {
+  assert.throws(
+    () => etlPolicyText('{"x": "${OTHER_BUCKET}"}', { rawzone: 'r', gold: 'g' }),
+    /minio-etl-policy\.json has a placeholder .*\$\{OTHER_BUCKET\}/,
+  );
+});
