@@ -18,7 +18,7 @@ test('jar file names follow Maven layout', () => {
 test('the PySpark pin in requirements.txt is the one the jars were chosen for', () => {
   const requirements = readFileSync(join(ROOT, 'requirements.txt'), 'utf8');
   assert.match(requirements, new RegExp(`^pyspark==${PINS.pyspark.replaceAll('.', '\\.')}$`, 'm'));
-  // Delta 4.0.x is the line built for Spark 4.0 (submit.py reads the same list: tests/typescript/unit/contract.test.ts).
+  // Delta 4.0.x is the line built for Spark 4.0 (submit.py reads the same list: contract.test.ts).
   assert.match(PINS.pyspark, /^4\.0\./);
   assert.ok(PINS.sparkJars.some((jar) => /^io\.delta:delta-spark_2\.13:4\.0\.\d+$/.test(jar)));
 });

@@ -1,6 +1,7 @@
 // "The team's cluster" for the profile scenario: only the MinIO of a second native stack, in its own state folder and
 // ports (ETL_TEAM_PORT_BASE), serving TLS from a CA made here (tests/typescript/helpers/tls.ts, as
-// tests/typescript/profiles/teamCluster.test.ts does), its buckets and the ETL's user created, one CSV object to preview.
+// tests/typescript/profiles/teamCluster.test.ts does), its buckets and the ETL's user created, one CSV object to
+// preview.
 // Real MinIO, no stand-in.
 //   node teamMinio.js up <work>    writes <work>/team.json (endpoint, buckets, profile file), the key in key.json
 //   node teamMinio.js down <work>  stops it
