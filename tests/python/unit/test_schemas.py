@@ -2,8 +2,8 @@
 
 The events come from the emitters' own code paths (the extractor's run with its S3 calls replaced, the transform's
 failure and phase reporting, etl.submit's skipped run); the quality reports from the functions that build them.
-tests/fixtures/schemas/*.json hold samples of each event and report that tests/typescript/unit/schemas.test.ts validates with
-ajv: this file checks they match the schemas too, and that each event kind there has the fields the emitters give.
+tests/fixtures/schemas/*.json hold samples of each event and report that tests/typescript/unit/schemas.test.ts
+validates with ajv: this file checks they match the schemas too, and that each event kind there has the fields the emitters give.
 """
 from __future__ import annotations
 
@@ -212,7 +212,7 @@ def _shapes(events: list[dict[str, Any]]) -> dict[str, set[str]]:
 
 
 def test_the_typescript_fixtures_match_the_schemas_and_the_emitters(extract_events, transform_events):
-    """The samples tests/typescript/unit/schemas.test.ts validates: valid here too, with every field the emitters give."""
+    """The samples schemas.test.ts (TypeScript) validates: valid here too, with every field the emitters give."""
     reports = [_transform_report(), _restore_report()]
     for name, emitted in (("extract-events", extract_events), ("transform-events", transform_events),
                           ("quality-report", reports)):
@@ -222,7 +222,8 @@ def test_the_typescript_fixtures_match_the_schemas_and_the_emitters(extract_even
             text = json.dumps(
                 {"$comment": f"Samples of config/{name}.schema.json, emitted by the Python code paths of "
                              "tests/python/unit/test_schemas.py (ETL_UPDATE_FIXTURES=1 rewrites them); "
-                             "tests/typescript/unit/schemas.test.ts validates them", "samples": unique}, indent=1) + "\n"
+                             "tests/typescript/unit/schemas.test.ts validates them",
+                 "samples": unique}, indent=1) + "\n"
             (FIXTURES / f"{name}.json").write_text(re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/]+", "/tmp/etl", text))
         samples = _fixture(name)
         assert_valid(name, samples)
