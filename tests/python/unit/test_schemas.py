@@ -3,7 +3,8 @@
 The events come from the emitters' own code paths (the extractor's run with its S3 calls replaced, the transform's
 failure and phase reporting, etl.submit's skipped run); the quality reports from the functions that build them.
 tests/fixtures/schemas/*.json hold samples of each event and report that tests/typescript/unit/schemas.test.ts
-validates with ajv: this file checks they match the schemas too, and that each event kind there has the fields the emitters give.
+validates with ajv: this file checks they match the schemas too, and that each event kind there has the fields the
+emitters give.
 """
 from __future__ import annotations
 
