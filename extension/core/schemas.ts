@@ -1,17 +1,21 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import extractEventsSchema from '../../config/extract-events.schema.json';
+import previewEventsSchema from '../../config/preview-events.schema.json';
 import profilesSchema from '../../config/profiles.schema.json';
 import qualityReportSchema from '../../config/quality-report.schema.json';
+import restoreEventsSchema from '../../config/restore-events.schema.json';
 import transformEventsSchema from '../../config/transform-events.schema.json';
 
 /**
  * The JSON Schemas of config/ that parsed JSON is validated against where it enters (the progress events of the
- * Python steps, the profile file, the quality report). Python's tests validate what it emits against the same files.
+ * Python steps: extract, transform, preview, restore; the profile file, the quality report). Python's tests validate what it emits against the same files.
  * Each validator is compiled once, on first use (ajv generates a function: a progress line costs one call).
  */
 export const SCHEMAS = {
   extractEvents: extractEventsSchema,
   transformEvents: transformEventsSchema,
+  previewEvents: previewEventsSchema,
+  restoreEvents: restoreEventsSchema,
   qualityReport: qualityReportSchema,
   profiles: profilesSchema,
 } as const;

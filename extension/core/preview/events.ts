@@ -1,6 +1,10 @@
+import { parseJsonEvent } from '../pythonModule';
 import type { QualityCounts } from '../transform/events';
 
-/** The JSON events `python -m etl.dev.preview` prints on stdout, one a line (src/etl/dev/preview.py). */
+/**
+ * The JSON events `python -m etl.dev.preview` prints on stdout, one a line (src/etl/dev/preview.py); their schema is
+ * config/preview-events.schema.json, which parsePreviewLine validates.
+ */
 export type PreviewEvent =
   | { event: 'preview_start'; preview_id: string; out: string }
   | {
@@ -15,7 +19,8 @@ export type PreviewEvent =
   | ({ event: 'preview_done'; preview_id: string; status: 'succeeded'; seconds: number } & PreviewOutputFields)
   | {
       event: 'preview_done';
-      preview_id: string;
+      /** Absent when the dev session itself could not run the request (src/etl/dev/worker.py). */
+      preview_id?: string;
       status: 'failed';
       seconds: number;
       error: string;
@@ -33,3 +38,7 @@ export interface PreviewOutputFields {
   counts: QualityCounts;
   phases_s: Record<string, number>;
 }
+
+/** A stdout line as its event, validated against config/preview-events.schema.json (else undefined, noise). */
+export const parsePreviewLine = (line: string, onInvalid?: (reason: string) => void) =>
+  parseJsonEvent<PreviewEvent>(line, 'previewEvents', onInvalid);

@@ -5,12 +5,11 @@ import { createInterface } from 'node:readline';
 import type { EtlConfig } from '../config';
 import { EtlError, UsageError } from '../errors';
 import { hostSourcePath } from '../hostPath';
-import { parseJsonEvent } from '../pythonModule';
 import { ENV_CONTRACT } from '../contract';
 import type { StackMode } from '../stack/backend';
 import { composeProjectName } from '../stack/compose/project';
 import { HOST_ONLY } from '../stack/compose/runner';
-import type { PreviewEvent, PreviewOutputFields } from './events';
+import { type PreviewEvent, type PreviewOutputFields, parsePreviewLine } from './events';
 import {
   COMPOSE_PREVIEW_ROOT, PREVIEWS_KEPT, newPreviewId, previewRoot, previewSocket, prunePreviews,
 } from './folders';
@@ -90,7 +89,7 @@ export async function runPreview(
   let done: Extract<PreviewEvent, { event: 'preview_done' }> | undefined;
   try {
     await exchange(previewSocket(config, mode), message, signal, (line) => {
-      const event = parseJsonEvent<PreviewEvent>(line);
+      const event = parsePreviewLine(line);
       if (event?.event === 'preview_done') done = event;
       if (event) onEvent?.(event);
     });

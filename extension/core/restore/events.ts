@@ -31,7 +31,9 @@ export type RestoreEvent =
       report_path: string | null; error: string | null; restored: string[]; not_restored: string[];
     };
 
-export const parseRestoreLine = (line: string) => parseJsonEvent<RestoreEvent>(line);
+/** A stdout line as its event, validated against config/restore-events.schema.json (else undefined, noise). */
+export const parseRestoreLine = (line: string, onInvalid?: (reason: string) => void) =>
+  parseJsonEvent<RestoreEvent>(line, 'restoreEvents', onInvalid);
 
 /** Whether a quality report is a restore's (the Runs view labels it "restore before <run>"). */
 export const isRestoreReport = (report: QualityReport | undefined): report is RestoreReport =>

@@ -45,7 +45,7 @@ export async function runRestore(
     if (stderrTail.length > 40) stderrTail.shift();
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const event = parseRestoreLine(line);
+    const event = parseRestoreLine(line, (why) => stderrTail.push(why));
     if (!event) return;
     if (event.event === 'restore_done') done = event;
     if (event.event === 'table_restored') restored.push(event.table);

@@ -11,16 +11,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import re
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from jsonschema import Draft7Validator
-from referencing import Registry, Resource
 from support_parquet import trip_parquet
+from support_schemas import SCHEMA_FILES, assert_fixture_matches, assert_valid, lines, schema, validator
 
 from etl.config import PROJECT_ROOT, load_settings
 from etl.extract import run as extract_run
@@ -29,36 +25,6 @@ from etl.extract.errors import ExtractError
 from etl.extract.progress import ProgressReporter
 from etl.extract.transfer import FileTransfer, Job, TransferOptions
 from etl.profiles import field_table
-
-CONFIG = PROJECT_ROOT / "config"
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "schemas"
-SCHEMA_FILES = ("extract-events", "transform-events", "quality-report", "profiles")
-
-
-def _schema(name: str) -> dict[str, Any]:
-    return json.loads((CONFIG / f"{name}.schema.json").read_text())
-
-
-REGISTRY = Registry().with_resources(
-    [(_schema(name)["$id"], Resource.from_contents(_schema(name))) for name in SCHEMA_FILES])
-
-
-def validator(name: str) -> Draft7Validator:
-    schema = _schema(name)
-    Draft7Validator.check_schema(schema)
-    return Draft7Validator(schema, registry=REGISTRY)
-
-
-def assert_valid(name: str, documents: list[dict[str, Any]]) -> None:
-    check = validator(name)
-    for document in documents:
-        errors = [f"{'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
-                  for e in check.iter_errors(document)]
-        assert not errors, f"{name}: {document} does not match: {errors}"
-
-
-def _lines(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
 @pytest.fixture
@@ -91,12 +57,12 @@ def extract_events(tmp_path, monkeypatch) -> list[dict[str, Any]]:
         raise RuntimeError("outside the package")
     except RuntimeError as error:
         _crashed(error, reporter)
-    return _lines(out.getvalue())
+    return lines(out.getvalue())
 
 
-def test_the_extractors_events_match_their_schema(extract_events):
+def test_the_extractors_events_match_theirschema(extract_events):
     kinds = {event["event"] for event in extract_events}
-    assert kinds == set(_schema("extract-events")["properties"]["event"]["enum"])
+    assert kinds == set(schema("extract-events")["properties"]["event"]["enum"])
     assert_valid("extract-events", extract_events)
 
 
@@ -160,12 +126,12 @@ def transform_events(capsys, monkeypatch) -> list[dict[str, Any]]:
                         lambda client, bucket, fingerprint: _transform_report())
     echo = io.StringIO()
     submit._skipped(load_settings(), "f", echo)
-    return _lines(capsys.readouterr().out) + _lines(echo.getvalue())
+    return lines(capsys.readouterr().out) + lines(echo.getvalue())
 
 
-def test_the_transforms_events_match_their_schema(transform_events):
+def test_the_transforms_events_match_theirschema(transform_events):
     kinds = {event["event"] for event in transform_events}
-    assert kinds == set(_schema("transform-events")["properties"]["event"]["enum"])
+    assert kinds == set(schema("transform-events")["properties"]["event"]["enum"])
     done = [e for e in transform_events if e["event"] == "run_done"]
     assert {e["status"] for e in done} == {"succeeded", "failed", "skipped"}
     assert any("file" in e and "line" in e for e in done), "a failure of the code carries its file and line"
@@ -182,7 +148,7 @@ def _restore_report() -> dict[str, Any]:
     return restore_report(args, outcome, "2026-12-05T01:00:00Z", 1.0)
 
 
-def test_quality_reports_match_their_schema():
+def test_quality_reports_match_theirschema():
     assert_valid("quality-report", [_transform_report(), _restore_report()])
 
 
@@ -196,42 +162,15 @@ def test_a_broken_event_or_report_is_rejected_naming_the_field():
                for e in validator("quality-report").iter_errors(report))
 
 
-def _fixture(name: str) -> list[dict[str, Any]]:
-    return json.loads((FIXTURES / f"{name}.json").read_text())["samples"]
-
-
-def _sample_key(document: dict[str, Any]) -> str:
-    """Its fields, their types and its status: one sample of each."""
-    return json.dumps([(k, type(v).__name__) for k, v in sorted(document.items())]) + str(document.get("status"))
-
-
-def _shapes(events: list[dict[str, Any]]) -> dict[str, set[str]]:
-    shapes: dict[str, set[str]] = {}
-    for event in events:
-        shapes.setdefault(event.get("event", event.get("kind", "transform")), set()).update(event)
-    return shapes
-
-
 def test_the_typescript_fixtures_match_the_schemas_and_the_emitters(extract_events, transform_events):
     """The samples schemas.test.ts (TypeScript) validates: valid here too, with every field the emitters give."""
     reports = [_transform_report(), _restore_report()]
     for name, emitted in (("extract-events", extract_events), ("transform-events", transform_events),
                           ("quality-report", reports)):
-        if os.environ.get("ETL_UPDATE_FIXTURES"):  # regenerate: one sample per event kind and shape
-            unique = list({_sample_key(e): e for e in emitted}.values())
-            FIXTURES.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(
-                {"$comment": f"Samples of config/{name}.schema.json, emitted by the Python code paths of "
-                             "tests/python/unit/test_schemas.py (ETL_UPDATE_FIXTURES=1 rewrites them); "
-                             "tests/typescript/unit/schemas.test.ts validates them",
-                 "samples": unique}, indent=1) + "\n"
-            (FIXTURES / f"{name}.json").write_text(re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/]+", "/tmp/etl", text))
-        samples = _fixture(name)
-        assert_valid(name, samples)
-        assert _shapes(samples) == _shapes(emitted), f"tests/fixtures/schemas/{name}.json: update it"
+        assert_fixture_matches(name, emitted)
 
 
-def test_the_profile_loader_reads_its_field_table_from_the_schema():
+def test_the_profile_loader_reads_its_field_table_from_theschema():
     fields, required = field_table()
     assert fields["s3"]["endpoint"] == "http" and fields["spark"]["masterUrl"] == "spark"
     assert fields["spark"]["deployMode"] == ("client", "cluster") and fields["s3"]["buckets"] == "buckets"
@@ -256,5 +195,5 @@ def test_the_schema_agrees_with_the_shared_profile_cases(case):
 
 def test_schemas_are_draft_07():
     for name in SCHEMA_FILES:
-        assert _schema(name)["$schema"] == "http://json-schema.org/draft-07/schema#"
-    assert Path(CONFIG / "extracted_paths.schema.json").exists()
+        assert schema(name)["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert (PROJECT_ROOT / "config" / "extracted_paths.schema.json").exists()

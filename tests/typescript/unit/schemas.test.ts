@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseEventLine, type ExtractEvent } from '../../../extension/core/extract/events';
+import { parsePreviewLine, type PreviewEvent } from '../../../extension/core/preview/events';
 import { parseProfileFile } from '../../../extension/core/profiles/schema';
+import { parseRestoreLine, type RestoreEvent } from '../../../extension/core/restore/events';
 import { parseReport, type QualityReport } from '../../../extension/core/runs/report';
-import { SCHEMAS, validated } from '../../../extension/core/schemas';
+import { SCHEMAS, type SchemaName, validated } from '../../../extension/core/schemas';
 import { parseTransformLine, type TransformEvent } from '../../../extension/core/transform/events';
 import { ROOT } from '../helpers/cli';
 
@@ -45,6 +47,27 @@ const TRANSFORM: { [E in TransformEvent['event']]: Minimal<Extract<TransformEven
   run_done: { event: 'run_done', run_id: 'r', status: 'failed', report: null, report_path: null, error: 'e' },
 };
 
+const PREVIEW: { [E in PreviewEvent['event']]: Minimal<Extract<PreviewEvent, { event: E }>> } = {
+  preview_start: { event: 'preview_start', preview_id: 'p', out: 'o' },
+  preview_inputs: {
+    event: 'preview_inputs', preview_id: 'p', described: 'd', months: ['2024-01'], inputs: ['i'], zones: 'z',
+  },
+  phase: { event: 'phase', phase: 'read' },
+  preview_done: { event: 'preview_done', status: 'failed', seconds: 0, error: 'e', file: null, line: null },
+};
+
+const RESTORE: { [E in RestoreEvent['event']]: Minimal<Extract<RestoreEvent, { event: E }>> } = {
+  restore_start: { event: 'restore_start', run_id: 'r', before_run: 't', tables: { fact_trips: 1 } },
+  table_restored: {
+    event: 'table_restored', table: 't', from: 2, to: 1, restored_version: 3, seconds: 0.5,
+  },
+  table_failed: { event: 'table_failed', table: 't', to: null, error: 'e' },
+  restore_done: {
+    event: 'restore_done', run_id: 'r', status: 'failed', report: null, report_path: null, error: 'e', restored: [],
+    not_restored: ['t'],
+  },
+};
+
 /** The reader's report type (runs/report.ts), its required fields only. */
 const REPORT: Minimal<QualityReport> = {
   run_id: 'r', status: 'succeeded', started_at: 's', ended_at: 'e', rows_read: 1, rows_kept: 1, rows_rejected: 0,
@@ -52,7 +75,7 @@ const REPORT: Minimal<QualityReport> = {
 };
 
 /** The schema requires what the type requires, no more (the minimal object passes) and no less (each field). */
-function assertRequiredAgree(schema: 'extractEvents' | 'transformEvents' | 'qualityReport', minimal: object) {
+function assertRequiredAgree(schema: Exclude<SchemaName, 'profiles'>, minimal: object) {
   const what = JSON.stringify(minimal);
   let reason = '';
   assert.ok(validated(schema, minimal, (why) => (reason = why)), `${what}: ${reason}`);
@@ -78,6 +101,15 @@ describe('JSON Schemas of config/', () => {
     assert.deepEqual([...new Set(extract.map((e) => (e as ExtractEvent).event))].sort(), Object.keys(EXTRACT).sort());
   });
 
+  test('the preview\'s and the restore\'s events from the Python emitters parse', () => {
+    const preview = samples('preview-events');
+    for (const event of preview) assert.deepEqual(parsePreviewLine(JSON.stringify(event)), event);
+    assert.deepEqual([...new Set(preview.map((e) => (e as PreviewEvent).event))].sort(), Object.keys(PREVIEW).sort());
+    const restore = samples('restore-events');
+    for (const event of restore) assert.deepEqual(parseRestoreLine(JSON.stringify(event)), event);
+    assert.deepEqual([...new Set(restore.map((e) => (e as RestoreEvent).event))].sort(), Object.keys(RESTORE).sort());
+  });
+
   test('the quality reports the Python side writes parse', () => {
     for (const report of samples('quality-report')) {
       const parsed = parseReport(JSON.stringify(report), 'gold/_quality/x.json');
@@ -88,7 +120,11 @@ describe('JSON Schemas of config/', () => {
   test('the types and the schemas agree on the required fields of every event and of the report', () => {
     for (const minimal of Object.values(EXTRACT)) assertRequiredAgree('extractEvents', minimal);
     for (const minimal of Object.values(TRANSFORM)) assertRequiredAgree('transformEvents', minimal);
+    for (const minimal of Object.values(PREVIEW)) assertRequiredAgree('previewEvents', minimal);
+    for (const minimal of Object.values(RESTORE)) assertRequiredAgree('restoreEvents', minimal);
     assertRequiredAgree('qualityReport', REPORT);
+    assert.deepEqual(SCHEMAS.previewEvents.properties.event.enum.slice().sort(), Object.keys(PREVIEW).sort());
+    assert.deepEqual(SCHEMAS.restoreEvents.properties.event.enum.slice().sort(), Object.keys(RESTORE).sort());
     assert.deepEqual(
       SCHEMAS.extractEvents.properties.event.enum.slice().sort(), Object.keys(EXTRACT).sort(), 'every kind typed',
     );
@@ -108,6 +144,12 @@ describe('JSON Schemas of config/', () => {
     assert.equal(parseTransformLine(JSON.stringify({ ...TRANSFORM.phase, surprise: 1 })), undefined);
     assert.equal(parseEventLine('not json at all'), undefined);
     assert.equal(parseEventLine('{"event": "unknown_kind"}'), undefined);
+    assert.equal(parsePreviewLine(JSON.stringify({ ...PREVIEW.preview_done, status: 'succeeded' }), (why) =>
+      reasons.push(why)), undefined);
+    assert.match(reasons[3], /field "preview_id" is missing|field "described" is missing/);
+    assert.equal(parseRestoreLine(JSON.stringify({ ...RESTORE.table_restored, to: 'v1' }), (why) =>
+      reasons.push(why)), undefined);
+    assert.match(reasons[4], /field "to" must be integer/);
   });
 
   test('a broken report names its file and the field', () => {
