@@ -8,7 +8,8 @@ import transformEventsSchema from '../../config/transform-events.schema.json';
 
 /**
  * The JSON Schemas of config/ that parsed JSON is validated against where it enters (the progress events of the
- * Python steps: extract, transform, preview, restore; the profile file, the quality report). Python's tests validate what it emits against the same files.
+ * Python steps: extract, transform, preview, restore; the profile file, the quality report). Python's tests validate
+ * what it emits against the same files.
  * Each validator is compiled once, on first use (ajv generates a function: a progress line costs one call).
  */
 export const SCHEMAS = {
