@@ -4,12 +4,18 @@ TLC files drift: `airport_fee`/`Airport_fee`, int32/int64/double ids and counts,
 timestamps in ns (read as longs with spark.sql.legacy.parquet.nanosAsLong) or us,
 new columns such as `cbd_congestion_fee`. Each file is read on its own and conformed
 here (case-insensitive rename, cast, missing columns as nulls), then unioned by name.
+
+A column of a type that cannot become its target (a struct, a list, bytes, an int32 time) fails the file with
+its name, column and type. A value that cannot (`"n/a"` in a number, an overflowing double) becomes null, so
+its row is quarantined by the rules (a null required column) instead of failing the whole run under ANSI mode.
 """
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+
+from etl.transform.errors import InputFileError
 
 TIMESTAMP = T.TimestampNTZType()  # TLC times are NYC wall-clock times with no zone
 
@@ -52,27 +58,45 @@ def target_schema() -> T.StructType:
     return T.StructType(fields)
 
 
+# The source types each target type is read from; anything else is not that column.
+_NUMBER_SOURCES = (T.NumericType, T.StringType, T.BooleanType)
+_TIMESTAMP_SOURCES = (T.TimestampType, T.TimestampNTZType, T.DateType, T.StringType, T.LongType)
+_TEXT_SOURCES = (T.StringType, T.NumericType, T.BooleanType, T.DateType, T.TimestampType, T.TimestampNTZType)
+
+
+def _accepts(dtype: T.DataType, source_type: T.DataType) -> bool:
+    if dtype == TIMESTAMP:
+        return isinstance(source_type, _TIMESTAMP_SOURCES)
+    return isinstance(source_type, _TEXT_SOURCES if isinstance(dtype, T.StringType) else _NUMBER_SOURCES)
+
+
 def _timestamp(column: Column, source_type: T.DataType) -> Column:
     if isinstance(source_type, T.LongType):  # ns timestamps read as longs
         return F.timestamp_micros(F.floor(column / 1000)).cast(TIMESTAMP)
-    return column.cast(TIMESTAMP)
+    return column.try_cast(TIMESTAMP)
 
 
-def _conformed(df: DataFrame, target: str, source: str, dtype: T.DataType) -> Column:
+def _conformed(df: DataFrame, target: str, source: str, dtype: T.DataType, source_path: str) -> Column:
     by_lower = {f.name.lower(): f for f in df.schema.fields}
     field = by_lower.get(source.lower())
     if field is None:
         return F.lit(None).cast(dtype).alias(target)
+    if not _accepts(dtype, field.dataType):
+        raise InputFileError(
+            f"column {field.name} of {source_path} is {field.dataType.simpleString()}, which cannot be read as "
+            f"{target} ({dtype.simpleString()}): that file is not a TLC trip file; replace it at its source "
+            "and re-extract that month with `etl extract`")
     column = F.col(f"`{field.name}`")
     if dtype == TIMESTAMP:
         return _timestamp(column, field.dataType).alias(target)
-    return column.cast(dtype).alias(target)
+    return column.try_cast(dtype).alias(target)
 
 
 def conform(df: DataFrame, source_path: str, year: int, month: int) -> DataFrame:
     """The file's rows in the target schema, tagged with the file, each row's index in it and the month the file
     is for (df: the file as spark.read.parquet returns it, so its `_metadata` column is there)."""
-    columns = [_conformed(df, target, source, dtype) for target, (source, dtype) in TARGET_COLUMNS.items()]
+    columns = [_conformed(df, target, source, dtype, source_path)
+               for target, (source, dtype) in TARGET_COLUMNS.items()]
     columns += [F.lit(source_path).alias("source_path"), F.col("_metadata.row_index").alias("source_row"),
                 F.lit(year).alias("source_year"), F.lit(month).alias("source_month")]
     return df.select(*columns)
