@@ -13,6 +13,7 @@ and `preload()` runs it in the background while the first file downloads.
 """
 from __future__ import annotations
 
+import csv
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,16 +94,35 @@ def _check_columns(schema: pa.Schema) -> None:
         raise InvalidSource(
             f"it lacks the trip column(s) {', '.join(missing)} (its columns: {', '.join(schema.names[:30])})"
         )
+    required = {name.lower() for name in TRIP_COLUMNS}
+    for field in schema:
+        if field.name.lower() in required and not _readable(field.name, field.type):
+            kind = "a time" if "datetime" in field.name.lower() else "a number"
+            raise InvalidSource(f"its column {field.name} is {field.type}, not {kind}")
+
+
+def _readable(name: str, arrow_type: pa.DataType) -> bool:
+    """Whether the transform can read the required column (etl.transform.schema: what each target is cast from)."""
+    pa, _ = _arrow()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return True
+    if "datetime" in name.lower():  # an int64 is a time in ns (pandas-written files)
+        return pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type) or arrow_type == pa.int64()
+    return any(check(arrow_type) for check in (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal,
+                                                pa.types.is_boolean))
 
 
 def check_zones_file(path: Path, size: int) -> None:
+    """The header's first column must be LocationID: the transform reads the table's columns by position."""
     if size == 0:
         raise InvalidSource("it is empty (0 bytes)")
     with open(path, "rb") as handle:
-        first_line = handle.readline(4096).decode("utf-8", errors="replace")
-    if ZONES_HEADER not in first_line.lower():
+        first_line = handle.readline(4096).decode("utf-8-sig", errors="replace")
+    header = next(csv.reader([first_line]), [])
+    if not header or header[0].strip().lower() != ZONES_HEADER:
         raise InvalidSource(
-            f"it is not the zone table: its first line {first_line.strip()[:80]!r} has no LocationID column"
+            f"it is not the zone table: its first line {first_line.strip()[:80]!r} does not start with "
+            "the LocationID column"
         )
 
 
