@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from etl.extract.errors import UsageError
@@ -11,7 +13,7 @@ from etl.extract.layout import (
     sample_source,
     trip_key,
 )
-from etl.extract.months import Month, MonthSpecError, parse_months
+from etl.extract.months import MAX_MONTHS, Month, MonthSpecError, parse_months
 
 
 def test_single_month():
@@ -26,10 +28,39 @@ def test_comma_list_is_sorted_and_deduplicated():
     assert [str(m) for m in parse_months("2024-03, 2024-01..2024-02,2024-01")] == ["2024-01", "2024-02", "2024-03"]
 
 
-@pytest.mark.parametrize("spec", ["2024-3", "2024-13", "24-01", "2024-01..", "jan", "", "2008-12", "2024-00"])
+def test_a_month_named_twice_is_one_month():
+    assert [str(m) for m in parse_months("2024-01,2024-01, 2023-12..2024-02,2024-02..2024-02")] == [
+        "2023-12", "2024-01", "2024-02"]
+
+
+@pytest.mark.parametrize("spec", ["2024-3", "2024-13", "24-01", "2024-01..", "jan", "", "2008-12", "2024-00",
+                                  "2024-01\x00", "2024-01\x1b[31m", "<b>2024-01</b>", "2024-01/../x", "'2024-01'"])
 def test_bad_month_specs(spec):
     with pytest.raises(MonthSpecError):
         parse_months(spec)
+
+
+def test_a_control_character_is_shown_escaped():
+    with pytest.raises(MonthSpecError, match=re.escape("'2024-01\\x1b[31m'")):
+        parse_months("2024-01\x1b[31m")
+
+
+@pytest.mark.parametrize("spec, said", [
+    ("2009-01..2842-04", "'2009-01..2842-04': 10000 months in one range, more than the 240 one run takes"),
+    (",".join(["2024-01"] * 10_000), "10000 listed, more than the 240"),
+    ("2009-01..2018-12,2019-01..2029-12", "252 months or more"),
+])
+def test_too_many_months_are_refused_at_once_naming_the_limit(monkeypatch, spec, said):
+    steps = []
+    real_next = Month.next
+    monkeypatch.setattr(Month, "next", lambda self: steps.append(1) or real_next(self))
+    with pytest.raises(MonthSpecError, match=re.escape(said) + ".*split them into runs of at most 240 months"):
+        parse_months(spec)
+    assert len(steps) <= 2 * MAX_MONTHS  # never a month per month asked for
+
+
+def test_the_limit_itself_is_accepted():
+    assert len(parse_months(f"2009-01..{2009 + MAX_MONTHS // 12 - 1}-12")) == MAX_MONTHS
 
 
 def test_inverted_range_names_the_fix():
