@@ -49,6 +49,10 @@ class SubmitError(RuntimeError):
     """spark-submit could not be built or the job failed."""
 
 
+class SubmitUsageError(SubmitError):
+    """The request cannot be run as asked (its runs went to another store): exit 2, before any Spark start-up."""
+
+
 @dataclass
 class SubmitResult:
     returncode: int
@@ -386,11 +390,13 @@ def _check_inputs(run: str | None, env: dict[str, str] | None) -> int | None:
     """Fail in a second, not after the Spark start-up, when the manifest has nothing to transform.
     Returns the trip files' bytes as the manifest records them (None when a size is missing)."""
     from etl.manifest import manifest_path
-    from etl.transform.errors import TransformError
+    from etl.transform.errors import ForeignStoreError, TransformError
     from etl.transform.sources import trip_bytes
 
     try:
         return trip_bytes(run, manifest=manifest_path((env or {}).get("ETL_BACKUP_DIR")))
+    except ForeignStoreError as error:
+        raise SubmitUsageError(str(error)) from None
     except TransformError as error:
         raise SubmitError(str(error)) from None
 
@@ -425,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
         if result.returncode != 0:
             # The driver's own stderr is merged into spark-submit's stdout (PythonRunner): repeat it here.
             print(f"etl transform: error: {result.error}", file=sys.stderr)
+    except SubmitUsageError as error:
+        print(f"etl transform: error: {error}", file=sys.stderr)
+        return 2
     except (SubmitError, ValueError) as error:
         print(f"etl transform: error: {error}", file=sys.stderr)
         return 1

@@ -43,6 +43,7 @@ from etl.manifest import (
     update_manifest,
     utc_now,
 )
+from etl.store_identity import MARKER_KEY, ensure_store_id, store_record
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 USE_DEFAULT = "default"  # zones_source value meaning "pick the default for this source"
@@ -173,6 +174,7 @@ class _Run:
         client = None
         try:
             client = connect(self.settings, self.bucket)
+            self._record_store(client)
             transfer = FileTransfer(client, self.settings, self.bucket, self.run_id, self.reporter, self.log,
                                     self.options, before_change=self._record_running)
             jobs = _jobs(months, source_template, zones_source)
@@ -189,6 +191,15 @@ class _Run:
             raise
         self._finish("succeeded", client, None)
         return ExtractResult(self.run_id, "succeeded", str(self.manifest), self._in_order(self.files))
+
+    def _record_store(self, client: Any) -> None:
+        """Best effort, as the mirror: a key that may not write the marker still extracts; its run is then
+        recorded without a store, and transforms judge it by its endpoint as runs of older manifests."""
+        try:
+            self.record["store"] = store_record(self.settings, ensure_store_id(client, self.bucket))
+        except Exception as exc:  # noqa: BLE001 - must not fail the extraction itself
+            self.log.warning("could not read or create the store marker %s/%s (%s): run %s is recorded without "
+                             "its store", self.bucket, MARKER_KEY, exc, self.run_id)
 
     def _close_abandoned(self) -> None:
         for run_id in close_abandoned_runs(self.manifest):

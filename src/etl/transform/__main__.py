@@ -28,6 +28,7 @@ from etl.transform.executors import ExecutorCheck, wait_seconds
 from etl.transform.failure import explain
 from etl.transform.job import run_transform
 from etl.transform.lock import acquire_transform_lock
+from etl.transform.sources import left_out_runs
 from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -71,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         activity = Activity()
         watchdog = start_watchdog(settings, sc, activity, on_stuck=lambda message: _exit_stuck(run_id, message, log))
         startup_s = round(time.monotonic() - DRIVER_STARTED, 2)
+        left_out = left_out_runs(args.manifest_run)
         emit("run_start", run_id=run_id, app_id=sc.applicationId, ui_url=sc.uiWebUrl, master=sc.master,
-             manifest_run=args.manifest_run, startup_s=startup_s)
+             manifest_run=args.manifest_run, startup_s=startup_s, **({"left_out": left_out} if left_out else {}))
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
                                emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure,
                                startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest,

@@ -6,6 +6,10 @@ class TransformError(RuntimeError):
     """The job cannot go on; the message says what and what to do."""
 
 
+class ForeignStoreError(TransformError):
+    """The runs asked for went to another store (the other stack mode, a profile's S3): a usage error, exit 2."""
+
+
 class InputFileError(TransformError):
     """A rawzone object cannot be read as Parquet (corrupt, truncated, missing)."""
 

@@ -11,14 +11,15 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
-from etl.config import load_settings
 from etl.manifest import load_manifest, manifest_path
-from etl.transform.errors import InputFileError, TransformError
+from etl.transform.errors import ForeignStoreError, InputFileError, TransformError
 from etl.transform.failure import first_line
 from etl.transform.schema import conform, extra_columns
+from etl.transform.stores import every_run_elsewhere, left_out_message, split_by_store, switch_hint, this_store, where
 
 READ_THREADS = 4
 log = logging.getLogger("etl.transform.sources")
+_WARNED: set[str] = set()  # the left-out line, once per process however often the runs are selected
 Month = tuple[int, int]  # (year, month)
 
 
@@ -33,38 +34,39 @@ class TripFile:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-def this_store() -> tuple[str, str]:
-    """Where this transform reads: its MinIO endpoint and rawzone bucket (the native and compose stacks, and a
-    profile's S3, are separate stores that share one manifest)."""
-    settings = load_settings()
-    return settings.minio_url, settings.rawzone_bucket
-
-
-def store_of(run: dict, default: tuple[str, str]) -> tuple[str, str]:
-    """The store an extraction run went to, as its manifest entry records it (older entries: `default`)."""
-    return run.get("minio_endpoint") or default[0], run.get("bucket") or default[1]
-
-
 def _selected_runs(run_id: str | None, manifest: Path | None = None) -> list[dict]:
     """One run, or every run stored where this transform reads; a run of another store is named, never read
-    (its objects are not here: reading them would fail on the first one)."""
+    (its objects are not here: reading them failed on the first one with NoSuchKey)."""
     runs, here = load_manifest(manifest)["runs"], this_store()
     if run_id is None:
-        elsewhere = [r for r in runs if store_of(r, here) != here]
+        kept, elsewhere = split_by_store(runs, here)
+        if elsewhere and not kept:
+            raise ForeignStoreError(every_run_elsewhere(elsewhere, here))
         if elsewhere:
-            log.warning("left out %d extraction run(s) stored in another MinIO than %s/%s: %s", len(elsewhere),
-                        *here, ", ".join(f"{r['run_id']} ({'/'.join(store_of(r, here))})" for r in elsewhere))
-        return [r for r in runs if store_of(r, here) == here]
+            message = left_out_message(elsewhere, here)
+            if message not in _WARNED:
+                _WARNED.add(message)
+                log.warning("%s", message)
+        return kept
     selected = [r for r in runs if r["run_id"] == run_id]
     if not selected:
         raise TransformError(f"run {run_id!r} is not in the manifest {manifest or manifest_path()}; "
                              "list runs there or omit --run to use every extracted file")
-    if store_of(selected[0], here) != here:
-        raise TransformError(
-            f"run {run_id!r} was extracted to {'/'.join(store_of(selected[0], here))}, not to {'/'.join(here)} "
-            "where this transform reads (the native and compose stacks and each profile keep their own MinIO); "
-            "transform it with the stack that extracted it, or extract its months again here")
+    if split_by_store(selected, here)[1]:
+        raise ForeignStoreError(
+            f"run {run_id!r} was stored elsewhere ({where(selected[0])}) than where this transform reads "
+            f"({here.label}): the native and compose stacks and each profile keep their own MinIO; "
+            f"{switch_hint(selected)}, or extract its months again here")
     return selected
+
+
+def left_out_runs(run_id: str | None = None, *, manifest: Path | None = None) -> str | None:
+    """The line naming the runs of other stores that a transform of every run leaves out; None when none is."""
+    if run_id is not None:
+        return None
+    here = this_store()
+    elsewhere = split_by_store(load_manifest(manifest)["runs"], here)[1]
+    return left_out_message(elsewhere, here) if elsewhere else None
 
 
 def _trip_entries(run_id: str | None, manifest: Path | None) -> dict[str, dict]:

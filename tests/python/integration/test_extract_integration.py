@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from jsonschema import Draft202012Validator
 from support_cli import assert_no_incomplete_uploads, run_cli
 from support_http import Cut, FileBody, MiB, Ok, Status
 from support_parquet import trip_parquet, write_big_trip_parquet
@@ -39,11 +40,13 @@ def _events(stdout: str) -> list[dict]:
 
 
 def _assert_schema_keys(document: dict) -> None:
-    """The manifest has exactly the keys config/extracted_paths.schema.json requires."""
+    """The manifest is valid and has exactly the keys config/extracted_paths.schema.json requires, plus the store
+    its runs went to (optional in the schema: older manifests have none)."""
     schema = json.loads((PROJECT_ROOT / "config" / "extracted_paths.schema.json").read_text())
+    Draft202012Validator(schema).validate(document)
     assert set(document) == set(schema["required"])
     for run in document["runs"]:
-        assert set(run) == set(schema["$defs"]["run"]["required"])
+        assert set(run) == {*schema["$defs"]["run"]["required"], "store"}
         for entry in run["files"]:
             assert set(entry) == set(schema["$defs"]["file"]["required"])
 

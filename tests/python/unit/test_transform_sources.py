@@ -6,11 +6,13 @@ import io
 import pytest
 
 from etl.manifest import atomic_write_json, manifest_path
-from etl.transform.errors import InputFileError, TransformError
+from etl.transform import sources, stores
+from etl.transform.errors import ForeignStoreError, InputFileError, TransformError
 from etl.transform.sources import (
     TripFile,
     check_parquet_object,
     consumed_runs,
+    left_out_runs,
     parse_zone_ids,
     trip_bytes,
     trip_files,
@@ -73,9 +75,16 @@ def test_trip_files_per_run_or_all():
         trip_files("zz")
 
 
-def test_runs_of_another_store_are_left_out_and_named_and_refused_by_id(monkeypatch, caplog):
-    """The native and compose stacks share the manifest but not MinIO: a transform reads only the runs stored
-    where it reads (a run of the other store failed on its first object, NoSuchKey)."""
+@pytest.fixture
+def fresh_stores(monkeypatch):
+    """No store id nor left-out line remembered from another test (each is kept once per process)."""
+    monkeypatch.setattr(stores, "_STORE_IDS", {})
+    monkeypatch.setattr(sources, "_WARNED", set())
+
+
+def test_older_runs_of_another_endpoint_or_bucket_are_left_out_and_named_and_refused_by_id(monkeypatch, caplog,
+                                                                                         fresh_stores):
+    """Runs of manifests written before runs recorded their store: judged by endpoint and bucket."""
     from etl.config import load_settings
 
     here = load_settings()
@@ -93,11 +102,83 @@ def test_runs_of_another_store_are_left_out_and_named_and_refused_by_id(monkeypa
         assert [f.label for f in trip_files()] == ["2024-01", "2024-04"]
     warning = caplog.text
     assert "left out 2 extraction run(s)" in warning
-    assert "compose (http://minio:9000/raw)" in warning and f"other-bucket ({here.minio_url}/rawzone-team)" in warning
+    assert "compose (http://minio:9000, bucket raw)" in warning
+    assert f"other-bucket ({here.minio_url}, bucket rawzone-team)" in warning
     assert consumed_runs() == ["native", "older"]
-    with pytest.raises(TransformError, match=r"'compose' was extracted to http://minio:9000/raw, not to "
-                                             rf"{here.minio_url}/raw .*extract its months again here"):
+    with pytest.raises(ForeignStoreError, match=r"'compose' was stored elsewhere \(http://minio:9000, bucket raw\) "
+                                                rf"than where this transform reads \(native, {here.minio_url}, "
+                                                r"bucket raw\).*extract its months again here"):
         trip_files("compose")
+
+
+def store(store_id: str, mode: str, endpoint: str = "http://127.0.0.1:9000") -> dict:
+    return {"id": store_id, "endpoint": endpoint, "mode": mode}
+
+
+def test_runs_are_told_apart_by_their_store_id_even_on_one_endpoint(monkeypatch, caplog, fresh_stores):
+    """The native and compose MinIOs answer on the same host:port: the store id tells them apart. A transform of
+    every run leaves the other store's out, once in the log (however often the driver selects), and names it."""
+    monkeypatch.setenv("RAWZONE_BUCKET", "rawzone")
+    monkeypatch.setenv("ETL_STACK_MODE", "native")
+    monkeypatch.setattr(stores, "this_store_id", lambda: "id-native")
+    url = stores.this_store().endpoint
+    write_manifest([
+        {"run_id": "r-native", "store": store("id-native", "native", url), "minio_endpoint": url,
+         "files": [entry("trips", "2024-01", "s3a://rawzone/jan")]},
+        {"run_id": "r-compose", "store": store("id-compose", "compose", url), "minio_endpoint": url,
+         "files": [entry("trips", "2024-02", "s3a://rawzone/feb")]},
+        {"run_id": "r-older", "files": [entry("trips", "2024-03", "s3a://rawzone/mar")]},
+    ])
+    with caplog.at_level("WARNING", logger="etl.transform.sources"):
+        assert [f.label for f in trip_files()] == ["2024-01", "2024-03"]
+        assert consumed_runs() == ["r-native", "r-older"]
+    line = (f"left out 1 extraction run(s) stored elsewhere than where this transform reads (native, {url}, "
+            f"bucket rawzone): r-compose (compose, {url})")
+    assert [r.getMessage() for r in caplog.records] == [line]
+    assert left_out_runs() == line and left_out_runs("r-native") is None
+    with pytest.raises(ForeignStoreError, match=rf"'r-compose' was stored elsewhere \(compose, {url}\).*"
+                                                r"`etl transform --mode compose`"):
+        trip_files("r-compose")
+
+
+def test_every_run_of_another_store_is_a_usage_error_saying_what_to_do(monkeypatch, capsys, fresh_stores):
+    monkeypatch.setattr(stores, "this_store_id", lambda: None)  # nothing extracted to this store yet
+    monkeypatch.setenv("ETL_STACK_MODE", "native")
+    write_manifest([{"run_id": "r-compose", "store": store("id-compose", "compose"),
+                     "files": [entry("trips", "2024-02", "s3a://rawzone/feb")]}])
+    with pytest.raises(ForeignStoreError, match=r"every extraction run in the manifest \(1\) was stored elsewhere "
+                                                r"\(compose, http://127.0.0.1:9000\).*extract months in this mode "
+                                                r"first \(`etl extract`\), or .*`etl transform --mode compose`"):
+        trip_files()
+    from etl.submit import main
+
+    assert main([]) == 2  # before any Spark start-up, as a usage error
+    err = capsys.readouterr().err
+    assert err.startswith("etl transform: error: every extraction run") and "Traceback" not in err
+
+
+def test_a_profile_store_is_named_by_its_profile(monkeypatch, fresh_stores):
+    monkeypatch.setattr(stores, "this_store_id", lambda: "id-native")
+    write_manifest([{"run_id": "r-team", "store": store("id-team", "profile:team", "https://s3.team.example"),
+                     "files": [entry("trips", "2024-02", "s3a://rawzone/feb")]}])
+    with pytest.raises(ForeignStoreError, match=r"\(profile:team, https://s3.team.example\).*ETL_PROFILE=team"):
+        trip_files("r-team")
+
+
+def test_the_stack_mode_a_run_records(monkeypatch):
+    from dataclasses import replace
+
+    from etl.config import load_settings
+    from etl.store_identity import stack_mode, store_record
+
+    settings = load_settings()
+    monkeypatch.setenv("ETL_STACK_MODE", "compose")  # what the CLI and VS Code pass, resolved
+    assert stack_mode(settings) == "compose"
+    monkeypatch.setenv("ETL_STACK_MODE", "auto")  # not resolved: the process reaches MinIO on this host
+    assert stack_mode(settings) == "native"
+    assert stack_mode(replace(settings, minio_host="minio")) == "compose"  # the compose runner
+    assert stack_mode(replace(settings, s3_external=True, profile="team")) == "profile:team"
+    assert store_record(settings, "id-1") == {"id": "id-1", "endpoint": settings.minio_url, "mode": "native"}
 
 
 def test_trip_bytes_sum_the_manifest_sizes_of_the_runs_trip_files():
