@@ -46,6 +46,7 @@ export function transformPrinter(verbose = false): TransformCallbacks {
         const after = event.startup_s !== undefined ? ` after ${event.startup_s} s` : '';
         const ui = event.ui_url ?? '?';
         process.stderr.write(`  application ${event.app_id} on ${event.master}${after} (UI ${ui})\n`);
+        if (event.left_out) process.stderr.write(`  ${event.left_out}\n`);
       } else if (event.event === 'phase') {
         process.stderr.write(`  [${event.phase}]${event.files ? ` ${event.files.length} file(s)` : ''}\n`);
       } else if (event.event === 'checks') process.stderr.write(`  ${describeChecks(event.results)}\n`);

@@ -16,9 +16,11 @@ export function runEtlModuleIn(
   env: Record<string, string> = {},
   signal?: AbortSignal,
 ): ModuleChild {
+  // The resolved mode, so that an extraction records which store its run went to (src/etl/store_identity.py).
+  const withMode = { ...env, ETL_STACK_MODE: mode };
   return mode === 'compose'
-    ? runEtlModuleInCompose(config, args, env, signal)
-    : runEtlModule(config, args, env, signal);
+    ? runEtlModuleInCompose(config, args, withMode, signal)
+    : runEtlModule(config, args, withMode, signal);
 }
 
 /**

@@ -17,6 +17,14 @@ export interface ManifestFile {
   status: 'uploaded' | 'skipped' | 'replaced';
 }
 
+/** The store a run went to (src/etl/store_identity.py): the id of the rawzone bucket's marker `_etl/store.json`. */
+export interface ManifestStore {
+  id: string;
+  endpoint: string;
+  /** native, compose or profile:<name>. */
+  mode: string;
+}
+
 export interface ManifestRun {
   run_id: string;
   step: string;
@@ -28,6 +36,8 @@ export interface ManifestRun {
   zones_source: string | null;
   bucket: string;
   minio_endpoint: string;
+  /** Older manifests have none. */
+  store?: ManifestStore;
   error: string | null;
   files: ManifestFile[];
   /** Only while running: the extractor's process; the next extraction closes the run if it died. */
@@ -84,6 +94,7 @@ export interface RunSummary {
   bytes: number;
   error: string | null;
   files: ManifestFile[];
+  store?: ManifestStore;
 }
 
 /** Runs newest first, each with its totals: what the Backup paths view shows. */
@@ -99,8 +110,14 @@ export function summarizeRuns(manifest: Manifest): RunSummary[] {
       bytes: run.files.reduce((sum, f) => sum + f.size, 0),
       error: run.error,
       files: run.files,
+      store: run.store,
     }))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/** Where a run's files are, as the Backup paths view says it: its store's mode and endpoint (undefined: none). */
+export function storeLabel(store: ManifestStore | undefined): string | undefined {
+  return store ? `${store.mode} store at ${store.endpoint}` : undefined;
 }
 
 /** Unique s3a:// paths of one kind across runs (as etl.manifest.extracted_paths). */

@@ -36,6 +36,8 @@ export type TransformEvent =
   | {
       event: 'run_start'; run_id: string; app_id: string; ui_url: string | null; master: string;
       manifest_run: string | null; startup_s?: number;
+      /** The manifest's runs of another store (the other stack mode, a profile's S3), left out: one line. */
+      left_out?: string;
     }
   | { event: 'phase'; phase: TransformPhase; files?: string[]; checks?: number }
   /** Every check's result on the data about to be written, before any write. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/extract/events';
-import type { ManifestFile, RunSummary } from '../../core/manifest/model';
+import { type ManifestFile, type RunSummary, storeLabel } from '../../core/manifest/model';
 import { monthsLabel, whenLabel } from '../../core/runs/labels';
 
 const STATUS_ICONS: Record<RunSummary['status'], [string, string]> = {
@@ -21,9 +21,12 @@ export class RunNode extends vscode.TreeItem {
     );
     const [icon, color] = STATUS_ICONS[run.status];
     this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    this.description = run.runId;
+    // The store (native, compose, a profile's) tells which stack's transform can read the run.
+    this.description = run.store ? `${run.runId} · ${run.store.mode}` : run.runId;
+    const store = storeLabel(run.store);
     this.tooltip = [
       `${run.runId}: ${run.status}`,
+      store ? `in the ${store} (store id ${run.store?.id}); a transform elsewhere leaves it out` : '',
       `months ${run.months.join(', ')}`,
       `started ${run.startedAt}, ended ${run.endedAt ?? '—'}`,
       run.error ? `error: ${run.error}` : '',

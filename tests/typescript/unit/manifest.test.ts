@@ -8,6 +8,7 @@ import {
   loadManifest,
   manifestPath,
   parseManifest,
+  storeLabel,
   summarizeRuns,
   type Manifest,
 } from '../../../extension/core/manifest/model';
@@ -82,6 +83,16 @@ describe('manifest model', () => {
     writeFileSync(join(dir, 'bad.json'), '{"runs": [');
     assert.throws(() => loadManifest(join(dir, 'bad.json')), /not valid JSON/);
     assert.throws(() => parseManifest('{"schema_version": 2, "runs": []}'), /unknown format/);
+  });
+
+  test('a run records the store it went to; an older run without one still loads', () => {
+    const store = { id: '6f1c0d2e-4b7a-4f1e-9a53-0c2d8e7f1a90', endpoint: 'http://127.0.0.1:9000', mode: 'compose' };
+    const text = JSON.stringify({ ...manifest, runs: [{ ...manifest.runs[0], store }, manifest.runs[1]] });
+    const [recorded, older] = summarizeRuns(parseManifest(text)).reverse(); // r1 (with a store) is the older run
+    assert.deepEqual(recorded.store, store);
+    assert.equal(storeLabel(recorded.store), 'compose store at http://127.0.0.1:9000');
+    assert.equal(older.store, undefined);
+    assert.equal(storeLabel(older.store), undefined);
   });
 
   test('the manifest path follows ETL_BACKUP_DIR like the Python side', () => {

@@ -36,6 +36,16 @@ describe('transform events and report', () => {
     assert.equal(parseTransformLine('{"event":"phase","phase":"write"}')?.event, 'phase');
   });
 
+  test('run_start says which runs of another store it left out (the schema accepts the line)', () => {
+    const leftOut = 'left out 1 extraction run(s) stored elsewhere than where this transform reads '
+      + '(native, http://127.0.0.1:9000, bucket rawzone): r-1 (compose, http://127.0.0.1:9000)';
+    const start = { event: 'run_start', run_id: 't', app_id: 'a', ui_url: null, master: 'spark://h:7077',
+      manifest_run: null, left_out: leftOut };
+    const parsed = parseTransformLine(JSON.stringify(start));
+    assert.equal(parsed?.event === 'run_start' ? parsed.left_out : undefined, leftOut);
+    assert.equal(parseTransformLine(JSON.stringify({ ...start, left_out: 2 })), undefined); // not a line: noise
+  });
+
   test('a write line names the months its one commit replaced', () => {
     const path = 's3a://gold/fact_trips';
     assert.equal(describeWrite({ event: 'table_written', table: 'fact_trips', months: ['2024-01', '2024-02'], path,
