@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { CatalogAsOf } from '../core/gold/asOf';
 import * as text from '../core/gold/asOfText';
+import { checkRunId } from '../core/runId';
 
 /** commander's way to refuse an argument: its message follows "argument '…' is invalid." */
 const argument =
@@ -24,9 +25,12 @@ export interface AsOfOptions {
   asOf?: number;
 }
 
-/** The catalog's as-of from the parsed options (commander already refused more than one). */
+/**
+ * The catalog's as-of from the parsed options (commander already refused more than one). A run id names the run's
+ * report object: checked here, before anything is read (not by commander, whose message would echo it raw).
+ */
 export function asOfOf(options: AsOfOptions): CatalogAsOf | undefined {
-  if (options.asOfRun !== undefined) return { run: options.asOfRun };
+  if (options.asOfRun !== undefined) return { run: checkRunId(options.asOfRun, '--as-of-run') };
   if (options.asOfVersion !== undefined) return { version: options.asOfVersion };
   if (options.asOf !== undefined) return { timestamp: options.asOf };
   return undefined;

@@ -5,6 +5,7 @@ import { previewChange } from '../core/preview/flow';
 import { formatPreview } from '../core/preview/format';
 import { openProject } from '../core/project';
 import { consoleReporter } from '../core/reporter';
+import { checkRunId } from '../core/runId';
 import { s3Client } from '../core/s3/client';
 import type { StackModeSetting } from '../core/stack/backend';
 import { openStack } from '../core/stack/index';
@@ -37,6 +38,7 @@ export function registerPreviewCommand(program: Command): void {
     .option('--json', 'print the whole diff as JSON')
     .addOption(modeOption())
     .action(async (options: PreviewOptions) => {
+      if (options.run) checkRunId(options.run, '--run'); // before the stack is asked for
       const config = openProject();
       const stack = await openStack(config, (options.mode as StackModeSetting | undefined) ?? config.stackMode);
       await withStopSignals(async (signal) => {

@@ -30,8 +30,9 @@ export function registerRestoreCommand(program: Command): void {
     .option('--run-id <id>', "this restore's id (default restore-<UTC time>-<hex>; report gold/_quality/<id>.json)")
     .addOption(modeOption())
     .action(async (options: RestoreOptions) => {
-      const config = openProject();
+      checkRunId(options.beforeRun, '--before-run'); // before any S3 read: the id names objects
       const restoreId = options.runId ? checkRunId(options.runId, '--run-id') : newRestoreId();
+      const config = openProject();
       const plan = await loadRestorePlan(config, s3Client(config), options.beforeRun).catch((error: unknown) => {
         throw explainS3Error(error, endpointOf(config));
       });

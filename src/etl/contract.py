@@ -36,6 +36,11 @@ def first_year() -> int:
     return int(contract()["month"]["firstYear"])
 
 
+def run_id_pattern() -> re.Pattern[str]:
+    """A run id given as input: letters, digits and _.:+- (it names objects and files)."""
+    return re.compile(contract()["runId"]["pattern"])
+
+
 def spark_jar_coordinates() -> list[str]:
     return list(contract()["sparkJars"]["coordinates"])
 

@@ -1,5 +1,6 @@
 import type { Client } from 'minio';
 import { EtlError } from '../errors';
+import { checkRunId } from '../runId';
 import { parseReport, reportKey } from '../runs/report';
 import { readObject } from '../s3/read';
 import { readTableLog, runOfCommit, type DeltaCommit } from './deltaLog';
@@ -38,6 +39,7 @@ const isMissing = (error: unknown) => ['NoSuchKey', 'NotFound'].includes((error 
  * gold) its last commit to any gold table. Neither: an error naming the run.
  */
 export async function resolveRun(client: Client, bucket: string, runId: string): Promise<RunPoint> {
+  checkRunId(runId, 'run'); // it names the report's object: refused before any S3 call
   const text = await readObject(client, bucket, reportKey(runId)).then(
     (b) => b.toString('utf8'),
     (error: unknown) => {

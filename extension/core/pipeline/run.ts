@@ -1,6 +1,7 @@
 import type { EtlConfig } from '../config';
 import type { ExtractEvent } from '../extract/events';
 import { runExtract, type ExtractRequest, type ExtractResult } from '../extract/run';
+import { checkRunId } from '../runId';
 import type { StackMode } from '../stack/backend';
 import type { QualityReport } from '../transform/events';
 import { runTransform, type TransformCallbacks, type TransformRequest } from '../transform/run';
@@ -59,6 +60,7 @@ export async function runPipeline<Report>(
   request: PipelineRequest,
   steps: PipelineSteps<Report>,
 ): Promise<PipelineResult<Report> | undefined> {
+  if (request.runId) checkRunId(request.runId, '--run-id'); // before the stack starts
   if (steps.startStack && !(await steps.startStack())) return undefined;
   const extracted = await steps.extract(pipelineExtractRequest(request));
   if (!extracted) return undefined;

@@ -1,6 +1,7 @@
 import type { EtlConfig } from '../config';
 import type { GoldCatalog } from '../gold/catalog';
 import type { Reporter } from '../reporter';
+import { checkRunId } from '../runId';
 import { endpointOf } from '../s3/client';
 import { explainS3Error } from '../s3/errors';
 import type { Stack } from '../stack/backend';
@@ -28,6 +29,7 @@ export async function previewChange(p: PreviewChange): Promise<PreviewDiff> {
   const explained = (error: unknown) => {
     throw explainS3Error(error, endpointOf(p.config));
   };
+  if (p.request.run) checkRunId(p.request.run, '--run'); // before the dev session starts
   await ensureDevSession(p.stack, p.config, p.reporter);
   const gold = loadGold(p.catalog).catch(explained);
   gold.catch(() => undefined); // awaited below; a failure is reported after the preview's own

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { runOfCommit } from '../gold/deltaLog';
-import { EtlError, UsageError } from '../errors';
+import { EtlError } from '../errors';
+import { checkRunId } from '../runId';
 
 /**
  * `etl restore --before-run RUN`: what each gold table goes back to. Pure: the loader (load.ts) reads the logs.
@@ -135,13 +136,8 @@ export function planRestore(beforeRun: string, logs: TableLog[], knownRuns: Iter
   return { beforeRun, steps };
 }
 
-/** Run ids reach the Python module as arguments and the report: letters, digits and `_.:+-` only. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,199}$/;
-
-export function checkRunId(id: string, option: string): string {
-  if (!RUN_ID.test(id)) throw new UsageError(`${option} '${id}' is not a run id (letters, digits and _.:+- only)`);
-  return id;
-}
+/** Run ids reach the Python module as arguments and the report: the contract's run id (core/runId.ts). */
+export { checkRunId };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -3,6 +3,7 @@ import type { EtlConfig } from '../config';
 import { CodeError, EtlError, UsageError } from '../errors';
 import { hostSourcePath } from '../hostPath';
 import { runEtlModuleIn } from '../pythonModule';
+import { checkRunId } from '../runId';
 import type { StackMode } from '../stack/backend';
 import { describeProgress, fetchStages, findDriverUi, summarizeStages, type SparkProgress } from '../spark/restApi';
 import { parseTransformLine, type QualityReport, type TransformEvent } from './events';
@@ -39,8 +40,9 @@ export class TransformCancelled extends EtlError {
 
 export function transformArgs(request: TransformRequest): string[] {
   const args = ['-m', 'etl.submit'];
-  if (request.run) args.push('--run', request.run);
-  if (request.runId) args.push('--run-id', request.runId);
+  // Checked before Spark starts: the ids name the report object, the log fields and the lineage files.
+  if (request.run) args.push('--run', checkRunId(request.run, '--run'));
+  if (request.runId) args.push('--run-id', checkRunId(request.runId, '--run-id'));
   if (!request.force) args.push('--skip-unchanged');
   return args;
 }

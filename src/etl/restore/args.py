@@ -7,10 +7,10 @@ import argparse
 import re
 from dataclasses import dataclass
 
+from etl.contract import run_id_pattern
+
 # A gold table is a folder of the bucket, one level deep at most (`quarantine/rejected_trips`).
 TABLE = re.compile(r"[a-z][a-z0-9_]{0,62}(/[a-z][a-z0-9_]{0,62})?")
-# Run ids of the extract, transform, Airflow and restore runs (extension/core/restore/plan.ts RUN_ID).
-RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,199}")
 # S3 bucket names (lower case, digits, dots, hyphens).
 BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 MAX_VERSION = 10**12
@@ -43,7 +43,8 @@ def table_target(text: str) -> TableTarget:
 
 
 def run_id(text: str) -> str:
-    if not RUN_ID.fullmatch(text):
+    """Run ids of the extract, transform, Airflow and restore runs (config/contract.json `runId`)."""
+    if not run_id_pattern().fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a run id (letters, digits and _.:+- only)")
     return text
 

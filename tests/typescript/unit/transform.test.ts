@@ -56,10 +56,12 @@ describe('transform events and report', () => {
       /^unchanged .* not rewritten/);
   });
 
-  test('argument arrays only', () => {
+  test('argument arrays only, of run ids the contract allows', () => {
     assert.deepEqual(transformArgs({}), ['-m', 'etl.submit', '--skip-unchanged']);
-    assert.deepEqual(transformArgs({ run: 'r; rm -rf /', runId: 't1' }),
-      ['-m', 'etl.submit', '--run', 'r; rm -rf /', '--run-id', 't1', '--skip-unchanged']);
+    assert.deepEqual(transformArgs({ run: 'manual__2026-01-01T00:00:00+00:00', runId: 't1' }),
+      ['-m', 'etl.submit', '--run', 'manual__2026-01-01T00:00:00+00:00', '--run-id', 't1', '--skip-unchanged']);
+    assert.throws(() => transformArgs({ run: 'r; rm -rf /' }), /--run "r; rm -rf \/" is not a run id/);
+    assert.throws(() => transformArgs({ runId: '../t1' }), /--run-id "\.\.\/t1" is not a run id/);
     assert.deepEqual(transformArgs({ force: true }), ['-m', 'etl.submit']);
   });
 
