@@ -1,6 +1,6 @@
 import type { Client } from 'minio';
 import { EtlError, UsageError } from '../errors';
-import { baseName, parseS3aPath, type ObjectRef } from '../s3/paths';
+import { baseName, parseS3aPath, unsafeKeyReason, type ObjectRef } from '../s3/paths';
 import { jsonValue, objectAsyncBuffer, readParquetRows } from '../s3/preview';
 import { objectSize } from '../s3/read';
 
@@ -33,14 +33,22 @@ export function rowSourceOf(columns: string[], cells: (string | null)[]): RowSou
   return { path, index: Number(index) };
 }
 
-/** `s3a://rawzone/a/b.parquet` → rawzone, a/b.parquet (s3/paths.ts parses it); a path to no object is refused. */
+/**
+ * `s3a://rawzone/a/b.parquet` → rawzone, a/b.parquet (s3/paths.ts parses it); a path to no object, or a key that
+ * is not safe to send (s3/paths.ts unsafeKeyReason), is refused before any S3 call.
+ */
 export function splitObjectUrl(path: string): ObjectRef {
+  let ref: ObjectRef | undefined;
   try {
-    const ref = parseS3aPath(path);
-    if (ref.key) return ref;
+    ref = parseS3aPath(path);
   } catch {
     // not s3a://bucket/key: refused below, as a usage error
   }
+  const unsafe = ref?.key ? unsafeKeyReason(ref.key) : undefined;
+  if (ref?.key && unsafe)
+    throw new UsageError(`${JSON.stringify(path)} is not a raw object's path: ${unsafe}`,
+      'give the source_path of a fact_trips or quarantine row, as it is');
+  if (ref?.key) return ref;
   throw new UsageError(`${JSON.stringify(path)} is not an s3a://bucket/key path`,
     'give the source_path of a fact_trips or quarantine row');
 }
