@@ -4,7 +4,7 @@ import { compressors } from 'hyparquet-compressors';
 import { EtlError } from '../errors';
 import { listAllKeys } from '../s3/listing';
 import { readObject } from '../s3/read';
-import { replayLog, type Action, type AsOf, type TableLog } from './logReplay';
+import { damagedLog, parseCommitText, replayLog, type Action, type AsOf, type TableLog } from './logReplay';
 
 export type { AsOf } from './logReplay';
 
@@ -73,9 +73,17 @@ const CHECKPOINT = /(\d{20})\.checkpoint\.parquet$/;
 const pad = (version: number) => String(version).padStart(20, '0');
 
 async function readCheckpoint(client: Client, bucket: string, key: string): Promise<Action[]> {
-  const data = await readObject(client, bucket, key);
+  return parseCheckpoint(await readObject(client, bucket, key), `s3://${bucket}/${key}`);
+}
+
+/** A checkpoint's actions; one that is not Parquet (cut short, overwritten) names its object. */
+export async function parseCheckpoint(data: Buffer, where: string): Promise<Action[]> {
   const file = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  return (await parquetReadObjects({ file, columns: ['add', 'remove', 'metaData'], compressors })) as Action[];
+  try {
+    return (await parquetReadObjects({ file, columns: ['add', 'remove', 'metaData'], compressors })) as Action[];
+  } catch (error) {
+    throw damagedLog(where, `it is not a checkpoint Parquet file (${(error as Error).message})`);
+  }
 }
 
 const versionsOf = (keys: string[], re: RegExp) =>
@@ -107,12 +115,9 @@ export async function readTableLog(client: Client, bucket: string, root: string)
   const start = checkpoint ? checkpoint.version + 1 : 0;
   const entries: TableLog['commits'] = [];
   for (const version of commits.filter((c) => c >= start)) {
-    const text = (await readObject(client, bucket, `${root}${LOG}${pad(version)}.json`)).toString('utf8');
-    const actions = text
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as Action);
-    entries.push({ version, actions });
+    const key = `${root}${LOG}${pad(version)}.json`;
+    const text = (await readObject(client, bucket, key)).toString('utf8');
+    entries.push({ version, actions: parseCommitText(text, `s3://${bucket}/${key}`) });
   }
   return { bucket, root, checkpoint, commits: entries };
 }

@@ -25,6 +25,28 @@ export interface Action {
   };
 }
 
+/** A log object that cannot be read as Delta wrote it: named, never replayed as if it were empty. */
+export function damagedLog(where: string, what: string): EtlError {
+  return new EtlError(`the Delta log object ${where} is damaged: ${what}`,
+    'put that object back from a copy (MinIO versioning, a backup); the table cannot be read until then');
+}
+
+/** The actions of one JSON commit (a line each); a line that is not a JSON object names the object and line. */
+export function parseCommitText(text: string, where: string): Action[] {
+  return text.split('\n').flatMap((line, index) => {
+    if (!line.trim()) return [];
+    let action: unknown;
+    try {
+      action = JSON.parse(line);
+    } catch (error) {
+      throw damagedLog(where, `line ${index + 1} is not JSON (${(error as Error).message})`);
+    }
+    if (typeof action !== 'object' || action === null || Array.isArray(action))
+      throw damagedLog(where, `line ${index + 1} is not a Delta action (a JSON object)`);
+    return [action as Action];
+  });
+}
+
 export interface LogEntry {
   version: number;
   actions: Action[];
@@ -123,8 +145,8 @@ export function replayLog(log: TableLog, asOf?: AsOf): DeltaTableState {
   const files = new Map<string, AddAction>();
   let metaData: TableShape | undefined;
   const apply = (action: Action) => {
-    if (action.add) files.set(decodeURIComponent(action.add.path), action.add);
-    else if (action.remove) files.delete(decodeURIComponent(action.remove.path));
+    if (action.add) files.set(filePath(log, action.add.path), action.add);
+    else if (action.remove) files.delete(filePath(log, action.remove.path));
     else if (action.metaData) metaData = action.metaData;
   };
   log.checkpoint?.actions.forEach(apply);
@@ -135,8 +157,8 @@ export function replayLog(log: TableLog, asOf?: AsOf): DeltaTableState {
       `the Delta log of s3://${bucket}/${root} has no metaData action`,
       'the table is damaged; rerun the transform',
     );
-  const partitionColumns = [...metaData.partitionColumns];
-  const schema = JSON.parse(metaData.schemaString) as { fields: { name: string; type: unknown; nullable: boolean }[] };
+  const partitionColumns = [...(metaData.partitionColumns ?? [])];
+  const schema = schemaOf(log, metaData);
   const columns = schema.fields.map((f) => ({
     name: f.name,
     type: typeof f.type === 'string' ? f.type : JSON.stringify(f.type),
@@ -146,6 +168,28 @@ export function replayLog(log: TableLog, asOf?: AsOf): DeltaTableState {
   const current = [...files.entries()].map(([path, add]) => fileOf(root, path, add));
   current.sort((a, b) => a.key.localeCompare(b.key));
   return { bucket, root, version, columns, partitionColumns, files: current, history: historyOf(log) };
+}
+
+type Schema = { fields: { name: string; type: unknown; nullable: boolean }[] };
+
+function schemaOf(log: TableLog, metaData: TableShape): Schema {
+  try {
+    const schema = JSON.parse(metaData.schemaString) as Schema;
+    if (Array.isArray(schema.fields) && schema.fields.every((f) => typeof f?.name === 'string')) return schema;
+  } catch {
+    // said below
+  }
+  throw damagedLog(`of s3://${log.bucket}/${log.root}`, 'its metaData schemaString is not a Spark schema');
+}
+
+/** A data file's path as the log writes it (URL-encoded); one that cannot be decoded is a damaged log. */
+function filePath(log: TableLog, path: unknown): string {
+  try {
+    if (typeof path === 'string') return decodeURIComponent(path);
+  } catch {
+    // said below
+  }
+  throw damagedLog(`of s3://${log.bucket}/${log.root}`, `a file path ${JSON.stringify(path)} is not URL-encoded text`);
 }
 
 /** The rows of an added file, from its stats; undefined when the writer kept none. */

@@ -14,9 +14,17 @@ export interface TableShape {
 const typeText = (type: unknown) => (typeof type === 'string' ? type : JSON.stringify(type));
 const yesNo = (nullable: boolean) => (nullable ? 'yes' : 'no');
 
-function fieldsOf(shape: TableShape): SchemaField[] {
-  return (JSON.parse(shape.schemaString) as { fields: SchemaField[] }).fields;
+/** The fields of a metaData's schema; undefined when it is not a Spark schema (a damaged log). */
+function fieldsOf(shape: TableShape): SchemaField[] | undefined {
+  try {
+    const fields = (JSON.parse(shape.schemaString) as { fields?: unknown }).fields;
+    return Array.isArray(fields) ? (fields as SchemaField[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
+
+export const UNREADABLE_SCHEMA = "schema not readable (this commit's metaData is damaged)";
 
 /**
  * How a commit's metaData changed the table, one line per change ("+ column x double", "- column y",
@@ -25,8 +33,10 @@ function fieldsOf(shape: TableShape): SchemaField[] {
  */
 export function schemaChanges(before: TableShape | undefined, after: TableShape): string[] {
   if (!before) return [];
-  const old = new Map(fieldsOf(before).map((f) => [f.name, f]));
+  const earlier = fieldsOf(before);
   const now = fieldsOf(after);
+  if (!earlier || !now) return [UNREADABLE_SCHEMA];
+  const old = new Map(earlier.map((f) => [f.name, f]));
   const lines: string[] = [];
   for (const field of now) {
     const was = old.get(field.name);
