@@ -21,6 +21,8 @@ LOCAL = {"bindHost": "127.0.0.1", "minioApiPort": 9000, "region": "us-east-1",
 def _set_up(case: dict, tmp_path: Path) -> dict[str, str]:
     if "file" in case:
         (tmp_path / "etl-profiles.json").write_text(json.dumps(case["file"]))
+    if "fileText" in case:  # a file as typed, broken JSON included
+        (tmp_path / "etl-profiles.json").write_text(case["fileText"])
     return {**EXAMPLE, "ETL_PROFILE": case["profile"]}
 
 

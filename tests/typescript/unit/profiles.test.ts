@@ -18,6 +18,8 @@ interface Case {
   name: string;
   profile: string;
   file?: unknown;
+  /** The file as typed, broken JSON included (instead of `file`). */
+  fileText?: string;
   expect?: Record<string, unknown>;
   error?: string[];
   notInError?: string[];
@@ -30,6 +32,7 @@ const example = (): RawEnv => parse(readFileSync(join(ROOT, '.env.example')));
 function setUp(item: Case): { values: RawEnv; root: string } {
   const root = mkdtempSync(join(tmpdir(), 'etl-profiles-'));
   if (item.file !== undefined) writeFileSync(join(root, 'etl-profiles.json'), JSON.stringify(item.file));
+  if (item.fileText !== undefined) writeFileSync(join(root, 'etl-profiles.json'), item.fileText);
   return { root, values: { ...example(), ETL_PROFILE: item.profile } };
 }
 
