@@ -6,6 +6,7 @@ zip outside the checkout), else the checkout this package lives in.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -39,6 +40,14 @@ def first_year() -> int:
 def run_id_pattern() -> re.Pattern[str]:
     """A run id given as input: letters, digits and _.:+- (it names objects and files)."""
     return re.compile(contract()["runId"]["pattern"])
+
+
+def run_id_arg(text: str) -> str:
+    """argparse type of a run id given as input: refused (exit 2) naming it, repr-quoted, and the rule."""
+    if not run_id_pattern().fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a run id (1-200 letters, digits and _.:+-, starting with "
+                                          "a letter or digit)")
+    return text
 
 
 def spark_jar_coordinates() -> list[str]:

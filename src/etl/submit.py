@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
-from etl.contract import jar_file_name, spark_jar_coordinates
+from etl.contract import jar_file_name, run_id_arg, spark_jar_coordinates
 from etl.problems import SOURCE_PACKAGE_ENV
 from etl.truststore import TrustStoreError, java_options, trust_store
 
@@ -413,8 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m etl.submit", description="spark-submit the clean_and_transform job"
     )
-    parser.add_argument("--run", help="extraction run id to transform (default: every run in the manifest)")
-    parser.add_argument("--run-id", help="id of this transform run")
+    # Run ids name the report object, log fields and lineage files: checked here, before Spark (exit 2).
+    parser.add_argument("--run", type=run_id_arg,
+                        help="extraction run id to transform (default: every run in the manifest)")
+    parser.add_argument("--run-id", type=run_id_arg, help="id of this transform run")
     parser.add_argument("--skip-unchanged", action="store_true",
                         help="submit nothing when the inputs and code equal the latest successful run's")
     parser.add_argument("--force", action="store_true",

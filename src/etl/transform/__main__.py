@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime
 
 from etl.config import ConfigError, load_settings
+from etl.contract import run_id_arg
 from etl.extract.store import make_client
 from etl.lineage.emitter import RunLineage
 from etl.logger import log_file, setup_logging
@@ -43,8 +44,9 @@ def default_run_id() -> str:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="etl transform", description="clean rawzone trips into the gold star schema")
-    parser.add_argument("--run", dest="manifest_run", help="extraction run id to transform (default: every run)")
-    parser.add_argument("--run-id", default=None, help="id of this transform run (report, logs)")
+    parser.add_argument("--run", dest="manifest_run", type=run_id_arg,
+                        help="extraction run id to transform (default: every run)")
+    parser.add_argument("--run-id", default=None, type=run_id_arg, help="id of this transform run (report, logs)")
     parser.add_argument("--fingerprint", default=None, help="of the inputs and code (etl.submit), kept in the report")
     parser.add_argument("--code-digest", default=None,
                         help="of the etl sources (etl.submit): unchanged dimensions are not rewritten")

@@ -7,6 +7,7 @@ from support_cli import run_cli
     ([], "--months"),
     (["--months", "2024-1"], "not YYYY-MM"),
     (["--months", "2024-03..2024-01"], "inverted"),
+    (["--months", "2009-01..2842-04"], "10000 months in one range, more than the 240 one run takes"),
     (["--months", "2024-01", "--source", "https://h/fixed.parquet"], "{YYYY}"),
     (["--months", "2024-01", "--source", "s3://h/{YYYY}-{MM}"], "file://, http:// or https://"),
     (["--months", "2024-01", "--retries", "-1"], "--retries"),

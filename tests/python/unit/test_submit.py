@@ -97,6 +97,29 @@ def test_unknown_run_fails_before_spark_starts(capsys):
     assert "etl transform: error: run 'no-such-run' is not in the manifest" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("args", [["--run", "../x"], ["--run-id", "a/../b"], ["--run-id", "x\x1b[31m"],
+                                  ["--run", "<b>x</b>"]])
+def test_a_hostile_run_id_is_a_usage_error_before_anything_runs(args, capsys):
+    from etl.submit import main
+    from etl.transform.__main__ import parse_args
+
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{args[1]!r} is not a run id (1-200 letters, digits and _.:+-" in err and "\x1b" not in err
+    with pytest.raises(SystemExit) as exited:
+        parse_args(args)  # the driver, when spark-submit is run by hand
+    assert exited.value.code == 2
+
+
+def test_airflow_run_ids_pass():
+    from etl.transform.__main__ import parse_args
+
+    airflow = "manual__2026-01-01T00:00:00+00:00"
+    assert parse_args(["--run", airflow, "--run-id", airflow]).manifest_run == airflow
+
+
 def test_unreachable_master_is_reported_at_once(settings):
     import socket
 
