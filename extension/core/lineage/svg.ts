@@ -19,8 +19,9 @@ export function lineageSvg(graph: PlacedGraph): { svg: string; targets: OpenTarg
   const nodes = graph.nodes.map((node) => nodeSvg(node, clickable));
   const [width, height] = [Math.ceil(graph.width), Math.ceil(graph.height)];
   const svg =
-    // viewBox: the stylesheet lets a wide graph shrink to the panel's width.
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    // viewBox: the stylesheet lets a wide graph shrink to the panel's width. No xmlns: inline in HTML, the parser
+    // gives the SVG namespace (and the page names no URL at all).
+    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `role="img" aria-label="${escapeHtml(graph.title)}">` +
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" ' +
     'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow"/></marker></defs>' +

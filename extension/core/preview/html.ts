@@ -1,19 +1,18 @@
 import { describeSchema } from '../diff/format';
 import { isUnchanged, type PartitionChange, type RowsSelector, type TableDiff } from '../diff/model';
-import { escapeHtml } from '../runs/reportHtml';
 import type { VersionCompare } from '../gold/compareVersion';
 import { compareTitle } from '../gold/compareVersion';
+import { escapeHtml } from '../runs/escape';
+import { webviewPageHtml, type WebviewHost } from '../webview/page';
 import type { PreviewDiff } from './compare';
 
 /**
  * The "Change preview" page: per changed table its counts, each a button that opens the rows behind it in the
- * data grid; unchanged tables in one line. Self-contained (no CDN), a CSP that allows only the nonce'd style and
- * script, VS Code's theme variables for every colour, every value from data escaped.
+ * data grid; unchanged tables in one line. Self-contained (no CDN), the strict CSP of core/webview/page.ts
+ * (media/change-preview.css and .js, the script by nonce), VS Code's theme variables for every colour, every value
+ * from data escaped.
  */
-export interface PreviewPageOptions {
-  nonce: string;
-  cspSource: string;
-}
+export type PreviewPageOptions = WebviewHost;
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -81,36 +80,6 @@ function columnsTable(diff: TableDiff): string {
   return `<table class="columns"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-const STYLE = `
-body { color: var(--vscode-foreground); background: var(--vscode-editor-background);
-  font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1.2em 2em; }
-h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 600; margin-top: 1.4em; }
-table { border-collapse: collapse; min-width: 34em; margin-bottom: 0.6em; }
-th, td { padding: 0.25em 0.8em; text-align: left;
-  border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
-th[scope=col] { color: var(--vscode-descriptionForeground); font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.group th, tr.partition th { padding-left: 1.6em; font-weight: normal; }
-tr.partition td, tr.partition th { color: var(--vscode-descriptionForeground); }
-button.count { font: inherit; color: var(--vscode-textLink-foreground); background: none; border: none;
-  padding: 0; cursor: pointer; text-decoration: underline; font-variant-numeric: tabular-nums; }
-button.count:hover { color: var(--vscode-textLink-activeForeground); }
-button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
-.zero, .muted, .meta { color: var(--vscode-descriptionForeground); }
-.schema { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-orange)); }
-.published { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
-code { font-family: var(--vscode-editor-font-family); }
-`;
-
-const SCRIPT = `
-const vscode = acquireVsCodeApi();
-for (const button of document.querySelectorAll('button[data-rows]')) {
-  button.addEventListener('click', () => vscode.postMessage({ type: 'rows', ...JSON.parse(button.dataset.rows) }));
-}
-const first = document.querySelector('button[data-rows]');
-if (first) first.focus();
-`;
-
 /** The whole page for one preview's diff against gold. */
 export function previewPage(diff: PreviewDiff, options: PreviewPageOptions): string {
   const { preview } = diff;
@@ -149,21 +118,19 @@ function diffPage(
   none: string,
   options: PreviewPageOptions,
 ): string {
-  const nonce = `'nonce-${options.nonce}'`;
-  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src ${nonce}; script-src ${nonce};`;
   const changed = tables.filter((t) => !isUnchanged(t));
   const unchanged = tables.filter((t) => isUnchanged(t)).map((t) => t.table);
   const body = changed.length ? changed.map((t, i) => tableSection(t, i)).join('') : `<p>${escapeHtml(none)}</p>`;
   const rest = unchanged.length && changed.length
     ? `<p class="muted">Unchanged: ${unchanged.map(escapeHtml).join(', ')}</p>`
     : '';
-  const heading = escapeHtml(title);
   const about = meta.map((line) => `<div>${line}</div>`).join('');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${heading}</title><style nonce="${options.nonce}">${STYLE}</style></head>
-<body><main><h1>${heading}</h1><div class="meta">${about}</div>${body}${rest}
+  return webviewPageHtml(options, {
+    title,
+    style: 'change-preview.css',
+    script: 'change-preview.js',
+    body: `<main><h1>${escapeHtml(title)}</h1><div class="meta">${about}</div>${body}${rest}
 <p class="muted">Counts open the rows behind them in the data grid (Tab to move, Enter to open).</p>
-</main><script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
+</main>`,
+  });
 }

@@ -1,18 +1,16 @@
 import type { CheckResult } from '../checks/results';
+import { webviewPageHtml, type WebviewHost } from '../webview/page';
 import { checksSection } from './checksHtml';
 import type { Delta, ReportDiff } from './diff';
 import { escapeHtml } from './escape';
 import type { QualityReport } from './report';
 
 /**
- * The quality report as a self-contained page for a webview: no CDN, nothing fetched, a CSP that
- * allows only the nonce'd style and script. Colours are VS Code's theme variables (light, dark and
+ * The quality report as a page for a webview: no CDN, nothing fetched, the strict CSP of core/webview/page.ts
+ * (media/quality-report.css and .js, the script by nonce). Colours are VS Code's theme variables (light, dark and
  * high contrast follow), bars are inline SVG (style attributes would need 'unsafe-inline').
  */
-export interface ReportPageOptions {
-  nonce: string;
-  /** webview.cspSource */
-  cspSource: string;
+export interface ReportPageOptions extends WebviewHost {
   diff?: ReportDiff;
   /** Other runs with a report, for the "compare with" picker: [run id, label]. */
   others: [string, string][];
@@ -107,42 +105,8 @@ function comparePicker(report: QualityReport, options: ReportPageOptions): strin
     `<select id="compare"><option value="">(no comparison)</option>${choices}</select>`;
 }
 
-const STYLE = `
-body { color: var(--vscode-foreground); background: var(--vscode-editor-background);
-  font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1.2em 2em; }
-h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 600; margin-top: 1.6em; }
-table { border-collapse: collapse; min-width: 32em; }
-th, td { padding: 0.25em 0.8em; text-align: left;
-  border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
-th[scope=col] { color: var(--vscode-descriptionForeground); font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr:focus-visible, select:focus-visible, button:focus-visible {
-  outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
-.chart { width: 40vw; min-width: 12em; } svg.bars { width: 100%; height: 20px; display: block; }
-.bar { fill: var(--vscode-charts-red); } .bar.previous { fill: var(--vscode-charts-blue); }
-.delta.worse { color: var(--vscode-errorForeground); font-weight: 600; }
-.delta.better { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
-.delta.same { color: var(--vscode-descriptionForeground); }
-tr.changed th { border-left: 3px solid var(--vscode-editorWarning-foreground, var(--vscode-charts-orange)); }
-.muted, .meta { color: var(--vscode-descriptionForeground); }
-.key { display: inline-block; width: 0.8em; height: 0.8em; } .key.now { background: var(--vscode-charts-red); }
-.key.before { background: var(--vscode-charts-blue); }
-select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground);
-  border: 1px solid var(--vscode-dropdown-border, transparent); padding: 0.2em; }
-body.vscode-high-contrast .bar, body.vscode-high-contrast-light .bar {
-  stroke: var(--vscode-contrastBorder); stroke-width: 1px; }
-`;
-
-const SCRIPT = `
-const vscode = acquireVsCodeApi();
-const picker = document.getElementById('compare');
-if (picker) picker.addEventListener('change', () => vscode.postMessage({ type: 'compare', runId: picker.value }));
-`;
-
 /** The whole page. Every value from the report is escaped. */
 export function reportPage(report: QualityReport, options: ReportPageOptions): string {
-  const nonce = `'nonce-${options.nonce}'`;
-  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src ${nonce}; script-src ${nonce};`;
   const meta = [
     `run <code>${escapeHtml(report.run_id)}</code> · ${escapeHtml(report.status)}`,
     `started ${escapeHtml(report.started_at)} · ended ${escapeHtml(report.ended_at)}`,
@@ -152,12 +116,10 @@ export function reportPage(report: QualityReport, options: ReportPageOptions): s
     .filter(Boolean)
     .map((line) => `<div>${line}</div>`)
     .join('');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Quality report ${escapeHtml(report.run_id)}</title><style nonce="${options.nonce}">${STYLE}</style></head>
-<body><main><h1>Quality report</h1><div class="meta">${meta}</div><p>${comparePicker(report, options)}</p>
+  const body = `<main><h1>Quality report</h1><div class="meta">${meta}</div><p>${comparePicker(report, options)}</p>
 ${checksSection(report.checks as CheckResult[] | undefined, report.stopped_by, report.error)}
 ${totalsSection(report, options.diff)}${rulesSection(report, options.diff)}${monthsSection(report, options.diff)}
-</main><script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
+</main>`;
+  const title = `Quality report ${report.run_id}`;
+  return webviewPageHtml(options, { title, style: 'quality-report.css', script: 'quality-report.js', body });
 }

@@ -1,46 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { escapeHtml } from '../../core/runs/escape';
-
-export interface WebviewPage {
-  /** The tab's title (escaped here). */
-  title: string;
-  /** A stylesheet and the one script of the page, both in the extension's media folder. */
-  style: string;
-  script: string;
-  /** The body's markup before the script: every text in it already escaped by the caller. */
-  body: string;
-  /** Images from the media folder too (the grid's icons). */
-  images?: boolean;
-}
+import type { WebviewHost } from '../../core/webview/page';
 
 /**
- * A webview's page under a strict Content-Security-Policy: no inline code, the one script by nonce, styles
- * (and images when asked) only from the extension's media folder.
+ * The host side of a webview page (core/webview/page.ts builds the HTML under its strict CSP): a fresh nonce, the
+ * webview's CSP source, the URIs of the media folder.
  */
-export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
+export function webviewHost(webview: vscode.Webview, extensionUri: vscode.Uri): WebviewHost {
   const media = vscode.Uri.joinPath(extensionUri, 'media');
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    ...(page.images ? [`img-src ${webview.cspSource}`] : []),
-  ].join('; ');
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, page.style));
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, page.script));
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>${escapeHtml(page.title)}</title>
-</head>
-<body>
-${page.body}
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return {
+    nonce: randomBytes(16).toString('base64'),
+    cspSource: webview.cspSource,
+    media: (file) => webview.asWebviewUri(vscode.Uri.joinPath(media, file)).toString(),
+  };
 }
+
+/** Options of a webview panel whose page loads only the extension's media folder. */
+export const mediaOnly = (extensionUri: vscode.Uri): vscode.WebviewOptions => ({
+  enableScripts: true,
+  localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
+});
+

@@ -4,10 +4,11 @@ import type { GoldCatalog } from '../../core/gold/catalog';
 import type { GridPage } from '../../core/gold/engine';
 import type { ExportFormat, ExportResult } from '../../core/gold/export';
 import type { GridFeed } from '../../core/gold/feed';
+import { gridPage } from '../../core/gold/gridPage';
 import type { SortSpec } from '../../core/gold/sql';
 import { rowSourceOf } from '../../core/lineage/sourceRow';
+import { webviewHost } from '../common/webviewPage';
 import { exportGrid } from './exportGrid';
-import { gridHtml } from './gridHtml';
 
 type FromGrid =
   | { type: 'ready' }
@@ -49,7 +50,7 @@ export class GridPanel {
       localResourceRoots: [media],
       retainContextWhenHidden: true,
     });
-    this.panel.webview.html = gridHtml(this.panel.webview, context.extensionUri, feed.title);
+    this.panel.webview.html = gridPage(webviewHost(this.panel.webview, context.extensionUri), feed.title);
     this.panel.webview.onDidReceiveMessage((message: FromGrid) => void this.answer(message));
     this.panel.onDidDispose(() => {
       this.pageEmitter.dispose();

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import type { OpenTarget } from '../../core/lineage/graph';
 import type { PlacedGraph } from '../../core/lineage/layout';
-import { lineageSvg } from '../../core/lineage/svg';
-import { escapeHtml } from '../../core/runs/escape';
-import { webviewPage } from '../common/webviewPage';
+import { lineagePage } from '../../core/lineage/page';
+import { mediaOnly, webviewHost } from '../common/webviewPage';
 
 /**
  * The lineage graph in a webview tab (one tab, reused: a click on another column's lineage redraws it).
- * The SVG is made in the extension host (core/lineage/svg, every text escaped); the page's one script
+ * The page is core/lineage/page.ts: the SVG made in the extension host (every text escaped), its one script
  * (media/lineage.js, by nonce) only reports which target was clicked.
  */
 export class LineagePanel {
@@ -20,11 +19,8 @@ export class LineagePanel {
     private readonly context: vscode.ExtensionContext,
     private readonly onOpen: (target: OpenTarget) => unknown,
   ) {
-    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel('etlSpark.lineage', 'Lineage', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-    });
+    this.panel = vscode.window.createWebviewPanel('etlSpark.lineage', 'Lineage', vscode.ViewColumn.Active,
+      mediaOnly(context.extensionUri));
     this.panel.webview.onDidReceiveMessage((message: { type: string; index: number }) => {
       const target = message.type === 'open' ? this.targets[message.index] : undefined;
       if (target) void this.onOpen(target);
@@ -32,21 +28,11 @@ export class LineagePanel {
   }
 
   show(graph: PlacedGraph): void {
-    const { svg, targets } = lineageSvg(graph);
+    const { html, targets } = lineagePage(webviewHost(this.panel.webview, this.context.extensionUri), graph);
     this.graph = graph;
     this.targets = targets;
     this.panel.title = graph.title;
-    this.panel.webview.html = this.html(graph, svg);
+    this.panel.webview.html = html;
     this.panel.reveal();
-  }
-
-  private html(graph: PlacedGraph, svg: string): string {
-    return webviewPage(this.panel.webview, this.context.extensionUri, {
-      title: graph.title,
-      style: 'lineage.css',
-      script: 'lineage.js',
-      body: `<header><h1>${escapeHtml(graph.title)}</h1><p>${escapeHtml(graph.source)}</p></header>
-<main id="graph">${svg}</main>`,
-    });
   }
 }

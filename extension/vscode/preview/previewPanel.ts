@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RowsSelector } from '../../core/diff/model';
 import type { GridSource } from '../../core/gold/catalog';
@@ -9,6 +8,7 @@ import { previewRows } from '../../core/preview/compare';
 import { comparePage, previewPage } from '../../core/preview/html';
 import { reportError } from '../common/notify';
 import type { EtlServices } from '../common/services';
+import { mediaOnly, webviewHost } from '../common/webviewPage';
 import { GridPanel } from '../gold/gridPanel';
 import { goldCatalog } from '../gold/goldTree';
 
@@ -30,8 +30,7 @@ export class PreviewPanel {
   private constructor(private readonly services: EtlServices) {
     this.panel = vscode.window.createWebviewPanel(
       'etlSpark.changePreview', 'Change preview', vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      localResourceRoots: [],
+      ...mediaOnly(services.context.extensionUri),
       retainContextWhenHidden: true,
     });
     this.panel.onDidDispose(() => (PreviewPanel.current = undefined));
@@ -63,7 +62,7 @@ export class PreviewPanel {
   }
 
   private pageOptions() {
-    return { nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource };
+    return webviewHost(this.panel.webview, this.services.context.extensionUri);
   }
 
   static get shown(): PreviewPanel | undefined {

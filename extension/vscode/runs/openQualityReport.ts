@@ -4,7 +4,11 @@ import type { RunNode } from './runNode';
 import type { RunsTreeProvider } from './runsTree';
 
 /** Open Quality Report: the run's report as a webview (totals, per month, rejected rows per rule). */
-export async function openQualityReport(tree: RunsTreeProvider, node?: RunNode): Promise<QualityPanel | undefined> {
+export async function openQualityReport(
+  extensionUri: vscode.Uri,
+  tree: RunsTreeProvider,
+  node?: RunNode,
+): Promise<QualityPanel | undefined> {
   const runs = await tree.runs();
   const run = node?.run ?? runs.find((r) => r.transform);
   if (!run?.transform) {
@@ -13,5 +17,5 @@ export async function openQualityReport(tree: RunsTreeProvider, node?: RunNode):
     );
     return undefined;
   }
-  return QualityPanel.show(run.transform, () => tree.model.runs);
+  return QualityPanel.show(extensionUri, run.transform, () => tree.model.runs);
 }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { diffReports } from '../../core/runs/diff';
 import type { PipelineRun } from '../../core/runs/join';
 import { runLabels } from '../../core/runs/labels';
 import type { QualityReport } from '../../core/runs/report';
 import { reportPage } from '../../core/runs/reportHtml';
+import { mediaOnly, webviewHost } from '../common/webviewPage';
 
 /** The quality report webview of a run, optionally compared with another run; one panel per run. */
 export class QualityPanel {
@@ -13,6 +13,7 @@ export class QualityPanel {
   compareWith?: string;
 
   private constructor(
+    private readonly extensionUri: vscode.Uri,
     private report: QualityReport,
     private readonly runs: () => PipelineRun[],
   ) {
@@ -20,10 +21,7 @@ export class QualityPanel {
       'etlSpark.qualityReport',
       `Quality ${report.run_id}`,
       vscode.ViewColumn.Active,
-      {
-        enableScripts: true,
-        localResourceRoots: [],
-      },
+      mediaOnly(extensionUri),
     );
     this.panel.onDidDispose(() => QualityPanel.open.delete(report.run_id));
     this.panel.webview.onDidReceiveMessage((message: { type?: string; runId?: string }) => {
@@ -32,8 +30,13 @@ export class QualityPanel {
   }
 
   /** Opens (or reveals) the report's panel, compared with `compareWith` when given. */
-  static show(report: QualityReport, runs: () => PipelineRun[], compareWith?: string): QualityPanel {
-    const panel = QualityPanel.open.get(report.run_id) ?? new QualityPanel(report, runs);
+  static show(
+    extensionUri: vscode.Uri,
+    report: QualityReport,
+    runs: () => PipelineRun[],
+    compareWith?: string,
+  ): QualityPanel {
+    const panel = QualityPanel.open.get(report.run_id) ?? new QualityPanel(extensionUri, report, runs);
     QualityPanel.open.set(report.run_id, panel);
     panel.report = report;
     panel.show(compareWith);
@@ -47,8 +50,7 @@ export class QualityPanel {
     this.compareWith = other?.run_id;
     this.panel.title = other ? `Quality ${this.report.run_id} vs ${other.run_id}` : `Quality ${this.report.run_id}`;
     this.panel.webview.html = reportPage(this.report, {
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: this.panel.webview.cspSource,
+      ...webviewHost(this.panel.webview, this.extensionUri),
       diff: other ? diffReports(this.report, other) : undefined,
       others: withReports.map((r) => [r.transform?.run_id ?? r.id, runLabels(r).label]),
     });

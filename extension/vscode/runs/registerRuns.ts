@@ -34,8 +34,8 @@ export function registerRuns(context: vscode.ExtensionContext, services: EtlServ
     vscode.window.registerTreeDataProvider('etlSpark.runs', tree),
     command('etlSpark.runs.showLogs', (node: RunNode) => showRunLogs(node)),
     command('etlSpark.logs.filterRuns', (runId?: string) => filterLogsByRun(tree, runId)),
-    command('etlSpark.runs.openReport', (node?: RunNode) => openQualityReport(tree, node)),
-    command('etlSpark.runs.compare', (node: RunNode) => compareWithPrevious(tree, node)),
+    command('etlSpark.runs.openReport', (node?: RunNode) => openQualityReport(context.extensionUri, tree, node)),
+    command('etlSpark.runs.compare', (node: RunNode) => compareWithPrevious(context.extensionUri, tree, node)),
     command('etlSpark.runs.rerun', (node: RunNode) => rerun(node)),
     command('etlSpark.runs.restoreBefore', (node: RunNode, answer?: RestoreAnswer) =>
       restoreBeforeRun(services, node, answer),

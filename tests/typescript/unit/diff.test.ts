@@ -183,7 +183,8 @@ describe('preview, pure parts', () => {
       goldVersions: { [hostile]: 3 },
       diffSeconds: 0,
     } as PreviewDiff;
-    const page = previewPage(diff, { nonce: 'n0nce', cspSource: 'vscode-resource:' });
+    const page = previewPage(diff, {
+      nonce: 'n0nce', cspSource: 'vscode-resource:', media: (file: string) => `vscode-resource:/media/${file}` });
     assert.ok(!page.includes('<img'), 'an unescaped tag from data');
     assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
     assert.match(page, /script-src 'nonce-n0nce'/);

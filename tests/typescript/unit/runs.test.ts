@@ -232,7 +232,9 @@ describe('labels for people', () => {
 describe('quality report page', () => {
   test('escapes report values, has a nonce CSP and loads nothing from outside', () => {
     const evil = report('<img src=x onerror=alert(1)>', '2026-01-01T10:00:00Z', []);
-    const page = reportPage(evil, { nonce: 'abc', cspSource: 'vscode-resource:', others: [] });
+    const page = reportPage(evil, {
+      nonce: 'abc', cspSource: 'vscode-resource:', media: (file) => `vscode-resource:/media/${file}`, others: [],
+    });
     assert.ok(!page.includes('<img'));
     assert.match(page, /default-src 'none'; .*script-src 'nonce-abc'/);
     assert.doesNotMatch(page, /https?:\/\//);
@@ -248,6 +250,7 @@ describe('quality report page', () => {
     const page = reportPage(after, {
       nonce: 'n',
       cspSource: 'c',
+      media: (file) => file,
       diff: diffReports(after, before),
       others: [['t1', 'first run']],
     });

@@ -239,7 +239,8 @@ describe('Compare with current: the pure parts (the diff itself: tests/typescrip
     const hostile = compare();
     hostile.diff.partitions?.push({ label: '<b>x</b>', values: ['<b>x</b>'], before: 0, after: 1, added: 1,
       removed: 0, changed: 0 });
-    const page = comparePage(hostile, { nonce: 'n0nce', cspSource: 'vscode-resource:' });
+    const page = comparePage(hostile, {
+      nonce: 'n0nce', cspSource: 'vscode-resource:', media: (file: string) => `vscode-resource:/media/${file}` });
     assert.match(page, /<h1>fact_trips v1 → current \(v3\)<\/h1>/);
     assert.match(page, /<tr class="partition"><th scope="row">month=1<\/th>/);
     assert.match(page, /&lt;b&gt;x&lt;\/b&gt;/);

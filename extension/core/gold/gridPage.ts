@@ -1,10 +1,12 @@
-import type * as vscode from 'vscode';
-import { escapeHtml } from '../../core/runs/escape';
-import { webviewPage } from '../common/webviewPage';
+import { escapeHtml } from '../runs/escape';
+import { webviewPageHtml, type WebviewHost } from '../webview/page';
 
-/** The grid's page (media/gold-grid.js fills the table); VS Code's theme variables give every colour. */
-export function gridHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  return webviewPage(webview, extensionUri, {
+/**
+ * The data grid's page: media/gold-grid.js fills the table from the host's messages, every value as text; VS Code's
+ * theme variables give every colour.
+ */
+export function gridPage(host: WebviewHost, title: string): string {
+  return webviewPageHtml(host, {
     title,
     style: 'gold-grid.css',
     script: 'gold-grid.js',
