@@ -28,6 +28,8 @@ step npm run -s test:unit
 step "$(etl which python)" -m pytest -q tests/python/unit
 # The build once, then one VSIX per platform, each checked for its target and its own DuckDB binding (~15 s).
 step npm run -s test:package
+# Every webview page with hostile names and values in headless Chromium: nothing from data runs (~10 s).
+step npm run -s test:webview
 trap 'etl down' EXIT
 # Airflow's tasks write their manifest and logs to a scratch folder, not the checkout's,
 # and a failing task fails at once instead of retrying for minutes. `dev`: the dev session of `etl preview`
