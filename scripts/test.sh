@@ -22,10 +22,8 @@ step() {
 
 # The runtimes, and the tools only the tests use (code-server, Chromium: the VS Code tests).
 step etl setup --tests
-step npm run -s typecheck
-step npm run -s lint
-step npm run -s test:unit
-step "$(etl which python)" -m pytest -q tests/python/unit
+# The quick tier: type check, lint and the TypeScript unit tests, with the Python unit tests beside them.
+step bash scripts/check.sh
 # The build once, then one VSIX per platform, each checked for its target and its own DuckDB binding (~15 s).
 step npm run -s test:package
 # Every webview page with hostile names and values in headless Chromium: nothing from data runs (~10 s).
