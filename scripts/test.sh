@@ -65,6 +65,9 @@ step npm run -s bench:gold:built -- --rows 20000
 # The TLS-profile benchmark at its smallest (one round: the sample month on our stack, then through a TLS
 # profile on a second stack it brings up and down on 24xxx ports); prints the ratio, asserts no time.
 step env ROUNDS=1 bash benchmarks/bench_profiles.sh
+# Last on the native stack: no secret of .env in any process's arguments, log, manifest, quality report, lineage
+# event, test artifact or log line in Elasticsearch, after all the above wrote theirs (the scratch folders too).
+step env ETL_AUDIT_DIRS="$scratch/backup:$scratch/logs" npm run -s test:audit
 
 # The compose stack on a real Docker engine, after the native stack is down (its ports free).
 # `etl up --mode compose` provisions what is missing first: as root on Debian with no engine
