@@ -2,7 +2,9 @@
 
 Every record carries the step (`etl.step`) and the run id (`etl.run_id` and
 `labels.run_id`, the ECS place for custom keywords), so Kibana/Elasticsearch can
-filter one run of one step. Files go to `ETL_logs/<step>.log` at the project root,
+filter one run of one step, and a unique `event.id`: the log shipper indexes the
+line under it, so a line sent again (a retry, a re-read after a crash) is never a
+second document. Files go to `ETL_logs/<step>.log` at the project root,
 or to $ETL_LOG_DIR when set (tests point it at a temporary folder).
 """
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import uuid
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -44,6 +47,8 @@ class _RunContext(logging.Filter):
         setattr(record, "etl.step", self.step)
         setattr(record, "etl.run_id", self.run_id)
         setattr(record, "labels.run_id", self.run_id)
+        if not hasattr(record, "event.id"):  # one id per record, whatever handlers write it
+            setattr(record, "event.id", uuid.uuid4().hex)
         record.etl_step = self.step  # plain names for the console format
         record.etl_run_id = self.run_id
         return True

@@ -20,6 +20,8 @@ def test_ecs_lines_carry_step_and_run_id(isolated_state):
     assert lines[0]["etl"] == {"step": "extract", "run_id": "run-1"}
     assert lines[1]["labels"]["run_id"] == "run-2"
     assert lines[0]["log.level"] == "info" and "ecs.version" in lines[0]
+    ids = [line["event"]["id"] for line in lines]
+    assert len(set(ids)) == 2 and all(len(i) == 32 for i in ids), "a unique event.id per line (the shipper's _id)"
     assert any(isinstance(h, RotatingFileHandler) for h in log.handlers)
 
 
