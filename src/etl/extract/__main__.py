@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 
-from etl.extract.errors import ExtractError, UsageError
+from etl.extract.errors import ExtractError, Terminated, UsageError
 from etl.extract.layout import DEFAULT_SOURCE, sample_source
 from etl.extract.progress import ProgressReporter
 from etl.extract.run import USE_DEFAULT, extract_months
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     options = TransferOptions(retries=args.retries, backoff_s=args.backoff, lock_timeout_s=args.lock_timeout,
                               parallel_files=args.parallel)
     reporter = ProgressReporter(args.progress_json)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         result = extract_months(args.months, source, zones, run_id=args.run_id, backup_dir=args.backup_dir,
                                 reporter=reporter, options=options)
@@ -89,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     except ExtractError as exc:
         print(f"etl extract: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("etl extract: stopped by SIGTERM; nothing partial was stored, rerun to finish", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("etl extract: interrupted; nothing partial was stored, rerun to finish", file=sys.stderr)
         return 130
@@ -97,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"etl extract: run {result.run_id} succeeded: {len(result.files)} files, {result.bytes} bytes; "
           f"manifest {result.manifest}", file=sys.stderr)
     return 0
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()  # in the main thread, as Ctrl-C's KeyboardInterrupt: the same orderly stop
 
 
 def _crashed(exc: Exception, reporter: ProgressReporter) -> int:

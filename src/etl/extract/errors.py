@@ -41,6 +41,11 @@ class TransientError(Exception):
     """A failure worth retrying (5xx, timeout, reset, short body); internal to the transfer."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (the extension's Cancel, `kill`, a stopping container): the same orderly stop as Ctrl-C, so the files
+    in flight are abandoned at their next read and nothing partial is stored; exit 143."""
+
+
 class Cancelled(KeyboardInterrupt):
     """A file transfer stopped because the run was interrupted (Ctrl-C in the main thread).
 
