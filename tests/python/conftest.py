@@ -82,7 +82,7 @@ def pytest_collection_modifyitems(config, items):
     and a unit test that asks for the stack is a misplaced file, refused at collection."""
     for item in items:
         tier = item.path.parent.name
-        if tier == "integration":
+        if tier != "unit":  # integration/, faults/: the stack
             item.add_marker(pytest.mark.integration)
         elif tier == "unit" and item.get_closest_marker("integration"):
             raise pytest.UsageError(f"{item.nodeid} needs the stack: move it to tests/python/integration/")
