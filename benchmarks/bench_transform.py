@@ -141,7 +141,7 @@ def timed_submit(run_id: str, **kwargs) -> tuple[dict, float]:
 
 
 def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, check_rounds: int,
-               floors: bool = True, lineage_rounds: int = 0) -> dict:
+               floors: bool = True, lineage_rounds: int = 0, smoke: bool = False) -> dict:
     """One size: `rows` spread over `months` (one file each), extracted as one run, then the three measures."""
     source_dir = work / f"src-{rows}"
     span = str(months[0]) if len(months) == 1 else f"{months[0]}..{months[-1]}"
@@ -152,7 +152,8 @@ def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, 
     run_id = f"bench-{rows}-{secrets.token_hex(3)}"
     extract_months(span, template, zones, run_id=run_id, settings=settings)
     print(f"[{rows:,} rows] transform on the cluster ...", file=sys.stderr, flush=True)
-    transform, transform_wall = timed_submit(run_id)
+    lineage_dir = work / "lineage"
+    transform, transform_wall = timed_submit(run_id, env={"ETL_LINEAGE_DIR": str(lineage_dir)} if smoke else None)
     floor_report, floor_wall, duck = {"duration_s": float("nan")}, float("nan"), {"duration_s": float("nan")}
     if floors:
         print(f"[{rows:,} rows] read-and-write floor ...", file=sys.stderr, flush=True)
@@ -160,8 +161,11 @@ def bench_size(rows: int, months: list[Month], work: Path, settings, seed: int, 
         print(f"[{rows:,} rows] duckdb ...", file=sys.stderr, flush=True)
         duck = run_duckdb(files, work / f"duckdb-{rows}")
         assert duck["rows_kept"] == transform["rows_kept"], (duck, transform["rows_kept"])  # same rules, same result
-    checks = bench_checks(run_id, check_rounds, work, settings) if check_rounds else None
-    lineage = bench_lineage(run_id, lineage_rounds, work) if lineage_rounds else None
+    if smoke:
+        checks, lineage = smoke_arms(run_id, (transform, transform_wall), work, settings)
+    else:
+        checks = bench_checks(run_id, check_rounds, work, settings) if check_rounds else None
+        lineage = bench_lineage(run_id, lineage_rounds, work) if lineage_rounds else None
     return {"checks": checks, "lineage": lineage, "rows": rows,
             "file_mb": sum(path.stat().st_size for path, _ in files) / 1e6,
             "transform": transform["duration_s"], "transform_wall": transform_wall, "floor": floor_report["duration_s"],
@@ -191,6 +195,23 @@ def bench_checks(run_id: str, rounds: int, work: Path, settings) -> dict:
     return {"checks_wall": median([w for w, _ in timed["checks"]]), "none_wall": median([w for w, _ in timed["none"]]),
             "checks_job": median([j for _, j in timed["checks"]]), "none_job": median([j for _, j in timed["none"]]),
             "checks_phase": median(checks_phase), **bench_etl_check(work / "check-cache", settings)}
+
+
+def smoke_arms(run_id: str, full: tuple[dict, float], work: Path, settings) -> tuple[dict, dict]:
+    """--smoke: every measure's code once at the fewest spark-submits. The transform above ran with its checks and
+    its lineage events (into work/lineage); one bare run (no checks, ETL_LINEAGE=off) is the other arm of both."""
+    report, wall = full
+    events = len(list((work / "lineage").glob("*.json")))
+    assert events == 2, f"the transform with lineage on left {events} event files, not 2"
+    empty = work / "no-checks.yaml"
+    empty.write_text("checks: []\n")
+    print("  smoke: transform without checks and lineage ...", file=sys.stderr, flush=True)
+    bare, bare_wall = timed_submit(run_id, env={"ETL_CHECKS_FILE": str(empty), "ETL_LINEAGE": "off"})
+    checks = {"checks_wall": wall, "none_wall": bare_wall, "checks_job": report["duration_s"],
+              "none_job": bare["duration_s"], "checks_phase": (report.get("phases_s") or {}).get("checks", 0.0),
+              **bench_etl_check(work / "check-cache", settings)}
+    lineage = {"on_wall": wall, "on_job": report["duration_s"], "off_wall": bare_wall, "off_job": bare["duration_s"]}
+    return checks, lineage
 
 
 def bench_lineage(run_id: str, rounds: int, work: Path) -> dict:
@@ -288,6 +309,9 @@ def main() -> int:
                         help="skip the read-and-write floor and DuckDB (the checks' measures alone: a 10M run is long)")
     parser.add_argument("--lineage-rounds", type=int, default=1, metavar="N",
                         help="rounds of transform with and without lineage events (0: skip)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="every measure once at the fewest spark-submits (npm test): the transform with checks "
+                             "and lineage, the floor, one run with neither; the ratios are not figures to quote")
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
 
@@ -298,7 +322,7 @@ def main() -> int:
 
     with scratch_buckets() as (_tag, settings, work):
         results = [bench_size(n, months_of(i), work, settings, args.seed, args.check_rounds, not args.no_floors,
-                              args.lineage_rounds)
+                              args.lineage_rounds, args.smoke)
                    for i, n in enumerate(sizes)]
     print_results(results)
     for result in results:
