@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
@@ -42,7 +42,9 @@ export function writeShipperConfig(config: EtlConfig, serviceLog: string): { con
   // imfile watches the folder: it must exist before the first ETL step writes there.
   mkdirSync(config.paths.etlLogs, { recursive: true });
   rewindIfMarked(work);
+  pruneStaleOffsets(work);
   const files = shipperFiles(work);
+  removeStalePidFile(files.pid);
   // impstats appends for ever: one file per run of the shipper (its counters start at 0 anyway).
   rmSync(files.stats, { force: true });
   const text = renderShipperConfig(
@@ -52,6 +54,38 @@ export function writeShipperConfig(config: EtlConfig, serviceLog: string): { con
   writeFileSync(files.config, text);
   writeFileSync(join(work, 'shipper.json'), JSON.stringify({ logDir: config.paths.etlLogs }, null, 2));
   return { config: files.config, pid: files.pid };
+}
+
+/**
+ * A shipper that died without its shutdown (SIGKILL, out of memory) leaves its pid file, and rsyslogd
+ * refuses to start while that pid still answers (a zombie not yet reaped does). Its queues and offsets on
+ * disk are what the next start resumes from; the pid file only has to go.
+ */
+function removeStalePidFile(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!(Number.isInteger(pid) && pid > 0 && processStartTicks(pid) !== undefined)) rmSync(pidFile, { force: true });
+}
+
+/**
+ * imfile keeps a state file per inode and file name, for ever. One whose file is gone or is now another
+ * inode is stale, and harmful: a new file that reused that inode under that name (a rotation deletes the
+ * oldest backup, then creates the log) would start at the old offset. An unreadable one (a kill while it
+ * was written) goes too: that file is read again from its start (409s, nothing lost).
+ */
+export function pruneStaleOffsets(work: string): void {
+  for (const name of readdirSync(work)) {
+    const inode = /^imfile-state:(\d+):/.exec(name)?.[1];
+    if (!inode) continue;
+    const file = join(work, name);
+    try {
+      const { filename } = JSON.parse(readFileSync(file, 'utf8')) as { filename?: string };
+      if (filename && existsSync(filename) && String(statSync(filename, { bigint: true }).ino) === inode) continue;
+    } catch {
+      /* unreadable: removed below */
+    }
+    rmSync(file, { force: true });
+  }
 }
 
 const rewindMarker = (work: string) => join(work, 'rewind-on-start');

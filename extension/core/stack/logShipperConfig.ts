@@ -3,7 +3,7 @@ import { join } from 'node:path';
 /**
  * The native log shipper is Debian's rsyslog (rsyslog + rsyslog-elasticsearch): imfile tails
  * ETL_logs/*.log with saved offsets, mmjsonparse reads the ECS JSON lines, omelasticsearch
- * bulk-indexes them, behind a disk-assisted queue that rides out an Elasticsearch outage.
+ * bulk-indexes them, behind disk queues that ride out an Elasticsearch outage and a crash.
  * This file only renders its configuration (pure, tested without rsyslog).
  */
 export interface ShipperPaths {
@@ -37,9 +37,9 @@ export const rainerString = (value: string) => `"${value.replaceAll('\\', '\\\\'
  * The document is what the compose Filebeat (ndjson, expand_keys) + Logstash pipeline index:
  * the line's own ECS fields with dotted keys expanded ("log.level" → log.level), plus
  * log.file.path, log.offset, input.type, host.name and @version; no event.original, no agent.
- * Its _id is the line's hash plus its byte offset: a resend (restart, retry after an outage) is a
- * `create` of an existing id, a 409 that counts as a duplicate and is dropped, never a second copy.
- * A rotated-in file restarts at offset 0, but with other lines (their @timestamp differs), so other ids.
+ * Its _id is the line's `event.id` (etl.logger writes a uuid per line), else its hash plus its byte
+ * offset: a resend (restart, retry after an outage, re-read after a crash) is a `create` of an existing
+ * id, a 409 that counts as a duplicate and is dropped, never a second copy.
  */
 export function renderShipperConfig(paths: ShipperPaths, target: ShipperTarget): string {
   const files = shipperFiles(paths.work);
@@ -51,9 +51,12 @@ global(
   # An error line with its stack trace can be long: 8k (the default) would cut its JSON.
   maxMessageSize="4m"
 )
-# Lines read but not yet handed to the Elasticsearch action survive a stop (saved to disk).
-main_queue(queue.type="LinkedList" queue.filename="etl-main" queue.saveOnShutdown="on"
-  queue.size="20000" queue.dequeueBatchSize="4096")
+# Both queues are on disk, their bookkeeping written at each change (checkpointInterval 1): a line handed
+# over survives a SIGKILL; a batch a worker took but did not finish is taken again (a 409 if it was sent).
+# Not fsynced: a power loss can lose what the kernel still held. Not Direct: imfile's thread would run
+# the rules itself and read too slowly to finish a file before the logger's rotation deletes it.
+main_queue(queue.type="Disk" queue.filename="etl-main" queue.checkpointInterval="1" queue.maxDiskSpace="1g"
+  queue.size="200000" queue.saveOnShutdown="on" queue.dequeueBatchSize="1024")
 
 module(load="imfile" mode="inotify")
 module(load="mmjsonparse")
@@ -62,12 +65,12 @@ module(load="omelasticsearch")
 # Counters every 5 s; only omelasticsearch's are kept (the file is new at each start).
 module(load="impstats" interval="5" format="json" resetCounters="off" log.syslog="on" ruleset="etl-stats")
 
-# Offsets (state files in the work directory) are saved as imfile reads and at shutdown; the queues
-# are saved at shutdown. A crash of rsyslogd (SIGKILL) loses what its queues held in memory.
+# Offsets (state files in the work directory) are saved after each batch is in the main queue (on disk),
+# so a SIGKILL never leaves an offset past a line the queues do not hold; at most a batch is read again.
 # *.log*: a file rotated away (step.log → step.log.1) before the shipper opened it is still read.
 # A renamed file read again gives 409s (same ids), never copies.
 input(type="imfile" file=${q(join(paths.logDir, '*.log*'))} tag="etl" ruleset="etl-logs"
-  addMetadata="on" persistStateInterval="0" reopenOnTruncate="on" freshStartTail="off")
+  addMetadata="on" persistStateAfterSubmission="on" reopenOnTruncate="on" freshStartTail="off")
 
 template(name="etl-doc" type="list") { property(name="$!") }
 template(name="etl-index" type="string"
@@ -84,11 +87,13 @@ ruleset(name="etl-es") {
     template="etl-doc" searchIndex="etl-index" dynSearchIndex="on" esVersion.major="8"
     bulkmode="on" maxbytes="10m" bulkid="etl-id" dynbulkid="on" writeoperation="create"
     retryfailures="on" retryruleset="etl-es-retry" errorfile=${q(files.rejected)}
-    # Elasticsearch down: retry for ever, the queue spills to disk and is kept across a stop.
+    # Elasticsearch down: retry for ever; the queue is on disk (see main_queue), kept across a stop or a kill.
+    # Full (1 GB or 200,000 lines): the main queue fills, then imfile stops reading, lines wait in their files.
     action.resumeRetryCount="-1" action.resumeInterval="1"
-    queue.type="LinkedList" queue.filename="etl-es" queue.saveOnShutdown="on" queue.maxDiskSpace="1g"
-    # Two bulk requests in flight (ids make the order irrelevant), up to 2048 lines each.
-    queue.size="50000" queue.dequeueBatchSize="2048" queue.workerThreads="2" queue.timeoutShutdown="2000")
+    queue.type="Disk" queue.filename="etl-es" queue.checkpointInterval="1" queue.saveOnShutdown="on"
+    queue.maxDiskSpace="1g" queue.size="200000"
+    # A disk queue has one worker: one bulk request in flight, up to 2048 lines.
+    queue.dequeueBatchSize="2048" queue.timeoutShutdown="2000")
 }
 
 # Items Elasticsearch answered with an error, one by one (the bulk request itself went through).
@@ -114,7 +119,12 @@ ruleset(name="etl-stats") {
 
 ruleset(name="etl-logs") {
   action(type="mmjsonparse" cookie="" useRawMsg="on")
-  set $.etl_id = hash64($rawmsg) & "-" & hash64($rawmsg, 7) & "-" & $!metadata!fileoffset;
+  # The line's own unique id (etl.logger's event.id), else (another writer) its hash and offset.
+  if $!event!id != "" then {
+    set $.etl_id = $!event!id;
+  } else {
+    set $.etl_id = hash64($rawmsg) & "-" & hash64($rawmsg, 7) & "-" & $!metadata!fileoffset;
+  }
   if $parsesuccess == "FAIL" then {
     # As Filebeat's ndjson parser with add_error_key: the raw line as message, an error, read time.
     unset $!msg;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -7,6 +7,7 @@ import { etlDebugLaunches, isEtlStepLaunch } from '../../../extension/core/logs/
 import { findOrigins, locateOrigin } from '../../../extension/core/logs/origin';
 import { formatRecord, parseEcsLine } from '../../../extension/core/logs/record';
 import { kibanaDiscoverUrl, parseLogSearch, searchFiles } from '../../../extension/core/logs/search';
+import { pruneStaleOffsets } from '../../../extension/core/stack/logShipper';
 import { rainerString, renderShipperConfig } from '../../../extension/core/stack/logShipperConfig';
 import { ROOT } from '../helpers/cli';
 
@@ -108,7 +109,34 @@ describe('the log shipper configuration', () => {
     assert.match(text, /file="\/logs \\"x\\"\/\*\.log\*"/);
     assert.match(text, /serverport="9200"/);
     assert.match(text, /writeoperation="create"/);
-    assert.match(text, /set \$\.etl_id = hash64\(\$rawmsg\)/);
+    assert.match(text, /set \$\.etl_id = \$!event!id;/, "the logger's event.id is the document's _id");
+    assert.match(text, /set \$\.etl_id = hash64\(\$rawmsg\)/, 'else the hash of the line and its offset');
     assert.match(text, /queue\.saveOnShutdown="on"/);
+  });
+
+  test('a SIGKILL loses nothing: both queues on disk, checkpointed at each change; offsets after each batch', () => {
+    const text = renderShipperConfig({ work: '/w', logDir: '/l', serviceLog: '/w/s.log' }, { host: 'h', port: 1 });
+    const queues = text.match(/queue\.type="[A-Za-z]+"/g);
+    assert.deepEqual(queues, ['queue.type="Disk"', 'queue.type="Disk"'], 'the main queue and the Elasticsearch one');
+    assert.equal(text.match(/queue\.checkpointInterval="1"/g)?.length, 2);
+    assert.match(text, /persistStateAfterSubmission="on"/);
+  });
+
+  test("imfile's offsets of gone files, of reused names and unreadable ones are pruned; live ones kept", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipper-state-'));
+    const log = join(dir, 'extract.log');
+    writeFileSync(log, 'line\n');
+    const inode = String(statSync(log, { bigint: true }).ino);
+    const state = (name: string, body: string) => writeFileSync(join(dir, `imfile-state:${name}`), body);
+    state(`${inode}:live`, JSON.stringify({ filename: log, curr_offs: 5 }));
+    state(`${BigInt(inode) + 1n}:reused`, JSON.stringify({ filename: log, curr_offs: 5 }));
+    state(`${inode}:gone`, JSON.stringify({ filename: join(dir, 'extract.log.5'), curr_offs: 5 }));
+    state(`${inode}:torn`, '{ "filename": ');
+    pruneStaleOffsets(dir);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.startsWith('imfile-state:')),
+      [`imfile-state:${inode}:live`],
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });
