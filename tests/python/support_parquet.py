@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,13 +17,23 @@ import pyarrow.parquet as pq
 
 MiB = 1024 * 1024
 _ROW_GROUP_PADDING = 8 * MiB
+_JANUARY_2024_US = 1_704_067_200_000_000
 
 
-def _trips(rows: int, tag: int, padding_per_row: int) -> pa.Table:
+def _first_pickup_us(month: str | None) -> int:
+    """Pickups on the month's 10th (trips the transform keeps for that month); January 2024 by default."""
+    if month is None:
+        return _JANUARY_2024_US
+    year, mm = (int(part) for part in month.split("-"))
+    return int(datetime(year, mm, 10, 8, tzinfo=UTC).timestamp()) * 1_000_000
+
+
+def _trips(rows: int, tag: int, padding_per_row: int, month: str | None = None) -> pa.Table:
+    first = _first_pickup_us(month)
     columns = {
         "VendorID": pa.array([2] * rows, pa.int32()),
-        "tpep_pickup_datetime": pa.array([1_704_067_200_000_000 + i for i in range(rows)], pa.timestamp("us")),
-        "tpep_dropoff_datetime": pa.array([1_704_067_800_000_000 + i for i in range(rows)], pa.timestamp("us")),
+        "tpep_pickup_datetime": pa.array([first + i for i in range(rows)], pa.timestamp("us")),
+        "tpep_dropoff_datetime": pa.array([first + 600_000_000 + i for i in range(rows)], pa.timestamp("us")),
         "PULocationID": pa.array([161] * rows, pa.int32()),
         "DOLocationID": pa.array([236] * rows, pa.int32()),
         "trip_distance": pa.array([1.5 + tag] * rows, pa.float64()),  # `tag` makes versions differ
@@ -33,11 +44,12 @@ def _trips(rows: int, tag: int, padding_per_row: int) -> pa.Table:
     return pa.table(columns)
 
 
-def trip_parquet(rows: int = 100, tag: int = 0, size: int = 0) -> bytes:
-    """A small trip file in memory; with `size`, padded to about that many bytes."""
+def trip_parquet(rows: int = 100, tag: int = 0, size: int = 0, month: str | None = None) -> bytes:
+    """A small trip file in memory; with `size`, padded to about that many bytes; with `month` ("YYYY-MM"),
+    its pickups fall in that month (January 2024 otherwise)."""
     per_row = max(size // rows, 0) if size else 0
     out = io.BytesIO()
-    pq.write_table(_trips(rows, tag, per_row), out, compression="none")
+    pq.write_table(_trips(rows, tag, per_row, month), out, compression="none")
     return out.getvalue()
 
 
