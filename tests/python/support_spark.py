@@ -24,7 +24,7 @@ def spark():
     from etl.submit import SubmitError, jar_paths
 
     # One JVM serves the whole pytest run, its classpath fixed when the first session starts: when this one is
-    # first (test_checks_spark.py sorts before test_gold_faults_integration.py), it carries the s3a and Delta jars
+    # first (in the unit tier, test_checks_spark.py is the first to ask), it carries the s3a and Delta jars
     # the Delta reader tests need (support_delta.delta_spark), when `etl setup` installed them.
     try:
         jars = ",".join(str(jar) for jar in jar_paths(load_settings()))

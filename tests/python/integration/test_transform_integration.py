@@ -2,7 +2,8 @@
 spark-submitted to the standalone master (2 workers), gold written to a test bucket.
 Checks rule counts, star-schema integrity, every table a Delta table, idempotent reruns,
 a worker killed mid-job, and a corrupt input file. Buckets are removed at the end.
-(Faults during the write - driver killed, MinIO stopped - are in test_gold_faults_integration.)"""
+(Faults during the write - driver killed, MinIO stopped - are cells of the fault matrix:
+tests/python/faults/test_transform_faults.py.)"""
 from __future__ import annotations
 
 import json

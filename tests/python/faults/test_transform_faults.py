@@ -1,4 +1,6 @@
-"""Gold survives a failed transform, on the real stack (MinIO, Spark master, 2 workers), as a user
+"""Fault matrix, transform (and the gold it writes).
+
+Gold survives a failed transform, on the real stack (MinIO, Spark master, 2 workers), as a user
 meets the faults: the driver killed mid-write, MinIO stopped mid-write, a corrupt page inside a
 valid Parquet. Each time the previous gold month reads back identical through Delta Lake (row
 count, a checksum of every value, the table version). And a successful rerun of a month with
@@ -27,7 +29,6 @@ from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
 from etl.sample.generator import write_month
 
-pytestmark = pytest.mark.integration
 FAIL_BOUND_S = 60  # MinIO stopped -> the job has exited (documented: ~30 s, docs/data-model.md)
 JANUARY = "pickup_year = 2024 AND pickup_month = 1"
 FEBRUARY = "pickup_year = 2024 AND pickup_month = 2"
@@ -91,6 +92,7 @@ def start_until_write(env, name: str, own_group: bool = False):
     raise AssertionError(f"the job never reached its write phase: {''.join(head)[-2000:]}")
 
 
+@pytest.mark.cell(component="transform driver", fault="SIGKILL", phase="write")
 def test_driver_killed_mid_write_leaves_the_previous_month_identical(env, delta_spark):
     before = january(delta_spark, env)
     assert before[0].rows > 0
@@ -109,6 +111,7 @@ def test_driver_killed_mid_write_leaves_the_previous_month_identical(env, delta_
     assert fingerprint(delta_spark, env["GOLD_BUCKET"], "fact_trips", FEBRUARY).rows > 0
 
 
+@pytest.mark.cell(component="MinIO", fault="stop-then-start", phase="write")
 def test_minio_stopped_mid_write_fails_fast_naming_minio_and_keeps_the_month(env, delta_spark, base_settings):
     before = january(delta_spark, env)
     process, head = start_until_write(env, "minio-stopped", own_group=True)
