@@ -1,5 +1,5 @@
 // Benchmark of the extension's hot paths (not a test). Prints each figure beside a floor/peer measured in the same run.
-//   npm run -s bench:extension [-- --objects 100000 --keep]
+//   npm run -s bench:extension [-- --objects 100000 --rounds 20 --keep]
 // Needs the stack's MinIO (`etl up`); uses bucket rawzone-bench-<objects> (made by the admin key, filled once,
 // removed unless --keep). npm test runs it once with --objects 500 (a smoke run: it completes, prints its figures).
 import { execFileSync } from 'node:child_process';
@@ -15,12 +15,14 @@ import { listAllKeys, listPage } from '../extension/core/s3/listing';
 import { findProjectRoot } from '../extension/core/paths';
 import { s3Client } from '../extension/core/s3/client';
 import { adminClient } from '../extension/core/stack/buckets';
+import { median, p95 } from './stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const OBJECTS = arg('objects', 100_000);
+const ROUNDS = arg('rounds', 20);
 const ms = (t: number) => `${t.toFixed(1)} ms`;
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const root = findProjectRoot(__dirname);
@@ -91,11 +93,11 @@ async function fillBucket(): Promise<void> {
 async function listingFigures(): Promise<void> {
   await fillBucket();
   await listPage(client, BUCKET, PREFIX, { pageSize: 10 }); // warm the connection
-  // Alternating, 7 rounds each, medians: the two calls share the connection and MinIO's caches.
+  // Alternating, ROUNDS rounds each: the two calls share the connection and MinIO's caches.
   const rawTimes: number[] = [];
   const treeTimes: number[] = [];
   let rawEntries = 0;
-  for (let round = 0; round < 7; round += 1) {
+  for (let round = 0; round < ROUNDS; round += 1) {
     let t0 = performance.now();
     rawEntries = (await client.listObjectsV2Query(BUCKET, PREFIX, '', '/', 500, '')).objects.length;
     rawTimes.push(performance.now() - t0);
@@ -107,15 +109,20 @@ async function listingFigures(): Promise<void> {
     }));
     treeTimes.push(performance.now() - t0);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   global.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const kept = await listPage(client, BUCKET, PREFIX, { pageSize: 500 });
   const heapPage = process.memoryUsage().heapUsed - heap0;
   row(
-    `tree first page (500 of ${OBJECTS}), median of 7`,
+    `tree first page (500 of ${OBJECTS}), median of ${ROUNDS}`,
     ms(median(treeTimes)),
     `floor: raw minio listObjectsV2Query 500 keys ${ms(median(rawTimes))} (${rawEntries} entries)`,
+  );
+  row(
+    `tree first page (500 of ${OBJECTS}), p95 of ${ROUNDS}`,
+    ms(p95(treeTimes)),
+    `floor p95: ${ms(p95(rawTimes))}; ratio ${(p95(treeTimes) / p95(rawTimes)).toFixed(2)}x p95, ` +
+      `${(median(treeTimes) / median(rawTimes)).toFixed(2)}x median`,
   );
   let t = performance.now();
   t = performance.now();

@@ -1,7 +1,8 @@
 // Benchmark of the Runs view's first paint (not a test): the core join (extension/core/runs) over N
 // extraction runs in a manifest and N quality reports in a gold bucket, beside the floor measured in
 // the same run: a raw listing of _quality/ plus raw reads of every report and of the manifest file.
-//   npm run -s bench:runs [-- --runs 500 --keep]
+//   npm run -s bench:runs [-- --runs 500 --rounds 20 --keep]
+// Prints the median and p95 over --rounds rounds (cold rounds alternated with the floor's, then refreshes).
 // Needs the stack's MinIO (`etl up`); uses a scratch bucket gold-benchruns-<n> (made once by the admin
 // key, removed at the end unless --keep).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,13 +17,14 @@ import { s3Client } from '../extension/core/s3/client';
 import { listAllKeys } from '../extension/core/s3/listing';
 import { readObject } from '../extension/core/s3/read';
 import { adminClient } from '../extension/core/stack/buckets';
+import { median, p95 } from './stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const RUNS = arg('runs', 500);
-const ROUNDS = 3;
+const ROUNDS = arg('rounds', 20);
 const config = loadConfig(findProjectRoot(__dirname));
 const client = s3Client(config);
 const admin = adminClient(config);
@@ -114,8 +116,6 @@ async function ours(dir: string, cache = new ReportCache()): Promise<{ ms: numbe
   return { ms: performance.now() - started, rows: model.runs.length };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 async function main(): Promise<void> {
   await fill();
   const dir = mkdtempSync(join(tmpdir(), 'etl-bench-runs-'));
@@ -140,21 +140,19 @@ async function main(): Promise<void> {
   }
   const cache = new ReportCache();
   await ours(dir, cache);
-  const warm = median(await Promise.all([0, 1, 2].map(async () => (await ours(dir, cache)).ms)));
+  const warm: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) warm.push((await ours(dir, cache)).ms);
   if (rows !== RUNS) throw new Error(`expected ${RUNS} joined rows, got ${rows}`);
-  const f = median(floors);
-  const c = median(cold);
-  process.stdout.write(
-    `Runs view first paint, ${RUNS} extraction runs + ${RUNS} quality reports (median of ${ROUNDS})\n`,
-  );
-  process.stdout.write(`  floor: list _quality/ + GET every report + read manifest  ${f.toFixed(1)} ms\n`);
-  process.stdout.write(
-    `  loadRuns (list, GET, parse, join, sort), cold cache        ${c.toFixed(1)} ms   ratio ${(c / f).toFixed(2)}x\n`,
-  );
-  process.stdout.write(
-    `  loadRuns on refresh (reports cached by size+date)          ${warm.toFixed(1)} ms` +
-      `   ratio ${(warm / f).toFixed(2)}x\n`,
-  );
+  const line = (what: string, times: number[]) => {
+    const ratio = (stat: (v: number[]) => number) => (stat(times) / stat(floors)).toFixed(2);
+    const figures = `median ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms`;
+    const ratios = times === floors ? '' : `   ratio ${ratio(median)}x median, ${ratio(p95)}x p95`;
+    process.stdout.write(`  ${what.padEnd(56)} ${figures}${ratios}\n`);
+  };
+  process.stdout.write(`Runs view first paint, ${RUNS} extraction runs + ${RUNS} quality reports (${ROUNDS} rounds)\n`);
+  line('floor: list _quality/ + GET every report + read manifest', floors);
+  line('loadRuns (list, GET, parse, join, sort), cold cache', cold);
+  line('loadRuns on refresh (reports cached by size+date)', warm);
   if (!process.argv.includes('--keep')) {
     const keys = (await listAllKeys(client, BUCKET, '')).map((e) => e.key);
     for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(BUCKET, keys.slice(i, i + 1000));
