@@ -17,6 +17,12 @@ export interface ListingPage {
 export const DEFAULT_PAGE_SIZE = 500;
 
 /**
+ * Kept out of the Buckets view: `_etl/` holds the store's identity marker (src/etl/store_identity.py), which
+ * nothing should open or delete by hand (a new one makes every earlier run another store's).
+ */
+export const HIDDEN_PREFIXES = ['_etl/'];
+
+/**
  * A single ListObjectsV2 request (delimiter "/"), so a prefix of 100,000 objects
  * costs one round trip per page instead of a full listing.
  * `filter` narrows to names starting with it inside the folder.
@@ -37,6 +43,7 @@ export async function listPage(
   );
   const page: ListingPage = { prefixes: [], objects: [] };
   for (const item of result.objects) {
+    if (item.prefix && HIDDEN_PREFIXES.includes(item.prefix)) continue;
     if (item.prefix) page.prefixes.push(item.prefix);
     else if (item.name) page.objects.push({ key: item.name, size: item.size, lastModified: item.lastModified });
   }

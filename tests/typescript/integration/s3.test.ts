@@ -42,6 +42,7 @@ describe('S3 browsing against the real MinIO', { timeout: 300_000 }, () => {
     await putMany(client, bucket, Array.from({ length: 1203 }, (_, i) => `big/obj-${String(i).padStart(5, '0')}.txt`));
     await putMany(client, bucket, ['big/sub-a/x.txt', 'big/sub-b/y.txt']);
     await client.putObject(bucket, 'top.json', Buffer.from('{"a":[1,2]}'));
+    await client.putObject(bucket, '_etl/store.json', Buffer.from('{"id":"x"}')); // the store marker: not listed
   });
 
   after(async () => {

@@ -185,11 +185,12 @@ describe('ETL Spark extension in a real VS Code', () => {
     const runs = await api.backup.getChildren();
     const run = runs.find((r): r is RunNode => 'run' in r && (r as RunNode).run.runId === result.runId);
     assert.ok(run, 'the run is listed');
-    // Labelled for people (when, what, outcome); the run id in the description.
+    // Labelled for people (when, what, outcome); the run id and the stack whose store it went to, described.
     assert.match(String(run.label), /^today \d\d:\d\d · Extract 2024-01 · 2 file\(s\), /);
-    assert.equal(run.description, result.runId);
+    assert.equal(run.description, `${result.runId} · native`);
     const top = await api.buckets.getChildren(new BucketNode('rawzone'));
     assert.ok(labels(top).includes('yellow_tripdata/'), labels(top).join(','));
+    assert.ok(!labels(top).includes('_etl/'), 'the store marker is not for browsing');
   });
 
   it('previews a Parquet object through the read-only etl-spark-s3 file system', async () => {
