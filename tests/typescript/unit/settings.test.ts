@@ -45,7 +45,7 @@ const namesIt = (setting: string, path: string) => (error: unknown) =>
 test('a folder under /proc fails at once instead of hanging (recursive mkdir never returns there)', () => {
   const started = Date.now();
   assert.throws(() => assertUsableDir('ETL_STATE_DIR', '/proc/x/y'), namesIt('ETL_STATE_DIR', '/proc/x/y'));
-  assert.ok(Date.now() - started < 1000);
+  assert.ok(Date.now() - started < 5000); // a hang is forever; 5 s leaves room for a loaded 2-core machine
 });
 
 test('a file in the way of a folder is named', () => {
