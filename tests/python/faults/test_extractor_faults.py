@@ -26,6 +26,8 @@ from support_http import Held, MiB, Ok
 from support_parquet import trip_parquet
 
 from etl.config import PROJECT_ROOT
+from etl.extract.layout import trip_key
+from etl.extract.months import parse_month
 
 TEMPLATE = "/{YYYY}-{MM}.parquet"
 MANIFEST_SCHEMA = json.loads((PROJECT_ROOT / "config" / "extracted_paths.schema.json").read_text())
@@ -37,8 +39,7 @@ HEARD = {"SIGTERM": (143, "stopped by SIGTERM"), "SIGINT": (130, "interrupted"),
 
 
 def _key(month: str) -> str:
-    year, mm = month.split("-")
-    return f"yellow_tripdata/year={year}/month={mm}/yellow_tripdata_{month}.parquet"
+    return trip_key(parse_month(month))  # the product's layout: not what these cells test
 
 
 def _state(minio, bucket: str, key: str) -> tuple | None:

@@ -27,6 +27,8 @@ from support_parquet import trip_parquet
 from support_spark_stack import finish, parse_events, start_submit
 
 from etl.config import PROJECT_ROOT
+from etl.extract.layout import trip_key
+from etl.extract.months import parse_month
 
 TEMPLATE = "/{YYYY}-{MM}.parquet"
 MANIFEST_SCHEMA = json.loads((PROJECT_ROOT / "config" / "extracted_paths.schema.json").read_text())
@@ -42,8 +44,7 @@ SHARED = {MONTHS[1]: ("load-2", "load-3"), MONTHS[4]: ("load-4", "load-5")}
 
 
 def _key(month: str) -> str:
-    year, mm = month.split("-")
-    return f"yellow_tripdata/year={year}/month={mm}/yellow_tripdata_{month}.parquet"
+    return trip_key(parse_month(month))  # the product's layout: not what these cells test
 
 
 def _sha256_of_object(minio, bucket: str, key: str) -> str:
