@@ -11,5 +11,9 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-npm run -s build:tests
+# Once per command: test.sh runs check.sh, which sources this file again.
+if [ -z "${ETL_BOOTSTRAPPED:-}" ]; then
+  npm run -s build:tests
+  export ETL_BOOTSTRAPPED=1
+fi
 etl() { node dist/cli.js "$@"; }
