@@ -178,11 +178,17 @@ def median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def no_checks_file(work: Path) -> Path:
+    """A checks file with no check (ETL_CHECKS_FILE): the transform without its checks."""
+    empty = work / "no-checks.yaml"
+    empty.write_text("checks: []\n")
+    return empty
+
+
 def bench_checks(run_id: str, rounds: int, work: Path, settings) -> dict:
     """The transform with and without its checks, alternating on the same gold (every run replaces the
     same partitions), then `etl check` on that gold beside a DuckDB count of the same files."""
-    empty = work / "no-checks.yaml"
-    empty.write_text("checks: []\n")
+    empty = no_checks_file(work)
     timed: dict[str, list[tuple[float, float]]] = {"checks": [], "none": []}
     checks_phase: list[float] = []
     for round_ in range(rounds):
@@ -203,8 +209,7 @@ def smoke_arms(run_id: str, full: tuple[dict, float], work: Path, settings) -> t
     report, wall = full
     events = len(list((work / "lineage").glob("*.json")))
     assert events == 2, f"the transform with lineage on left {events} event files, not 2"
-    empty = work / "no-checks.yaml"
-    empty.write_text("checks: []\n")
+    empty = no_checks_file(work)
     print("  smoke: transform without checks and lineage ...", file=sys.stderr, flush=True)
     bare, bare_wall = timed_submit(run_id, env={"ETL_CHECKS_FILE": str(empty), "ETL_LINEAGE": "off"})
     checks = {"checks_wall": wall, "none_wall": bare_wall, "checks_job": report["duration_s"],
