@@ -206,10 +206,16 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
 
   test('rotation (rename to .1, new file) loses nothing and duplicates nothing', async () => {
     const run = runId('rotation');
-    // ~240 bytes a line, 150 kB files: 4 rotations while the shipper reads (within the 5 backups kept).
-    // Its own step (file): RotatingFileHandler deletes what is beyond 5 backups, earlier runs' lines included.
+    // ~550 bytes a line, 450 kB files: 3 rotations while the shipper reads, within the 5 backups kept.
+    // Beyond them RotatingFileHandler deletes the oldest file, read or not (the documented limit, not tested here).
+    // Its own step (file): earlier runs' lines are not in its backups.
     const step = `shipper-rotation-${process.pid}`;
-    await writeLines(step, run, 0, 3000, 150_000);
+    await writeLines(step, run, 0, 3000, 450_000);
+    const files = readdirSync(logDir).filter((name) => name.startsWith(`${step}.log`));
+    assert.ok(
+      files.length >= 3 && readFileSync(join(logDir, files.sort().at(-1) ?? ''), 'utf8').includes('"shipped line 0"'),
+      `the test's premise: rotations, none deleted a file (files: ${files.join(', ')}); adjust the sizes if lines grew`,
+    );
     const { messages } = await waitForRun(run, 3000, 60_000);
     assertExactlyOnce(messages, 0, 3000);
     // Shipped: removed, so that a later rewind (a stop during an outage) does not read them again.
