@@ -6,26 +6,11 @@ import { EtlError } from '../errors';
 import { loadManifest, manifestPath, parseManifest, type ManifestRun } from '../manifest/model';
 import { endpointOf } from '../s3/client';
 import { explainS3Error } from '../s3/errors';
-import { listAllKeys, type ObjectEntry } from '../s3/listing';
+import { listAllKeys } from '../s3/listing';
 import { readObject } from '../s3/read';
 import { joinRuns, type DagRunRecord, type PipelineRun } from './join';
 import { isRunReportKey, parseReport, QUALITY_PREFIX, type QualityReport } from './report';
-
-/** Reports are written once per run id: a cached copy is good while the object's size and date stay. */
-export class ReportCache {
-  private readonly entries = new Map<string, { stamp: string; report: QualityReport | { error: string } }>();
-
-  get(entry: ObjectEntry): QualityReport | { error: string } | undefined {
-    const hit = this.entries.get(entry.key);
-    return hit && hit.stamp === stampOf(entry) ? hit.report : undefined;
-  }
-
-  set(entry: ObjectEntry, report: QualityReport | { error: string }): void {
-    this.entries.set(entry.key, { stamp: stampOf(entry), report });
-  }
-}
-
-const stampOf = (entry: ObjectEntry) => `${entry.size}@${entry.lastModified.getTime()}`;
+import { ReportCache } from './reportCache';
 
 /** Runs `work` over `items`, at most `limit` at a time (a few hundred small GETs without a stampede). */
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -50,6 +35,7 @@ export interface LoadedReports {
 /** Every run's quality report in gold/_quality/ (latest.json, a copy, left out). */
 export async function loadReports(client: Client, bucket: string, cache = new ReportCache()): Promise<LoadedReports> {
   const entries = (await listAllKeys(client, bucket, QUALITY_PREFIX)).filter((e) => isRunReportKey(e.key));
+  cache.retain(entries);
   const parsed = await mapLimited(entries, 16, async (entry) => {
     const cached = cache.get(entry);
     if (cached) return cached;
@@ -60,6 +46,7 @@ export async function loadReports(client: Client, bucket: string, cache = new Re
     cache.set(entry, report);
     return report;
   });
+  cache.save();
   const reports: QualityReport[] = [];
   const problems: string[] = [];
   for (const result of parsed) {

@@ -7,8 +7,10 @@ import { describeResult, reportChecks } from '../../core/checks/states';
 import { groupBackfills } from '../../core/runs/backfills';
 import type { PipelineRun } from '../../core/runs/join';
 import { stoppedByChecks } from '../../core/runs/labels';
-import { loadRuns, ReportCache, type RunsModel } from '../../core/runs/load';
-import { s3Client } from '../../core/s3/client';
+import { loadRuns, type RunsModel } from '../../core/runs/load';
+import { ReportCache, reportCacheFile } from '../../core/runs/reportCache';
+import type { EtlConfig } from '../../core/config';
+import { endpointOf, s3Client } from '../../core/s3/client';
 import { PathNode } from '../backup/nodes';
 import { explainForProfile } from '../common/externalS3';
 import type { EtlServices } from '../common/services';
@@ -50,7 +52,9 @@ function stoppedByChecksNode(run: PipelineRun): DetailNode {
 export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly cache = new ReportCache();
+  /** The reports read so far, per store (a profile switch changes it), kept on disk for the next window. */
+  private cache: ReportCache | undefined;
+  private cacheFile = '';
   model: RunsModel = { runs: [], problems: [], airflow: false, backfills: [] };
   /** Set while the reports cannot be read because MinIO is stopped or starting (the problem row says which). */
   wait: StackWait | undefined;
@@ -84,8 +88,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     const config = this.services.project();
     const s3 = s3Client(config, await this.services.credentials());
     const explainS3 = (error: EtlError) => explainForProfile(error, config.profile);
-    this.model = await loadRuns({ config, s3, airflow: this.airflow(), cache: this.cache, explainS3 });
+    this.model = await loadRuns({ config, s3, airflow: this.airflow(), cache: this.cacheOf(config), explainS3 });
     return this.model;
+  }
+
+  private cacheOf(config: EtlConfig): ReportCache {
+    const file = reportCacheFile(config.paths.state, endpointOf(config), config.buckets.gold);
+    if (!this.cache || file !== this.cacheFile) [this.cache, this.cacheFile] = [new ReportCache(file), file];
+    return this.cache;
   }
 
   async getChildren(item?: vscode.TreeItem): Promise<vscode.TreeItem[]> {
