@@ -8,11 +8,13 @@ new input replaces it whole. Own rawzone/gold buckets, removed at the end."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import secrets
 import signal
 import subprocess
 import time
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 from support_buckets import temporary_bucket
 from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
-from support_spark_stack import finish, run_submit, snapshot, start_submit
+from support_spark_stack import finish, run_submit, snapshot, start_submit, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT
 from etl.extract.layout import sample_source
@@ -34,6 +36,7 @@ JANUARY = "pickup_year = 2024 AND pickup_month = 1"
 FEBRUARY = "pickup_year = 2024 AND pickup_month = 2"
 REJECTED_JANUARY = "source_year = 2024 AND source_month = 1"
 CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
+UNDISTURBED: dict[str, tuple] = {}  # gold after the plain rerun of the new January (set by that test)
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +177,65 @@ def test_rerun_of_a_month_with_new_input_replaces_it_whole(env, delta_spark):
     assert fingerprint(delta_spark, gold, "quarantine/rejected_trips", REJECTED_JANUARY).rows == new["rows_rejected"]
     after_february = fingerprint(delta_spark, gold, "fact_trips", FEBRUARY)
     assert (after_february.rows, after_february.checksum) == (february.rows, february.checksum)
+    UNDISTURBED["january"] = january(delta_spark, env)  # what a faulted run of the same input must converge to
+
+
+def busy_executor(ui_url: str, app_id: str) -> dict | None:
+    """An executor of the app running a task now (the driver's REST API), if any."""
+    with urllib.request.urlopen(f"{ui_url}/api/v1/applications/{app_id}/executors", timeout=5) as answer:
+        executors = json.load(answer)
+    return next((e for e in executors if e["id"] != "driver" and e["activeTasks"] > 0), None)
+
+
+def executor_process(app_id: str, executor_id: str) -> tuple[int, int]:
+    """The executor's JVM (found by its arguments) and its parent, the worker that launched it."""
+    for entry in Path("/proc").iterdir():
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+            status = (entry / "status").read_text()
+        except (OSError, ValueError):
+            continue
+        words = [a.decode(errors="replace") for a in args]
+        if "--app-id" in words and app_id in words and words[words.index("--executor-id") + 1] == executor_id:
+            return int(entry.name), int(status.split("PPid:")[1].split()[0])
+    raise AssertionError(f"no process for executor {executor_id} of {app_id}")
+
+
+def worker_named(pid: int) -> str:
+    for record in (state_dir() / "pids").glob("spark-worker-*.json"):
+        if json.loads(record.read_text())["pid"] == pid:
+            return record.stem
+    raise AssertionError(f"process {pid} is not one of the stack's workers")
+
+
+@pytest.mark.cell(component="Spark worker + executor", fault="SIGKILL", phase="write")
+def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row(env, delta_spark):
+    """The worker whose executor runs a write task dies with it (SIGKILL both, a lost machine): Spark runs the
+    task again on the other worker, Delta commits only the files of tasks that finished; the run succeeds with
+    the gold an undisturbed run wrote."""
+    gold = env["GOLD_BUCKET"]
+    process, head = start_until_write(env, "worker-killed", own_group=True)
+    start = next(json.loads(line) for line in head if line.startswith('{"event":"run_start"'))
+    worker = ""
+    try:
+        busy = wait_until(lambda: busy_executor(start["ui_url"], start["app_id"]), 60, "a running write task", 0.1)
+        executor, parent = executor_process(start["app_id"], busy["id"])
+        worker = worker_named(parent)
+        os.kill(parent, signal.SIGKILL)
+        os.kill(executor, signal.SIGKILL)
+        run = finish(process, Path(env["STDERR_DIR"]) / "worker-killed.err", "".join(head), timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        if worker:
+            up = subprocess.run([*CLI, "start", worker], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                timeout=180)
+            assert up.returncode == 0, up.stderr[-2000:]
+    assert run.returncode == 0, run.stderr[-3000:]
+    new = run.report["months"]["2024-01"]
+    fact = fingerprint(delta_spark, gold, "fact_trips", JANUARY)
+    assert (new["rows_read"], fact.rows) == (30_000, new["rows_kept"])
+    assert distinct_keys(delta_spark, gold, "fact_trips", "trip_key", JANUARY) == fact.rows, "a retried task twice"
+    if "january" in UNDISTURBED:  # the whole file ran: the same rows and values as the undisturbed run
+        assert [(f.rows, f.checksum) for f in january(delta_spark, env)] == \
+            [(f.rows, f.checksum) for f in UNDISTURBED["january"]]
