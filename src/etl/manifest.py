@@ -71,16 +71,28 @@ def run_document(document: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
+class ManifestWriteError(RuntimeError):
+    """The manifest could not be written (a full disk, a read-only folder); the previous one is unchanged."""
+
+
 def atomic_write_json(path: Path, document: dict[str, Any]) -> None:
-    """Readers see the old or the new file, never a torn one, even after a power cut."""
+    """Readers see the old or the new file, never a torn one, even after a power cut. A failed write (a full
+    disk) leaves the old file and no temporary one, and says so."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ManifestWriteError(
+            f"cannot write {path}: {exc.strerror or exc}; it is unchanged. Free space on that file system "
+            f"(or make the folder writable, ETL_BACKUP_DIR chooses it) and rerun"
+        ) from None
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)  # persist the rename itself

@@ -5,7 +5,7 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from etl.extract.transfer import FileTransfer, Job, Outcome, TransferOptions
 from etl.extract.validate import preload
 from etl.logger import log_dir, setup_logging
 from etl.manifest import (
+    ManifestWriteError,
     close_abandoned_runs,
     find_run,
     manifest_path,
@@ -202,7 +203,11 @@ class _Run:
                              "its store", self.bucket, MARKER_KEY, exc, self.run_id)
 
     def _close_abandoned(self) -> None:
-        for run_id in close_abandoned_runs(self.manifest):
+        try:
+            closed = close_abandoned_runs(self.manifest)
+        except ManifestWriteError as exc:
+            raise ExtractError(f"the extraction manifest: {exc}") from None
+        for run_id in closed:
             self.log.warning("run %s was left running by a process that no longer exists: marked failed in %s",
                              run_id, self.manifest)
 
@@ -216,7 +221,7 @@ class _Run:
         with self.lock:
             self.files.append(entry)
             if self.recorded:
-                update_manifest(self.manifest, lambda doc: find_run(doc, self.run_id)["files"].append(entry))
+                self._update_manifest(lambda doc: find_run(doc, self.run_id)["files"].append(entry))
         self.reporter.emit("file_done", **job.fields(), url=job.url, path=entry["path"], size=outcome.size,
                            sha256=outcome.sha256, status=outcome.status)
         self.log.info(
@@ -237,18 +242,25 @@ class _Run:
             "bucket": self.bucket, "minio_endpoint": self.settings.minio_url, "error": None, "files": [],
         }
 
+    def _update_manifest(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        """update_manifest, its failure (a full disk) an ExtractError: a clear message, not a crash."""
+        try:
+            return update_manifest(self.manifest, change)
+        except ManifestWriteError as exc:
+            raise ExtractError(f"the extraction manifest: {exc}") from None
+
     def _record_running(self) -> None:
         """Before the first change to rawzone: the run, its owner and the files done so far."""
         with self.lock:
             if self.recorded:
                 return
             run = {**self.record, "owner": run_owner(), "files": list(self.files)}
-            update_manifest(self.manifest, lambda doc: doc["runs"].append(run))
+            self._update_manifest(lambda doc: doc["runs"].append(run))
             self.recorded = True
 
     def _finish(self, status: str, client: Any, error: str | None) -> None:
         if self.recorded or status == "succeeded":
-            document = update_manifest(self.manifest, lambda doc: self._close(doc, status, error))
+            document = self._update_manifest(lambda doc: self._close(doc, status, error))
             if client is not None:
                 self._mirror(client, run_document(document, self.run_id))
         total = sum(f["size"] for f in self.files)

@@ -205,12 +205,30 @@ def put_json(client: Minio, bucket: str, key: str, document: dict) -> None:
     client.put_object(bucket, key, io.BytesIO(data), len(data), content_type="application/json")
 
 
+STORAGE_FULL = "XMinioStorageFull"  # MinIO's drive is (nearly) full: a write is refused whole
+# MinIO's answer when its drive fills during a write (it stops reading the body); our bodies are local files of
+# known size, so it never means that we sent too little.
+CUT_SHORT = "IncompleteBody"
+
+
 @contextlib.contextmanager
 def minio_errors(settings: Settings, what: str) -> Iterator[None]:
     """Turns client-level failures into one-line ExtractErrors naming the endpoint."""
     try:
         yield
     except S3Error as exc:
+        drive = f"{state_dir() / 'data' / 'minio'} on the native stack, the minio-data volume in compose"
+        if exc.code == STORAGE_FULL:
+            raise ExtractError(
+                f"MinIO at {settings.minio_url} has no space left for {what} ({STORAGE_FULL}): free space on its "
+                f"drive ({drive}) and rerun; nothing of this file was stored"
+            ) from None
+        if exc.code == CUT_SHORT:
+            raise ExtractError(
+                f"MinIO at {settings.minio_url} stopped storing {what} midway ({CUT_SHORT}; the whole file was "
+                f"sent): its drive filled during the write, or it failed. Check its free space ({drive}) and its "
+                f"log, then rerun; nothing of this file was stored"
+            ) from None
         raise ExtractError(
             f"MinIO at {settings.minio_url} failed on {what}: {exc.code} {exc.message}; "
             f"check MinIO's log ({state_dir() / 'logs' / 'minio.log'} on the native stack) and rerun"

@@ -3,7 +3,15 @@ import os
 
 import pytest
 
-from etl.manifest import atomic_write_json, extracted_paths, load_manifest, manifest_path, run_document, update_manifest
+from etl.manifest import (
+    ManifestWriteError,
+    atomic_write_json,
+    extracted_paths,
+    load_manifest,
+    manifest_path,
+    run_document,
+    update_manifest,
+)
 
 
 def _run(run_id, paths, kind="trips"):
@@ -34,9 +42,10 @@ def test_failed_write_keeps_previous_content(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(ManifestWriteError, match=r"cannot write .*m\.json: disk full; it is unchanged\. Free space"):
         atomic_write_json(target, {"version": "new"})
     assert json.loads(target.read_text()) == {"version": "old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"], "the temporary file is removed"
 
 
 def test_update_appends_runs_and_stamps_time(tmp_path):
