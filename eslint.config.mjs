@@ -49,7 +49,7 @@ export default tseslint.config(
   {
     // page.waitForFunction bodies run in the browser page, not in Node.
     files: ['tests/typescript/vscode/driver/userScenario.mjs', 'tests/typescript/vscode/driver/goldScenario.mjs',
-      'tests/typescript/vscode/driver/previewScenario.mjs'],
+      'tests/typescript/vscode/driver/previewScenario.mjs', 'tests/typescript/vscode/driver/capture.mjs'],
     languageOptions: { globals: { document: 'readonly' } },
   },
   {

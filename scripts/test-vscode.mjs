@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { NATIVE_EXTERNALS } from './nativeRuntime.mjs';
+import { capture } from '../tests/typescript/vscode/driver/capture.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const artifacts = join(root, 'test-artifacts');
@@ -143,7 +144,7 @@ async function runSuiteInCodeServer(driver, tmp, suite = mode, userSettings = se
       if (Date.now() > deadline) throw new Error(`the extension-host suite wrote no results within ${minutes} min`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    await page.screenshot({ path: join(artifacts, `vscode-suite-${suite}-end.png`) });
+    await capture(page, join(artifacts, `vscode-suite-${suite}-end.png`));
   } finally {
     await browser.close();
     await server.stop();
@@ -325,7 +326,7 @@ async function runWithElectron() {
 mkdirSync(artifacts, { recursive: true });
 // Screenshots of this run only (a failure screenshot of an earlier run would mislead).
 for (const name of readdirSync(artifacts))
-  if (name.startsWith('vscode-') && name.endsWith('.png')) rmSync(join(artifacts, name));
+  if (name.startsWith('vscode-') && /\.(png|txt)$/.test(name)) rmSync(join(artifacts, name));
 sh('npm', ['run', '-s', 'package', '--', '--target', hostTarget]);
 await bundleSuite();
 const started = Date.now();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { Client as EsClient } from '@elastic/elasticsearch';
@@ -12,7 +12,9 @@ import { ROOT, projectConfig } from '../helpers/cli';
  * No secret of .env in a process's arguments, a log, a manifest, a quality report, a lineage event or a test
  * artifact, after everything `npm test` ran on the native stack (scripts/test.sh runs this last, stack still up).
  * Configuration files that exist to hold credentials (.env, mc's config, Spark's and Airflow's config) are not
- * scanned: they are mode 600 and are where a secret belongs. Screenshots are images, not scanned.
+ * scanned: they are mode 600 and are where a secret belongs. Screenshots are images: each has beside it the text
+ * it shows (tests/typescript/vscode/driver/capture.mjs: the workbench, its webview frames, input values), scanned
+ * with the other test artifacts. The compose VS Code suite runs after this audit: its screenshots are not audited.
  */
 const config = projectConfig();
 const SECRET_KEY = /(PASSWORD|SECRET|SECRET_KEY|TOKEN|API_KEY)$/;
@@ -74,6 +76,18 @@ test('no log, manifest, lineage event or test artifact holds a secret', () => {
   console.log(`# ${scanned} files scanned for ${secrets.length} secrets`);
   assert.ok(scanned > 0, 'nothing to scan: run after the stack and the tests wrote their logs');
   assert.deepEqual(leaks, []);
+});
+
+test('every VS Code screenshot has the text it shows beside it, scanned above', () => {
+  const artifacts = join(ROOT, 'test-artifacts');
+  const shots = existsSync(artifacts) ? readdirSync(artifacts).filter((n) => /^vscode-.*\.png$/.test(n)) : [];
+  const texts = shots.map((n) => join(artifacts, n.replace(/\.png$/, '.txt')));
+  assert.deepEqual(texts.filter((t) => !existsSync(t)).map((t) => relative(ROOT, t)), [], 'a screenshot without its text');
+  if (shots.length) {
+    // The captures hold what a user sees: the ETL sidebar's own words, in some of them at least.
+    assert.ok(texts.some((t) => readFileSync(t, 'utf8').includes('ETL')), 'the captured texts are empty');
+  }
+  console.log(`# ${shots.length} screenshots' texts scanned`);
 });
 
 test('no quality report in gold holds a secret', async () => {

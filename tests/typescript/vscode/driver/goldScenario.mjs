@@ -5,6 +5,7 @@
 // Run on Gold lens and by Ctrl+Alt+Enter, its result exported to CSV through the save dialog.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { capture } from './capture.mjs';
 import { contextMenuRunner, paletteRunner } from './steps.mjs';
 
 const T = 180_000;
@@ -13,7 +14,7 @@ const T = 180_000;
 export async function runGoldScenario(page, { artifacts, log, deletedRaw }) {
   const screenshot = async (name) => {
     const file = join(artifacts, `vscode-gold-${name}.png`);
-    await page.screenshot({ path: file });
+    await capture(page, file);
     log(`screenshot ${file}`);
   };
   const palette = paletteRunner(page);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { capture } from './capture.mjs';
 
 /**
  * A scenario's named steps: each is timed and logged; a failing one is recorded, screenshotted and rethrown.
@@ -28,7 +29,7 @@ export function numberedScreenshots(page, { artifacts, log, prefix }) {
   return async (name) => {
     shot += 1;
     const file = join(artifacts, `vscode-${prefix}-${String(shot).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
+    await capture(page, file);
     log(`screenshot ${file}`);
     return file;
   };

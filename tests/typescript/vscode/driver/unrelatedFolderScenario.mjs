@@ -3,6 +3,7 @@
 // icon in the activity bar, no ETL command in the palette: the extension did not activate there.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { capture } from './capture.mjs';
 
 // An activity bar item by its label: code-server labels the link inside the item, VS Code the item.
 const activityItem = (page, label) =>
@@ -28,7 +29,7 @@ export async function runUnrelatedFolderScenario(page, { artifacts, log, server,
   await page.locator('.quick-input-widget input').fill('>ETL: ');
   await page.waitForTimeout(1500);
   const commands = await page.locator('.quick-input-list .monaco-list-row', { hasText: /^ETL: / }).count();
-  await page.screenshot({ path: join(artifacts, 'vscode-unrelated-folder.png') });
+  await capture(page, join(artifacts, 'vscode-unrelated-folder.png'));
   await page.keyboard.press('Escape');
   if (commands) throw new Error(`${commands} ETL command(s) in the palette of a folder that is no ETL Spark project`);
   log(`ok   an unrelated folder: no ETL icon, no ETL command in the palette (${Date.now() - started} ms)`);
