@@ -82,7 +82,8 @@ test('every VS Code screenshot has the text it shows beside it, scanned above', 
   const artifacts = join(ROOT, 'test-artifacts');
   const shots = existsSync(artifacts) ? readdirSync(artifacts).filter((n) => /^vscode-.*\.png$/.test(n)) : [];
   const texts = shots.map((n) => join(artifacts, n.replace(/\.png$/, '.txt')));
-  assert.deepEqual(texts.filter((t) => !existsSync(t)).map((t) => relative(ROOT, t)), [], 'a screenshot without its text');
+  const missing = texts.filter((t) => !existsSync(t)).map((t) => relative(ROOT, t));
+  assert.deepEqual(missing, [], 'a screenshot without its text');
   if (shots.length) {
     // The captures hold what a user sees: the ETL sidebar's own words, in some of them at least.
     assert.ok(texts.some((t) => readFileSync(t, 'utf8').includes('ETL')), 'the captured texts are empty');
