@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -90,8 +91,19 @@ export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): 
 /** `.env` holds MinIO's root password: only its owner may read it. */
 export const ENV_FILE_MODE = 0o600;
 
+/** The passwords .env.example shows as placeholders: each new `.env` gets its own, never the published one. */
+export const GENERATED_SECRETS = ['MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY'] as const;
+
+/** `.env.example`'s text with each GENERATED_SECRETS value replaced by 24 random URL-safe characters. */
+export function withGeneratedSecrets(example: string): string {
+  return GENERATED_SECRETS.reduce(
+    (text, key) => text.replace(new RegExp(`^${key}=.*$`, 'm'), `${key}=${randomBytes(18).toString('base64url')}`),
+    example,
+  );
+}
+
 /**
- * Creates `.env` from `.env.example` with mode 600 when missing. An existing `.env` that
+ * Creates `.env` from `.env.example` with mode 600 when missing, its passwords generated. An existing `.env` that
  * group or others may read is fixed (chmod 600) rather than only warned about: it holds the
  * root password, and its owner keeps read and write. Returns whether the file was created.
  */
@@ -103,7 +115,8 @@ export function ensureEnvFile(root: string): boolean {
   }
   try {
     // 'wx': created here with the mode from the start (no window with a readable file), never overwritten.
-    writeFileSync(envFile, readFileSync(join(root, ENV_CONTRACT.example)), { mode: ENV_FILE_MODE, flag: 'wx' });
+    const text = withGeneratedSecrets(readFileSync(join(root, ENV_CONTRACT.example), 'utf8'));
+    writeFileSync(envFile, text, { mode: ENV_FILE_MODE, flag: 'wx' });
   } catch (error) {
     if ((error as { code?: string }).code !== 'EEXIST') throw error;
     return false; // another process created it meanwhile

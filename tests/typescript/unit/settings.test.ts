@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ensureEnvFile, loadConfig } from '../../../extension/core/config';
+import { parse } from 'dotenv';
+import { ensureEnvFile, GENERATED_SECRETS, loadConfig } from '../../../extension/core/config';
 import { EtlError } from '../../../extension/core/errors';
 import { assertUsableDir } from '../../../extension/core/paths';
 import { ROOT, etl } from '../helpers/cli';
@@ -25,6 +26,22 @@ test('.env is created from .env.example readable by its owner only: it holds the
     process.umask(umask);
   }
   assert.equal(mode(join(root, '.env')), 0o600);
+});
+
+test('a new .env has its own generated passwords, not the ones .env.example publishes', () => {
+  const [first, second] = [projectCopy(), projectCopy()];
+  for (const root of [first, second]) assert.equal(ensureEnvFile(root), true);
+  const example = parse(readFileSync(join(first, '.env.example')));
+  const [a, b] = [first, second].map((root) => parse(readFileSync(join(root, '.env'))));
+  for (const key of GENERATED_SECRETS) {
+    assert.match(a[key], /^[A-Za-z0-9_-]{24}$/, key);
+    assert.notEqual(a[key], example[key], `${key} is the published placeholder`);
+    assert.notEqual(a[key], b[key], `${key} is the same in two projects`);
+  }
+  const generated: readonly string[] = GENERATED_SECRETS;
+  const rest = (env: Record<string, string>) => Object.entries(env).filter(([k]) => !generated.includes(k));
+  assert.deepEqual(rest(a), rest(example), 'every other line as in .env.example');
+  assert.equal(loadConfig(first, { HOME: first }).minio.secretKey, a.MINIO_SECRET_KEY);
 });
 
 test('an existing world-readable .env is fixed to mode 600, its content kept', () => {
