@@ -1,11 +1,12 @@
 """One extraction run: months (+ zone table) into rawzone, recorded in the manifest."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,6 +144,15 @@ def _check_folders(manifest: Path, backup_setting: str) -> None:
         raise UsageError(f"configuration: {exc}") from None
 
 
+@contextlib.contextmanager
+def _manifest_errors() -> Iterator[None]:
+    """A manifest that cannot be written (a full disk) is an ExtractError: a clear message, not a crash."""
+    try:
+        yield
+    except ManifestWriteError as exc:
+        raise ExtractError(f"the extraction manifest: {exc}") from None
+
+
 class _Run:
     """One run. The manifest changes only when rawzone does, or when the run succeeds.
 
@@ -203,10 +213,8 @@ class _Run:
                              "its store", self.bucket, MARKER_KEY, exc, self.run_id)
 
     def _close_abandoned(self) -> None:
-        try:
+        with _manifest_errors():
             closed = close_abandoned_runs(self.manifest)
-        except ManifestWriteError as exc:
-            raise ExtractError(f"the extraction manifest: {exc}") from None
         for run_id in closed:
             self.log.warning("run %s was left running by a process that no longer exists: marked failed in %s",
                              run_id, self.manifest)
@@ -243,11 +251,8 @@ class _Run:
         }
 
     def _update_manifest(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-        """update_manifest, its failure (a full disk) an ExtractError: a clear message, not a crash."""
-        try:
+        with _manifest_errors():
             return update_manifest(self.manifest, change)
-        except ManifestWriteError as exc:
-            raise ExtractError(f"the extraction manifest: {exc}") from None
 
     def _record_running(self) -> None:
         """Before the first change to rawzone: the run, its owner and the files done so far."""
