@@ -31,7 +31,7 @@ export class ReportCache {
   private readonly entries = new Map<string, Entry>();
   private changed = false;
 
-  constructor(private readonly file?: string) {
+  constructor(readonly file?: string) {
     if (file) this.readFile(file);
   }
 

@@ -54,7 +54,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
   readonly onDidChangeTreeData = this.changed.event;
   /** The reports read so far, per store (a profile switch changes it), kept on disk for the next window. */
   private cache: ReportCache | undefined;
-  private cacheFile = '';
   model: RunsModel = { runs: [], problems: [], airflow: false, backfills: [] };
   /** Set while the reports cannot be read because MinIO is stopped or starting (the problem row says which). */
   wait: StackWait | undefined;
@@ -94,7 +93,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
 
   private cacheOf(config: EtlConfig): ReportCache {
     const file = reportCacheFile(config.paths.state, endpointOf(config), config.buckets.gold);
-    if (!this.cache || file !== this.cacheFile) [this.cache, this.cacheFile] = [new ReportCache(file), file];
+    if (this.cache?.file !== file) this.cache = new ReportCache(file);
     return this.cache;
   }
 
