@@ -9,14 +9,13 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from minio import Minio
+from support_ports import unused_port
 from support_spark_stack import wait_until
 
 from etl.config import PROJECT_ROOT
@@ -55,21 +54,15 @@ def fill(folder: Path, leave: int = 0) -> Path:
     return filler
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def small_minio(tmp_path):
     """A real MinIO whose only drive is a 48 MB tmpfs; yields (client, environment for `etl.extract`, drive)."""
     drive = mounted_tmpfs(tmp_path / "drive", "48m")
-    port, user, password = free_port(), "diskfull", secrets.token_hex(12)
+    port, user, password = unused_port(), "diskfull", secrets.token_hex(12)
     binary = subprocess.run([*CLI, "which", "minio"], capture_output=True, text=True, check=True).stdout.strip()
     server = subprocess.Popen(
         [binary, "server", str(drive / "data"), "--address", f"127.0.0.1:{port}", "--console-address",
-         f"127.0.0.1:{free_port()}"], env={**os.environ, "MINIO_ROOT_USER": user, "MINIO_ROOT_PASSWORD": password},
+         f"127.0.0.1:{unused_port()}"], env={**os.environ, "MINIO_ROOT_USER": user, "MINIO_ROOT_PASSWORD": password},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = Minio(f"127.0.0.1:{port}", user, password, secure=False)
     try:
@@ -132,7 +125,7 @@ def test_a_full_drive_refuses_the_month_whole_says_so_and_recovers(small_minio):
     assert json.loads(manifest_before)["runs"][0] == runs[0], "the earlier run's record unchanged"
     assert all(r["status"] != "succeeded" for r in runs[1:]) and not any(r.get("files") for r in runs[1:])
     filler.unlink()
-    time.sleep(1)  # MinIO reads its drive's free space again
+    # Until MinIO reads its drive's free space again, it still refuses: retried until it takes the month.
     again = wait_until(lambda: (r := extract(env, "2024-01")).returncode == 0 and r, 60, "a rerun with space back")
     assert trip_key(Month(2024, 1)) in stored(client), again.stderr[-2000:]
 

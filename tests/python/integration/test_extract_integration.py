@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from support_cli import assert_no_incomplete_uploads, run_cli
 from support_http import Cut, FileBody, MiB, Ok, Status
 from support_parquet import trip_parquet, write_big_trip_parquet
+from support_ports import unused_port
 
 from etl.config import PROJECT_ROOT
 from etl.extract import extract_months
@@ -161,11 +162,7 @@ def test_permanent_server_error_gives_up(settings, http_server):
 
 
 def test_minio_down_names_endpoint(cli_env):
-    import socket
-
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = unused_port()
     env = dict(cli_env, MINIO_API_PORT=str(closed_port))
     result = run_cli(["--months", "2024-01", "--sample"], env, timeout=60)
     assert result.returncode == 1

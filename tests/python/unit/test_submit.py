@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support_ports import unused_port
 
 from etl.config import load_settings
 from etl.submit import SubmitError, build_command, build_py_files, jar_names, submit_env
@@ -121,13 +122,9 @@ def test_airflow_run_ids_pass():
 
 
 def test_unreachable_master_is_reported_at_once(settings):
-    import socket
-
     from etl.submit import check_reachable
 
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        free = probe.getsockname()[1]
+    free = unused_port()
     with pytest.raises(SubmitError, match=rf"cannot reach the Spark master at spark://127.0.0.1:{free}.*etl up"):
         check_reachable(replace(settings, spark_master_port=free))
 

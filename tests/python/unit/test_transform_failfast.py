@@ -2,22 +2,16 @@
 HTTP server, the explanation of a corrupt-page failure, the transform lock."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from support_ports import unused_port
 
 from etl.transform.failure import explain, unreadable_object
 from etl.transform.lock import TransformBusy, acquire_transform_lock
 from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
-
-
-def dead_port() -> int:
-    with socket.socket() as probe:  # bound then closed: nobody listens there
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Live(BaseHTTPRequestHandler):
@@ -39,7 +33,7 @@ def live_minio():
 
 
 def test_a_dead_minio_trips_the_watchdog_within_its_bound_and_is_named(live_minio):
-    port = dead_port()
+    port = unused_port()
     url = f"http://127.0.0.1:{port}"
     cancelled = threading.Event()
     activity = Activity()
@@ -95,7 +89,7 @@ def test_a_driver_that_ends_in_time_is_not_ended_by_the_watchdog():
 
 
 def test_diagnose_after_a_failure_names_the_master_and_what_was_committed():
-    port = dead_port()
+    port = unused_port()
     activity = Activity()
     activity.writing("dim_zone")
     activity.written("dim_zone")
