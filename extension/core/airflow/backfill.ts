@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EtlError } from '../errors';
-import type { AirflowClient, Backfill, BackfillBody, ListedDagRun } from './client';
+import { isTransient, type AirflowClient, type Backfill, type BackfillBody, type ListedDagRun } from './client';
 import {
   backfillWindow,
   checkBackfillable,
@@ -146,6 +146,27 @@ async function activeBackfillHint(client: AirflowClient): Promise<string> {
     + `(${client.dagUrl(PIPELINE_DAG)}) or with PUT /api/v2/backfills/${active?.id ?? '<id>'}/cancel`;
 }
 
+/** The DAG's active backfill over exactly `body`'s dates, if there is one. */
+async function activeBackfillOf(client: AirflowClient, body: BackfillBody): Promise<Backfill | undefined> {
+  const same = (a: string, b: string) => Date.parse(a) === Date.parse(b);
+  return (await client.listBackfills(PIPELINE_DAG)).find((b) =>
+    !b.completed_at && same(b.from_date, body.from_date) && same(b.to_date, body.to_date));
+}
+
+/**
+ * Creates the backfill once, even when Airflow's answer is lost: after a transient failure (a 5xx such as the
+ * native SQLite's "database is locked", a cut connection) the backfill may exist or not. An active one over the
+ * same dates is ours; none means nothing was created, so asking again is safe.
+ */
+export async function createOnce(client: AirflowClient, body: BackfillBody): Promise<Backfill> {
+  try {
+    return await client.createBackfill(body);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    return (await activeBackfillOf(client, body)) ?? client.createBackfill(body);
+  }
+}
+
 /**
  * Asks Airflow for a backfill of etl_pipeline over the months of `request` (POST /api/v2/backfills: one run per
  * month, created at once, started by the scheduler one at a time), then follows each month's run to the end.
@@ -176,7 +197,7 @@ export async function backfillPipeline(
   }
   let backfill: Backfill;
   try {
-    backfill = await client.createBackfill(body);
+    backfill = await createOnce(client, body);
   } catch (error) {
     if (error instanceof EtlError && error.message.includes('(HTTP 409)'))
       throw new EtlError(error.message, await activeBackfillHint(client));

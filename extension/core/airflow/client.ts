@@ -197,8 +197,17 @@ export class AirflowClient {
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const token = this.token ?? (this.token = await this.signIn());
-    const response = await this.send(method, path, body, token);
-    return (await response.json()) as T;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.send(method, path, body, token);
+        return (await response.json()) as T;
+      } catch (error) {
+        // A read is safe to repeat: the native Airflow's SQLite answers 500 "database is locked" now and then
+        // under load, and a reused connection can be cut as the server closes it. A write is not repeated here.
+        if (method !== 'GET' || attempt >= GET_ATTEMPTS || !isTransient(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   /** A token to call the API with: the given one, or one /auth/token hands out. */
@@ -279,6 +288,14 @@ export class AirflowClient {
       hintFor(response.status),
     );
   }
+}
+
+const GET_ATTEMPTS = 3;
+
+/** A failure worth one more try: the server's own error (5xx) or a connection cut, not a refusal (4xx). */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof EtlError)) return false;
+  return /\(HTTP 5\d\d\)/.test(error.message) || /^cannot reach .*\((ECONNRESET|UND_ERR_SOCKET|EPIPE)\)/.test(error.message);
 }
 
 /** Node's TLS codes of a certificate it does not trust. */

@@ -52,6 +52,7 @@ describe('etl trigger --months: an Airflow backfill of the real etl_pipeline', {
     const cli = await etl(['trigger', '--months', '2024-01..2024-02', '--source', template, '--json'], {},
       3_000_000);
     assert.equal(cli.exitCode, 1, cli.all);
+    assert.ok(cli.stdout.trim().startsWith('{'), `no JSON result on stdout:\n${cli.all}`);
     result = JSON.parse(cli.stdout) as BackfillResult;
     assert.equal(result.completed, true);
     assert.deepEqual(result.months.map((m) => [m.month, m.logicalDate, m.state]), [

@@ -5,11 +5,15 @@ import { describe, test } from 'node:test';
 import {
   backfillBody,
   confConflicts,
+  createOnce,
   monthsOf,
   NOT_CREATED,
   statesSummary,
 } from '../../../extension/core/airflow/backfill';
-import type { Backfill, ListedDagRun } from '../../../extension/core/airflow/client';
+import {
+  isTransient, type AirflowClient, type Backfill, type BackfillBody, type ListedDagRun,
+} from '../../../extension/core/airflow/client';
+import { EtlError } from '../../../extension/core/errors';
 import {
   backfillWindow,
   logicalDateOf,
@@ -218,5 +222,52 @@ describe('backfills in the Runs view', () => {
       backfill(8, '2024-01', '2024-01', '2026-12-04T07:59:00Z', '2026-12-04T08:30:00Z'),
     ]);
     assert.deepEqual(entries.map((e) => (e.kind === 'backfill' ? e.group.backfill.id : e.run.id)), [8]);
+  });
+});
+
+describe('creating a backfill when Airflow\'s answer is lost', () => {
+  const body = { from_date: '2024-03-01T00:00:00Z', to_date: '2024-04-01T00:00:00Z' } as BackfillBody;
+  const locked = new EtlError('Airflow refused POST /api/v2/backfills (HTTP 500): Internal Server Error');
+  const ours = { id: 7, from_date: '2024-03-01T00:00:00+00:00', to_date: '2024-04-01T00:00:00+00:00',
+    completed_at: null } as Backfill;
+  /** An Airflow client that fails its first creates as told and lists the given backfills. */
+  const client = (failures: Error[], listed: Backfill[]) => {
+    const calls: string[] = [];
+    const api = {
+      createBackfill: async () => {
+        calls.push('create');
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return { ...ours, id: 8 };
+      },
+      listBackfills: async () => { calls.push('list'); return listed; },
+    };
+    return { api: api as unknown as AirflowClient, calls };
+  };
+
+  test('5xx and cut connections are transient; refusals and other errors are not', () => {
+    assert.equal(isTransient(locked), true);
+    assert.equal(isTransient(new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNRESET)')), true);
+    assert.equal(isTransient(new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNREFUSED)')), false);
+    assert.equal(isTransient(new EtlError('Airflow refused POST /x (HTTP 409): running')), false);
+    assert.equal(isTransient(new Error('(HTTP 500)')), false);
+  });
+
+  test('an active backfill over the same dates after a lost answer is ours: not created twice', async () => {
+    const { api, calls } = client([locked], [{ ...ours, from_date: '2023-01-01T00:00:00Z' }, ours]);
+    assert.equal((await createOnce(api, body)).id, 7);
+    assert.deepEqual(calls, ['create', 'list']);
+  });
+
+  test('none after a lost answer: nothing was created, so it asks once more', async () => {
+    const { api, calls } = client([locked], [{ ...ours, completed_at: '2026-01-01T00:00:00Z' }]);
+    assert.equal((await createOnce(api, body)).id, 8);
+    assert.deepEqual(calls, ['create', 'list', 'create']);
+  });
+
+  test('a refusal is not asked again', async () => {
+    const { api, calls } = client([new EtlError('Airflow refused POST /api/v2/backfills (HTTP 409): running')], []);
+    await assert.rejects(createOnce(api, body), /HTTP 409/);
+    assert.deepEqual(calls, ['create']);
   });
 });
