@@ -24,6 +24,23 @@ print(json.dumps(transport_config("etl_pipeline", pathlib.Path(os.environ["ETL_A
   fi
 fi
 
+# Compose hands over .env's sign-in as ETL_AIRFLOW_USERNAME/PASSWORD (natively the CLI sets these settings
+# itself): then only that user, an admin, signs in. The password goes to a 600 file the simple auth manager
+# reads, and leaves the environment of Airflow's processes.
+if [ -n "${ETL_AIRFLOW_USERNAME:-}" ] && [ -n "${ETL_AIRFLOW_PASSWORD:-}" ]; then
+  if ! [[ "$ETL_AIRFLOW_USERNAME" =~ ^[A-Za-z0-9._-]+$ ]]; then
+    echo "error: AIRFLOW_USERNAME in .env is not a plain user name: use letters, digits, '.', '_' and '-'" >&2
+    exit 2
+  fi
+  passwords="$AIRFLOW_HOME/simple_auth_manager_passwords.json"
+  (umask 077 && python -c 'import json, os, sys
+json.dump({os.environ["ETL_AIRFLOW_USERNAME"]: os.environ["ETL_AIRFLOW_PASSWORD"]}, sys.stdout)' >"$passwords")
+  export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=False \
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="$ETL_AIRFLOW_USERNAME:admin" \
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$passwords"
+fi
+unset ETL_AIRFLOW_PASSWORD
+
 airflow db migrate
 airflow scheduler --skip-serve-logs &
 airflow dag-processor &

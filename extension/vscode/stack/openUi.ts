@@ -13,9 +13,30 @@ export const UI_SERVICES = {
 } as const satisfies Record<string, CatalogName>;
 export type UiName = keyof typeof UI_SERVICES;
 
+/** The .env variables a local UI's sign-in page asks for (the MinIO console, Airflow when its user is set). */
+const SIGN_IN: Partial<Record<CatalogName, { user: string; password: string }>> = {
+  minio: { user: 'MINIO_ROOT_USER', password: 'MINIO_ROOT_PASSWORD' },
+  airflow: { user: 'AIRFLOW_USERNAME', password: 'AIRFLOW_PASSWORD' },
+};
+
 async function open(services: EtlServices, service: ServiceStatus): Promise<void> {
   services.diagnostics.info(`opening ${service.url}`);
   await vscode.env.openExternal(vscode.Uri.parse(service.url));
+  void signInHint(services, service);
+}
+
+/** Which user to sign in as, the password a click away on the clipboard (never shown in the message). */
+async function signInHint(services: EtlServices, service: ServiceStatus): Promise<void> {
+  const names = SIGN_IN[service.name as CatalogName];
+  const config = services.project();
+  const user = names && (config.secretOf?.(names.user) ?? process.env[names.user]);
+  const password = names && (config.secretOf?.(names.password) ?? process.env[names.password]);
+  if (!names || !user || !password) return;
+  const choice = await vscode.window.showInformationMessage(
+    `ETL: ${service.title} asks you to sign in: user "${user}" (${names.user} in .env), password ${names.password}.`,
+    'Copy Password',
+  );
+  if (choice === 'Copy Password') await vscode.env.clipboard.writeText(password);
 }
 
 /** A stopped service's UI does not answer: say so, and offer to start the stack first. */

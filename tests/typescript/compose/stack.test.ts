@@ -221,6 +221,10 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
     const fresh = (await goldObjects('fact_trips/')).filter((o) => o.lastModified >= started);
     assert.ok(fresh.length > 0, 'the DAG\'s transform wrote fact_trips');
     assertOwnedByCaller(join(ROOT, 'Backup_data'));
+    // `etl trigger` signed in as .env's user: the compose Airflow hands no token to a visitor without it.
+    assert.ok(config.secretOf?.('AIRFLOW_PASSWORD'), 'the project\'s .env sets the Airflow password');
+    const anonymous = await fetch(`http://${config.bindHost}:${config.airflowPort}/auth/token`);
+    assert.ok(anonymous.status >= 400, `a token without credentials: HTTP ${anonymous.status}`);
   });
 
   test('one service stops and starts alone', async () => {

@@ -211,8 +211,16 @@ describe(
       >;
       assert.equal(health.metadatabase.status, 'healthy');
       assert.equal(health.scheduler.status, 'healthy');
-      const token = await fetch(`${airflow}/auth/token`);
-      assert.equal(token.status, 201, 'a local all-admins token for the REST API');
+      // Secure by default: no token without the user and password of .env (a new .env's password is generated).
+      const anonymous = await fetch(`${airflow}/auth/token`);
+      assert.ok(anonymous.status >= 400, `a token without credentials: HTTP ${anonymous.status}`);
+      const signIn = (password: string | undefined) => fetch(`${airflow}/auth/token`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: config.secretOf?.('AIRFLOW_USERNAME'), password }),
+      });
+      assert.equal((await signIn('not-the-password')).status, 401, 'a wrong password is refused');
+      const token = await signIn(config.secretOf?.('AIRFLOW_PASSWORD'));
+      assert.equal(token.status, 201, "a token for .env's user and password");
       const { access_token } = (await token.json()) as { access_token: string };
       let dagIds: string[] = [];
       for (let attempt = 0; attempt < 60 && !dagIds.includes('etl_pipeline'); attempt++) {

@@ -131,11 +131,15 @@ test('an external Elasticsearch: a missing CA file, both an API key and a user, 
   }
 });
 
-test('the local Elasticsearch and Airflow: plain and open by default, HTTPS and users when .env says so', () => {
+test('the local Elasticsearch plain by default, Airflow with its user; HTTPS and users when .env says so', () => {
   const root = mkdtempSync(join(tmpdir(), 'etl-profiles-'));
   const plain = parseConfig(example(), projectPaths(root, '/c'), {}).profile;
   assert.deepEqual(plain.elasticsearch, { mode: 'local', url: 'http://127.0.0.1:9200', caFile: undefined });
-  assert.deepEqual(plain.airflow, { mode: 'local', url: 'http://127.0.0.1:8089' });
+  assert.deepEqual(plain.airflow, {
+    mode: 'local', url: 'http://127.0.0.1:8089', usernameEnv: 'AIRFLOW_USERNAME', passwordEnv: 'AIRFLOW_PASSWORD',
+  });
+  const open = parseConfig({ ...example(), AIRFLOW_USERNAME: '', AIRFLOW_PASSWORD: '' }, projectPaths(root, '/c'), {});
+  assert.deepEqual(open.profile.airflow, { mode: 'local', url: 'http://127.0.0.1:8089' });
   const secured = parseConfig({ ...example(), ES_CERTS_DIR: 'certs' }, projectPaths(root, '/c'),
     { ES_USERNAME: 'etl', ES_PASSWORD: 'pw', AIRFLOW_USERNAME: 'etl', AIRFLOW_PASSWORD: 'pw' }).profile;
   assert.equal(secured.elasticsearch.url, 'https://127.0.0.1:9200');

@@ -44,6 +44,21 @@ test('a new .env has its own generated passwords, not the ones .env.example publ
   assert.equal(loadConfig(first, { HOME: first }).minio.secretKey, a.MINIO_SECRET_KEY);
 });
 
+test("Airflow signs in with .env's user and generated password; both emptied, every visitor is admin", () => {
+  const root = projectCopy();
+  ensureEnvFile(root);
+  const env = parse(readFileSync(join(root, '.env')));
+  const secured = loadConfig(root, { HOME: root });
+  assert.equal(secured.profile.airflow.usernameEnv, 'AIRFLOW_USERNAME');
+  assert.equal(secured.secretOf?.('AIRFLOW_USERNAME'), 'etl');
+  assert.equal(secured.secretOf?.('AIRFLOW_PASSWORD'), env.AIRFLOW_PASSWORD);
+  const open = loadConfig(root, { HOME: root, AIRFLOW_USERNAME: '', AIRFLOW_PASSWORD: '' });
+  assert.equal(open.profile.airflow.usernameEnv, undefined);
+  assert.throws(() => loadConfig(root, { HOME: root, AIRFLOW_PASSWORD: '' }),
+    (error: unknown) =>
+      error instanceof EtlError && /AIRFLOW_USERNAME is set but AIRFLOW_PASSWORD is not/.test(error.message));
+});
+
 test('an existing world-readable .env is fixed to mode 600, its content kept', () => {
   const root = projectCopy();
   const envFile = join(root, '.env');
