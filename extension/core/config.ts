@@ -92,7 +92,9 @@ export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): 
 export const ENV_FILE_MODE = 0o600;
 
 /** The passwords .env.example shows as placeholders: each new `.env` gets its own, never the published one. */
-export const GENERATED_SECRETS = ['MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY', 'AIRFLOW_PASSWORD'] as const;
+export const GENERATED_SECRETS = [
+  'MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY', 'ES_PASSWORD', 'AIRFLOW_PASSWORD',
+] as const;
 
 /** `.env.example`'s text with each GENERATED_SECRETS value replaced by 24 random URL-safe characters. */
 export function withGeneratedSecrets(example: string): string {

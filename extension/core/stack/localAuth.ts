@@ -79,9 +79,11 @@ export function esCertsDir(config: EtlConfig): string | undefined {
   return dir ? resolve(config.paths.root, dir) : undefined;
 }
 
-/** Whether the native Elasticsearch runs with users (the log shipper then stays off, see README). */
-export const esSecured = (config: EtlConfig) =>
-  credentials(config, LOCAL_AUTH_ENV.esUsername, LOCAL_AUTH_ENV.esPassword) !== undefined;
+/** The native Elasticsearch's user and password, or undefined when it runs without security. */
+export const esLogin = (config: EtlConfig) => credentials(config, LOCAL_AUTH_ENV.esUsername, LOCAL_AUTH_ENV.esPassword);
+
+/** Whether the native Elasticsearch runs with users. */
+export const esSecured = (config: EtlConfig) => esLogin(config) !== undefined;
 
 /**
  * The native Airflow's auth settings: every local visitor an admin (the default), or only the user of .env

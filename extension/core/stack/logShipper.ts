@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
 import { fetchJson } from './health';
 import { processStartTicks } from './processes';
 import { renderShipperConfig, shipperFiles } from './logShipperConfig';
+import { esLogin } from './localAuth';
 
 /** Debian's packages of the shipper (`etl setup` installs them as root). */
 export const SHIPPER_APT_PACKAGES = ['rsyslog', 'rsyslog-elasticsearch'];
@@ -49,9 +50,11 @@ export function writeShipperConfig(config: EtlConfig, serviceLog: string): { con
   rmSync(files.stats, { force: true });
   const text = renderShipperConfig(
     { work, logDir: config.paths.etlLogs, serviceLog },
-    { host: config.bindHost, port: config.elasticsearch.port },
+    { host: config.bindHost, port: config.elasticsearch.port, login: esLogin(config) },
   );
-  writeFileSync(files.config, text);
+  // Mode 600 from the start, and again for a file an earlier version left readable: it may hold the password.
+  writeFileSync(files.config, text, { mode: 0o600 });
+  chmodSync(files.config, 0o600);
   writeFileSync(join(work, 'shipper.json'), JSON.stringify({ logDir: config.paths.etlLogs }, null, 2));
   return { config: files.config, pid: files.pid };
 }
@@ -98,8 +101,10 @@ const rewindMarker = (work: string) => join(work, 'rewind-on-start');
  * one is indexed. Bounded: one current file per step (10 MB at most, see src/etl/logger.py).
  */
 export async function beforeShipperStop(config: EtlConfig): Promise<void> {
+  const login = esLogin(config);
   const health = await fetchJson<{ status?: string }>(
-    `http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`,
+    `http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`, 2_000,
+    login ? { authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}` } : {},
   );
   if (health?.status === 'green' || health?.status === 'yellow') return;
   const work = shipperWorkDir(config);

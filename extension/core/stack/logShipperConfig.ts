@@ -18,6 +18,8 @@ export interface ShipperPaths {
 export interface ShipperTarget {
   host: string;
   port: number;
+  /** Elasticsearch's user when its security is on (the file is then mode 600: it holds the password). */
+  login?: { user: string; password: string };
 }
 
 /** Files inside the work directory that the stack, the tests and the benchmark read. */
@@ -83,7 +85,8 @@ template(name="etl-rejected" type="list") {
 template(name="etl-internal" type="string" string="%timegenerated:::date-rfc3339% %syslogtag% %msg%\\n")
 
 ruleset(name="etl-es") {
-  action(type="omelasticsearch" name="etl-es" server=${q(target.host)} serverport="${target.port}"
+  action(type="omelasticsearch" name="etl-es" server=${q(target.host)} serverport="${target.port}"${
+  target.login ? `\n    uid=${q(target.login.user)} pwd=${q(target.login.password)}` : ''}
     template="etl-doc" searchIndex="etl-index" dynSearchIndex="on" esVersion.major="8"
     bulkmode="on" maxbytes="10m" bulkid="etl-id" dynbulkid="on" writeoperation="create"
     retryfailures="on" retryruleset="etl-es-retry" errorfile=${q(files.rejected)}

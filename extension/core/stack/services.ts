@@ -473,9 +473,9 @@ export function nativeServices(config: EtlConfig, withOptional: string[] = []): 
   const localEs = withOptional.includes('elasticsearch') && es.mode !== 'external';
   if (localEs) services.push(elasticsearch(config));
   if (withOptional.includes('airflow') && af.mode !== 'external') services.push(airflow(config));
-  // Whenever Elasticsearch runs, the ETL's logs reach it; rsyslog would need the password of a secured one in
-  // its configuration file, so a secured Elasticsearch gets none (README "Run against your cluster").
-  if (localEs && !esSecured(config)) services.push(logShipper(config));
+  // Whenever Elasticsearch runs, the ETL's logs reach it, signed in as .env's ES_USERNAME (the password in the
+  // shipper's mode-600 configuration). Over HTTPS (ES_CERTS_DIR) it gets none: rsyslog would need the CA too.
+  if (localEs && !esCertsDir(config)) services.push(logShipper(config));
   return services;
 }
 

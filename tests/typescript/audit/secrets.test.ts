@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { Client as EsClient } from '@elastic/elasticsearch';
 import { parse } from 'dotenv';
 import { s3Client } from '../../../extension/core/s3/client';
 import { LOG_INDEX_PATTERN } from '../../../extension/core/stack/logIndexTemplate';
 import { ROOT, projectConfig } from '../helpers/cli';
+import { testEsClient } from '../helpers/elasticsearch';
 
 /**
  * No secret of .env in a process's arguments, a log, a manifest, a quality report, a lineage event or a test
@@ -108,7 +108,7 @@ test('no quality report in gold holds a secret', async () => {
 });
 
 test('no log line in Elasticsearch holds a secret', async () => {
-  const es = new EsClient({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
+  const es = testEsClient(config);
   try {
     for (const { key, value } of secrets) {
       const found = await es.count({

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
-import { Client } from '@elastic/elasticsearch';
 import { execa } from 'execa';
 import { locateRuntimes } from '../../../extension/core/runtimes';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../../extension/core/stack/logShipper';
 import { shipperFiles } from '../../../extension/core/stack/logShipperConfig';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
+import { testEsClient } from '../helpers/elasticsearch';
 
 /**
  * No log line lost: lines of the real etl.logger, rotated every ~150 lines, while the shipper (rsyslogd)
@@ -24,7 +24,7 @@ import { ROOT, etl, projectConfig } from '../helpers/cli';
  * tails, in files of a step of their own (removed after), under a run id of their own.
  */
 const config = projectConfig();
-const es = new Client({ node: `http://${config.bindHost}:${config.elasticsearch.port}`, requestTimeout: 20_000 });
+const es = testEsClient(config, 20_000);
 const logDir = shippedLogDir(config);
 const work = shipperWorkDir(config);
 const python = locateRuntimes(config.paths.root, config.paths.cache).python;

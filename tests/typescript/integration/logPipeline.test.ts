@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Client } from '@elastic/elasticsearch';
 import { execa } from 'execa';
 import { EsLogTail } from '../../../extension/core/logs/esTail';
 import type { LogRecord } from '../../../extension/core/logs/record';
@@ -11,10 +10,11 @@ import { LOG_TEMPLATE_NAME, logIndexFor } from '../../../extension/core/stack/lo
 import { locateRuntimes } from '../../../extension/core/runtimes';
 import { ROOT, projectConfig } from '../helpers/cli';
 import { shippedDocument } from '../helpers/logPipeline';
+import { testEsClient } from '../helpers/elasticsearch';
+import { esTarget } from '../../../extension/core/elasticsearch/client';
 
 const config = projectConfig();
-const esUrl = `http://${config.bindHost}:${config.elasticsearch.port}`;
-const es = new Client({ node: esUrl });
+const es = testEsClient(config);
 const runId = `elk-test-${process.pid}-${Date.now()}`;
 const created = new Set<string>();
 const logDir = mkdtempSync(join(tmpdir(), 'etl-logs-'));
@@ -72,7 +72,7 @@ test('ETL_logs lines shipped as the Filebeat → Logstash pipeline does are inde
 
   const received: LogRecord[] = [];
   const tail = new EsLogTail(
-    { url: esUrl, index: 'etl-logs-*', filter: { runId }, lookbackMs: 3_600_000, overlapMs: 5_000 },
+    { ...esTarget(config), index: 'etl-logs-*', filter: { runId }, lookbackMs: 3_600_000, overlapMs: 5_000 },
     (records) => received.push(...records),
   );
   await tail.poll();

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { Client } from '@elastic/elasticsearch';
 import { execa } from 'execa';
 import { runExtract } from '../../../extension/core/extract/run';
 import { locateRuntimes } from '../../../extension/core/runtimes';
 import { readShipperCounters, shippedLogDir, shipperWorkDir } from '../../../extension/core/stack/logShipper';
 import { shipperFiles } from '../../../extension/core/stack/logShipperConfig';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
+import { testEsClient } from '../helpers/elasticsearch';
 
 /**
  * The native log shipper (rsyslog, started by `etl up --with elasticsearch`) against the real
@@ -18,7 +18,7 @@ import { ROOT, etl, projectConfig } from '../helpers/cli';
  * restart of the shipper and rotations.
  */
 const config = projectConfig();
-const es = new Client({ node: `http://${config.bindHost}:${config.elasticsearch.port}`, requestTimeout: 10_000 });
+const es = testEsClient(config, 10_000);
 const logDir = shippedLogDir(config);
 const work = shipperWorkDir(config);
 const python = locateRuntimes(config.paths.root, config.paths.cache).python;

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from '@elastic/elasticsearch';
 import { execa } from 'execa';
 import { EsLogTail } from '../../../extension/core/logs/esTail';
 import { FileLogTail } from '../../../extension/core/logs/fileTail';
@@ -12,10 +11,12 @@ import type { LogRecord } from '../../../extension/core/logs/record';
 import { openLogSource } from '../../../extension/core/logs/source';
 import { locateRuntimes } from '../../../extension/core/runtimes';
 import { ROOT, projectConfig } from '../helpers/cli';
+import { testEsClient } from '../helpers/elasticsearch';
+import { esTarget } from '../../../extension/core/elasticsearch/client';
 
 const config = projectConfig();
-const url = `http://${config.bindHost}:${config.elasticsearch.port}`;
-const es = new Client({ node: url });
+const target = esTarget(config);
+const es = testEsClient(config);
 const index = `etl-logs-h3test-${randomBytes(4).toString('hex')}`;
 const base = Date.now() - 60_000;
 const doc = (offsetMs: number, message: string, level = 'info', step = 'extract', runId = 'run-a') => ({
@@ -42,7 +43,7 @@ describe('Elasticsearch log source (real ES)', { timeout: 120_000 }, () => {
 
   test('reads documents back in @timestamp order, then only new ones, each once despite the overlap', async () => {
     const seen: LogRecord[] = [];
-    const tail = new EsLogTail({ url, index, lookbackMs: 120_000, overlapMs: 10_000, pollMs: 1_000_000 }, (r) =>
+    const tail = new EsLogTail({ ...target, index, lookbackMs: 120_000, overlapMs: 10_000, pollMs: 1_000_000 }, (r) =>
       seen.push(...r),
     );
     await tail.start();
@@ -64,7 +65,7 @@ describe('Elasticsearch log source (real ES)', { timeout: 120_000 }, () => {
   test('filters by run, step and level', async () => {
     const collect = async (filter: object) => {
       const seen: LogRecord[] = [];
-      const tail = new EsLogTail({ url, index, lookbackMs: 120_000, pollMs: 1_000_000, filter }, (r) =>
+      const tail = new EsLogTail({ ...target, index, lookbackMs: 120_000, pollMs: 1_000_000, filter }, (r) =>
         seen.push(...r),
       );
       await tail.start();

@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { execa } from 'execa';
 import { adminClient } from '../../../extension/core/stack/buckets';
 import { sparkMasterJson } from '../../../extension/core/stack/services';
 import { locateRuntimes } from '../../../extension/core/runtimes';
 import { ROOT, etl, processesMentioning, projectConfig } from '../helpers/cli';
+import { testEsClient } from '../helpers/elasticsearch';
 
 const config = projectConfig();
 const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
@@ -234,7 +234,10 @@ describe(
     });
 
     test('a document is indexed and found in Elasticsearch', async () => {
-      const es = new ElasticClient({ node: `http://${config.bindHost}:${config.elasticsearch.port}` });
+      // Secure by default: nothing without .env's user and password.
+      const anonymous = await fetch(`http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`);
+      assert.equal(anonymous.status, 401, 'Elasticsearch answers a visitor without credentials');
+      const es = testEsClient(config);
       const index = `etl-stack-test-${process.pid}`;
       try {
         await es.index({

@@ -112,6 +112,13 @@ describe('the log shipper configuration', () => {
     assert.match(text, /set \$\.etl_id = \$!event!id;/, "the logger's event.id is the document's _id");
     assert.match(text, /set \$\.etl_id = hash64\(\$rawmsg\)/, 'else the hash of the line and its offset');
     assert.match(text, /queue\.saveOnShutdown="on"/);
+    assert.doesNotMatch(text, /uid=|pwd=/, 'no credentials for an Elasticsearch without security');
+  });
+
+  test("a secured Elasticsearch: the shipper signs in as .env's user, the values quoted", () => {
+    const text = renderShipperConfig({ work: '/w', logDir: '/l', serviceLog: '/w/s.log' },
+      { host: 'h', port: 1, login: { user: 'etl', password: 'p"w\\x' } });
+    assert.match(text, /server="h" serverport="1"\n\s+uid="etl" pwd="p\\"w\\\\x"\n/);
   });
 
   test('a SIGKILL loses nothing: both queues on disk, checkpointed at each change; offsets after each batch', () => {

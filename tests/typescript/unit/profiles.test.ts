@@ -131,21 +131,25 @@ test('an external Elasticsearch: a missing CA file, both an API key and a user, 
   }
 });
 
-test('the local Elasticsearch plain by default, Airflow with its user; HTTPS and users when .env says so', () => {
+test('the local Elasticsearch and Airflow with their users by default; HTTPS when .env says so', () => {
   const root = mkdtempSync(join(tmpdir(), 'etl-profiles-'));
-  const plain = parseConfig(example(), projectPaths(root, '/c'), {}).profile;
-  assert.deepEqual(plain.elasticsearch, { mode: 'local', url: 'http://127.0.0.1:9200', caFile: undefined });
-  assert.deepEqual(plain.airflow, {
+  const secure = parseConfig(example(), projectPaths(root, '/c'), {}).profile;
+  assert.deepEqual(secure.elasticsearch, {
+    mode: 'local', url: 'http://127.0.0.1:9200', caFile: undefined, usernameEnv: 'ES_USERNAME', passwordEnv: 'ES_PASSWORD',
+  });
+  assert.deepEqual(secure.airflow, {
     mode: 'local', url: 'http://127.0.0.1:8089', usernameEnv: 'AIRFLOW_USERNAME', passwordEnv: 'AIRFLOW_PASSWORD',
   });
-  const open = parseConfig({ ...example(), AIRFLOW_USERNAME: '', AIRFLOW_PASSWORD: '' }, projectPaths(root, '/c'), {});
-  assert.deepEqual(open.profile.airflow, { mode: 'local', url: 'http://127.0.0.1:8089' });
+  const none = { ES_USERNAME: '', ES_PASSWORD: '', AIRFLOW_USERNAME: '', AIRFLOW_PASSWORD: '' };
+  const open = parseConfig({ ...example(), ...none }, projectPaths(root, '/c'), {}).profile;
+  assert.deepEqual(open.elasticsearch, { mode: 'local', url: 'http://127.0.0.1:9200', caFile: undefined });
+  assert.deepEqual(open.airflow, { mode: 'local', url: 'http://127.0.0.1:8089' });
   const secured = parseConfig({ ...example(), ES_CERTS_DIR: 'certs' }, projectPaths(root, '/c'),
     { ES_USERNAME: 'etl', ES_PASSWORD: 'pw', AIRFLOW_USERNAME: 'etl', AIRFLOW_PASSWORD: 'pw' }).profile;
   assert.equal(secured.elasticsearch.url, 'https://127.0.0.1:9200');
   assert.equal(secured.elasticsearch.passwordEnv, 'ES_PASSWORD');
   assert.equal(secured.airflow.passwordEnv, 'AIRFLOW_PASSWORD');
-  assert.throws(() => parseConfig(example(), projectPaths(root, '/c'), { ES_PASSWORD: 'pw' }),
+  assert.throws(() => parseConfig({ ...example(), ES_USERNAME: '' }, projectPaths(root, '/c'), {}),
     /ES_PASSWORD is set but ES_USERNAME is not/);
 });
 

@@ -122,6 +122,10 @@ export async function runUserScenario(page, { artifacts, log }) {
   });
 
   await step('a Parquet object previews as schema and rows', async () => {
+    // The object's row sits at the bottom edge of the small Buckets pane, cut off: scroll the list as a user
+    // would (the mouse wheel over it), then click the row, whole now.
+    await pane('Buckets').locator('.monaco-list').first().hover();
+    await page.mouse.wheel(0, 200);
     await row('yellow_tripdata_2024-01.parquet').click();
     await page
       .locator('.monaco-editor .view-lines', { hasText: '# Parquet: 20000 rows' })
