@@ -78,6 +78,10 @@ export interface EtlConfig {
 
 export type RawEnv = Record<string, string | undefined>;
 
+/** A secret variable's value through the config (environment, then .env), else the process environment alone. */
+export const secretOf = (config: EtlConfig, name: string): string | undefined =>
+  config.secretOf?.(name) ?? process.env[name];
+
 /**
  * Reads `.env` (copied from `.env.example` on first run) with the process
  * environment taking precedence, and validates every value.

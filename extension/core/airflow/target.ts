@@ -1,4 +1,4 @@
-import type { EtlConfig } from '../config';
+import { secretOf, type EtlConfig } from '../config';
 import { EtlError } from '../errors';
 
 /**
@@ -28,7 +28,7 @@ export function airflowTarget(config: EtlConfig): AirflowTarget {
   const airflow = profile.airflow;
   const external = airflow.mode === 'external';
   const title = external ? `Airflow (profile ${profile.name})` : 'Airflow';
-  const secret = (name: string) => config.secretOf?.(name) ?? process.env[name];
+  const secret = (name: string) => secretOf(config, name);
   return {
     title,
     external,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, errors } from '@elastic/elasticsearch';
-import type { EtlConfig } from '../config';
+import { secretOf, type EtlConfig } from '../config';
 import { EtlError } from '../errors';
 
 /** Where Elasticsearch is and how to sign in: what every consumer (log tail, search, status) connects with. */
@@ -27,7 +27,7 @@ export function esTarget(config: EtlConfig): EsTarget {
   const es = profile.elasticsearch;
   const external = es.mode === 'external';
   const title = external ? `Elasticsearch (profile ${profile.name})` : 'Elasticsearch';
-  const secret = (name: string) => config.secretOf?.(name) ?? process.env[name];
+  const secret = (name: string) => secretOf(config, name);
   const missing = [es.usernameEnv, es.passwordEnv, es.apiKeyEnv].filter((name): name is string =>
     name !== undefined && !secret(name));
   const problem = missing.length

@@ -1,7 +1,7 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EtlConfig } from '../config';
+import { secretOf, type EtlConfig } from '../config';
 import { EtlError } from '../errors';
 import { LOCAL_AUTH_ENV } from '../profiles';
 
@@ -12,8 +12,6 @@ import { LOCAL_AUTH_ENV } from '../profiles';
  * AIRFLOW_USERNAME + AIRFLOW_PASSWORD (the simple auth manager signs in only that user, an admin).
  * The secrets never reach an argument: a password hash in ES's users file, a 600 file for Airflow.
  */
-
-const secretOf = (config: EtlConfig, name: string) => config.secretOf?.(name) ?? process.env[name];
 
 /** The user and password of a local service, or undefined when .env leaves its authentication off. */
 function credentials(

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { secretOf } from '../../core/config';
 import type { ServiceStatus } from '../../core/stack/backend';
 import type { CatalogName } from '../../core/stack/catalog';
 import type { EtlServices } from '../common/services';
@@ -29,8 +30,8 @@ async function open(services: EtlServices, service: ServiceStatus): Promise<void
 async function signInHint(services: EtlServices, service: ServiceStatus): Promise<void> {
   const names = SIGN_IN[service.name as CatalogName];
   const config = services.project();
-  const user = names && (config.secretOf?.(names.user) ?? process.env[names.user]);
-  const password = names && (config.secretOf?.(names.password) ?? process.env[names.password]);
+  const user = names && secretOf(config, names.user);
+  const password = names && secretOf(config, names.password);
   if (!names || !user || !password) return;
   const choice = await vscode.window.showInformationMessage(
     `ETL: ${service.title} asks you to sign in: user "${user}" (${names.user} in .env), password ${names.password}.`,
