@@ -58,6 +58,23 @@ export function esClient(target: EsTarget, requestTimeout = 10_000): Client {
   });
 }
 
+/**
+ * Whether the active profile's Elasticsearch answers green or yellow within `timeoutMs`, signed in and trusting
+ * its CA as every client here does. Any failure (down, refused, a password not set) is a no.
+ */
+export async function esClusterHealthy(config: EtlConfig, timeoutMs = 2_000): Promise<boolean> {
+  let client: Client | undefined;
+  try {
+    client = esClient(esTarget(config), timeoutMs);
+    const { status } = await client.cluster.health();
+    return status === 'green' || status === 'yellow';
+  } catch {
+    return false;
+  } finally {
+    await client?.close();
+  }
+}
+
 /** Node's messages for a certificate it does not trust (the ES client keeps the message, not the code). */
 const UNTRUSTED = /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer|certificate has expired|does not match certificate's altnames|certificate is not yet valid/i;
 const NOT_TLS = /wrong version number|packet length too long|ECONNRESET|socket hang up/i;

@@ -3,11 +3,9 @@ import { request } from 'node:https';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export async function fetchJson<T>(
-  url: string, timeoutMs = 2_000, headers: Record<string, string> = {},
-): Promise<T | undefined> {
+export async function fetchJson<T>(url: string, timeoutMs = 2_000): Promise<T | undefined> {
   try {
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return response.ok ? ((await response.json()) as T) : undefined;
   } catch {
     return undefined;

@@ -80,9 +80,6 @@ export function esCertsDir(config: EtlConfig): string | undefined {
 /** The native Elasticsearch's user and password, or undefined when it runs without security. */
 export const esLogin = (config: EtlConfig) => credentials(config, LOCAL_AUTH_ENV.esUsername, LOCAL_AUTH_ENV.esPassword);
 
-/** Whether the native Elasticsearch runs with users. */
-export const esSecured = (config: EtlConfig) => esLogin(config) !== undefined;
-
 /**
  * The native Airflow's auth settings: every local visitor an admin (the default), or only the user of .env
  * with its password, from a 600 passwords file in the state folder (the simple auth manager reads it).

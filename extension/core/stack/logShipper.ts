@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
-import { fetchJson } from './health';
+import { esClusterHealthy } from '../elasticsearch/client';
 import { processStartTicks } from './processes';
 import { renderShipperConfig, shipperFiles } from './logShipperConfig';
 import { esLogin } from './localAuth';
@@ -101,12 +101,7 @@ const rewindMarker = (work: string) => join(work, 'rewind-on-start');
  * one is indexed. Bounded: one current file per step (10 MB at most, see src/etl/logger.py).
  */
 export async function beforeShipperStop(config: EtlConfig): Promise<void> {
-  const login = esLogin(config);
-  const health = await fetchJson<{ status?: string }>(
-    `http://${config.bindHost}:${config.elasticsearch.port}/_cluster/health`, 2_000,
-    login ? { authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}` } : {},
-  );
-  if (health?.status === 'green' || health?.status === 'yellow') return;
+  if (await esClusterHealthy(config)) return;
   const work = shipperWorkDir(config);
   mkdirSync(work, { recursive: true });
   writeFileSync(rewindMarker(work), new Date().toISOString());

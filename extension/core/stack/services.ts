@@ -7,8 +7,8 @@ import { endpointOf } from '../s3/client';
 import { previewRoot, previewSocket } from '../preview/folders';
 import { answersOk, fetchJson, portAnswers, socketAnswers } from './health';
 import type { DaemonSpec } from './processes';
-import { esClient, esTarget } from '../elasticsearch/client';
-import { airflowAuthEnv, esCertsDir, esSecured, esSecuritySettings } from './localAuth';
+import { esClusterHealthy } from '../elasticsearch/client';
+import { airflowAuthEnv, esCertsDir, esSecuritySettings } from './localAuth';
 import { beforeShipperStop, requireShipper, shipperRunning, writeShipperConfig } from './logShipper';
 import { catalogEntry, NATIVE_CATALOG, portsOf, portValue, urlOf, type CatalogEntry, type NativeName } from './catalog';
 
@@ -360,21 +360,7 @@ function elasticsearch(config: EtlConfig): NativeService {
         logFile: logFile(config, 'elasticsearch'),
       };
     },
-    healthy: async () => {
-      if (!certs && !esSecured(config)) {
-        const health = await fetchJson<{ status?: string }>(probeUrl(config, entry));
-        return health?.status === 'green' || health?.status === 'yellow';
-      }
-      const client = esClient(esTarget(config), 2_000);
-      try {
-        const { status } = await client.cluster.health();
-        return status === 'green' || status === 'yellow';
-      } catch {
-        return false;
-      } finally {
-        await client.close();
-      }
-    },
+    healthy: () => esClusterHealthy(config),
   };
 }
 
