@@ -34,18 +34,30 @@ export async function emptyAndRemove(client: Client, admin: Client, bucket: stri
   await admin.removeBucket(bucket);
 }
 
-/** Makes the scratch buckets, extracts the bundled sample (2024-01..02) into them and transforms it as `runId`. */
+/** The two run ids of a publish: the extraction and the transform of it. */
+export interface PublishRuns {
+  extractRun: string;
+  transformRun: string;
+}
+
+/**
+ * Makes the scratch buckets, extracts the bundled sample (2024-01..02) into them and transforms that run; returns
+ * the transform's output (its summary names the checks).
+ */
 export async function publishSample(
   admin: Client,
   scratch: ReturnType<typeof scratchProject>,
   region: string,
-  runId: string,
+  runs: PublishRuns,
   timeoutMs: number,
-): Promise<void> {
+) {
   await admin.makeBucket(scratch.rawzone, region);
   await admin.makeBucket(scratch.gold, region);
-  const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample'], scratch.env);
+  const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample', '--run-id', runs.extractRun],
+    scratch.env);
   assert.equal(extract.exitCode, 0, extract.all);
-  const transform = await etl(['transform', '--run-id', runId], scratch.env, timeoutMs);
+  const transform = await etl(['transform', '--run', runs.extractRun, '--run-id', runs.transformRun], scratch.env,
+    timeoutMs);
   assert.equal(transform.exitCode, 0, transform.all);
+  return transform;
 }

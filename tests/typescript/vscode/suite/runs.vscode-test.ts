@@ -107,7 +107,7 @@ describe('Runs view and quality report in a real VS Code', () => {
 
   it('Restore Gold to Before This Run: the plan names the tables the run wrote; declined, gold stays', async () => {
     // The suite's gold is shared with the suites after it: the modal is declined ('cancel'); tests of the restore
-    // itself are in tests/typescript/integration/restore.test.ts, on a gold bucket of their own.
+    // itself are in tests/typescript/integration/sampleGold/restore.ts, on a gold bucket of their own.
     const plan = await vscode.commands.executeCommand<RestorePlan>('etlSpark.runs.restoreBefore', row, 'cancel');
     assert.ok(plan, api.services.lastError);
     assert.equal(plan.beforeRun, row.run.transform?.run_id);
