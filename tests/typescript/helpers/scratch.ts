@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import assert from 'node:assert/strict';
 import type { Client } from 'minio';
 import type { EtlConfig } from '../../../extension/core/config';
 import { listAllKeys } from '../../../extension/core/s3/listing';
-import { etl } from './cli';
 
 /**
  * A test's own rawzone and gold buckets and folders (manifest, logs, locks), so it never touches the stack's
@@ -32,32 +30,4 @@ export async function emptyAndRemove(client: Client, admin: Client, bucket: stri
   const keys = (await listAllKeys(client, bucket, '')).map((e) => e.key);
   for (let i = 0; i < keys.length; i += 1000) await client.removeObjects(bucket, keys.slice(i, i + 1000));
   await admin.removeBucket(bucket);
-}
-
-/** The two run ids of a publish: the extraction and the transform of it. */
-export interface PublishRuns {
-  extractRun: string;
-  transformRun: string;
-}
-
-/**
- * Makes the scratch buckets, extracts the bundled sample (2024-01..02) into them and transforms that run; returns
- * the transform's output (its summary names the checks).
- */
-export async function publishSample(
-  admin: Client,
-  scratch: ReturnType<typeof scratchProject>,
-  region: string,
-  runs: PublishRuns,
-  timeoutMs: number,
-) {
-  await admin.makeBucket(scratch.rawzone, region);
-  await admin.makeBucket(scratch.gold, region);
-  const extract = await etl(['extract', '--months', '2024-01..2024-02', '--sample', '--run-id', runs.extractRun],
-    scratch.env);
-  assert.equal(extract.exitCode, 0, extract.all);
-  const transform = await etl(['transform', '--run', runs.extractRun, '--run-id', runs.transformRun], scratch.env,
-    timeoutMs);
-  assert.equal(transform.exitCode, 0, transform.all);
-  return transform;
 }

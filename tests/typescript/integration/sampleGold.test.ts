@@ -4,10 +4,12 @@ import { goldTablesSuite } from './sampleGold/goldTables';
 import { sampleGold } from './sampleGold/published';
 import { restoreSuite } from './sampleGold/restore';
 import { schemaEditSuite } from './sampleGold/schemaEdit';
+import { transformRunSuite } from './sampleGold/transformRun';
 
 // Gold written by the real transform, once: the bundled sample extracted into scratch buckets of its own and
-// spark-submitted to the stack's master. A transform costs ~30 s on 2 cores, so the suites that need gold share this
-// publish, in the order their writes allow:
+// spark-submitted to the stack's master through the core's runners. A transform costs ~30 s on 2 cores, so the
+// suites that need gold share this publish, in the order their writes allow:
+//   0. the publishing transform's own events, progress and report;
 //   1. the gold tables: reads only (its fixture table is removed after);
 //   2. the checks: their failing run is stopped before any write;
 //   3. restore: a bad run replaces January, then gold is restored to before it;
@@ -18,6 +20,7 @@ describe('gold written by the real transform (the sample, published once)', { ti
   before(() => sample.publish());
   after(() => sample.remove());
 
+  transformRunSuite(sample);
   goldTablesSuite(sample);
   checksSuite(sample);
   restoreSuite(sample);

@@ -1,16 +1,28 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runExtract } from '../../../../extension/core/extract/run';
 import { readDeltaTable } from '../../../../extension/core/gold/deltaLog';
 import { tableRows } from '../../../../extension/core/gold/partitions';
 import { listGoldTables } from '../../../../extension/core/gold/tables';
 import { s3Client } from '../../../../extension/core/s3/client';
+import type { SparkProgress } from '../../../../extension/core/spark/restApi';
 import { adminClient } from '../../../../extension/core/stack/buckets';
+import type { QualityReport, TransformEvent } from '../../../../extension/core/transform/events';
+import { runTransform } from '../../../../extension/core/transform/run';
 import { projectConfig } from '../../helpers/cli';
-import { emptyAndRemove, publishSample, scratchProject } from '../../helpers/scratch';
+import { emptyAndRemove, scratchProject } from '../../helpers/scratch';
+
+/** What the publishing transform reported as it ran (the runner's callbacks) and at its end. */
+export interface Publish {
+  report: QualityReport;
+  events: TransformEvent[];
+  progress: SparkProgress[];
+}
 
 /**
- * The bundled sample (2024-01..02) published once into scratch buckets of its own, by the real extract and the real
- * transform, for the suites of sampleGold.test.ts to share. `publish()` in their `before`, `remove()` in their `after`.
+ * The bundled sample (2024-01..02) published once into scratch buckets of its own, by the real extractor and the
+ * real transform through the core's runners (those of the CLI and the extension), for the suites of
+ * sampleGold.test.ts to share. `publish()` in their `before`, `remove()` in their `after`.
  */
 export function sampleGold(label: string) {
   const config = projectConfig();
@@ -21,7 +33,7 @@ export function sampleGold(label: string) {
     extractRun: `extract-${label}-${scratch.suffix}`,
     transformRun: `transform-${label}-${scratch.suffix}`,
   };
-  let transformStderr = '';
+  let published: Publish | undefined;
 
   /** Rows (from the Delta snapshot's stats) and version of every gold table now. */
   async function goldState(): Promise<Record<string, { rows: number | undefined; version: number }>> {
@@ -40,10 +52,24 @@ export function sampleGold(label: string) {
     scratch,
     ...runs,
     goldState,
-    /** What the publishing `etl transform` printed on stderr (its summary names the checks). */
-    transformStderr: () => transformStderr,
+    /** The publishing transform's report, events and Spark progress. */
+    published(): Publish {
+      if (!published) throw new Error('the sample was not published (its before hook failed)');
+      return published;
+    },
     async publish(): Promise<void> {
-      transformStderr = (await publishSample(admin, scratch, config.minio.region, runs, 840_000)).stderr;
+      await admin.makeBucket(scratch.rawzone, config.minio.region);
+      await admin.makeBucket(scratch.gold, config.minio.region);
+      const { env } = scratch;
+      await runExtract(config, { months: '2024-01..2024-02', source: { sample: true }, runId: runs.extractRun, env });
+      const events: TransformEvent[] = [];
+      const progress: SparkProgress[] = [];
+      const callbacks = {
+        onEvent: (e: TransformEvent) => events.push(e),
+        onProgress: (p: SparkProgress) => progress.push(p),
+      };
+      const report = await runTransform(config, { run: runs.extractRun, runId: runs.transformRun, env }, callbacks);
+      published = { report, events, progress };
     },
     async remove(): Promise<void> {
       for (const bucket of [scratch.rawzone, scratch.gold])
