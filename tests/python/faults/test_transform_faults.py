@@ -180,6 +180,62 @@ def test_rerun_of_a_month_with_new_input_replaces_it_whole(env, delta_spark):
     UNDISTURBED["january"] = january(delta_spark, env)  # what a faulted run of the same input must converge to
 
 
+def master_pid() -> int:
+    return json.loads((state_dir() / "pids" / "spark-master.json").read_text())["pid"]
+
+
+def alive_workers(ui_url: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{ui_url}/json/", timeout=5) as answer:
+            return int(json.load(answer).get("aliveworkers", 0))
+    except OSError:
+        return 0
+
+
+JANUARY_TABLES = {"fact_trips": JANUARY, "mart_daily_zone": JANUARY, "quarantine/rejected_trips": REJECTED_JANUARY}
+
+
+@pytest.mark.cell(component="Spark master", fault="SIGKILL", phase="write")
+def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_written(env, delta_spark, base_settings):
+    """The master dies as the write begins. The application keeps the executors it was granted, so tables may still
+    commit until the driver's watchdog finds the master silent (10 s) and cancels the rest: the run then fails naming
+    the master and the tables it had committed. Whatever the timing, every table holds the rows of a whole run of
+    this input (those of the undisturbed rerun before this cell), and only the tables named committed moved."""
+    assert "january" in UNDISTURBED, "runs after the undisturbed rerun of the new January (same file, above)"
+    gold = env["GOLD_BUCKET"]
+    before = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
+    process, head = start_until_write(env, "master-killed", own_group=True)
+    try:
+        os.kill(master_pid(), signal.SIGKILL)
+        killed_at = time.monotonic()
+        run = finish(process, Path(env["STDERR_DIR"]) / "master-killed.err", "".join(head), timeout=FAIL_BOUND_S + 60)
+        took = time.monotonic() - killed_at
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        up = subprocess.run([*CLI, "start", "spark-master"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=180)
+        assert up.returncode == 0, up.stderr[-2000:]
+    # The stack recovers on its own: both workers register again with the restarted master.
+    wait_until(lambda: alive_workers(base_settings.spark_ui_url) == 2, 120, "both workers back with the new master")
+    after = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
+    for table in JANUARY_TABLES:
+        assert (after[table].rows, after[table].checksum) == (before[table].rows, before[table].checksum), table
+    moved = sorted(table for table in JANUARY_TABLES if after[table].version != before[table].version)
+    print(f"Spark master SIGKILLed at the write -> exit {run.returncode} in {took:.1f} s; tables moved: {moved}")
+    if run.returncode == 0:  # every commit landed before the watchdog's bound: a whole run, nothing to report
+        assert moved == sorted(JANUARY_TABLES)
+        return
+    assert run.returncode == 1
+    assert took < FAIL_BOUND_S, f"the job took {took:.0f} s to fail after the master died"
+    error = run.done["error"]
+    assert f"the Spark master at {base_settings.spark_master_url} stopped answering during" in error, error
+    assert "start it (`etl up`) and run again" in error
+    # Its labels: "fact_trips 2024-01" (a table's months) or a whole table's name.
+    labels = error.split("this run had committed ")[1].split(";")[0].split(", ") if moved else []
+    assert sorted({label.split(" ")[0] for label in labels} & set(JANUARY_TABLES)) == moved, error
+
+
 def busy_executor(ui_url: str, app_id: str) -> dict | None:
     """An executor of the app running a task now (the driver's REST API), if any."""
     with urllib.request.urlopen(f"{ui_url}/api/v1/applications/{app_id}/executors", timeout=5) as answer:
