@@ -39,6 +39,8 @@ export interface PipelineRun {
   dagRun?: DagRunRecord;
   /** A transform on its own row: the extraction runs it read, which have rows of their own. */
   consumes: string[];
+  /** Quality reports are still being read and one of them may be this extraction's transform (progress.ts). */
+  reportPending?: boolean;
 }
 
 export interface RunSources {

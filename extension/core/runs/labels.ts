@@ -96,7 +96,9 @@ export function runLabels(run: PipelineRun, now = new Date()): RunLabels {
   const restore = isRestoreReport(run.transform) ? run.transform : undefined;
   const what = restore ? whatLabel(run) : `${whatLabel(run)} ${monthsLabel(run.months)}`;
   const label = `${whenLabel(run.startedAt, now)} · ${what} · ${outcomeLabel(run)}`;
-  const description = [durationLabel(run.durationMs), run.id].filter(Boolean).join(' · ');
+  // The first paint comes before every report is read (progress.ts): say this row's may still come.
+  const pending = run.reportPending ? 'reading report…' : '';
+  const description = [pending, durationLabel(run.durationMs), run.id].filter(Boolean).join(' · ');
   const lines = [
     `${whatLabel(run)} ${run.state}, started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
     run.extract && `extraction run ${run.extract.run_id}${run.extract.error ? ` — ${run.extract.error}` : ''}`,

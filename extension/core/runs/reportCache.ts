@@ -5,7 +5,7 @@ import type { ObjectEntry } from '../s3/listing';
 import { validated } from '../schemas';
 import type { QualityReport } from './report';
 
-type Cached = QualityReport | { error: string };
+export type Cached = QualityReport | { error: string };
 interface Entry {
   stamp: string;
   report: Cached;

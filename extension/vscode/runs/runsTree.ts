@@ -7,7 +7,7 @@ import { describeResult, reportChecks } from '../../core/checks/states';
 import { groupBackfills } from '../../core/runs/backfills';
 import type { PipelineRun } from '../../core/runs/join';
 import { stoppedByChecks } from '../../core/runs/labels';
-import { loadRuns, type RunsModel } from '../../core/runs/load';
+import { startLoadRuns, type RunsLoad, type RunsModel } from '../../core/runs/load';
 import { ReportCache, reportCacheFile } from '../../core/runs/reportCache';
 import type { EtlConfig } from '../../core/config';
 import { endpointOf, s3Client } from '../../core/s3/client';
@@ -48,19 +48,37 @@ function stoppedByChecksNode(run: PipelineRun): DetailNode {
     nodes);
 }
 
+const firstLine = (error: unknown) => describeError(error).split('\n')[0];
+
+/** While reports are read after the first paint: how many are left (the rows say which may still change). */
+function readingNodes(model: RunsModel): vscode.TreeItem[] {
+  if (!model.unread) return [];
+  const node = new DetailNode('Reading quality reports…', `${model.unread.toLocaleString('en-US')} left`,
+    'loading~spin', 'runs:reading');
+  return [node];
+}
+
 /** The Runs view: every pipeline run, newest first (extension/core/runs joins the sources). */
 export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   /** The reports read so far, per store (a profile switch changes it), kept on disk for the next window. */
   private cache: ReportCache | undefined;
-  model: RunsModel = { runs: [], problems: [], airflow: false, backfills: [] };
+  model: RunsModel = { runs: [], problems: [], airflow: false, backfills: [], unread: 0 };
+  /** The load whose model is shown; a newer one aborts it (it reads no more reports). */
+  private current: { abort: AbortController; complete: Promise<RunsModel> } | undefined;
+  /** The next root getChildren shows the model as it is: the current load fired with reports read meanwhile. */
+  private repaint = false;
   /** Set while the reports cannot be read because MinIO is stopped or starting (the problem row says which). */
   wait: StackWait | undefined;
 
   constructor(private readonly services: EtlServices) {}
 
+  /** Loads again (the Refresh command, a run finished): the next root getChildren starts a new load. */
   refresh(): void {
+    this.current?.abort.abort(); // its repaints would show the model this refresh replaces
+    this.current = undefined;
+    this.repaint = false;
     this.changed.fire();
   }
 
@@ -77,18 +95,46 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     return AirflowClient.of(this.services.project(), AIRFLOW_TIMEOUT_MS);
   }
 
-  /** The model as last shown, loaded now when the view has not been opened yet. */
+  /** Every run, each report read: the load in progress finished, or a new one when the view was never opened. */
   async runs(): Promise<PipelineRun[]> {
-    if (!this.model.runs.length) await this.load();
+    if (this.current) await this.current.complete.catch(() => undefined);
+    else await this.load();
     return this.model.runs;
   }
 
+  /** Loads to the end (every report read, Airflow joined): commands and tests that need the whole model. */
   async load(): Promise<RunsModel> {
+    await this.start();
+    return (this.current as NonNullable<typeof this.current>).complete;
+  }
+
+  /**
+   * Starts a load and shows its first model (the listing, the cached reports, the manifest); the reports not
+   * cached are read in the background, the view repainting a few times as they arrive, then once complete.
+   */
+  private async start(): Promise<RunsModel> {
+    this.current?.abort.abort();
+    this.current = undefined;
     const config = this.services.project();
     const s3 = s3Client(config, await this.services.credentials());
     const explainS3 = (error: EtlError) => explainForProfile(error, config.profile);
-    this.model = await loadRuns({ config, s3, airflow: this.airflow(), cache: this.cacheOf(config), explainS3 });
-    return this.model;
+    const abort = new AbortController();
+    const sources = { config, s3, airflow: this.airflow(), cache: this.cacheOf(config), explainS3 };
+    const show = (model: RunsModel) => {
+      if (this.current?.abort !== abort) return; // a newer load owns the view
+      this.model = model;
+      this.repaint = true;
+      this.changed.fire();
+    };
+    const load: RunsLoad = await startLoadRuns(sources, { onProgress: show, signal: abort.signal });
+    const complete = load.complete.then((model) => {
+      show(model);
+      return model;
+    });
+    complete.catch((error) => show({ ...this.model, unread: 0, problems: [...this.model.problems, firstLine(error)] }));
+    this.current = { abort, complete };
+    this.model = load.first;
+    return load.first;
   }
 
   private cacheOf(config: EtlConfig): ReportCache {
@@ -103,7 +149,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     if (item instanceof DetailNode) return item.children;
     if (item || !this.services.hasProject()) return [];
     try {
-      await this.load();
+      if (!this.repaint) await this.start();
+      this.repaint = false;
     } catch (error) {
       const node = new vscode.TreeItem(describeError(error).split('\n')[0]);
       node.tooltip = describeError(error);
@@ -111,6 +158,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
       node.command = { command: 'etlSpark.refresh', title: 'Retry' };
       return [node];
     }
+    return this.rootNodes();
+  }
+
+  /** The rows of the model as it is (no load): runs newest first, a row while reports are read, problems. */
+  async rootNodes(): Promise<vscode.TreeItem[]> {
     await vscode.commands.executeCommand('setContext', 'etlSpark.runs.empty', this.model.runs.length === 0);
     const wait = this.model.problems.some(isS3Problem) ? await stackWaitOf(this.services, 'Runs') : undefined;
     this.wait = wait;
@@ -118,7 +170,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem
     // A backfill's months under one node (extension/core/runs/backfills.ts); every other run a row of its own.
     const entries = groupBackfills(this.model.runs, this.model.backfills);
     const rows = entries.map((e) => (e.kind === 'run' ? new RunNode(e.run) : new BackfillNode(e.group)));
-    return [...rows, ...problems];
+    return [...rows, ...readingNodes(this.model), ...problems];
   }
 
   private async partsOf(run: PipelineRun): Promise<vscode.TreeItem[]> {

@@ -8,7 +8,7 @@ import { AirflowClient } from '../../../extension/core/airflow/client';
 import { PIPELINE_DAG } from '../../../extension/core/airflow/pipelineRun';
 import { failureSummary, triggerPipeline } from '../../../extension/core/airflow/trigger';
 import { diffReports } from '../../../extension/core/runs/diff';
-import { loadDagRuns, loadReports, loadRuns } from '../../../extension/core/runs/load';
+import { loadDagRuns, loadReports, loadRuns, startLoadRuns, type RunsModel } from '../../../extension/core/runs/load';
 import { ReportCache } from '../../../extension/core/runs/reportCache';
 import { previousWithReport } from '../../../extension/core/runs/join';
 import { sparkHistoryUrl } from '../../../extension/core/runs/rerun';
@@ -137,7 +137,8 @@ describe('Runs view model: reports in a scratch gold bucket, Airflow down', { ti
     );
   });
 
-  test('joined with a manifest; Airflow down leaves the DAG runs out without an error', async () => {
+  /** A backup folder whose manifest holds extractions e1 and e2 (read by t1 and t2). */
+  function manifestDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'etl-runs-'));
     const run = (id: string, started: string) => ({
       run_id: id,
@@ -159,6 +160,11 @@ describe('Runs view model: reports in a scratch gold bucket, Airflow down', { ti
       runs: [run('e1', '2026-01-01T10:00:00Z'), run('e2', '2026-01-02T10:00:00Z')],
     };
     writeFileSync(join(dir, 'extracted_paths.json'), JSON.stringify(manifest));
+    return dir;
+  }
+
+  test('joined with a manifest; Airflow down leaves the DAG runs out without an error', async () => {
+    const dir = manifestDir();
     const deadAirflow = new AirflowClient(`http://${config.bindHost}:1`, 2000);
     const scratch = { ...config, buckets: { ...config.buckets, gold: bucket } };
     const model = await loadRuns({ config: scratch, s3: client, airflow: deadAirflow, env: { ETL_BACKUP_DIR: dir } });
@@ -183,5 +189,30 @@ describe('Runs view model: reports in a scratch gold bucket, Airflow down', { ti
     const offline = await loadRuns({ config: scratch, s3: deadMinio, env: { ETL_BACKUP_DIR: dir } });
     assert.deepEqual(offline.runs.map((r) => [r.id, r.transform]), [['e2', undefined], ['e1', undefined]]);
     assert.match(offline.problems.join(), /quality reports not read: cannot reach MinIO at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) → start the stack/);
+  });
+
+  test('the first model needs no GET per report; the rest are read once each and merged as they arrive', async () => {
+    const env = { ETL_BACKUP_DIR: manifestDir() };
+    const sources = { config: { ...config, buckets: { ...config.buckets, gold: bucket } }, s3: client, env };
+    const cache = new ReportCache();
+    const shape = (m: RunsModel) => m.runs.map((r) => [r.id, r.transform?.run_id, !!r.reportPending]);
+    const progress: RunsModel[] = [];
+    const load = await startLoadRuns({ ...sources, cache }, { onProgress: (m) => progress.push(m), progressMs: 1 });
+    assert.equal(load.first.unread, 3, 't1, t2 and broken.json are listed, not read');
+    assert.deepEqual(shape(load.first), [['e2', undefined, true], ['e1', undefined, true]]);
+    const complete = await load.complete;
+    assert.deepEqual(shape(complete), [['e2', 't2', false], ['e1', 't1', false]]);
+    assert.equal(complete.unread, 0);
+    assert.match(complete.problems.join(), /broken\.json is not valid JSON/);
+    // A repaint at most per read (none when all arrive before the first is due: the complete model follows).
+    assert.ok(progress.length <= 3, `${progress.length} repaints for 3 reports`);
+    assert.deepEqual(progress.map((m) => m.unread), progress.map((m) => m.unread).sort((a, b) => b - a));
+    for (const model of progress) assert.deepEqual(model.runs.map((r) => r.id), ['e2', 'e1'], 'rows keep their place');
+    // Read once: a second load with the same cache has every report before its first paint.
+    const again = await startLoadRuns({ ...sources, cache });
+    assert.equal(again.first.unread, 0);
+    assert.deepEqual(shape(again.first), [['e2', 't2', false], ['e1', 't1', false]]);
+    assert.match(again.first.problems.join(), /broken\.json is not valid JSON/);
+    await again.complete;
   });
 });

@@ -12,7 +12,11 @@ import type { RestorePlan } from '../../../../extension/core/restore/plan';
 // Classes of the suite's bundle are not the extension's: compare by kind/contextValue, never instanceof.
 let api: EtlExtensionApi;
 const labelOf = (item: vscode.TreeItem) => String(typeof item.label === 'object' ? item.label.label : item.label);
-const runNodes = async () => (await api.runs.getChildren()).filter((n): n is RunNode => (n as RunNode).kind === 'run');
+// The view paints before every report is read (then fills in): the rows of a load run to its end.
+const runNodes = async () => {
+  await api.runs.load();
+  return (await api.runs.rootNodes()).filter((n): n is RunNode => (n as RunNode).kind === 'run');
+};
 const childrenOf = (item: vscode.TreeItem) => api.runs.getChildren(item);
 const find = (items: vscode.TreeItem[], label: string | RegExp) =>
   items.find((i) => (typeof label === 'string' ? labelOf(i) === label : label.test(labelOf(i))));
