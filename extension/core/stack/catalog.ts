@@ -239,13 +239,15 @@ export const CATALOG = [
     url: { setting: 'ES_PORT', path: '/etl-logs-*/_search' },
     external: 'elasticsearch',
     native: {
-      // Runs whenever the local Elasticsearch does, unless that one is secured (services.ts).
+      // Runs whenever the local Elasticsearch does, unless that one serves HTTPS (services.ts).
       with: 'elasticsearch',
       wave: 2,
       startTimeoutSeconds: 30,
       command: ['rsyslogd', '-n'],
       health: { check: 'the rsyslogd of its pid file runs' },
     },
+    // The image's rsyslogd with the same configuration (docker/log-shipper/rsyslog.conf, by renderShipperConfig).
+    compose: { health: { check: 'the rsyslogd of its pid file runs' } },
   },
   {
     name: 'logstash',

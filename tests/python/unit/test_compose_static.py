@@ -39,7 +39,7 @@ PORT_KEYS = {
 ONE_SHOT = {"minio-init", "kibana-init"}
 # `docker compose up --wait` starts these; all of them from docker/Dockerfile.
 DEFAULT_SERVICES = {"minio", "minio-init", "spark-master", "spark-worker-1", "spark-worker-2", "spark-history",
-                    "elasticsearch", "airflow"}
+                    "elasticsearch", "log-shipper", "airflow"}
 PROFILES = {"elk": {"logstash", "kibana", "kibana-init", "filebeat"}, "tools": {"etl"}, "dev": {"spark-connect"}}
 # Run as the caller (ETL_UID/ETL_GID), so the files they write to the mounts are the caller's.
 AS_CALLER = {"etl", "airflow"}
@@ -175,7 +175,7 @@ def test_images_build_from_our_dockerfile_on_the_debian_base(raw_compose, compos
         assert build["args"] == {"DEBIAN_BASE": "${ETL_DEBIAN_BASE:-debian:bookworm-slim}"}, name
         assert build["secrets"] == ["build_ca"], name
         targets[build["target"]] = service["image"]
-    assert set(targets) == {"runtime", "airflow", "elasticsearch", "minio"}
+    assert set(targets) == {"runtime", "airflow", "elasticsearch", "minio", "log-shipper"}
     # Every service that runs one of our images has the build that makes it.
     for name, service in raw_compose["services"].items():
         if service["image"].startswith("etl-spark/"):
@@ -247,7 +247,7 @@ def test_the_runner_and_airflow_run_as_the_caller_with_the_project_mounted(compo
         raw_env = raw_compose["services"][name]["environment"]
         assert raw_env["ETL_LOCK_DIR"] == "/opt/etl-locks/${ETL_UID:-1000}", f"{name}: lock files of one uid per folder"
     for name, service in raw_compose["services"].items():
-        if name not in {*AS_CALLER, "spark-connect"}:
+        if name not in {*AS_CALLER, "spark-connect", "log-shipper"}:
             assert "ETL_UID" not in str(service.get("user", "")), name
     assert (ROOT / "ETL_logs" / ".gitkeep").exists() and (ROOT / "Backup_data" / ".gitkeep").exists(), \
         "bind-mount sources must exist, or Docker creates them owned by root"
@@ -294,3 +294,39 @@ def test_old_dockerfiles_are_gone_and_unreferenced():
     for path in [ROOT / "README.md", ROOT / "docker-compose.yml", *(ROOT / "extension").rglob("*.ts")]:
         text = path.read_text()
         assert "Dockerfile-spark" not in text and "Dockerfile-airflow" not in text, path
+
+
+def test_the_log_shipper_reads_etl_logs_as_the_caller_and_keeps_its_state_in_a_volume(compose, raw_compose):
+    """rsyslog as natively: the caller's uid (who owns ./ETL_logs), the logs read-only, offsets and disk queues in a
+    named volume (a killed or recreated container resumes), started after Elasticsearch is healthy."""
+    raw = raw_compose["services"]["log-shipper"]
+    assert raw["user"] == "${ETL_UID:-1000}:${ETL_GID:-1000}"
+    assert raw["build"]["target"] == "log-shipper" and not raw.get("profiles")
+    assert raw["volumes"] == ["./ETL_logs:/opt/etl/ETL_logs:ro", "log-shipper-work:/var/lib/etl-shipper"]
+    assert raw["depends_on"] == {"elasticsearch": {"condition": "service_healthy"}}
+    text = DOCKERFILE.read_text()
+    stage = text[text.index("FROM debian AS log-shipper"):]
+    stage = stage[:stage.index("\n# ---") if "\n# ---" in stage else len(stage)]
+    for package in ("rsyslog", "rsyslog-elasticsearch", "tini", "curl"):
+        assert re.search(rf"\s{package}(\s|$)", stage), package
+    assert "COPY docker/log-shipper/rsyslog.conf /etc/etl-shipper/rsyslog.conf" in stage
+    assert "USER 1000:1000" in stage, "never root, whatever user: compose gives"
+
+
+def test_elasticsearch_and_the_shipper_sign_in_without_a_password_in_any_argument(raw_compose):
+    """Security on with .env's ES_USERNAME/ES_PASSWORD (both empty: off, as natively); the password reaches the
+    containers as environment only: the healthchecks pass it to curl on stdin (docker/es-curl.sh), the shipper's
+    configuration names the variables, the entrypoint hands it to elasticsearch-users on stdin."""
+    for name in ("elasticsearch", "log-shipper"):
+        env = raw_compose["services"][name]["environment"]
+        assert env["ES_USERNAME"] == "${ES_USERNAME:-}" and env["ES_PASSWORD"] == "${ES_PASSWORD:-}", name
+        assert "PASSWORD" not in " ".join(raw_compose["services"][name]["healthcheck"]["test"]), name
+    assert raw_compose["services"]["elasticsearch"]["healthcheck"]["test"][:2] == ["CMD", "etl-es-curl"]
+    curl = (ROOT / "docker" / "es-curl.sh").read_text()
+    assert "curl -K -" in curl and "-u " not in curl
+    conf = (ROOT / "docker" / "log-shipper" / "rsyslog.conf").read_text()
+    assert "uid=`echo $ES_USERNAME` pwd=`echo $ES_PASSWORD`" in conf
+    entry = (ROOT / "docker" / "elasticsearch" / "entrypoint.sh").read_text()
+    assert "| elasticsearch-users useradd" in entry and "unset ES_PASSWORD" in entry
+    assert "xpack.security.enabled" not in DOCKERFILE.read_text().split("FROM java AS elasticsearch")[1].split(
+        "FROM debian AS log-shipper")[0], "the entrypoint decides security, from .env"

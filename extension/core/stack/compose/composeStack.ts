@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -188,6 +189,11 @@ function makePreviewDir(config: EtlConfig): void {
   mkdirSync(composePreviewDir(config), { recursive: true });
 }
 
+/** ./ETL_logs, mounted by the runner, Airflow and the log shipper: ours before compose would make it as root. */
+function makeLogDir(config: EtlConfig): void {
+  mkdirSync(join(config.paths.root, 'ETL_logs'), { recursive: true });
+}
+
 /** The compose stack: docker compose with the project's docker-compose.yml, `-p` from COMPOSE_PROJECT_NAME. */
 export function composeStack(config: EtlConfig): Stack {
   const services = composeServices(config);
@@ -217,6 +223,7 @@ export function composeStack(config: EtlConfig): Stack {
         const before = await psRows(project);
         await assertPortsFree(config, services.filter((s) => !s.profile || profiles.includes(s.profile)), before);
         if (profiles.includes('dev')) makePreviewDir(config);
+        makeLogDir(config);
         reporter.step(
           `docker compose (project ${project.name}): building the images (cached layers are reused) and starting ` +
             `the stack`,
@@ -278,6 +285,7 @@ export function composeStack(config: EtlConfig): Stack {
         const project = composeProject(config, await presentBuild());
         await assertPortsFree(config, [service], await psRows(project));
         if (service.profile === 'dev') makePreviewDir(config);
+        makeLogDir(config);
         reporter.step(`${service.title}: starting (docker compose up --wait ${name})`);
         // --no-recreate: starting one service never replaces a running one it depends on (the master of a worker).
         const outcome = await runUp(

@@ -15,6 +15,7 @@ const DEFAULT_SERVICES = [
   'spark-history',
   'elasticsearch',
   'airflow',
+  'log-shipper',
 ];
 const project = process.env.COMPOSE_PROJECT_NAME ?? 'etl-spark';
 const rows = async () =>
