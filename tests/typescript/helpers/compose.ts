@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 
 /**
@@ -29,6 +30,11 @@ export function useComposeTestEnv(): { project: string } {
   process.env.SPARK_EXECUTOR_MEMORY ??= '1g';
   process.env.SPARK_DRIVER_MEMORY ??= '1g';
   process.env.ETL_DAG_RETRIES ??= '0';
+  // Elasticsearch's security on whatever .env says (its user and password win over .env's, here and in compose).
+  if (!process.env.ES_USERNAME || !process.env.ES_PASSWORD) {
+    process.env.ES_USERNAME = 'etl';
+    process.env.ES_PASSWORD = randomBytes(18).toString('base64url');
+  }
   return { project: process.env.COMPOSE_PROJECT_NAME };
 }
 
