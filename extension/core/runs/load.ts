@@ -229,11 +229,11 @@ export interface ProgressOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The Runs view's load in two steps: a first model without a GET per report (a store no window has read has
- * 1,000 reports to GET, ~1 s), then the unread reports, newest first, merged as they arrive.
- */
-export async function startLoadRuns(sources: RunsSources, options: ProgressOptions = {}): Promise<RunsLoad> {
+/** The two steps of a load; `first` is only joined for a caller that paints it (loadRuns does not). */
+async function loadInSteps(
+  sources: RunsSources,
+  options: ProgressOptions,
+): Promise<{ first: () => RunsModel; complete: Promise<RunsModel> }> {
   const cache = sources.cache ?? new ReportCache();
   const known = await readKnown(sources, cache);
   const { listed } = known;
@@ -245,23 +245,33 @@ export async function startLoadRuns(sources: RunsSources, options: ProgressOptio
     backfills: [],
     unread: unread.size,
   });
+  const { onProgress } = options;
   const complete = async () => {
     await new Promise(setImmediate); // the caller paints the first model before 16 GETs are signed and sent
-    const progress = throttled(() => options.onProgress?.(modelNow()), options.progressMs ?? 200);
+    const progress = throttled(() => onProgress?.(modelNow()), options.progressMs ?? 200);
     const onRead = (entry: ObjectEntry, outcome: Cached) => {
       unread.delete(entry);
       joinOutcome(listed, outcome);
-      progress.poke();
+      if (onProgress) progress.poke();
     };
     await readReports(sources.s3, sources.config.buckets.gold, listed.unread, cache, onRead, options.signal)
       .catch((error) => listed.problems.push(quotedS3(sources, error)))
       .finally(progress.cancel);
     return options.signal?.aborted ? modelNow() : completed(sources, known);
   };
-  return { first: modelNow(), complete: complete() };
+  return { first: modelNow, complete: complete() };
+}
+
+/**
+ * The Runs view's load in two steps: a first model without a GET per report (a store no window has read has
+ * 1,000 reports to GET, ~1 s), then the unread reports, newest first, merged as they arrive.
+ */
+export async function startLoadRuns(sources: RunsSources, options: ProgressOptions = {}): Promise<RunsLoad> {
+  const steps = await loadInSteps(sources, options);
+  return { first: steps.first(), complete: steps.complete };
 }
 
 /** The whole model at once: the manifest, gold's quality reports and Airflow's DAG runs, joined. */
 export async function loadRuns(sources: RunsSources): Promise<RunsModel> {
-  return (await startLoadRuns(sources)).complete;
+  return (await loadInSteps(sources, {})).complete;
 }
