@@ -48,10 +48,10 @@ step npm run -s bench:runs -- --runs 20
 step npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 step npm run -s test:vscode
-step "$(etl which python)" -m pytest -q tests/python/integration
-# The fault matrix (tests/python/faults): each cell a component × fault × phase; writes its table into
-# docs/reliability.md and test-artifacts/fault-matrix.json.
-step npm run -s test:faults
+# The Python integration tests, then the fault matrix (tests/python/faults: each cell a component × fault × phase;
+# it writes its table into docs/reliability.md and test-artifacts/fault-matrix.json), in one pytest session: they
+# share one published sample (tests/python/conftest.py), the integration tests first (they compare with it).
+step npm run -s test:faults -- tests/python/integration
 # Every benchmark once at a tiny size, so none can rot: a smoke run that completes and prints its
 # ratios (no timing assertion; real figures: docs/performance.md). Scratch buckets, removed after.
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_extract.py --files 2 --size-mb 5

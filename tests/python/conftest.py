@@ -7,15 +7,19 @@ and removed with `admin` (MINIO_ROOT_USER), since the ETL's key may not."""
 from __future__ import annotations
 
 import os
+import secrets
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from support_buckets import admin_client, temporary_bucket
 from support_http import ScriptedServer
+from support_spark_stack import JobRun, download, run_submit
 
 from etl.config import PROJECT_ROOT, load_settings
+from etl.extract.layout import sample_source
+from etl.extract.run import extract_months
 from etl.extract.store import make_client
 
 
@@ -56,6 +60,38 @@ def test_bucket(admin):
 @pytest.fixture
 def settings(base_settings, test_bucket):
     return replace(base_settings, rawzone_bucket=test_bucket)
+
+
+@dataclass(frozen=True)
+class PublishedSample:
+    env: dict[str, str]  # etl.submit's environment: the scratch buckets and state folder, EXTRACT_RUN, STDERR_DIR
+    first: JobRun  # the transform that published it
+    gold_copy: Path  # the gold it wrote, downloaded right after
+
+
+@pytest.fixture(scope="session")
+def published_sample(tmp_path_factory, base_settings, admin, minio) -> PublishedSample:
+    """The bundled sample (2024-01..02) extracted into scratch buckets and transformed once (a real spark-submit),
+    with a copy of the gold it wrote. The transform's integration tests and the fault matrix share it: npm test runs
+    them in one session, the integration tests first (they compare with the copy; the matrix then changes gold)."""
+    raw_bucket, gold_bucket = temporary_bucket(admin, "rawzone-pytest"), temporary_bucket(admin, "gold-pytest")
+    raw, gold = next(raw_bucket), next(gold_bucket)
+    state = tmp_path_factory.mktemp("published-sample")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "src"), "RAWZONE_BUCKET": raw, "GOLD_BUCKET": gold,
+           "ETL_BACKUP_DIR": str(state / "backup"), "ETL_LOG_DIR": str(state / "logs"),
+           "ETL_LOCK_DIR": str(state / "locks"), "STDERR_DIR": str(state)}
+    with pytest.MonkeyPatch.context() as patch:
+        for key in ("ETL_BACKUP_DIR", "ETL_LOCK_DIR", "ETL_LOG_DIR"):
+            patch.setenv(key, env[key])
+        env["EXTRACT_RUN"] = f"sample-{secrets.token_hex(3)}"
+        extract_months("2024-01..2024-02", sample_source(), run_id=env["EXTRACT_RUN"],
+                       settings=replace(base_settings, rawzone_bucket=raw))
+    first = run_submit(env, state / "first.err", "--run", env["EXTRACT_RUN"], "--run-id",
+                       f"first-{secrets.token_hex(3)}")
+    assert first.returncode == 0, first.stderr[-3000:]
+    yield PublishedSample(env, first, download(minio, gold, tmp_path_factory.mktemp("gold-first")))
+    for bucket in (raw_bucket, gold_bucket):
+        next(bucket, None)  # empties and removes it
 
 
 @pytest.fixture

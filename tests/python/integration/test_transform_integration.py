@@ -7,20 +7,16 @@ are cells of the fault matrix: tests/python/faults/test_transform_faults.py.)"""
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
 from pathlib import Path
 
 import pyarrow.compute as pc
 import pytest
-from support_buckets import temporary_bucket
 from support_spark_stack import download, read_table, run_submit, snapshot
 
 from etl.config import PROJECT_ROOT
 from etl.delta_snapshot import local_snapshot
-from etl.extract.layout import sample_source
-from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
 
 pytestmark = pytest.mark.integration
@@ -33,28 +29,20 @@ PARTITIONED = {"fact_trips": "pickup", "mart_daily_zone": "pickup", "mart_hourly
 
 
 @pytest.fixture(scope="module")
-def gold_bucket(admin):
-    yield from temporary_bucket(admin, "gold-pytest")
+def job_env(published_sample):
+    """Environment of etl.submit: the published sample's scratch buckets and private manifest/log/lock folder."""
+    return published_sample.env
 
 
 @pytest.fixture(scope="module")
-def job_env(tmp_path_factory, base_settings, test_bucket, gold_bucket):
-    """Environment of etl.submit: test buckets, a private manifest/log/lock folder."""
-    state = tmp_path_factory.mktemp("transform-state")
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "src"), "RAWZONE_BUCKET": test_bucket,
-           "GOLD_BUCKET": gold_bucket, "ETL_BACKUP_DIR": str(state / "backup"), "ETL_LOG_DIR": str(state / "logs"),
-           "ETL_LOCK_DIR": str(state / "locks")}
-    with pytest.MonkeyPatch.context() as patch:
-        for key in ("ETL_BACKUP_DIR", "ETL_LOCK_DIR", "ETL_LOG_DIR"):
-            patch.setenv(key, env[key])
-        from dataclasses import replace
+def gold_bucket(job_env):
+    return job_env["GOLD_BUCKET"]
 
-        run_id = f"transform-it-{secrets.token_hex(3)}"
-        extract_months("2024-01..2024-02", sample_source(), run_id=run_id,
-                       settings=replace(base_settings, rawzone_bucket=test_bucket))
-    env["EXTRACT_RUN"] = run_id
-    env["STDERR_DIR"] = str(state)
-    return env
+
+@pytest.fixture(scope="module")
+def test_bucket(job_env):
+    """The published sample's rawzone (this file's corrupt object goes there)."""
+    return job_env["RAWZONE_BUCKET"]
 
 
 def submit(env, name: str, *args: str):
@@ -66,10 +54,9 @@ def gold_copy(minio, bucket: str, tmp_path_factory, name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_run(job_env, minio, gold_bucket, tmp_path_factory):
-    run = submit(job_env, "first", "--run", job_env["EXTRACT_RUN"], "--run-id", f"first-{secrets.token_hex(3)}")
-    assert run.returncode == 0, run.stderr[-3000:]
-    return run, gold_copy(minio, gold_bucket, tmp_path_factory, "gold-first")
+def first_run(published_sample):
+    """The publishing run and the gold it wrote (conftest.py: shared with the fault matrix)."""
+    return published_sample.first, published_sample.gold_copy
 
 
 def sorted_fact(root: Path):
