@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { EtlConfig } from '../../config';
+import { DEFAULT_PATHS } from '../../contract';
 import { EtlError } from '../../errors';
 import type { Reporter } from '../../reporter';
 import type { ServiceStatus, Stack, StackProgress } from '../backend';
@@ -191,7 +192,7 @@ function makePreviewDir(config: EtlConfig): void {
 
 /** ./ETL_logs, mounted by the runner, Airflow and the log shipper: ours before compose would make it as root. */
 function makeLogDir(config: EtlConfig): void {
-  mkdirSync(join(config.paths.root, 'ETL_logs'), { recursive: true });
+  mkdirSync(join(config.paths.root, DEFAULT_PATHS.logDir), { recursive: true });
 }
 
 /** The compose stack: docker compose with the project's docker-compose.yml, `-p` from COMPOSE_PROJECT_NAME. */
