@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EtlConfig } from '../../config';
+import { secretOf, type EtlConfig } from '../../config';
+import { LOCAL_AUTH_ENV } from '../../profiles';
 
 /**
  * The profiles of docker-compose.yml beside the default services: `elk` (Logstash, Kibana, Filebeat), `tools` (the
@@ -40,6 +41,20 @@ export const composeProjectName = () => process.env.COMPOSE_PROJECT_NAME || DEFA
 export const composePreviewDir = (config: EtlConfig) =>
   join(config.paths.state, 'compose', composeProjectName(), 'preview');
 
+/**
+ * The logins of Elasticsearch and Airflow as this process resolved them (environment, .env, else .env.example's
+ * defaults), as the native stack uses them. docker compose reads .env alone: an .env written before these keys
+ * existed would start the compose services open. In the environment of `docker compose`, never an argument.
+ */
+function localLogins(config: EtlConfig): Record<string, string> {
+  const logins: Record<string, string> = {};
+  for (const name of Object.values(LOCAL_AUTH_ENV)) {
+    const value = secretOf(config, name);
+    if (value !== undefined) logins[name] = value;
+  }
+  return logins;
+}
+
 export function composeProject(config: EtlConfig, build: BuildSettings = {}): ComposeProject {
   const name = composeProjectName();
   const env: Record<string, string> = {
@@ -50,6 +65,7 @@ export function composeProject(config: EtlConfig, build: BuildSettings = {}): Co
     // process resolved, whatever .env or a relative ETL_STATE_DIR would give compose.
     ETL_STATE_DIR: config.paths.state,
     COMPOSE_PROJECT_NAME: name,
+    ...localLogins(config),
   };
   if (build.debianBase) env.ETL_DEBIAN_BASE = build.debianBase;
   const caFile = build.caFile ?? (existsSync(HOST_CA_BUNDLE) ? HOST_CA_BUNDLE : undefined);
