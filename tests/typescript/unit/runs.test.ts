@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ManifestRun } from '../../../extension/core/manifest/model';
 import { diffReports, previousReport } from '../../../extension/core/runs/diff';
 import { joinRuns, previousWithReport, type DagRunRecord } from '../../../extension/core/runs/join';
 import { durationLabel, monthsLabel, runLabels, whenLabel } from '../../../extension/core/runs/labels';
 import { parseReport, type QualityReport } from '../../../extension/core/runs/report';
 import { escapeHtml, reportPage } from '../../../extension/core/runs/reportHtml';
 import { rerunPlan } from '../../../extension/core/runs/rerun';
+import { extractRun } from '../helpers/runFixtures';
 
-const extract = (
-  id: string,
-  start: string,
-  status: ManifestRun['status'] = 'succeeded',
-  months = ['2024-01'],
-): ManifestRun => ({
-  run_id: id,
-  step: 'extract',
-  status,
-  started_at: start,
-  ended_at: status === 'running' ? null : start.replace(':00Z', ':30Z'),
-  months,
-  source_template: 'file:///x/{YYYY}-{MM}',
-  zones_source: null,
-  bucket: 'rawzone',
-  minio_endpoint: 'http://x',
-  error: null,
-  files: [],
-});
 const report = (
   id: string,
   start: string,
@@ -67,7 +48,7 @@ const dag = (id: string, start: string, state = 'success', extra: Partial<DagRun
 describe('joining runs', () => {
   test('an extraction and the transform that read it are one row; newest first', () => {
     const runs = joinRuns({
-      extracts: [extract('e1', '2026-01-01T10:00:00Z'), extract('e2', '2026-01-02T10:00:00Z')],
+      extracts: [extractRun('e1', '2026-01-01T10:00:00Z'), extractRun('e2', '2026-01-02T10:00:00Z')],
       reports: [report('t1', '2026-01-01T10:01:00Z', ['e1'])],
       dagRuns: [],
     });
@@ -85,7 +66,7 @@ describe('joining runs', () => {
 
   test('a transform of every run joins the newest extraction it read; a second transform has its own row', () => {
     const runs = joinRuns({
-      extracts: [extract('e1', '2026-01-01T10:00:00Z'), extract('e2', '2026-01-02T10:00:00Z')],
+      extracts: [extractRun('e1', '2026-01-01T10:00:00Z'), extractRun('e2', '2026-01-02T10:00:00Z')],
       reports: [report('t1', '2026-01-02T10:01:00Z', ['e1', 'e2']), report('t2', '2026-01-03T10:00:00Z', ['e1', 'e2'])],
       dagRuns: [],
     });
@@ -101,14 +82,14 @@ describe('joining runs', () => {
 
   test('an old report without extract_runs joins through manifest_run', () => {
     const old = report('t1', '2026-01-01T10:01:00Z', undefined, { manifest_run: 'e1' });
-    const runs = joinRuns({ extracts: [extract('e1', '2026-01-01T10:00:00Z')], reports: [old], dagRuns: [] });
+    const runs = joinRuns({ extracts: [extractRun('e1', '2026-01-01T10:00:00Z')], reports: [old], dagRuns: [] });
     assert.equal(runs.length, 1);
     assert.equal(runs[0].transform?.run_id, 't1');
   });
 
   test('a DAG run joins its transform, or its extraction through the XCom run id, else stands alone', () => {
     const runs = joinRuns({
-      extracts: [extract('e1', '2026-01-01T10:00:00Z'), extract('e2', '2026-01-02T10:00:00Z', 'failed')],
+      extracts: [extractRun('e1', '2026-01-01T10:00:00Z'), extractRun('e2', '2026-01-02T10:00:00Z', 'failed')],
       reports: [
         report('t1', '2026-01-01T10:01:00Z', ['e1'], { airflow: { dag_id: 'etl_pipeline', dag_run_id: 'd1' } }),
       ],
@@ -134,9 +115,9 @@ describe('joining runs', () => {
   test('the previous run with a report is what Compare compares with', () => {
     const runs = joinRuns({
       extracts: [
-        extract('e1', '2026-01-01T10:00:00Z'),
-        extract('e2', '2026-01-02T10:00:00Z'),
-        extract('e3', '2026-01-03T10:00:00Z'),
+        extractRun('e1', '2026-01-01T10:00:00Z'),
+        extractRun('e2', '2026-01-02T10:00:00Z'),
+        extractRun('e3', '2026-01-03T10:00:00Z'),
       ],
       reports: [report('t1', '2026-01-01T10:01:00Z', ['e1']), report('t3', '2026-01-03T10:01:00Z', ['e3'])],
       dagRuns: [],
@@ -205,7 +186,7 @@ describe('labels for people', () => {
 
   test('the row says when, what and the outcome; the run id is in the description and tooltip only', () => {
     const [run] = joinRuns({
-      extracts: [extract('e1', '2026-01-02T10:00:00Z')],
+      extracts: [extractRun('e1', '2026-01-02T10:00:00Z')],
       reports: [report('t1', '2026-01-02T10:01:00Z', ['e1'])],
       dagRuns: [],
     });
@@ -264,7 +245,7 @@ describe('quality report page', () => {
 describe('re-run', () => {
   test('the same months and source, the same way', () => {
     const sample = {
-      ...extract('e1', '2026-01-01T10:00:00Z', 'succeeded', ['2024-01', '2024-02']),
+      ...extractRun('e1', '2026-01-01T10:00:00Z', 'succeeded', ['2024-01', '2024-02']),
       source_template: 'file:///home/u/etl/Data_extracted/yellow_tripdata_{YYYY}-{MM}.parquet',
     };
     const [pipeline] = joinRuns({
@@ -277,7 +258,7 @@ describe('re-run', () => {
       extract: { months: '2024-01,2024-02', source: { sample: true } },
       transform: true,
     });
-    const [tlc] = joinRuns({ extracts: [extract('e2', '2026-01-01T10:00:00Z')], reports: [], dagRuns: [] });
+    const [tlc] = joinRuns({ extracts: [extractRun('e2', '2026-01-01T10:00:00Z')], reports: [], dagRuns: [] });
     assert.deepEqual(rerunPlan(tlc), {
       kind: 'steps',
       extract: { months: '2024-01', source: { template: 'file:///x/{YYYY}-{MM}' } },

@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ManifestRun } from '../../../extension/core/manifest/model';
 import { runLabels } from '../../../extension/core/runs/labels';
 import { partialRuns, readOrder, throttled } from '../../../extension/core/runs/progress';
 import type { QualityReport } from '../../../extension/core/runs/report';
 import type { ObjectEntry } from '../../../extension/core/s3/listing';
+import { extractRun } from '../helpers/runFixtures';
 
 // The Runs view's first paint before every quality report is read, and the reports merged as they arrive.
-const extract = (id: string, start: string): ManifestRun => ({
-  run_id: id,
-  step: 'extract',
-  status: 'succeeded',
-  started_at: start,
-  ended_at: start.replace(':00Z', ':30Z'),
-  months: ['2024-01'],
-  source_template: 'file:///x/{YYYY}-{MM}',
-  zones_source: null,
-  bucket: 'rawzone',
-  minio_endpoint: 'http://x',
-  error: null,
-  files: [],
-});
 const counts = { rows_read: 100, rows_kept: 90, rows_rejected: 10, rejected_by_rule: { duplicate: 10 } };
 const report = (id: string, start: string, extractRuns: string[]): QualityReport => ({
   run_id: id,
@@ -38,9 +24,9 @@ const listed = (runId: string, written: string): ObjectEntry => ({
 });
 
 const extracts = [
-  extract('e1', '2026-01-01T10:00:00Z'),
-  extract('e2', '2026-01-02T10:00:00Z'),
-  extract('e3', '2026-01-03T10:00:00Z'),
+  extractRun('e1', '2026-01-01T10:00:00Z'),
+  extractRun('e2', '2026-01-02T10:00:00Z'),
+  extractRun('e3', '2026-01-03T10:00:00Z'),
 ];
 const t1 = report('t1', '2026-01-01T10:01:00Z', ['e1']);
 const t2 = report('t2', '2026-01-02T10:01:00Z', ['e2']);
