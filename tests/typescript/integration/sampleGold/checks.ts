@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { execa } from 'execa';
 import type { CheckResult, CheckRun } from '../../../../extension/core/checks/results';
 import { readObject } from '../../../../extension/core/s3/read';
 import { ROOT, etl } from '../../helpers/cli';
@@ -19,7 +18,7 @@ const shippedChecks = [...readFileSync(join(ROOT, 'config', 'checks.yaml'), 'utf
  */
 export function checksSuite(sample: SampleGold): void {
   const { client } = sample;
-  const { suffix, tmp, gold, env } = sample.scratch;
+  const { suffix, gold, env } = sample.scratch;
   const goodRun = sample.transformRun;
   const badRun = `transform-checks-bad-${suffix}`;
   const badExtract = `extract-checks-bad-${suffix}`;
@@ -60,17 +59,7 @@ export function checksSuite(sample: SampleGold): void {
     });
 
     test('a February cut to a tenth fails row_count: exit 1, nothing written, the report has each result', async () => {
-      const badFolder = join(tmp, 'checks-bad');
-      const which = await etl(['which', 'python']);
-      const generateArgs = ['-m', 'etl.sample', '--out', badFolder, '--months', '2024-02', '--rows', '2000',
-        '--seed', '7'];
-      const generate = await execa(which.stdout.trim(), generateArgs,
-        { cwd: ROOT, env: { PYTHONPATH: join(ROOT, 'src') }, reject: false, all: true });
-      assert.equal(generate.exitCode, 0, generate.all);
-      const extractBad = await etl(['extract', '--months', '2024-02', '--run-id', badExtract,
-        '--source', `file://${badFolder}/yellow_tripdata_{YYYY}-{MM}.parquet`,
-        '--zones', join(ROOT, 'Data_extracted', 'taxi_zone_lookup.csv')], env);
-      assert.equal(extractBad.exitCode, 0, extractBad.all);
+      await sample.extractGeneratedMonth('2024-02', badExtract, 'checks-bad');
 
       const bad = await etl(['transform', '--run', badExtract, '--run-id', badRun], env, 600_000);
       assert.equal(bad.exitCode, 1, bad.all);

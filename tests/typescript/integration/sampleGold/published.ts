@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { runExtract } from '../../../../extension/core/extract/run';
 import { readDeltaTable } from '../../../../extension/core/gold/deltaLog';
 import { tableRows } from '../../../../extension/core/gold/partitions';
@@ -9,7 +11,7 @@ import type { SparkProgress } from '../../../../extension/core/spark/restApi';
 import { adminClient } from '../../../../extension/core/stack/buckets';
 import type { QualityReport, TransformEvent } from '../../../../extension/core/transform/events';
 import { runTransform } from '../../../../extension/core/transform/run';
-import { projectConfig } from '../../helpers/cli';
+import { ROOT, etl, projectConfig } from '../../helpers/cli';
 import { emptyAndRemove, scratchProject } from '../../helpers/scratch';
 
 /** What the publishing transform reported as it ran (the runner's callbacks) and at its end. */
@@ -52,6 +54,21 @@ export function sampleGold(label: string) {
     scratch,
     ...runs,
     goldState,
+    /**
+     * A "bad" month beside the sample: 2,000 generated trips (seed 7, not the sample's) extracted into the scratch
+     * rawzone as run `runId`, for a suite's faulty transform. `folder` (under the scratch folder) holds the file.
+     */
+    async extractGeneratedMonth(month: string, runId: string, folder: string): Promise<void> {
+      const out = join(scratch.tmp, folder);
+      const python = (await etl(['which', 'python'])).stdout.trim();
+      const generate = await execa(python, ['-m', 'etl.sample', '--out', out, '--months', month, '--rows', '2000',
+        '--seed', '7'], { cwd: ROOT, env: { PYTHONPATH: join(ROOT, 'src') }, reject: false, all: true });
+      assert.equal(generate.exitCode, 0, generate.all);
+      const extract = await etl(['extract', '--months', month, '--run-id', runId,
+        '--source', `file://${out}/yellow_tripdata_{YYYY}-{MM}.parquet`,
+        '--zones', join(ROOT, 'Data_extracted', 'taxi_zone_lookup.csv')], scratch.env);
+      assert.equal(extract.exitCode, 0, extract.all);
+    },
     /** The publishing transform's report, events and Spark progress. */
     published(): Publish {
       if (!published) throw new Error('the sample was not published (its before hook failed)');

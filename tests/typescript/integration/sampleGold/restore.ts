@@ -28,7 +28,7 @@ async function python(): Promise<string> {
  */
 export function restoreSuite(sample: SampleGold): void {
   const { client } = sample;
-  const { suffix, tmp, gold, env } = sample.scratch;
+  const { suffix, gold, env } = sample.scratch;
   const goodRun = sample.transformRun;
   const badRun = `transform-restore-bad-${suffix}`;
   const badExtract = `extract-restore-bad-${suffix}`;
@@ -40,17 +40,7 @@ export function restoreSuite(sample: SampleGold): void {
     before(async () => {
       goodRows = rowsOf(await sample.goldState());
       // The bad run: 2,000 generated January trips (another seed) replace the sample's 20,000.
-      const badFolder = join(tmp, 'restore-bad');
-      const generateArgs = ['-m', 'etl.sample', '--out', badFolder, '--months', '2024-01', '--rows', '2000',
-        '--seed', '7'];
-      const pythonEnv = { PYTHONPATH: join(ROOT, 'src') };
-      const generate = await execa(await python(), generateArgs,
-        { cwd: ROOT, env: pythonEnv, reject: false, all: true });
-      assert.equal(generate.exitCode, 0, generate.all);
-      const extractBad = await etl(['extract', '--months', '2024-01', '--run-id', badExtract,
-        '--source', `file://${badFolder}/yellow_tripdata_{YYYY}-{MM}.parquet`,
-        '--zones', join(ROOT, 'Data_extracted', 'taxi_zone_lookup.csv')], env);
-      assert.equal(extractBad.exitCode, 0, extractBad.all);
+      await sample.extractGeneratedMonth('2024-01', badExtract, 'restore-bad');
       const bad = await etl(['transform', '--run', badExtract, '--run-id', badRun], env, 600_000);
       assert.equal(bad.exitCode, 0, bad.all);
       badState = await sample.goldState();
