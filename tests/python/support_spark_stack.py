@@ -91,3 +91,8 @@ def wait_until(predicate, timeout: float, what: str, every: float = 0.5):
 
 def state_dir() -> Path:
     return Path(os.environ.get("ETL_STATE_DIR") or PROJECT_ROOT / ".etl")
+
+
+def service_pid(name: str) -> int:
+    """The pid the native stack recorded for a service (`etl up`'s pid file, e.g. "minio", "spark-master")."""
+    return json.loads((state_dir() / "pids" / f"{name}.json").read_text())["pid"]

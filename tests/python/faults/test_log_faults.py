@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from support_spark_stack import state_dir, wait_until
+from support_spark_stack import service_pid, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT, config_values
 
@@ -92,8 +92,7 @@ def test_elasticsearch_killed_while_shipping_keeps_every_line_once(shipped_folde
     write_lines(folder, step, run_id, 0, BEFORE)
     first = wait_until(lambda: (ids := indexed_ids(run_id)) is not None and len(ids) >= BEFORE and ids, 60,
                        f"the first {BEFORE} lines in Elasticsearch")
-    pid = json.loads((state_dir() / "pids" / "elasticsearch.json").read_text())["pid"]
-    os.kill(pid, signal.SIGKILL)
+    os.kill(service_pid("elasticsearch"), signal.SIGKILL)
     killed_at = time.monotonic()
     try:
         write_lines(folder, step, run_id, BEFORE, DURING)

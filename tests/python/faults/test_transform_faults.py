@@ -22,13 +22,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
-from support_spark_stack import finish, run_submit, snapshot, start_submit, state_dir, wait_until
+from support_spark_stack import finish, run_submit, service_pid, snapshot, start_submit, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT
 from etl.extract.months import Month
 from etl.extract.run import extract_months
 from etl.manifest import manifest_path, update_manifest, utc_now
 from etl.sample.generator import write_month
+from etl.transform.executors import alive_workers
 
 FAIL_BOUND_S = 60  # MinIO stopped -> the job has exited (documented: ~30 s, docs/data-model.md)
 JANUARY = "pickup_year = 2024 AND pickup_month = 1"
@@ -105,7 +106,7 @@ def test_minio_stopped_mid_write_fails_fast_naming_minio_and_keeps_the_month(env
     try:
         # The stop `etl stop minio` makes (SIGTERM to its process group), sent at the event itself: on a loaded
         # machine the CLI's own start-up could outlast the write. The CLI then finds it stopped and tidies its record.
-        os.killpg(json.loads((state_dir() / "pids" / "minio.json").read_text())["pid"], signal.SIGTERM)
+        os.killpg(service_pid("minio"), signal.SIGTERM)
         stopped_at = time.monotonic()
         stop = subprocess.run([*CLI, "stop", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
         assert stop.returncode == 0, stop.stderr
@@ -166,18 +167,6 @@ def test_rerun_of_a_month_with_new_input_replaces_it_whole(env, delta_spark):
     UNDISTURBED["january"] = january(delta_spark, env)  # what a faulted run of the same input must converge to
 
 
-def master_pid() -> int:
-    return json.loads((state_dir() / "pids" / "spark-master.json").read_text())["pid"]
-
-
-def alive_workers(ui_url: str) -> int:
-    try:
-        with urllib.request.urlopen(f"{ui_url}/json/", timeout=5) as answer:
-            return int(json.load(answer).get("aliveworkers", 0))
-    except OSError:
-        return 0
-
-
 JANUARY_TABLES = {"fact_trips": JANUARY, "mart_daily_zone": JANUARY, "quarantine/rejected_trips": REJECTED_JANUARY}
 
 
@@ -192,7 +181,7 @@ def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_writt
     before = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
     process, head = start_until_write(env, "master-killed", own_group=True)
     try:
-        os.kill(master_pid(), signal.SIGKILL)
+        os.kill(service_pid("spark-master"), signal.SIGKILL)
         killed_at = time.monotonic()
         run = finish(process, Path(env["STDERR_DIR"]) / "master-killed.err", "".join(head), timeout=FAIL_BOUND_S + 60)
         took = time.monotonic() - killed_at
