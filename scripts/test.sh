@@ -49,7 +49,7 @@ step npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
 # The extension inside a real VS Code (code-server) and as a user through headless Chromium.
 step npm run -s test:vscode
 # The Python integration tests, then the fault matrix (tests/python/faults: each cell a component × fault × phase;
-# it writes its table into docs/reliability.md and test-artifacts/fault-matrix.json), in one pytest session: they
+# its cells join the TypeScript suites' in one table, written at the end), in one pytest session: they
 # share one published sample (tests/python/conftest.py), the integration tests first (they compare with it).
 step npm run -s test:faults -- tests/python/integration
 # Every benchmark once at a tiny size, so none can rot: a smoke run that completes and prints its
@@ -87,6 +87,9 @@ step npm run -s test:compose
 step npm run -s test:vscode -- --mode compose
 # Stop Stack keeps the named volumes, as a user expects; the tests leave none behind.
 step etl down --mode compose --volumes
+# The fault matrix's one table (docs/reliability.md, test-artifacts/fault-matrix.json) from every suite's cells of
+# this run: the Python matrix's, the native log shipper's and the compose containers'.
+step env PYTHONPATH=src "$(etl which python)" tests/python/faults/matrix_table.py
 if [ "${#failed[@]}" != 0 ]; then
   printf 'error: %d step(s) failed:\n' "${#failed[@]}" >&2
   printf '  %s\n' "${failed[@]}" >&2

@@ -1,22 +1,18 @@
-"""The fault matrix: every test here is one cell (component × fault × phase). Each cell's outcome is collected, and
-at the end of the session written to test-artifacts/fault-matrix.json and, as a table, into docs/reliability.md
-between its markers: the table is generated from the last run, never written by hand."""
+"""The fault matrix: every test here is one cell (component × fault × phase). Each cell's outcome is collected; a
+whole run of these files leaves them in test-artifacts/fault-cells/python.json, and matrix_table.py merges them with
+the TypeScript suites' cells into test-artifacts/fault-matrix.json and the table of docs/reliability.md: the table
+is generated from the last runs, never written by hand."""
 from __future__ import annotations
 
 import json
-import re
-from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from matrix_table import CELLS_DIR, write_matrix
 
-from etl.config import PROJECT_ROOT
-
-RESULTS = PROJECT_ROOT / "test-artifacts" / "fault-matrix.json"
-DOC = PROJECT_ROOT / "docs" / "reliability.md"
-START, END = "<!-- fault-matrix:start -->", "<!-- fault-matrix:end -->"
 _cells: list[dict] = []
-_partial: list[bool] = []  # a run of some cells only (-k, a node id, one file) leaves the documented table alone
+_partial: list[bool] = []  # a run of some cells only (-k, a node id, one file) leaves the recorded cells alone
 MATRIX_FILES = sorted(Path(__file__).parent.glob("test_*.py"))
 
 
@@ -37,7 +33,8 @@ def pytest_runtest_makereport(item, call):
     cell = item.get_closest_marker("cell")
     if cell and (report.when == "call" or report.failed):
         outcome = "passed" if report.passed else "failed"
-        _cells.append({**cell.kwargs, "outcome": outcome, "seconds": round(report.duration, 1),
+        _cells.append({"component": cell.kwargs["component"], "faults": [cell.kwargs["fault"]],
+                       "phase": cell.kwargs["phase"], "outcome": outcome, "seconds": round(report.duration, 1),
                        "test": item.nodeid})
     return report
 
@@ -47,27 +44,10 @@ def pytest_configure(config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if not _cells:
+    if not _cells or not _whole_matrix(session):
         return
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"cells": _cells}, indent=1) + "\n")
-    if _whole_matrix(session) and DOC.exists() and START in DOC.read_text():
-        text = DOC.read_text()
-        table = f"{START}\n{matrix_table(_cells)}{END}"
-        DOC.write_text(re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: table, text, flags=re.S))
-
-
-def matrix_table(cells: list[dict]) -> str:
-    """One row per component and phase, one column per fault: ✓ passed, ✗ failed, – not a cell."""
-    faults = sorted({c["fault"] for c in cells})
-    rows: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for c in cells:
-        mark = "✓" if c["outcome"] == "passed" else "✗"
-        rows[(c["component"], c["phase"])][c["fault"]] = f"{mark} {c['seconds']:g} s"
-    passed = sum(c["outcome"] == "passed" for c in cells)
-    lines = [f"Last run: {passed} of {len(cells)} cells passed.", "",
-             "| component | phase | " + " | ".join(faults) + " |",
-             "| --- | --- | " + " | ".join("---" for _ in faults) + " |"]
-    for (component, phase), marks in rows.items():
-        lines.append(f"| {component} | {phase} | " + " | ".join(marks.get(f, "–") for f in faults) + " |")
-    return "\n".join(lines) + "\n"
+    CELLS_DIR.mkdir(parents=True, exist_ok=True)
+    record = {"suite": "tests/python/faults", "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+              "cells": _cells}
+    (CELLS_DIR / "python.json").write_text(json.dumps(record, indent=1) + "\n")
+    write_matrix()

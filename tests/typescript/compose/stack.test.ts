@@ -15,6 +15,7 @@ import { sparkMasterJson } from '../../../extension/core/stack/services';
 import { ROOT, etl } from '../helpers/cli';
 import { dockerObjects, useComposeTestEnv } from '../helpers/compose';
 import { testEsClient } from '../helpers/elasticsearch';
+import { faultCells } from '../helpers/faultCells';
 import { noLossStep, removeSteps, runNoLossScenario } from '../helpers/noLoss';
 import { composeNoLossStack } from '../helpers/noLossCompose';
 
@@ -24,6 +25,8 @@ const config = loadConfig(ROOT);
 const compose = (args: string[], env: Record<string, string> = {}, timeoutMs = 1_800_000) =>
   etl([...args, '--mode', 'compose'], env, timeoutMs);
 const uid = process.getuid?.() ?? 0;
+/** The compose cells of the fault matrix (docs/reliability.md): one container of the stack killed or stopped. */
+const cellTest = faultCells('compose', 'tests/typescript/compose/stack.test.ts');
 
 interface StatusJson {
   mode: string;
@@ -135,7 +138,8 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   });
 
   // One transform serves both: it runs on the two worker containers, one of which is killed mid-job (a lost machine).
-  test('transform runs on the two worker containers and publishes gold; a worker container killed mid-job costs ' +
+  cellTest({ component: 'compose: Spark worker container', faults: ['SIGKILL'], phase: 'write' },
+    'transform runs on the two worker containers and publishes gold; a worker container killed mid-job costs ' +
     'a retry, not the run', async () => {
     const started = new Date(Date.now() - 1000);
     const runId = `compose-test-${Date.now()}`;
@@ -227,7 +231,9 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
     assert.ok(anonymous.status >= 400, `a token without credentials: HTTP ${anonymous.status}`);
   });
 
-  test('no log line lost, and one service stops and starts alone: the log-shipper container SIGKILLed and stopped ' +
+  const shipperCell = 'compose: log-shipper container, Elasticsearch stopped';
+  cellTest({ component: shipperCell, faults: ['SIGKILL', 'SIGTERM'], phase: 'ship' },
+    'no log line lost, and one service stops and starts alone: the log-shipper container SIGKILLed and stopped ' +
     'at random points while Elasticsearch is stopped (`etl stop|start elasticsearch`), files rotated: every line in ' +
     'the secured Elasticsearch exactly once', async () => {
     // Security on (helpers/compose.ts sets ES_USERNAME/ES_PASSWORD): nothing without the login.

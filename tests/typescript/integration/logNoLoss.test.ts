@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, describe, test } from 'node:test';
+import { after, describe } from 'node:test';
 import { locateRuntimes } from '../../../extension/core/runtimes';
 import {
   readShipperCounters,
@@ -13,6 +13,7 @@ import {
 import { shipperFiles } from '../../../extension/core/stack/logShipperConfig';
 import { etl, projectConfig } from '../helpers/cli';
 import { testEsClient } from '../helpers/elasticsearch';
+import { faultCells } from '../helpers/faultCells';
 import { noLossStep, removeSteps, runNoLossScenario, type NoLossStack } from '../helpers/noLoss';
 
 /**
@@ -29,6 +30,8 @@ const work = shipperWorkDir(config);
 const SEED = Number(process.env.NOLOSS_SEED ?? 20261205);
 /** 1,200 lines in npm test (its time counts); NOLOSS_LINES=3000 for the figures of docs/logs.md. */
 const LINES = Number(process.env.NOLOSS_LINES ?? 1200);
+/** Both scenarios are cells of the fault matrix (docs/reliability.md). */
+const cellTest = faultCells('native-log-shipper', 'tests/typescript/integration/logNoLoss.test.ts');
 
 after(async () => {
   // Whatever happened, leave the shared stack's Elasticsearch and shipper running.
@@ -79,11 +82,13 @@ const native: NoLossStack = {
 };
 
 describe('no log line lost: the shipper SIGKILLed at random points, files rotated', { timeout: 600_000 }, () => {
-  test('Elasticsearch up: every line indexed exactly once', async () => {
+  const ship = { faults: ['SIGKILL'], phase: 'ship' };
+  cellTest({ component: 'log shipper', ...ship }, 'Elasticsearch up: every line indexed exactly once', async () => {
     await runNoLossScenario(native, 'up', ['lines', 'rotation', 'lines'], false, { seed: SEED, lines: LINES });
   });
 
-  test('Elasticsearch down meanwhile: every line indexed exactly once when it is back', async () => {
+  cellTest({ component: 'log shipper, Elasticsearch stopped', ...ship },
+    'Elasticsearch down meanwhile: every line indexed exactly once when it is back', async () => {
     const kinds = ['lines', 'rotation', 'queue', 'lines'] as const;
     await runNoLossScenario(native, 'outage', [...kinds], true, { seed: SEED, lines: LINES });
   });
