@@ -21,8 +21,11 @@ def february_trip(minute: int) -> dict:
 def run_tables(spark, january: int, february: int):  # noqa: F811
     months = {(2024, 1): [good_trip(trip_distance=1.0 + i) for i in range(january)],
               (2024, 2): [february_trip(i) for i in range(february)]}
-    month_tables = {m: model.month_tables(classify(trips_frame(spark, rows), bundled_zone_ids()))
-                    for m, rows in months.items()}
+    # As the job (etl.transform.job): the classified rows persisted, read once before the checks audit them.
+    classified = {m: classify(trips_frame(spark, rows), bundled_zone_ids()).persist() for m, rows in months.items()}
+    for rows in classified.values():
+        rows.count()
+    month_tables = {m: model.month_tables(rows) for m, rows in classified.items()}
     zones = spark.createDataFrame([(str(i), "B", f"Z{i}", "Yellow Zone") for i in bundled_zone_ids()],
                                   ["LocationID", "Borough", "Zone", "service_zone"])
     return month_tables, model.dimension_tables(spark, zones)
