@@ -42,6 +42,6 @@ fi
 unset ETL_AIRFLOW_PASSWORD
 
 airflow db migrate
-airflow scheduler --skip-serve-logs &
-airflow dag-processor &
-exec airflow api-server --host "$AIRFLOW__API__HOST" --port "$AIRFLOW__API__PORT"
+# Scheduler, DAG processor and API server under one supervisor (stdlib only; -I: nothing of the checkout on its
+# path): one that dies is named and started again, one that keeps dying stops Airflow (src/etl/airflow_supervisor.py).
+exec python -I "$ETL_PROJECT_ROOT/src/etl/airflow_supervisor.py"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from typing import IO, Any
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
 from etl.contract import jar_file_name, run_id_arg, spark_jar_coordinates
+from etl.lifeline import child_dies_with_us, die_with_parent
 from etl.problems import SOURCE_PACKAGE_ENV
 from etl.truststore import TrustStoreError, java_options, trust_store
 
@@ -318,7 +320,9 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
         args = job_args(run, run_id, fingerprint, digest) + (extra_args or [])
         command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry, input_bytes=input_bytes)
         child_env = {**submit_env(settings), **(env or {})}
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT)
+        # spark-submit (and the driver JVM it becomes) ends with this process, never publishing for nobody.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT,
+                                   preexec_fn=child_dies_with_us())
         result = SubmitResult(returncode=-1)
         assert process.stdout is not None
         for line in process.stdout:
@@ -410,6 +414,8 @@ def _record(result: SubmitResult, event: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whoever started the transform (an Airflow task, the CLI) dying ends it too: SIGTERM, as a cancel does.
+    die_with_parent(signal.SIGTERM, os.getppid())
     parser = argparse.ArgumentParser(
         prog="python -m etl.submit", description="spark-submit the clean_and_transform job"
     )

@@ -1,0 +1,61 @@
+"""etl.airflow_supervisor: how an end is told, when restarts become a crash loop, which processes are a dead
+scheduler's leftovers, and the restart loop on real (tiny) processes."""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from etl.airflow_supervisor import RestartBudget, Supervisor, how_it_ended, idle_orphans
+
+
+def test_how_it_ended():
+    assert how_it_ended(-signal.SIGKILL) == "was killed by SIGKILL"
+    assert how_it_ended(-signal.SIGTERM) == "was killed by SIGTERM"
+    assert how_it_ended(1) == "exited with status 1"
+    assert how_it_ended(-200) == "was killed by signal 200"
+
+
+def test_restarts_within_the_window_then_a_crash_loop():
+    budget = RestartBudget(restarts=2, window_s=60)
+    assert [budget.allows("scheduler", t) for t in (0, 10, 20)] == [True, True, False]
+    assert budget.allows("API server", 20)  # counted per process
+    assert budget.allows("scheduler", 200)  # the old ends have left the window
+
+
+GROUP = ME = 100
+
+
+def test_idle_orphans_are_the_dead_schedulers_idle_processes_only():
+    table = {ME: (1, GROUP),
+             101: (ME, GROUP), 102: (ME, GROUP), 103: (ME, GROUP),  # the three
+             108: (101, GROUP),  # the live scheduler's worker
+             104: (1, GROUP),  # a dead scheduler's idle worker: re-parented to init
+             105: (1, GROUP), 106: (105, GROUP),  # one still running a task (its task runner, 106)
+             107: (1, 555),  # another group's
+             109: (ME, GROUP)}  # re-parented to this process (when it is pid 1)
+    assert idle_orphans(table, ME, GROUP, {101, 102, 103}) == [104, 109]
+
+
+def test_a_process_that_keeps_dying_stops_the_supervisor(capsys):
+    argv = {"scheduler": [sys.executable, "-c", "import sys; sys.exit(3)"],
+            "API server": [sys.executable, "-c", "import time; time.sleep(60)"]}
+    supervisor = Supervisor(argv, RestartBudget(restarts=2, window_s=60))
+    try:
+        for name in argv:
+            supervisor.start(name)
+        outcomes = []
+        deadline = time.monotonic() + 30
+        while (not outcomes or outcomes[-1]) and time.monotonic() < deadline:
+            supervisor.children["scheduler"].wait(10)
+            outcomes.append(supervisor.check())
+        server = supervisor.children["API server"]
+        assert outcomes == [True, True, False]
+        assert server.poll() is None  # untouched until the stop
+    finally:
+        supervisor.stop()
+    assert server.returncode == -signal.SIGTERM
+    said = capsys.readouterr().err
+    assert said.count("exited with status 3; started it again") == 2
+    assert "exited with status 3, 3 times within 1 min; stopping Airflow" in said
+    assert "stopping Airflow" in said and "`etl start airflow` starts it again" in said
