@@ -238,6 +238,11 @@ def state_dir() -> Path:
     return PROJECT_ROOT / (raw or default_path("stateDir"))  # an absolute raw wins over the root
 
 
+def minio_drive() -> str:
+    """Where the stack's MinIO keeps its data, for a message that asks to free space there."""
+    return f"{state_dir() / 'data' / 'minio'} on the native stack, the minio-data volume in compose"
+
+
 def usable_dir(setting: str, folder: str | Path) -> Path:
     """`folder`, created if missing, after proving a file can be written there.
 

@@ -16,7 +16,7 @@ from minio.datatypes import Part
 from minio.error import S3Error
 from minio.helpers import genheaders
 
-from etl.config import Settings, state_dir
+from etl.config import Settings, minio_drive, state_dir
 from etl.extract.errors import ExtractError, MinioUnavailable
 
 SHA256_META = "sha256"
@@ -217,7 +217,7 @@ def minio_errors(settings: Settings, what: str) -> Iterator[None]:
     try:
         yield
     except S3Error as exc:
-        drive = f"{state_dir() / 'data' / 'minio'} on the native stack, the minio-data volume in compose"
+        drive = minio_drive()
         if exc.code == STORAGE_FULL:
             raise ExtractError(
                 f"MinIO at {settings.minio_url} has no space left for {what} ({STORAGE_FULL}): free space on its "

@@ -17,7 +17,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from etl.config import ConfigError, load_settings
+from etl.config import ConfigError, load_settings, minio_drive
 from etl.contract import run_id_arg
 from etl.extract.store import make_client
 from etl.lineage.emitter import RunLineage
@@ -26,7 +26,7 @@ from etl.problems import Problem, problem_of
 from etl.transform.errors import ChecksFailed, TransformError
 from etl.transform.events import emit
 from etl.transform.executors import ExecutorCheck, wait_seconds
-from etl.transform.failure import explain
+from etl.transform.failure import explain, storage_full
 from etl.transform.job import run_transform
 from etl.transform.lock import acquire_transform_lock
 from etl.transform.sources import left_out_runs
@@ -88,10 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # Spark/py4j: say what failed, the log has the trace
         log.exception("transform failed")
         message = explain(error, log_hint(), settings and settings.spark_executor_memory,
-                          settings.spark_driver_bind if settings else "")
+                          settings.spark_driver_bind if settings else "", **store_context(settings, watchdog))
         diagnosed = watchdog and watchdog.diagnose()
-        # A service gone is no fault of the code; else the code's line that failed (the Problems panel shows it).
-        return _failed_or_exit(run_id, diagnosed or message, log, watchdog, None if diagnosed else problem_of(error))
+        # A service gone or full is no fault of the code; else the code's line that failed (the Problems panel).
+        blame = None if diagnosed or storage_full(str(error)) else problem_of(error)
+        return _failed_or_exit(run_id, diagnosed or message, log, watchdog, blame)
     finally:
         if watchdog is not None:
             watchdog.stop()
@@ -100,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     emit("run_done", run_id=run_id, status="succeeded", report=report, report_path=report["report_path"], error=None)
     log.info("transform succeeded: %s", report["report_path"])
     return EXIT_OK
+
+
+def store_context(settings, watchdog) -> dict[str, str]:
+    """How a failure of the object store is told: which store, where to free space, what gold keeps."""
+    context = {"kept": watchdog.activity.kept()} if watchdog else {}
+    if settings is None:
+        return context
+    where = "the bucket's store (its owner can free space or raise a quota)" if settings.s3_external \
+        else f"its drive ({minio_drive()})"
+    return {**context, "store": f"{settings.s3_name} at {settings.minio_url}", "free_space": f"free space on {where} "
+            "and rerun"}
 
 
 def log_hint() -> str:

@@ -9,6 +9,9 @@ _CAUSE = re.compile(r"Caused by: ([\w.$]+(?:Exception|Error)[^\n]*)")
 # An executor out of heap: the JVM's own error, or the standalone worker's report of its exit code 52
 # (SparkExitCode.OOM), which is all the driver sees once the executor is gone.
 _OUT_OF_MEMORY = re.compile(r"java\.lang\.OutOfMemoryError|GC overhead limit exceeded|exited with code 52\b")
+# The object store refused a write for want of space: MinIO's code for its full drive, or any S3's HTTP 507.
+_STORAGE_FULL = re.compile(r"XMinioStorageFull|Status Code: 507\b")
+_WRITING_TO = re.compile(r"Task failed while writing rows to (s3a://\S+?)\.?(?:\s|$)")
 # The driver asked to listen on an address that is not this machine's (ETL_DRIVER_HOST set to another host).
 _DRIVER_BIND = re.compile(r"BindException: Cannot assign requested address: Service 'sparkDriver'")
 
@@ -42,8 +45,25 @@ def driver_cannot_bind(text: str, address: str) -> str | None:
             "as its driverBindAddress")
 
 
-def explain(error: BaseException, log_hint: str, executor_memory: str | None = None, driver_bind: str = "") -> str:
+def storage_full(text: str) -> str | None:
+    """The table whose write the store refused for want of space (its s3a path, or "gold"), if that is the
+    failure."""
+    if not _STORAGE_FULL.search(text):
+        return None
+    table = _WRITING_TO.search(text)
+    return table.group(1) if table else "gold"
+
+
+def explain(error: BaseException, log_hint: str, executor_memory: str | None = None, driver_bind: str = "",
+            store: str = "the object store", free_space: str = "free space in it and rerun",
+            kept: str = "the previous gold snapshot is intact") -> str:
+    """store: how to name the store ("MinIO at …"); free_space: where to free it; kept: what gold keeps (the
+    tables this run committed before the failure, etl.transform.watchdog.Activity.kept)."""
     text = str(error)
+    full = storage_full(text)
+    if full:
+        code = "XMinioStorageFull" if "XMinioStorageFull" in text else "HTTP 507 Insufficient Storage"
+        return f"{store} has no space left for the write of {full} ({code}); {kept}; {free_space}"
     cannot_bind = driver_cannot_bind(text, driver_bind)
     if cannot_bind:
         return cannot_bind

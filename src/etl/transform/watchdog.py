@@ -89,6 +89,14 @@ class Activity:
         with self._lock:
             return f"the write of {', '.join(self._writes)}" if self._writes else self._phase
 
+    def kept(self) -> str:
+        """What a failure now leaves of gold: each table's write is one Delta commit, published whole or not."""
+        with self._lock:
+            if not self.committed:
+                return "the previous gold snapshot is intact"
+            return (f"this run had committed {', '.join(self.committed)}; every other gold table keeps its previous "
+                    "snapshot")
+
 
 class Watchdog(threading.Thread):
     def __init__(self, services: list[Service], cancel: Callable[[], None], activity: Activity,
@@ -158,9 +166,7 @@ class Watchdog(threading.Thread):
 
     def _message(self, service: Service, silent_s: float | None) -> str:
         during = self.activity.describe()
-        committed = self.activity.committed
-        kept = ("the previous gold snapshot is intact" if not committed else
-                f"this run had committed {', '.join(committed)}; every other gold table keeps its previous snapshot")
+        kept = self.activity.kept()
         silent = f" (no answer for {silent_s:.0f} s)" if silent_s is not None else ""
         return (
             f"{service.name} at {service.url} stopped answering during {during}{silent}; {kept}; {service.start_hint}"

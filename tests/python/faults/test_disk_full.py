@@ -1,24 +1,29 @@
 """Fault matrix, a full disk: MinIO's drive and the manifest's folder, each on a small tmpfs this file mounts.
 
 A full drive refuses the write whole: the extract says which store is full and what to do, stores no part of the
-file, keeps what an earlier run stored, and succeeds once space returns. A second MinIO (the stack's own binary,
-a root user made here) serves the small drive, so the stack's MinIO is never filled."""
+file, keeps what an earlier run stored, and succeeds once space returns; the transform says which store and table,
+commits nothing, and a rerun with space back publishes the same gold. A second MinIO (the stack's own binary, a
+root user made here) serves the small drive, so the stack's MinIO is never filled."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from minio import Minio
 from support_ports import unused_port
-from support_spark_stack import wait_until
+from support_spark_stack import run_submit, wait_until
 
 from etl.config import PROJECT_ROOT
+from etl.delta_snapshot import s3_snapshot
 from etl.extract.layout import trip_key
 from etl.extract.months import Month
 from etl.extract.store import incomplete_uploads
@@ -154,3 +159,77 @@ def test_a_full_manifest_folder_keeps_the_manifest_and_stores_nothing(small_mini
         assert trip_key(Month(2024, 1)) in stored(client)
     finally:
         unmount(folder)
+
+
+def copy_bucket(source: Minio, source_bucket: str, target: Minio, target_bucket: str) -> None:
+    if not target.bucket_exists(target_bucket):
+        target.make_bucket(target_bucket)
+    for item in source.list_objects(source_bucket, recursive=True):
+        response = source.get_object(source_bucket, item.object_name)
+        try:
+            body = response.read()
+        finally:
+            response.close()
+            response.release_conn()
+        target.put_object(target_bucket, item.object_name, io.BytesIO(body), len(body))
+
+
+def gold_tables(client: Minio, gold: str) -> dict[str, tuple[int, dict[str, int | None]]]:
+    """Each Delta table of gold: its version and the rows of each partition (from the log, no data read)."""
+    tables = {o.object_name.split("/_delta_log/")[0] for o in client.list_objects(gold, recursive=True)
+              if "/_delta_log/" in o.object_name}
+    state = {}
+    for table in sorted(tables):
+        snapshot = s3_snapshot(client, gold, table)
+        partitions: dict[str, list[int | None]] = defaultdict(list)
+        for path, values in snapshot.files.items():
+            partitions["/".join(f"{k}={v}" for k, v in sorted(values.items()))].append(snapshot.rows.get(path))
+        counted = {key: None if None in rows else sum(rows) for key, rows in partitions.items()}
+        state[table] = (snapshot.version, counted)
+    return state
+
+
+@pytest.mark.cell(component="MinIO", fault="disk full", phase="write")
+def test_a_full_drive_fails_the_transform_naming_it_commits_nothing_and_a_rerun_converges(small_minio, minio,
+                                                                                          published_sample, tmp_path):
+    """The published sample (rawzone with its store marker, gold, the manifest) copied onto the small MinIO under
+    the same bucket names (the manifest names its objects by bucket); its drive filled; the same extraction
+    transformed again (--force: the same input is otherwise skipped)."""
+    client, env, drive = small_minio
+    sample = published_sample.env
+    raw, gold = sample["RAWZONE_BUCKET"], sample["GOLD_BUCKET"]
+    copy_bucket(minio, raw, client, raw)
+    copy_bucket(minio, gold, client, gold)
+    Path(env["ETL_BACKUP_DIR"]).mkdir(parents=True)
+    shutil.copy(manifest_of(sample), manifest_of(env))
+    env = {**env, "RAWZONE_BUCKET": raw, "GOLD_BUCKET": gold}
+    published, objects = gold_tables(client, gold), {o.object_name for o in client.list_objects(gold, recursive=True)}
+    assert "fact_trips" in published, "the published sample's gold, copied"
+    filler = fill(drive, leave=150_000)
+
+    full = run_submit(env, tmp_path / "full.err", "--run", sample["EXTRACT_RUN"], "--force")
+    message = full.done["error"] if full.events else full.stderr[-2000:]
+    assert full.returncode == 1, full.stderr[-2000:]
+    assert re.search(rf"^MinIO at http://127\.0\.0\.1:\d+ has no space left for the write of s3a://{gold}/\w+ "
+                     r"\(XMinioStorageFull\); .*free space on its drive \(.+\) and rerun$", message), message
+    assert "Traceback" not in full.stderr and "o2" not in message
+    assert gold_tables(client, gold) == published, "every table at its version, every partition's rows as published"
+    written = {o.object_name for o in client.list_objects(gold, recursive=True)} - objects
+    assert not [key for key in written if "/_delta_log/" in key or key.startswith("_quality/")], written
+
+    filler.unlink()
+    # MinIO reads its drive's free space again within a few seconds: the rerun starts once a small write passes.
+    wait_until(lambda: _takes_a_write(client, raw), 30, "MinIO to take writes with space back")
+    rerun = run_submit(env, tmp_path / "rerun.err", "--run", sample["EXTRACT_RUN"], "--force")
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert {table: rows for table, (_, rows) in gold_tables(client, gold).items()} == \
+        {table: rows for table, (_, rows) in published.items()}, "the rerun publishes the same rows"
+
+
+def _takes_a_write(client: Minio, bucket: str) -> bool:
+    try:
+        client.put_object(bucket, "_space-probe", io.BytesIO(b"x"), 1)
+        client.remove_object(bucket, "_space-probe")
+        return True
+    except Exception:  # noqa: BLE001 - still refusing
+        return False

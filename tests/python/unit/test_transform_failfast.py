@@ -138,6 +138,31 @@ def test_a_driver_address_of_another_machine_says_which_setting_to_change():
     assert "ETL_DRIVER_HOST" in message and "driverBindAddress" in message and "JavaSparkContext" not in message
 
 
+# As Spark 4 and S3A said it when MinIO's drive was full during a gold write (tests/python/faults/test_disk_full.py).
+SPARK_STORAGE_FULL = (
+    "An error occurred while calling o2054.save.\n: org.apache.spark.SparkException: [TASK_WRITE_FAILED] Task failed "
+    "while writing rows to s3a://gold/fact_trips. SQLSTATE: 58030\n\tat org.apache.spark.sql...\nCaused by: "
+    "org.apache.hadoop.fs.s3a.AWSStatus500Exception: Writing Object on fact_trips/pickup_year=2024/part-0.parquet: "
+    "software.amazon.awssdk.services.s3.model.S3Exception: Storage backend has reached its minimum free drive "
+    "threshold. Please delete a few objects to proceed. (Service: S3, Status Code: 507, Request ID: 18EE):"
+    "XMinioStorageFull: Storage backend has reached its minimum free drive threshold.")
+
+
+def test_a_full_store_names_the_store_the_table_what_gold_kept_and_where_to_free_space():
+    activity = Activity()
+    activity.writing("dim_zone")
+    activity.written("dim_zone")
+    message = explain(RuntimeError(SPARK_STORAGE_FULL), "see the log", "1g", "", store="MinIO at http://127.0.0.1:9000",
+                      free_space="free space on its drive (/state/data/minio) and rerun", kept=activity.kept())
+    assert message == ("MinIO at http://127.0.0.1:9000 has no space left for the write of s3a://gold/fact_trips "
+                       "(XMinioStorageFull); this run had committed dim_zone; every other gold table keeps "
+                       "its previous snapshot; free space on its drive (/state/data/minio) and rerun")
+    assert "o2054" not in message
+    assert explain(RuntimeError("put failed (Service: S3, Status Code: 507)"), "see the log").startswith(
+        "the object store has no space left for the write of gold (HTTP 507 Insufficient Storage); the previous gold "
+        "snapshot is intact")
+
+
 def test_other_failures_keep_their_first_line():
     assert explain(RuntimeError("boom\nmore"), "see the log") == "Spark job failed: boom; see the log"
 
