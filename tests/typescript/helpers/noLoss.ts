@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,11 @@ export interface NoLossStack {
   queueOnDisk(): Promise<boolean>;
   /** The 409s the running shipper counted (impstats, every 5 s), undefined when it has not said yet. */
   duplicates(): Promise<number | undefined>;
+}
+
+/** The native shipper's Elasticsearch action queue holds lines on disk (a segment file with data in its folder). */
+export function nativeQueueOnDisk(work: string): boolean {
+  return readdirSync(work).some((name) => /^etl-es\.\d+$/.test(name) && statSync(join(work, name)).size > 0);
 }
 
 export type Trigger = 'lines' | 'rotation' | 'queue' | 'stop';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe } from 'node:test';
 import { locateRuntimes } from '../../../extension/core/runtimes';
@@ -14,7 +13,7 @@ import { shipperFiles } from '../../../extension/core/stack/logShipperConfig';
 import { etl, projectConfig } from '../helpers/cli';
 import { testEsClient } from '../helpers/elasticsearch';
 import { faultCells } from '../helpers/faultCells';
-import { noLossStep, removeSteps, runNoLossScenario, type NoLossStack } from '../helpers/noLoss';
+import { nativeQueueOnDisk, noLossStep, removeSteps, runNoLossScenario, type NoLossStack } from '../helpers/noLoss';
 
 /**
  * No log line lost natively (tests/typescript/helpers/noLoss.ts): rsyslogd SIGKILLed at seeded random points
@@ -76,8 +75,7 @@ const native: NoLossStack = {
     assert.equal(stop.exitCode, 0, stop.all);
   },
   startElasticsearch,
-  queueOnDisk: async () =>
-    readdirSync(work).some((name) => /^etl-es\.\d+$/.test(name) && statSync(join(work, name)).size > 0),
+  queueOnDisk: async () => nativeQueueOnDisk(work),
   duplicates: async () => readShipperCounters(work)?.duplicate,
 };
 

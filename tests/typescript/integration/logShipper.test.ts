@@ -11,6 +11,8 @@ import { readShipperCounters, shippedLogDir, shipperWorkDir } from '../../../ext
 import { shipperFiles } from '../../../extension/core/stack/logShipperConfig';
 import { ROOT, etl, projectConfig } from '../helpers/cli';
 import { testEsClient } from '../helpers/elasticsearch';
+import { faultCells } from '../helpers/faultCells';
+import { nativeQueueOnDisk } from '../helpers/noLoss';
 
 /**
  * The native log shipper (rsyslog, started by `etl up --with elasticsearch`) against the real
@@ -21,6 +23,8 @@ const config = projectConfig();
 const es = testEsClient(config, 10_000);
 const logDir = shippedLogDir(config);
 const work = shipperWorkDir(config);
+/** The outage case is a cell of the fault matrix (docs/reliability.md). */
+const cellTest = faultCells('native-log-shipper-stop', 'tests/typescript/integration/logShipper.test.ts');
 const python = locateRuntimes(config.paths.root, config.paths.cache).python;
 /** Shipped and searchable within this bound (refresh 1 s, impstats 1 s, a loaded 2-core machine). */
 const SEARCHABLE_WITHIN_MS = 30_000;
@@ -141,11 +145,17 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
 
   // Elasticsearch gone while the shipper runs (killed outright, lines written meanwhile arrive exactly once): a cell
   // of the fault matrix, tests/python/faults/test_log_faults.py.
-  test('shipper stopped during an outage, restarted: nothing lost, nothing twice, the 409s settle', async () => {
+  const outage = { component: 'log shipper, Elasticsearch stopped', faults: ['SIGTERM'], phase: 'ship' };
+  cellTest(outage, 'shipper stopped during an outage, restarted: nothing lost, nothing twice, the 409s settle',
+    async () => {
     const run = runId('outage-restart');
     assert.equal((await etl(['stop', 'elasticsearch'])).exitCode, 0);
     await writeLines('shipper-outage', run, 0, 200);
-    await sleep(3000);
+    // The stop (SIGTERM) lands once the shipper holds lines it could not send, in its disk queue.
+    for (let waited = 0; !nativeQueueOnDisk(work); waited += 100) {
+      assert.ok(waited < 60_000, 'the shipper queued the lines Elasticsearch could not take');
+      await sleep(100);
+    }
     assert.equal((await etl(['stop', 'log-shipper'], { ETL_LOG_DIR: logDir })).exitCode, 0);
     await writeLines('shipper-outage', run, 200, 100);
     await startElasticsearch();
