@@ -10,6 +10,7 @@ import { EtlError } from '../../../extension/core/errors';
 import { runExtract } from '../../../extension/core/extract/run';
 import { runTransform } from '../../../extension/core/transform/run';
 import { CLI, processesMentioning, projectConfig, ROOT } from '../helpers/cli';
+import { faultCells } from '../helpers/faultCells';
 
 // The TypeScript runner of python -m etl.submit against the real stack: the job's error line, the command's failure
 // without a Spark start, and SIGTERM stopping a real job on the two workers. Its success on the sample: sampleGold.
@@ -17,6 +18,9 @@ const env = {
   ETL_BACKUP_DIR: mkdtempSync(join(tmpdir(), 'transform-backup-')),
   ETL_LOG_DIR: mkdtempSync(join(tmpdir(), 'transform-logs-')),
 };
+
+/** The SIGTERM case is a cell of the fault matrix (docs/reliability.md). */
+const cellTest = faultCells('transform-cli', 'tests/typescript/integration/transform.test.ts');
 
 describe('transform through the real etl.submit', { timeout: 900_000 }, () => {
   // Its success (events, Spark progress, the quality report) is tested on the shared publish: sampleGold.test.ts.
@@ -50,7 +54,8 @@ describe('transform through the real etl.submit', { timeout: 900_000 }, () => {
     }
   });
 
-  test('SIGTERM to `etl transform` (kill, timeout, a closed IDE) stops spark-submit and its driver too', async () => {
+  cellTest({ component: 'etl transform (CLI, spark-submit, driver)', faults: ['SIGTERM'], phase: 'start' },
+    'SIGTERM to `etl transform` (kill, timeout, a closed IDE) stops spark-submit and its driver too', async () => {
     const runId = `sigterm-${Date.now()}`;
     const child = execa('node', [CLI, 'transform', '--force', '--run-id', runId], {
       cwd: ROOT, env: { ...process.env, ...env }, reject: false, all: true,
