@@ -78,6 +78,13 @@ def idle_orphans(table: dict[int, tuple[int, int]], me: int, group: int, mine: s
                   if (table[pid][0] not in members or table[pid][0] == me) and pid not in parents)
 
 
+def title(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()[:120]
+    except OSError:
+        return "ended"
+
+
 class Supervisor:
     def __init__(self, argv: dict[str, list[str]], budget: RestartBudget | None = None):
         self.argv, self.budget = argv, budget or RestartBudget()
@@ -108,7 +115,7 @@ class Supervisor:
         mine = {child.pid for child in self.children.values()}
         for pid in idle_orphans(processes(), os.getpid(), os.getpgid(0), mine):
             # SIGKILL: idle, with nothing to tidy, and Airflow's workers outlive a SIGTERM.
-            self.say(f"stopped process {pid}, left idle by an Airflow process that ended")
+            self.say(f"stopped process {pid} ({title(pid)}), left idle by an Airflow process that ended")
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, os.WNOHANG)  # reaped here only when this process is its parent (pid 1)

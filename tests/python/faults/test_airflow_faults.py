@@ -1,0 +1,255 @@
+"""Fault matrix, Airflow: the clean_and_transform task's process SIGKILLed as the transform writes, and the
+scheduler SIGKILLed while a task runs. On the native stack the CLI started with Airflow (ETL_DAG_RETRIES=0, as CI
+starts it), through the user's path: `etl trigger --month 2024-02 --source sample`, whose rows gold already holds
+(the stack's sample), so a whole run of it leaves February's rows as they were.
+
+Each fault comes on an observable event: the task's log showing the transform's write phase; the trigger's stream
+showing clean_and_transform running. Every cell leaves Airflow up and healthy (finally)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from support_spark_stack import service_pid, state_dir, wait_until
+
+from etl.config import PROJECT_ROOT
+from etl.delta_snapshot import s3_snapshot
+
+CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
+HEARD_BOUND_S = 60
+FEBRUARY = {"fact_trips": {"pickup_year": "2024", "pickup_month": "2"},
+            "mart_daily_zone": {"pickup_year": "2024", "pickup_month": "2"},
+            "mart_hourly_demand": {"pickup_year": "2024", "pickup_month": "2"},
+            "quarantine/rejected_trips": {"source_year": "2024", "source_month": "2"}}
+
+
+def february(minio, bucket: str) -> dict[str, tuple[int | None, int]]:
+    """table -> (February's rows from the Delta log's stats, table version): no Spark, a second."""
+    result = {}
+    for table, partition in FEBRUARY.items():
+        snapshot = s3_snapshot(minio, bucket, table)
+        result[table] = (snapshot.partition_rows(partition), snapshot.version)
+    return result
+
+
+def rows(gold: dict[str, tuple[int | None, int]]) -> dict[str, int | None]:
+    return {table: count for table, (count, _) in gold.items()}
+
+
+class Trigger:
+    """`etl trigger --month 2024-02 --source sample`, its stream (stderr) read from a file as it grows."""
+
+    def __init__(self, folder: Path, name: str):
+        self.output = folder / f"{name}.out"
+        with open(self.output, "w") as out:
+            self.process = subprocess.Popen([*CLI, "trigger", "--month", "2024-02", "--source", "sample"],
+                                            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
+
+    @property
+    def text(self) -> str:
+        return self.output.read_text()
+
+    def saw(self, line: str) -> bool:
+        if self.process.poll() is not None and line not in self.text:
+            raise AssertionError(f"etl trigger ended (exit {self.process.returncode}) before '{line}':\n{self.text}")
+        return line in self.text
+
+    @property
+    def run_id(self) -> str:
+        return re.search(r"run (\S+) queued", self.text).group(1)
+
+    def finish(self, timeout: float) -> int:
+        return self.process.wait(timeout)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def task_log(run_id: str) -> Path:
+    return (state_dir() / "airflow" / "logs" / "dag_id=etl_pipeline" / f"run_id={run_id}" /
+            "task_id=clean_and_transform" / "attempt=1.log")
+
+
+def writing(trigger: Trigger) -> bool:
+    log = task_log(trigger.run_id) if trigger.saw("clean_and_transform running") else None
+    return bool(log and log.exists() and '"phase":"write"' in log.read_text().replace('\\"', '"'))
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def parent_of(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def tree(root: int) -> set[int]:
+    """root and every process under it."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = parent_of(int(entry.name))
+            except (OSError, IndexError):
+                continue
+    found, frontier = {root}, [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in found]
+        found.update(children)
+        frontier = children
+    return found
+
+
+def airflow_transform() -> tuple[int, int]:
+    """(etl.submit, the Airflow task process running it): the task runner is titled `airflow worker -- <ti id>`."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and "-m etl.submit" in cmdline(int(entry.name)):
+            submit = int(entry.name)
+            try:
+                runner = parent_of(submit)
+            except OSError:
+                continue
+            if cmdline(runner).startswith("airflow worker -- ") and "LocalExecutor" not in cmdline(runner):
+                return submit, runner
+    raise AssertionError("no etl.submit under an Airflow task process")
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if cmdline(pid)}
+
+
+def airflow_status() -> tuple[str, str]:
+    """Airflow's state and URL as `etl status` shows them (`● Airflow  running  <pid>  <url>`)."""
+    status = subprocess.run([*CLI, "status"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    words = next((ln.split() for ln in status.stdout.splitlines() if re.search(r"\bAirflow\b", ln)), [])
+    return (words[2], words[-1]) if len(words) > 3 else ("missing", "")
+
+
+def airflow_state() -> str:
+    return airflow_status()[0]
+
+
+def healthy(url: str) -> bool:
+    """Airflow's health answer (what `etl status` asks): the metadata DB and the scheduler healthy."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/monitor/health", timeout=5) as answer:
+            health = json.load(answer)
+    except OSError:
+        return False
+    return health["metadatabase"]["status"] == health["scheduler"]["status"] == "healthy"
+
+
+def restore_airflow(url: str) -> None:
+    """Airflow up and healthy, as the cells found it: restarted (ETL_DAG_RETRIES=0, as CI) if it is not."""
+    try:
+        wait_until(lambda: healthy(url), 60, "Airflow healthy again", every=1)
+    except AssertionError:
+        subprocess.run([*CLI, "stop", "airflow"], cwd=PROJECT_ROOT, capture_output=True, timeout=120)
+        up = subprocess.run([*CLI, "start", "airflow"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=300, env={**os.environ, "ETL_DAG_RETRIES": "0"})
+        assert up.returncode == 0, up.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def airflow_up() -> str:
+    """Airflow's URL; these cells need the native stack with Airflow up."""
+    state, url = airflow_status()
+    assert state == "running", f"Airflow is {state}: these cells need the native stack with `etl up --with airflow`"
+    return url
+
+
+@pytest.mark.cell(component="Airflow task", fault="SIGKILL", phase="write")
+def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(airflow_up, minio, base_settings,
+                                                                           tmp_path):
+    """The task's process dies without its on_kill: etl.submit (and the spark-submit JVM under it) die with it
+    (etl.lifeline), so nothing publishes after Airflow has reported the task failed."""
+    gold = base_settings.gold_bucket
+    before = february(minio, gold)
+    trigger = Trigger(tmp_path, "task-killed")
+    doomed: set[int] = set()
+    try:
+        wait_until(lambda: writing(trigger), 120, "the transform's write phase in the task's log", every=0.1)
+        submit, runner = airflow_transform()
+        doomed = tree(submit)  # etl.submit, the spark-submit JVM, the Python driver
+        os.kill(runner, signal.SIGKILL)
+        killed_at = time.monotonic()
+        code = trigger.finish(HEARD_BOUND_S)
+        heard = time.monotonic() - killed_at
+        at_failure = february(minio, gold)
+        wait_until(lambda: not alive(doomed), 15, f"the transform's processes {sorted(doomed)} ending")
+    finally:
+        trigger.stop()
+        for pid in alive(doomed):
+            os.kill(pid, signal.SIGKILL)
+    print(f"task SIGKILLed at the write -> etl trigger exit {code} in {heard:.1f} s; {len(doomed)} processes ended")
+    assert code == 1, trigger.text
+    assert f"error: run {trigger.run_id} failed" in trigger.text
+    assert "clean_and_transform failed" in trigger.text, trigger.text
+    # Whole months only (the same rows: the same input), and nothing published once the failure was reported.
+    assert rows(at_failure) == rows(before), (before, at_failure)
+    assert february(minio, gold) == at_failure, "the transform published after Airflow reported it failed"
+
+
+@pytest.mark.cell(component="Airflow scheduler", fault="SIGKILL", phase="task")
+def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(airflow_up, minio, base_settings,
+                                                                          tmp_path):
+    """The supervisor (etl.airflow_supervisor) names the dead scheduler and starts it again; the task goes on (it
+    reports to the API server) and the new scheduler ends the run: success, gold as an undisturbed run leaves it.
+    This run is also the rerun the task cell above converges by."""
+    gold = base_settings.gold_bucket
+    before = february(minio, gold)
+    log = state_dir() / "logs" / "airflow.log"
+    start = log.stat().st_size
+    supervisor = service_pid("airflow")
+    trigger = Trigger(tmp_path, "scheduler-killed")
+    try:
+        wait_until(lambda: trigger.saw("clean_and_transform running"), 120, "clean_and_transform running", 0.1)
+        scheduler = next(pid for pid in tree(supervisor) if "airflow scheduler" in cmdline(pid)
+                         and parent_of(pid) == supervisor)
+        os.kill(scheduler, signal.SIGKILL)
+        killed_at = time.monotonic()
+        said = f"Airflow's scheduler (pid {scheduler}) was killed by SIGKILL; started it again"
+        wait_until(lambda: said in log.read_bytes()[start:].decode(errors="replace"), HEARD_BOUND_S,
+                   "the supervisor naming the dead scheduler in the Airflow log", 0.2)
+        named = time.monotonic() - killed_at
+        wait_until(lambda: airflow_state() == "running", HEARD_BOUND_S, "`etl status`: Airflow running", every=2)
+        code = trigger.finish(120)
+        took = time.monotonic() - killed_at
+    finally:
+        trigger.stop()
+        restore_airflow(airflow_up)
+    print(f"scheduler SIGKILLed during the task -> named in {named:.1f} s, run ended in {took:.1f} s (exit {code})")
+    assert code == 0, trigger.text
+    assert f"run {trigger.run_id}: success" in trigger.text
+    after = february(minio, gold)
+    assert rows(after) == rows(before), (before, after)
+    assert after["fact_trips"][1] > before["fact_trips"][1], "the run committed February again"
+    # The dead scheduler's idle workers are stopped: what is left in Airflow's group is the supervisor's tree.
+    wait_until(lambda: not orphans(supervisor), 30, "no process of the dead scheduler left")
+
+
+def orphans(supervisor: int) -> list[int]:
+    group = os.getpgid(supervisor)
+    ours = tree(supervisor)
+    return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and int(e.name) not in ours
+            and _group(int(e.name)) == group]
+
+
+def _group(pid: int) -> int | None:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, IndexError):
+        return None
+
