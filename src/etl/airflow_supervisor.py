@@ -11,6 +11,7 @@ processes, left behind in this process group, are stopped; one still running a t
 SIGTERM (`etl stop airflow`) stops the three and exits 0."""
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -78,6 +79,17 @@ def idle_orphans(table: dict[int, tuple[int, int]], me: int, group: int, mine: s
                   if (table[pid][0] not in members or table[pid][0] == me) and pid not in parents)
 
 
+def _dies_with(parent: int):
+    """A preexec_fn: the child gets SIGTERM when this supervisor dies, even SIGKILLed (Linux PR_SET_PDEATHSIG;
+    etl.lifeline does the same for the transform, inlined here: this file runs without the etl package)."""
+    prctl = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+    def arm() -> None:
+        if prctl is not None and prctl(1, signal.SIGTERM, 0, 0, 0) == 0 and os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+    return arm
+
+
 def title(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()[:120]
@@ -94,7 +106,7 @@ class Supervisor:
         print(f"airflow supervisor: {message}", file=sys.stderr, flush=True)
 
     def start(self, name: str) -> subprocess.Popen:
-        self.children[name] = subprocess.Popen(self.argv[name])
+        self.children[name] = subprocess.Popen(self.argv[name], preexec_fn=_dies_with(os.getpid()))
         return self.children[name]
 
     def check(self) -> bool:

@@ -21,6 +21,7 @@ from support_spark_stack import service_pid, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT
 from etl.delta_snapshot import s3_snapshot
+from etl.transform.report import QUALITY_PREFIX
 
 CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 HEARD_BOUND_S = 60
@@ -82,6 +83,13 @@ def task_log(run_id: str) -> Path:
 def writing(trigger: Trigger) -> bool:
     log = task_log(trigger.run_id) if trigger.saw("clean_and_transform running") else None
     return bool(log and log.exists() and '"phase":"write"' in log.read_text().replace('\\"', '"'))
+
+
+def transform_run_id(run_id: str) -> str:
+    """The transform's own run id, from its run_start event in the task's log."""
+    found = re.search(r'"event":"run_start","run_id":"([^"]+)"', task_log(run_id).read_text().replace('\\"', '"'))
+    assert found, f"no run_start event in {task_log(run_id)}"
+    return found.group(1)
 
 
 def cmdline(pid: int) -> str:
@@ -200,6 +208,10 @@ def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(airf
     # Whole months only (the same rows: the same input), and nothing published once the failure was reported.
     assert rows(at_failure) == rows(before), (before, at_failure)
     assert february(minio, gold) == at_failure, "the transform published after Airflow reported it failed"
+    # The killed run never finished: no quality report of it (an orphaned transform used to publish one and gold,
+    # seconds after Airflow had said failed).
+    report = f"{QUALITY_PREFIX}/{transform_run_id(trigger.run_id)}.json"
+    assert not [o for o in minio.list_objects(gold, prefix=report)], f"the killed transform published {report}"
 
 
 @pytest.mark.cell(component="Airflow scheduler", fault="SIGKILL", phase="task")

@@ -2,11 +2,15 @@
 scheduler's leftovers, and the restart loop on real (tiny) processes."""
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from etl.airflow_supervisor import RestartBudget, Supervisor, how_it_ended, idle_orphans
+from etl.config import PROJECT_ROOT
 
 
 def test_how_it_ended():
@@ -59,3 +63,26 @@ def test_a_process_that_keeps_dying_stops_the_supervisor(capsys):
     assert said.count("exited with status 3; started it again") == 2
     assert "exited with status 3, 3 times within 1 min; stopping Airflow" in said
     assert "stopping Airflow" in said and "`etl start airflow` starts it again" in said
+
+
+def test_its_children_end_when_the_supervisor_is_sigkilled(tmp_path):
+    """Nothing of Airflow outlives a SIGKILLed supervisor (its three get SIGTERM from the kernel)."""
+    code = ("import sys; from etl.airflow_supervisor import Supervisor; "
+            "s = Supervisor({'API server': [sys.executable, '-c', 'import time; time.sleep(60)']}); "
+            "print(s.start('API server').pid, flush=True); import time; time.sleep(60)")
+    supervisor = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                                  env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "src")})
+    child = int(supervisor.stdout.readline())
+    supervisor.kill()
+    supervisor.wait()
+    deadline = time.monotonic() + 10
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child), "the child outlived its SIGKILLed supervisor"
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
