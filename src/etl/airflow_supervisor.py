@@ -5,10 +5,12 @@
 Before, a scheduler that died (SIGKILL, OOM) left the API server answering and every DAG run 'running' forever,
 noticed only by the health check. Now the one that ends is named with how it ended and started again at once, so
 a running task goes on (LocalExecutor task processes report to the API server, not to the scheduler) and the new
-scheduler ends the DAG run. One that keeps dying (more than RESTARTS times in WINDOW_S) stops all three and
-this process exits 1: `etl status` shows Airflow stopped, its log says why. The dead scheduler's idle worker
-processes, left behind in this process group, are stopped; one still running a task is left to finish it.
-SIGTERM (`etl stop airflow`) stops the three and exits 0."""
+scheduler ends the DAG run. One that cannot start (it ended less than START_S after its start, STARTS times in a
+row: a crash loop, not a crash) stops Airflow and this process exits 1: `etl status` shows Airflow stopped, its
+log says why. The dead scheduler's idle worker processes, left behind in this process group, are stopped; one still
+running a task is left to finish it. Stopping (SIGTERM from `etl stop airflow`, or the crash loop) stops the three,
+then whatever else is left in the group, a killed scheduler's task included (its transform dies with it,
+etl.lifeline). SIGTERM exits 0."""
 from __future__ import annotations
 
 import ctypes
@@ -17,10 +19,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
-RESTARTS, WINDOW_S = 3, 300.0
+STARTS, START_S = 3, 30.0
 POLL_S, SWEEP_S, STOP_GRACE_S = 1.0, 3.0, 20.0
 
 
@@ -39,19 +40,17 @@ def how_it_ended(returncode: int) -> str:
     return f"exited with status {returncode}"
 
 
-class RestartBudget:
-    """At most `restarts` restarts of one process within `window_s`: more is a crash loop, not a crash."""
+class StartLimit:
+    """supervisord's startsecs/startretries: a process that ends less than `start_s` after its start did not start;
+    `starts` such ends in a row are a crash loop. One that ran longer crashed, and is started again."""
 
-    def __init__(self, restarts: int = RESTARTS, window_s: float = WINDOW_S):
-        self.restarts, self.window_s = restarts, window_s
-        self.deaths: dict[str, deque[float]] = {}
+    def __init__(self, starts: int = STARTS, start_s: float = START_S):
+        self.starts, self.start_s = starts, start_s
+        self.failed: dict[str, int] = {}
 
-    def allows(self, name: str, now: float) -> bool:
-        deaths = self.deaths.setdefault(name, deque())
-        deaths.append(now)
-        while deaths and deaths[0] < now - self.window_s:
-            deaths.popleft()
-        return len(deaths) <= self.restarts
+    def allows(self, name: str, lived_s: float) -> bool:
+        self.failed[name] = self.failed.get(name, 0) + 1 if lived_s < self.start_s else 0
+        return self.failed[name] < self.starts
 
 
 def processes(proc: Path = Path("/proc")) -> dict[int, tuple[int, int]]:
@@ -90,6 +89,12 @@ def _dies_with(parent: int):
     return arm
 
 
+def leads_its_group() -> bool:
+    """The group is Airflow's own (`etl up` starts it in a session of its own): only then is the rest of the group
+    a dead scheduler's leftovers, never another program's processes."""
+    return os.getpgid(0) == os.getpid()
+
+
 def title(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()[:120]
@@ -98,15 +103,17 @@ def title(pid: int) -> str:
 
 
 class Supervisor:
-    def __init__(self, argv: dict[str, list[str]], budget: RestartBudget | None = None):
-        self.argv, self.budget = argv, budget or RestartBudget()
+    def __init__(self, argv: dict[str, list[str]], limit: StartLimit | None = None):
+        self.argv, self.limit = argv, limit or StartLimit()
         self.children: dict[str, subprocess.Popen] = {}
+        self.started: dict[str, float] = {}
 
     def say(self, message: str) -> None:
         print(f"airflow supervisor: {message}", file=sys.stderr, flush=True)
 
     def start(self, name: str) -> subprocess.Popen:
         self.children[name] = subprocess.Popen(self.argv[name], preexec_fn=_dies_with(os.getpid()))
+        self.started[name] = time.monotonic()
         return self.children[name]
 
     def check(self) -> bool:
@@ -115,15 +122,16 @@ class Supervisor:
             if child.poll() is None:
                 continue
             ended = f"Airflow's {name} (pid {child.pid}) {how_it_ended(child.returncode)}"
-            if not self.budget.allows(name, time.monotonic()):
-                budget = self.budget
-                self.say(f"{ended}, {budget.restarts + 1} times within {budget.window_s / 60:g} min; stopping Airflow "
-                         "(the lines above say why; `etl start airflow` starts it again)")
+            if not self.limit.allows(name, time.monotonic() - self.started[name]):
+                self.say(f"{ended}, {self.limit.starts} times in a row within {self.limit.start_s:g} s of its start; "
+                         "stopping Airflow (the lines above say why; `etl start airflow` starts it again)")
                 return False
             self.say(f"{ended}; started it again (pid {self.start(name).pid})")
         return True
 
     def sweep(self) -> None:
+        if not leads_its_group():
+            return
         mine = {child.pid for child in self.children.values()}
         for pid in idle_orphans(processes(), os.getpid(), os.getpgid(0), mine):
             # SIGKILL: idle, with nothing to tidy, and Airflow's workers outlive a SIGTERM.
@@ -135,6 +143,8 @@ class Supervisor:
                 pass
 
     def stop(self) -> None:
+        """The three (SIGTERM, then SIGKILL after STOP_GRACE_S), then the rest of the group: a dead scheduler's
+        workers, and a task one of them still runs."""
         for child in self.children.values():
             if child.poll() is None:
                 child.terminate()
@@ -144,14 +154,24 @@ class Supervisor:
                 child.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
+        me = os.getpid()
+        if not leads_its_group():
+            return
+        for pid, (_, pgid) in processes().items():
+            if pgid == me and pid != me:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
 
 def _terminated(signum, frame):
     raise SystemExit(0)
 
 
-def main() -> int:
-    supervisor = Supervisor(commands(os.environ["AIRFLOW__API__HOST"], os.environ["AIRFLOW__API__PORT"]))
+def run(supervisor: Supervisor) -> int:
+    """Starts the three and keeps them; 1 after a crash loop, 0 on SIGTERM or SIGINT (SystemExit(0))."""
     signal.signal(signal.SIGTERM, _terminated)
     signal.signal(signal.SIGINT, _terminated)
     try:
@@ -167,6 +187,10 @@ def main() -> int:
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping: a second SIGTERM must not cut it short
         supervisor.stop()
+
+
+def main() -> int:
+    return run(Supervisor(commands(os.environ["AIRFLOW__API__HOST"], os.environ["AIRFLOW__API__PORT"])))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from etl.airflow_supervisor import RestartBudget, Supervisor, how_it_ended, idle_orphans
+from etl.airflow_supervisor import StartLimit, Supervisor, how_it_ended, idle_orphans
 from etl.config import PROJECT_ROOT
 
 
@@ -20,11 +20,17 @@ def test_how_it_ended():
     assert how_it_ended(-200) == "was killed by signal 200"
 
 
-def test_restarts_within_the_window_then_a_crash_loop():
-    budget = RestartBudget(restarts=2, window_s=60)
-    assert [budget.allows("scheduler", t) for t in (0, 10, 20)] == [True, True, False]
-    assert budget.allows("API server", 20)  # counted per process
-    assert budget.allows("scheduler", 200)  # the old ends have left the window
+def test_ends_soon_after_the_start_in_a_row_are_a_crash_loop():
+    limit = StartLimit(starts=3, start_s=30)
+    assert [limit.allows("scheduler", lived) for lived in (2, 5)] == [True, True]
+    assert limit.allows("API server", 1)  # counted per process
+    assert limit.allows("scheduler", 600)  # it had started: a crash, and the count starts again
+    assert [limit.allows("scheduler", lived) for lived in (2, 2, 2)] == [True, True, False]
+
+
+def test_killed_again_and_again_after_starting_is_never_a_loop():
+    limit = StartLimit(starts=3, start_s=30)
+    assert all(limit.allows("scheduler", 45) for _ in range(10))
 
 
 GROUP = ME = 100
@@ -44,7 +50,7 @@ def test_idle_orphans_are_the_dead_schedulers_idle_processes_only():
 def test_a_process_that_keeps_dying_stops_the_supervisor(capsys):
     argv = {"scheduler": [sys.executable, "-c", "import sys; sys.exit(3)"],
             "API server": [sys.executable, "-c", "import time; time.sleep(60)"]}
-    supervisor = Supervisor(argv, RestartBudget(restarts=2, window_s=60))
+    supervisor = Supervisor(argv, StartLimit(starts=3, start_s=30))
     try:
         for name in argv:
             supervisor.start(name)
@@ -61,7 +67,7 @@ def test_a_process_that_keeps_dying_stops_the_supervisor(capsys):
     assert server.returncode == -signal.SIGTERM
     said = capsys.readouterr().err
     assert said.count("exited with status 3; started it again") == 2
-    assert "exited with status 3, 3 times within 1 min; stopping Airflow" in said
+    assert "exited with status 3, 3 times in a row within 30 s of its start; stopping Airflow" in said
     assert "stopping Airflow" in said and "`etl start airflow` starts it again" in said
 
 
@@ -86,3 +92,49 @@ def running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+SCHEDULER = ("import os, subprocess, sys, time; "
+             "worker = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
+             "print(os.getpid(), worker.pid, flush=True); time.sleep(120)")
+SUPERVISOR = ("import sys; from etl.airflow_supervisor import Supervisor, run; "
+              f"sys.exit(run(Supervisor({{'scheduler': [sys.executable, '-c', {SCHEDULER!r}]}})))")
+
+
+def test_a_killed_scheduler_is_restarted_and_a_stop_leaves_nothing_of_the_group():
+    """A scheduler SIGKILLed leaves its worker behind (re-parented out of the group); the supervisor starts it
+    again, and SIGTERM stops the new one and the old one's worker: nothing of the group is left."""
+    supervisor = subprocess.Popen([sys.executable, "-c", SUPERVISOR], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, start_new_session=True,
+                                  env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "src")})
+    try:
+        scheduler, worker = map(int, supervisor.stdout.readline().split())
+        os.kill(scheduler, signal.SIGKILL)
+        again, _ = map(int, supervisor.stdout.readline().split())  # started again
+        assert again != scheduler  # its worker, left behind, may be swept meanwhile: stopped either way
+        supervisor.terminate()
+        assert supervisor.wait(30) == 0
+        deadline = time.monotonic() + 10
+        while group_members(supervisor.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not group_members(supervisor.pid)
+    finally:
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+        for pid in group_members(supervisor.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert f"Airflow's scheduler (pid {scheduler}) was killed by SIGKILL; started it again (pid {again})" in \
+        supervisor.stderr.read()
+
+
+def group_members(group: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state, _, pgid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+            except (OSError, ValueError):
+                continue
+            if int(pgid) == group and state != "Z":
+                members.append(int(entry.name))
+    return members
