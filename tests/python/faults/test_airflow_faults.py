@@ -205,6 +205,8 @@ def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(airf
     assert code == 1, trigger.text
     assert f"error: run {trigger.run_id} failed" in trigger.text
     assert "clean_and_transform failed" in trigger.text, trigger.text
+    logged = task_log(trigger.run_id).read_text().replace('\\"', '"')
+    assert '"event":"table_written"' not in logged, "a table committed before the kill: it did not come mid-write"
     # Whole months only (the same rows: the same input), and nothing published once the failure was reported.
     assert rows(at_failure) == rows(before), (before, at_failure)
     assert february(minio, gold) == at_failure, "the transform published after Airflow reported it failed"
