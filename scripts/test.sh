@@ -46,12 +46,13 @@ step npm run -s test:profiles
 step npm run -s bench:runs -- --runs 20
 # Smoke run of the log shipper benchmark (completes and prints its ratio; no timing asserted).
 step npm run -s bench:logs -- --lines 500 --latency-lines 50 --rate 50
-# The extension inside a real VS Code (code-server) and as a user through headless Chromium.
-step npm run -s test:vscode
 # The Python integration tests, then the fault matrix (tests/python/faults: each cell a component × fault × phase;
-# its cells join the TypeScript suites' in one table, written at the end), in one pytest session: they
+# its cells join the TypeScript suites' in one table, written at the end), in one pytest session
+# before the VS Code suite, whose Stop Stack / Start Stack leaves Airflow down (the Airflow cells need it): they
 # share one published sample (tests/python/conftest.py), the integration tests first (they compare with it).
 step npm run -s test:faults -- tests/python/integration
+# The extension inside a real VS Code (code-server) and as a user through headless Chromium.
+step npm run -s test:vscode
 # Every benchmark once at a tiny size, so none can rot: a smoke run that completes and prints its
 # ratios (no timing assertion; real figures: docs/performance.md). Scratch buckets, removed after.
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_extract.py --files 2 --size-mb 5
