@@ -23,6 +23,7 @@ import {
 } from './project';
 import { engineAnswers, engineDownError, presentDebianBase, provision } from './provision';
 import { COMPOSE_OPTIONAL, composeServices, parsePs, stateOf, type ComposeService, type PsRow } from './services';
+import { stagePrebuiltGoTools } from './prebuilt';
 
 /** Seconds `up --wait` may take: a cold build of every image is minutes, a warm start seconds. */
 const WAIT_TIMEOUT_S = 1200;
@@ -225,6 +226,8 @@ export function composeStack(config: EtlConfig): Stack {
         await assertPortsFree(config, services.filter((s) => !s.profile || profiles.includes(s.profile)), before);
         if (profiles.includes('dev')) makePreviewDir(config);
         makeLogDir(config);
+        if (stagePrebuiltGoTools(config.paths.root, config.paths.cache))
+          reporter.detail('minio image: the MinIO and mc binaries `etl setup` built for these pins (docker/prebuilt)');
         reporter.step(
           `docker compose (project ${project.name}): building the images (cached layers are reused) and starting ` +
             `the stack`,
