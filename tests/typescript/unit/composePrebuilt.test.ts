@@ -8,7 +8,7 @@ import { prebuiltPins, stagePrebuiltGoTools } from '../../../extension/core/stac
 import { ROOT } from '../helpers/cli';
 
 /** A project and a cache where `etl setup` built minio and mc for `pins` (stamps as setup writes them). */
-function built(pins = { minio: PINS.minio.version, mc: PINS.mc.version }) {
+function built(pins: { minio: string; mc: string } = { minio: PINS.minio.version, mc: PINS.mc.version }) {
   const root = mkdtempSync(join(tmpdir(), 'etl-prebuilt-'));
   const cache = join(root, 'cache');
   mkdirSync(join(cache, 'bin'), { recursive: true });
