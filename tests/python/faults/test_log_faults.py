@@ -1,8 +1,10 @@
-"""Fault matrix, the logs in Elasticsearch: Elasticsearch SIGKILLed while the log shipper sends.
+"""Fault matrix, the logs in Elasticsearch: Elasticsearch SIGKILLed, SIGTERMed or stopped (`etl stop
+elasticsearch`) while the log shipper sends.
 
 Lines of the real etl.logger go to the folder the stack's shipper (rsyslog) tails, under a step and run of this
-test's own. Elasticsearch is killed outright (no shutdown: a lost machine, the OOM killer) once the first lines are
-indexed; more lines are written while it is gone; then it is started again. Every line indexed before the kill is
+test's own. Elasticsearch is killed outright (SIGKILL: no shutdown, a lost machine, the OOM killer), shut down by a
+bare SIGTERM, or stopped through the CLI, once the first lines are indexed; more lines are written while it is
+gone; then it is started again. Every line indexed before the kill is
 still there (Elasticsearch's translog is written before it answers), every line written meanwhile arrives, and each
 exactly once. The user is told within 60 s: `etl status` names Elasticsearch not running."""
 from __future__ import annotations
@@ -85,16 +87,27 @@ def shipped_folder():
         file.unlink()
 
 
-@pytest.mark.cell(component="Elasticsearch", fault="SIGKILL", phase="ship")
-def test_elasticsearch_killed_while_shipping_keeps_every_line_once(shipped_folder):
+def stop_elasticsearch(fault: str) -> None:
+    if fault == "stop-then-start":
+        stop = subprocess.run([*CLI, "stop", "elasticsearch"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=120)
+        assert stop.returncode == 0, stop.stderr[-2000:]
+    else:
+        os.kill(service_pid("elasticsearch"), getattr(signal, fault))
+
+
+@pytest.mark.parametrize("fault", [
+    pytest.param(f, marks=pytest.mark.cell(component="Elasticsearch", fault=f, phase="ship"), id=f)
+    for f in ("SIGKILL", "SIGTERM", "stop-then-start")])
+def test_elasticsearch_gone_while_shipping_keeps_every_line_once(fault, shipped_folder):
     folder, step = shipped_folder
     run_id = f"{step}-run"
     write_lines(folder, step, run_id, 0, BEFORE)
     first = wait_until(lambda: (ids := indexed_ids(run_id)) is not None and len(ids) >= BEFORE and ids, 60,
                        f"the first {BEFORE} lines in Elasticsearch")
-    os.kill(service_pid("elasticsearch"), signal.SIGKILL)
     killed_at = time.monotonic()
     try:
+        stop_elasticsearch(fault)
         write_lines(folder, step, run_id, BEFORE, DURING)
         wait_until(lambda: service_state("elasticsearch") != "running", TOLD_WITHIN_S, "`etl status` to tell")
         told = time.monotonic() - killed_at
@@ -106,7 +119,7 @@ def test_elasticsearch_killed_while_shipping_keeps_every_line_once(shipped_folde
                      BACK_WITHIN_S, f"all {BEFORE + DURING} lines in Elasticsearch after its restart")
     time.sleep(2)  # a duplicate would arrive right behind
     ids = indexed_ids(run_id) or []
-    print(f"Elasticsearch SIGKILLed: `etl status` told in {told:.1f} s; {len(ids)} documents for "
+    print(f"Elasticsearch {fault}: `etl status` told in {told:.1f} s; {len(ids)} documents for "
           f"{BEFORE + DURING} lines, {len(set(ids))} distinct")
     assert set(first) <= set(ids), "a line indexed before the kill was lost"
     assert len(ids) == len(set(ids)) == BEFORE + DURING
