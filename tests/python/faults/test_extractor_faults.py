@@ -13,57 +13,23 @@ last file stored. Every cell asserts:
 - a rerun converges: every month stored whole, no unfinished multipart upload, no run left "running"."""
 from __future__ import annotations
 
-import hashlib
 import json
 import signal
 import threading
 import time
 
-import jsonschema
 import pytest
 from support_cli import assert_no_incomplete_uploads, run_cli, start_cli
 from support_http import Held, MiB, Ok
 from support_parquet import trip_parquet
-
-from etl.config import PROJECT_ROOT
-from etl.extract.layout import trip_key
-from etl.extract.months import parse_month
+from support_rawzone import is_whole, manifest_of, manifest_run, month_key, object_state
 
 TEMPLATE = "/{YYYY}-{MM}.parquet"
-MANIFEST_SCHEMA = json.loads((PROJECT_ROOT / "config" / "extracted_paths.schema.json").read_text())
 FAULTS = ("SIGKILL", "SIGTERM", "SIGINT", "stop-then-start")
 PHASES = ("transfer", "commit")
 # The last line a fault leaves, and the exit code: None for a process that cannot say anything (SIGKILL).
 HEARD = {"SIGTERM": (143, "stopped by SIGTERM"), "SIGINT": (130, "interrupted"), "SIGKILL": (-9, None),
          "stop-then-start": (0, "succeeded")}
-
-
-def _key(month: str) -> str:
-    return trip_key(parse_month(month))  # the product's layout: not what these cells test
-
-
-def _state(minio, bucket: str, key: str) -> tuple | None:
-    try:
-        stat = minio.stat_object(bucket, key)
-    except Exception:  # noqa: BLE001  (absent)
-        return None
-    body = minio.get_object(bucket, key)
-    try:
-        data = body.read()
-    finally:
-        body.close()
-        body.release_conn()
-    return stat.etag, stat.size, hashlib.sha256(data).hexdigest()
-
-
-def _manifest(isolated_state) -> dict:
-    document = json.loads((isolated_state / "backup" / "extracted_paths.json").read_text())
-    jsonschema.validate(document, MANIFEST_SCHEMA)
-    return document
-
-
-def _run(document: dict, run_id: str) -> dict | None:
-    return next((r for r in document["runs"] if r["run_id"] == run_id), None)
 
 
 def _wait_for_event(proc, event: str, count: int) -> None:
@@ -101,8 +67,8 @@ def test_extractor(fault, phase, minio, settings, http_server, cli_env, isolated
     http_server.route(f"/{committed}.parquet", Ok(bodies[committed]))
     first = run_cli(["--months", committed, *source, "--run-id", f"committed-{year}"], cli_env)
     assert first.returncode == 0, first.stderr
-    before_object = _state(minio, settings.rawzone_bucket, _key(committed))
-    before_run = _run(_manifest(isolated_state), f"committed-{year}")
+    before_object = object_state(minio, settings.rawzone_bucket, month_key(committed))
+    before_run = manifest_run(manifest_of(isolated_state), f"committed-{year}")
 
     release = threading.Event()
     held = Held(bodies[held_month], release, delay_per_mib_s=0.5)
@@ -131,24 +97,23 @@ def test_extractor(fault, phase, minio, settings, http_server, cli_env, isolated
     assert heard_in < 60
 
     # Nothing committed earlier changed; nothing half-written now.
-    assert _state(minio, settings.rawzone_bucket, _key(committed)) == before_object
-    document = _manifest(isolated_state)
-    assert _run(document, f"committed-{year}") == before_run
+    assert object_state(minio, settings.rawzone_bucket, month_key(committed)) == before_object
+    document = manifest_of(isolated_state)
+    assert manifest_run(document, f"committed-{year}") == before_run
     for month in (held_month, other_month):
-        state = _state(minio, settings.rawzone_bucket, _key(month))
-        assert state is None or state[1:] == (len(bodies[month]), hashlib.sha256(bodies[month]).hexdigest()), month
+        state = object_state(minio, settings.rawzone_bucket, month_key(month))
+        assert state is None or is_whole(state, bodies[month]), month
 
     # A rerun converges, and after a SIGKILL it names the run the dead process left.
     http_server.route(f"/{held_month}.parquet", Ok(bodies[held_month]))
     rerun = run_cli(["--months", f"{committed}..{other_month}", *source, "--run-id", f"rerun-{year}"], cli_env)
     assert rerun.returncode == 0, rerun.stderr
-    faulted = _run(_manifest(isolated_state), run_id)
+    faulted = manifest_run(manifest_of(isolated_state), run_id)
     if fault == "SIGKILL" and faulted and faulted["status"] == "failed":
         assert f"run {run_id} was left running by a process that no longer exists" in rerun.stderr
-    document = _manifest(isolated_state)
+    document = manifest_of(isolated_state)
     assert all(r["status"] != "running" for r in document["runs"]), [r["run_id"] for r in document["runs"]]
     for month in (committed, held_month, other_month):
-        assert _state(minio, settings.rawzone_bucket, _key(month))[1:] == (
-            len(bodies[month]), hashlib.sha256(bodies[month]).hexdigest()), month
-        assert_no_incomplete_uploads(minio, settings.rawzone_bucket, _key(month))
-        minio.remove_object(settings.rawzone_bucket, _key(month))
+        assert is_whole(object_state(minio, settings.rawzone_bucket, month_key(month)), bodies[month]), month
+        assert_no_incomplete_uploads(minio, settings.rawzone_bucket, month_key(month))
+        minio.remove_object(settings.rawzone_bucket, month_key(month))

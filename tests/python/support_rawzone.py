@@ -1,0 +1,48 @@
+"""What the extraction fault cells compare: a rawzone object's state and the manifest, read back as a user would."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import jsonschema
+
+from etl.config import PROJECT_ROOT
+from etl.extract.layout import trip_key
+from etl.extract.months import parse_month
+
+MANIFEST_SCHEMA = json.loads((PROJECT_ROOT / "config" / "extracted_paths.schema.json").read_text())
+
+
+def month_key(month: str) -> str:
+    return trip_key(parse_month(month))  # the product's layout: not what the cells test
+
+
+def object_state(minio, bucket: str, key: str) -> tuple | None:
+    """(etag, size, sha256) of the stored object, None when it is absent."""
+    try:
+        stat = minio.stat_object(bucket, key)
+    except Exception:  # noqa: BLE001  (absent)
+        return None
+    body = minio.get_object(bucket, key)
+    try:
+        data = body.read()
+    finally:
+        body.close()
+        body.release_conn()
+    return stat.etag, stat.size, hashlib.sha256(data).hexdigest()
+
+
+def is_whole(state: tuple | None, body: bytes) -> bool:
+    return state is not None and state[1:] == (len(body), hashlib.sha256(body).hexdigest())
+
+
+def manifest_of(isolated_state: Path) -> dict:
+    """The manifest, which must parse and match its schema whatever happened."""
+    document = json.loads((isolated_state / "backup" / "extracted_paths.json").read_text())
+    jsonschema.validate(document, MANIFEST_SCHEMA)
+    return document
+
+
+def manifest_run(document: dict, run_id: str) -> dict | None:
+    return next((r for r in document["runs"] if r["run_id"] == run_id), None)
