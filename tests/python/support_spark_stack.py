@@ -96,3 +96,24 @@ def state_dir() -> Path:
 def service_pid(name: str) -> int:
     """The pid the native stack recorded for a service (`etl up`'s pid file, e.g. "minio", "spark-master")."""
     return json.loads((state_dir() / "pids" / f"{name}.json").read_text())["pid"]
+
+
+def parent_of(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def process_tree(root: int) -> set[int]:
+    """root and every process under it, now."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = parent_of(int(entry.name))
+            except (OSError, IndexError):
+                continue
+    found, frontier = {root}, [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in found]
+        found.update(children)
+        frontier = children
+    return found

@@ -1,7 +1,7 @@
-"""Fault matrix, Airflow: the clean_and_transform task's process SIGKILLed as the transform writes, and the
-scheduler SIGKILLed while a task runs. On the native stack the CLI started with Airflow (ETL_DAG_RETRIES=0, as CI
-starts it), through the user's path: `etl trigger --month 2024-02 --source sample`, whose rows gold already holds
-(the stack's sample), so a whole run of it leaves February's rows as they were.
+"""Fault matrix, Airflow: the clean_and_transform task's process SIGKILLed or SIGTERMed as the transform writes,
+and the scheduler SIGKILLed or SIGTERMed while a task runs. On the native stack the CLI started with Airflow
+(ETL_DAG_RETRIES=0, as CI starts it), through the user's path: `etl trigger --month 2024-02 --source sample`, whose
+rows gold already holds (the stack's sample), so a whole run of it leaves February's rows as they were.
 
 Each fault comes on an observable event: the task's log showing the transform's write phase; the trigger's stream
 showing clean_and_transform running. Every cell leaves Airflow up and healthy (finally)."""
@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from support_spark_stack import service_pid, state_dir, wait_until
+from support_spark_stack import parent_of, process_tree, service_pid, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT
 from etl.delta_snapshot import NotADeltaTable, s3_snapshot
@@ -112,27 +112,6 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def parent_of(pid: int) -> int:
-    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
-
-
-def tree(root: int) -> set[int]:
-    """root and every process under it."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = parent_of(int(entry.name))
-            except (OSError, IndexError):
-                continue
-    found, frontier = {root}, [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in found]
-        found.update(children)
-        frontier = children
-    return found
-
-
 def airflow_transform() -> tuple[int, int]:
     """(etl.submit, the Airflow task process running it): the task runner is titled `airflow worker -- <ti id>`."""
     for entry in Path("/proc").iterdir():
@@ -191,20 +170,27 @@ def airflow_up() -> str:
     return url
 
 
-@pytest.mark.cell(component="Airflow task", fault="SIGKILL", phase="write")
-def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(airflow_up, minio, base_settings,
+def cells(component: str, phase: str):
+    return pytest.mark.parametrize("fault", [
+        pytest.param(f, marks=pytest.mark.cell(component=component, fault=f, phase=phase), id=f)
+        for f in ("SIGKILL", "SIGTERM")])
+
+
+@cells("Airflow task", "write")
+def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(fault, airflow_up, minio, base_settings,
                                                                            tmp_path):
-    """The task's process dies without its on_kill: etl.submit (and the spark-submit JVM under it) die with it
-    (etl.lifeline), so nothing publishes after Airflow has reported the task failed."""
+    """SIGKILL: the task's process dies without its on_kill: etl.submit (and the spark-submit JVM under it) die
+    with it (etl.lifeline). SIGTERM (a task cancelled, a worker shut down): Airflow runs the operator's on_kill,
+    which stops the command's process group. Either way nothing publishes after Airflow has reported it failed."""
     gold = base_settings.gold_bucket
     before = february(minio, gold)
-    trigger = Trigger(tmp_path, "task-killed")
+    trigger = Trigger(tmp_path, f"task-{fault}")
     doomed: set[int] = set()
     try:
         wait_until(lambda: writing(trigger), 120, "the transform's write phase in the task's log", every=0.1)
         submit, runner = airflow_transform()
-        doomed = tree(submit)  # etl.submit, the spark-submit JVM, the Python driver
-        os.kill(runner, signal.SIGKILL)
+        doomed = process_tree(submit)  # etl.submit, the spark-submit JVM, the Python driver
+        os.kill(runner, getattr(signal, fault))
         killed_at = time.monotonic()
         code = trigger.finish(HEARD_BOUND_S)
         heard = time.monotonic() - killed_at
@@ -214,7 +200,7 @@ def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(airf
         trigger.stop()
         for pid in alive(doomed):
             os.kill(pid, signal.SIGKILL)
-    print(f"task SIGKILLed at the write -> etl trigger exit {code} in {heard:.1f} s; {len(doomed)} processes ended")
+    print(f"task {fault} at the write -> etl trigger exit {code} in {heard:.1f} s; {len(doomed)} processes ended")
     assert code == 1, trigger.text
     assert f"error: run {trigger.run_id} failed" in trigger.text
     assert "clean_and_transform failed" in trigger.text, trigger.text
@@ -229,26 +215,28 @@ def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(airf
     assert not [o for o in minio.list_objects(gold, prefix=report)], f"the killed transform published {report}"
 
 
-@pytest.mark.cell(component="Airflow scheduler", fault="SIGKILL", phase="task")
-def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(airflow_up, minio, base_settings,
+@cells("Airflow scheduler", "task")
+def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault, airflow_up, minio, base_settings,
                                                                           tmp_path):
     """The supervisor (etl.airflow_supervisor) names the dead scheduler and starts it again; the task goes on (it
     reports to the API server) and the new scheduler ends the run: success, gold as an undisturbed run leaves it.
-    This run is also the rerun the task cell above converges by."""
+    A SIGTERMed scheduler shuts down first (its executor waits for the task it runs). These runs are also the
+    reruns the task cells above converge by."""
     gold = base_settings.gold_bucket
     before = february(minio, gold)
     log = state_dir() / "logs" / "airflow.log"
     start = log.stat().st_size
     supervisor = service_pid("airflow")
-    trigger = Trigger(tmp_path, "scheduler-killed")
+    trigger = Trigger(tmp_path, f"scheduler-{fault}")
     try:
         wait_until(lambda: trigger.saw("clean_and_transform running"), 120, "clean_and_transform running", 0.1)
-        scheduler = next(pid for pid in tree(supervisor) if "airflow scheduler" in cmdline(pid)
+        scheduler = next(pid for pid in process_tree(supervisor) if "airflow scheduler" in cmdline(pid)
                          and parent_of(pid) == supervisor)
-        os.kill(scheduler, signal.SIGKILL)
+        os.kill(scheduler, getattr(signal, fault))
         killed_at = time.monotonic()
-        said = f"Airflow's scheduler (pid {scheduler}) was killed by SIGKILL; started it again"
-        wait_until(lambda: said in log.read_bytes()[start:].decode(errors="replace"), HEARD_BOUND_S,
+        said = re.compile(rf"Airflow's scheduler \(pid {scheduler}\) (was killed by {fault}|exited with status \d+); "
+                          r"started it again")
+        wait_until(lambda: said.search(log.read_bytes()[start:].decode(errors="replace")), HEARD_BOUND_S,
                    "the supervisor naming the dead scheduler in the Airflow log", 0.2)
         named = time.monotonic() - killed_at
         wait_until(lambda: airflow_state() == "running", HEARD_BOUND_S, "`etl status`: Airflow running", every=2)
@@ -257,7 +245,7 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(airflo
     finally:
         trigger.stop()
         restore_airflow(airflow_up)
-    print(f"scheduler SIGKILLed during the task -> named in {named:.1f} s, run ended in {took:.1f} s (exit {code})")
+    print(f"scheduler {fault} during the task -> named in {named:.1f} s, run ended in {took:.1f} s (exit {code})")
     assert code == 0, trigger.text
     assert f"run {trigger.run_id}: success" in trigger.text
     after = february(minio, gold)
@@ -275,7 +263,7 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(airflo
 
 def orphans(supervisor: int) -> list[int]:
     group = os.getpgid(supervisor)
-    ours = tree(supervisor)
+    ours = process_tree(supervisor)
     return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and int(e.name) not in ours
             and _group(int(e.name)) == group]
 
