@@ -34,6 +34,7 @@ from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_
 from etl.contract import jar_file_name, run_id_arg, spark_jar_coordinates
 from etl.lifeline import child_dies_with_us, die_with_parent
 from etl.problems import SOURCE_PACKAGE_ENV
+from etl.transform_stop import Stopped, raise_on_sigterm, stop_child, stopped_message
 from etl.truststore import TrustStoreError, java_options, trust_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
@@ -53,6 +54,14 @@ class SubmitError(RuntimeError):
 
 class SubmitUsageError(SubmitError):
     """The request cannot be run as asked (its runs went to another store): exit 2, before any Spark start-up."""
+
+
+class SubmitStopped(SubmitError):
+    """etl.submit was sent SIGTERM: spark-submit stopped; exit 128 + the signal, as a shell reports it."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass
@@ -324,20 +333,28 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env, cwd=PROJECT_ROOT,
                                    preexec_fn=child_dies_with_us())
         result = SubmitResult(returncode=-1)
-        assert process.stdout is not None
-        for line in process.stdout:
-            if echo is not None:
-                echo.write(line)
-                echo.flush()
-            event = _parse_event(line.strip())
-            if event:
-                _record(result, event)
-        result.returncode = process.wait()
+        try:
+            _follow(process, result, echo)
+        except Stopped as stop:
+            stop_child(process)
+            raise SubmitStopped(stopped_message(stop.signal_name, result.events), stop.exit_code) from None
     if result.returncode != 0 and result.error is None:
         result.error = f"spark-submit exited with {result.returncode} before the job reported; see its stderr"
     if check and result.returncode != 0:
         raise SubmitError(result.error)
     return result
+
+
+def _follow(process: subprocess.Popen, result: SubmitResult, echo: IO[str] | None) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        if echo is not None:
+            echo.write(line)
+            echo.flush()
+        event = _parse_event(line.strip())
+        if event:
+            _record(result, event)
+    result.returncode = process.wait()
 
 
 def _fingerprint(settings: Settings, run: str | None, env: dict[str, str] | None) -> tuple[str | None, str | None]:
@@ -415,6 +432,7 @@ def _record(result: SubmitResult, event: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     # Whoever started the transform (an Airflow task, the CLI) dying ends it too: SIGTERM, as a cancel does.
+    raise_on_sigterm()  # before the parent check: a parent already gone sends SIGTERM at once
     die_with_parent(signal.SIGTERM, os.getppid())
     parser = argparse.ArgumentParser(
         prog="python -m etl.submit", description="spark-submit the clean_and_transform job"
@@ -442,6 +460,12 @@ def main(argv: list[str] | None = None) -> int:
     except SubmitUsageError as error:
         print(f"etl transform: error: {error}", file=sys.stderr)
         return 2
+    except SubmitStopped as error:
+        print(f"etl transform: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except Stopped as stop:  # before spark-submit started: nothing to stop
+        print(f"etl transform: error: {stopped_message(stop.signal_name)}", file=sys.stderr)
+        return stop.exit_code
     except (SubmitError, ValueError) as error:
         print(f"etl transform: error: {error}", file=sys.stderr)
         return 1

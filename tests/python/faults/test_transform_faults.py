@@ -22,7 +22,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
-from support_spark_stack import finish, run_submit, service_pid, snapshot, start_submit, state_dir, wait_until
+from support_spark_stack import (
+    finish,
+    process_tree,
+    run_submit,
+    service_pid,
+    snapshot,
+    start_submit,
+    state_dir,
+    wait_until,
+)
 
 from etl.config import PROJECT_ROOT
 from etl.extract.months import Month
@@ -68,32 +77,70 @@ def january(spark, env):
             fingerprint(spark, gold, "quarantine/rejected_trips", REJECTED_JANUARY))
 
 
-def start_until_write(env, name: str, own_group: bool = False):
-    """etl.submit of the new January, stopped reading stdout when the write phase begins."""
+def start_until(env, name: str, phase: str = "write", own_group: bool = False):
+    """etl.submit of the new January, stopped reading stdout when the job announces `phase`."""
     process = start_submit(env, Path(env["STDERR_DIR"]) / f"{name}.err", "--run", env["NEW_RUN"], own_group=own_group)
     head = []
     for line in process.stdout:
         head.append(line)
-        if '"phase":"write"' in line:
+        if f'"phase":"{phase}"' in line:
             return process, head
-    raise AssertionError(f"the job never reached its write phase: {''.join(head)[-2000:]}")
+    raise AssertionError(f"the job never reached its {phase} phase: {''.join(head)[-2000:]}")
 
 
-@pytest.mark.cell(component="transform driver", fault="SIGKILL", phase="write")
-def test_driver_killed_mid_write_leaves_the_previous_month_identical(env, delta_spark):
+def start_until_write(env, name: str, own_group: bool = False):
+    return start_until(env, name, "write", own_group)
+
+
+def until_a_task_writes(head: list[str]) -> None:
+    """Once the write phase is announced: until an executor runs a task of it (the driver's REST API)."""
+    start = next(json.loads(line) for line in head if line.startswith('{"event":"run_start"'))
+    wait_until(lambda: busy_executor(start["ui_url"], start["app_id"]), 60, "a running write task", 0.1)
+
+
+def alive(pids: set[int]) -> bool:
+    return any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+# The driver's cells: each phase before the first commit (commit: its own cell, after the undisturbed rerun).
+# SIGKILL goes to the whole group (a lost machine: etl.submit, spark-submit and the driver at once); SIGTERM to
+# etl.submit alone (a kill, a timeout, Airflow's on_kill), which must stop the others and say where it was.
+DRIVER_CELLS = [("SIGKILL", "read"), ("SIGKILL", "classify"), ("SIGKILL", "write"), ("SIGTERM", "write")]
+
+
+@pytest.mark.parametrize(("fault", "phase"), [
+    pytest.param(f, p, marks=pytest.mark.cell(component="transform driver", fault=f, phase=p), id=f"{f}-{p}")
+    for f, p in DRIVER_CELLS])
+def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(fault, phase, env, delta_spark):
     before = january(delta_spark, env)
     assert before[0].rows > 0
-    process, head = start_until_write(env, "killed", own_group=True)
+    process, head = start_until(env, f"driver-{fault}-{phase}", phase, own_group=True)
     try:
-        time.sleep(1.0)  # tasks are writing data files now
-        os.killpg(process.pid, signal.SIGKILL)  # etl.submit, spark-submit and the Python driver
+        if phase == "write":
+            until_a_task_writes(head)
+        tree = process_tree(process.pid)
+        faulted_at = time.monotonic()
+        if fault == "SIGKILL":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.send_signal(signal.SIGTERM)
         rest, _ = process.communicate(timeout=60)
+        heard_in = time.monotonic() - faulted_at
+        wait_until(lambda: not alive(tree), 30, f"the transform's processes {sorted(tree)} ending")
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == -signal.SIGKILL
-    written = [line for line in head + rest.splitlines() if '"table_written"' in line and "fact_trips" in line]
-    assert not written, "the kill came after the fact commit: the test did not kill mid-write"
+    written = [line for line in head + rest.splitlines() if '"table_written"' in line]
+    assert not written, f"a table committed before the {fault}: the fault did not come before the first commit"
+    if fault == "SIGKILL":
+        assert process.returncode == -signal.SIGKILL
+    else:
+        said = (Path(env["STDERR_DIR"]) / f"driver-{fault}-{phase}.err").read_text().strip().splitlines()[-1]
+        print(f"{fault} at {phase} -> exit {process.returncode} in {heard_in:.1f} s: {said}")
+        assert process.returncode == 128 + signal.SIGTERM, said
+        assert said == (f"etl transform: error: stopped by SIGTERM during its {phase} phase; spark-submit and its "
+                        "driver were stopped; no table was written: gold is as the last published run left it"), said
+        assert heard_in < FAIL_BOUND_S
     assert january(delta_spark, env) == before  # rows, checksum and version
     assert fingerprint(delta_spark, env["GOLD_BUCKET"], "fact_trips", FEBRUARY).rows > 0
 
@@ -170,6 +217,39 @@ def test_rerun_of_a_month_with_new_input_replaces_it_whole(env, delta_spark):
 JANUARY_TABLES = {"fact_trips": JANUARY, "mart_daily_zone": JANUARY, "quarantine/rejected_trips": REJECTED_JANUARY}
 
 
+@pytest.mark.cell(component="transform driver", fault="SIGKILL", phase="commit")
+def test_driver_killed_between_commits_leaves_every_table_whole(env, delta_spark):
+    """Killed (the whole group) right after its first January commit: the tables committed hold the new run whole,
+    the others the previous run whole; none half. Runs after the undisturbed rerun of the same input, so every
+    table must read back as that rerun left it, whichever side of the kill its commit fell."""
+    assert "january" in UNDISTURBED, "runs after the undisturbed rerun of the new January (same file, above)"
+    gold = env["GOLD_BUCKET"]
+    before = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
+    process, head = start_until(env, "driver-SIGKILL-commit", "write", own_group=True)
+    committed = []
+    try:
+        for line in process.stdout:  # the first commit of a January table (a dimension may be skipped: unchanged)
+            head.append(line)
+            event = json.loads(line) if line.startswith('{"event":"table_written"') else {}
+            if event.get("table") in JANUARY_TABLES and not event.get("unchanged"):
+                os.killpg(process.pid, signal.SIGKILL)
+                committed.append(event["table"])
+                break
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert committed, f"the run ended before its first commit: {''.join(head)[-2000:]}"
+    assert process.returncode == -signal.SIGKILL
+    assert not any('"event":"run_done"' in line for line in head), "the kill came after the run ended"
+    after = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
+    for table in JANUARY_TABLES:
+        assert (after[table].rows, after[table].checksum) == (before[table].rows, before[table].checksum), table
+    moved = sorted(table for table in JANUARY_TABLES if after[table].version != before[table].version)
+    print(f"driver SIGKILLed after committing {committed[0]} -> January tables moved: {moved}")
+    assert committed[0] in moved
+
+
 @pytest.mark.cell(component="Spark master", fault="SIGKILL", phase="write")
 def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_written(env, delta_spark, base_settings):
     """The master dies as the write begins. The application keeps the executors it was granted, so tables may still
@@ -242,22 +322,25 @@ def worker_named(pid: int) -> str:
     raise AssertionError(f"process {pid} is not one of the stack's workers")
 
 
-@pytest.mark.cell(component="Spark worker + executor", fault="SIGKILL", phase="write")
-def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row(env, delta_spark):
-    """The worker whose executor runs a write task dies with it (SIGKILL both, a lost machine): Spark runs the
-    task again on the other worker, Delta commits only the files of tasks that finished; the run succeeds with
-    the gold an undisturbed run wrote."""
+@pytest.mark.parametrize("fault", [
+    pytest.param(f, marks=pytest.mark.cell(component="Spark worker + executor", fault=f, phase="write"), id=f)
+    for f in ("SIGKILL", "SIGTERM")])
+def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row(fault, env, delta_spark):
+    """The worker whose executor runs a write task goes: SIGKILL to both (a lost machine), or SIGTERM to the worker
+    (a shutdown: it stops its executors itself). Spark runs the task again on the other worker, Delta commits only
+    the files of tasks that finished; the run succeeds with the gold an undisturbed run wrote."""
     gold = env["GOLD_BUCKET"]
-    process, head = start_until_write(env, "worker-killed", own_group=True)
+    process, head = start_until_write(env, f"worker-{fault}", own_group=True)
     start = next(json.loads(line) for line in head if line.startswith('{"event":"run_start"'))
     worker = ""
     try:
         busy = wait_until(lambda: busy_executor(start["ui_url"], start["app_id"]), 60, "a running write task", 0.1)
         executor, parent = executor_process(start["app_id"], busy["id"])
         worker = worker_named(parent)
-        os.kill(parent, signal.SIGKILL)
-        os.kill(executor, signal.SIGKILL)
-        run = finish(process, Path(env["STDERR_DIR"]) / "worker-killed.err", "".join(head), timeout=300)
+        os.kill(parent, getattr(signal, fault))
+        if fault == "SIGKILL":
+            os.kill(executor, signal.SIGKILL)
+        run = finish(process, Path(env["STDERR_DIR"]) / f"worker-{fault}.err", "".join(head), timeout=300)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
