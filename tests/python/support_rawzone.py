@@ -46,3 +46,18 @@ def manifest_of(isolated_state: Path) -> dict:
 
 def manifest_run(document: dict, run_id: str) -> dict | None:
     return next((r for r in document["runs"] if r["run_id"] == run_id), None)
+
+
+def commit_earlier_month(month: str, body: bytes, minio, settings, http_server, cli_env, isolated_state):
+    """An earlier run (`committed-<year>`) stores `month` from the scripted source. Returns the source arguments of
+    the CLI, that object's state and that run's manifest entry: what a faulted run later must leave untouched."""
+    from support_cli import run_cli
+    from support_http import Ok
+
+    source = ["--source", http_server.base_url + "/{YYYY}-{MM}.parquet", "--no-zones"]
+    http_server.route(f"/{month}.parquet", Ok(body))
+    run_id = f"committed-{month[:4]}"
+    first = run_cli(["--months", month, *source, "--run-id", run_id], cli_env)
+    assert first.returncode == 0, first.stderr
+    return (source, object_state(minio, settings.rawzone_bucket, month_key(month)),
+            manifest_run(manifest_of(isolated_state), run_id))

@@ -22,9 +22,8 @@ import pytest
 from support_cli import assert_no_incomplete_uploads, run_cli, start_cli
 from support_http import Held, MiB, Ok
 from support_parquet import trip_parquet
-from support_rawzone import is_whole, manifest_of, manifest_run, month_key, object_state
+from support_rawzone import commit_earlier_month, is_whole, manifest_of, manifest_run, month_key, object_state
 
-TEMPLATE = "/{YYYY}-{MM}.parquet"
 FAULTS = ("SIGKILL", "SIGTERM", "SIGINT", "stop-then-start")
 PHASES = ("transfer", "commit")
 # The last line a fault leaves, and the exit code: None for a process that cannot say anything (SIGKILL).
@@ -63,12 +62,8 @@ def test_extractor(fault, phase, minio, settings, http_server, cli_env, isolated
     committed, held_month, other_month = (f"{year}-{m:02d}" for m in (1, 2, 3))
     bodies = {month: trip_parquet(tag=i, size=(20 if month == held_month else 1) * MiB)
               for i, month in enumerate((committed, held_month, other_month))}
-    source = ["--source", http_server.base_url + TEMPLATE, "--no-zones"]
-    http_server.route(f"/{committed}.parquet", Ok(bodies[committed]))
-    first = run_cli(["--months", committed, *source, "--run-id", f"committed-{year}"], cli_env)
-    assert first.returncode == 0, first.stderr
-    before_object = object_state(minio, settings.rawzone_bucket, month_key(committed))
-    before_run = manifest_run(manifest_of(isolated_state), f"committed-{year}")
+    source, before_object, before_run = commit_earlier_month(committed, bodies[committed], minio, settings,
+                                                              http_server, cli_env, isolated_state)
 
     release = threading.Event()
     held = Held(bodies[held_month], release, delay_per_mib_s=0.5)

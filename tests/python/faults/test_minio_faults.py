@@ -18,13 +18,12 @@ import pytest
 from support_cli import assert_no_incomplete_uploads, run_cli, start_cli
 from support_http import Held, MiB, Ok
 from support_parquet import trip_parquet
-from support_rawzone import is_whole, manifest_of, manifest_run, month_key, object_state
+from support_rawzone import commit_earlier_month, is_whole, manifest_of, manifest_run, month_key, object_state
 from support_spark_stack import service_pid
 
 from etl.config import PROJECT_ROOT
 
 CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
-TEMPLATE = "/{YYYY}-{MM}.parquet"
 FAULTS = ("SIGKILL", "SIGTERM", "stop-then-start")
 HEARD_WITHIN_S = 60
 
@@ -49,12 +48,8 @@ def test_minio_fault_during_a_transfer(fault, minio, settings, http_server, cli_
     year = 2060 + FAULTS.index(fault)
     committed, held_month = f"{year}-01", f"{year}-02"
     bodies = {committed: trip_parquet(tag=1, size=MiB), held_month: trip_parquet(tag=2, size=8 * MiB)}
-    source = ["--source", http_server.base_url + TEMPLATE, "--no-zones"]
-    http_server.route(f"/{committed}.parquet", Ok(bodies[committed]))
-    first = run_cli(["--months", committed, *source, "--run-id", f"committed-{year}"], cli_env)
-    assert first.returncode == 0, first.stderr
-    before_object = object_state(minio, settings.rawzone_bucket, month_key(committed))
-    before_run = manifest_run(manifest_of(isolated_state), f"committed-{year}")
+    source, before_object, before_run = commit_earlier_month(committed, bodies[committed], minio, settings,
+                                                              http_server, cli_env, isolated_state)
 
     release = threading.Event()
     held = Held(bodies[held_month], release)
