@@ -34,7 +34,7 @@ from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_
 from etl.contract import jar_file_name, run_id_arg, spark_jar_coordinates
 from etl.lifeline import child_dies_with_us, die_with_parent
 from etl.problems import SOURCE_PACKAGE_ENV
-from etl.transform_stop import Stopped, raise_on_sigterm, stop_child, stopped_message
+from etl.transform_stop import Stopped, ended_message, raise_on_sigterm, stop_child, stopped_message
 from etl.truststore import TrustStoreError, java_options, trust_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/etl
@@ -339,7 +339,7 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
             stop_child(process)
             raise SubmitStopped(stopped_message(stop.signal_name, result.events), stop.exit_code) from None
     if result.returncode != 0 and result.error is None:
-        result.error = f"spark-submit exited with {result.returncode} before the job reported; see its stderr"
+        result.error = ended_message(result.returncode, result.events)
     if check and result.returncode != 0:
         raise SubmitError(result.error)
     return result

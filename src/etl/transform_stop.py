@@ -1,5 +1,8 @@
-"""SIGTERM to etl.submit (a kill, a timeout, Airflow's on_kill, its parent gone): spark-submit and its driver are
-stopped, and the user is told where the run was and what it had committed, instead of a silent exit."""
+"""A transform that ends by a signal says so: where the run was and what it had committed.
+
+SIGTERM to etl.submit (a kill, a timeout, Airflow's on_kill, its parent gone) stops spark-submit and its driver;
+spark-submit's JVM or the Python driver under it dying by a signal (the OOM killer, a kill) is named instead of
+"spark-submit exited with -9"."""
 from __future__ import annotations
 
 import signal
@@ -36,17 +39,45 @@ def stop_child(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def _where(events: list[dict[str, Any]]) -> str:
+    phases = [e["phase"] for e in events if e.get("event") == "phase"]
+    return f"during its {phases[-1]} phase" if phases else "before the job started"
+
+
+def _kept(events: list[dict[str, Any]]) -> str:
+    committed = [f"{e['table']} {', '.join(e['months'])}" if e.get("months") else e["table"]
+                 for e in events if e.get("event") == "table_written" and not e.get("unchanged")]
+    if committed:
+        return (f"it had committed {', '.join(committed)} (whole); the other tables keep the last published run's "
+                "rows: run the transform again to publish them")
+    return "no table was written: gold is as the last published run left it"
+
+
 def stopped_message(signal_name: str, events: list[dict[str, Any]] | None = None) -> str:
     """events: the job's, so far; None before spark-submit was started."""
     if events is None:
         return f"stopped by {signal_name} before spark-submit started; nothing was written"
-    phases = [e["phase"] for e in events if e.get("event") == "phase"]
-    where = f"during its {phases[-1]} phase" if phases else "before the job started"
-    committed = [f"{e['table']} {', '.join(e['months'])}" if e.get("months") else e["table"]
-                 for e in events if e.get("event") == "table_written"]
-    if committed:
-        kept = (f"it had committed {', '.join(committed)} (whole); the other tables keep the last published run's "
-                "rows: run the transform again to publish them")
+    return f"stopped by {signal_name} {_where(events)}; spark-submit and its driver were stopped; {_kept(events)}"
+
+
+def _signal_name(number: int) -> str | None:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return None
+
+
+def ended_message(returncode: int, events: list[dict[str, Any]]) -> str:
+    """spark-submit ended without the job's own report. A negative code: its JVM died by that signal; 128 + n: the
+    JVM passed on how its Python driver ended (or exited on signal n, as a JVM does)."""
+    if returncode < 0 and _signal_name(-returncode):
+        name = _signal_name(-returncode)
+        who = f"spark-submit (the Spark driver's JVM) was killed by {name}"
+    elif returncode > 128 and _signal_name(returncode - 128):
+        name = _signal_name(returncode - 128)
+        who = f"the Spark driver (spark-submit's JVM or its Python process) was ended by {name} (exit {returncode})"
     else:
-        kept = "no table was written: gold is as the last published run left it"
-    return f"stopped by {signal_name} {where}; spark-submit and its driver were stopped; {kept}"
+        return f"spark-submit exited with {returncode} before the job reported; see its stderr"
+    hint = ("; when memory is short the kernel's OOM killer does this (`dmesg` names it)" if name == "SIGKILL"
+            else "")
+    return f"{who} {_where(events)}{hint}; {_kept(events)}"

@@ -24,6 +24,7 @@ import pytest
 from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
 from support_spark_stack import (
     finish,
+    parent_of,
     process_tree,
     run_submit,
     service_pid,
@@ -102,44 +103,85 @@ def alive(pids: set[int]) -> bool:
     return any(Path(f"/proc/{pid}").exists() for pid in pids)
 
 
-# The driver's cells: each phase before the first commit (commit: its own cell, after the undisturbed rerun).
-# SIGKILL goes to the whole group (a lost machine: etl.submit, spark-submit and the driver at once); SIGTERM to
-# etl.submit alone (a kill, a timeout, Airflow's on_kill), which must stop the others and say where it was.
-DRIVER_CELLS = [("SIGKILL", "read"), ("SIGKILL", "classify"), ("SIGKILL", "write"), ("SIGTERM", "write")]
+def spark_submit_in(tree: set[int]) -> int:
+    found = [pid for pid in tree if "org.apache.spark.deploy.SparkSubmit" in cmdline(pid)]
+    assert len(found) == 1, f"{len(found)} spark-submit JVMs among the transform's processes"
+    return found[0]
 
 
-@pytest.mark.parametrize(("fault", "phase"), [
-    pytest.param(f, p, marks=pytest.mark.cell(component="transform driver", fault=f, phase=p), id=f"{f}-{p}")
-    for f, p in DRIVER_CELLS])
-def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(fault, phase, env, delta_spark):
+def python_driver_in(tree: set[int]) -> int:
+    """The driver program: the Python process spark-submit's JVM started (PythonRunner)."""
+    jvm = spark_submit_in(tree)
+    found = [pid for pid in tree if parent_of(pid) == jvm and "transform/__main__.py" in cmdline(pid)]
+    assert len(found) == 1, f"{len(found)} Python drivers under spark-submit {jvm}"
+    return found[0]
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+# The driver's cells, each before the first commit (commit: its own cell, after the undisturbed rerun):
+# - the whole group SIGKILLed (a lost machine: etl.submit, spark-submit and the Python driver at once);
+# - SIGTERM to etl.submit alone (a kill, a timeout, Airflow's on_kill): it stops the others and says where it was;
+# - spark-submit's JVM alone, or the Python driver under it, SIGKILLed (the OOM killer's choice): etl.submit
+#   names which died, in which phase, and what gold holds.
+DRIVER_CELLS = [("Python driver", "SIGKILL", "read"), ("spark-submit (driver JVM)", "SIGKILL", "classify"),
+                ("transform driver", "SIGKILL", "write"), ("transform driver", "SIGTERM", "write")]
+SAID = {
+    "Python driver": "the Spark driver (spark-submit's JVM or its Python process) was ended by SIGKILL (exit 137) "
+                     "during its read phase",
+    "spark-submit (driver JVM)": "spark-submit (the Spark driver's JVM) was killed by SIGKILL during its classify "
+                                 "phase",
+    "transform driver": "stopped by SIGTERM during its write phase; spark-submit and its driver were stopped",
+}
+KEPT = "no table was written: gold is as the last published run left it"
+
+
+def send_fault(component: str, fault: str, process: subprocess.Popen, tree: set[int]) -> None:
+    if component == "Python driver":
+        os.kill(python_driver_in(tree), signal.SIGKILL)
+    elif component == "spark-submit (driver JVM)":
+        os.kill(spark_submit_in(tree), signal.SIGKILL)
+    elif fault == "SIGKILL":
+        os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.send_signal(signal.SIGTERM)
+
+
+@pytest.mark.parametrize(("component", "fault", "phase"), [
+    pytest.param(c, f, p, marks=pytest.mark.cell(component=c, fault=f, phase=p), id=f"{c.split()[0]}-{f}-{p}")
+    for c, f, p in DRIVER_CELLS])
+def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(component, fault, phase, env,
+                                                                            delta_spark):
     before = january(delta_spark, env)
     assert before[0].rows > 0
-    process, head = start_until(env, f"driver-{fault}-{phase}", phase, own_group=True)
+    name = f"driver-{component.split()[0]}-{fault}-{phase}"
+    process, head = start_until(env, name, phase, own_group=True)
     try:
         if phase == "write":
             until_a_task_writes(head)
         tree = process_tree(process.pid)
         faulted_at = time.monotonic()
-        if fault == "SIGKILL":
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=60)
+        send_fault(component, fault, process, tree)
+        rest, _ = process.communicate(timeout=FAIL_BOUND_S)
         heard_in = time.monotonic() - faulted_at
         wait_until(lambda: not alive(tree), 30, f"the transform's processes {sorted(tree)} ending")
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    written = [line for line in head + rest.splitlines() if '"table_written"' in line]
+    written = [ln for ln in head + rest.splitlines() if '"table_written"' in ln and '"unchanged":true' not in ln]
     assert not written, f"a table committed before the {fault}: the fault did not come before the first commit"
-    if fault == "SIGKILL":
-        assert process.returncode == -signal.SIGKILL
+    if (component, fault) == ("transform driver", "SIGKILL"):
+        assert process.returncode == -signal.SIGKILL  # nobody is left to speak: gold must speak for itself
     else:
-        said = (Path(env["STDERR_DIR"]) / f"driver-{fault}-{phase}.err").read_text().strip().splitlines()[-1]
-        print(f"{fault} at {phase} -> exit {process.returncode} in {heard_in:.1f} s: {said}")
-        assert process.returncode == 128 + signal.SIGTERM, said
-        assert said == (f"etl transform: error: stopped by SIGTERM during its {phase} phase; spark-submit and its "
-                        "driver were stopped; no table was written: gold is as the last published run left it"), said
+        said = (Path(env["STDERR_DIR"]) / f"{name}.err").read_text().strip().splitlines()[-1]
+        print(f"{component} {fault} at {phase} -> exit {process.returncode} in {heard_in:.1f} s: {said}")
+        assert process.returncode == (128 + signal.SIGTERM if fault == "SIGTERM" else 1), said
+        assert said.startswith(f"etl transform: error: {SAID[component]}") and said.endswith(KEPT), said
         assert heard_in < FAIL_BOUND_S
     assert january(delta_spark, env) == before  # rows, checksum and version
     assert fingerprint(delta_spark, env["GOLD_BUCKET"], "fact_trips", FEBRUARY).rows > 0
