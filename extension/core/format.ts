@@ -11,5 +11,11 @@ export function formatStatusTable(services: ServiceStatus[]): string {
     s.url,
   ]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n');
+  // A note goes on a line of its own under its service: the columns stay what scripts split.
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, j) => (j < 3 ? cell.padEnd(widths[j]) : cell)).join('  ');
+      return services[i].note ? `${line}\n    ↳ ${services[i].note}` : line;
+    })
+    .join('\n');
 }

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 STARTS, START_S = 3, 30.0
@@ -109,7 +110,9 @@ class Supervisor:
         self.started: dict[str, float] = {}
 
     def say(self, message: str) -> None:
-        print(f"airflow supervisor: {message}", file=sys.stderr, flush=True)
+        # Stamped: `etl status` names the restarts since the service's own start (extension/core/stack/restarts.ts).
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        print(f"airflow supervisor [{stamp}]: {message}", file=sys.stderr, flush=True)
 
     def start(self, name: str) -> subprocess.Popen:
         self.children[name] = subprocess.Popen(self.argv[name], preexec_fn=_dies_with(os.getpid()))

@@ -23,6 +23,8 @@ export interface ServiceStatus {
   pid: number | null;
   /** Compose: the container name; native: undefined. */
   container?: string;
+  /** Native: what its supervisor restarted since it started (Airflow's scheduler killed, say); undefined if nothing. */
+  note?: string;
 }
 
 /** Called with the whole stack's status each time a service changes state while `up` runs. */

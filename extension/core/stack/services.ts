@@ -32,6 +32,8 @@ export interface NativeService {
   healthy(): Promise<boolean>;
   /** Runs before `etl stop`/`down` signals the daemon. */
   beforeStop?(): Promise<void>;
+  /** Its daemon restarts its own processes and logs each restart (Airflow's supervisor): `etl status` names them. */
+  supervised?: boolean;
 }
 
 interface SparkMasterJson {
@@ -375,6 +377,7 @@ function airflow(config: EtlConfig): NativeService {
   const entry = nativeEntry('airflow');
   return {
     ...fromCatalog(config, entry),
+    supervised: true,
     daemon() {
       const runtimes = locateRuntimes(config.paths.root, config.paths.cache);
       const home = join(config.paths.state, 'airflow');

@@ -8,6 +8,7 @@ import { ensureEtlUser } from './minioUser';
 import { waitUntil } from './health';
 import { LOG_INDEX_PATTERN, LOG_TEMPLATE_NAME, installLogIndexTemplate } from './logIndexTemplate';
 import { isPortFree, portOwner } from './ports';
+import { logEnd, restartNote } from './restarts';
 import { withStackLock } from './lock';
 import {
   isRecordAlive,
@@ -244,7 +245,11 @@ export async function status(config: EtlConfig): Promise<ServiceStatus[]> {
     allNativeServices(config).map(async (service): Promise<ServiceStatus> => {
       const record = liveRecord(config.paths.pids, service.name);
       const state: ServiceState = !record ? 'stopped' : (await service.healthy()) ? 'running' : 'unhealthy';
-      return { name: service.name, title: service.title, state, url: service.url, pid: record?.pid ?? null };
+      const note = record && service.supervised ? restartNote(logEnd(record.logFile), record.startedAt) : undefined;
+      return {
+        name: service.name, title: service.title, state, url: service.url, pid: record?.pid ?? null,
+        ...(note ? { note } : {}),
+      };
     }),
   );
 }

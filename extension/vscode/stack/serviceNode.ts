@@ -24,13 +24,14 @@ export class ServiceNode extends vscode.TreeItem {
     const [icon, color] = ICONS[service.state];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const place = where(service);
-    this.description = place ? `${service.state} · ${place}` : service.state;
+    this.description = (place ? `${service.state} · ${place}` : service.state) + (service.note ? ' · restarted' : '');
     const kind = service.container
       ? `container ${service.container}`
       : service.pid
         ? `process ${service.pid}`
         : 'not running';
-    this.tooltip = `${service.title}: ${service.state} (${kind})\n${service.url}`;
+    const note = service.note ? `\n${service.note}` : '';
+    this.tooltip = `${service.title}: ${service.state} (${kind})\n${service.url}${note}`;
     // `.noui`: Logstash and Filebeat have no page to open.
     this.contextValue = `etlSpark.service.${service.state}${service.url ? '' : '.noui'}`;
     this.id = `service:${service.name}`;

@@ -141,6 +141,15 @@ def airflow_state() -> str:
     return airflow_status()[0]
 
 
+def airflow_note() -> str:
+    """The line `etl status` prints under Airflow (`    ↳ …`, what its supervisor restarted), or ''."""
+    status = subprocess.run([*CLI, "status"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    lines = status.stdout.splitlines()
+    row = next((i for i, ln in enumerate(lines) if re.search(r"\bAirflow\b", ln)), len(lines))
+    after = lines[row + 1] if row + 1 < len(lines) else ""
+    return after.strip()[2:] if after.strip().startswith("↳") else ""
+
+
 def healthy(url: str) -> bool:
     """Airflow's health answer (what `etl status` asks): the metadata DB and the scheduler healthy."""
     try:
@@ -240,6 +249,7 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault,
                    "the supervisor naming the dead scheduler in the Airflow log", 0.2)
         named = time.monotonic() - killed_at
         wait_until(lambda: airflow_state() == "running", HEARD_BOUND_S, "`etl status`: Airflow running", every=2)
+        note = airflow_note()  # what a user who asks sees, not only the log
         code = trigger.finish(120)
         took = time.monotonic() - killed_at
     finally:
@@ -248,6 +258,8 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault,
     print(f"scheduler {fault} during the task -> named in {named:.1f} s, run ended in {took:.1f} s (exit {code})")
     assert code == 0, trigger.text
     assert f"run {trigger.run_id}: success" in trigger.text
+    assert note.startswith(f"Airflow's scheduler (pid {scheduler}) "), note
+    assert "its supervisor started it again" in note, note
     after = february(minio, gold)
     # Gold as an undisturbed run leaves it: February's rows are the ones this run's report counted, and those gold
     # held before when an earlier run of the same sample had published them.
