@@ -187,19 +187,25 @@ def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(comp
     assert fingerprint(delta_spark, env["GOLD_BUCKET"], "fact_trips", FEBRUARY).rows > 0
 
 
-@pytest.mark.cell(component="MinIO", fault="stop-then-start", phase="write")
-def test_minio_stopped_mid_write_fails_fast_naming_minio_and_keeps_the_month(env, delta_spark, base_settings):
+@pytest.mark.parametrize("fault", [
+    pytest.param(f, marks=pytest.mark.cell(component="MinIO", fault=f, phase="write"), id=f)
+    for f in ("SIGKILL", "stop-then-start")])
+def test_minio_gone_mid_write_fails_fast_naming_minio_and_keeps_the_month(fault, env, delta_spark, base_settings):
     before = january(delta_spark, env)
-    process, head = start_until_write(env, "minio-stopped", own_group=True)
+    process, head = start_until_write(env, f"minio-{fault}", own_group=True)
     stopped_at = None
     try:
-        # The stop `etl stop minio` makes (SIGTERM to its process group), sent at the event itself: on a loaded
-        # machine the CLI's own start-up could outlast the write. The CLI then finds it stopped and tidies its record.
-        os.killpg(service_pid("minio"), signal.SIGTERM)
+        # SIGKILL: a lost MinIO. Stop-then-start: the stop `etl stop minio` makes (SIGTERM to its process group),
+        # sent at the event itself (on a loaded machine the CLI's own start-up could outlast the write); the CLI
+        # then finds it stopped and tidies its record.
+        os.killpg(service_pid("minio"), signal.SIGKILL if fault == "SIGKILL" else signal.SIGTERM)
         stopped_at = time.monotonic()
-        stop = subprocess.run([*CLI, "stop", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
-        assert stop.returncode == 0, stop.stderr
-        run = finish(process, Path(env["STDERR_DIR"]) / "minio-stopped.err", "".join(head), timeout=FAIL_BOUND_S + 60)
+        if fault == "stop-then-start":
+            stop = subprocess.run([*CLI, "stop", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                  timeout=60)
+            assert stop.returncode == 0, stop.stderr
+        run = finish(process, Path(env["STDERR_DIR"]) / f"minio-{fault}.err", "".join(head),
+                     timeout=FAIL_BOUND_S + 60)
         took = time.monotonic() - stopped_at
     finally:
         if process.poll() is None:
@@ -207,8 +213,8 @@ def test_minio_stopped_mid_write_fails_fast_naming_minio_and_keeps_the_month(env
         up = subprocess.run([*CLI, "start", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
         assert up.returncode == 0, up.stderr[-2000:]
     assert run.returncode == 1
-    assert took < FAIL_BOUND_S, f"the job took {took:.0f} s to fail after MinIO stopped"
-    print(f"MinIO stopped -> the job exited in {took:.1f} s")
+    assert took < FAIL_BOUND_S, f"the job took {took:.0f} s to fail after MinIO went"
+    print(f"MinIO {fault} -> the job exited in {took:.1f} s")
     error = run.done["error"]
     assert f"MinIO at {base_settings.minio_url} stopped answering during" in error, error
     assert "start MinIO" in error and "o1" not in error.split(";")[0]
@@ -292,20 +298,33 @@ def test_driver_killed_between_commits_leaves_every_table_whole(env, delta_spark
     assert committed[0] in moved
 
 
-@pytest.mark.cell(component="Spark master", fault="SIGKILL", phase="write")
-def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_written(env, delta_spark, base_settings):
-    """The master dies as the write begins. The application keeps the executors it was granted, so tables may still
-    commit until the driver's watchdog finds the master silent (10 s) and cancels the rest: the run then fails naming
-    the master and the tables it had committed. Whatever the timing, every table holds the rows of a whole run of
-    this input (those of the undisturbed rerun before this cell), and only the tables named committed moved."""
+@pytest.mark.parametrize("fault", [
+    pytest.param(f, marks=pytest.mark.cell(component="Spark master", fault=f, phase="write"), id=f)
+    for f in ("SIGKILL", "stop-then-start")])
+def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_written(fault, env, delta_spark,
+                                                                                   base_settings):
+    """The master dies (SIGKILL), or is stopped and started again, as the write begins. The application keeps the
+    executors it was granted, so tables may still commit until the driver's watchdog finds the master silent (10 s)
+    and cancels the rest: the run then fails naming the master and the tables it had committed. Whatever the timing,
+    every table holds the rows of a whole run of this input (those of the undisturbed rerun before this cell), and
+    only the tables named committed moved."""
     assert "january" in UNDISTURBED, "runs after the undisturbed rerun of the new January (same file, above)"
     gold = env["GOLD_BUCKET"]
     before = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
-    process, head = start_until_write(env, "master-killed", own_group=True)
+    process, head = start_until_write(env, f"master-{fault}", own_group=True)
     try:
-        os.kill(service_pid("spark-master"), signal.SIGKILL)
+        if fault == "SIGKILL":
+            os.kill(service_pid("spark-master"), signal.SIGKILL)
+        else:  # `etl stop spark-master`'s SIGTERM at the event itself, then the CLI's stop and start
+            os.killpg(service_pid("spark-master"), signal.SIGTERM)
         killed_at = time.monotonic()
-        run = finish(process, Path(env["STDERR_DIR"]) / "master-killed.err", "".join(head), timeout=FAIL_BOUND_S + 60)
+        if fault == "stop-then-start":
+            for verb in ("stop", "start"):
+                done = subprocess.run([*CLI, verb, "spark-master"], cwd=PROJECT_ROOT, capture_output=True,
+                                      text=True, timeout=180)
+                assert done.returncode == 0, done.stderr[-2000:]
+        run = finish(process, Path(env["STDERR_DIR"]) / f"master-{fault}.err", "".join(head),
+                     timeout=FAIL_BOUND_S + 60)
         took = time.monotonic() - killed_at
     finally:
         if process.poll() is None:
@@ -319,7 +338,7 @@ def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_writt
     for table in JANUARY_TABLES:
         assert (after[table].rows, after[table].checksum) == (before[table].rows, before[table].checksum), table
     moved = sorted(table for table in JANUARY_TABLES if after[table].version != before[table].version)
-    print(f"Spark master SIGKILLed at the write -> exit {run.returncode} in {took:.1f} s; tables moved: {moved}")
+    print(f"Spark master {fault} at the write -> exit {run.returncode} in {took:.1f} s; tables moved: {moved}")
     if run.returncode == 0:  # every commit landed before the watchdog's bound: a whole run, nothing to report
         assert moved == sorted(JANUARY_TABLES)
         return
