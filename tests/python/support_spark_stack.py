@@ -117,3 +117,16 @@ def process_tree(root: int) -> set[int]:
         found.update(children)
         frontier = children
     return found
+
+
+def cmdline(pid: int) -> str:
+    """The process's command line, '' once it has exited (a zombie's is empty too)."""
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running."""
+    return {pid for pid in pids if cmdline(pid)}

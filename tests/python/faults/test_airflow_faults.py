@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from support_spark_stack import parent_of, process_tree, service_pid, state_dir, wait_until
+from support_spark_stack import alive, cmdline, parent_of, process_tree, service_pid, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT
 from etl.delta_snapshot import NotADeltaTable, s3_snapshot
@@ -105,13 +105,6 @@ def transform_run_id(run_id: str) -> str:
     return found.group(1)
 
 
-def cmdline(pid: int) -> str:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def airflow_transform() -> tuple[int, int]:
     """(etl.submit, the Airflow task process running it): the task runner is titled `airflow worker -- <ti id>`."""
     for entry in Path("/proc").iterdir():
@@ -124,10 +117,6 @@ def airflow_transform() -> tuple[int, int]:
             if cmdline(runner).startswith("airflow worker -- ") and "LocalExecutor" not in cmdline(runner):
                 return submit, runner
     raise AssertionError("no etl.submit under an Airflow task process")
-
-
-def alive(pids: set[int]) -> set[int]:
-    return {pid for pid in pids if cmdline(pid)}
 
 
 def airflow_status() -> tuple[str, str]:

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 import pytest
 from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
 from support_spark_stack import (
+    alive,
+    cmdline,
     finish,
     parent_of,
     process_tree,
@@ -89,18 +91,12 @@ def start_until(env, name: str, phase: str = "write", own_group: bool = False):
     raise AssertionError(f"the job never reached its {phase} phase: {''.join(head)[-2000:]}")
 
 
-def start_until_write(env, name: str, own_group: bool = False):
-    return start_until(env, name, "write", own_group)
-
-
-def until_a_task_writes(head: list[str]) -> None:
-    """Once the write phase is announced: until an executor runs a task of it (the driver's REST API)."""
+def until_a_task_writes(head: list[str]) -> tuple[dict, dict]:
+    """Once the write phase is announced: until an executor runs a task of it (the driver's REST API).
+    Returns the job's run_start event and that executor."""
     start = next(json.loads(line) for line in head if line.startswith('{"event":"run_start"'))
-    wait_until(lambda: busy_executor(start["ui_url"], start["app_id"]), 60, "a running write task", 0.1)
-
-
-def alive(pids: set[int]) -> bool:
-    return any(Path(f"/proc/{pid}").exists() for pid in pids)
+    busy = wait_until(lambda: busy_executor(start["ui_url"], start["app_id"]), 60, "a running write task", 0.1)
+    return start, busy
 
 
 def spark_submit_in(tree: set[int]) -> int:
@@ -115,13 +111,6 @@ def python_driver_in(tree: set[int]) -> int:
     found = [pid for pid in tree if parent_of(pid) == jvm and "transform/__main__.py" in cmdline(pid)]
     assert len(found) == 1, f"{len(found)} Python drivers under spark-submit {jvm}"
     return found[0]
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 # The driver's cells, each before the first commit (commit: its own cell, after the undisturbed rerun):
@@ -192,7 +181,7 @@ def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(comp
     for f in ("SIGKILL", "stop-then-start")])
 def test_minio_gone_mid_write_fails_fast_naming_minio_and_keeps_the_month(fault, env, delta_spark, base_settings):
     before = january(delta_spark, env)
-    process, head = start_until_write(env, f"minio-{fault}", own_group=True)
+    process, head = start_until(env, f"minio-{fault}", own_group=True)
     stopped_at = None
     try:
         # SIGKILL: a lost MinIO. Stop-then-start: the stop `etl stop minio` makes (SIGTERM to its process group),
@@ -311,7 +300,7 @@ def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_writt
     assert "january" in UNDISTURBED, "runs after the undisturbed rerun of the new January (same file, above)"
     gold = env["GOLD_BUCKET"]
     before = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
-    process, head = start_until_write(env, f"master-{fault}", own_group=True)
+    process, head = start_until(env, f"master-{fault}", own_group=True)
     try:
         if fault == "SIGKILL":
             os.kill(service_pid("spark-master"), signal.SIGKILL)
@@ -391,11 +380,10 @@ def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row
     (a shutdown: it stops its executors itself). Spark runs the task again on the other worker, Delta commits only
     the files of tasks that finished; the run succeeds with the gold an undisturbed run wrote."""
     gold = env["GOLD_BUCKET"]
-    process, head = start_until_write(env, f"worker-{fault}", own_group=True)
-    start = next(json.loads(line) for line in head if line.startswith('{"event":"run_start"'))
+    process, head = start_until(env, f"worker-{fault}", own_group=True)
     worker = ""
     try:
-        busy = wait_until(lambda: busy_executor(start["ui_url"], start["app_id"]), 60, "a running write task", 0.1)
+        start, busy = until_a_task_writes(head)
         executor, parent = executor_process(start["app_id"], busy["id"])
         worker = worker_named(parent)
         os.kill(parent, getattr(signal, fault))
