@@ -1,12 +1,22 @@
-"""Helpers for tests that run the extraction CLI or inspect MinIO."""
+"""Helpers for tests that run the extraction CLI, the `etl` CLI, or inspect MinIO."""
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 
 from etl.config import PROJECT_ROOT
 from etl.extract.store import incomplete_uploads
+
+# The `etl` CLI as a user runs it (the bundle `npm run build` makes), from the project root.
+ETL_CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
+
+
+def etl_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`etl <args>` to its end, its output captured as text; `env`: added to this process's environment."""
+    return subprocess.run([*ETL_CLI, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **env} if env else None)
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:

@@ -17,13 +17,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support_cli import ETL_CLI, etl_cli
 from support_spark_stack import alive, cmdline, parent_of, process_tree, service_pid, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT
 from etl.delta_snapshot import NotADeltaTable, s3_snapshot
 from etl.transform.report import QUALITY_PREFIX
 
-CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 HEARD_BOUND_S = 60
 FEBRUARY = {"fact_trips": {"pickup_year": "2024", "pickup_month": "2"},
             "mart_daily_zone": {"pickup_year": "2024", "pickup_month": "2"},
@@ -63,7 +63,7 @@ class Trigger:
     def __init__(self, folder: Path, name: str):
         self.output = folder / f"{name}.out"
         with open(self.output, "w") as out:
-            self.process = subprocess.Popen([*CLI, "trigger", "--month", "2024-02", "--source", "sample"],
+            self.process = subprocess.Popen([*ETL_CLI, "trigger", "--month", "2024-02", "--source", "sample"],
                                             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
 
     @property
@@ -121,7 +121,7 @@ def airflow_transform() -> tuple[int, int]:
 
 def airflow_status() -> tuple[str, str]:
     """Airflow's state and URL as `etl status` shows them (`● Airflow  running  <pid>  <url>`)."""
-    status = subprocess.run([*CLI, "status"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    status = etl_cli("status", timeout=60)
     words = next((ln.split() for ln in status.stdout.splitlines() if re.search(r"\bAirflow\b", ln)), [])
     return (words[2], words[-1]) if len(words) > 3 else ("missing", "")
 
@@ -132,7 +132,7 @@ def airflow_state() -> str:
 
 def airflow_note() -> str:
     """The line `etl status` prints under Airflow (`    ↳ …`, what its supervisor restarted), or ''."""
-    status = subprocess.run([*CLI, "status"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    status = etl_cli("status", timeout=60)
     lines = status.stdout.splitlines()
     row = next((i for i, ln in enumerate(lines) if re.search(r"\bAirflow\b", ln)), len(lines))
     after = lines[row + 1] if row + 1 < len(lines) else ""
@@ -154,9 +154,8 @@ def restore_airflow(url: str) -> None:
     try:
         wait_until(lambda: healthy(url), 60, "Airflow healthy again", every=1)
     except AssertionError:
-        subprocess.run([*CLI, "stop", "airflow"], cwd=PROJECT_ROOT, capture_output=True, timeout=120)
-        up = subprocess.run([*CLI, "start", "airflow"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            timeout=300, env={**os.environ, "ETL_DAG_RETRIES": "0"})
+        etl_cli("stop", "airflow", timeout=120)
+        up = etl_cli("start", "airflow", timeout=300, env={"ETL_DAG_RETRIES": "0"})
         assert up.returncode == 0, up.stderr[-2000:]
 
 

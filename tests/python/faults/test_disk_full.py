@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from minio import Minio
+from support_cli import etl_cli
 from support_ports import unused_port
 from support_spark_stack import run_submit, wait_until
 
@@ -28,7 +29,6 @@ from etl.extract.layout import trip_key
 from etl.extract.months import Month
 from etl.extract.store import incomplete_uploads
 
-CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 BUCKET = "rawzone"
 
 
@@ -64,7 +64,9 @@ def small_minio(tmp_path):
     """A real MinIO whose only drive is a 48 MB tmpfs; yields (client, environment for `etl.extract`, drive)."""
     drive = mounted_tmpfs(tmp_path / "drive", "48m")
     port, user, password = unused_port(), "diskfull", secrets.token_hex(12)
-    binary = subprocess.run([*CLI, "which", "minio"], capture_output=True, text=True, check=True).stdout.strip()
+    which = etl_cli("which", "minio")
+    assert which.returncode == 0, which.stderr
+    binary = which.stdout.strip()
     server = subprocess.Popen(
         [binary, "server", str(drive / "data"), "--address", f"127.0.0.1:{port}", "--console-address",
          f"127.0.0.1:{unused_port()}"], env={**os.environ, "MINIO_ROOT_USER": user, "MINIO_ROOT_PASSWORD": password},

@@ -21,11 +21,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support_cli import etl_cli
 from support_spark_stack import service_pid, state_dir, wait_until
 
 from etl.config import PROJECT_ROOT, config_values
 
-CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 BEFORE, DURING = 300, 300  # lines indexed before the kill, lines written while Elasticsearch is gone
 TOLD_WITHIN_S = 60
 BACK_WITHIN_S = 180  # Elasticsearch's start after a kill (translog replay) and the shipper's catch-up, loaded
@@ -70,7 +70,7 @@ def write_lines(log_dir: Path, step: str, run_id: str, first: int, count: int) -
 
 
 def service_state(name: str) -> str:
-    status = subprocess.run([*CLI, "status", "--json"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    status = etl_cli("status", "--json", timeout=60)
     return next(s["state"] for s in json.loads(status.stdout)["services"] if s["name"] == name)
 
 
@@ -89,8 +89,7 @@ def shipped_folder():
 
 def stop_elasticsearch(fault: str) -> None:
     if fault == "stop-then-start":
-        stop = subprocess.run([*CLI, "stop", "elasticsearch"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              timeout=120)
+        stop = etl_cli("stop", "elasticsearch", timeout=120)
         assert stop.returncode == 0, stop.stderr[-2000:]
     else:
         os.kill(service_pid("elasticsearch"), getattr(signal, fault))
@@ -112,8 +111,7 @@ def test_elasticsearch_gone_while_shipping_keeps_every_line_once(fault, shipped_
         wait_until(lambda: service_state("elasticsearch") != "running", TOLD_WITHIN_S, "`etl status` to tell")
         told = time.monotonic() - killed_at
     finally:
-        start = subprocess.run([*CLI, "start", "elasticsearch"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                               timeout=BACK_WITHIN_S + 60)
+        start = etl_cli("start", "elasticsearch", timeout=BACK_WITHIN_S + 60)
         assert start.returncode == 0, start.stderr[-2000:]
     ids = wait_until(lambda: (ids := indexed_ids(run_id)) is not None and len(ids) >= BEFORE + DURING and ids,
                      BACK_WITHIN_S, f"all {BEFORE + DURING} lines in Elasticsearch after its restart")

@@ -10,34 +10,30 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import threading
 import time
 
 import pytest
-from support_cli import assert_no_incomplete_uploads, run_cli, start_cli
+from support_cli import assert_no_incomplete_uploads, etl_cli, run_cli, start_cli
 from support_http import Held, MiB, Ok
 from support_parquet import trip_parquet
 from support_rawzone import commit_earlier_month, is_whole, manifest_of, manifest_run, month_key, object_state
 from support_spark_stack import service_pid
 
-from etl.config import PROJECT_ROOT
-
-CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 FAULTS = ("SIGKILL", "SIGTERM", "stop-then-start")
 HEARD_WITHIN_S = 60
 
 
-def etl(*args: str) -> None:
-    done = subprocess.run([*CLI, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+def etl_ok(*args: str) -> None:
+    done = etl_cli(*args)
     assert done.returncode == 0, f"etl {' '.join(args)}: {done.stderr[-2000:]}"
 
 
 def fault_minio(fault: str) -> None:
     """The fault at the event. After SIGKILL and SIGTERM MinIO stays down until the cell starts it."""
     if fault == "stop-then-start":
-        etl("stop", "minio")
-        etl("start", "minio")
+        etl_ok("stop", "minio")
+        etl_ok("start", "minio")
     else:
         os.kill(service_pid("minio"), getattr(signal, fault))
 
@@ -67,7 +63,7 @@ def test_minio_fault_during_a_transfer(fault, minio, settings, http_server, cli_
             heard_in = time.monotonic() - faulted_at
     finally:
         if fault != "stop-then-start":
-            etl("start", "minio")
+            etl_ok("start", "minio")
     faulted = manifest_run(manifest_of(isolated_state), run_id)
     print(f"MinIO {fault} mid-transfer -> extract exit {proc.returncode} in {heard_in:.1f} s: "
           f"{err.strip().splitlines()[-1] if err.strip() else ''}")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from support_cli import etl_cli
 from support_delta import delta_spark, distinct_keys, fingerprint  # noqa: F401  (fixture)
 from support_spark_stack import (
     alive,
@@ -47,7 +48,6 @@ FAIL_BOUND_S = 60  # MinIO stopped -> the job has exited (documented: ~30 s, doc
 JANUARY = "pickup_year = 2024 AND pickup_month = 1"
 FEBRUARY = "pickup_year = 2024 AND pickup_month = 2"
 REJECTED_JANUARY = "source_year = 2024 AND source_month = 1"
-CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 UNDISTURBED: dict[str, tuple] = {}  # gold after the plain rerun of the new January (set by that test)
 
 
@@ -190,8 +190,7 @@ def test_minio_gone_mid_write_fails_fast_naming_minio_and_keeps_the_month(fault,
         os.killpg(service_pid("minio"), signal.SIGKILL if fault == "SIGKILL" else signal.SIGTERM)
         stopped_at = time.monotonic()
         if fault == "stop-then-start":
-            stop = subprocess.run([*CLI, "stop", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                                  timeout=60)
+            stop = etl_cli("stop", "minio", timeout=60)
             assert stop.returncode == 0, stop.stderr
         run = finish(process, Path(env["STDERR_DIR"]) / f"minio-{fault}.err", "".join(head),
                      timeout=FAIL_BOUND_S + 60)
@@ -199,7 +198,7 @@ def test_minio_gone_mid_write_fails_fast_naming_minio_and_keeps_the_month(fault,
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-        up = subprocess.run([*CLI, "start", "minio"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+        up = etl_cli("start", "minio", timeout=120)
         assert up.returncode == 0, up.stderr[-2000:]
     assert run.returncode == 1
     assert took < FAIL_BOUND_S, f"the job took {took:.0f} s to fail after MinIO went"
@@ -309,8 +308,7 @@ def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_writt
         killed_at = time.monotonic()
         if fault == "stop-then-start":
             for verb in ("stop", "start"):
-                done = subprocess.run([*CLI, verb, "spark-master"], cwd=PROJECT_ROOT, capture_output=True,
-                                      text=True, timeout=180)
+                done = etl_cli(verb, "spark-master", timeout=180)
                 assert done.returncode == 0, done.stderr[-2000:]
         run = finish(process, Path(env["STDERR_DIR"]) / f"master-{fault}.err", "".join(head),
                      timeout=FAIL_BOUND_S + 60)
@@ -318,8 +316,7 @@ def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_writt
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-        up = subprocess.run([*CLI, "start", "spark-master"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            timeout=180)
+        up = etl_cli("start", "spark-master", timeout=180)
         assert up.returncode == 0, up.stderr[-2000:]
     # The stack recovers on its own: both workers register again with the restarted master.
     wait_until(lambda: alive_workers(base_settings.spark_ui_url) == 2, 120, "both workers back with the new master")
@@ -394,8 +391,7 @@ def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         if worker:
-            up = subprocess.run([*CLI, "start", worker], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                                timeout=180)
+            up = etl_cli("start", worker, timeout=180)
             assert up.returncode == 0, up.stderr[-2000:]
     assert run.returncode == 0, run.stderr[-3000:]
     new = run.report["months"]["2024-01"]
