@@ -42,7 +42,8 @@ export function registerTransformCommand(program: Command): void {
 export function transformPrinter(verbose = false): TransformCallbacks {
   return {
     onEvent: (event) => {
-      if (event.event === 'run_start') {
+      if (event.event === 'previous_unfinished') process.stderr.write(`  note: ${event.message}\n`);
+      else if (event.event === 'run_start') {
         const after = event.startup_s !== undefined ? ` after ${event.startup_s} s` : '';
         const ui = event.ui_url ?? '?';
         process.stderr.write(`  application ${event.app_id} on ${event.master}${after} (UI ${ui})\n`);

@@ -42,6 +42,14 @@ def run_id_pattern() -> re.Pattern[str]:
     return re.compile(contract()["runId"]["pattern"])
 
 
+def new_transform_run_id() -> str:
+    """A transform run's id when the caller names none: when it started, and 6 random hex digits."""
+    from datetime import UTC, datetime
+    from secrets import token_hex
+
+    return f"transform-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{token_hex(3)}"
+
+
 def run_id_arg(text: str) -> str:
     """argparse type of a run id given as input: refused (exit 2) naming it, repr-quoted, and the rule."""
     if not run_id_pattern().fullmatch(text):

@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from etl.config import PROJECT_ROOT, Settings, load_settings, state_dir, usable_dir
-from etl.contract import jar_file_name, run_id_arg, spark_jar_coordinates
+from etl.contract import jar_file_name, new_transform_run_id, run_id_arg, spark_jar_coordinates
 from etl.lifeline import child_dies_with_us, die_with_parent
 from etl.problems import SOURCE_PACKAGE_ENV
+from etl.transform.unfinished import clear_marker
 from etl.transform_stop import Stopped, ended_message, raise_on_sigterm, stop_child, stopped_message
 from etl.truststore import TrustStoreError, java_options, trust_store
 
@@ -325,6 +326,7 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
         skipped = _skipped(settings, fingerprint, echo)
         if skipped:
             return skipped
+    run_id = run_id or new_transform_run_id()  # named here: this process tells how that run ended
     with tempfile.TemporaryDirectory(prefix="etl-submit-") as tmp:
         args = job_args(run, run_id, fingerprint, digest) + (extra_args or [])
         command = build_command(settings, build_py_files(Path(tmp)), args, entry=entry, input_bytes=input_bytes)
@@ -337,7 +339,9 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
             _follow(process, result, echo)
         except Stopped as stop:
             stop_child(process)
+            clear_marker(settings.gold_bucket, run_id)
             raise SubmitStopped(stopped_message(stop.signal_name, result.events), stop.exit_code) from None
+        clear_marker(settings.gold_bucket, run_id)  # however the driver ended, this process tells it
     if result.returncode != 0 and result.error is None:
         result.error = ended_message(result.returncode, result.events)
     if check and result.returncode != 0:
@@ -424,7 +428,9 @@ def _check_inputs(run: str | None, env: dict[str, str] | None) -> int | None:
 
 def _record(result: SubmitResult, event: dict[str, Any]) -> None:
     result.events.append(event)
-    if event["event"] == "run_start":
+    if event["event"] == "previous_unfinished":  # a run that died before this one, told once on stderr
+        print(f"etl transform: note: {event.get('message')}", file=sys.stderr, flush=True)
+    elif event["event"] == "run_start":
         result.run_id, result.app_id = event.get("run_id"), event.get("app_id")
     elif event["event"] == "run_done":
         result.report, result.error = event.get("report"), event.get("error")

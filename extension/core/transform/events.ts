@@ -33,6 +33,8 @@ export interface QualityReport extends QualityCounts {
 }
 
 export type TransformEvent =
+  /** Before Spark starts: the transform before this one ended without finishing (killed before it could report). */
+  | { event: 'previous_unfinished'; run_id: string; phase: string; written: string[]; message: string }
   | {
       event: 'run_start'; run_id: string; app_id: string; ui_url: string | null; master: string;
       manifest_run: string | null; startup_s?: number;

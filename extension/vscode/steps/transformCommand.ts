@@ -33,6 +33,8 @@ export async function transformCommand(services: EtlServices, request: Transform
               {
                 onEvent: (event) => {
                   if (event.event === 'phase') progress.report({ message: `[${event.phase}]` });
+                  else if (event.event === 'previous_unfinished')
+                    void vscode.window.showWarningMessage(`ETL: ${event.message}`);
                   services.diagnostics.info(`transform: ${JSON.stringify(event)}`);
                 },
                 onProgress: (_progress, text) => progress.report({ message: text }),

@@ -11,14 +11,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import secrets
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 
 from etl.config import ConfigError, load_settings, minio_drive
-from etl.contract import run_id_arg
+from etl.contract import new_transform_run_id, run_id_arg
 from etl.extract.store import make_client
 from etl.lineage.emitter import RunLineage
 from etl.logger import log_file, setup_logging
@@ -30,16 +28,13 @@ from etl.transform.failure import explain, storage_full
 from etl.transform.job import run_transform
 from etl.transform.lock import acquire_transform_lock
 from etl.transform.sources import left_out_runs
+from etl.transform.unfinished import RunMarker, unfinished_message
 from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DRIVER_STARTED = time.monotonic()  # the Python driver's start (spark-submit's JVM start is before it)
 REPORTING = threading.Lock()  # a failure is reported once: by the main thread, or by the watchdog if it is stuck
 LINEAGE: list[RunLineage] = []  # this run's lineage events, once settings are read (a failure ends them with FAIL)
-
-
-def default_run_id() -> str:
-    return f"transform-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -55,15 +50,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    run_id = args.run_id or default_run_id()
+    run_id = args.run_id or new_transform_run_id()
     log = setup_logging("transform", run_id)
-    spark = watchdog = settings = None
+    spark = watchdog = settings = marker = None
     try:
         settings = load_settings()
         if os.environ.get("ETL_LINEAGE") != "off":  # off: no events (benchmarks/bench_transform.py measures their cost)
             LINEAGE.append(RunLineage(run_id, settings.gold_bucket, server_url=settings.lineage_url,
                                       api_key=settings.lineage_api_key or None))
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
+        marker = RunMarker(settings.gold_bucket, run_id)
+        tell_unfinished(marker.begin(), log)
         from etl.transform.session import driver_session  # pyspark import only where needed
 
         spark = driver_session(settings, f"etl-transform {run_id}")
@@ -78,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         emit("run_start", run_id=run_id, app_id=sc.applicationId, ui_url=sc.uiWebUrl, master=sc.master,
              manifest_run=args.manifest_run, startup_s=startup_s, **({"left_out": left_out} if left_out else {}))
         report = run_transform(spark, settings, run_id, make_client(settings), manifest_run=args.manifest_run,
-                               emit=emit, log=log, activity=activity, aborted=lambda: watchdog.failure,
+                               emit=marker.tracking(emit), log=log, activity=activity, aborted=lambda: watchdog.failure,
                                startup_s=startup_s, fingerprint=args.fingerprint, code_digest=args.code_digest,
                                lineage=LINEAGE[0] if LINEAGE else None)
     except ChecksFailed as error:  # stopped on purpose before any write: not a crash (its report is stored)
@@ -94,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         blame = None if diagnosed or storage_full(str(error)) else problem_of(error)
         return _failed_or_exit(run_id, diagnosed or message, log, watchdog, blame)
     finally:
+        if marker is not None:  # however this run ends, it ended here (a kill never reaches this line)
+            marker.end()
         if watchdog is not None:
             watchdog.stop()
         if spark is not None:
@@ -101,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     emit("run_done", run_id=run_id, status="succeeded", report=report, report_path=report["report_path"], error=None)
     log.info("transform succeeded: %s", report["report_path"])
     return EXIT_OK
+
+
+def tell_unfinished(previous, log: logging.Logger) -> None:
+    """A run that died before this one (etl.transform.unfinished): said before Spark starts."""
+    if previous is not None:
+        message = unfinished_message(previous)
+        log.warning(message)
+        emit("previous_unfinished", run_id=previous.run_id, phase=previous.phase, written=previous.written,
+             message=message)
 
 
 def store_context(settings, watchdog) -> dict[str, str]:

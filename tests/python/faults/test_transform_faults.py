@@ -165,7 +165,8 @@ def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(comp
     written = [ln for ln in head + rest.splitlines() if '"table_written"' in ln and '"unchanged":true' not in ln]
     assert not written, f"a table committed before the {fault}: the fault did not come before the first commit"
     if (component, fault) == ("transform driver", "SIGKILL"):
-        assert process.returncode == -signal.SIGKILL  # nobody is left to speak: gold must speak for itself
+        assert process.returncode == -signal.SIGKILL  # nobody is left to speak: gold must speak, and the next run
+        assert_the_next_run_tells(env, name, killed=next(json.loads(ln) for ln in head if '"run_start"' in ln))
     else:
         said = (Path(env["STDERR_DIR"]) / f"{name}.err").read_text().strip().splitlines()[-1]
         print(f"{component} {fault} at {phase} -> exit {process.returncode} in {heard_in:.1f} s: {said}")
@@ -174,6 +175,26 @@ def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(comp
         assert heard_in < FAIL_BOUND_S
     assert january(delta_spark, env) == before  # rows, checksum and version
     assert fingerprint(delta_spark, env["GOLD_BUCKET"], "fact_trips", FEBRUARY).rows > 0
+
+
+def assert_the_next_run_tells(env, name: str, killed: dict) -> None:
+    """The next transform names the run that died (etl.transform.unfinished), before Spark starts: that run is
+    stopped (SIGTERM) once it has said so."""
+    stderr_file = Path(env["STDERR_DIR"]) / f"{name}-next.err"
+    process = start_submit(env, stderr_file, "--run", env["NEW_RUN"], own_group=True)
+    try:
+        note = next((json.loads(ln) for ln in process.stdout if '"previous_unfinished"' in ln or '"run_start"' in ln),
+                    None)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=FAIL_BOUND_S)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert note and note["event"] == "previous_unfinished", f"the next run did not name the dead one: {note}"
+    assert (note["run_id"], note["phase"], note["written"]) == (killed["run_id"], "write", []), note
+    said = stderr_file.read_text()
+    assert f"etl transform: note: the previous transform, run {killed['run_id']} " in said, said[-2000:]
+    assert "it had committed no table: gold is as the run before it left it" in said
 
 
 @pytest.mark.parametrize("fault", [

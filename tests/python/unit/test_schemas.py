@@ -95,6 +95,8 @@ def transform_events(capsys, monkeypatch) -> list[dict[str, Any]]:
     log = logging.getLogger("test")
     emit("run_start", run_id="t1", app_id="app-1", ui_url=None, master="spark://127.0.0.1:7077", manifest_run=None,
          startup_s=9.1)
+    from etl.transform.unfinished import RunState
+    driver.tell_unfinished(RunState("t0", "2026-12-06T00:00:00+00:00", 1, "write", ["fact_trips"]), log)
     clock = job.PhaseClock(emit, job.Activity())
     clock.start("read", "reading", files=["s3a://rawzone/x.parquet"])
     clock.start("checks", "checking", checks=2)

@@ -40,6 +40,7 @@ const EXTRACT: { [E in ExtractEvent['event']]: Minimal<Extract<ExtractEvent, { e
 };
 
 const TRANSFORM: { [E in TransformEvent['event']]: Minimal<Extract<TransformEvent, { event: E }>> } = {
+  previous_unfinished: { event: 'previous_unfinished', run_id: 'r', phase: 'write', written: [], message: 'm' },
   run_start: { event: 'run_start', run_id: 'r', app_id: 'a', ui_url: null, master: 'm', manifest_run: null },
   phase: { event: 'phase', phase: 'read' },
   checks: { event: 'checks', results: [] },
