@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from support_buckets import admin_client, temporary_bucket
 from support_http import ScriptedServer
+from support_rawzone import foreign_run
 from support_spark_stack import JobRun, download, run_submit
 
 from etl.config import PROJECT_ROOT, load_settings
 from etl.extract.layout import sample_source
 from etl.extract.run import extract_months
 from etl.extract.store import make_client
+from etl.manifest import manifest_path, update_manifest
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +74,9 @@ class PublishedSample:
 @pytest.fixture(scope="session")
 def published_sample(tmp_path_factory, base_settings, admin, minio) -> PublishedSample:
     """The bundled sample (2024-01..02) extracted into scratch buckets and transformed once (a real spark-submit),
-    with a copy of the gold it wrote. The transform's integration tests and the fault matrix share it: npm test runs
-    them in one session, the integration tests first (they compare with the copy; the matrix then changes gold)."""
+    with a copy of the gold it wrote. The manifest also holds a run of another store (FOREIGN_RUN), left out.
+    The transform's integration tests and the fault matrix share it: npm test runs them in one session, the
+    integration tests first (they compare with the copy; the matrix then changes gold)."""
     raw_bucket, gold_bucket = temporary_bucket(admin, "rawzone-pytest"), temporary_bucket(admin, "gold-pytest")
     raw, gold = next(raw_bucket), next(gold_bucket)
     state = tmp_path_factory.mktemp("published-sample")
@@ -86,8 +89,9 @@ def published_sample(tmp_path_factory, base_settings, admin, minio) -> Published
         env["EXTRACT_RUN"] = f"sample-{secrets.token_hex(3)}"
         extract_months("2024-01..2024-02", sample_source(), run_id=env["EXTRACT_RUN"],
                        settings=replace(base_settings, rawzone_bucket=raw))
-    first = run_submit(env, state / "first.err", "--run", env["EXTRACT_RUN"], "--run-id",
-                       f"first-{secrets.token_hex(3)}")
+        update_manifest(manifest_path(), lambda document: document["runs"].append(foreign_run(document["runs"][0])))
+    # Every run of the manifest (no --run): the one of another store is left out (test_store_identity_integration).
+    first = run_submit(env, state / "first.err", "--run-id", f"first-{secrets.token_hex(3)}")
     assert first.returncode == 0, first.stderr[-3000:]
     yield PublishedSample(env, first, download(minio, gold, tmp_path_factory.mktemp("gold-first")))
     for bucket in (raw_bucket, gold_bucket):

@@ -61,3 +61,12 @@ def commit_earlier_month(month: str, body: bytes, minio, settings, http_server, 
     assert first.returncode == 0, first.stderr
     return (source, object_state(minio, settings.rawzone_bucket, month_key(month)),
             manifest_run(manifest_of(isolated_state), run_id))
+
+
+FOREIGN_RUN = "pytest-sample-compose"
+
+
+def foreign_run(run: dict) -> dict:
+    """A copy of a manifest run recorded in another store (the compose stack's MinIO): a transform leaves it out."""
+    return {**run, "run_id": FOREIGN_RUN, "store": {**run["store"], "id": "another-store", "mode": "compose"},
+            "files": [{**run["files"][-1], "path": f"s3a://{run['bucket']}/nowhere"}]}

@@ -14,7 +14,7 @@ import pytest
 from minio.error import S3Error
 from support_buckets import temporary_bucket
 from support_cli import run_cli
-from support_spark_stack import run_submit
+from support_rawzone import FOREIGN_RUN
 
 from etl.config import PROJECT_ROOT
 from etl.manifest import load_manifest, manifest_path, update_manifest
@@ -24,11 +24,6 @@ from etl.transform.errors import ForeignStoreError
 from etl.transform.sources import consumed_runs, trip_files
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def gold_bucket(admin):
-    yield from temporary_bucket(admin, "gold-pytest-store")
 
 
 @pytest.fixture
@@ -103,19 +98,12 @@ def test_transforming_only_another_stores_runs_exits_2_before_spark(minio, setti
         assert "`etl transform --mode compose`" in result.stderr
 
 
-def test_a_spark_transform_of_every_run_says_what_it_left_out_and_reads_only_its_own(settings, cli_env,
-                                                                                     gold_bucket, tmp_path):
-    """The whole path: the driver's run_start names the other store's run, the report consumes only this one's."""
-    run = _extract(cli_env, "pytest-store-spark")
-    foreign = {**run, "run_id": "pytest-store-spark-compose",
-               "store": {"id": "another-store", "endpoint": settings.minio_url, "mode": "compose"},
-               "files": [{**run["files"][-1], "month": "2024-02", "path": f"s3a://{settings.rawzone_bucket}/nowhere"}]}
-    update_manifest(manifest_path(), lambda document: document["runs"].append(foreign))
-    env = {**cli_env, "GOLD_BUCKET": gold_bucket, "ETL_STACK_MODE": "native", "ETL_LINEAGE": "off"}
-    done = run_submit(env, tmp_path / "submit.err", "--run-id", "pytest-store-transform")
-    assert done.returncode == 0, done.stderr[-3000:]
+def test_a_spark_transform_of_every_run_says_what_it_left_out_and_reads_only_its_own(published_sample):
+    """The whole path, on the transform that published the sample (conftest.py: every run of a manifest that also
+    holds a run of another store): the driver's run_start names that run, the report consumes only its own."""
+    done, own = published_sample.first, published_sample.env["EXTRACT_RUN"]
     start = next(e for e in done.events if e["event"] == "run_start")
     assert start["left_out"].startswith("left out 1 extraction run(s) stored elsewhere")
-    assert "pytest-store-spark-compose (compose, " in start["left_out"]
-    assert done.report["extract_runs"] == ["pytest-store-spark"]
-    assert all("nowhere" not in path for path in done.report["inputs"])
+    assert f"{FOREIGN_RUN} (compose, " in start["left_out"]
+    assert done.report["manifest_run"] is None and done.report["extract_runs"] == [own]
+    assert done.report["inputs"] and all("nowhere" not in path for path in done.report["inputs"])
