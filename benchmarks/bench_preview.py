@@ -16,7 +16,8 @@ Every preview is checked to have committed nothing: each gold table's Delta vers
     PYTHONPATH=src python benchmarks/bench_preview.py [--previews 3] [--smoke]
 
 --smoke (npm test): the dev session is left as it is (the first preview is cold only if it was down), one warm
-preview, and the executors are measured once, on the transform that publishes the sample.
+preview, and the executors are measured once, on the transform that publishes the sample; bench_sample.py's smoke
+runs on the same extraction (its floor and that transform, then its skipped rerun), so npm test runs it only here.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 
+import bench_sample
 import requests
 from bench_sample import load, timed
 from bench_support import scratch_buckets
@@ -73,20 +75,55 @@ def gold_versions(tables: dict) -> dict:
 
 def executors_start(run_id: str, master_ui: str) -> float:
     """Seconds from spark-submit until the master shows the transform running on both workers' cores."""
+    return watched_transform(run_id, master_ui)[0]
+
+
+def watched_transform(run_id: str, master_ui: str) -> tuple[float, float, object]:
+    """The transform of `run_id`, its executors watched on the master: (seconds until they run on both workers'
+    cores, the run's wall seconds, its result)."""
     clock = time.monotonic()
-    submit = threading.Thread(target=submit_task_to_spark, kwargs={"run": run_id, "echo": None})
+    done: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            done["result"] = submit_task_to_spark(run=run_id, echo=None)
+        except BaseException as error:  # noqa: BLE001 - raised again below, in the main thread
+            done["error"] = error
+
+    submit = threading.Thread(target=run)
     submit.start()
     started = None
     while submit.is_alive():
         apps = requests.get(f"{master_ui}/json/", timeout=2).json().get("activeapps", [])
-        running = [a for a in apps if str(a.get("name", "")).startswith("etl-transform") and a.get("cores", 0) >= 2]
+        # The transform's application, not the floor's (etl-transform-floor): "etl-transform <run id>".
+        running = [a for a in apps
+                   if str(a.get("name", "")).split(" ")[0] == "etl-transform" and a.get("cores", 0) >= 2]
         if started is None and running:
             started = time.monotonic() - clock
         time.sleep(0.1)
     submit.join()
+    wall = time.monotonic() - clock
+    if "error" in done:
+        raise done["error"]
     if started is None:
         raise SystemExit("the transform never showed running on 2 cores")
-    return started
+    return started, wall, done["result"]
+
+
+def sample_smoke(run_id: str, master_ui: str) -> tuple[float, float]:
+    """bench_sample.py --smoke (the floor, the transform that publishes the sample, its skipped rerun), the
+    transform's executors watched; prints bench_sample's figures. Returns (executors seconds, the floor's wall)."""
+    executors: list[float] = []
+
+    def transform() -> tuple[float, object]:
+        started, wall, result = watched_transform(run_id, master_ui)
+        executors.append(started)
+        return wall, result
+
+    best = bench_sample.bench(run_id, 1, smoke=True, transform=transform)
+    print("bench_sample (smoke):")
+    bench_sample.print_figures(best)
+    return executors[0], best["trivial"]
 
 
 def main() -> int:
@@ -102,10 +139,12 @@ def main() -> int:
         run_id = f"bench-preview-{tag}"
         extract_months("2024-01..2024-02", sample_source(), run_id=run_id, settings=settings)
         print(f"before: {load()}", flush=True)
-        if not args.smoke:
+        if args.smoke:  # bench_sample.py's smoke on this extraction: its floor and transform serve both benchmarks
+            cold_executors, trivial = sample_smoke(run_id, master_ui)
+        else:
             cli("stop", "spark-connect")
-        cold_executors = executors_start(run_id, master_ui)  # also publishes the sample: gold to diff against
-        trivial, _ = timed(run_id, entry=Path(floor.__file__), extra_args=["--count-only"])
+            cold_executors = executors_start(run_id, master_ui)  # also publishes the sample: gold to diff against
+            trivial, _ = timed(run_id, entry=Path(floor.__file__), extra_args=["--count-only"])
         first, diff = timed_preview(run_id)
         warm = [timed_preview(run_id)[0] for _ in range(max(1, args.previews))]
         warm_executors = cold_executors if args.smoke else executors_start(run_id, master_ui)

@@ -13,6 +13,8 @@ and prints each, the ratios edit/trivial and first/trivial, and the edit run's b
 <= 2x trivial; unchanged <= 10 s or skipped. Load on the machine is printed with the figures.
 
     PYTHONPATH=src python benchmarks/bench_sample.py [--rounds 1]
+
+npm test runs its smoke inside `bench_preview.py --smoke`, on the same extraction: one floor, one transform for both.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_support import scratch_buckets
@@ -51,14 +54,16 @@ def breakdown(report: dict, wall: float) -> str:
     return "\n".join(lines)
 
 
-def bench(run_id: str, rounds: int, smoke: bool = False) -> dict[str, float]:
+def bench(run_id: str, rounds: int, smoke: bool = False,
+          transform: Callable[[], tuple[float, object]] | None = None) -> dict[str, float]:
+    """transform: how the edit run is made (bench_preview.py --smoke watches its executors), else timed()."""
     figures: dict[str, list[float]] = {"trivial": [], "first": [], "edit": [], "unchanged": []}
     report = {}
     for round_ in range(rounds):
         figures["trivial"].append(timed(run_id, entry=Path(floor.__file__), extra_args=["--count-only"])[0])
         if round_ == 0 and not smoke:
             figures["first"].append(timed(run_id)[0])
-        wall, result = timed(run_id)
+        wall, result = transform() if transform else timed(run_id)
         figures["edit"].append(wall)
         if smoke:  # one transform only: into the empty gold, so it is the first run and stands for the edit too
             figures["first"].append(wall)
@@ -83,6 +88,11 @@ def main() -> int:
         print(f"before: {load()}", flush=True)
         best = bench(run_id, args.rounds, args.smoke)
         print(f"after:  {load()}")
+    print_figures(best)
+    return 0
+
+
+def print_figures(best: dict[str, float]) -> None:
     print(f"{'wall s':>8}  trivial {best['trivial']:.1f}  first {best['first']:.1f}  edit {best['edit']:.1f}  "
           f"unchanged (skipped) {best['unchanged']:.1f}")
     print(
@@ -90,7 +100,6 @@ def main() -> int:
         f"first/trivial {best['first'] / best['trivial']:.2f}   "
         "(goal: edit <= 20 s and <= 2.00; unchanged <= 10 s or skipped)"
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ step npm run -s test:vscode
 # ratios (no timing assertion; real figures: docs/performance.md). Scratch buckets, removed after.
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_extract.py --files 2 --size-mb 5
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_transform.py --rows 20000 --smoke
-step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_sample.py --smoke
+# bench_preview's smoke runs bench_sample's on the same extraction (one floor, one transform for both).
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_preview.py --smoke
 step env PYTHONPATH=src "$(etl which python)" benchmarks/bench_lineage.py --runs 5 --rounds 1
 # The :built variants use the bundle bootstrap.sh made (the plain ones rebuild first, for a user's edit).
