@@ -160,19 +160,33 @@ def tables_written(writes: list[Write]) -> dict[str, list[str]]:
 
 
 def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | None = None,
-               aborted: Callable[[], str | None] = lambda: None, client=None) -> dict[str, float]:
+               aborted: Callable[[], str | None] = lambda: None, client=None,
+               cancel: Callable[[], None] = lambda: None) -> dict[str, float]:
     """Small writes are latency-bound (S3 calls, commit), so a few run as concurrent Spark jobs:
     one thread per table, that table's writes in order. Delta commits of one table are serialised
     by the writer anyway (one log version after the other), and concurrent creation of a new
     table by two writers would conflict. (Months of one table as concurrent transactions were
     tried: no faster on 2 cores, and each conflict-checked commit reloads the snapshot.) Each write
     is its own commit. After the first failure no further write starts (a run that ran out of memory
-    would fail again in each), and it is raised once the writes under way have finished; once `aborted`
-    says why, likewise. A tagged write whose table already holds that tag is skipped.
+    would fail again in each), and `cancel` stops the Spark jobs of the writes under way (a full drive
+    fails each of them, only later: tasks retried one after the other on 2 cores); their commits never
+    happen, a commit already made stays whole. The first failure is raised once the writes have ended;
+    once `aborted` says why, at once. A tagged write whose table already holds that tag is skipped.
     Returns each write's seconds (files and commit)."""
     activity = activity or Activity()
     seconds: dict[str, float] = {}
     failed = threading.Event()
+    failures: list[BaseException] = []  # in the order they happened: the first is the run's
+    failing = threading.Lock()
+
+    def fail(error: BaseException) -> None:
+        with failing:
+            failures.append(error)
+            first = not failed.is_set()
+            failed.set()
+        if first:
+            cancel()
+
     by_table: dict[str, list[Write]] = defaultdict(list)
     for write in writes:
         by_table[write.table].append(write)
@@ -192,8 +206,8 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             activity.writing(write.label)
             try:
                 path = write.run(gold)
-            except BaseException:
-                failed.set()
+            except BaseException as error:
+                fail(error)
                 raise
             activity.written(write.label)
             seconds[write.label] = round(time.monotonic() - clock, 2)
@@ -204,7 +218,9 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
     futures = [pool.submit(chain, chain_writes) for chain_writes in by_table.values()]
     try:
         await_all(futures, aborted)
-        first = next((f.exception() for f in futures if f.exception() is not None), None)
+        if failures:
+            raise failures[0]
+        first = next((f.exception() for f in futures if f.exception() is not None), None)  # raised outside a write
         if first is not None:
             raise first
     finally:
@@ -302,7 +318,7 @@ def run_transform(spark: SparkSession, settings: Settings, run_id: str, client, 
     await_all(warming, aborted)
     writes = month_writes(month_tables, counts)
     writes += dimension_writes(dimensions, dimension_tags(client, code_digest, zones_file), run_id)
-    write_s = run_writes(writes, gold, emit, activity, aborted, client)
+    write_s = run_writes(writes, gold, emit, activity, aborted, client, cancel=spark.sparkContext.cancelAllJobs)
     for rows in classified.values():
         rows.unpersist()
 

@@ -200,7 +200,7 @@ def test_after_a_failed_write_no_further_write_starts_and_the_failure_is_raised(
         failed.set()
         raise RuntimeError("java.lang.OutOfMemoryError: Java heap space")
 
-    def under_way():  # was running when the other table's write failed: it finishes, whole
+    def under_way():  # past its Spark jobs (committing) when the other table's write failed: it finishes, whole
         started.set()
         assert failed.wait(10)
         time.sleep(0.5)  # run_writes has seen the failure by now
@@ -213,3 +213,32 @@ def test_after_a_failed_write_no_further_write_starts_and_the_failure_is_raised(
         run_writes(writes, "gold", lambda kind, **fields: events.append((kind, fields.get("table"))))
     assert ran == ["mart 2025-01"]
     assert events == [("table_written", "mart")]
+
+
+def test_a_failed_write_cancels_the_writes_under_way_and_raises_its_own_error():
+    """A full drive fails every write, each after its own retries: the first failure cancels the Spark jobs of the
+    others (their commits never happen) instead of waiting for each to fail in turn."""
+    from etl.transform.job import run_writes
+
+    started, cancelled, calls = threading.Event(), threading.Event(), []
+
+    def drive_full():
+        assert started.wait(10)
+        raise RuntimeError("XMinioStorageFull: no space left")
+
+    def under_way():  # a Spark job: ends when cancelled, with Spark's own error
+        started.set()
+        assert cancelled.wait(10), "the write under way was not cancelled"
+        raise RuntimeError("Job 7 cancelled part of cancelled job group")
+
+    def cancel():
+        calls.append("cancel")
+        cancelled.set()
+
+    writes = [PlannedWrite("fact", "2025-01", drive_full), PlannedWrite("mart", "2025-01", under_way),
+              PlannedWrite("mart", "2025-02", lambda: calls.append("m2"))]
+    events = []
+    with pytest.raises(RuntimeError, match="XMinioStorageFull"):
+        run_writes(writes, "gold", lambda kind, **fields: events.append(kind), cancel=cancel)
+    assert calls == ["cancel"], "cancelled once, and no write started after the failure"
+    assert events == []
