@@ -338,7 +338,7 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
         try:
             _follow(process, result, echo)
         except Stopped as stop:
-            stop_child(process)
+            stop_child(process, lambda line: _take(line, result, echo))
             clear_marker(settings.gold_bucket, run_id)
             raise SubmitStopped(stopped_message(stop.signal_name, result.events), stop.exit_code) from None
         clear_marker(settings.gold_bucket, run_id)  # however the driver ended, this process tells it
@@ -352,13 +352,19 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
 def _follow(process: subprocess.Popen, result: SubmitResult, echo: IO[str] | None) -> None:
     assert process.stdout is not None
     for line in process.stdout:
-        if echo is not None:
-            echo.write(line)
-            echo.flush()
-        event = _parse_event(line.strip())
-        if event:
-            _record(result, event)
+        _take(line, result, echo)
     result.returncode = process.wait()
+
+
+def _take(line: str, result: SubmitResult, echo: IO[str] | None) -> None:
+    """A line of the job: recorded (and a note told) before it is passed on, so whoever reads our stdout never
+    sees an event this process has not acted on yet."""
+    event = _parse_event(line.strip())
+    if event:
+        _record(result, event)
+    if echo is not None:
+        echo.write(line)
+        echo.flush()
 
 
 def _fingerprint(settings: Settings, run: str | None, env: dict[str, str] | None) -> tuple[str | None, str | None]:

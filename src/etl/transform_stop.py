@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 STOP_GRACE_S = 15.0  # spark-submit's shutdown hooks stop the application; then it is killed
@@ -27,16 +30,24 @@ def raise_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _raise)
 
 
-def stop_child(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL after the grace: a stopped transform must not go on publishing."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop_child(process: subprocess.Popen, take_line: Callable[[str], None] | None = None) -> None:
+    """SIGTERM, then SIGKILL after the grace: a stopped transform must not go on publishing.
+    take_line: each line the job still prints meanwhile, to its end. A write whose Spark job ends during the
+    shutdown still commits (Delta: whole), and its event must reach the message that says what was written."""
+    deadline = time.monotonic() + STOP_GRACE_S
+    drain = None
+    if take_line is not None and process.stdout is not None:
+        drain = threading.Thread(target=lambda: [take_line(line) for line in process.stdout], daemon=True)
+        drain.start()
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if drain is not None:  # the Python driver may still print its last lines after spark-submit's JVM has gone
+        drain.join(max(deadline - time.monotonic(), 2.0))
 
 
 def _where(events: list[dict[str, Any]]) -> str:

@@ -1,5 +1,23 @@
 """What `etl transform` says when it is sent SIGTERM: where the run was and what it had committed."""
-from etl.transform_stop import ended_message, stopped_message
+import json
+import subprocess
+import sys
+import time
+
+from etl.transform_stop import ended_message, stop_child, stopped_message
+
+# A job that, stopped by SIGTERM, still commits the write under way and says so (as Spark's shutdown lets a job end).
+GRACEFUL_JOB = """
+import json, signal, sys, time
+def stop(*_):
+    time.sleep(0.3)
+    event = {"event": "table_written", "table": "quarantine/rejected_trips", "months": ["2024-01"]}
+    print(json.dumps(event), flush=True)
+    sys.exit(143)
+signal.signal(signal.SIGTERM, stop)
+print("ready", flush=True)
+time.sleep(30)
+"""
 
 
 def test_before_spark_submit_nothing_was_written():
@@ -45,3 +63,17 @@ def test_an_ordinary_exit_code_keeps_the_plain_message():
 def test_skipped_dimensions_are_not_counted_as_committed():
     events = [{"event": "table_written", "table": "dim_zone", "months": [], "unchanged": True}]
     assert "no table was written" in stopped_message("SIGTERM", events)
+
+
+def test_stopping_the_job_keeps_reading_what_it_still_says_so_the_message_names_a_late_commit():
+    job = subprocess.Popen([sys.executable, "-c", GRACEFUL_JOB], stdout=subprocess.PIPE, text=True)
+    assert job.stdout.readline() == "ready\n"
+    lines: list[str] = []
+    clock = time.monotonic()
+    stop_child(job, lines.append)
+    assert time.monotonic() - clock < 5 and job.returncode == 143
+    events = [json.loads(line) for line in lines]
+    assert [e["table"] for e in events] == ["quarantine/rejected_trips"]
+    message = stopped_message("SIGTERM", [{"event": "phase", "phase": "write"}, *events])
+    assert message.endswith("it had committed quarantine/rejected_trips 2024-01 (whole); the other tables keep the "
+                            "last published run's rows: run the transform again to publish them"), message
