@@ -421,7 +421,8 @@ describe('ETL Spark extension in a real VS Code', () => {
 
   // After Trigger DAG (its transform of 2024-01 is then not the latest): the sample months' transform publishes, and
   // the Gold suite's transform of the same input is skipped as unchanged (the path `--skip-unchanged` takes).
-  it('Run Pipeline: with the stack up, extracts the sample months, then transforms that run into gold', async function () {
+  it('Run Pipeline: with the stack up, extracts the sample months, then transforms that run into gold',
+    async function () {
     // Extract, then spark-submit on the two workers: minutes on a loaded 2-core machine (seen: 9 min 53 s).
     this.timeout(1_500_000);
     const runIds = async () =>
