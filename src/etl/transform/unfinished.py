@@ -9,8 +9,10 @@ had already moved.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +43,7 @@ class RunMarker:
     def __init__(self, gold_bucket: str, run_id: str) -> None:
         self.path = marker_path(gold_bucket)
         self.state = RunState(run_id, datetime.now(UTC).isoformat(timespec="seconds"), os.getpid())
+        self._writing = threading.Lock()  # the tables' write threads emit their commits at the same time
 
     def begin(self) -> RunState | None:
         previous = read_marker(self.path)
@@ -51,23 +54,29 @@ class RunMarker:
         """`emit`, also keeping the phase and the committed tables in the marker."""
         def tracked(event: str, **fields: Any) -> None:
             if event == "phase":
-                self.state.phase = str(fields.get("phase"))
-                self._write()
+                self._write(phase=str(fields.get("phase")))
             elif event == "table_written" and not fields.get("unchanged"):
-                self.state.written.append(str(fields.get("table")))
-                self._write()
+                self._write(table=str(fields.get("table")))
             emit(event, **fields)
         return tracked
 
     def end(self) -> None:
-        self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
 
-    def _write(self) -> None:
-        # Written whole or not at all (a kill mid-write leaves the previous marker).
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps(asdict(self.state)))
-        os.replace(partial, self.path)
+    def _write(self, phase: str | None = None, table: str | None = None) -> None:
+        """Written whole or not at all (a kill mid-write leaves the previous marker). Best effort: a marker that
+        cannot be written only means a death could not be told; it never fails the run."""
+        with self._writing:
+            if phase is not None:
+                self.state.phase = phase
+            if table is not None:
+                self.state.written.append(table)
+            partial = self.path.with_suffix(".partial")
+            with contextlib.suppress(OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_text(json.dumps(asdict(self.state)))
+                os.replace(partial, self.path)
 
 
 def clear_marker(gold_bucket: str, run_id: str) -> None:
@@ -76,7 +85,8 @@ def clear_marker(gold_bucket: str, run_id: str) -> None:
     path = marker_path(gold_bucket)
     previous = read_marker(path)
     if previous is not None and previous.run_id == run_id:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def read_marker(path: Path) -> RunState | None:
@@ -84,7 +94,7 @@ def read_marker(path: Path) -> RunState | None:
         raw = json.loads(path.read_text())
         return RunState(str(raw["run_id"]), str(raw["started_at"]), int(raw["pid"]), str(raw.get("phase", "start")),
                         [str(t) for t in raw.get("written", [])])
-    except FileNotFoundError:
+    except OSError:  # none (or none readable): nothing to tell
         return None
     except (ValueError, KeyError, TypeError):  # not ours to fail on: say a run died, not which
         return RunState("(unknown: its marker does not parse)", "?", 0)

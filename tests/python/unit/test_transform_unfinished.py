@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 
 import pytest
 
@@ -77,3 +79,37 @@ def test_etl_submit_clears_the_marker_of_a_run_it_told_about_and_only_that_one()
     clear_marker("gold", "transform-1")
     assert not marker_path("gold").exists()
     clear_marker("gold", "transform-1")  # none left: nothing to do
+
+
+def test_commits_emitted_at_once_by_the_write_threads_are_all_kept_and_never_fail_the_run():
+    marker = RunMarker("gold", "transform-1")
+    marker.begin()
+    emit = marker.tracking(lambda *a, **k: None)
+    tables = [f"table_{i}" for i in range(40)]
+    start = threading.Barrier(len(tables))
+
+    def commit(table: str) -> None:
+        start.wait()
+        emit("table_written", table=table, months=[], path="p")
+
+    threads = [threading.Thread(target=commit, args=(table,)) for table in tables]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(read_marker(marker_path("gold")).written) == sorted(tables)
+
+
+def test_a_marker_folder_that_cannot_be_written_does_not_fail_the_run(lock_dir):
+    marker = RunMarker("gold", "transform-1")
+    lock_dir.chmod(0o500)
+    try:
+        if os.access(lock_dir, os.W_OK):  # root writes anyway: make the folder a file instead
+            lock_dir.chmod(0o700)
+            marker.path = lock_dir / "a-file" / "marker.json"
+            (lock_dir / "a-file").write_text("")
+        marker.begin()
+        marker.tracking(lambda *a, **k: None)("phase", phase="write")
+        marker.end()
+    finally:
+        lock_dir.chmod(0o700)
