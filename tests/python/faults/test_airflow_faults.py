@@ -95,7 +95,7 @@ def task_log(run_id: str) -> Path:
 
 def writing(trigger: Trigger) -> bool:
     log = task_log(trigger.run_id) if trigger.saw("clean_and_transform running") else None
-    return bool(log and log.exists() and '"phase":"write"' in log.read_text().replace('\\"', '"'))
+    return bool(log and log.exists() and '"event":"phase","phase":"write"' in log.read_text().replace('\\"', '"'))
 
 
 def transform_run_id(run_id: str) -> str:

@@ -89,7 +89,7 @@ def start_until(env, name: str, phase: str = "write", own_group: bool = False):
     head = []
     for line in process.stdout:
         head.append(line)
-        if f'"phase":"{phase}"' in line:
+        if f'"event":"phase","phase":"{phase}"' in line:  # not a previous_unfinished note naming that phase
             return process, head
     raise AssertionError(f"the job never reached its {phase} phase: {''.join(head)[-2000:]}")
 
