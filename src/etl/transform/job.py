@@ -175,15 +175,13 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
     Returns each write's seconds (files and commit)."""
     activity = activity or Activity()
     seconds: dict[str, float] = {}
-    failed = threading.Event()
-    failures: list[BaseException] = []  # in the order they happened: the first is the run's
+    failures: list[BaseException] = []  # in the order they happened: the first is the run's; any stops the rest
     failing = threading.Lock()
 
     def fail(error: BaseException) -> None:
         with failing:
+            first = not failures
             failures.append(error)
-            first = not failed.is_set()
-            failed.set()
         if first:
             cancel()
 
@@ -196,7 +194,7 @@ def run_writes(writes: list[Write], gold: str, emit: Emit, activity: Activity | 
             reason = aborted()
             if reason:
                 raise TransformError(reason)
-            if failed.is_set():
+            if failures:
                 return
             if write.tag and client is not None and table_holds(client, gold, write.table, write.tag):
                 emit("table_written", table=write.table, months=sorted(write.months), path=table_url(gold, write.table),
