@@ -7,29 +7,58 @@ noticed only by the health check. Now the one that ends is named with how it end
 a running task goes on (LocalExecutor task processes report to the API server, not to the scheduler) and the new
 scheduler ends the DAG run. One that cannot start (it ended less than START_S after its start, STARTS times in a
 row: a crash loop, not a crash) stops Airflow and this process exits 1: `etl status` shows Airflow stopped, its
-log says why. The dead scheduler's idle worker processes, left behind in this process group, are stopped; one still
+log says why. A scheduler alive but silent (no heartbeat for SILENT_S, per Airflow's own health endpoint, while the
+metadata DB answers) is killed and started again: a SIGTERMed one waits for its tasks and can hang there for good
+(LocalExecutor.end() joins its workers without a bound, apache/airflow#67870), and no run would end meanwhile. The
+dead scheduler's idle worker processes, left behind in this process group, are stopped; one still
 running a task is left to finish it. Stopping (SIGTERM from `etl stop airflow`, or the crash loop) stops the three,
 then whatever else is left in the group, a killed scheduler's task included (its transform dies with it,
 etl.lifeline). SIGTERM exits 0."""
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 STARTS, START_S = 3, 30.0
 POLL_S, SWEEP_S, STOP_GRACE_S = 1.0, 3.0, 20.0
+# Airflow calls a scheduler unhealthy 30 s after its last heartbeat; 10 s more, so a busy moment is not a hang.
+SILENT_S = 40.0
 
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
     return {"scheduler": ["airflow", "scheduler", "--skip-serve-logs"],
             "DAG processor": ["airflow", "dag-processor"],
             "API server": ["airflow", "api-server", "--host", host, "--port", port]}
+
+
+def scheduler_heartbeat(url: str) -> Callable[[], datetime | None]:
+    """The scheduler's last heartbeat by Airflow's health endpoint; None when that cannot tell (the API server or
+    the metadata DB not answering: then the scheduler is not the one to blame)."""
+    def probe() -> datetime | None:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/monitor/health", timeout=3) as answer:
+                health = json.load(answer)
+            if health["metadatabase"]["status"] != "healthy":
+                return None
+            return datetime.fromisoformat(health["scheduler"]["latest_scheduler_heartbeat"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    return probe
+
+
+def silent_for(heartbeat: datetime | None, started: datetime, now: datetime) -> float:
+    """Seconds since the scheduler last showed life: its last heartbeat, or its own start when that is later (the
+    health endpoint names the previous scheduler's last heartbeat until the new one beats)."""
+    return 0.0 if heartbeat is None else (now - max(heartbeat, started)).total_seconds()
 
 
 def how_it_ended(returncode: int) -> str:
@@ -104,10 +133,14 @@ def title(pid: int) -> str:
 
 
 class Supervisor:
-    def __init__(self, argv: dict[str, list[str]], limit: StartLimit | None = None):
+    def __init__(self, argv: dict[str, list[str]], limit: StartLimit | None = None,
+                 heartbeat: Callable[[], datetime | None] = lambda: None, silent_s: float = SILENT_S):
         self.argv, self.limit = argv, limit or StartLimit()
+        self.heartbeat, self.silent_s = heartbeat, silent_s
         self.children: dict[str, subprocess.Popen] = {}
         self.started: dict[str, float] = {}
+        self.started_at: dict[str, datetime] = {}
+        self.killed: dict[int, str] = {}  # pid -> why this supervisor killed it
 
     def say(self, message: str) -> None:
         # Stamped: `etl status` names the restarts since the service's own start (extension/core/stack/restarts.ts).
@@ -117,6 +150,7 @@ class Supervisor:
     def start(self, name: str) -> subprocess.Popen:
         self.children[name] = subprocess.Popen(self.argv[name], preexec_fn=_dies_with(os.getpid()))
         self.started[name] = time.monotonic()
+        self.started_at[name] = datetime.now(UTC)
         return self.children[name]
 
     def check(self) -> bool:
@@ -124,13 +158,25 @@ class Supervisor:
         for name, child in list(self.children.items()):
             if child.poll() is None:
                 continue
-            ended = f"Airflow's {name} (pid {child.pid}) {how_it_ended(child.returncode)}"
+            how = self.killed.pop(child.pid, None) or how_it_ended(child.returncode)
+            ended = f"Airflow's {name} (pid {child.pid}) {how}"
             if not self.limit.allows(name, time.monotonic() - self.started[name]):
                 self.say(f"{ended}, {self.limit.starts} times in a row within {self.limit.start_s:g} s of its start; "
                          "stopping Airflow (the lines above say why; `etl start airflow` starts it again)")
                 return False
             self.say(f"{ended}; started it again (pid {self.start(name).pid})")
         return True
+
+    def check_alive(self) -> None:
+        """SIGKILLs a scheduler silent for silent_s (check() then starts it again). Its task, if one runs, goes on."""
+        child = self.children.get("scheduler")
+        if child is None or child.poll() is not None or child.pid in self.killed:
+            return
+        silent = silent_for(self.heartbeat(), self.started_at["scheduler"], datetime.now(UTC))
+        if silent < self.silent_s:
+            return
+        self.killed[child.pid] = f"stopped heartbeating for {silent:.0f} s and was killed by its supervisor"
+        child.kill()
 
     def sweep(self) -> None:
         if not leads_its_group():
@@ -184,6 +230,7 @@ def run(supervisor: Supervisor) -> int:
         while supervisor.check():
             time.sleep(POLL_S)
             if time.monotonic() - swept >= SWEEP_S:
+                supervisor.check_alive()
                 supervisor.sweep()
                 swept = time.monotonic()
         return 1
@@ -193,7 +240,9 @@ def run(supervisor: Supervisor) -> int:
 
 
 def main() -> int:
-    return run(Supervisor(commands(os.environ["AIRFLOW__API__HOST"], os.environ["AIRFLOW__API__PORT"])))
+    host, port = os.environ["AIRFLOW__API__HOST"], os.environ["AIRFLOW__API__PORT"]
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # compose binds every interface in its container
+    return run(Supervisor(commands(host, port), heartbeat=scheduler_heartbeat(f"http://{local}:{port}")))
 
 
 if __name__ == "__main__":

@@ -167,10 +167,9 @@ def airflow_up() -> str:
     return url
 
 
-def cells(component: str, phase: str):
+def cells(component: str, phase: str, faults: tuple[str, ...] = ("SIGKILL", "SIGTERM")):
     return pytest.mark.parametrize("fault", [
-        pytest.param(f, marks=pytest.mark.cell(component=component, fault=f, phase=phase), id=f)
-        for f in ("SIGKILL", "SIGTERM")])
+        pytest.param(f, marks=pytest.mark.cell(component=component, fault=f, phase=phase), id=f) for f in faults])
 
 
 @cells("Airflow task", "write")
@@ -212,12 +211,13 @@ def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(faul
     assert not [o for o in minio.list_objects(gold, prefix=report)], f"the killed transform published {report}"
 
 
-@cells("Airflow scheduler", "task")
+@cells("Airflow scheduler", "task", ("SIGKILL", "SIGTERM", "SIGSTOP"))
 def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault, airflow_up, minio, base_settings,
                                                                           tmp_path):
     """The supervisor (etl.airflow_supervisor) names the dead scheduler and starts it again; the task goes on (it
     reports to the API server) and the new scheduler ends the run: success, gold as an undisturbed run leaves it.
-    A SIGTERMed scheduler shuts down first (its executor waits for the task it runs). These runs are also the
+    A SIGTERMed scheduler shuts down first (its executor waits for the task it runs). A SIGSTOPped one is a hung
+    scheduler: alive, silent; the supervisor kills it once it has missed its heartbeats. These runs are also the
     reruns the task cells above converge by."""
     gold = base_settings.gold_bucket
     before = february(minio, gold)
@@ -231,8 +231,9 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault,
                          and parent_of(pid) == supervisor)
         os.kill(scheduler, getattr(signal, fault))
         killed_at = time.monotonic()
-        said = re.compile(rf"Airflow's scheduler \(pid {scheduler}\) (was killed by {fault}|exited with status \d+); "
-                          r"started it again")
+        # A SIGTERMed scheduler waits for its task first, and may hang there: then it is killed as silent.
+        said = re.compile(rf"Airflow's scheduler \(pid {scheduler}\) (was killed by {fault}|exited with status \d+|"
+                          r"stopped heartbeating for \d+ s and was killed by its supervisor); started it again")
         wait_until(lambda: said.search(log.read_bytes()[start:].decode(errors="replace")), HEARD_BOUND_S,
                    "the supervisor naming the dead scheduler in the Airflow log", 0.2)
         named = time.monotonic() - killed_at
@@ -248,6 +249,8 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault,
     assert f"run {trigger.run_id}: success" in trigger.text
     assert note.startswith(f"Airflow's scheduler (pid {scheduler}) "), note
     assert "its supervisor started it again" in note, note
+    if fault == "SIGSTOP":
+        assert "stopped heartbeating for" in note, note
     after = february(minio, gold)
     # Gold as an undisturbed run leaves it: February's rows are the ones this run's report counted, and those gold
     # held before when an earlier run of the same sample had published them.

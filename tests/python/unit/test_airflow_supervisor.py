@@ -1,5 +1,5 @@
 """etl.airflow_supervisor: how an end is told, when restarts become a crash loop, which processes are a dead
-scheduler's leftovers, and the restart loop on real (tiny) processes."""
+scheduler's leftovers, a silent scheduler, and the restart loop on real (tiny) processes."""
 from __future__ import annotations
 
 import os
@@ -7,9 +7,10 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from etl.airflow_supervisor import StartLimit, Supervisor, how_it_ended, idle_orphans
+from etl.airflow_supervisor import StartLimit, Supervisor, how_it_ended, idle_orphans, silent_for
 from etl.config import PROJECT_ROOT
 
 
@@ -138,3 +139,39 @@ def group_members(group: int) -> list[int]:
             if int(pgid) == group and state != "Z":
                 members.append(int(entry.name))
     return members
+
+
+T0 = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+
+
+def test_silence_counts_from_the_last_heartbeat_or_the_start_when_later():
+    assert silent_for(T0, T0 - timedelta(minutes=5), T0 + timedelta(seconds=41)) == 41
+    # Just restarted: the endpoint still names the previous scheduler's last beat; the new one's start counts.
+    assert silent_for(T0 - timedelta(minutes=5), T0, T0 + timedelta(seconds=10)) == 10
+    assert silent_for(None, T0 - timedelta(hours=1), T0) == 0  # Airflow cannot tell: never taken for silence
+
+
+def test_a_silent_scheduler_is_killed_and_started_again_and_a_beating_one_is_left(capsys):
+    beats = {"last": None}
+    argv = {"scheduler": [sys.executable, "-c", "import time; time.sleep(60)"]}
+    supervisor = Supervisor(argv, heartbeat=lambda: beats["last"], silent_s=40)
+    try:
+        first = supervisor.start("scheduler")
+        supervisor.check_alive()  # no answer from Airflow's health endpoint
+        beats["last"] = datetime.now(UTC)
+        supervisor.check_alive()  # beating
+        assert first.poll() is None
+        supervisor.started_at["scheduler"] -= timedelta(minutes=5)
+        beats["last"] = datetime.now(UTC) - timedelta(seconds=45)
+        supervisor.check_alive()
+        assert first.wait(10) == -signal.SIGKILL
+        assert supervisor.check()
+        again = supervisor.children["scheduler"]
+        assert again.pid != first.pid and again.poll() is None
+        supervisor.check_alive()  # the new one's own start counts, not the old beat
+        assert again.poll() is None
+    finally:
+        supervisor.stop()
+    said = capsys.readouterr().err
+    assert f"Airflow's scheduler (pid {first.pid}) stopped heartbeating for 45 s and was killed by its supervisor; " \
+        f"started it again (pid {again.pid})" in said, said

@@ -29,6 +29,16 @@ test('restarts of an earlier start of the service are not counted', () => {
   assert.equal(restartNote(LOG, '2026-12-05T22:00:00.000Z'), undefined);
 });
 
+test('a scheduler the supervisor killed for its silence is a restart, told as such', () => {
+  const silent = said('21:06:00',
+    'scheduler (pid 16) stopped heartbeating for 41 s and was killed by its supervisor; started it again (pid 17)');
+  assert.equal(
+    restartNote(silent, '2026-12-05T21:00:00.000Z'),
+    "Airflow's scheduler (pid 16) stopped heartbeating for 41 s and was killed by its supervisor at 21:06:00 UTC; " +
+      'its supervisor started it again (restarted once since the service started)',
+  );
+});
+
 test('a crash loop that stopped Airflow is not a restart', () => {
   const stopped = said('21:05:00',
     'scheduler (pid 15) exited with status 1, 3 times in a row within 30 s of its start; stopping Airflow');
