@@ -33,14 +33,17 @@ def pytest_runtest_makereport(item, call):
     cell = item.get_closest_marker("cell")
     if cell and (report.when == "call" or report.failed):
         outcome = "passed" if report.passed else "failed"
-        _cells.append({"component": cell.kwargs["component"], "faults": [cell.kwargs["fault"]],
+        fault = cell.kwargs["fault"]  # one, or the faults one scenario applies in turn
+        faults = [fault] if isinstance(fault, str) else list(fault)
+        _cells.append({"component": cell.kwargs["component"], "faults": faults,
                        "phase": cell.kwargs["phase"], "outcome": outcome, "seconds": round(report.duration, 1),
                        "test": item.nodeid})
     return report
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "cell(component, fault, phase): one cell of the fault matrix")
+    config.addinivalue_line("markers", "cell(component, fault, phase): one cell of the fault matrix (fault: a "
+                            "name, or a tuple of those one scenario applies in turn)")
 
 
 def pytest_sessionfinish(session, exitstatus):

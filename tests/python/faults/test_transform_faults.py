@@ -122,15 +122,19 @@ def python_driver_in(tree: set[int]) -> int:
 # - spark-submit's JVM alone, or the Python driver under it, SIGKILLed (the OOM killer's choice): etl.submit
 #   names which died, in which phase, and what gold holds.
 DRIVER_CELLS = [("Python driver", "SIGKILL", "read"), ("spark-submit (driver JVM)", "SIGKILL", "classify"),
+                ("transform driver", "SIGTERM", "read"), ("transform driver", "SIGTERM", "classify"),
                 ("transform driver", "SIGKILL", "write"), ("transform driver", "SIGTERM", "write")]
 SAID = {
     "Python driver": "the Spark driver (spark-submit's JVM or its Python process) was ended by SIGKILL (exit 137) "
-                     "during its read phase",
-    "spark-submit (driver JVM)": "spark-submit (the Spark driver's JVM) was killed by SIGKILL during its classify "
+                     "during its {phase} phase",
+    "spark-submit (driver JVM)": "spark-submit (the Spark driver's JVM) was killed by SIGKILL during its {phase} "
                                  "phase",
-    "transform driver": "stopped by SIGTERM during its write phase; spark-submit and its driver were stopped",
+    "transform driver": "stopped by SIGTERM during its {phase} phase; spark-submit and its driver were stopped",
 }
 KEPT = "no table was written: gold is as the last published run left it"
+# A stop is the SIGTERM `etl stop` sends to the service's group, sent bare at the event, then the CLI's stop and
+# start: one scenario, both columns of the matrix.
+STOP_FAULTS = {"stop-then-start": ("SIGTERM", "stop-then-start")}
 
 
 def send_fault(component: str, fault: str, process: subprocess.Popen, tree: set[int]) -> None:
@@ -177,7 +181,7 @@ def test_driver_fault_before_any_commit_leaves_the_previous_month_identical(comp
         said = (Path(env["STDERR_DIR"]) / f"{name}.err").read_text().strip().splitlines()[-1]
         print(f"{component} {fault} at {phase} -> exit {process.returncode} in {heard_in:.1f} s: {said}")
         assert process.returncode == (128 + signal.SIGTERM if fault == "SIGTERM" else 1), said
-        assert said.startswith(f"etl transform: error: {SAID[component]}"), said
+        assert said.startswith(f"etl transform: error: {SAID[component].format(phase=phase)}"), said
         assert said.endswith(KEPT) if not written else all(f" {table} 2024-01" in said for table in written), said
         assert heard_in < FAIL_BOUND_S
     after = january(delta_spark, env)
@@ -210,7 +214,7 @@ def assert_the_next_run_tells(env, name: str, killed: dict) -> None:
 
 
 @pytest.mark.parametrize("fault", [
-    pytest.param(f, marks=pytest.mark.cell(component="MinIO", fault=f, phase="write"), id=f)
+    pytest.param(f, marks=pytest.mark.cell(component="MinIO", fault=STOP_FAULTS.get(f, f), phase="write"), id=f)
     for f in ("SIGKILL", "stop-then-start")])
 def test_minio_gone_mid_write_fails_fast_naming_minio_and_keeps_the_month(fault, env, delta_spark, base_settings):
     before = january(delta_spark, env)
@@ -286,41 +290,61 @@ def test_rerun_of_a_month_with_new_input_replaces_it_whole(env, delta_spark):
 JANUARY_TABLES = {"fact_trips": JANUARY, "mart_daily_zone": JANUARY, "quarantine/rejected_trips": REJECTED_JANUARY}
 
 
-@pytest.mark.cell(component="transform driver", fault="SIGKILL", phase="commit")
-def test_driver_killed_between_commits_leaves_every_table_whole(env, delta_spark):
-    """Killed (the whole group) right after its first January commit: the tables committed hold the new run whole,
-    the others the previous run whole; none half. Runs after the undisturbed rerun of the same input, so every
-    table must read back as that rerun left it, whichever side of the kill its commit fell."""
+@pytest.mark.parametrize("fault", [
+    pytest.param(f, marks=pytest.mark.cell(component="transform driver", fault=f, phase="commit"), id=f)
+    for f in ("SIGKILL", "SIGTERM")])
+def test_driver_stopped_between_commits_leaves_every_table_whole(fault, env, delta_spark):
+    """Right after its first January commit, the whole group SIGKILLed (nobody left to speak), or etl.submit
+    SIGTERMed (it stops the job, and says which tables had committed: those whose commit lands during the shutdown
+    too). The tables committed hold the new run whole, the others the previous run whole; none half. Runs after the
+    undisturbed rerun of the same input, so every table must read back as that rerun left it, whichever side of the
+    fault its commit fell."""
     assert "january" in UNDISTURBED, "runs after the undisturbed rerun of the new January (same file, above)"
     gold = env["GOLD_BUCKET"]
+    name = f"driver-{fault}-commit"
     before = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
-    process, head = start_until(env, "driver-SIGKILL-commit", "write", own_group=True)
-    committed = []
+    process, head = start_until(env, name, "write", own_group=True)
+    committed, rest = [], ""
     try:
         for line in process.stdout:  # the first commit of a January table (a dimension may be skipped: unchanged)
             head.append(line)
             event = json.loads(line) if line.startswith('{"event":"table_written"') else {}
             if event.get("table") in JANUARY_TABLES and not event.get("unchanged"):
-                os.killpg(process.pid, signal.SIGKILL)
+                if fault == "SIGKILL":
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.send_signal(signal.SIGTERM)
                 committed.append(event["table"])
                 break
-        process.communicate(timeout=60)
+        rest, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
     assert committed, f"the run ended before its first commit: {''.join(head)[-2000:]}"
-    assert process.returncode == -signal.SIGKILL
-    assert not any('"event":"run_done"' in line for line in head), "the kill came after the run ended"
+    assert not any('"event":"run_done"' in line for line in head), "the fault came after the run ended"
     after = {table: fingerprint(delta_spark, gold, table, where) for table, where in JANUARY_TABLES.items()}
     for table in JANUARY_TABLES:
         assert (after[table].rows, after[table].checksum) == (before[table].rows, before[table].checksum), table
     moved = sorted(table for table in JANUARY_TABLES if after[table].version != before[table].version)
-    print(f"driver SIGKILLed after committing {committed[0]} -> January tables moved: {moved}")
+    print(f"driver {fault} after committing {committed[0]} -> January tables moved: {moved}")
     assert committed[0] in moved
+    if fault == "SIGKILL":
+        assert process.returncode == -signal.SIGKILL
+        return
+    said = (Path(env["STDERR_DIR"]) / f"{name}.err").read_text().strip().splitlines()[-1]
+    print(f"  said: {said}")
+    assert process.returncode == 128 + signal.SIGTERM, said
+    assert said.startswith(f"etl transform: error: {SAID['transform driver'].format(phase='write')}"), said
+    # Every January table that moved is named as committed (a commit during the shutdown included), and no other.
+    written = {json.loads(ln)["table"] for ln in head + rest.splitlines()
+               if '"table_written"' in ln and '"unchanged":true' not in ln}
+    assert set(moved) <= written, (moved, written)
+    assert all(f" {table} 2024-01" in said for table in moved), said
 
 
 @pytest.mark.parametrize("fault", [
-    pytest.param(f, marks=pytest.mark.cell(component="Spark master", fault=f, phase="write"), id=f)
+    pytest.param(f, marks=pytest.mark.cell(component="Spark master", fault=STOP_FAULTS.get(f, f), phase="write"),
+                 id=f)
     for f in ("SIGKILL", "stop-then-start")])
 def test_master_killed_mid_write_fails_fast_naming_it_and_no_table_is_half_written(fault, env, delta_spark,
                                                                                    base_settings):
