@@ -30,8 +30,9 @@ from pathlib import Path
 
 STARTS, START_S = 3, 30.0
 POLL_S, SWEEP_S, STOP_GRACE_S = 1.0, 3.0, 20.0
-# Airflow calls a scheduler unhealthy 30 s after its last heartbeat; 10 s more, so a busy moment is not a hang.
-SILENT_S = 40.0
+# Airflow calls a scheduler unhealthy 30 s after its last heartbeat; 10 s more, so a busy moment is not a hang. One
+# that has not beaten yet since its start gets FIRST_BEAT_S more: a start on a loaded machine is slow, not hung.
+SILENT_S, FIRST_BEAT_S = 40.0, 60.0
 
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
@@ -172,8 +173,9 @@ class Supervisor:
         child = self.children.get("scheduler")
         if child is None or child.poll() is not None or child.pid in self.killed:
             return
-        silent = silent_for(self.heartbeat(), self.started_at["scheduler"], datetime.now(UTC))
-        if silent < self.silent_s:
+        beat, started = self.heartbeat(), self.started_at["scheduler"]
+        silent = silent_for(beat, started, datetime.now(UTC))
+        if silent < self.silent_s + (FIRST_BEAT_S if beat is not None and beat < started else 0.0):
             return
         self.killed[child.pid] = f"stopped heartbeating for {silent:.0f} s and was killed by its supervisor"
         child.kill()

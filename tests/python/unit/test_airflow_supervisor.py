@@ -169,6 +169,8 @@ def test_a_silent_scheduler_is_killed_and_started_again_and_a_beating_one_is_lef
         again = supervisor.children["scheduler"]
         assert again.pid != first.pid and again.poll() is None
         supervisor.check_alive()  # the new one's own start counts, not the old beat
+        supervisor.started_at["scheduler"] -= timedelta(seconds=50)
+        supervisor.check_alive()  # 50 s without a first beat: a slow start, not a hang
         assert again.poll() is None
     finally:
         supervisor.stop()
