@@ -13,10 +13,13 @@ from etl.extract.store import incomplete_uploads
 ETL_CLI = ["node", str(PROJECT_ROOT / "dist" / "cli.js")]
 
 
-def etl_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`etl <args>` to its end, its output captured as text; `env`: added to this process's environment."""
+def etl_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
+            unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """`etl <args>` to its end, its output captured as text; `env`: added to this process's environment, `unset`:
+    left out of it."""
+    environ = {key: value for key, value in {**os.environ, **(env or {})}.items() if key not in unset}
     return subprocess.run([*ETL_CLI, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **env} if env else None)
+                          env=environ)
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:

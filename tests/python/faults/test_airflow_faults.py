@@ -1,7 +1,8 @@
 """Fault matrix, Airflow: the clean_and_transform task's process SIGKILLed or SIGTERMed as the transform writes,
-and the scheduler SIGKILLed or SIGTERMed while a task runs. On the native stack the CLI started with Airflow
-(ETL_DAG_RETRIES=0, as CI starts it), through the user's path: `etl trigger --month 2024-02 --source sample`, whose
-rows gold already holds (the stack's sample), so a whole run of it leaves February's rows as they were.
+the scheduler SIGKILLed, SIGTERMed or SIGSTOPped while a task runs, and Airflow stopped and started again then.
+On the native stack the CLI started with Airflow (ETL_DAG_RETRIES=0, as CI starts it), through the user's path:
+`etl trigger --month 2024-02 --source sample`, whose rows gold already holds (the stack's sample),
+so a whole run of it leaves February's rows as they were.
 
 Each fault comes on an observable event: the task's log showing the transform's write phase; the trigger's stream
 showing clean_and_transform running. Every cell leaves Airflow up and healthy (finally)."""
@@ -88,9 +89,9 @@ class Trigger:
             self.process.wait()
 
 
-def task_log(run_id: str) -> Path:
+def task_log(run_id: str, attempt: int = 1) -> Path:
     return (state_dir() / "airflow" / "logs" / "dag_id=etl_pipeline" / f"run_id={run_id}" /
-            "task_id=clean_and_transform" / "attempt=1.log")
+            "task_id=clean_and_transform" / f"attempt={attempt}.log")
 
 
 def writing(trigger: Trigger) -> bool:
@@ -98,11 +99,19 @@ def writing(trigger: Trigger) -> bool:
     return bool(log and log.exists() and '"event":"phase","phase":"write"' in log.read_text().replace('\\"', '"'))
 
 
-def transform_run_id(run_id: str) -> str:
+def transform_run_id(run_id: str, attempt: int = 1) -> str:
     """The transform's own run id, from its run_start event in the task's log."""
-    found = re.search(r'"event":"run_start","run_id":"([^"]+)"', task_log(run_id).read_text().replace('\\"', '"'))
-    assert found, f"no run_start event in {task_log(run_id)}"
+    log = task_log(run_id, attempt)
+    found = re.search(r'"event":"run_start","run_id":"([^"]+)"', log.read_text().replace('\\"', '"'))
+    assert found, f"no run_start event in {log}"
     return found.group(1)
+
+
+def dag_run_end(run_id: str) -> str | None:
+    """The state Airflow's scheduler logged the DAG run ending in (`DagRun Finished: … state=success`), if it has."""
+    found = re.search(rf"DagRun Finished: dag_id=etl_pipeline, [^\n]*run_id={re.escape(run_id)},[^\n]* state=(\w+)",
+                      (state_dir() / "logs" / "airflow.log").read_text(errors="replace"))
+    return found.group(1) if found else None
 
 
 def airflow_transform() -> tuple[int, int]:
@@ -150,13 +159,30 @@ def healthy(url: str) -> bool:
 
 
 def restore_airflow(url: str) -> None:
-    """Airflow up and healthy, as the cells found it: restarted (ETL_DAG_RETRIES=0, as CI) if it is not."""
+    """Airflow up and healthy, as the cells found it: started again as it was (start_airflow) if it is not."""
     try:
         wait_until(lambda: healthy(url), 60, "Airflow healthy again", every=1)
     except AssertionError:
         etl_cli("stop", "airflow", timeout=120)
-        up = etl_cli("start", "airflow", timeout=300, env={"ETL_DAG_RETRIES": "0"})
-        assert up.returncode == 0, up.stderr[-2000:]
+        start_airflow()
+
+
+# What Airflow's tasks take from the environment `etl start airflow` runs in: its manifest, logs, locks, retries.
+AIRFLOW_STATE = ("ETL_BACKUP_DIR", "ETL_LOG_DIR", "ETL_LOCK_DIR", "ETL_DAG_RETRIES")
+STARTED_WITH: dict[str, str | None] = {}
+
+
+def start_airflow() -> None:
+    """`etl start airflow` with the settings Airflow was first started with (by `etl up`), not this test's tmp
+    folders (tests/python/conftest.py isolated_state): its tasks then read the manifest they were given."""
+    given = {key: value for key, value in STARTED_WITH.items() if value is not None}
+    up = etl_cli("start", "airflow", timeout=300, env=given, unset=tuple(k for k in STARTED_WITH if k not in given))
+    assert up.returncode == 0, up.stderr[-2000:]
+
+
+def process_environ(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace").split("\0")
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +190,8 @@ def airflow_up() -> str:
     """Airflow's URL; these cells need the native stack with Airflow up."""
     state, url = airflow_status()
     assert state == "running", f"Airflow is {state}: these cells need the native stack with `etl up --with airflow`"
+    environ = process_environ(service_pid("airflow"))
+    STARTED_WITH.update({key: environ.get(key) for key in AIRFLOW_STATE})
     return url
 
 
@@ -262,6 +290,41 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault,
     assert after["fact_trips"][1] > before["fact_trips"][1], "the run committed February again"
     # The dead scheduler's idle workers are stopped: what is left in Airflow's group is the supervisor's tree.
     wait_until(lambda: not orphans(supervisor), 30, "no process of the dead scheduler left")
+
+
+@pytest.mark.cell(component="Airflow (its three processes)", fault="stop-then-start", phase="task")
+def test_airflow_stopped_during_a_task_runs_it_again_once_started(airflow_up, minio, base_settings, tmp_path):
+    """`etl stop airflow` as the transform writes (a user stopping the stack, a laptop shut): `etl trigger` names
+    Airflow at once, nothing of the task outlives the stop (its transform dies with it, etl.lifeline), and once
+    `etl start airflow` runs, the new scheduler finds the task orphaned and runs it again (a new attempt, not a
+    retry: CI's ETL_DAG_RETRIES=0): the DAG run ends in success with February's rows as an undisturbed run."""
+    gold = base_settings.gold_bucket
+    before = february(minio, gold)
+    trigger = Trigger(tmp_path, "airflow-stop")
+    try:
+        wait_until(lambda: writing(trigger), 120, "the transform's write phase in the task's log", every=0.1)
+        doomed = process_tree(airflow_transform()[0])
+        stopped_at = time.monotonic()
+        stop = etl_cli("stop", "airflow", timeout=120)
+        assert stop.returncode == 0, stop.stderr[-2000:]
+        code = trigger.finish(HEARD_BOUND_S)
+        heard = time.monotonic() - stopped_at
+        wait_until(lambda: not alive(doomed), 15, f"the transform's processes {sorted(doomed)} ending")
+        start_airflow()
+        ended = wait_until(lambda: dag_run_end(trigger.run_id), 240, "the DAG run ending after the start", every=1)
+    finally:
+        trigger.stop()
+        restore_airflow(airflow_up)
+    print(f"Airflow stopped during the task -> etl trigger exit {code} in {heard:.1f} s; the run ended {ended}")
+    assert code == 1, trigger.text
+    assert "cannot reach Airflow at" in trigger.text and "etl up --with airflow" in trigger.text, trigger.text
+    assert heard < HEARD_BOUND_S
+    assert ended == "success"
+    month = quality_report(minio, gold, transform_run_id(trigger.run_id, attempt=2))["months"]["2024-02"]
+    after = february(minio, gold)
+    assert (after["fact_trips"][0], after["quarantine/rejected_trips"][0]) == \
+        (month["rows_kept"], month["rows_rejected"]), (month, after)
+    assert before["fact_trips"][0] == 0 or rows(after) == rows(before), (before, after)
 
 
 def orphans(supervisor: int) -> list[int]:
