@@ -100,3 +100,16 @@ export async function failureSummary(client: AirflowClient, result: TriggerResul
   }
   return parts.join('\n');
 }
+
+/**
+ * Airflow gone while a queued run was followed: the run is not lost, and the user is told so (its scheduler runs an
+ * unfinished task again when it starts; tests/python/faults/test_airflow_faults.py's stop-then-start cell).
+ */
+export function lostWhileFollowing(error: unknown, queued: { runId: string; url: string } | undefined): unknown {
+  if (!queued || !(error instanceof EtlError) || !error.message.startsWith('cannot reach ')) return error;
+  return new EtlError(
+    `${error.message} while following run ${queued.runId}: the run is not finished, and not lost: a stopped Airflow `
+      + 'runs its unfinished task again once it is started',
+    `${error.hint ? `${error.hint}; then ` : ''}see ${queued.url}`,
+  );
+}

@@ -8,6 +8,7 @@ import {
   taskChanges,
   type TaskChange,
 } from '../../../extension/core/airflow/pipelineRun';
+import { lostWhileFollowing } from '../../../extension/core/airflow/trigger';
 import { EtlError } from '../../../extension/core/errors';
 import { etlPolicy, etlPolicyText } from '../../../extension/core/stack/minioUser';
 import { ROOT } from '../helpers/cli';
@@ -45,6 +46,19 @@ test('each poll reports only the tasks whose state or try changed', () => {
     taskChanges(seen, [task('extract', 'running', 2), task('clean_and_transform', null)]).map(describeChange),
     ['extract running (try 2)'],
   );
+});
+
+test('Airflow gone while a run is followed: the error says the run is not lost, and where to see it', () => {
+  const gone = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNREFUSED)', 'start it: `etl up`');
+  const queued = { runId: 'manual__1', url: 'http://127.0.0.1:8089/dags/etl_pipeline/runs/manual__1' };
+  const told = lostWhileFollowing(gone, queued) as EtlError;
+  assert.match(told.message, /^cannot reach Airflow at .* \(ECONNREFUSED\) while following run manual__1: the run is /);
+  assert.match(told.message, /runs its unfinished task again once it is started$/);
+  assert.equal(told.hint, `start it: \`etl up\`; then see ${queued.url}`);
+  // Before the run was queued, or another error: unchanged.
+  assert.equal(lostWhileFollowing(gone, undefined), gone);
+  const refused = new EtlError('Airflow refused GET /x (HTTP 404)');
+  assert.equal(lostWhileFollowing(refused, queued), refused);
 });
 
 test('failed and upstream-failed tasks are the failures', () => {
