@@ -2,7 +2,13 @@ import * as vscode from 'vscode';
 import type { BackfillRequest, BackfillResult } from '../../core/airflow/backfill';
 import { AirflowClient } from '../../core/airflow/client';
 import { describeChange, MONTH, PIPELINE_DAG, type TriggerRequest } from '../../core/airflow/pipelineRun';
-import { failureSummary, triggerPipeline, WatchStopped, type TriggerResult } from '../../core/airflow/trigger';
+import {
+  failureSummary,
+  lostWhileFollowing,
+  triggerPipeline,
+  WatchStopped,
+  type TriggerResult,
+} from '../../core/airflow/trigger';
 import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 import { askRange, backfillCommand } from './backfillCommand';
 
@@ -63,6 +69,7 @@ export async function triggerDagCommand(
   if ('months' in chosen) return backfillCommand(services, chosen);
   const client = AirflowClient.of(services.project());
   services.diagnostics.show(true);
+  let queued: { runId: string; url: string } | undefined;
   const result = await vscode.window
     .withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ETL: ${PIPELINE_DAG}`, cancellable: true },
@@ -74,11 +81,12 @@ export async function triggerDagCommand(
           signal: controller.signal,
           onEvent: (event) => {
             if (event.kind === 'unpaused') services.diagnostics.info(`airflow: ${event.dagId} was paused; unpaused it`);
-            else if (event.kind === 'triggered')
+            else if (event.kind === 'triggered') {
+              queued = { runId: event.runId, url: event.url };
               services.diagnostics.info(
                 `airflow: run ${event.runId} queued ${JSON.stringify(event.conf)} — ${event.url}`,
               );
-            else {
+            } else {
               services.diagnostics.info(`airflow: ${describeChange(event.change)}`);
               progress.report({ message: describeChange(event.change) });
             }
@@ -87,7 +95,7 @@ export async function triggerDagCommand(
       },
     )
     .then(undefined, (error: unknown) => {
-      if (!(error instanceof WatchStopped || error instanceof WaitCancelled)) throw error;
+      if (!(error instanceof WatchStopped || error instanceof WaitCancelled)) throw lostWhileFollowing(error, queued);
       void vscode.window.showWarningMessage(`ETL: ${error.message}`);
       return undefined;
     });
