@@ -172,12 +172,8 @@ async function runUserScenarioWithVsix(driver, tmp) {
   const extensions = join(tmp, 'user-ext');
   driver.prepareUserData(userData, settings);
   log(await driver.installVsix(vsix, { userData, extensions }));
-  const server = await driver.startCodeServer({
-    workspace: root,
-    userData,
-    extensions,
-    env: runEnv(join(tmp, 'user')),
-  });
+  const env = runEnv(join(tmp, 'user'));
+  const server = await driver.startCodeServer({ workspace: root, userData, extensions, env });
   const browser = await driver.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -194,7 +190,7 @@ async function runUserScenarioWithVsix(driver, tmp) {
     const deletedRaw = goldOnly ? undefined : 'yellow_tripdata_2024-01.parquet';
     await runGoldScenario(page, { artifacts, log, deletedRaw });
     const { runPreviewScenario } = await import('../tests/typescript/vscode/driver/previewScenario.mjs');
-    await runPreviewScenario(page, { artifacts, log, root });
+    await runPreviewScenario(page, { artifacts, log, root, env });
     const { runChecksScenario } = await import('../tests/typescript/vscode/driver/checksScenario.mjs');
     await runChecksScenario(page, { artifacts, log, root });
     return 0;

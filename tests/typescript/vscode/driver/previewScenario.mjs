@@ -3,14 +3,15 @@
 // (screenshots in the light and the dark theme), open the rows behind a count with the keyboard, then break the rule
 // and find the error in the Problems panel, then run ETL: Transform with it and find the transform's error there too.
 // rules.py is restored whatever happens.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { extractSampleFromPalette, numberedScreenshots, paletteRunner, stepRecorder } from './steps.mjs';
 
 const T = 300_000; // the first preview may start the dev session (with its warm-up)
 const RULE_COLUMN = 'F.col("trip_distance") <= 0)';
 
-export async function runPreviewScenario(page, { artifacts, log, root }) {
+export async function runPreviewScenario(page, { artifacts, log, root, env }) {
   const screenshot = numberedScreenshots(page, { artifacts, log, prefix: 'preview' });
   const palette = paletteRunner(page);
   const { steps, step } = stepRecorder(log, screenshot);
@@ -106,9 +107,16 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
       await screenshot('problem-at-its-line');
     });
 
-    await step('ETL: Transform with that rule: the Spark error is in the Problems panel at rules.py', async () => {
+    await step('ETL: Transform with that rule: first it names the run killed before it, then the Spark error is '
+      + 'in the Problems panel at rules.py', async () => {
       await page.locator('.tab', { hasText: 'rules.py' }).first().click();
+      const dead = leaveDeadRunMarker(root, env);
       await palette('ETL: Transform');
+      // The driver reads the marker under the transform lock, before Spark starts (etl.transform.unfinished).
+      await page.locator('.notifications-toasts .notification-toast',
+        { hasText: `run ${dead} (started 2026-12-06T04:00:00+00:00), ended without finishing during its write phase` })
+        .first().waitFor({ timeout: 120_000 });
+      await screenshot('previous-run-unfinished');
       // The run's own entry (source "ETL: Transform"), beside Preview Change's: the transform's analysis error.
       await page.locator('.notifications-toasts .notification-toast', { hasText: 'rules.py' })
         .first().waitFor({ timeout: 180_000 });
@@ -129,4 +137,24 @@ export async function runPreviewScenario(page, { artifacts, log, root }) {
     await palette('File: Revert File').catch(() => undefined);
   }
   return steps;
+}
+
+/**
+ * The marker a transform keeps beside its lock while it runs, as one killed with its whole process group leaves it
+ * (tests/python/faults/test_transform_faults.py kills a real one; here only what the user then sees is tested).
+ * The path comes from the ETL's own code (lock folder, gold bucket, .env), in code-server's environment (`env`: its
+ * per-run folders). Returns the dead run's id.
+ */
+function leaveDeadRunMarker(root, codeServerEnv) {
+  const cli = join(root, 'dist', 'cli.js');
+  const python = execFileSync('node', [cli, 'which', 'python'], { cwd: root }).toString().trim();
+  const code = 'from etl.config import load_settings\nfrom etl.transform.unfinished import marker_path\n'
+    + 'print(marker_path(load_settings().gold_bucket))';
+  const env = { ...process.env, ...codeServerEnv, PYTHONPATH: join(root, 'src') };
+  const marker = execFileSync(python, ['-c', code], { cwd: root, env }).toString().trim();
+  const runId = 'transform-20261206T040000Z-dead01';
+  mkdirSync(dirname(marker), { recursive: true });
+  writeFileSync(marker, JSON.stringify({ run_id: runId, started_at: '2026-12-06T04:00:00+00:00', pid: 2147483647,
+    phase: 'write', written: ['fact_trips'] }));
+  return runId;
 }
