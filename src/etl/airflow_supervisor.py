@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 STARTS, START_S = 3, 30.0
-POLL_S, SWEEP_S, STOP_GRACE_S = 1.0, 3.0, 20.0
+POLL_S, SWEEP_S, STOP_GRACE_S, DRAIN_S = 1.0, 3.0, 20.0, 2.0
 # Airflow calls a scheduler unhealthy 30 s after its last heartbeat; 10 s more, so a busy moment is not a hang. One
 # that has not beaten yet since its start gets FIRST_BEAT_S more: a start on a loaded machine is slow, not hung.
 SILENT_S, FIRST_BEAT_S = 40.0, 60.0
@@ -195,10 +195,20 @@ class Supervisor:
 
     def stop(self) -> None:
         """The three (SIGTERM, then SIGKILL after STOP_GRACE_S), then the rest of the group: a dead scheduler's
-        workers, and a task one of them still runs."""
+        workers, and a task one of them still runs. A scheduler still there DRAIN_S after its SIGTERM waits for its
+        running tasks ("Signal again if you don't want to wait"): it gets a second one, since those tasks are stopped
+        with the group anyway (the next scheduler runs them again)."""
         for child in self.children.values():
             if child.poll() is None:
                 child.terminate()
+        scheduler = self.children.get("scheduler")
+        if scheduler is not None:
+            try:
+                scheduler.wait(DRAIN_S)
+            except subprocess.TimeoutExpired:
+                self.say(f"Airflow's scheduler (pid {scheduler.pid}) waits for its running tasks to stop it; "
+                         "not waiting: they are stopped with Airflow and run again when it starts")
+                scheduler.terminate()
         deadline = time.monotonic() + STOP_GRACE_S
         for child in self.children.values():
             try:

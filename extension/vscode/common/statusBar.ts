@@ -1,18 +1,45 @@
 import * as vscode from 'vscode';
 import type { ServiceStatus } from '../../core/stack/stack';
+import { replacedByExternal } from '../profile/profileText';
 import type { EtlServices } from './services';
 
 /** "ETL: stack up · extract…" — the stack's state and the running step. */
 export class EtlStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('etlSpark.status', vscode.StatusBarAlignment.Left, 10);
-  private stack = 'stack ?';
+  private stack = 'stack …';
 
   constructor(private readonly services: EtlServices) {
     this.item.name = 'ETL';
     this.item.command = 'etlSpark.showLogs';
-    services.onStepChanged(() => this.render());
+    services.onStepChanged(() => {
+      this.render();
+      if (!services.runningSteps.length) void this.readStack(); // a step may have started or stopped services
+    });
     this.render();
     this.item.show();
+    void this.readStack();
+  }
+
+  /**
+   * The Stack view reads the state only while it is visible: the bar reads it itself at activation and after each
+   * step, so a user who has not opened the ETL view sees it too (it said "stack ?" until the view was opened).
+   */
+  private async readStack(): Promise<void> {
+    if (!this.services.hasProject()) {
+      this.item.hide(); // not an ETL project (a task activated the extension): no stack to speak of
+      return;
+    }
+    this.item.show();
+    try {
+      const { profile } = this.services.project();
+      const statuses = (await (await this.services.stack()).status())
+        .filter((s) => s.state !== 'stopped' || !replacedByExternal(s.name, profile));
+      this.updateStack(statuses);
+    } catch {
+      this.stack = 'stack unknown';
+      this.render();
+      this.item.tooltip = 'The stack\'s state could not be read: open the ETL view (Stack) to see why.';
+    }
   }
 
   /**

@@ -177,3 +177,33 @@ def test_a_silent_scheduler_is_killed_and_started_again_and_a_beating_one_is_lef
     said = capsys.readouterr().err
     assert f"Airflow's scheduler (pid {first.pid}) stopped heartbeating for 45 s and was killed by its supervisor; " \
         f"started it again (pid {again.pid})" in said, said
+
+
+DRAINING = ("import signal, sys, time\n"
+            "def drain(*_):\n"
+            "    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a second SIGTERM ends the wait\n"
+            "    time.sleep(60)  # as LocalExecutor.end() waits for a running task\n"
+            "signal.signal(signal.SIGTERM, drain)\n"
+            "time.sleep(60)\n")
+
+
+def test_a_stop_does_not_wait_for_a_schedulers_running_tasks(capsys):
+    """Airflow's scheduler, SIGTERMed, waits for its running tasks; a second SIGTERM ends that wait. The stop sends
+    it: seconds, not the 20 s grace (the tasks are stopped with the group anyway)."""
+    supervisor = Supervisor({"scheduler": [sys.executable, "-c", DRAINING]})
+    scheduler = supervisor.start("scheduler")
+    deadline = time.monotonic() + 10
+    while not catches_sigterm(scheduler.pid) and time.monotonic() < deadline:  # its handler installed
+        time.sleep(0.02)
+    started = time.monotonic()
+    supervisor.stop()
+    took = time.monotonic() - started
+    assert scheduler.returncode == 0, scheduler.returncode  # ended by the second SIGTERM, not killed
+    assert took < 10, f"the stop waited {took:.1f} s"
+    assert f"Airflow's scheduler (pid {scheduler.pid}) waits for its running tasks to stop it; not waiting" in \
+        capsys.readouterr().err
+
+
+def catches_sigterm(pid: int) -> bool:
+    caught = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
