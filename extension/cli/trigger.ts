@@ -9,7 +9,7 @@ import {
 } from '../core/airflow/backfill';
 import { AirflowClient } from '../core/airflow/client';
 import { describeChange, type TriggerRequest } from '../core/airflow/pipelineRun';
-import { failureSummary, lostWhileFollowing, triggerPipeline, type TriggerEvent } from '../core/airflow/trigger';
+import { failureSummary, triggerPipeline, type TriggerEvent } from '../core/airflow/trigger';
 import { EtlError } from '../core/errors';
 import { openProject } from '../core/project';
 import { usageError } from './args';
@@ -110,14 +110,9 @@ async function trigger(options: TriggerOptions): Promise<void> {
   const timeoutMs = timeoutOf(options);
   const request = requestFrom(options);
   const client = AirflowClient.of(openProject());
-  let queued: { runId: string; url: string } | undefined;
-  const onEvent = (event: TriggerEvent) => {
-    if (event.kind === 'triggered') queued = { runId: event.runId, url: event.url };
-    printTriggerEvent(event);
-  };
   const result = await withSigint((signal) => triggerPipeline(client, request, {
-    noWait: options.wait === false, timeoutMs, signal, onEvent,
-  })).catch((error: unknown) => { throw lostWhileFollowing(error, queued); });
+    noWait: options.wait === false, timeoutMs, signal, onEvent: printTriggerEvent,
+  }));
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (result.state === 'failed')
     throw new EtlError(`run ${result.runId} failed\n${await failureSummary(client, result)}`, `see ${result.url}`);

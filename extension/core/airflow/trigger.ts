@@ -62,7 +62,9 @@ export async function triggerPipeline(
   const url = client.runUrl(PIPELINE_DAG, run.dag_run_id);
   options.onEvent?.({ kind: 'triggered', runId: run.dag_run_id, url, conf });
   if (options.noWait) return { runId: run.dag_run_id, url, state: run.state, tasks: [] };
-  return watchRun(client, run, url, options);
+  return watchRun(client, run, url, options).catch((error: unknown) => {
+    throw lostWhileFollowing(error, { runId: run.dag_run_id, url });
+  });
 }
 
 async function watchRun(
@@ -105,8 +107,8 @@ export async function failureSummary(client: AirflowClient, result: TriggerResul
  * Airflow gone while a queued run was followed: the run is not lost, and the user is told so (its scheduler runs an
  * unfinished task again when it starts; tests/python/faults/test_airflow_faults.py's stop-then-start cell).
  */
-export function lostWhileFollowing(error: unknown, queued: { runId: string; url: string } | undefined): unknown {
-  if (!queued || !(error instanceof EtlError) || !error.message.startsWith('cannot reach ')) return error;
+export function lostWhileFollowing(error: unknown, queued: { runId: string; url: string }): unknown {
+  if (!(error instanceof EtlError) || !error.message.startsWith('cannot reach ')) return error;
   return new EtlError(
     `${error.message} while following run ${queued.runId}: the run is not finished, and not lost: a stopped Airflow `
       + 'runs its unfinished task again once it is started',

@@ -2,13 +2,7 @@ import * as vscode from 'vscode';
 import type { BackfillRequest, BackfillResult } from '../../core/airflow/backfill';
 import { AirflowClient } from '../../core/airflow/client';
 import { describeChange, MONTH, PIPELINE_DAG, type TriggerRequest } from '../../core/airflow/pipelineRun';
-import {
-  failureSummary,
-  lostWhileFollowing,
-  triggerPipeline,
-  WatchStopped,
-  type TriggerResult,
-} from '../../core/airflow/trigger';
+import { failureSummary, triggerPipeline, WatchStopped, type TriggerResult } from '../../core/airflow/trigger';
 import { requireTrust, WaitCancelled, type EtlServices } from '../common/services';
 import { askRange, backfillCommand } from './backfillCommand';
 
@@ -69,7 +63,6 @@ export async function triggerDagCommand(
   if ('months' in chosen) return backfillCommand(services, chosen);
   const client = AirflowClient.of(services.project());
   services.diagnostics.show(true);
-  let queued: { runId: string; url: string } | undefined;
   const result = await vscode.window
     .withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ETL: ${PIPELINE_DAG}`, cancellable: true },
@@ -81,12 +74,11 @@ export async function triggerDagCommand(
           signal: controller.signal,
           onEvent: (event) => {
             if (event.kind === 'unpaused') services.diagnostics.info(`airflow: ${event.dagId} was paused; unpaused it`);
-            else if (event.kind === 'triggered') {
-              queued = { runId: event.runId, url: event.url };
+            else if (event.kind === 'triggered')
               services.diagnostics.info(
                 `airflow: run ${event.runId} queued ${JSON.stringify(event.conf)} — ${event.url}`,
               );
-            } else {
+            else {
               services.diagnostics.info(`airflow: ${describeChange(event.change)}`);
               progress.report({ message: describeChange(event.change) });
             }
@@ -95,7 +87,7 @@ export async function triggerDagCommand(
       },
     )
     .then(undefined, (error: unknown) => {
-      if (!(error instanceof WatchStopped || error instanceof WaitCancelled)) throw lostWhileFollowing(error, queued);
+      if (!(error instanceof WatchStopped || error instanceof WaitCancelled)) throw error;
       void vscode.window.showWarningMessage(`ETL: ${error.message}`);
       return undefined;
     });
