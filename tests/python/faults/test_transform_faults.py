@@ -427,27 +427,36 @@ def worker_named(pid: int) -> str:
 
 
 @pytest.mark.parametrize("fault", [
-    pytest.param(f, marks=pytest.mark.cell(component="Spark worker + executor", fault=f, phase="write"), id=f)
-    for f in ("SIGKILL", "SIGTERM")])
-def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row(fault, env, delta_spark):
-    """The worker whose executor runs a write task goes: SIGKILL to both (a lost machine), or SIGTERM to the worker
-    (a shutdown: it stops its executors itself). Spark runs the task again on the other worker, Delta commits only
-    the files of tasks that finished; the run succeeds with the gold an undisturbed run wrote."""
+    pytest.param(f, marks=pytest.mark.cell(component="Spark worker + executor", fault=STOP_FAULTS.get(f, f),
+                                           phase="write"), id=f)
+    for f in ("SIGKILL", "stop-then-start")])
+def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row(fault, env, delta_spark,
+                                                                                  base_settings):
+    """The worker whose executor runs a write task goes: SIGKILL to both (a lost machine), or `etl stop`'s SIGTERM
+    to its group (the worker and its executor) at the event, then the CLI's stop and start while the job goes on.
+    Spark runs the task again on the other worker, Delta commits only the files of tasks that finished; the run
+    succeeds with the gold an undisturbed run wrote, and the restarted worker is back in the cluster."""
     gold = env["GOLD_BUCKET"]
     process, head = start_until(env, f"worker-{fault}", own_group=True)
-    worker = ""
+    worker, started = "", False
     try:
         start, busy = until_a_task_writes(head)
         executor, parent = executor_process(start["app_id"], busy["id"])
         worker = worker_named(parent)
-        os.kill(parent, getattr(signal, fault))
         if fault == "SIGKILL":
+            os.kill(parent, signal.SIGKILL)
             os.kill(executor, signal.SIGKILL)
+        else:
+            os.killpg(parent, signal.SIGTERM)
+            for verb in ("stop", "start"):
+                done = etl_cli(verb, worker, timeout=180)
+                assert done.returncode == 0, done.stderr[-2000:]
+            started = True
         run = finish(process, Path(env["STDERR_DIR"]) / f"worker-{fault}.err", "".join(head), timeout=300)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-        if worker:
+        if worker and not started:
             up = etl_cli("start", worker, timeout=180)
             assert up.returncode == 0, up.stderr[-2000:]
     assert run.returncode == 0, run.stderr[-3000:]
@@ -458,3 +467,4 @@ def test_a_worker_killed_with_a_task_running_costs_a_retry_not_the_run_nor_a_row
     if "january" in UNDISTURBED:  # the whole file ran: the same rows and values as the undisturbed run
         assert [(f.rows, f.checksum) for f in january(delta_spark, env)] == \
             [(f.rows, f.checksum) for f in UNDISTURBED["january"]]
+    wait_until(lambda: alive_workers(base_settings.spark_ui_url) == 2, 120, "both workers in the cluster")

@@ -232,7 +232,8 @@ describe(`compose stack on the real Docker engine (project ${project})`, { timeo
   });
 
   const shipperCell = 'compose: log-shipper container, Elasticsearch stopped';
-  cellTest({ component: shipperCell, faults: ['SIGKILL', 'SIGTERM'], phase: 'ship' },
+  // The `stop` point is `docker stop` (SIGTERM) then `docker start`: both columns.
+  cellTest({ component: shipperCell, faults: ['SIGKILL', 'SIGTERM', 'stop-then-start'], phase: 'ship' },
     'no log line lost, and one service stops and starts alone: the log-shipper container SIGKILLed and stopped ' +
     'at random points while Elasticsearch is stopped (`etl stop|start elasticsearch`), files rotated: every line in ' +
     'the secured Elasticsearch exactly once', async () => {

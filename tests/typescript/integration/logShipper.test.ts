@@ -144,8 +144,10 @@ describe('the native log shipper (rsyslog) into the real Elasticsearch', { timeo
   });
 
   // Elasticsearch gone while the shipper runs (killed outright, lines written meanwhile arrive exactly once): a cell
-  // of the fault matrix, tests/python/faults/test_log_faults.py.
-  const outage = { component: 'log shipper, Elasticsearch stopped', faults: ['SIGTERM'], phase: 'ship' };
+  // of the fault matrix, tests/python/faults/test_log_faults.py. Here the shipper is stopped (`etl stop`'s SIGTERM)
+  // and started again: both columns.
+  const outage = { component: 'log shipper, Elasticsearch stopped', faults: ['SIGTERM', 'stop-then-start'],
+    phase: 'ship' };
   cellTest(outage, 'shipper stopped during an outage, restarted: nothing lost, nothing twice, the 409s settle',
     async () => {
     const run = runId('outage-restart');
