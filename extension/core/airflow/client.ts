@@ -64,8 +64,11 @@ export interface TaskInstance {
 export const airflowUrl = (config: EtlConfig) => config.profile.airflow.url;
 export { airflowTarget, type AirflowAuth, type AirflowTarget } from './target';
 
+// `etl start airflow` after `etl stop airflow` (the Stack view's Start on its row); `etl up --with airflow` when the
+// stack was started without it.
 const HINT_START =
-  'start it: `etl up --with airflow` (or ETL: Start Stack with Airflow in ETL_STACK_WITH), or fix AIRFLOW_PORT in .env';
+  'start it: `etl start airflow` if the rest of the stack runs (Stack view: Start on the Airflow row), else ' +
+  '`etl up --with airflow` (or `airflow` in ETL_STACK_WITH in .env, for ETL: Start Stack); or fix AIRFLOW_PORT in .env';
 
 /** A small client of Airflow's REST API (/api/v2), signed in as its target says. */
 export class AirflowClient {

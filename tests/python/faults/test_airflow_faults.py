@@ -317,7 +317,7 @@ def test_airflow_stopped_during_a_task_runs_it_again_once_started(airflow_up, mi
         restore_airflow(airflow_up)
     print(f"Airflow stopped during the task -> etl trigger exit {code} in {heard:.1f} s; the run ended {ended}")
     assert code == 1, trigger.text
-    assert "cannot reach Airflow at" in trigger.text and "etl up --with airflow" in trigger.text, trigger.text
+    assert "cannot reach Airflow at" in trigger.text and "`etl start airflow`" in trigger.text, trigger.text
     assert f"while following run {trigger.run_id}: the run is not finished, and not lost" in trigger.text
     assert heard < HEARD_BOUND_S
     assert ended == "success"
