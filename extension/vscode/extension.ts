@@ -33,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext) {
   const stepProblems = registerSteps(context, services);
   const preview = registerPreview(context, services);
   const checks = registerChecks(context, services);
-  const statusBar = new EtlStatusBar(services);
+  const statusBar = new EtlStatusBar(services, () => stack.reads);
   const profileBar = registerProfile(context, services);
   context.subscriptions.push(
     statusBar,

@@ -3,6 +3,7 @@ import type { EtlConfig } from '../../core/config';
 import { EtlError } from '../../core/errors';
 import { isProjectFolder } from '../../core/paths';
 import { declaredSecretNames, profileChoices } from '../../core/profiles/choice';
+import { sharedWhileInFlight } from '../../core/sharedWhileInFlight';
 import type { S3Credentials } from '../../core/s3/client';
 import type { ServiceStatus, Stack } from '../../core/stack/backend';
 import { secretEnv } from '../profile/profileText';
@@ -152,6 +153,9 @@ export class EtlServices {
   stack(fresh = false): Promise<Stack> {
     return this.workspaceStack.open(this.project(), fresh);
   }
+
+  /** Each service's state now; the Stack view and the status bar, reading when the same step ends, share one read. */
+  readonly stackStatus = sharedWhileInFlight(async () => (await this.stack()).status());
 
   /**
    * SecretStorage credentials, which override .env for everything the extension does with the local MinIO.

@@ -8,12 +8,17 @@ export class EtlStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('etlSpark.status', vscode.StatusBarAlignment.Left, 10);
   private stack = 'stack …';
 
-  constructor(private readonly services: EtlServices) {
+  /** `stackViewReads`: true while the Stack view reads the state itself (its onStatus then calls updateStack). */
+  constructor(
+    private readonly services: EtlServices,
+    private readonly stackViewReads: () => boolean,
+  ) {
     this.item.name = 'ETL';
     this.item.command = 'etlSpark.showLogs';
     services.onStepChanged(() => {
       this.render();
-      if (!services.runningSteps.length) void this.readStack(); // a step may have started or stopped services
+      // A step may have started or stopped services: one read of the state, the view's when it is visible.
+      if (!services.runningSteps.length && !this.stackViewReads()) void this.readStack();
     });
     this.render();
     this.item.show();
@@ -22,7 +27,8 @@ export class EtlStatusBar implements vscode.Disposable {
 
   /**
    * The Stack view reads the state only while it is visible: the bar reads it itself at activation and after each
-   * step, so a user who has not opened the ETL view sees it too (it said "stack ?" until the view was opened).
+   * step, so a user who has not opened the ETL view sees it too (it said "stack ?" until the view was opened). While
+   * the view is visible the bar leaves the reading to it; at activation, the two may ask at once and share one read.
    */
   private async readStack(): Promise<void> {
     if (!this.services.hasProject()) {
@@ -32,7 +38,7 @@ export class EtlStatusBar implements vscode.Disposable {
     this.item.show();
     try {
       const { profile } = this.services.project();
-      const statuses = (await (await this.services.stack()).status())
+      const statuses = (await this.services.stackStatus())
         .filter((s) => s.state !== 'stopped' || !replacedByExternal(s.name, profile));
       this.updateStack(statuses);
     } catch {

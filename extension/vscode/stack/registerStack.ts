@@ -11,9 +11,11 @@ import { stopStack } from './stopStack';
 
 export function registerStack(context: vscode.ExtensionContext, services: EtlServices): StackTreeProvider {
   const tree = new StackTreeProvider(services);
+  const view = vscode.window.createTreeView('etlSpark.stack', { treeDataProvider: tree });
+  tree.shownIn(view);
   context.subscriptions.push(
     tree,
-    vscode.window.registerTreeDataProvider('etlSpark.stack', tree),
+    view,
     vscode.commands.registerCommand('etlSpark.startStack', () => startStack(services)),
     vscode.commands.registerCommand('etlSpark.stopStack', () => stopStack(services)),
     // Inline start/stop act on the row's service; without a row (palette), on the whole stack.

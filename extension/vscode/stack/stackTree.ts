@@ -29,6 +29,7 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
   private reported: ServiceStatus[] | undefined;
   /** The services the active profile places elsewhere, as last checked (tests read it). */
   lastExternal: ExternalHealth[] = [];
+  private view: vscode.TreeView<StackItem> | undefined;
 
   constructor(private readonly services: EtlServices) {
     services.onStackProgress((statuses) => {
@@ -43,6 +44,15 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
     this.changed.fire();
   }
 
+  shownIn(view: vscode.TreeView<StackItem>): void {
+    this.view = view;
+  }
+
+  /** While the view is visible it reads the stack's state after each step itself, and onStatus tells the others. */
+  get reads(): boolean {
+    return this.view?.visible ?? false;
+  }
+
   getTreeItem(item: StackItem): vscode.TreeItem {
     return item;
   }
@@ -54,7 +64,7 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackItem> {
       // Checked beside the local status, never started nor stopped: reachable, authenticated, buckets, workers.
       const { profile } = this.services.project();
       external = checkExternalServices(this.services.project());
-      const statuses = (this.reported ?? (await (await this.services.stack()).status())).filter(
+      const statuses = (this.reported ?? (await this.services.stackStatus())).filter(
         (s) => s.state !== 'stopped' || !replacedByExternal(s.name, profile),
       );
       this.lastStatus = this.services.stackStarting ? statuses.map(asStarting) : statuses;
