@@ -7,9 +7,11 @@ noticed only by the health check. Now the one that ends is named with how it end
 a running task goes on (LocalExecutor task processes report to the API server, not to the scheduler) and the new
 scheduler ends the DAG run. One that cannot start (it ended less than START_S after its start, STARTS times in a
 row: a crash loop, not a crash) stops Airflow and this process exits 1: `etl status` shows Airflow stopped, its
-log says why. A scheduler alive but silent (no heartbeat for SILENT_S, per Airflow's own health endpoint, while the
-metadata DB answers) is killed and started again: a SIGTERMed one waits for its tasks and can hang there for good
-(LocalExecutor.end() joins its workers without a bound, apache/airflow#67870), and no run would end meanwhile. The
+log says why. One alive but silent is killed and started again: the scheduler or the DAG processor with no
+heartbeat for SILENT_S (per Airflow's own health endpoint, while the metadata DB answers; a SIGTERMed scheduler waits
+for its tasks and can hang there for good, LocalExecutor.end() joins its workers without a bound,
+apache/airflow#67870, and no run would end meanwhile), the API server when that endpoint has not answered for
+SILENT_S (every task reports to it, and every `etl trigger` and Runs view reads it). The
 dead scheduler's idle worker processes, left behind in this process group, are stopped; one still
 running a task is left to finish it. Stopping (SIGTERM from `etl stop airflow`, or the crash loop) stops the three,
 then whatever else is left in the group, a killed scheduler's task included (its transform dies with it,
@@ -25,6 +27,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,24 +44,39 @@ def commands(host: str, port: str) -> dict[str, list[str]]:
             "API server": ["airflow", "api-server", "--host", host, "--port", port]}
 
 
-def scheduler_heartbeat(url: str) -> Callable[[], datetime | None]:
-    """The scheduler's last heartbeat by Airflow's health endpoint; None when that cannot tell (the API server or
-    the metadata DB not answering: then the scheduler is not the one to blame)."""
-    def probe() -> datetime | None:
+@dataclass(frozen=True)
+class Health:
+    """One probe of Airflow's health endpoint: whether the API server answered, and the last heartbeat of each of
+    "scheduler" and "DAG processor" (absent when Airflow cannot tell: the metadata DB not answering, so they are not
+    the ones to blame)."""
+    answered: bool
+    beats: dict[str, datetime] = field(default_factory=dict)
+
+
+BEAT_FIELDS = {"scheduler": ("scheduler", "latest_scheduler_heartbeat"),
+               "DAG processor": ("dag_processor", "latest_dag_processor_heartbeat")}
+
+
+def health_probe(url: str) -> Callable[[], Health]:
+    def probe() -> Health:
         try:
             with urllib.request.urlopen(f"{url}/api/v2/monitor/health", timeout=3) as answer:
                 health = json.load(answer)
+        except (OSError, ValueError):  # refused, timed out (a hung API server), or not JSON
+            return Health(answered=False)
+        try:
             if health["metadatabase"]["status"] != "healthy":
-                return None
-            return datetime.fromisoformat(health["scheduler"]["latest_scheduler_heartbeat"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+                return Health(answered=True)
+            return Health(True, {name: datetime.fromisoformat(health[part][key])
+                                 for name, (part, key) in BEAT_FIELDS.items() if health.get(part, {}).get(key)})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return Health(answered=True)
     return probe
 
 
 def silent_for(heartbeat: datetime | None, started: datetime, now: datetime) -> float:
-    """Seconds since the scheduler last showed life: its last heartbeat, or its own start when that is later (the
-    health endpoint names the previous scheduler's last heartbeat until the new one beats)."""
+    """Seconds since a process last showed life: its last heartbeat (or answer), or its own start when that is later
+    (the health endpoint names the previous scheduler's last heartbeat until the new one beats)."""
     return 0.0 if heartbeat is None else (now - max(heartbeat, started)).total_seconds()
 
 
@@ -135,12 +153,13 @@ def title(pid: int) -> str:
 
 class Supervisor:
     def __init__(self, argv: dict[str, list[str]], limit: StartLimit | None = None,
-                 heartbeat: Callable[[], datetime | None] = lambda: None, silent_s: float = SILENT_S):
+                 health: Callable[[], Health] = lambda: Health(answered=True), silent_s: float = SILENT_S):
         self.argv, self.limit = argv, limit or StartLimit()
-        self.heartbeat, self.silent_s = heartbeat, silent_s
+        self.health, self.silent_s = health, silent_s
         self.children: dict[str, subprocess.Popen] = {}
         self.started: dict[str, float] = {}
         self.started_at: dict[str, datetime] = {}
+        self.answered_at: datetime | None = None  # the API server's last answer to the health probe
         self.killed: dict[int, str] = {}  # pid -> why this supervisor killed it
 
     def say(self, message: str) -> None:
@@ -169,16 +188,25 @@ class Supervisor:
         return True
 
     def check_alive(self) -> None:
-        """SIGKILLs a scheduler silent for silent_s (check() then starts it again). Its task, if one runs, goes on."""
-        child = self.children.get("scheduler")
-        if child is None or child.poll() is not None or child.pid in self.killed:
-            return
-        beat, started = self.heartbeat(), self.started_at["scheduler"]
-        silent = silent_for(beat, started, datetime.now(UTC))
-        if silent < self.silent_s + (FIRST_BEAT_S if beat is not None and beat < started else 0.0):
-            return
-        self.killed[child.pid] = f"stopped heartbeating for {silent:.0f} s and was killed by its supervisor"
-        child.kill()
+        """SIGKILLs a process silent for silent_s (check() then starts it again): the scheduler or the DAG processor
+        by its heartbeat, the API server by its answers. A task the scheduler runs goes on."""
+        now, health = datetime.now(UTC), self.health()
+        if health.answered:
+            self.answered_at = now
+        for name, child in self.children.items():
+            if child.poll() is not None or child.pid in self.killed:
+                continue
+            seen = self.answered_at if name == "API server" else health.beats.get(name)
+            if seen is None and name != "API server":
+                continue  # Airflow cannot tell (its API server or DB not answering): not this one's fault
+            started = self.started_at[name]
+            silent = silent_for(seen or started, started, now)
+            # One not heard from since its start gets FIRST_BEAT_S more: a slow start, not a hang.
+            if silent < self.silent_s + (FIRST_BEAT_S if seen is None or seen < started else 0.0):
+                continue
+            what = "answering" if name == "API server" else "heartbeating"
+            self.killed[child.pid] = f"stopped {what} for {silent:.0f} s and was killed by its supervisor"
+            child.kill()
 
     def sweep(self) -> None:
         if not leads_its_group():
@@ -254,7 +282,7 @@ def run(supervisor: Supervisor) -> int:
 def main() -> int:
     host, port = os.environ["AIRFLOW__API__HOST"], os.environ["AIRFLOW__API__PORT"]
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # compose binds every interface in its container
-    return run(Supervisor(commands(host, port), heartbeat=scheduler_heartbeat(f"http://{local}:{port}")))
+    return run(Supervisor(commands(host, port), health=health_probe(f"http://{local}:{port}")))
 
 
 if __name__ == "__main__":

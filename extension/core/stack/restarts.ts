@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 const TAIL_BYTES = 256 * 1024;
 // A line of native Airflow's supervisor (src/etl/airflow_supervisor.py) about a process it started again.
 const RESTART =
-  /^airflow supervisor \[([^\]]+)\]: (Airflow's .+? \(pid \d+\) (?:was killed by \S+|exited with status -?\d+|stopped heartbeating for \d+ s and was killed by its supervisor)); started it/;
+  /^airflow supervisor \[([^\]]+)\]: (Airflow's .+? \(pid \d+\) (?:was killed by \S+|exited with status -?\d+|stopped (?:heartbeating|answering) for \d+ s and was killed by its supervisor)); started it/;
 
 /**
  * What `etl status` and the Stack view say under a service its supervisor restarted since the service started:

@@ -1,16 +1,23 @@
 """etl.airflow_supervisor: how an end is told, when restarts become a crash loop, which processes are a dead
-scheduler's leftovers, a silent scheduler, and the restart loop on real (tiny) processes."""
+scheduler's leftovers, a silent scheduler, DAG processor or API server, the health probe, and the restart loop on
+real (tiny) processes."""
 from __future__ import annotations
 
+import functools
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from etl.airflow_supervisor import StartLimit, Supervisor, how_it_ended, idle_orphans, silent_for
+from etl.airflow_supervisor import Health, StartLimit, Supervisor, health_probe, how_it_ended, idle_orphans, silent_for
 from etl.config import PROJECT_ROOT
 
 
@@ -151,18 +158,20 @@ def test_silence_counts_from_the_last_heartbeat_or_the_start_when_later():
     assert silent_for(None, T0 - timedelta(hours=1), T0) == 0  # Airflow cannot tell: never taken for silence
 
 
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
 def test_a_silent_scheduler_is_killed_and_started_again_and_a_beating_one_is_left(capsys):
-    beats = {"last": None}
-    argv = {"scheduler": [sys.executable, "-c", "import time; time.sleep(60)"]}
-    supervisor = Supervisor(argv, heartbeat=lambda: beats["last"], silent_s=40)
+    health = {"now": Health(answered=False)}
+    supervisor = Supervisor({"scheduler": SLEEPER}, health=lambda: health["now"], silent_s=40)
     try:
         first = supervisor.start("scheduler")
         supervisor.check_alive()  # no answer from Airflow's health endpoint
-        beats["last"] = datetime.now(UTC)
+        health["now"] = Health(True, {"scheduler": datetime.now(UTC)})
         supervisor.check_alive()  # beating
         assert first.poll() is None
         supervisor.started_at["scheduler"] -= timedelta(minutes=5)
-        beats["last"] = datetime.now(UTC) - timedelta(seconds=45)
+        health["now"] = Health(True, {"scheduler": datetime.now(UTC) - timedelta(seconds=45)})
         supervisor.check_alive()
         assert first.wait(10) == -signal.SIGKILL
         assert supervisor.check()
@@ -177,6 +186,77 @@ def test_a_silent_scheduler_is_killed_and_started_again_and_a_beating_one_is_lef
     said = capsys.readouterr().err
     assert f"Airflow's scheduler (pid {first.pid}) stopped heartbeating for 45 s and was killed by its supervisor; " \
         f"started it again (pid {again.pid})" in said, said
+
+
+def test_each_process_is_judged_by_its_own_sign_of_life(capsys):
+    """The DAG processor by its own heartbeat; the API server by its answers to the health probe; the scheduler is
+    never blamed while the API server does not answer (Airflow cannot tell then)."""
+    health = {"now": Health(answered=False)}
+    argv = {"scheduler": SLEEPER, "DAG processor": SLEEPER, "API server": SLEEPER}
+    supervisor = Supervisor(argv, health=lambda: health["now"], silent_s=40)
+    try:
+        first = {name: supervisor.start(name) for name in argv}
+        for name in argv:
+            supervisor.started_at[name] -= timedelta(minutes=5)
+        old = datetime.now(UTC) - timedelta(minutes=4)
+        health["now"] = Health(True, {"scheduler": datetime.now(UTC), "DAG processor": old})
+        supervisor.check_alive()  # the API server answers, the scheduler beats, the DAG processor is silent
+        assert first["DAG processor"].wait(10) == -signal.SIGKILL
+        assert first["scheduler"].poll() is None and first["API server"].poll() is None
+        assert supervisor.check()
+        health["now"] = Health(answered=False)
+        supervisor.answered_at -= timedelta(seconds=41)  # the API server has not answered for 41 s
+        supervisor.check_alive()
+        assert first["API server"].wait(10) == -signal.SIGKILL
+        assert first["scheduler"].poll() is None, "a scheduler blamed while nobody could tell"
+        assert supervisor.check()
+        again = supervisor.children["API server"]
+        supervisor.started_at["API server"] -= timedelta(seconds=90)
+        supervisor.check_alive()  # 90 s without a first answer since its start: a slow start, not a hang
+        assert again.poll() is None
+    finally:
+        supervisor.stop()
+    said = capsys.readouterr().err
+    assert f"Airflow's DAG processor (pid {first['DAG processor'].pid}) stopped heartbeating for 240 s and was " \
+        "killed by its supervisor; started it again" in said, said
+    assert f"Airflow's API server (pid {first['API server'].pid}) stopped answering for 41 s and was killed by " \
+        "its supervisor; started it again" in said, said
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # the test's output is the probe's, not the server's
+        pass
+
+
+@contextmanager
+def http_folder(root: Path) -> Iterator[str]:
+    """A real HTTP server of root's files on a free loopback port, for the probe to ask."""
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_health_probe_reads_what_airflow_says(tmp_path):
+    """Airflow 3.1's /api/v2/monitor/health, served from a folder by a real HTTP server: both heartbeats; none when
+    the metadata DB is unhealthy; no answer when nothing listens."""
+    beat = "2026-12-06T07:17:58.214056+00:00"
+    api = tmp_path / "api" / "v2" / "monitor"
+    api.mkdir(parents=True)
+    with http_folder(tmp_path) as url:
+        (api / "health").write_text(json.dumps({
+            "metadatabase": {"status": "healthy"},
+            "scheduler": {"status": "healthy", "latest_scheduler_heartbeat": beat},
+            "triggerer": {"status": None, "latest_triggerer_heartbeat": None},
+            "dag_processor": {"status": "healthy", "latest_dag_processor_heartbeat": None}}))
+        assert health_probe(url)() == Health(True, {"scheduler": datetime.fromisoformat(beat)})
+        (api / "health").write_text(json.dumps({"metadatabase": {"status": "unhealthy"}}))
+        assert health_probe(url)() == Health(answered=True)
+    assert health_probe(url)() == Health(answered=False)
 
 
 DRAINING = ("import signal, sys, time\n"

@@ -39,6 +39,16 @@ test('a scheduler the supervisor killed for its silence is a restart, told as su
   );
 });
 
+test('an API server that stopped answering is a restart, told as such', () => {
+  const hung = said('21:07:00',
+    'API server (pid 18) stopped answering for 44 s and was killed by its supervisor; started it again (pid 19)');
+  assert.equal(
+    restartNote(hung, '2026-12-05T21:00:00.000Z'),
+    "Airflow's API server (pid 18) stopped answering for 44 s and was killed by its supervisor at 21:07:00 UTC; " +
+      'its supervisor started it again (restarted once since the service started)',
+  );
+});
+
 test('a crash loop that stopped Airflow is not a restart', () => {
   const stopped = said('21:05:00',
     'scheduler (pid 15) exited with status 1, 3 times in a row within 30 s of its start; stopping Airflow');
