@@ -62,6 +62,7 @@ function printTriggerEvent(event: TriggerEvent): void {
   if (event.kind === 'unpaused') process.stderr.write(unpausedLine(event.dagId));
   else if (event.kind === 'triggered')
     process.stderr.write(`  run ${event.runId} queued ${JSON.stringify(event.conf)}\n  ${event.url}\n`);
+  else if (event.kind === 'note') process.stderr.write(`  ${event.text}\n`);
   else process.stderr.write(`  ${describeChange(event.change)}\n`);
 }
 

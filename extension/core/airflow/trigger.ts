@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EtlError } from '../errors';
 import type { AirflowClient, DagRun, TaskInstance } from './client';
+import { HANG_WAIT_MS, HangWait, unreachableCause } from './hang';
 import {
   FINISHED_RUN_STATES,
   PIPELINE_DAG,
@@ -14,7 +15,9 @@ import {
 export type TriggerEvent =
   | { kind: 'unpaused'; dagId: string }
   | { kind: 'triggered'; runId: string; url: string; conf: Record<string, string> }
-  | { kind: 'task'; change: TaskChange };
+  | { kind: 'task'; change: TaskChange }
+  /** Something the user should know while following (Airflow not answering, then answering again). */
+  | { kind: 'note'; text: string };
 
 export interface TriggerOptions {
   onEvent?: (event: TriggerEvent) => void;
@@ -25,6 +28,8 @@ export interface TriggerOptions {
   timeoutMs?: number;
   /** Return right after the trigger, without watching. */
   noWait?: boolean;
+  /** How long Airflow not answering in time (a hang) is waited out while following (default HANG_WAIT_MS). */
+  hangWaitMs?: number;
 }
 
 export interface TriggerResult {
@@ -62,8 +67,9 @@ export async function triggerPipeline(
   const url = client.runUrl(PIPELINE_DAG, run.dag_run_id);
   options.onEvent?.({ kind: 'triggered', runId: run.dag_run_id, url, conf });
   if (options.noWait) return { runId: run.dag_run_id, url, state: run.state, tasks: [] };
-  return watchRun(client, run, url, options).catch((error: unknown) => {
-    throw lostWhileFollowing(error, { runId: run.dag_run_id, url });
+  const hang = new HangWait(options.hangWaitMs);
+  return watchRun(client, run, url, options, hang).catch((error: unknown) => {
+    throw lostWhileFollowing(error, { runId: run.dag_run_id, url }, hang.silentS);
   });
 }
 
@@ -72,20 +78,48 @@ async function watchRun(
   run: DagRun,
   url: string,
   options: TriggerOptions,
+  hang: HangWait,
 ): Promise<TriggerResult> {
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, TaskChange>();
   for (;;) {
-    const tasks = await client.taskInstances(PIPELINE_DAG, run.dag_run_id);
-    for (const change of taskChanges(seen, tasks)) options.onEvent?.({ kind: 'task', change });
-    const { state } = await client.getRun(PIPELINE_DAG, run.dag_run_id);
-    if (FINISHED_RUN_STATES.has(state)) return { runId: run.dag_run_id, url, state, tasks };
-    if (Date.now() > deadline)
+    const now = await readRun(client, run.dag_run_id, hang, options);
+    if (now) {
+      for (const change of taskChanges(seen, now.tasks)) options.onEvent?.({ kind: 'task', change });
+      if (FINISHED_RUN_STATES.has(now.state)) return { runId: run.dag_run_id, url, ...now };
+    }
+    if (Date.now() > deadline) {
+      const state = now?.state ?? 'unanswered';
       throw new WatchStopped(run.dag_run_id, url, `still ${state} after ${Math.round(timeoutMs / 1000)} s`);
+    }
     // An abort ends the wait early (the rejection) and the watch just below.
     await sleep(options.pollMs ?? 2000, undefined, { signal: options.signal }).catch(() => undefined);
     if (options.signal?.aborted) throw new WatchStopped(run.dag_run_id, url, 'cancelled');
+  }
+}
+
+/** The run's tasks and state; undefined while Airflow hangs and is waited for (`hang`), the user told once. */
+async function readRun(client: AirflowClient, runId: string, hang: HangWait, options: TriggerOptions) {
+  const askedAt = Date.now();
+  try {
+    const tasks = await client.taskInstances(PIPELINE_DAG, runId);
+    const { state } = await client.getRun(PIPELINE_DAG, runId);
+    if (hang.waiting) {
+      const text = `Airflow answers again, after ${hang.silentS} s without an answer; following run ${runId}`;
+      options.onEvent?.({ kind: 'note', text });
+    }
+    hang.answered();
+    return { tasks, state };
+  } catch (error) {
+    const first = !hang.waiting;
+    if (!hang.waitsAfter(error, askedAt)) throw error;
+    if (first) {
+      const bound = Math.round((options.hangWaitMs ?? HANG_WAIT_MS) / 1000);
+      options.onEvent?.({ kind: 'note', text: `${(error as Error).message}: waiting up to ${bound} s for it to answer `
+        + "again (the ETL stack's Airflow restarts a hung API server itself); the run goes on meanwhile" });
+    }
+    return undefined;
   }
 }
 
@@ -105,13 +139,22 @@ export async function failureSummary(client: AirflowClient, result: TriggerResul
 
 /**
  * Airflow gone while a queued run was followed: the run is not lost, and the user is told so (its scheduler runs an
- * unfinished task again when it starts; tests/python/faults/test_airflow_faults.py's stop-then-start cell).
+ * unfinished task again when it starts; tests/python/faults/test_airflow_faults.py's stop-then-start cell). After a
+ * hang waited out for `silentS` without an answer, the message says it hangs rather than that it stopped.
  */
-export function lostWhileFollowing(error: unknown, queued: { runId: string; url: string }): unknown {
-  if (!(error instanceof EtlError) || !error.message.startsWith('cannot reach ')) return error;
+export function lostWhileFollowing(error: unknown, queued: { runId: string; url: string }, silentS = 0): unknown {
+  if (unreachableCause(error) === undefined) return error;
+  const { message, hint } = error as EtlError;
+  if (silentS > 0)
+    return new EtlError(
+      `${message} while following run ${queued.runId}: Airflow has not answered for ${silentS} s, it hangs; the run `
+        + 'is not finished, and not lost: it goes on once Airflow answers again',
+      '`etl status` says whether its supervisor restarted it; `etl stop airflow` then `etl start airflow` restarts '
+        + `it by hand; then see ${queued.url}`,
+    );
   return new EtlError(
-    `${error.message} while following run ${queued.runId}: the run is not finished, and not lost: a stopped Airflow `
+    `${message} while following run ${queued.runId}: the run is not finished, and not lost: a stopped Airflow `
       + 'runs its unfinished task again once it is started',
-    `${error.hint ? `${error.hint}; then ` : ''}see ${queued.url}`,
+    `${hint ? `${hint}; then ` : ''}see ${queued.url}`,
   );
 }

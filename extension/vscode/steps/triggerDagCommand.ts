@@ -78,7 +78,10 @@ export async function triggerDagCommand(
               services.diagnostics.info(
                 `airflow: run ${event.runId} queued ${JSON.stringify(event.conf)} — ${event.url}`,
               );
-            else {
+            else if (event.kind === 'note') {
+              services.diagnostics.warn(`airflow: ${event.text}`);
+              progress.report({ message: event.text });
+            } else {
               services.diagnostics.info(`airflow: ${describeChange(event.change)}`);
               progress.report({ message: describeChange(event.change) });
             }

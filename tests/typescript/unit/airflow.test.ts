@@ -8,6 +8,7 @@ import {
   taskChanges,
   type TaskChange,
 } from '../../../extension/core/airflow/pipelineRun';
+import { HangWait, unreachableCause } from '../../../extension/core/airflow/hang';
 import { lostWhileFollowing } from '../../../extension/core/airflow/trigger';
 import { EtlError } from '../../../extension/core/errors';
 import { etlPolicy, etlPolicyText } from '../../../extension/core/stack/minioUser';
@@ -58,6 +59,41 @@ test('Airflow gone while a run is followed: the error says the run is not lost, 
   // Another error: unchanged.
   const refused = new EtlError('Airflow refused GET /x (HTTP 404)');
   assert.equal(lostWhileFollowing(refused, queued), refused);
+});
+
+test('Airflow hung while a run is followed: the error says it hangs, not that it stopped', () => {
+  const hung = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (TimeoutError)', 'start it: `etl up`');
+  const queued = { runId: 'manual__1', url: 'http://127.0.0.1:8089/dags/etl_pipeline/runs/manual__1' };
+  const told = lostWhileFollowing(hung, queued, 121) as EtlError;
+  assert.match(told.message, /while following run manual__1: Airflow has not answered for 121 s, it hangs; the run /);
+  assert.match(told.hint ?? '', /^`etl status` says whether its supervisor restarted it; .*; then see http/);
+});
+
+const timedOut = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (TimeoutError)');
+const refusedConnection = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNREFUSED)');
+
+test('a watch waits out a hang, and the restart after it, up to its bound, from the call that went unanswered', () => {
+  let now = 1_000_000;
+  const hang = new HangWait(120_000, () => now);
+  now += 15_000; // the call asked at 1_000_000 timed out 15 s later
+  assert.equal(hang.waitsAfter(timedOut, 1_000_000), true);
+  assert.equal(hang.silentS, 15);
+  now += 30_000;
+  assert.equal(hang.waitsAfter(refusedConnection, now), true, 'refused after a hang: the restart under way');
+  now += 80_000;
+  assert.equal(hang.waitsAfter(timedOut, now - 15_000), false, 'past the bound');
+  assert.equal(hang.silentS, 125);
+  hang.answered();
+  assert.equal([hang.waiting, hang.silentS].join(), 'false,0');
+});
+
+test('a refusal first is an Airflow that was stopped, and any other error is not a hang: neither is waited for', () => {
+  const hang = new HangWait(120_000, () => 0);
+  assert.equal(hang.waitsAfter(refusedConnection, 0), false);
+  assert.equal(hang.waitsAfter(new EtlError('Airflow refused GET /x (HTTP 404): not found'), 0), false);
+  assert.equal(hang.waitsAfter(new Error('cannot reach Airflow at x (TimeoutError)'), 0), false, 'not an EtlError');
+  assert.equal(hang.waiting, false);
+  assert.equal(unreachableCause(refusedConnection), 'ECONNREFUSED');
 });
 
 test('failed and upstream-failed tasks are the failures', () => {

@@ -1,0 +1,53 @@
+import { EtlError } from '../errors';
+
+/**
+ * How long a followed run's watch waits out an Airflow that stopped answering in time (a hung API server): native
+ * Airflow's supervisor kills one silent for 40 s and starts it again (src/etl/airflow_supervisor.py), seconds later.
+ */
+export const HANG_WAIT_MS = 120_000;
+
+/** What an unreachable-Airflow error names as its cause ("cannot reach … (ECONNREFUSED)"); undefined otherwise. */
+export function unreachableCause(error: unknown): string | undefined {
+  if (!(error instanceof EtlError)) return undefined;
+  return /^cannot reach .* \(([^()]+)\)$/.exec(error.message)?.[1];
+}
+
+/**
+ * The calls of a run's watch that fail. A timeout is a hang, waited out for up to `boundMs` from the first one, and
+ * so is a refusal after it (the restart under way). A refusal first is an Airflow that was stopped: never waited for
+ * (fail fast), as is any other error.
+ */
+export class HangWait {
+  private since: number | undefined;
+
+  constructor(
+    private readonly boundMs = HANG_WAIT_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True while this watch waits for Airflow to answer again. */
+  get waiting(): boolean {
+    return this.since !== undefined;
+  }
+
+  /** Seconds since Airflow last answered this watch (0 while it answers). */
+  get silentS(): number {
+    return this.since === undefined ? 0 : Math.round((this.now() - this.since) / 1000);
+  }
+
+  /** Whether to ask again after `error`, of a call made at `askedAt` (the silence starts there): a hang within the
+   * bound. */
+  waitsAfter(error: unknown, askedAt: number): boolean {
+    const cause = unreachableCause(error);
+    if (cause === undefined) return false;
+    if (this.since === undefined) {
+      if (cause !== 'TimeoutError') return false;
+      this.since = askedAt;
+    }
+    return this.now() - this.since < this.boundMs;
+  }
+
+  answered(): void {
+    this.since = undefined;
+  }
+}
