@@ -71,6 +71,7 @@ function printBackfillEvent(event: BackfillEvent): void {
   else if (event.kind === 'created')
     process.stderr.write(`  backfill ${event.backfillId} created: ${event.range} (logical dates ${event.fromDate} `
       + `to ${event.toDate}) ${JSON.stringify(event.conf)}\n  ${event.url}\n`);
+  else if (event.kind === 'note') process.stderr.write(`  ${event.text}\n`);
   else {
     const { month } = event;
     process.stderr.write(`  ${month.month} ${month.state}${month.runId ? ` (run ${month.runId})` : ''}\n`);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EtlError } from '../errors';
 import { isTransient, type AirflowClient, type Backfill, type BackfillBody, type ListedDagRun } from './client';
+import { askThroughHang, HangWait } from './hang';
 import {
   backfillWindow,
   checkBackfillable,
@@ -82,7 +83,9 @@ export type BackfillEvent =
   | { kind: 'unpaused'; dagId: string }
   | { kind: 'created'; backfillId: number; range: string; fromDate: string; toDate: string; url: string;
     conf: Record<string, unknown> }
-  | { kind: 'month'; month: BackfillMonth };
+  | { kind: 'month'; month: BackfillMonth }
+  /** Something the user should know while following (Airflow not answering, then answering again). */
+  | { kind: 'note'; text: string };
 
 export interface BackfillOptions {
   onEvent?: (event: BackfillEvent) => void;
@@ -226,15 +229,21 @@ export async function backfillPipeline(
 
   const timeoutMs = options.timeoutMs ?? 3_600_000 * range.months.length;
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // The backfill first: a run that ends between the two reads is then seen ended, never the other way round.
+  const hang = new HangWait();
+  const note = (text: string) => options.onEvent?.({ kind: 'note', text });
+  // The backfill first: a run that ends between the two reads is then seen ended, never the other way round.
+  const read = async () => {
     const { completed_at: completedAt } = await client.getBackfill(backfill.id);
-    const months = await poll();
-    const over = months.every((m) => m.state === NOT_CREATED || FINISHED_RUN_STATES.has(m.state));
-    if (completedAt && over) return result(months, true);
-    if (Date.now() > deadline)
-      throw new WatchStopped('', url, `${statesSummary(months)} after ${Math.round(timeoutMs / 1000)} s`,
-        `backfill ${backfill.id}`);
+    return { completedAt, months: await poll() };
+  };
+  for (;;) {
+    const now = await askThroughHang(hang, read, note, `backfill ${backfill.id}`);
+    const over = now?.months.every((m) => m.state === NOT_CREATED || FINISHED_RUN_STATES.has(m.state));
+    if (now?.completedAt && over) return result(now.months, true);
+    if (Date.now() > deadline) {
+      const states = now ? statesSummary(now.months) : 'unanswered';
+      throw new WatchStopped('', url, `${states} after ${Math.round(timeoutMs / 1000)} s`, `backfill ${backfill.id}`);
+    }
     await sleep(options.pollMs ?? 3000, undefined, { signal: options.signal }).catch(() => undefined);
     if (options.signal?.aborted) throw new WatchStopped('', url, 'cancelled', `backfill ${backfill.id}`);
   }

@@ -21,7 +21,7 @@ export class HangWait {
   private since: number | undefined;
 
   constructor(
-    private readonly boundMs = HANG_WAIT_MS,
+    readonly boundMs = HANG_WAIT_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -49,5 +49,32 @@ export class HangWait {
 
   answered(): void {
     this.since = undefined;
+  }
+}
+
+/**
+ * `ask` once, for a watch (`what`: "run <id>", "backfill 3"): its answer, or undefined when it failed as a hang the
+ * watch waits out. `note` tells the user when the wait starts and when Airflow answers again; other errors throw.
+ */
+export async function askThroughHang<T>(
+  hang: HangWait,
+  ask: () => Promise<T>,
+  note: (text: string) => void,
+  what: string,
+): Promise<T | undefined> {
+  const askedAt = Date.now();
+  try {
+    const answer = await ask();
+    if (hang.waiting) note(`Airflow answers again, after ${hang.silentS} s without an answer; following ${what}`);
+    hang.answered();
+    return answer;
+  } catch (error) {
+    const first = !hang.waiting;
+    if (!hang.waitsAfter(error, askedAt)) throw error;
+    if (first) {
+      note(`${(error as Error).message}: waiting up to ${Math.round(hang.boundMs / 1000)} s for it to answer again `
+        + "(the ETL stack's Airflow restarts a hung API server itself); the run goes on meanwhile");
+    }
+    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EtlError } from '../errors';
 import type { AirflowClient, DagRun, TaskInstance } from './client';
-import { HANG_WAIT_MS, HangWait, unreachableCause } from './hang';
+import { askThroughHang, HangWait, unreachableCause } from './hang';
 import {
   FINISHED_RUN_STATES,
   PIPELINE_DAG,
@@ -99,28 +99,13 @@ async function watchRun(
   }
 }
 
-/** The run's tasks and state; undefined while Airflow hangs and is waited for (`hang`), the user told once. */
-async function readRun(client: AirflowClient, runId: string, hang: HangWait, options: TriggerOptions) {
-  const askedAt = Date.now();
-  try {
+/** The run's tasks and state; undefined while Airflow hangs and is waited for (`hang`). */
+function readRun(client: AirflowClient, runId: string, hang: HangWait, options: TriggerOptions) {
+  const ask = async () => {
     const tasks = await client.taskInstances(PIPELINE_DAG, runId);
-    const { state } = await client.getRun(PIPELINE_DAG, runId);
-    if (hang.waiting) {
-      const text = `Airflow answers again, after ${hang.silentS} s without an answer; following run ${runId}`;
-      options.onEvent?.({ kind: 'note', text });
-    }
-    hang.answered();
-    return { tasks, state };
-  } catch (error) {
-    const first = !hang.waiting;
-    if (!hang.waitsAfter(error, askedAt)) throw error;
-    if (first) {
-      const bound = Math.round((options.hangWaitMs ?? HANG_WAIT_MS) / 1000);
-      options.onEvent?.({ kind: 'note', text: `${(error as Error).message}: waiting up to ${bound} s for it to answer `
-        + "again (the ETL stack's Airflow restarts a hung API server itself); the run goes on meanwhile" });
-    }
-    return undefined;
-  }
+    return { tasks, state: (await client.getRun(PIPELINE_DAG, runId)).state };
+  };
+  return askThroughHang(hang, ask, (text) => options.onEvent?.({ kind: 'note', text }), `run ${runId}`);
 }
 
 /** The end of a failed task's log, for the error message (Airflow 3 serves it as JSON lines). */

@@ -48,7 +48,10 @@ Promise<BackfillResult | undefined> {
             else if (event.kind === 'created')
               services.diagnostics.info(`airflow: backfill ${event.backfillId} created: ${event.range} `
                 + `(logical dates ${event.fromDate} to ${event.toDate}) ${JSON.stringify(event.conf)} — ${event.url}`);
-            else {
+            else if (event.kind === 'note') {
+              services.diagnostics.warn(`airflow: ${event.text}`);
+              progress.report({ message: event.text });
+            } else {
               const { month } = event;
               const line = `${month.month} ${month.state}`;
               services.diagnostics.info(`airflow: ${line}${month.runId ? ` (run ${month.runId})` : ''}`);
