@@ -1,5 +1,6 @@
 """Fault matrix, Airflow: the clean_and_transform task's process SIGKILLed or SIGTERMed as the transform writes,
-the scheduler SIGKILLed, SIGTERMed or SIGSTOPped while a task runs, and Airflow stopped and started again then.
+the scheduler SIGKILLed, SIGTERMed or SIGSTOPped while a task runs, the API server SIGSTOPped then, and Airflow
+stopped and started again then.
 On the native stack the CLI started with Airflow (ETL_DAG_RETRIES=0, as CI starts it), through the user's path:
 `etl trigger --month 2024-02 --source sample`, whose rows gold already holds (the stack's sample),
 so a whole run of it leaves February's rows as they were.
@@ -239,31 +240,42 @@ def test_task_killed_mid_write_fails_the_run_and_its_transform_dies_with_it(faul
     assert not [o for o in minio.list_objects(gold, prefix=report)], f"the killed transform published {report}"
 
 
-@cells("Airflow scheduler", "task", ("SIGKILL", "SIGTERM", "SIGSTOP"))
-def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault, airflow_up, minio, base_settings,
-                                                                          tmp_path):
+# (process, title it runs under, fault): the scheduler dies, shuts down or hangs; the API server hangs.
+SUPERVISED = [("scheduler", "airflow scheduler", "SIGKILL"), ("scheduler", "airflow scheduler", "SIGTERM"),
+              ("scheduler", "airflow scheduler", "SIGSTOP"), ("API server", "airflow api_server", "SIGSTOP")]
+# How the supervisor's line says it ended (a SIGTERMed scheduler may also exit, or hang and be killed as silent).
+ENDED = {"SIGKILL": "was killed by SIGKILL", "SIGTERM": r"was killed by SIGTERM|exited with status \d+|stopped "
+         r"heartbeating for \d+ s and was killed by its supervisor",
+         "SIGSTOP": r"stopped (?:heartbeating|answering) for \d+ s and was killed by its supervisor"}
+
+
+@pytest.mark.parametrize("process,title,fault", [
+    pytest.param(name, title, f, marks=pytest.mark.cell(component=f"Airflow {name}", fault=f, phase="task"),
+                 id=f"{name.split()[0]}-{f}") for name, title, f in SUPERVISED])
+def test_a_process_killed_or_hung_during_a_task_is_restarted_and_the_run_succeeds(process, title, fault, airflow_up,
+                                                                                  minio, base_settings, tmp_path):
     """The supervisor (etl.airflow_supervisor) names the dead scheduler and starts it again; the task goes on (it
     reports to the API server) and the new scheduler ends the run: success, gold as an undisturbed run leaves it.
     A SIGTERMed scheduler shuts down first (its executor waits for the task it runs). A SIGSTOPped one is a hung
-    scheduler: alive, silent; the supervisor kills it once it has missed its heartbeats. These runs are also the
-    reruns the task cells above converge by."""
+    scheduler: alive, silent; the supervisor kills it once it has missed its heartbeats. A SIGSTOPped API server
+    hangs every call to it, the task's and `etl trigger`'s: the supervisor kills it once it has not answered for
+    40 s, `etl trigger` waits it out (saying so) and follows the run to its end. These runs are also the reruns the
+    task cells above converge by."""
     gold = base_settings.gold_bucket
     before = february(minio, gold)
     log = state_dir() / "logs" / "airflow.log"
     start = log.stat().st_size
     supervisor = service_pid("airflow")
-    trigger = Trigger(tmp_path, f"scheduler-{fault}")
+    trigger = Trigger(tmp_path, f"{process.split()[0]}-{fault}")
     try:
         wait_until(lambda: trigger.saw("clean_and_transform running"), 120, "clean_and_transform running", 0.1)
-        scheduler = next(pid for pid in process_tree(supervisor) if "airflow scheduler" in cmdline(pid)
-                         and parent_of(pid) == supervisor)
-        os.kill(scheduler, getattr(signal, fault))
+        victim = next(pid for pid in process_tree(supervisor) if parent_of(pid) == supervisor and
+                      (cmdline(pid).startswith(title) or f"bin/{title}" in cmdline(pid)))
+        os.kill(victim, getattr(signal, fault))
         killed_at = time.monotonic()
-        # A SIGTERMed scheduler waits for its task first, and may hang there: then it is killed as silent.
-        said = re.compile(rf"Airflow's scheduler \(pid {scheduler}\) (was killed by {fault}|exited with status \d+|"
-                          r"stopped heartbeating for \d+ s and was killed by its supervisor); started it again")
+        said = re.compile(rf"Airflow's {process} \(pid {victim}\) ({ENDED[fault]}); started it again")
         wait_until(lambda: said.search(log.read_bytes()[start:].decode(errors="replace")), HEARD_BOUND_S,
-                   "the supervisor naming the dead scheduler in the Airflow log", 0.2)
+                   f"the supervisor naming the {process} in the Airflow log", 0.2)
         named = time.monotonic() - killed_at
         wait_until(lambda: airflow_state() == "running", HEARD_BOUND_S, "`etl status`: Airflow running", every=2)
         note = airflow_note()  # what a user who asks sees, not only the log
@@ -272,13 +284,16 @@ def test_scheduler_killed_during_a_task_is_restarted_and_the_run_succeeds(fault,
     finally:
         trigger.stop()
         restore_airflow(airflow_up)
-    print(f"scheduler {fault} during the task -> named in {named:.1f} s, run ended in {took:.1f} s (exit {code})")
+    print(f"{process} {fault} during the task -> named in {named:.1f} s, run ended in {took:.1f} s (exit {code})")
     assert code == 0, trigger.text
     assert f"run {trigger.run_id}: success" in trigger.text
-    assert note.startswith(f"Airflow's scheduler (pid {scheduler}) "), note
+    assert note.startswith(f"Airflow's {process} (pid {victim}) "), note
     assert "its supervisor started it again" in note, note
     if fault == "SIGSTOP":
-        assert "stopped heartbeating for" in note, note
+        assert "heartbeating for" in note if process == "scheduler" else "answering for" in note, note
+    if process == "API server":  # `etl trigger` said it waits, and that Airflow answers again
+        assert "cannot reach Airflow at" in trigger.text and "(TimeoutError): waiting up to 120 s" in trigger.text
+        assert re.search(r"Airflow answers again, after \d+ s without an answer; following run", trigger.text)
     after = february(minio, gold)
     # Gold as an undisturbed run leaves it: February's rows are the ones this run's report counted, and those gold
     # held before when an earlier run of the same sample had published them.
