@@ -269,8 +269,9 @@ def test_a_process_killed_or_hung_during_a_task_is_restarted_and_the_run_succeed
     trigger = Trigger(tmp_path, f"{process.split()[0]}-{fault}")
     try:
         wait_until(lambda: trigger.saw("clean_and_transform running"), 120, "clean_and_transform running", 0.1)
-        victim = next(pid for pid in process_tree(supervisor) if parent_of(pid) == supervisor and
-                      (cmdline(pid).startswith(title) or f"bin/{title}" in cmdline(pid)))
+        # The title first: parent_of reads /proc, and a short-lived process of the tree may have ended meanwhile.
+        victim = next(pid for pid in process_tree(supervisor) if (cmdline(pid).startswith(title) or
+                      f"bin/{title}" in cmdline(pid)) and parent_of(pid) == supervisor)
         os.kill(victim, getattr(signal, fault))
         killed_at = time.monotonic()
         said = re.compile(rf"Airflow's {process} \(pid {victim}\) ({ENDED[fault]}); started it again")
