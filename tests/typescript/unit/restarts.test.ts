@@ -29,25 +29,19 @@ test('restarts of an earlier start of the service are not counted', () => {
   assert.equal(restartNote(LOG, '2026-12-05T22:00:00.000Z'), undefined);
 });
 
-test('a scheduler the supervisor killed for its silence is a restart, told as such', () => {
-  const silent = said('21:06:00',
-    'scheduler (pid 16) stopped heartbeating for 41 s and was killed by its supervisor; started it again (pid 17)');
-  assert.equal(
-    restartNote(silent, '2026-12-05T21:00:00.000Z'),
-    "Airflow's scheduler (pid 16) stopped heartbeating for 41 s and was killed by its supervisor at 21:06:00 UTC; " +
-      'its supervisor started it again (restarted once since the service started)',
-  );
-});
-
-test('an API server that stopped answering is a restart, told as such', () => {
-  const hung = said('21:07:00',
-    'API server (pid 18) stopped answering for 44 s and was killed by its supervisor; started it again (pid 19)');
-  assert.equal(
-    restartNote(hung, '2026-12-05T21:00:00.000Z'),
-    "Airflow's API server (pid 18) stopped answering for 44 s and was killed by its supervisor at 21:07:00 UTC; " +
-      'its supervisor started it again (restarted once since the service started)',
-  );
-});
+// A process the supervisor killed for its silence: a scheduler (its heartbeat) or an API server (its answers).
+for (const [process, silence] of [['scheduler (pid 16)', 'stopped heartbeating for 41 s'],
+  ['API server (pid 18)', 'stopped answering for 44 s']]) {
+  test(`a ${process.split(' (')[0]} the supervisor killed for its silence is a restart, told as such`, () => {
+    const line = `${process} ${silence} and was killed by its supervisor; started it again (pid 19)`;
+    const silent = said('21:06:00', line);
+    assert.equal(
+      restartNote(silent, '2026-12-05T21:00:00.000Z'),
+      `Airflow's ${process} ${silence} and was killed by its supervisor at 21:06:00 UTC; ` +
+        'its supervisor started it again (restarted once since the service started)',
+    );
+  });
+}
 
 test('a crash loop that stopped Airflow is not a restart', () => {
   const stopped = said('21:05:00',
