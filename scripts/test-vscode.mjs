@@ -320,9 +320,12 @@ async function runWithElectron() {
 }
 
 mkdirSync(artifacts, { recursive: true });
-// Screenshots of this run only (a failure screenshot of an earlier run would mislead).
+// Screenshots of this run only (a failure screenshot of an earlier run would mislead); those of the other mode stay,
+// so `npm test`, which runs both, leaves both (the compose suite's are vscode-suite-compose-*).
+const takenInCompose = (name) => name.startsWith('vscode-suite-compose-');
 for (const name of readdirSync(artifacts))
-  if (name.startsWith('vscode-') && /\.(png|txt)$/.test(name)) rmSync(join(artifacts, name));
+  if (name.startsWith('vscode-') && /\.(png|txt)$/.test(name) && takenInCompose(name) === (mode === 'compose'))
+    rmSync(join(artifacts, name));
 sh('npm', ['run', '-s', 'package', '--', '--target', hostTarget]);
 await bundleSuite();
 const started = Date.now();
