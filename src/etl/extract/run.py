@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.config import ConfigError, Settings, load_settings, usable_dir
-from etl.extract.errors import ExtractError, UsageError
+from etl.extract.errors import ExtractError, MinioUnavailable, UsageError
 from etl.extract.layout import (
     DEFAULT_SOURCE,
     MANIFEST_PREFIX,
@@ -196,7 +196,8 @@ class _Run:
                          transfer.cancel)
         except BaseException as exc:
             message = str(exc) if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {exc}"
-            self._finish("failed", client, message)
+            # MinIO down or hung: its mirror of the manifest would only fail, or wait as long again on a hung one.
+            self._finish("failed", None if isinstance(exc, MinioUnavailable) else client, message)
             if not isinstance(exc, ExtractError):
                 self.log.exception("unexpected failure")
             raise

@@ -20,9 +20,12 @@ from etl.config import Settings, minio_drive, state_dir
 from etl.extract.errors import ExtractError, MinioUnavailable
 
 SHA256_META = "sha256"
-# Few connect retries: a stopped MinIO should be reported in seconds, not minutes.
-_RETRIES = urllib3.Retry(total=3, connect=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504])
-_TIMEOUT = urllib3.Timeout(connect=5.0, read=120.0)
+# Few connect retries: a stopped MinIO should be reported in seconds, not minutes. A hung one (alive, silent)
+# within the minute: one read retry of READ_TIMEOUT_S each (a part's answer takes well under a second here; 120 s
+# with 3 retries let `etl extract` sit 8 minutes on `files 0/2` before).
+READ_TIMEOUT_S = 20.0
+_RETRIES = urllib3.Retry(total=3, connect=1, read=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504])
+_TIMEOUT = urllib3.Timeout(connect=5.0, read=READ_TIMEOUT_S)
 
 
 def make_client(settings: Settings) -> Minio:
@@ -65,6 +68,12 @@ def unreachable(settings: Settings, exc: BaseException) -> MinioUnavailable:
         return MinioUnavailable(
             f"cannot reach {settings.s3_name} at {settings.minio_url} ({reason}); check s3.endpoint in the profile "
             f"and that this machine can reach it (network, VPN); `etl up` never starts an external S3"
+        )
+    if reason == "timed out":  # it took the connection and said nothing: running, but hung or swamped
+        return MinioUnavailable(
+            f"MinIO at {settings.minio_url} does not answer (no answer within {READ_TIMEOUT_S:g} s): it runs "
+            f"but is hung or overloaded; `etl status` shows it, `etl stop minio` then `etl start minio` restarts it "
+            f"(natively), then rerun"
         )
     return MinioUnavailable(
         f"cannot reach MinIO at {settings.minio_url} ({reason}); start the stack with `etl up` "
@@ -169,9 +178,19 @@ def upload_file(client: Minio, bucket: str, key: str, path: Path, size: int, *, 
         slots = budget or threading.BoundedSemaphore(parallel)
         parts = _upload_parts(client, bucket, key, upload_id, path, part_size, parallel, slots)
         client._complete_multipart_upload(bucket, key, upload_id, parts)  # noqa: SLF001
-    except BaseException:
-        client._abort_multipart_upload(bucket, key, upload_id)  # noqa: SLF001
+    except BaseException as exc:
+        # A MinIO that does not answer would keep the abort waiting as long again: the next run of this key aborts
+        # what is left (transfer.py, abort_incomplete_uploads). Any other failure is aborted now.
+        if not timed_out(exc):
+            client._abort_multipart_upload(bucket, key, upload_id)  # noqa: SLF001
         raise
+
+
+def timed_out(exc: BaseException) -> bool:
+    """A server that took the connection and did not answer (urllib3's read timeout), as raised or as the reason its
+    retries gave up. Not a refusal: urllib3's NewConnectionError is a ConnectTimeoutError too."""
+    return isinstance(exc, urllib3.exceptions.ReadTimeoutError) or \
+        isinstance(getattr(exc, "reason", None), urllib3.exceptions.ReadTimeoutError)
 
 
 def _upload_parts(client: Minio, bucket: str, key: str, upload_id: str, path: Path, part_size: int,

@@ -1,10 +1,12 @@
 """Fault matrix, MinIO under a running extraction: the stack's MinIO SIGKILLed (a lost machine), SIGTERMed (a bare
-shutdown nobody announced) or stopped and started again through the CLI (`etl stop minio`, `etl start minio`) while
-a month is in transfer: its source has sent the first MiB and holds the rest, an observable event, not a sleep.
+shutdown nobody announced), SIGSTOPped (hung: it takes connections and never answers) or stopped and started again
+through the CLI (`etl stop minio`, `etl start minio`) while a month is in transfer: its source has sent the first
+MiB and holds the rest, an observable event, not a sleep.
 
 SIGKILL and SIGTERM leave MinIO down when the extractor comes to store the month: the run fails within 60 s naming
 MinIO and what to do, stores nothing of the month, marks its manifest run failed; MinIO is then started and a
-rerun converges. Stop-then-start restarts MinIO before the month is stored: the same run stores it whole (its
+rerun converges. SIGSTOP: the same within 60 s (the client's reads time out), saying MinIO does not answer; it is
+then continued. Stop-then-start restarts MinIO before the month is stored: the same run stores it whole (its
 client reconnects). Every cell: the month an earlier run committed is untouched, object and manifest entry."""
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from support_parquet import trip_parquet
 from support_rawzone import commit_earlier_month, is_whole, manifest_of, manifest_run, month_key, object_state
 from support_spark_stack import service_pid
 
-FAULTS = ("SIGKILL", "SIGTERM", "stop-then-start")
+FAULTS = ("SIGKILL", "SIGTERM", "stop-then-start", "SIGSTOP")
 HEARD_WITHIN_S = 60
 
 
@@ -30,7 +32,8 @@ def etl_ok(*args: str) -> None:
 
 
 def fault_minio(fault: str) -> None:
-    """The fault at the event. After SIGKILL and SIGTERM MinIO stays down until the cell starts it."""
+    """The fault at the event. After SIGKILL and SIGTERM MinIO stays down until the cell starts it; after SIGSTOP it
+    stays hung until the cell continues it."""
     if fault == "stop-then-start":
         etl_ok("stop", "minio")
         etl_ok("start", "minio")
@@ -62,7 +65,9 @@ def test_minio_fault_during_a_transfer(fault, minio, settings, http_server, cli_
             _, err = proc.communicate(timeout=HEARD_WITHIN_S + 60)
             heard_in = time.monotonic() - faulted_at
     finally:
-        if fault != "stop-then-start":
+        if fault == "SIGSTOP":
+            os.kill(service_pid("minio"), signal.SIGCONT)
+        elif fault != "stop-then-start":
             etl_ok("start", "minio")
     faulted = manifest_run(manifest_of(isolated_state), run_id)
     print(f"MinIO {fault} mid-transfer -> extract exit {proc.returncode} in {heard_in:.1f} s: "
@@ -75,7 +80,8 @@ def test_minio_fault_during_a_transfer(fault, minio, settings, http_server, cli_
     else:
         assert proc.returncode == 1, err
         last = err.strip().splitlines()[-1]
-        assert f"MinIO at {settings.minio_url}" in last and "etl up" in last, last
+        hint = "does not answer" if fault == "SIGSTOP" else "etl up"
+        assert f"MinIO at {settings.minio_url}" in last and hint in last, last
         assert faulted["status"] == "failed", faulted
         assert object_state(minio, settings.rawzone_bucket, month_key(held_month)) is None
 
