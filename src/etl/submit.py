@@ -302,6 +302,22 @@ def job_args(run: str | None, run_id: str | None, fingerprint: str | None = None
     return args
 
 
+def commits_not_reported(settings: Settings, run_id: str, events: list[dict[str, Any]]) -> list[str]:
+    """Gold tables whose newest Delta commit is this run's but whose table_written event never came: the driver was
+    stopped between a commit and its event (the Delta log is the truth). Best effort: [] when gold cannot be read."""
+    from etl.extract.store import make_client
+    from etl.transform.unchanged import GOLD_TABLES, RUN_SEPARATOR, latest_commit_info
+
+    reported = {e.get("table") for e in events if e.get("event") == "table_written"}
+    try:
+        client = make_client(settings)
+        return [table for table in GOLD_TABLES if table not in reported and
+                str((latest_commit_info(client, settings.gold_bucket, table) or {}).get("userMetadata") or "")
+                .partition(RUN_SEPARATOR)[0] == run_id]
+    except Exception:  # noqa: BLE001 - the message goes out without it rather than not at all
+        return []
+
+
 def _parse_event(line: str) -> dict[str, Any] | None:
     if not line.startswith("{"):
         return None
@@ -340,7 +356,8 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
         except Stopped as stop:
             stop_child(process, lambda line: _take(line, result, echo))
             clear_marker(settings.gold_bucket, run_id)
-            raise SubmitStopped(stopped_message(stop.signal_name, result.events), stop.exit_code) from None
+            unreported = commits_not_reported(settings, run_id, result.events)
+            raise SubmitStopped(stopped_message(stop.signal_name, result.events, unreported), stop.exit_code) from None
         clear_marker(settings.gold_bucket, run_id)  # however the driver ended, this process tells it
     if result.returncode != 0 and result.error is None:
         result.error = ended_message(result.returncode, result.events)

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 STOP_GRACE_S = 15.0  # spark-submit's shutdown hooks stop the application; then it is killed
@@ -55,20 +55,25 @@ def _where(events: list[dict[str, Any]]) -> str:
     return f"during its {phases[-1]} phase" if phases else "before the job started"
 
 
-def _kept(events: list[dict[str, Any]]) -> str:
+def _kept(events: list[dict[str, Any]], unreported: Iterable[str] = ()) -> str:
+    """unreported: tables whose Delta log shows this run's commit that no event reported (the driver was stopped
+    between the commit and its event)."""
     committed = [f"{e['table']} {', '.join(e['months'])}" if e.get("months") else e["table"]
                  for e in events if e.get("event") == "table_written" and not e.get("unchanged")]
+    committed += [f"{table} (its commit landed as the run was stopped)" for table in unreported]
     if committed:
         return (f"it had committed {', '.join(committed)} (whole); the other tables keep the last published run's "
                 "rows: run the transform again to publish them")
     return "no table was written: gold is as the last published run left it"
 
 
-def stopped_message(signal_name: str, events: list[dict[str, Any]] | None = None) -> str:
-    """events: the job's, so far; None before spark-submit was started."""
+def stopped_message(signal_name: str, events: list[dict[str, Any]] | None = None,
+                    unreported: Iterable[str] = ()) -> str:
+    """events: the job's, so far; None before spark-submit was started. unreported: as _kept."""
     if events is None:
         return f"stopped by {signal_name} before spark-submit started; nothing was written"
-    return f"stopped by {signal_name} {_where(events)}; spark-submit and its driver were stopped; {_kept(events)}"
+    return (f"stopped by {signal_name} {_where(events)}; spark-submit and its driver were stopped; "
+            f"{_kept(events, unreported)}")
 
 
 def _signal_name(number: int) -> str | None:

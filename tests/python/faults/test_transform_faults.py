@@ -335,11 +335,13 @@ def test_driver_stopped_between_commits_leaves_every_table_whole(fault, env, del
     print(f"  said: {said}")
     assert process.returncode == 128 + signal.SIGTERM, said
     assert said.startswith(f"etl transform: error: {SAID['transform driver'].format(phase='write')}"), said
-    # Every January table that moved is named as committed (a commit during the shutdown included), and no other.
+    # Every January table that moved is named as committed (a commit during the shutdown included), and no other:
+    # with its months when its event came, else as found in the Delta log (stopped between the commit and its event).
     written = {json.loads(ln)["table"] for ln in head + rest.splitlines()
                if '"table_written"' in ln and '"unchanged":true' not in ln}
-    assert set(moved) <= written, (moved, written)
-    assert all(f" {table} 2024-01" in said for table in moved), said
+    for table in moved:
+        named = f" {table} 2024-01" if table in written else f" {table} (its commit landed as the run was stopped)"
+        assert named in said, (table, said)
 
 
 @pytest.mark.parametrize("fault", [

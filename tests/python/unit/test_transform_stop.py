@@ -77,3 +77,13 @@ def test_stopping_the_job_keeps_reading_what_it_still_says_so_the_message_names_
     message = stopped_message("SIGTERM", [{"event": "phase", "phase": "write"}, *events])
     assert message.endswith("it had committed quarantine/rejected_trips 2024-01 (whole); the other tables keep the "
                             "last published run's rows: run the transform again to publish them"), message
+
+
+def test_a_commit_no_event_reported_is_named_from_the_delta_log():
+    """The driver stopped between a Delta commit and its table_written event: etl.submit found the table's newest
+    commit to be this run's (commits_not_reported) and the message names it beside the reported ones."""
+    events = [{"event": "phase", "phase": "write"},
+              {"event": "table_written", "table": "quarantine/rejected_trips", "months": ["2024-01"]}]
+    message = stopped_message("SIGTERM", events, ["fact_trips"])
+    assert "it had committed quarantine/rejected_trips 2024-01, fact_trips (its commit landed as the run was " \
+        "stopped) (whole)" in message, message
