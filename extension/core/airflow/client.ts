@@ -70,6 +70,13 @@ const HINT_START =
   'start it: `etl start airflow` if the rest of the stack runs (Stack view: Start on the Airflow row), else ' +
   '`etl up --with airflow` (or `airflow` in ETL_STACK_WITH in .env, for ETL: Start Stack); or fix AIRFLOW_PORT in .env';
 
+/** Airflow did not take or answer the call: `code` says why (ECONNREFUSED, TimeoutError, ECONNRESET, …). */
+export class AirflowUnreachable extends EtlError {
+  constructor(where: string, readonly code: string, hint: string) {
+    super(`cannot reach ${where} (${code})`, hint);
+  }
+}
+
 /** A small client of Airflow's REST API (/api/v2), signed in as its target says. */
 export class AirflowClient {
   private token?: string;
@@ -268,7 +275,7 @@ export class AirflowClient {
           'Node trusts the system CAs here: add the CA that signed the server\'s certificate to them, or point '
             + 'NODE_EXTRA_CA_CERTS at its PEM file');
       }
-      throw new EtlError(`cannot reach ${this.where()} (${cause})`,
+      throw new AirflowUnreachable(this.where(), cause,
         this.target.external ? 'check airflow.url in the profile and the network (VPN)' : HINT_START);
     }
     if (response.ok) return response;
@@ -294,11 +301,13 @@ export class AirflowClient {
 }
 
 const GET_ATTEMPTS = 3;
+/** A connection cut under a call: worth one more try, unlike a refusal. */
+const CUT_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 /** A failure worth one more try: the server's own error (5xx) or a connection cut, not a refusal (4xx). */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof EtlError)) return false;
-  return /\(HTTP 5\d\d\)/.test(error.message) || /^cannot reach .*\((ECONNRESET|UND_ERR_SOCKET|EPIPE)\)/.test(error.message);
+  return /\(HTTP 5\d\d\)/.test(error.message) || (error instanceof AirflowUnreachable && CUT_CODES.has(error.code));
 }
 
 /** Node's TLS codes of a certificate it does not trust. */

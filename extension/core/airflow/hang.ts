@@ -1,4 +1,4 @@
-import { EtlError } from '../errors';
+import { AirflowUnreachable } from './client';
 
 /**
  * How long a followed run's watch waits out an Airflow that stopped answering in time (a hung API server): native
@@ -6,10 +6,9 @@ import { EtlError } from '../errors';
  */
 export const HANG_WAIT_MS = 120_000;
 
-/** What an unreachable-Airflow error names as its cause ("cannot reach … (ECONNREFUSED)"); undefined otherwise. */
+/** Why Airflow could not be reached (ECONNREFUSED, TimeoutError, …); undefined for any other error. */
 export function unreachableCause(error: unknown): string | undefined {
-  if (!(error instanceof EtlError)) return undefined;
-  return /^cannot reach .* \(([^()]+)\)$/.exec(error.message)?.[1];
+  return error instanceof AirflowUnreachable ? error.code : undefined;
 }
 
 /**
@@ -22,7 +21,7 @@ export class HangWait {
 
   constructor(
     readonly boundMs = HANG_WAIT_MS,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {}
 
   /** True while this watch waits for Airflow to answer again. */
@@ -62,7 +61,7 @@ export async function askThroughHang<T>(
   note: (text: string) => void,
   what: string,
 ): Promise<T | undefined> {
-  const askedAt = Date.now();
+  const askedAt = hang.now();
   try {
     const answer = await ask();
     if (hang.waiting) note(`Airflow answers again, after ${hang.silentS} s without an answer; following ${what}`);

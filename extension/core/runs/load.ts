@@ -1,5 +1,5 @@
 import type { Client } from 'minio';
-import type { AirflowClient, Backfill, ListedDagRun } from '../airflow/client';
+import { AirflowUnreachable, type AirflowClient, type Backfill, type ListedDagRun } from '../airflow/client';
 import { PIPELINE_DAG } from '../airflow/pipelineRun';
 import type { EtlConfig } from '../config';
 import { EtlError } from '../errors';
@@ -112,7 +112,7 @@ export async function loadDagRuns(
   try {
     runs = await client.listRuns(PIPELINE_DAG, limit);
   } catch (error) {
-    if (error instanceof EtlError && error.message.startsWith('cannot reach Airflow')) return undefined;
+    if (error instanceof AirflowUnreachable) return undefined;
     throw error;
   }
   return mapLimited(runs, 4, async (run) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaskInstance } from '../../../extension/core/airflow/client';
+import { AirflowUnreachable, type TaskInstance } from '../../../extension/core/airflow/client';
 import {
   describeChange,
   failedTasks,
@@ -50,7 +50,7 @@ test('each poll reports only the tasks whose state or try changed', () => {
 });
 
 test('Airflow gone while a run is followed: the error says the run is not lost, and where to see it', () => {
-  const gone = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNREFUSED)', 'start it: `etl up`');
+  const gone = new AirflowUnreachable('Airflow at http://127.0.0.1:8089', 'ECONNREFUSED', 'start it: `etl up`');
   const queued = { runId: 'manual__1', url: 'http://127.0.0.1:8089/dags/etl_pipeline/runs/manual__1' };
   const told = lostWhileFollowing(gone, queued) as EtlError;
   assert.match(told.message, /^cannot reach Airflow at .* \(ECONNREFUSED\) while following run manual__1: the run is /);
@@ -62,15 +62,15 @@ test('Airflow gone while a run is followed: the error says the run is not lost, 
 });
 
 test('Airflow hung while a run is followed: the error says it hangs, not that it stopped', () => {
-  const hung = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (TimeoutError)', 'start it: `etl up`');
+  const hung = new AirflowUnreachable('Airflow at http://127.0.0.1:8089', 'TimeoutError', 'start it: `etl up`');
   const queued = { runId: 'manual__1', url: 'http://127.0.0.1:8089/dags/etl_pipeline/runs/manual__1' };
   const told = lostWhileFollowing(hung, queued, 121) as EtlError;
   assert.match(told.message, /while following run manual__1: Airflow has not answered for 121 s, it hangs; the run /);
   assert.match(told.hint ?? '', /^`etl status` says whether its supervisor restarted it; .*; then see http/);
 });
 
-const timedOut = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (TimeoutError)');
-const refusedConnection = new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNREFUSED)');
+const timedOut = new AirflowUnreachable('Airflow at http://127.0.0.1:8089', 'TimeoutError', '');
+const refusedConnection = new AirflowUnreachable('Airflow at http://127.0.0.1:8089', 'ECONNREFUSED', '');
 
 test('a watch waits out a hang, and the restart after it, up to its bound, from the call that went unanswered', () => {
   let now = 1_000_000;
@@ -91,7 +91,8 @@ test('a refusal first is an Airflow that was stopped, and any other error is not
   const hang = new HangWait(120_000, () => 0);
   assert.equal(hang.waitsAfter(refusedConnection, 0), false);
   assert.equal(hang.waitsAfter(new EtlError('Airflow refused GET /x (HTTP 404): not found'), 0), false);
-  assert.equal(hang.waitsAfter(new Error('cannot reach Airflow at x (TimeoutError)'), 0), false, 'not an EtlError');
+  const lookalike = new Error('cannot reach Airflow at x (TimeoutError)');
+  assert.equal(hang.waitsAfter(lookalike, 0), false, 'a lookalike message, not the client\'s error');
   assert.equal(hang.waiting, false);
   assert.equal(unreachableCause(refusedConnection), 'ECONNREFUSED');
 });

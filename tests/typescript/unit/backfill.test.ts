@@ -11,7 +11,7 @@ import {
   statesSummary,
 } from '../../../extension/core/airflow/backfill';
 import {
-  isTransient, type AirflowClient, type Backfill, type BackfillBody, type ListedDagRun,
+  AirflowUnreachable, isTransient, type AirflowClient, type Backfill, type BackfillBody, type ListedDagRun,
 } from '../../../extension/core/airflow/client';
 import { EtlError } from '../../../extension/core/errors';
 import {
@@ -247,8 +247,8 @@ describe('creating a backfill when Airflow\'s answer is lost', () => {
 
   test('5xx and cut connections are transient; refusals and other errors are not', () => {
     assert.equal(isTransient(locked), true);
-    assert.equal(isTransient(new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNRESET)')), true);
-    assert.equal(isTransient(new EtlError('cannot reach Airflow at http://127.0.0.1:8089 (ECONNREFUSED)')), false);
+    assert.equal(isTransient(new AirflowUnreachable('Airflow at http://127.0.0.1:8089', 'ECONNRESET', '')), true);
+    assert.equal(isTransient(new AirflowUnreachable('Airflow at http://127.0.0.1:8089', 'ECONNREFUSED', '')), false);
     assert.equal(isTransient(new EtlError('Airflow refused POST /x (HTTP 409): running')), false);
     assert.equal(isTransient(new Error('(HTTP 500)')), false);
   });
