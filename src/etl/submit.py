@@ -306,14 +306,11 @@ def commits_not_reported(settings: Settings, run_id: str, events: list[dict[str,
     """Gold tables whose newest Delta commit is this run's but whose table_written event never came: the driver was
     stopped between a commit and its event (the Delta log is the truth). Best effort: [] when gold cannot be read."""
     from etl.extract.store import make_client
-    from etl.transform.unchanged import GOLD_TABLES, RUN_SEPARATOR, latest_commit_info
+    from etl.transform.unchanged import committed_last_by
 
     reported = {e.get("table") for e in events if e.get("event") == "table_written"}
     try:
-        client = make_client(settings)
-        return [table for table in GOLD_TABLES if table not in reported and
-                str((latest_commit_info(client, settings.gold_bucket, table) or {}).get("userMetadata") or "")
-                .partition(RUN_SEPARATOR)[0] == run_id]
+        return [t for t in committed_last_by(make_client(settings), settings.gold_bucket, run_id) if t not in reported]
     except Exception:  # noqa: BLE001 - the message goes out without it rather than not at all
         return []
 

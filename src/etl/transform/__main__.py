@@ -28,7 +28,8 @@ from etl.transform.failure import explain, storage_full
 from etl.transform.job import run_transform
 from etl.transform.lock import acquire_transform_lock
 from etl.transform.sources import left_out_runs
-from etl.transform.unfinished import RunMarker, unfinished_message
+from etl.transform.unchanged import committed_last_by
+from etl.transform.unfinished import RunMarker, RunState, unfinished_message, with_commits
 from etl.transform.watchdog import Activity, Watchdog, minio_service, tcp_service
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                                       api_key=settings.lineage_api_key or None))
         lock = acquire_transform_lock(settings.gold_bucket)  # noqa: F841  (held until the driver exits)
         marker = RunMarker(settings.gold_bucket, run_id)
-        tell_unfinished(marker.begin(), log)
+        tell_unfinished(marker.begin(), log, settings)
         from etl.transform.session import driver_session  # pyspark import only where needed
 
         spark = driver_session(settings, f"etl-transform {run_id}")
@@ -102,13 +103,21 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def tell_unfinished(previous, log: logging.Logger) -> None:
-    """A run that died before this one (etl.transform.unfinished): said before Spark starts."""
-    if previous is not None:
-        message = unfinished_message(previous)
-        log.warning(message)
-        emit("previous_unfinished", run_id=previous.run_id, phase=previous.phase, written=previous.written,
-             message=message)
+def tell_unfinished(previous: RunState | None, log: logging.Logger, settings=None) -> None:
+    """A run that died before this one (etl.transform.unfinished): said before Spark starts, with the tables its
+    marker names and those the Delta log of `settings`' gold says it committed last (None: the marker's alone)."""
+    if previous is None:
+        return
+    try:
+        if settings is not None:
+            previous = with_commits(previous, committed_last_by(make_client(settings), settings.gold_bucket,
+                                                                previous.run_id))
+    except Exception as error:  # noqa: BLE001 - the marker's word alone rather than no note
+        log.warning("could not read gold's Delta logs for the previous run's commits: %s", error)
+    message = unfinished_message(previous)
+    log.warning(message)
+    emit("previous_unfinished", run_id=previous.run_id, phase=previous.phase, written=previous.written,
+         message=message)
 
 
 def store_context(settings, watchdog) -> dict[str, str]:

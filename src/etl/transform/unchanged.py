@@ -80,6 +80,15 @@ def latest_commit_info(client, bucket: str, table: str) -> dict[str, Any] | None
 RUN_SEPARATOR = " | "  # commit userMetadata of a tagged write: "<run id> | <tag>" (etl restore finds a run's commits)
 
 
+def committed_last_by(client, bucket: str, run_id: str) -> list[str]:
+    """Gold tables whose newest Delta commit is run `run_id`'s (its userMetadata): what that run moved, when it is
+    the last writer. The Delta log is the truth where a run's own events may not be (a driver killed between a
+    commit and its event)."""
+    return [table for table in GOLD_TABLES
+            if str((latest_commit_info(client, bucket, table) or {}).get("userMetadata") or "")
+            .partition(RUN_SEPARATOR)[0] == run_id]
+
+
 def commit_metadata(run_id: str, tag: str | None) -> str:
     """A commit's userMetadata: the run that wrote it, then what the table was built from (when tagged)."""
     return f"{run_id}{RUN_SEPARATOR}{tag}" if tag else run_id

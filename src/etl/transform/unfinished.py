@@ -5,7 +5,8 @@ cannot say so, and nothing of it is left to ask. So each driver keeps a small ma
 lock while it runs (its run id, its phase, the tables it committed) and removes it however it ends. The
 next driver holds the lock before it reads the marker, so no writer is left: a marker found there is a
 run that died. Delta commits are atomic, so gold is whole either way; the note says which tables that run
-had already moved.
+had already moved: those its marker names, and those whose newest Delta commit names it (a kill can fall between
+a commit and the marker's next write).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,12 @@ def read_marker(path: Path) -> RunState | None:
         return None
     except (ValueError, KeyError, TypeError):  # not ours to fail on: say a run died, not which
         return RunState("(unknown: its marker does not parse)", "?", 0)
+
+
+def with_commits(previous: RunState, committed: list[str]) -> RunState:
+    """The marker's tables, then those the Delta log says that run committed last that the marker missed."""
+    missed = [table for table in committed if table not in previous.written]
+    return replace(previous, written=[*previous.written, *missed]) if missed else previous
 
 
 def unfinished_message(previous: RunState) -> str:

@@ -1,4 +1,4 @@
-"""etl.submit stopped: the gold tables whose newest Delta commit names this run, though no event reported them
+"""A run stopped or killed: the gold tables whose newest Delta commit names this run, though no event reported them
 (the driver stopped between a commit and its table_written line), read from a real MinIO's Delta logs."""
 from __future__ import annotations
 
@@ -29,3 +29,21 @@ def test_the_newest_commit_of_this_run_with_no_event_is_found(minio, settings, t
 def test_gold_that_cannot_be_read_leaves_the_message_as_the_events_say(settings):
     nowhere = replace(settings, gold_bucket="no-such-bucket-for-this-test")
     assert commits_not_reported(nowhere, "transform-stopped", []) == []
+
+
+def test_the_next_run_names_a_commit_the_dead_runs_marker_missed(minio, settings, test_bucket, capsys):
+    """A driver killed between a commit and its marker write: the next driver's note names the commit (gold's Delta
+    log) beside the marker's tables."""
+    import logging
+
+    from etl.transform.__main__ import tell_unfinished
+    from etl.transform.unfinished import RunState
+
+    put_commit(minio, test_bucket, "quarantine/rejected_trips", 7, "transform-killed")  # newer than the above
+    put_commit(minio, test_bucket, "fact_trips", 8, "transform-killed | tag-c")
+    dead = RunState("transform-killed", "2026-12-06T10:00:00+00:00", 1, "write", ["fact_trips"])
+    tell_unfinished(dead, logging.getLogger("test"), replace(settings, gold_bucket=test_bucket))
+    note = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (note["event"], note["written"]) == ("previous_unfinished", ["fact_trips", "quarantine/rejected_trips"])
+    assert note["message"].endswith("it had committed fact_trips, quarantine/rejected_trips; the other tables are "
+                                    "as the run before it left them")

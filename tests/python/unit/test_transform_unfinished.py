@@ -4,10 +4,18 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import replace
 
 import pytest
 
-from etl.transform.unfinished import RunMarker, clear_marker, marker_path, read_marker, unfinished_message
+from etl.transform.unfinished import (
+    RunMarker,
+    clear_marker,
+    marker_path,
+    read_marker,
+    unfinished_message,
+    with_commits,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +121,16 @@ def test_a_marker_folder_that_cannot_be_written_does_not_fail_the_run(lock_dir):
         marker.end()
     finally:
         lock_dir.chmod(0o700)
+
+
+def test_commits_the_delta_log_names_are_added_to_those_the_marker_kept():
+    """A kill between a commit and the marker's next write: gold's Delta log names the run, the marker does not."""
+    RunMarker("gold", "transform-1").begin()
+    previous = RunMarker("gold", "transform-2").begin()
+    told = with_commits(previous, ["quarantine/rejected_trips"])
+    assert told.written == ["quarantine/rejected_trips"]
+    assert unfinished_message(told).endswith("it had committed quarantine/rejected_trips; the other tables are as "
+                                             "the run before it left them")
+    kept = replace(previous, written=["fact_trips"])
+    assert with_commits(kept, ["fact_trips", "mart_daily_zone"]).written == ["fact_trips", "mart_daily_zone"]
+    assert with_commits(kept, []) is kept
