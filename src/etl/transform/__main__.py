@@ -9,6 +9,7 @@ on the path from the --py-files zip.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -183,6 +184,9 @@ def _exit_stuck(run_id: str, message: str, log) -> None:
 def _end_now(code: int) -> None:
     """Ends the driver without waiting for its threads (its JVM and executors go with it)."""
     logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
     os._exit(code)
 
 
@@ -203,4 +207,7 @@ def _failed(run_id: str, message: str, log, report: dict | None = None, stopped_
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_code = main()
+    if exit_code != EXIT_OK:  # reported, Spark stopped: no thread still inside a JVM call may hold the exit
+        _end_now(exit_code)
+    sys.exit(exit_code)

@@ -6,13 +6,21 @@ removes. Done in the write phase, that is most of a sample run's first write per
 (docs/performance.md). Done here, on a background thread, it overlaps jobs that leave the
 executors mostly idle; the writes then find the snapshot cached in the table's DeltaLog (same
 path, same file-system options). Best effort: a table that does not exist yet, or any error,
-only means the write loads the snapshot itself, as before."""
+only means the write loads the snapshot itself, as before.
+
+The threads are daemons: a run that fails while they are inside a JVM call (a corrupt input found
+during the read) must not wait for them to exit. A ThreadPoolExecutor's threads are joined at
+interpreter exit, and a CI rehearsal saw one such call never return after spark.stop(): the failed driver
+then hung for 5 minutes, its error unsaid."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from functools import partial
 
 from pyspark.sql import SparkSession
+
+from etl.daemon_threads import on_daemon_threads
 
 log = logging.getLogger("etl.transform")
 THREADS = 2
@@ -31,8 +39,5 @@ def warm_snapshot(spark: SparkSession, url: str) -> bool:
 
 
 def warm_snapshots(spark: SparkSession, urls: list[str]) -> list[Future[bool]]:
-    """Starts loading each table's snapshot; returns the futures (wait for them before writing)."""
-    pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="etl-warm")
-    futures = [pool.submit(warm_snapshot, spark, url) for url in urls]
-    pool.shutdown(wait=False)
-    return futures
+    """Starts loading each table's snapshot, THREADS at a time; returns the futures (wait for them before writing)."""
+    return on_daemon_threads([partial(warm_snapshot, spark, url) for url in urls], THREADS, "etl-warm")
