@@ -25,9 +25,17 @@ class Stopped(Exception):
 
 
 def raise_on_sigterm() -> None:
+    """The first SIGTERM raises Stopped; later ones are ignored: the stop is under way (bounded by STOP_GRACE_S),
+    and a second signal raised inside it would cut it short and tell it wrongly (a group SIGTERM plus the parent's
+    death, a second click on Stop)."""
     def _raise(signum, _frame):
+        signal.signal(signal.SIGTERM, _stopping)
         raise Stopped(signum)
     signal.signal(signal.SIGTERM, _raise)
+
+
+def _stopping(_signum, _frame) -> None:
+    """A handler, not SIG_IGN: an ignored disposition would be inherited by any program started after it."""
 
 
 def stop_child(process: subprocess.Popen, take_line: Callable[[str], None] | None = None) -> None:

@@ -87,3 +87,25 @@ def test_a_commit_no_event_reported_is_named_from_the_delta_log():
     message = stopped_message("SIGTERM", events, ["fact_trips"])
     assert "it had committed quarantine/rejected_trips 2024-01, fact_trips (its commit landed as the run was " \
         "stopped) (whole)" in message, message
+
+
+SIGNALLED_TWICE = """
+import os, signal, sys, time
+from etl.transform_stop import Stopped, raise_on_sigterm
+raise_on_sigterm()
+try:
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+except Stopped as stop:
+    os.kill(os.getpid(), signal.SIGTERM)  # during the stop: must not raise again
+    time.sleep(0.2)
+    print("stopped once by", stop.signal_name, flush=True)
+"""
+
+
+def test_a_second_sigterm_during_the_stop_does_not_cut_it_short():
+    from etl.config import PROJECT_ROOT
+
+    done = subprocess.run([sys.executable, "-c", SIGNALLED_TWICE], capture_output=True, text=True, timeout=30,
+                          env={"PYTHONPATH": str(PROJECT_ROOT / "src")})
+    assert (done.returncode, done.stdout) == (0, "stopped once by SIGTERM\n"), done.stderr[-2000:]
