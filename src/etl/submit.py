@@ -356,8 +356,9 @@ def submit_task_to_spark(run: str | None = None, run_id: str | None = None, *, s
             unreported = commits_not_reported(settings, run_id, result.events)
             raise SubmitStopped(stopped_message(stop.signal_name, result.events, unreported), stop.exit_code) from None
         clear_marker(settings.gold_bucket, run_id)  # however the driver ended, this process tells it
-    if result.returncode != 0 and result.error is None:
-        result.error = ended_message(result.returncode, result.events)
+    if result.returncode != 0 and result.error is None:  # a killed driver, like a stopped one, may not report a commit
+        result.error = ended_message(result.returncode, result.events,
+                                     lambda: commits_not_reported(settings, run_id, result.events))
     if check and result.returncode != 0:
         raise SubmitError(result.error)
     return result

@@ -91,9 +91,11 @@ def _signal_name(number: int) -> str | None:
         return None
 
 
-def ended_message(returncode: int, events: list[dict[str, Any]]) -> str:
+def ended_message(returncode: int, events: list[dict[str, Any]],
+                  unreported: Callable[[], Iterable[str]] = tuple) -> str:
     """spark-submit ended without the job's own report. A negative code: its JVM died by that signal; 128 + n: the
-    JVM passed on how its Python driver ended (or exited on signal n, as a JVM does)."""
+    JVM passed on how its Python driver ended (or exited on signal n, as a JVM does). unreported: as _kept, asked
+    only when the message tells what gold keeps (it reads gold)."""
     if returncode < 0 and _signal_name(-returncode):
         name = _signal_name(-returncode)
         who = f"spark-submit (the Spark driver's JVM) was killed by {name}"
@@ -104,4 +106,4 @@ def ended_message(returncode: int, events: list[dict[str, Any]]) -> str:
         return f"spark-submit exited with {returncode} before the job reported; see its stderr"
     hint = ("; when memory is short the kernel's OOM killer does this (`dmesg` names it)" if name == "SIGKILL"
             else "")
-    return f"{who} {_where(events)}{hint}; {_kept(events)}"
+    return f"{who} {_where(events)}{hint}; {_kept(events, unreported())}"

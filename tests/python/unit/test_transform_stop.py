@@ -109,3 +109,19 @@ def test_a_second_sigterm_during_the_stop_does_not_cut_it_short():
     done = subprocess.run([sys.executable, "-c", SIGNALLED_TWICE], capture_output=True, text=True, timeout=30,
                           env={"PYTHONPATH": str(PROJECT_ROOT / "src")})
     assert (done.returncode, done.stdout) == (0, "stopped once by SIGTERM\n"), done.stderr[-2000:]
+
+
+def test_a_killed_driver_names_a_commit_no_event_reported_and_gold_is_read_only_then():
+    """As a stopped one: the JVM killed between a Delta commit and its event (etl.submit reads the Delta log)."""
+    asked = []
+
+    def unreported() -> list[str]:
+        asked.append(True)
+        return ["fact_trips"]
+
+    message = ended_message(-9, [{"event": "phase", "phase": "write"}], unreported)
+    assert message.endswith("it had committed fact_trips (its commit landed as the run was stopped) (whole); the "
+                            "other tables keep the last published run's rows: run the transform again to publish "
+                            "them"), message
+    assert ended_message(1, [], unreported).startswith("spark-submit exited with 1")
+    assert len(asked) == 1, "gold read for a plain exit code, whose message does not tell what gold keeps"
